@@ -1,0 +1,131 @@
+import type { Director } from '../ipvs/director'
+import { SYSCTL_PREFIX, sysctlName } from '../ipvs/sysctl'
+import { cat, echo, falseProgram, grep, printf, trueProgram } from './coreutils'
+import { connectionStateName } from './ipvsadm/format'
+import { runIpvsadm } from './ipvsadm/run'
+import type { Program, ShellHost } from './shell'
+
+/** Optional programs a later layer provides (iptables and friends come with the netfilter model). */
+export interface ExtraPrograms {
+  [name: string]: Program
+}
+
+const PROC_VS = '/proc/sys/net/ipv4/vs/'
+
+const hex = (n: number, w: number): string => (n >>> 0).toString(16).toUpperCase().padStart(w, '0')
+
+/** /proc/net/ip_vs_conn as ip_vs_conn_seq_show() prints it. */
+function procIpVsConn(director: Director): string {
+  let out = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n'
+  for (const c of director.table.all) {
+    const proto = c.protocol === 6 ? 'TCP' : c.protocol === 17 ? 'UDP' : c.protocol === 132 ? 'SCTP' : 'IP'
+    const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
+    out += `${proto.padEnd(3)} ${hex(c.caddr, 8)} ${hex(c.cport, 4)} ${hex(c.vaddr, 8)} ${hex(c.vport, 4)} ${hex(c.daddr, 8)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${String(expires).padStart(7)}\n`
+  }
+  return out
+}
+
+/** procps sysctl for the IPVS keys: `sysctl [-n] [-q] [-w] key[=value]…`. */
+function sysctlProgram(director: Director): Program {
+  return (args) => {
+    let quiet = false
+    let valueOnly = false
+    let stdout = ''
+    let stderr = ''
+    let exit = 0
+    const keys: string[] = []
+    for (const a of args) {
+      if (/^-[nqwe]+$/.test(a)) {
+        if (a.includes('n')) valueOnly = true
+        if (a.includes('q')) quiet = true
+      } else if (a.startsWith('-')) return { stdout: '', stderr: `sysctl: unknown option -- '${a.slice(1, 2)}'\n`, exit: 255 }
+      else keys.push(a)
+    }
+    if (keys.length === 0) return { stdout: '', stderr: 'sysctl: no variables specified\n', exit: 255 }
+    for (const k of keys) {
+      const eq = k.indexOf('=')
+      const key = eq >= 0 ? k.slice(0, eq) : k
+      const name = sysctlName(key)
+      const dotted = key.replace(/\//g, '.')
+      if (name === null) {
+        stderr += `sysctl: cannot stat /proc/sys/${dotted.replace(/\./g, '/')}: No such file or directory\n`
+        exit = 255
+        continue
+      }
+      if (eq >= 0) {
+        const raw = k.slice(eq + 1).trim()
+        if (!/^[+-]?\d+$/.test(raw) || Math.abs(Number(raw)) > 0x7fffffff) {
+          stderr += `sysctl: setting key "${SYSCTL_PREFIX}${name}": Invalid argument\n`
+          exit = 255
+          continue
+        }
+        director.sysctl[name] = Number(raw)
+      }
+      if (!quiet) stdout += valueOnly ? `${director.sysctl[name]}\n` : `${SYSCTL_PREFIX}${name} = ${director.sysctl[name]}\n`
+    }
+    return { stdout, stderr, exit }
+  }
+}
+
+/**
+ * The director's userland: ipvsadm and its save/restore scripts, sysctl, and the few shell
+ * utilities the scenarios pipe through, plus the /proc files they read and write.
+ */
+export function createUserland(director: Director, extra: ExtraPrograms = {}): ShellHost {
+  const readFile = (path: string): string | null => {
+    if (path === '/proc/net/ip_vs_conn') return procIpVsConn(director)
+    if (path === '/proc/net/ip_vs') return runIpvsadm(director, ['-Ln']).stdout
+    if (path.startsWith(PROC_VS)) {
+      const name = sysctlName(path.slice(PROC_VS.length))
+      return name === null ? null : `${director.sysctl[name]}\n`
+    }
+    return null
+  }
+  const programs: Record<string, Program> = {
+    ipvsadm: (args, stdin) => runIpvsadm(director, args, stdin),
+    'ipvsadm-save': (args) => {
+      let numeric = false
+      for (const a of args) {
+        if (a === '-n') numeric = true
+        else if (a.startsWith('-'))
+          return {
+            stdout: '',
+            stderr: 'ipvsadm-save: Script to save the IPVS table to stdout.\n   With the -n option, prints out the table in numeric format.\n',
+            exit: 1,
+          }
+      }
+      return runIpvsadm(director, numeric ? ['-S', '-n'] : ['-S'])
+    },
+    'ipvsadm-restore': (_args, stdin) => {
+      const input = stdin
+        .split('\n')
+        .filter((l) => !l.startsWith('#'))
+        .join('\n')
+      runIpvsadm(director, ['-C'])
+      return runIpvsadm(director, ['-R'], input.endsWith('\n') ? input : `${input}\n`)
+    },
+    sysctl: sysctlProgram(director),
+    printf,
+    echo,
+    grep,
+    cat: cat(readFile),
+    true: trueProgram,
+    false: falseProgram,
+    ...extra,
+  }
+  return {
+    program: (name) => (Object.hasOwn(programs, name) ? programs[name] : null),
+    writeFile: (path, data) => {
+      if (path.startsWith(PROC_VS)) {
+        const name = sysctlName(path.slice(PROC_VS.length))
+        if (name === null) return `${path}: No such file or directory`
+        const v = data.trim()
+        if (!/^[+-]?\d+$/.test(v)) return `echo: write error: Invalid argument`
+        director.sysctl[name] = Number(v)
+        return null
+      }
+      return `${path}: Read-only file system`
+    },
+  }
+}
+

@@ -1,0 +1,122 @@
+import type { IPv4, Port } from '../net/ipv4'
+import type { Service } from './service'
+import { IpvsStats } from './stats'
+
+/** How a destination forwards (IP_VS_CONN_F_FWD_MASK values; ipvsadm's -m, -i, -g). */
+export const ForwardMethod = { MASQ: 0, LOCALNODE: 1, TUNNEL: 2, DROUTE: 3 } as const
+export type ForwardMethod = (typeof ForwardMethod)[keyof typeof ForwardMethod]
+
+export const FORWARD_NAMES: Record<ForwardMethod, string> = {
+  [ForwardMethod.MASQ]: 'Masq',
+  [ForwardMethod.LOCALNODE]: 'Local',
+  [ForwardMethod.TUNNEL]: 'Tunnel',
+  [ForwardMethod.DROUTE]: 'Route',
+}
+
+export const TunnelType = { IPIP: 0, GUE: 1, GRE: 2 } as const
+export type TunnelType = (typeof TunnelType)[keyof typeof TunnelType]
+
+/** What ipvsadm sends for -a/-e (struct ip_vs_dest_user). */
+export interface DestinationSpec {
+  addr: IPv4
+  port: Port
+  forward: ForwardMethod
+  weight: number
+  uThreshold: number
+  lThreshold: number
+  tunType: TunnelType
+  tunPort: number
+  tunFlags: number
+}
+
+let nextDestinationId = 1
+
+/**
+ * A real server of one service (struct ip_vs_dest). Counters are kept exactly as the kernel keeps
+ * them: a connection is counted when bound and uncounted when freed (ip_vs_bind_dest(),
+ * ip_vs_unbind_dest()); templates count in PersistConn only.
+ */
+export class Destination {
+  readonly id = nextDestinationId++
+  addr: IPv4
+  port: Port
+  forward: ForwardMethod
+  weight: number
+  /** The last non-zero weight (used by mh, which must not reshuffle on quiescing). */
+  lastWeight: number
+  uThreshold: number
+  lThreshold: number
+  tunType: TunnelType
+  tunPort: number
+  tunFlags: number
+
+  /** IP_VS_DEST_F_AVAILABLE: linked into its service. Cleared when deleted (then it sits in the trash). */
+  available = false
+  /** IP_VS_DEST_F_OVERLOAD */
+  overloaded = false
+
+  activeConns = 0
+  inactConns = 0
+  persistConns = 0
+  /** Entries (connections and templates) bound to this destination: they keep it in the trash. */
+  refs = 0
+  readonly stats = new IpvsStats()
+
+  /** The service it belongs to, and that service's identity (kept for trash revival, ip_vs_trash_get_dest()). */
+  svc: Service | null = null
+  readonly vfwmark: number
+  readonly protocol: number
+  readonly vaddr: IPv4
+  readonly vport: Port
+
+  /** Trash bookkeeping (ip_vs_dest_trash_expire()): 0 = not yet seen idle. */
+  idleStartMs = 0
+
+  constructor(spec: DestinationSpec, svc: Service) {
+    this.addr = spec.addr
+    this.port = spec.port
+    this.forward = spec.forward
+    this.weight = spec.weight
+    this.lastWeight = spec.weight
+    this.uThreshold = spec.uThreshold
+    this.lThreshold = spec.lThreshold
+    this.tunType = spec.tunType
+    this.tunPort = spec.tunPort
+    this.tunFlags = spec.tunFlags
+    this.vfwmark = svc.fwmark
+    this.protocol = svc.protocol
+    this.vaddr = svc.vaddr
+    this.vport = svc.vport
+  }
+
+  /** ip_vs_dest_totalconns(): what the thresholds compare against (templates excluded). */
+  get totalConns(): number {
+    return this.activeConns + this.inactConns
+  }
+
+  /** ip_vs_dest_conn_overhead(): one active connection weighs as much as 256 inactive ones. */
+  get connOverhead(): number {
+    return this.activeConns * 256 + this.inactConns
+  }
+
+  /** What schedulers skip: weight 0 (quiescent) or the overload flag. */
+  get usable(): boolean {
+    return this.weight > 0 && !this.overloaded
+  }
+
+  /** The overload flag after an entry was bound (ip_vs_bind_dest()). */
+  checkUpperThreshold(): void {
+    if (this.uThreshold !== 0 && this.totalConns >= this.uThreshold) this.overloaded = true
+  }
+
+  /** The overload flag after an entry was unbound (ip_vs_unbind_dest()). */
+  checkLowerThreshold(): void {
+    if (this.lThreshold !== 0) {
+      if (this.totalConns < this.lThreshold) this.overloaded = false
+    } else if (this.uThreshold !== 0) {
+      if (this.totalConns * 4 < this.uThreshold * 3) this.overloaded = false
+    } else {
+      this.overloaded = false
+    }
+  }
+}

@@ -1,0 +1,40 @@
+import { lc } from './lc'
+import { rr } from './rr'
+import type { AnyScheduler } from './scheduler'
+import { sh } from './sh'
+import { wlc } from './wlc'
+import { wrr } from './wrr'
+
+export type { AnyScheduler, SchedulePacket, Scheduler } from './scheduler'
+
+/** The scheduler modules a Debian 6.1 kernel ships (`twos` came in 6.2 and is absent). */
+export const KERNEL_SCHEDULER_NAMES = [
+  'rr',
+  'wrr',
+  'lc',
+  'wlc',
+  'sh',
+  'dh',
+  'lblc',
+  'lblcr',
+  'sed',
+  'nq',
+  'fo',
+  'ovf',
+  'mh',
+] as const
+
+/** The schedulers this engine models. Adding one is one new file plus one line here. */
+const SCHEDULERS: readonly AnyScheduler[] = [rr, wrr, lc, wlc, sh]
+
+const byName = new Map(SCHEDULERS.map((s) => [s.name, s]))
+
+/** ip_vs_scheduler_get(): the module by exact (case-sensitive) name, or null ("not found"). */
+export function findScheduler(name: string): AnyScheduler | null {
+  return byName.get(name) ?? null
+}
+
+/** Kernel schedulers that this engine does not model yet (scenarios using them cannot be replayed). */
+export function missingKernelSchedulers(): string[] {
+  return KERNEL_SCHEDULER_NAMES.filter((n) => !byName.has(n))
+}

@@ -1,0 +1,32 @@
+import type { IPv4, Port } from '../../net/ipv4'
+import type { Destination } from '../destination'
+import type { Service } from '../service'
+
+/** What a scheduler may read of the packet that asks for a new connection (the skb and ip_vs_iphdr). */
+export interface SchedulePacket {
+  protocol: number
+  saddr: IPv4
+  sport: Port
+  daddr: IPv4
+  dport: Port
+}
+
+/**
+ * A kernel scheduler module (struct ip_vs_scheduler). Each lives in its own file named after the
+ * kernel module; state is per service (svc->sched_data) and created by `init`.
+ */
+export interface Scheduler<State = unknown> {
+  readonly name: string
+  /** init_service */
+  init(svc: Service): State
+  /** add_dest / del_dest / upd_dest hooks; called after the destination list changed. */
+  addDest?(svc: Service, state: State, dest: Destination): void
+  /** `formerIndex`: where the destination was in the list before it was unlinked. */
+  delDest?(svc: Service, state: State, dest: Destination, formerIndex: number): void
+  updDest?(svc: Service, state: State, dest: Destination): void
+  /** schedule(): the chosen destination, or null ("no destination available"). */
+  schedule(svc: Service, state: State, pkt: SchedulePacket): Destination | null
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds schedulers of every state type
+export type AnyScheduler = Scheduler<any>

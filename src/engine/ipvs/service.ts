@@ -1,0 +1,86 @@
+import type { IPv4, Port } from '../net/ipv4'
+import type { Destination } from './destination'
+import type { AnyScheduler } from './schedulers/scheduler'
+import { IpvsStats } from './stats'
+
+export const Protocol = { IP: 0, TCP: 6, UDP: 17, SCTP: 132 } as const
+export type Protocol = (typeof Protocol)[keyof typeof Protocol]
+
+export const PROTOCOL_NAMES: Record<number, string> = { 0: 'IP', 6: 'TCP', 17: 'UDP', 132: 'SCTP' }
+
+/** svc->flags (include/uapi/linux/ip_vs.h). */
+export const SvcFlag = {
+  PERSISTENT: 0x1,
+  HASHED: 0x2,
+  ONEPACKET: 0x4,
+  SCHED1: 0x8,
+  SCHED2: 0x10,
+  SCHED3: 0x20,
+} as const
+
+/** FTP's control port: its services get the FTP template and data-port fallback rules. */
+export const FTPPORT = 21
+export const FTPDATA = 20
+
+/** What ipvsadm sends for -A/-E (struct ip_vs_service_user). */
+export interface ServiceSpec {
+  protocol: Protocol
+  vaddr: IPv4
+  vport: Port
+  fwmark: number
+  schedName: string
+  /** PERSISTENT | ONEPACKET | SCHED1..3 */
+  flags: number
+  timeoutSec: number
+  netmask: number
+  peName: string
+}
+
+let nextServiceId = 1
+
+/** A virtual service (struct ip_vs_service): TCP/UDP/SCTP VIP:port, a port-0 (PCC) service, or a firewall mark. */
+export class Service {
+  readonly id = nextServiceId++
+  readonly protocol: Protocol
+  readonly vaddr: IPv4
+  readonly vport: Port
+  /** 0 unless this is a fwmark service. */
+  readonly fwmark: number
+  flags: number
+  /** svc->timeout: the persistence timeout, in simulated ms. */
+  persistTimeoutMs: number
+  /** Network-order semantics kept as a host-order u32: a client address & netmask is the template key. */
+  netmask: number
+  peName: string
+  scheduler: AnyScheduler | null = null
+  schedState: unknown = null
+  /** svc->destinations in kernel list order: the most recently added first. */
+  destinations: Destination[] = []
+  readonly stats = new IpvsStats()
+
+  constructor(spec: ServiceSpec) {
+    this.protocol = spec.protocol
+    this.vaddr = spec.vaddr
+    this.vport = spec.vport
+    this.fwmark = spec.fwmark
+    this.flags = spec.flags
+    this.persistTimeoutMs = spec.timeoutSec * 1000
+    this.netmask = spec.netmask
+    this.peName = spec.peName
+  }
+
+  get persistent(): boolean {
+    return (this.flags & SvcFlag.PERSISTENT) !== 0
+  }
+
+  get onePacket(): boolean {
+    return (this.flags & SvcFlag.ONEPACKET) !== 0
+  }
+
+  get isFwmark(): boolean {
+    return this.fwmark !== 0
+  }
+}
+
+/** Key of the <protocol, vaddr, vport> service table. */
+export const serviceKey = (protocol: number, vaddr: number, vport: number): string => `${protocol}|${vaddr}|${vport}`

@@ -1,0 +1,61 @@
+import { asIPv4, asPort, type IPv4, type Port } from '../net/ipv4'
+import type { Connection, ConnectionTable } from './connection'
+import { FTPPORT, Protocol, type Service } from './service'
+
+/** The fields of a persistence template's key: <protocol, client network, 0, vaddr, vport>. */
+export interface TemplateKey {
+  protocol: number
+  caddr: IPv4
+  vaddr: IPv4
+  vport: Port
+}
+
+/** The kind of template a packet gets, named as the lessons name them. */
+export type TemplateKind = 'ppc' | 'ftp' | 'pcc' | 'fwmark'
+
+/**
+ * The template key for a packet of a persistent service (ip_vs_sched_persist()):
+ * - PPC (packet to the service port, not FTP): <proto, snet, 0, VIP, vport>
+ * - FTP control (service port 21): <TCP, snet, 0, VIP, 0> — shared with passive data connections
+ * - port-0 (PCC) service, or FTP data through the FTP fallback: <proto, snet, 0, VIP, 0>
+ * - fwmark service: <IP, snet, 0, 0.0.0.<mark>, 0> — one template for TCP and UDP alike
+ * where snet is the client address masked with the service's -M netmask.
+ */
+export function templateKeyFor(
+  svc: Service,
+  pkt: { protocol: number; saddr: number; daddr: number; dport: number },
+): TemplateKey & { kind: TemplateKind } {
+  const snet = asIPv4(pkt.saddr & svc.netmask)
+  if (pkt.dport === svc.vport) {
+    const ftp = svc.vport === FTPPORT
+    return { protocol: pkt.protocol, caddr: snet, vaddr: asIPv4(pkt.daddr), vport: asPort(ftp ? 0 : pkt.dport), kind: ftp ? 'ftp' : 'ppc' }
+  }
+  if (svc.isFwmark) {
+    return { protocol: Protocol.IP, caddr: snet, vaddr: asIPv4(svc.fwmark), vport: asPort(0), kind: 'fwmark' }
+  }
+  return { protocol: pkt.protocol, caddr: snet, vaddr: asIPv4(pkt.daddr), vport: asPort(0), kind: 'pcc' }
+}
+
+/** The port an invalidated template is re-hashed with (htons(0xffff)). */
+export const INVALIDATED_PORT = 0xffff
+
+/**
+ * Is this template still usable? (ip_vs_check_template()). Invalid when its destination is gone
+ * (deleted, or its service deleted) or — with expire_quiescent_template=1 — quiescent (weight 0).
+ * An overloaded destination, or a weight-0 one under the default sysctl, stays valid.
+ * An invalid template is re-hashed with ports 65535 (so it never matches again) and keeps its
+ * timer: it stays in `ipvsadm -Lnc` until that runs out.
+ */
+export function checkTemplate(table: ConnectionTable, ct: Connection, expireQuiescentTemplate: boolean): boolean {
+  const dest = ct.dest
+  const valid = dest !== null && dest.available && !(expireQuiescentTemplate && dest.weight === 0)
+  if (valid) return true
+  if (ct.vport !== INVALIDATED_PORT && table.unhash(ct)) {
+    ct.dport = asPort(INVALIDATED_PORT)
+    ct.vport = asPort(INVALIDATED_PORT)
+    ct.cport = asPort(0)
+    ct.invalidated = true
+    table.hash(ct)
+  }
+  return false
+}

@@ -1,0 +1,159 @@
+import type { CommandResult } from '../cli/ipvsadm/parse'
+import { parseDottedQuad, type IPv4 } from '../net/ipv4'
+import { EventQueue, type Unsequenced } from '../sim/eventQueue'
+import { type ClientTcp, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../sim/simulator'
+import { type SimMs, secondsToSimMs } from '../sim/time'
+import type { ConnectionSpec, Scenario } from './schema'
+
+export interface CommandRecord extends CommandResult {
+  cmd: string
+}
+
+export interface ConnectionRecord extends ConnectionSpec {
+  index: number
+  /** The real server (`ip:port`) that accepted it, or null. */
+  rs: string | null
+  status: string
+  datagrams?: { k: number; rs: string | null }[]
+}
+
+/** What a run produced: the same shape as a real-kernel recording (shared/golden/README.md). */
+export interface RunResult {
+  name: string
+  description?: string
+  sysctl: (CommandRecord & { key: string; value: number })[]
+  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid' })[]
+  connections: ConnectionRecord[]
+  snapshots: { at: number; outputs: CommandRecord[] }[]
+  final: { at: number; outputs: CommandRecord[] }
+}
+
+/** Scenario events at the same millisecond run in this order (golden README). */
+const Rank = { MID: 0, OPEN: 1, CLOSE: 2, SNAPSHOT: 3 } as const
+
+type ScenarioEvent =
+  | { at: SimMs; rank: number; seq: number; kind: 'mid'; index: number }
+  | { at: SimMs; rank: number; seq: number; kind: 'open'; index: number }
+  | { at: SimMs; rank: number; seq: number; kind: 'close'; index: number }
+  | { at: SimMs; rank: number; seq: number; kind: 'datagram'; index: number; k: number }
+  | { at: SimMs; rank: number; seq: number; kind: 'snapshot'; index: number }
+
+export interface RunOptions {
+  /** Prepare the simulator before anything runs (e.g. load the netfilter model). */
+  setup?: (sim: Simulator) => void
+}
+
+export const DEFAULT_FINAL_CMDS = ['ipvsadm -Ln', 'ipvsadm -Lnc'] as const
+
+/**
+ * Run a scenario the way the real-kernel recorder did: sysctls, the initial commands at time 0,
+ * then mid commands, connection opens and closes, snapshots; `final` is read when everything is
+ * over (at `until`, or later if a connection is still open then, as the recorder waited for it).
+ */
+export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
+  const sim = new Simulator()
+  options.setup?.(sim)
+  const record = (cmd: string): CommandRecord => ({ cmd, ...sim.run(cmd) })
+
+  const sysctl = Object.entries(scenario.sysctl ?? {}).map(([key, value]) => ({
+    ...record(`sysctl -w ${key}=${value}`),
+    key,
+    value,
+  }))
+  const commands: RunResult['commands'] = scenario.commands.map((cmd) => ({ ...record(cmd), at: 0, phase: 'initial' as const }))
+
+  const queue = new EventQueue<ScenarioEvent>()
+  let lastEvent = secondsToSimMs(scenario.until)
+  const push = (e: Unsequenced<ScenarioEvent>) => {
+    if (e.at > lastEvent) lastEvent = e.at
+    queue.push(e)
+  }
+  scenario.midCommands.forEach((m, index) => push({ at: secondsToSimMs(m.at), rank: Rank.MID, kind: 'mid', index }))
+  const clients: (ClientTcp | null)[] = []
+  const connections: ConnectionRecord[] = scenario.connections.map((c, index) => {
+    const rec: ConnectionRecord = { ...c, index, rs: null, status: 'pending' }
+    const at = secondsToSimMs(c.at)
+    if (c.proto === 'tcp') {
+      clients.push(newClientTcp(parseDottedQuad(c.client) as IPv4, c.clientPort, parseDottedQuad(c.vip) as IPv4, c.vport))
+      push({ at, rank: Rank.OPEN, kind: 'open', index })
+    } else {
+      clients.push(null)
+      rec.datagrams = []
+      const n = c.packets ?? 1
+      for (let k = 0; k < n; k++)
+        push({ at: secondsToSimMs(c.at + k * (c.interval ?? 1)), rank: Rank.OPEN, kind: 'datagram', index, k })
+    }
+    return rec
+  })
+  scenario.snapshots.forEach((s, index) => push({ at: secondsToSimMs(s.at), rank: Rank.SNAPSHOT, kind: 'snapshot', index }))
+
+  const snapshots: RunResult['snapshots'] = []
+  for (let e = queue.pop(); e; e = queue.pop()) {
+    // Timers due by then fire first (those due at this very millisecond too): events and listings
+    // of the real recorder ran a little after their nominal time.
+    sim.advanceTo(e.at)
+    switch (e.kind) {
+      case 'mid': {
+        const m = scenario.midCommands[e.index]
+        commands.push({ ...record(m.cmd), at: m.at, phase: 'mid' })
+        break
+      }
+      case 'open': {
+        const client = clients[e.index] as ClientTcp
+        sim.tcpConnect(client)
+        connections[e.index].status = client.status
+        connections[e.index].rs = client.rs
+        // The client holds the connection `hold` seconds after it connected, then closes it.
+        if (client.status === 'connected')
+          push({ at: (e.at + secondsToSimMs(scenario.connections[e.index].hold)) as SimMs, rank: Rank.CLOSE, kind: 'close', index: e.index })
+        if (client.status === 'pending') {
+          if (client.synRetries < SYN_RETRY_DELAYS_MS.length)
+            push({ at: (e.at + SYN_RETRY_DELAYS_MS[client.synRetries++]) as SimMs, rank: Rank.OPEN, kind: 'open', index: e.index })
+          else connections[e.index].status = client.status = 'connect-failed: ETIMEDOUT'
+        }
+        break
+      }
+      case 'close': {
+        const client = clients[e.index] as ClientTcp
+        sim.tcpClose(client, scenario.connections[e.index].close ?? 'fin')
+        break
+      }
+      case 'datagram': {
+        const c = scenario.connections[e.index]
+        const rs = sim.udpSend(
+          parseDottedQuad(c.client) as IPv4,
+          c.clientPort as never,
+          parseDottedQuad(c.vip) as IPv4,
+          c.vport as never,
+        )
+        const rec = connections[e.index]
+        rec.datagrams?.push({ k: e.k, rs })
+        if (e.k === 0) {
+          rec.rs = rs
+          rec.status = 'sent'
+        }
+        break
+      }
+      case 'snapshot': {
+        const s = scenario.snapshots[e.index]
+        snapshots.push({ at: s.at, outputs: s.cmds.map(record) })
+        break
+      }
+    }
+  }
+  sim.advanceTo(lastEvent)
+  const final = {
+    at: lastEvent / 1000,
+    outputs: (scenario.finalCmds ?? DEFAULT_FINAL_CMDS).map(record),
+  }
+  for (const c of connections) if (c.status === 'pending') c.status = 'connect-failed: ETIMEDOUT'
+  return {
+    name: scenario.name ?? '',
+    ...(scenario.description !== undefined ? { description: scenario.description } : {}),
+    sysctl,
+    commands,
+    connections,
+    snapshots,
+    final,
+  }
+}
