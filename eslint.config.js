@@ -32,8 +32,14 @@ export default defineConfig([
         'error',
         {
           patterns: [
-            { group: ['react', 'react-*', 'zustand', 'zustand/*', 'd3-selection', 'd3-zoom'], message: 'src/engine must not depend on UI libraries.' },
-            { group: ['**/ui/**', '**/worker/**', '**/store/**', '../../ui', '../../worker', '../../store'], message: 'src/engine must not import from outside src/engine.' },
+            {
+              group: ['react', 'react-*', 'zustand', 'zustand/*', 'd3-selection', 'd3-zoom'],
+              message: 'src/engine must not depend on UI libraries.',
+            },
+            {
+              group: ['**/ui/**', '**/worker/**', '**/store/**', '../../ui', '../../worker', '../../store'],
+              message: 'src/engine must not import from outside src/engine.',
+            },
           ],
         },
       ],

@@ -5,13 +5,13 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { goldenSkipReason } from '../test/goldenSkip'
 import { compareWithRecording, parseScenario, runScenario } from '../src/engine/index'
+import { goldenSkipReason } from '../test/goldenSkip'
 
 const args = process.argv.slice(2)
 const verbose = args.includes('-v')
 const positional = args.filter((a) => !a.startsWith('-'))
-const dir = positional[0]?.includes('/') ? positional.shift() as string : 'test/golden'
+const dir = positional[0]?.includes('/') ? (positional.shift() as string) : 'test/golden'
 const only = new Set(positional)
 let pass = 0
 let fail = 0

@@ -10,7 +10,9 @@ function main(argv: string[]): number {
   const args = argv.filter((a) => !a.startsWith('--'))
   const unknown = argv.filter((a) => a.startsWith('--') && a !== '--metrics')
   if (unknown.length > 0 || args.length !== 1) {
-    process.stderr.write(`usage: npm run --silent sim -- FILE.json [--metrics]${unknown.length ? ` (unknown option ${unknown[0]})` : ''}\n`)
+    process.stderr.write(
+      `usage: npm run --silent sim -- FILE.json [--metrics]${unknown.length ? ` (unknown option ${unknown[0]})` : ''}\n`,
+    )
     return 2
   }
   const file = args[0]

@@ -4,7 +4,7 @@ import type { Program } from './shell'
 const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exit: 0 })
 
 /** Backslash escapes of printf's format and of %b / echo -e. */
-function unescape(s: string): { text: string; stop: boolean } {
+function decodeEscapes(s: string): { text: string; stop: boolean } {
   let out = ''
   for (let i = 0; i < s.length; i++) {
     const c = s[i]
@@ -60,7 +60,8 @@ function unescape(s: string): { text: string; stop: boolean } {
 export const printf: Program = (args) => {
   let a = args
   if (a[0] === '--') a = a.slice(1)
-  if (a.length === 0) return { stdout: '', stderr: 'bash: line 1: printf: usage: printf [-v var] format [arguments]\n', exit: 2 }
+  if (a.length === 0)
+    return { stdout: '', stderr: 'bash: line 1: printf: usage: printf [-v var] format [arguments]\n', exit: 2 }
   const [format, ...rest] = a
   let out = ''
   let stderr = ''
@@ -72,7 +73,7 @@ export const printf: Program = (args) => {
       const c = format[i]
       if (c === '\\') {
         const m = /^\\(?:0[0-7]{0,3}|.)/.exec(format.slice(i))?.[0] ?? '\\'
-        const u = unescape(m)
+        const u = decodeEscapes(m)
         out += u.text
         if (u.stop) return { stdout: out, stderr, exit }
         i += m.length - 1
@@ -99,7 +100,7 @@ export const printf: Program = (args) => {
       if (conv === 's' || conv === 'b') {
         text = arg ?? ''
         if (conv === 'b') {
-          const u = unescape(text)
+          const u = decodeEscapes(text)
           text = u.text
         }
         if (precision !== undefined) text = text.slice(0, Number(precision))
@@ -113,10 +114,17 @@ export const printf: Program = (args) => {
           if (Number.isNaN(n)) n = 0
         }
         text =
-          conv === 'x' ? (n >>> 0).toString(16) : conv === 'X' ? (n >>> 0).toString(16).toUpperCase() : conv === 'o' ? (n >>> 0).toString(8) : String(conv === 'u' ? n >>> 0 : n)
+          conv === 'x'
+            ? (n >>> 0).toString(16)
+            : conv === 'X'
+              ? (n >>> 0).toString(16).toUpperCase()
+              : conv === 'o'
+                ? (n >>> 0).toString(8)
+                : String(conv === 'u' ? n >>> 0 : n)
       }
       const w = Number(width || 0)
-      if (text.length < w) text = flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ')
+      if (text.length < w)
+        text = flags.includes('-') ? text.padEnd(w) : text.padStart(w, flags.includes('0') && conv !== 's' ? '0' : ' ')
       out += text
     }
     if (!consumed) break
@@ -138,7 +146,7 @@ export const echo: Program = (args) => {
   }
   let text = args.slice(i).join(' ')
   if (escapes) {
-    const u = unescape(text)
+    const u = decodeEscapes(text)
     text = u.text
     if (u.stop) return ok(text)
   }
@@ -205,17 +213,32 @@ export const grep: Program = (args, stdin) => {
       }
       continue
     }
-    if (a.startsWith('-') && a.length > 1) return { stdout: '', stderr: `grep: invalid option -- '${a[1]}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`, exit: 2 }
+    if (a.startsWith('-') && a.length > 1)
+      return {
+        stdout: '',
+        stderr: `grep: invalid option -- '${a[1]}'\nUsage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n`,
+        exit: 2,
+      }
     break
   }
   const restArgs = args.slice(i)
   if (pattern === null) pattern = restArgs.shift() ?? null
   files.push(...restArgs)
-  if (pattern === null) return { stdout: '', stderr: "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n", exit: 2 }
+  if (pattern === null)
+    return {
+      stdout: '',
+      stderr: "Usage: grep [OPTION]... PATTERNS [FILE]...\nTry 'grep --help' for more information.\n",
+      exit: 2,
+    }
   if (files.length > 0) return { stdout: '', stderr: `grep: ${files[0]}: No such file or directory\n`, exit: 2 }
   let re: RegExp
   try {
-    const src = mode === 'fixed' ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&') : mode === 'extended' ? pattern : breToRegExp(pattern)
+    const src =
+      mode === 'fixed'
+        ? pattern.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')
+        : mode === 'extended'
+          ? pattern
+          : breToRegExp(pattern)
     re = new RegExp(whole ? `^(?:${src})$` : src, ignoreCase ? 'i' : '')
   } catch {
     return { stdout: '', stderr: 'grep: Invalid regular expression\n', exit: 2 }

@@ -19,7 +19,10 @@ export interface ShellHost {
 /** `$?` inside a word until it is expanded at run time. */
 const STATUS = '\u0001'
 
-type Token = { kind: 'word'; text: string } | { kind: 'op'; op: '|' | ';' | '&&' | '||' } | { kind: 'redir'; op: string }
+type Token =
+  | { kind: 'word'; text: string }
+  | { kind: 'op'; op: '|' | ';' | '&&' | '||' }
+  | { kind: 'redir'; op: string }
 
 class ShellSyntaxError extends Error {}
 
@@ -152,7 +155,7 @@ function parse(tokens: Token[]): Pipeline[] {
       if (t.op.endsWith('&1') || t.op.endsWith('&2')) cmd.redirs.push({ op: t.op, target: null })
       else {
         const next = tokens[i + 1]
-        if (!next || next.kind !== 'word') throw new ShellSyntaxError(`syntax error near unexpected token \`newline'`)
+        if (next?.kind !== 'word') throw new ShellSyntaxError(`syntax error near unexpected token \`newline'`)
         cmd.redirs.push({ op: t.op, target: next.text })
         i++
       }
@@ -166,7 +169,8 @@ function parse(tokens: Token[]): Pipeline[] {
   if (cmd.words.length > 0) current.commands.push(cmd)
   else if (current.commands.length > 0) throw new ShellSyntaxError("syntax error near unexpected token `newline'")
   if (current.commands.length > 0) pipelines.push(current)
-  else if (pipelines.length > 0 && current.joiner !== ';') throw new ShellSyntaxError("syntax error near unexpected token `newline'")
+  else if (pipelines.length > 0 && current.joiner !== ';')
+    throw new ShellSyntaxError("syntax error near unexpected token `newline'")
   return pipelines
 }
 
@@ -224,7 +228,9 @@ function applyRedirections(r: CommandResult, redirs: SimpleCommand['redirs'], ho
     else if (isErr) stderr = ''
     else stdout = ''
     if (target === '/dev/null') continue
-    const err = host.writeFile ? host.writeFile(target as string, data, op.endsWith('>>')) : `${target}: Read-only file system`
+    const err = host.writeFile
+      ? host.writeFile(target as string, data, op.endsWith('>>'))
+      : `${target}: Read-only file system`
     if (err) {
       stderr += `bash: line 1: ${err}\n`
       exit = 1

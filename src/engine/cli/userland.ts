@@ -38,7 +38,8 @@ function sysctlProgram(director: Director): Program {
       if (/^-[nqwe]+$/.test(a)) {
         if (a.includes('n')) valueOnly = true
         if (a.includes('q')) quiet = true
-      } else if (a.startsWith('-')) return { stdout: '', stderr: `sysctl: unknown option -- '${a.slice(1, 2)}'\n`, exit: 255 }
+      } else if (a.startsWith('-'))
+        return { stdout: '', stderr: `sysctl: unknown option -- '${a.slice(1, 2)}'\n`, exit: 255 }
       else keys.push(a)
     }
     if (keys.length === 0) return { stdout: '', stderr: 'sysctl: no variables specified\n', exit: 255 }
@@ -61,7 +62,8 @@ function sysctlProgram(director: Director): Program {
         }
         director.sysctl[name] = Number(raw)
       }
-      if (!quiet) stdout += valueOnly ? `${director.sysctl[name]}\n` : `${SYSCTL_PREFIX}${name} = ${director.sysctl[name]}\n`
+      if (!quiet)
+        stdout += valueOnly ? `${director.sysctl[name]}\n` : `${SYSCTL_PREFIX}${name} = ${director.sysctl[name]}\n`
     }
     return { stdout, stderr, exit }
   }
@@ -90,7 +92,8 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
         else if (a.startsWith('-'))
           return {
             stdout: '',
-            stderr: 'ipvsadm-save: Script to save the IPVS table to stdout.\n   With the -n option, prints out the table in numeric format.\n',
+            stderr:
+              'ipvsadm-save: Script to save the IPVS table to stdout.\n   With the -n option, prints out the table in numeric format.\n',
             exit: 1,
           }
       }
@@ -128,4 +131,3 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
     },
   }
 }
-

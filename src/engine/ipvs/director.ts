@@ -4,7 +4,14 @@ import type { SimMs } from '../sim/time'
 import { wheelLatenessMs } from '../sim/timerWheel'
 import { Connection, ConnectionTable, TemplateState } from './connection'
 import { Destination, type DestinationSpec, ForwardMethod } from './destination'
-import { Direction, isActiveTcpState, nextTcpState, TCP_DEFAULT_TIMEOUTS_SEC, type TcpFlags, TcpState } from './proto/tcp'
+import {
+  Direction,
+  isActiveTcpState,
+  nextTcpState,
+  TCP_DEFAULT_TIMEOUTS_SEC,
+  type TcpFlags,
+  TcpState,
+} from './proto/tcp'
 import { UDP_DEFAULT_TIMEOUT_SEC, UDP_STATE_NORMAL } from './proto/udp'
 import { findScheduler } from './schedulers'
 import { FTPDATA, FTPPORT, Protocol, Service, type ServiceSpec, serviceKey } from './service'
@@ -180,7 +187,13 @@ export class Director {
     c.expiresAt = (this.now + delayMs) as SimMs
     c.timerArmed = true
     c.timerGen++
-    this.timers.push({ at: (c.expiresAt + wheelLatenessMs(delayMs)) as SimMs, rank: 0, kind: 'conn', conn: c, gen: c.timerGen })
+    this.timers.push({
+      at: (c.expiresAt + wheelLatenessMs(delayMs)) as SimMs,
+      rank: 0,
+      kind: 'conn',
+      conn: c,
+      gen: c.timerGen,
+    })
   }
 
   /** ip_vs_conn_put(): re-arm the entry's timer with its current timeout. */
@@ -629,7 +642,8 @@ export class Director {
       return r
     }
     // ip_vs_leave(): an FTP service lets other ports of its VIP through; otherwise ICMP unreachable.
-    if (svc.vport === FTPPORT && !svc.isFwmark && pkt.dport !== FTPPORT) return { kind: 'local', reason: 'ftp-passthrough' }
+    if (svc.vport === FTPPORT && !svc.isFwmark && pkt.dport !== FTPPORT)
+      return { kind: 'local', reason: 'ftp-passthrough' }
     this.emit({ type: 'refused', service: svc, packet: pkt })
     return { kind: 'refused', service: svc }
   }
@@ -682,7 +696,15 @@ export class Director {
       dest = chosen
       const dport = pkt.dport === svc.vport && svc.vport !== FTPPORT ? dest.port : 0
       ct = this.connNew(
-        { protocol: key.protocol, caddr: key.caddr, cport: asPort(0), vaddr: key.vaddr, vport: key.vport, daddr: dest.addr, dport: asPort(dport) },
+        {
+          protocol: key.protocol,
+          caddr: key.caddr,
+          cport: asPort(0),
+          vaddr: key.vaddr,
+          vport: key.vport,
+          daddr: dest.addr,
+          dport: asPort(dport),
+        },
         true,
         false,
         dest,
@@ -697,7 +719,15 @@ export class Director {
     let dport = pkt.dport
     if (dport === svc.vport && dest.port) dport = dest.port
     const conn = this.connNew(
-      { protocol: pkt.protocol, caddr: pkt.saddr, cport: pkt.sport, vaddr: pkt.daddr, vport: pkt.dport, daddr: dest.addr, dport: asPort(dport) },
+      {
+        protocol: pkt.protocol,
+        caddr: pkt.saddr,
+        cport: pkt.sport,
+        vaddr: pkt.daddr,
+        vport: pkt.dport,
+        daddr: dest.addr,
+        dport: asPort(dport),
+      },
       false,
       svc.onePacket && pkt.protocol === Protocol.UDP,
       dest,
@@ -710,7 +740,13 @@ export class Director {
     if (outcome === 'hit') this.emit({ type: 'template-refreshed', template: ct })
     return {
       conn,
-      decision: { service: svc, template: ct, templateKind: key.kind, templateOutcome: outcome, invalidatedTemplate: invalidated },
+      decision: {
+        service: svc,
+        template: ct,
+        templateKind: key.kind,
+        templateOutcome: outcome,
+        invalidatedTemplate: invalidated,
+      },
     }
   }
 
@@ -724,11 +760,11 @@ export class Director {
   /** ip_vs_in_stats(): counted only while the destination is available. */
   private inStats(c: Connection, pkt: Packet): void {
     const dest = c.dest
-    if (!dest || !dest.available) return
+    if (!dest?.available) return
     dest.stats.inpkts++
     dest.stats.inbytes += pkt.len
     if (dest.svc) {
-      dest.stats === dest.svc.stats || dest.svc.stats.inpkts++
+      dest.svc.stats.inpkts++
       dest.svc.stats.inbytes += pkt.len
     }
     this.totStats.inpkts++
@@ -802,9 +838,14 @@ export class Director {
       if (c.control && !this.table.all.has(c.control)) problems.push(`entry ${c.id} is controlled by a freed template`)
     }
     for (const c of this.table.all) {
-      if ((nControl.get(c) ?? 0) !== c.nControl) problems.push(`entry ${c.id}: n_control ${c.nControl} ≠ ${nControl.get(c) ?? 0}`)
+      if ((nControl.get(c) ?? 0) !== c.nControl)
+        problems.push(`entry ${c.id}: n_control ${c.nControl} ≠ ${nControl.get(c) ?? 0}`)
     }
-    const dests = new Set<Destination>([...this.trash, ...this.services.flatMap((s) => s.destinations), ...counts.keys()])
+    const dests = new Set<Destination>([
+      ...this.trash,
+      ...this.services.flatMap((s) => s.destinations),
+      ...counts.keys(),
+    ])
     for (const d of dests) {
       const k = counts.get(d) ?? { a: 0, i: 0, p: 0, refs: 0 }
       if (d.activeConns !== k.a || d.inactConns !== k.i || d.persistConns !== k.p || d.refs !== k.refs)

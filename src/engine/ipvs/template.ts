@@ -28,7 +28,13 @@ export function templateKeyFor(
   const snet = asIPv4(pkt.saddr & svc.netmask)
   if (pkt.dport === svc.vport) {
     const ftp = svc.vport === FTPPORT
-    return { protocol: pkt.protocol, caddr: snet, vaddr: asIPv4(pkt.daddr), vport: asPort(ftp ? 0 : pkt.dport), kind: ftp ? 'ftp' : 'ppc' }
+    return {
+      protocol: pkt.protocol,
+      caddr: snet,
+      vaddr: asIPv4(pkt.daddr),
+      vport: asPort(ftp ? 0 : pkt.dport),
+      kind: ftp ? 'ftp' : 'ppc',
+    }
   }
   if (svc.isFwmark) {
     return { protocol: Protocol.IP, caddr: snet, vaddr: asIPv4(svc.fwmark), vport: asPort(0), kind: 'fwmark' }
@@ -48,7 +54,7 @@ export const INVALIDATED_PORT = 0xffff
  */
 export function checkTemplate(table: ConnectionTable, ct: Connection, expireQuiescentTemplate: boolean): boolean {
   const dest = ct.dest
-  const valid = dest !== null && dest.available && !(expireQuiescentTemplate && dest.weight === 0)
+  const valid = dest?.available && !(expireQuiescentTemplate && dest.weight === 0)
   if (valid) return true
   if (ct.vport !== INVALIDATED_PORT && table.unhash(ct)) {
     ct.dport = asPort(INVALIDATED_PORT)

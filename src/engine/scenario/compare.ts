@@ -70,7 +70,12 @@ function compareConnectionListing(expected: string, actual: string): string | nu
       if (aRows[i] === row) found = i
       else if (pe) {
         const pa = parseConnLine(aRows[i])
-        if (pa && pa.key === pe.key && Math.abs(pa.expire - pe.expire) <= EXPIRE_TOLERANCE_S && layoutMatches(row, aRows[i]))
+        if (
+          pa &&
+          pa.key === pe.key &&
+          Math.abs(pa.expire - pe.expire) <= EXPIRE_TOLERANCE_S &&
+          layoutMatches(row, aRows[i])
+        )
           found = i
       }
     }
@@ -108,10 +113,12 @@ function compareCounterListing(expected: string, actual: string, connsExact: boo
     if (el.slice(0, nameWidth) !== al.slice(0, nameWidth)) return `line ${i + 1}: name differs: ${al}`
     const ef = el.slice(nameWidth).match(/\s*\d+[KMGT]?/g) ?? []
     const af = al.slice(nameWidth).match(/\s*\d+[KMGT]?/g) ?? []
-    if (ef.length !== af.length || ef.join('').length !== af.join('').length) return `line ${i + 1}: columns differ: ${al}`
+    if (ef.length !== af.length || ef.join('').length !== af.join('').length)
+      return `line ${i + 1}: columns differ: ${al}`
     if (ef.some((f, k) => f.length !== af[k].length)) return `line ${i + 1}: column widths differ: ${al}`
     const [eConns = '', aConns = ''] = [ef[0], af[0]]
-    if (connsExact && eConns.trim() !== aConns.trim()) return `line ${i + 1}: Conns ${aConns.trim()}, expected ${eConns.trim()}`
+    if (connsExact && eConns.trim() !== aConns.trim())
+      return `line ${i + 1}: Conns ${aConns.trim()}, expected ${eConns.trim()}`
   }
   return null
 }
@@ -140,11 +147,15 @@ function compareOutput(path: string, e: OutputLike, a: OutputLike | undefined, o
 export function compareWithRecording(recording: RecordingLike, run: RunResult): Mismatch[] {
   const out: Mismatch[] = []
   const outputs = (label: string, e: OutputLike[], a: OutputLike[]) => {
-    e.forEach((x, i) => compareOutput(`${label}[${i}]`, x, a[i], out))
+    for (const [i, x] of e.entries()) {
+      compareOutput(`${label}[${i}]`, x, a[i], out)
+    }
     if (a.length > e.length) out.push({ path: label, expected: e.length, actual: a.length, detail: 'extra outputs' })
   }
   outputs('commands', recording.commands, run.commands)
-  recording.snapshots.forEach((s, i) => outputs(`snapshots[${i}].outputs`, s.outputs, run.snapshots[i]?.outputs ?? []))
+  for (const [i, s] of recording.snapshots.entries()) {
+    outputs(`snapshots[${i}].outputs`, s.outputs, run.snapshots[i]?.outputs ?? [])
+  }
   if (run.snapshots.length !== recording.snapshots.length)
     out.push({ path: 'snapshots', expected: recording.snapshots.length, actual: run.snapshots.length })
   outputs('final.outputs', recording.final.outputs, run.final.outputs)
@@ -157,7 +168,8 @@ export function compareWithRecording(recording: RecordingLike, run: RunResult): 
     if ((c.rs ?? null) !== r.rs) out.push({ path: `connections[${i}].rs`, expected: c.rs ?? null, actual: r.rs })
     c.datagrams?.forEach((d, k) => {
       const rd = r.datagrams?.[k]
-      if ((d.rs ?? null) !== (rd?.rs ?? null)) out.push({ path: `connections[${i}].datagrams[${k}].rs`, expected: d.rs, actual: rd?.rs })
+      if ((d.rs ?? null) !== (rd?.rs ?? null))
+        out.push({ path: `connections[${i}].datagrams[${k}].rs`, expected: d.rs, actual: rd?.rs })
     })
   })
   return out

@@ -1,5 +1,5 @@
 import type { CommandResult } from '../cli/ipvsadm/parse'
-import { parseDottedQuad, type IPv4 } from '../net/ipv4'
+import { type IPv4, parseDottedQuad } from '../net/ipv4'
 import { EventQueue, type Unsequenced } from '../sim/eventQueue'
 import { type ClientTcp, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../sim/simulator'
 import { type SimMs, secondsToSimMs } from '../sim/time'
@@ -60,7 +60,11 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     key,
     value,
   }))
-  const commands: RunResult['commands'] = scenario.commands.map((cmd) => ({ ...record(cmd), at: 0, phase: 'initial' as const }))
+  const commands: RunResult['commands'] = scenario.commands.map((cmd) => ({
+    ...record(cmd),
+    at: 0,
+    phase: 'initial' as const,
+  }))
 
   const queue = new EventQueue<ScenarioEvent>()
   let lastEvent = secondsToSimMs(scenario.until)
@@ -68,13 +72,17 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     if (e.at > lastEvent) lastEvent = e.at
     queue.push(e)
   }
-  scenario.midCommands.forEach((m, index) => push({ at: secondsToSimMs(m.at), rank: Rank.MID, kind: 'mid', index }))
+  for (const [index, m] of scenario.midCommands.entries()) {
+    push({ at: secondsToSimMs(m.at), rank: Rank.MID, kind: 'mid', index })
+  }
   const clients: (ClientTcp | null)[] = []
   const connections: ConnectionRecord[] = scenario.connections.map((c, index) => {
     const rec: ConnectionRecord = { ...c, index, rs: null, status: 'pending' }
     const at = secondsToSimMs(c.at)
     if (c.proto === 'tcp') {
-      clients.push(newClientTcp(parseDottedQuad(c.client) as IPv4, c.clientPort, parseDottedQuad(c.vip) as IPv4, c.vport))
+      clients.push(
+        newClientTcp(parseDottedQuad(c.client) as IPv4, c.clientPort, parseDottedQuad(c.vip) as IPv4, c.vport),
+      )
       push({ at, rank: Rank.OPEN, kind: 'open', index })
     } else {
       clients.push(null)
@@ -85,7 +93,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     }
     return rec
   })
-  scenario.snapshots.forEach((s, index) => push({ at: secondsToSimMs(s.at), rank: Rank.SNAPSHOT, kind: 'snapshot', index }))
+  for (const [index, s] of scenario.snapshots.entries()) {
+    push({ at: secondsToSimMs(s.at), rank: Rank.SNAPSHOT, kind: 'snapshot', index })
+  }
 
   const snapshots: RunResult['snapshots'] = []
   for (let e = queue.pop(); e; e = queue.pop()) {
@@ -105,10 +115,20 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         connections[e.index].rs = client.rs
         // The client holds the connection `hold` seconds after it connected, then closes it.
         if (client.status === 'connected')
-          push({ at: (e.at + secondsToSimMs(scenario.connections[e.index].hold)) as SimMs, rank: Rank.CLOSE, kind: 'close', index: e.index })
+          push({
+            at: (e.at + secondsToSimMs(scenario.connections[e.index].hold)) as SimMs,
+            rank: Rank.CLOSE,
+            kind: 'close',
+            index: e.index,
+          })
         if (client.status === 'pending') {
           if (client.synRetries < SYN_RETRY_DELAYS_MS.length)
-            push({ at: (e.at + SYN_RETRY_DELAYS_MS[client.synRetries++]) as SimMs, rank: Rank.OPEN, kind: 'open', index: e.index })
+            push({
+              at: (e.at + SYN_RETRY_DELAYS_MS[client.synRetries++]) as SimMs,
+              rank: Rank.OPEN,
+              kind: 'open',
+              index: e.index,
+            })
           else connections[e.index].status = client.status = 'connect-failed: ETIMEDOUT'
         }
         break

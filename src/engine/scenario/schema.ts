@@ -6,13 +6,26 @@ import { parseDottedQuad } from '../net/ipv4'
  * (shared/golden/README.md). Times are seconds from the moment the initial commands finished.
  */
 
-const seconds = v.pipe(v.number('expected a number of seconds'), v.finite('expected a finite number'), v.minValue(0, 'must not be negative'), v.maxValue(10 * 365 * 86400, 'must be at most ten years'))
+const seconds = v.pipe(
+  v.number('expected a number of seconds'),
+  v.finite('expected a finite number'),
+  v.minValue(0, 'must not be negative'),
+  v.maxValue(10 * 365 * 86400, 'must be at most ten years'),
+)
 const ipv4 = v.pipe(
   v.string('expected an IPv4 address as a string'),
   v.check((s) => parseDottedQuad(s) !== null, 'expected a dotted-quad IPv4 address like 10.0.0.1'),
 )
-const port = v.pipe(v.number('expected a port number'), v.integer('expected a whole port number'), v.minValue(0, 'ports are 0…65535'), v.maxValue(65535, 'ports are 0…65535'))
-const commandLine = v.pipe(v.string('expected a command line as a string'), v.maxLength(100_000, 'a command line is at most 100,000 characters'))
+const port = v.pipe(
+  v.number('expected a port number'),
+  v.integer('expected a whole port number'),
+  v.minValue(0, 'ports are 0…65535'),
+  v.maxValue(65535, 'ports are 0…65535'),
+)
+const commandLine = v.pipe(
+  v.string('expected a command line as a string'),
+  v.maxLength(100_000, 'a command line is at most 100,000 characters'),
+)
 
 export const ConnectionSpecSchema = v.strictObject({
   at: seconds,
@@ -26,7 +39,14 @@ export const ConnectionSpecSchema = v.strictObject({
   /** How the client closes a TCP connection: FIN (default) or RST. */
   close: v.optional(v.picklist(['fin', 'rst'], 'expected "fin" or "rst"')),
   /** UDP: datagrams sent from one socket (default 1)… */
-  packets: v.optional(v.pipe(v.number('expected a number of datagrams'), v.integer('expected a whole number'), v.minValue(1, 'at least 1 datagram'), v.maxValue(100_000, 'at most 100,000 datagrams per connection'))),
+  packets: v.optional(
+    v.pipe(
+      v.number('expected a number of datagrams'),
+      v.integer('expected a whole number'),
+      v.minValue(1, 'at least 1 datagram'),
+      v.maxValue(100_000, 'at most 100,000 datagrams per connection'),
+    ),
+  ),
   /** …`interval` seconds apart. */
   interval: v.optional(seconds),
 })
@@ -38,10 +58,28 @@ export const ScenarioSchema = v.strictObject({
   seed: v.optional(v.pipe(v.number('expected a number'), v.integer('expected a whole number'))),
   /** Sysctls set before the commands: {"net.ipv4.vs.expire_quiescent_template": 1}. */
   sysctl: v.optional(v.record(v.string(), v.pipe(v.number('expected a number'), v.integer('expected a whole number')))),
-  commands: v.optional(v.pipe(v.array(commandLine, 'expected a list of command lines'), v.maxLength(10_000, 'at most 10,000 commands')), []),
-  connections: v.optional(v.pipe(v.array(ConnectionSpecSchema, 'expected a list of connections'), v.maxLength(1_000_000, 'at most 1,000,000 connections')), []),
-  midCommands: v.optional(v.array(v.strictObject({ at: seconds, cmd: commandLine }), 'expected a list of {at, cmd}'), []),
-  snapshots: v.optional(v.array(v.strictObject({ at: seconds, cmds: v.array(commandLine, 'expected a list of command lines') }), 'expected a list of {at, cmds}'), []),
+  commands: v.optional(
+    v.pipe(v.array(commandLine, 'expected a list of command lines'), v.maxLength(10_000, 'at most 10,000 commands')),
+    [],
+  ),
+  connections: v.optional(
+    v.pipe(
+      v.array(ConnectionSpecSchema, 'expected a list of connections'),
+      v.maxLength(1_000_000, 'at most 1,000,000 connections'),
+    ),
+    [],
+  ),
+  midCommands: v.optional(
+    v.array(v.strictObject({ at: seconds, cmd: commandLine }), 'expected a list of {at, cmd}'),
+    [],
+  ),
+  snapshots: v.optional(
+    v.array(
+      v.strictObject({ at: seconds, cmds: v.array(commandLine, 'expected a list of command lines') }),
+      'expected a list of {at, cmds}',
+    ),
+    [],
+  ),
   until: seconds,
   /** Commands read at the end (default: ipvsadm -Ln and -Lnc). */
   finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
@@ -63,7 +101,8 @@ function pathText(issue: v.BaseIssue<unknown>): string {
 
 function issueText(issue: v.BaseIssue<unknown>): string {
   if (issue.type === 'strict_object' && issue.expected === 'never') return 'unknown field'
-  if (issue.kind === 'schema' && issue.message.startsWith('Invalid type')) return `expected ${issue.expected}, got ${issue.received}`
+  if (issue.kind === 'schema' && issue.message.startsWith('Invalid type'))
+    return `expected ${issue.expected}, got ${issue.received}`
   return issue.message
 }
 
@@ -71,7 +110,8 @@ export type ScenarioCheck = { ok: true; scenario: Scenario } | { ok: false; erro
 
 /** Validate a parsed JSON value as a scenario: the first problem, with the path of the bad field. */
 export function validateScenario(input: unknown): ScenarioCheck {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) return { ok: false, error: 'a scenario is a JSON object' }
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    return { ok: false, error: 'a scenario is a JSON object' }
   const r = v.safeParse(ScenarioSchema, input)
   if (!r.success) {
     const issue = r.issues[0]
@@ -80,10 +120,12 @@ export function validateScenario(input: unknown): ScenarioCheck {
   const s = r.output
   const order = (label: string, list: readonly { at: number }[]): string | null => {
     for (let i = 1; i < list.length; i++)
-      if (list[i].at < list[i - 1].at) return `${label}[${i}].at: times out of order (${list[i].at} comes after ${list[i - 1].at})`
+      if (list[i].at < list[i - 1].at)
+        return `${label}[${i}].at: times out of order (${list[i].at} comes after ${list[i - 1].at})`
     return null
   }
-  const err = order('connections', s.connections) ?? order('midCommands', s.midCommands) ?? order('snapshots', s.snapshots)
+  const err =
+    order('connections', s.connections) ?? order('midCommands', s.midCommands) ?? order('snapshots', s.snapshots)
   if (err) return { ok: false, error: err }
   for (const [label, list] of [
     ['connections', s.connections],

@@ -44,7 +44,8 @@ export function serviceTitle(svc: Service, numeric: boolean): string {
 /** svc_name() in rule form for -S: `-t 192.168.100.100:80`, `-f 80`. */
 export function serviceRule(svc: Service, numeric: boolean): string {
   if (svc.isFwmark) return `-f ${fwmarkText(svc.fwmark)}`
-  const opt = svc.protocol === 6 ? '-t' : svc.protocol === 17 ? '-u' : svc.protocol === 132 ? '--sctp-service' : '--xxx-service'
+  const opt =
+    svc.protocol === 6 ? '-t' : svc.protocol === 17 ? '-u' : svc.protocol === 132 ? '--sctp-service' : '--xxx-service'
   return `${opt} ${addrPortName(svc.vaddr, svc.vport, svc.protocol, numeric)}`
 }
 
@@ -52,7 +53,11 @@ export function serviceRule(svc: Service, numeric: boolean): string {
 export function schedFlagNames(svc: Service): string {
   const sched = svc.scheduler?.name ?? 'none'
   const names =
-    sched === 'sh' ? ['sh-fallback', 'sh-port'] : sched === 'mh' ? ['mh-fallback', 'mh-port'] : ['flag-1', 'flag-2', 'flag-3']
+    sched === 'sh'
+      ? ['sh-fallback', 'sh-port']
+      : sched === 'mh'
+        ? ['mh-fallback', 'mh-port']
+        : ['flag-1', 'flag-2', 'flag-3']
   const out: string[] = []
   if (svc.flags & SvcFlag.SCHED1) out.push(names[0])
   if (svc.flags & SvcFlag.SCHED2) out.push(names[1])
@@ -169,7 +174,8 @@ export function serviceRules(svc: Service, dests: readonly Destination[], numeri
     const dn = addrPortName(d.addr, d.port, proto, numeric)
     if (d.forward === 2) {
       out += `-a ${name} -r ${dn} -i -w ${d.weight} --tun-type ${['ipip', 'gue', 'gre'][d.tunType]}`
-      if (d.tunType === 1) out += ` --tun-port ${d.tunPort} ${['--tun-nocsum', '--tun-csum', '--tun-remcsum'][d.tunFlags] ?? '--tun-nocsum'}`
+      if (d.tunType === 1)
+        out += ` --tun-port ${d.tunPort} ${['--tun-nocsum', '--tun-csum', '--tun-remcsum'][d.tunFlags] ?? '--tun-nocsum'}`
       else if (d.tunType === 2) out += ` ${['--tun-nocsum', '--tun-csum'][d.tunFlags] ?? '--tun-nocsum'}`
       out += '\n'
     } else out += `-a ${name} -r ${dn} ${d.forward === 0 ? '-m' : '-g'} -w ${d.weight}\n`

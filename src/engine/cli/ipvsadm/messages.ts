@@ -31,7 +31,8 @@ export const msg = {
   multipleOptions: (name: string) => `multiple '${name}' options specified`,
   needOption: (opt: string, cmd: string) => `You need to supply the '${opt}' option for the '${cmd}' command`,
   illegalOption: (opt: string, cmd: string) => `Illegal '${opt}' option with the '${cmd}' command`,
-  conflictingOptions: (a: string, b: string, cmd: string) => `The option '${a}' conflicts with the '${b}' option in the '${cmd}' command`,
+  conflictingOptions: (a: string, b: string, cmd: string) =>
+    `The option '${a}' conflicts with the '${b}' option in the '${cmd}' command`,
   needTunnelOption: (opt: string, t: string) => `You need to supply the '${opt}' option for the '${t}' tunnel type`,
   illegalTunnelOption: (opt: string, t: string) => `Illegal '${opt}' option with the '${t}' tunnel type`,
   conflictingTunnelOptions: (a: string, b: string, t: string) =>

@@ -63,7 +63,15 @@ export const optIndex = (name: OptName): number => OPT_NAMES.indexOf(name)
 function row(spec: Partial<Record<OptName, '+' | ' ' | '1'>>): string {
   return OPT_NAMES.map((n) => spec[n] ?? 'x').join('')
 }
-const SERVICE_OPTIONS = { 'service-address': '+', scheduler: ' ', persistent: ' ', netmask: ' ', ops: ' ', pe: ' ', 'sched-flags': ' ' } as const
+const SERVICE_OPTIONS = {
+  'service-address': '+',
+  scheduler: ' ',
+  persistent: ' ',
+  netmask: ' ',
+  ops: ' ',
+  pe: ' ',
+  'sched-flags': ' ',
+} as const
 const SERVER_OPTIONS = {
   'service-address': '+',
   'real-server': '+',
@@ -125,12 +133,64 @@ export const TUNNEL_LEGALITY: Record<'ipip' | 'gue' | 'gre', string> = {
 
 /** What popt hands back for each option (its `val`). */
 export type OptVal =
-  | 'A' | 'E' | 'D' | 'C' | 'L' | 'l' | 'Z' | 'a' | 'e' | 'd' | 'set' | 'h' | 'v' | 'R' | 'S'
-  | 'start-daemon' | 'stop-daemon'
-  | 't' | 'u' | 'sctp' | 'f' | 's' | 'p' | 'M' | 'r' | 'm' | 'i' | 'g' | 'w' | 'x' | 'y' | 'n' | 'c'
-  | 'mcast-interface' | 'I' | 'timeout' | 'daemon' | 'stats' | 'rate' | 'thresholds' | 'persistent-conn'
-  | 'nosort' | 'sort' | 'X' | '6' | 'o' | 'pe' | 'b' | 'mcast-group' | 'mcast-port' | 'mcast-ttl'
-  | 'sync-maxlen' | 'tun-info' | 'tun-type' | 'tun-port' | 'tun-nocsum' | 'tun-csum' | 'tun-remcsum'
+  | 'A'
+  | 'E'
+  | 'D'
+  | 'C'
+  | 'L'
+  | 'l'
+  | 'Z'
+  | 'a'
+  | 'e'
+  | 'd'
+  | 'set'
+  | 'h'
+  | 'v'
+  | 'R'
+  | 'S'
+  | 'start-daemon'
+  | 'stop-daemon'
+  | 't'
+  | 'u'
+  | 'sctp'
+  | 'f'
+  | 's'
+  | 'p'
+  | 'M'
+  | 'r'
+  | 'm'
+  | 'i'
+  | 'g'
+  | 'w'
+  | 'x'
+  | 'y'
+  | 'n'
+  | 'c'
+  | 'mcast-interface'
+  | 'I'
+  | 'timeout'
+  | 'daemon'
+  | 'stats'
+  | 'rate'
+  | 'thresholds'
+  | 'persistent-conn'
+  | 'nosort'
+  | 'sort'
+  | 'X'
+  | '6'
+  | 'o'
+  | 'pe'
+  | 'b'
+  | 'mcast-group'
+  | 'mcast-port'
+  | 'mcast-ttl'
+  | 'sync-maxlen'
+  | 'tun-info'
+  | 'tun-type'
+  | 'tun-port'
+  | 'tun-nocsum'
+  | 'tun-csum'
+  | 'tun-remcsum'
 
 const o = (long: string | null, short: string | null, arg: PoptOption['arg'], val: OptVal): PoptOption<OptVal> => ({
   long,

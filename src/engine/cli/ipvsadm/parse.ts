@@ -1,9 +1,19 @@
 import ipaddr from 'ipaddr.js'
 import { type IPv4, parseInetAton } from '../../net/ipv4'
 import { resolveHost, servicePortOf } from '../../net/netdb'
-import { PoptContext, POPT_MESSAGES } from '../popt'
-import { TRY_HELP, VERSION_LINE, msg } from './messages'
-import { Cmd, LEGALITY, OPT_NAMES, type OptName, type OptVal, optIndex, POPT_TABLE, TUNNEL_LEGALITY, TUNNEL_OPTION_NAMES } from './options'
+import { POPT_MESSAGES, PoptContext } from '../popt'
+import { msg, TRY_HELP, VERSION_LINE } from './messages'
+import {
+  Cmd,
+  LEGALITY,
+  OPT_NAMES,
+  type OptName,
+  type OptVal,
+  optIndex,
+  POPT_TABLE,
+  TUNNEL_LEGALITY,
+  TUNNEL_OPTION_NAMES,
+} from './options'
 import { USAGE } from './usage'
 
 /** A finished command's output, as a shell would see it. */
@@ -234,7 +244,16 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       tunPort: 0,
       tunFlags: 0,
     },
-    format: { numeric: false, stats: false, rate: false, thresholds: false, persistentConn: false, nosort: false, exact: false, tunInfo: false },
+    format: {
+      numeric: false,
+      stats: false,
+      rate: false,
+      thresholds: false,
+      persistentConn: false,
+      nosort: false,
+      exact: false,
+      tunInfo: false,
+    },
     timeouts: [0, 0, 0],
     daemon: { state: null, mcastIfn: '', syncid: 0 },
   }
@@ -448,7 +467,8 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
         err = setOption('mcast-group')
         if (err) break
         if (arg.includes(':')) {
-          if (!(ipaddr.IPv6.isValid(arg) && ipaddr.IPv6.parse(arg).range() === 'multicast')) return fail(msg.invalidMcastGroup6(arg))
+          if (!(ipaddr.IPv6.isValid(arg) && ipaddr.IPv6.parse(arg).range() === 'multicast'))
+            return fail(msg.invalidMcastGroup6(arg))
         } else {
           const g = /^\d+\.\d+\.\d+\.\d+$/.test(arg) ? parseInetAton(arg) : null
           if (g === null || g >>> 28 !== 0xe) return fail(msg.invalidMcastGroup4(arg))
@@ -513,7 +533,8 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
 
   if (schedFlagsArg) {
     // strtok() finds no token in a string of commas, and ipvsadm 1.31 then dereferences NULL.
-    if (/^,+$/.test(schedFlagsArg)) return { kind: 'done', result: { stdout: '', stderr: 'Segmentation fault\n', exit: 139 } }
+    if (/^,+$/.test(schedFlagsArg))
+      return { kind: 'done', result: { stdout: '', stderr: 'Segmentation fault\n', exit: 139 } }
     const r = parseSchedFlags(entry.svc.schedName || 'wlc', schedFlagsArg)
     if ('error' in r) return fail(r.error)
     entry.svc.flags = (entry.svc.flags & ~(SvcFlags.SCHED1 | SvcFlags.SCHED2 | SvcFlags.SCHED3)) | r.flags

@@ -1,17 +1,7 @@
-import type { Director, ServiceId } from '../../ipvs/director'
 import type { DestinationSpec, ForwardMethod, TunnelType } from '../../ipvs/destination'
+import type { Director, ServiceId } from '../../ipvs/director'
 import type { Protocol, Service, ServiceSpec } from '../../ipvs/service'
 import { asPort } from '../../net/ipv4'
-import { TRY_HELP } from './messages'
-import { ipvsStrerror, type IpvsFunc, type KernelErrno, msg } from './messages'
-import { Cmd } from './options'
-import {
-  AF_INET6,
-  type CommandEntry,
-  type CommandResult,
-  type ListFormat,
-  parseIpvsadm,
-} from './parse'
 import {
   compareDests,
   compareServices,
@@ -22,6 +12,9 @@ import {
   serviceEntry,
   serviceRules,
 } from './format'
+import { type IpvsFunc, ipvsStrerror, type KernelErrno, msg, TRY_HELP } from './messages'
+import { Cmd } from './options'
+import { AF_INET6, type CommandEntry, type CommandResult, type ListFormat, parseIpvsadm } from './parse'
 
 /** `IP Virtual Server version 1.2.1 (size=4096)`: IPVS 1.2.1 and the default 2^12-bucket connection table. */
 const VERSION_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\n'
@@ -48,7 +41,9 @@ function serviceSpec(e: CommandEntry): ServiceSpec {
 }
 
 function serviceId(e: CommandEntry): ServiceId {
-  return e.svc.fwmark ? { fwmark: e.svc.fwmark } : { protocol: e.svc.protocol, vaddr: e.svc.addr, vport: asPort(e.svc.port) }
+  return e.svc.fwmark
+    ? { fwmark: e.svc.fwmark }
+    : { protocol: e.svc.protocol, vaddr: e.svc.addr, vport: asPort(e.svc.port) }
 }
 
 function destSpec(e: CommandEntry): DestinationSpec {
@@ -97,7 +92,8 @@ function listDaemons(director: Director): string {
   let out = ''
   for (const state of ['master', 'backup'] as const) {
     const d = director.syncDaemons[state]
-    if (d) out += `${state} sync daemon (mcast=${d.mcastIfn}, syncid=${d.syncid}, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n`
+    if (d)
+      out += `${state} sync daemon (mcast=${d.mcastIfn}, syncid=${d.syncid}, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n`
   }
   return out
 }
@@ -223,7 +219,16 @@ function restore(director: Director, stdin: string, argv0: string): Exec {
 /** Run `ipvsadm ARGS…` against a director; `stdin` feeds -R. Never throws on user input. */
 export function runIpvsadm(director: Director, args: readonly string[], stdin = '', argv0 = 'ipvsadm'): CommandResult {
   if (args.length === 0) {
-    const f: ListFormat = { numeric: false, stats: false, rate: false, thresholds: false, persistentConn: false, nosort: false, exact: false, tunInfo: false }
+    const f: ListFormat = {
+      numeric: false,
+      stats: false,
+      rate: false,
+      thresholds: false,
+      persistentConn: false,
+      nosort: false,
+      exact: false,
+      tunInfo: false,
+    }
     return ok(listAll(director, f, false))
   }
   const parsed = parseIpvsadm(args, argv0)

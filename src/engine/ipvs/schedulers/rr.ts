@@ -28,14 +28,9 @@ export const rr: Scheduler<RrState> = {
     if (start === -1 && state.cursor !== null) state.cursor = null
     // First pass: after the cursor to the end. Second pass (only when the cursor is not the head):
     // from the head up to and including the cursor.
-    for (let i = start + 1; i < list.length; i++) {
-      if (list[i].usable) return (state.cursor = list[i])
-    }
-    if (start >= 0) {
-      for (let i = 0; i <= start; i++) {
-        if (list[i].usable) return (state.cursor = list[i])
-      }
-    }
-    return null
+    const order = start >= 0 ? [...list.slice(start + 1), ...list.slice(0, start + 1)] : list
+    const hit = order.find((d) => d.usable) ?? null
+    if (hit) state.cursor = hit
+    return hit
   },
 }

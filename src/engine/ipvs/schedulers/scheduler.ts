@@ -28,5 +28,5 @@ export interface Scheduler<State = unknown> {
   schedule(svc: Service, state: State, pkt: SchedulePacket): Destination | null
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: a registry holds schedulers of every state type
-export type AnyScheduler = Scheduler<any>
+/** A scheduler of any state type, as the registry and services hold them. */
+export type AnyScheduler = Scheduler<unknown>

@@ -48,7 +48,7 @@ const unavailable = (d: Destination | null): boolean => d === null || d.weight <
 export const sh: Scheduler<ShState> = {
   name: 'sh',
   init(svc) {
-    const s: ShState = { buckets: new Array(SH_TAB_SIZE).fill(null) }
+    const s: ShState = { buckets: Array.from({ length: SH_TAB_SIZE }, () => null) }
     reassign(svc, s)
     return s
   },

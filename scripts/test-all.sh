@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Every test of the project, in one command (`npm test`): static checks, unit + property + golden +
+# CLI tests (Vitest), the production build and the end-to-end tests (Playwright on Debian's
+# Chromium). Every step runs even if an earlier one fails; the last line is the summary
+# `total: N passed, N failed`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
+
+if [ ! -d node_modules ]; then
+  echo "== npm ci (node_modules missing)"
+  npm ci --loglevel=error || { echo "npm ci failed"; echo "total: 0 passed, 1 failed"; exit 1; }
+fi
+export CHROMIUM_PATH="${CHROMIUM_PATH:-/usr/bin/chromium}"
+if [ ! -x "$CHROMIUM_PATH" ] && [ "$(id -u)" = 0 ]; then
+  echo "== apt-get install chromium (needed by the end-to-end tests)"
+  DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 update -qq &&
+    DEBIAN_FRONTEND=noninteractive apt-get -o DPkg::Lock::Timeout=300 install -y -qq chromium fonts-liberation >/dev/null
+fi
+
+rm -rf reports && mkdir -p reports
+: >reports/steps.txt
+rc=0
+step() {
+  local name=$1
+  shift
+  echo "== $name: $*"
+  if "$@"; then echo "$name passed" >>reports/steps.txt; else
+    echo "== $name FAILED"
+    echo "$name failed" >>reports/steps.txt
+    rc=1
+  fi
+}
+
+step lint npm run --silent lint
+step unit npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
+step build npx vite build
+step e2e npx playwright test
+node scripts/test-summary.mjs
+exit $rc

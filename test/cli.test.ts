@@ -1,0 +1,63 @@
+/** The headless CLI as a user runs it: `npm run --silent sim -- FILE.json`. */
+import { execFileSync, spawnSync } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { RunResult } from '../src/engine/index'
+
+const root = join(import.meta.dirname, '..')
+const tsx = join(root, 'node_modules', '.bin', 'tsx')
+const sim = (...args: string[]) => spawnSync(tsx, ['scripts/sim.ts', ...args], { cwd: root, encoding: 'utf8' })
+const tmp = mkdtempSync(join(tmpdir(), 'lvs-cli-'))
+const file = (name: string, text: string) => {
+  const p = join(tmp, name)
+  writeFileSync(p, text)
+  return p
+}
+
+describe('sim CLI', () => {
+  it('prints a recording-shaped JSON document and exits 0', () => {
+    const out = execFileSync(tsx, ['scripts/sim.ts', 'test/golden/scenarios/seed-ppc.json'], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    const run = JSON.parse(out) as RunResult
+    expect(run.connections.map((c) => c.rs)).toEqual([
+      '192.168.8.102:80',
+      '192.168.8.101:80',
+      '192.168.8.102:80',
+      '192.168.8.102:80',
+      '192.168.8.102:80',
+    ])
+    expect(run.final.outputs.map((o) => o.cmd)).toEqual(['ipvsadm -Ln', 'ipvsadm -Lnc'])
+  })
+
+  it.each([
+    ['not JSON', '{"until": ', /not valid JSON/],
+    ['wrong type', '{"until": "soon"}', /^.*: until: expected a number of seconds/],
+    ['unknown field', '{"until": 5, "colour": "red"}', /colour: unknown field/],
+    [
+      'bad nested field',
+      '{"until": 5, "connections": [{"at": 0, "client": "10.0.0.1", "clientPort": 1, "proto": "sctp", "vip": "1.1.1.1", "vport": 80, "hold": 1}]}',
+      /connections\[0\]\.proto: expected "tcp" or "udp"/,
+    ],
+    [
+      'times out of order',
+      '{"until": 5, "snapshots": [{"at": 3, "cmds": []}, {"at": 1, "cmds": []}]}',
+      /snapshots\[1\]\.at: times out of order/,
+    ],
+  ])('exits 2 with a one-line reason for a file that is %s', (_what, text, pattern) => {
+    const r = sim(file('bad.json', text))
+    expect(r.status).toBe(2)
+    expect(r.stdout).toBe('')
+    expect(r.stderr.trim().split('\n')).toHaveLength(1)
+    expect(r.stderr).toMatch(pattern)
+  })
+
+  it('exits 2 for a missing file', () => {
+    const r = sim(join(tmp, 'nope.json'))
+    expect(r.status).toBe(2)
+    expect(r.stderr).toMatch(/cannot read: ENOENT/)
+  })
+})

@@ -1,0 +1,37 @@
+/**
+ * Replays every real-kernel recording in test/golden (a copy of shared/golden; `npm run golden:sync`
+ * refreshes it; GOLDEN_DIR points elsewhere) and compares field by field by the README's rules.
+ * A mismatch writes NAME.json.changed beside the recording for review (never committed).
+ */
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { compareWithRecording, parseScenario, runScenario } from '../src/engine/index'
+import { goldenSkipReason } from './goldenSkip'
+
+const dir = process.env.GOLDEN_DIR ?? join(import.meta.dirname, 'golden')
+const names = readdirSync(join(dir, 'recordings'))
+  .filter((f) => f.endsWith('.json'))
+  .map((f) => f.slice(0, -5))
+  .sort()
+
+describe('golden recordings of a real Linux 6.1 kernel', () => {
+  it('has recordings to replay', () => {
+    expect(names.length).toBeGreaterThan(0)
+  })
+
+  for (const name of names) {
+    const parsed = parseScenario(readFileSync(join(dir, 'scenarios', `${name}.json`), 'utf8'))
+    const skip = parsed.ok ? goldenSkipReason(parsed.scenario) : null
+    it.skipIf(skip !== null)(skip ? `${name} — skipped: ${skip}` : name, () => {
+      if (!parsed.ok) throw new Error(`scenario ${name}: ${parsed.error}`)
+      const recording = JSON.parse(readFileSync(join(dir, 'recordings', `${name}.json`), 'utf8'))
+      const run = runScenario(parsed.scenario)
+      const mismatches = compareWithRecording(recording, run)
+      const changed = join(dir, 'recordings', `${name}.json.changed`)
+      if (mismatches.length > 0) writeFileSync(changed, `${JSON.stringify(run, null, 1)}\n`)
+      else if (existsSync(changed)) rmSync(changed)
+      expect(mismatches.map((m) => `${m.path}${m.detail ? ` (${m.detail})` : ''}`)).toEqual([])
+    })
+  }
+})
