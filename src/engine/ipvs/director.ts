@@ -649,7 +649,9 @@ export class Director {
   }
 
   private runScheduler(svc: Service, pkt: Packet): Destination | null {
-    return svc.scheduler ? svc.scheduler.schedule(svc, svc.schedState, pkt) : null
+    return svc.scheduler
+      ? svc.scheduler.schedule(svc, svc.schedState, pkt, { now: this.now, sysctl: this.sysctl })
+      : null
   }
 
   // mirrors the non-persistent half of ip_vs_schedule()

@@ -1,11 +1,19 @@
+import { dh } from './dh'
+import { fo } from './fo'
+import { lblc } from './lblc'
+import { lblcr } from './lblcr'
 import { lc } from './lc'
+import { mh } from './mh'
+import { nq } from './nq'
+import { ovf } from './ovf'
 import { rr } from './rr'
 import type { AnyScheduler } from './scheduler'
+import { sed } from './sed'
 import { sh } from './sh'
 import { wlc } from './wlc'
 import { wrr } from './wrr'
 
-export type { AnyScheduler, SchedulePacket, Scheduler } from './scheduler'
+export type { AnyScheduler, ScheduleContext, SchedulePacket, Scheduler } from './scheduler'
 
 /** The scheduler modules a Debian 6.1 kernel ships (`twos` came in 6.2 and is absent). */
 export const KERNEL_SCHEDULER_NAMES = [
@@ -25,7 +33,7 @@ export const KERNEL_SCHEDULER_NAMES = [
 ] as const
 
 /** The schedulers this engine models. Adding one is one new file plus one line here. */
-const SCHEDULERS: readonly AnyScheduler[] = [rr, wrr, lc, wlc, sh]
+const SCHEDULERS: readonly AnyScheduler[] = [rr, wrr, lc, wlc, sh, dh, lblc, lblcr, sed, nq, fo, ovf, mh]
 
 const byName = new Map(SCHEDULERS.map((s) => [s.name, s]))
 

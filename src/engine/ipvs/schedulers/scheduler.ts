@@ -1,6 +1,8 @@
 import type { IPv4, Port } from '../../net/ipv4'
+import type { SimMs } from '../../sim/time'
 import type { Destination } from '../destination'
 import type { Service } from '../service'
+import type { Sysctls } from '../sysctl'
 
 /** What a scheduler may read of the packet that asks for a new connection (the skb and ip_vs_iphdr). */
 export interface SchedulePacket {
@@ -9,6 +11,12 @@ export interface SchedulePacket {
   sport: Port
   daddr: IPv4
   dport: Port
+}
+
+/** What a scheduler may read of the director: the clock (jiffies) and the sysctls. */
+export interface ScheduleContext {
+  now: SimMs
+  sysctl: Sysctls
 }
 
 /**
@@ -25,7 +33,7 @@ export interface Scheduler<State = unknown> {
   delDest?(svc: Service, state: State, dest: Destination, formerIndex: number): void
   updDest?(svc: Service, state: State, dest: Destination): void
   /** schedule(): the chosen destination, or null ("no destination available"). */
-  schedule(svc: Service, state: State, pkt: SchedulePacket): Destination | null
+  schedule(svc: Service, state: State, pkt: SchedulePacket, ctx: ScheduleContext): Destination | null
 }
 
 /** A scheduler of any state type, as the registry and services hold them. */

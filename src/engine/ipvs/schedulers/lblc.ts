@@ -1,0 +1,42 @@
+import type { Destination } from '../destination'
+import type { Scheduler } from './scheduler'
+import { localityOverloaded, weightedLeastConnection } from './wlcPick'
+
+interface LblcEntry {
+  dest: Destination
+  lastUseMs: number
+}
+interface LblcState {
+  /** Keyed by the packet's destination address. */
+  cache: Map<number, LblcEntry>
+}
+
+/**
+ * Locality-based least connection (ip_vs_lblc.c): a cache maps the packet's destination address
+ * to a server, kept while that server is available, has weight and is not "overloaded" in lblc's
+ * sense; otherwise a weighted-least-connection pick replaces it. With one VIP every client shares
+ * one entry. Entries unused for lblc_expiration are dropped (the kernel reaps them in a periodic
+ * sweep; here they are dropped when next looked at).
+ */
+export const lblc: Scheduler<LblcState> = {
+  name: 'lblc',
+  init: () => ({ cache: new Map() }),
+  // mirrors ip_vs_lblc_schedule()
+  schedule(svc, s, pkt, ctx) {
+    let en = s.cache.get(pkt.daddr)
+    if (en && ctx.now - en.lastUseMs >= ctx.sysctl.lblc_expiration * 1000) {
+      s.cache.delete(pkt.daddr)
+      en = undefined
+    }
+    if (en) {
+      en.lastUseMs = ctx.now
+      const d = en.dest
+      if (d.available && d.weight > 0 && !localityOverloaded(d, svc.destinations)) return d
+    }
+    const dest = weightedLeastConnection(svc.destinations)
+    if (!dest) return null
+    // ip_vs_lblc_new(): an entry for another server is replaced by a fresh one.
+    if (!en || en.dest !== dest) s.cache.set(pkt.daddr, { dest, lastUseMs: ctx.now })
+    return dest
+  },
+}
