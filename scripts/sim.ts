@@ -28,7 +28,7 @@ function main(argv: string[]): number {
     process.stderr.write(`${file}: ${parsed.error}\n`)
     return 2
   }
-  const result = runScenario(parsed.scenario)
+  const result = runScenario(parsed.scenario, { metrics: argv.includes('--metrics') })
   process.stdout.write(`${JSON.stringify(result, null, 1)}\n`)
   return 0
 }

@@ -1,8 +1,10 @@
 import type { CommandResult } from '../cli/ipvsadm/parse'
+import { Metrics, type MetricsSnapshot } from '../metrics/metrics'
 import { type IPv4, parseDottedQuad } from '../net/ipv4'
 import { EventQueue, type Unsequenced } from '../sim/eventQueue'
 import { type ClientTcp, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../sim/simulator'
 import { type SimMs, secondsToSimMs } from '../sim/time'
+import { type ConnRequest, TrafficGenerator } from '../traffic/generator'
 import type { ConnectionSpec, Scenario } from './schema'
 
 export interface CommandRecord extends CommandResult {
@@ -26,12 +28,19 @@ export interface RunResult {
   connections: ConnectionRecord[]
   snapshots: { at: number; outputs: CommandRecord[] }[]
   final: { at: number; outputs: CommandRecord[] }
+  /** With `traffic`: how many users arrived and connections they made. */
+  traffic?: { users: number; connections: number }
+  /** With `metrics: true`: the figures at the end of the run. */
+  metrics?: MetricsSnapshot
 }
 
 /** Scenario events at the same millisecond run in this order (golden README). */
 const Rank = { MID: 0, OPEN: 1, CLOSE: 2, SNAPSHOT: 3 } as const
 
 type ScenarioEvent =
+  | { at: SimMs; rank: number; seq: number; kind: 'traffic-open'; req: ConnRequest }
+  | { at: SimMs; rank: number; seq: number; kind: 'traffic-close'; req: ConnRequest; client: ClientTcp }
+  | { at: SimMs; rank: number; seq: number; kind: 'traffic-datagram'; req: ConnRequest; k: number }
   | { at: SimMs; rank: number; seq: number; kind: 'mid'; index: number }
   | { at: SimMs; rank: number; seq: number; kind: 'open'; index: number }
   | { at: SimMs; rank: number; seq: number; kind: 'close'; index: number }
@@ -41,6 +50,8 @@ type ScenarioEvent =
 export interface RunOptions {
   /** Prepare the simulator before anything runs (e.g. load the netfilter model). */
   setup?: (sim: Simulator) => void
+  /** Compute the teaching figures (connections per server, balance, broken sessions, templates). */
+  metrics?: boolean
 }
 
 export const DEFAULT_FINAL_CMDS = ['ipvsadm -Ln', 'ipvsadm -Lnc'] as const
@@ -53,6 +64,16 @@ export const DEFAULT_FINAL_CMDS = ['ipvsadm -Ln', 'ipvsadm -Lnc'] as const
 export function runScenario(scenario: Scenario, options: RunOptions = {}): RunResult {
   const sim = new Simulator()
   options.setup?.(sim)
+  const metrics = options.metrics
+    ? new Metrics(sim.director, { sessionSharing: scenario.traffic?.sessionSharing })
+    : null
+  if (metrics) sim.director.onEvent(metrics.onDirectorEvent)
+  const untilMs = secondsToSimMs(scenario.until)
+  const generator = scenario.traffic
+    ? new TrafficGenerator(scenario.traffic, { seed: scenario.seed ?? 1, untilSec: scenario.until })
+    : null
+  let trafficConnections = 0
+  let pulledUntil = 0
   const record = (cmd: string): CommandRecord => ({ cmd, ...sim.run(cmd) })
 
   const sysctl = Object.entries(scenario.sysctl ?? {}).map(([key, value]) => ({
@@ -98,11 +119,49 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   }
 
   const snapshots: RunResult['snapshots'] = []
-  for (let e = queue.pop(); e; e = queue.pop()) {
+  // Traffic is pulled a second ahead of the clock, so its requests enter the queue in time.
+  const pullTraffic = (horizon: number) => {
+    if (!generator) return
+    pulledUntil = Math.min(untilMs + 1, horizon + 1000)
+    for (const req of generator.pull(pulledUntil)) {
+      if (req.at > untilMs) continue
+      trafficConnections++
+      if (req.proto === 'tcp') queue.push({ at: req.at, rank: Rank.OPEN, kind: 'traffic-open', req })
+      else
+        for (let k = 0; k < req.packets; k++)
+          queue.push({ at: (req.at + k * req.intervalMs) as SimMs, rank: Rank.OPEN, kind: 'traffic-datagram', req, k })
+    }
+  }
+  for (;;) {
+    const next = queue.peek()
+    // Every request starting before the next event must be in the queue before it runs.
+    if (generator && pulledUntil <= untilMs && (!next || next.at >= pulledUntil)) {
+      pullTraffic(next ? next.at : pulledUntil)
+      continue
+    }
+    const e = queue.pop()
+    if (!e) break
     // Timers due by then fire first (those due at this very millisecond too): events and listings
     // of the real recorder ran a little after their nominal time.
     sim.advanceTo(e.at)
     switch (e.kind) {
+      case 'traffic-open': {
+        const client = newClientTcp(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
+        sim.tcpConnect(client)
+        metrics?.onConnection(`user ${e.req.user}`, e.req.app, client.rs, e.at)
+        const closeAt = e.at + e.req.holdMs
+        if (client.status === 'connected' && closeAt <= untilMs)
+          queue.push({ at: closeAt as SimMs, rank: Rank.CLOSE, kind: 'traffic-close', req: e.req, client })
+        break
+      }
+      case 'traffic-close':
+        sim.tcpClose(e.client, 'fin')
+        break
+      case 'traffic-datagram': {
+        const rs = sim.udpSend(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
+        if (e.k === 0) metrics?.onConnection(`user ${e.req.user}`, false, rs, e.at)
+        break
+      }
       case 'mid': {
         const m = scenario.midCommands[e.index]
         commands.push({ ...record(m.cmd), at: m.at, phase: 'mid' })
@@ -113,6 +172,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         sim.tcpConnect(client)
         connections[e.index].status = client.status
         connections[e.index].rs = client.rs
+        if (client.status !== 'pending')
+          metrics?.onConnection(scenario.connections[e.index].client, true, client.rs, e.at)
         // The client holds the connection `hold` seconds after it connected, then closes it.
         if (client.status === 'connected')
           push({
@@ -151,6 +212,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
+          metrics?.onConnection(c.client, false, rs, e.at)
         }
         break
       }
@@ -175,5 +237,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     connections,
     snapshots,
     final,
+    ...(generator ? { traffic: { users: generator.users.length, connections: trafficConnections } } : {}),
+    ...(metrics ? { metrics: metrics.snapshot() } : {}),
   }
 }

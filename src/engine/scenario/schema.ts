@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { parseDottedQuad } from '../net/ipv4'
+import { TrafficSchema } from '../traffic/schema'
 
 /**
  * The scenario file shared by the app, the CLI, the tests and the real-kernel recordings
@@ -81,6 +82,8 @@ export const ScenarioSchema = v.strictObject({
     [],
   ),
   until: seconds,
+  /** Synthetic users (see README "Traffic"); their connections add to `connections`. */
+  traffic: v.optional(TrafficSchema),
   /** Commands read at the end (default: ipvsadm -Ln and -Lnc). */
   finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
   // Fields the real-kernel recorder used; accepted and kept, they change nothing in the model:

@@ -1,0 +1,219 @@
+import type { Director, DirectorEvent } from '../ipvs/director'
+import { formatIPv4 } from '../net/ipv4'
+import type { SimMs } from '../sim/time'
+
+/**
+ * Bytes of kernel memory per connection-table entry (templates included): `struct ip_vs_conn` on a
+ * 6.1 x86_64 kernel without lock debugging is 288 bytes by its field layout, and the slab cache is
+ * created with SLAB_HWCACHE_ALIGN, so each object takes 320 bytes (computed, not measured).
+ */
+export const IP_VS_CONN_SLAB_BYTES = 320
+
+/** Sliding windows of per-RS connection counts: 1-second bins, this many of them. */
+const WINDOW_BINS = 60
+
+interface RsCounters {
+  /** Connections the RS received, all run long. */
+  total: number
+  /** Ring of 1-second bins for connections/s. */
+  bins: Uint32Array
+  binStart: number
+}
+
+export interface RealServerFigures {
+  address: string
+  weight: number
+  connections: number
+  connectionsPerSecond: number
+  activeConns: number
+  inactConns: number
+  templates: number
+}
+
+export interface MetricsSnapshot {
+  atSeconds: number
+  connections: number
+  /** Connection attempts no real server took (ICMP port unreachable or nothing listening). */
+  refused: number
+  /** A user's application connection reached a server that did not hold the user's session. */
+  brokenSessions: number
+  /** Users whose session broke at least once. */
+  usersWithBrokenSession: number
+  /** Share of users' application connections that reached the user's first server (0…1). */
+  stickiness: number
+  /** max / mean of the weight-normalised connections per real server over the whole run (1 = perfect). */
+  imbalance: number
+  /** Coefficient of variation of the same. */
+  imbalanceCv: number
+  /** max / mean of the weight-normalised connections the servers hold right now (active + inactive). */
+  currentImbalance: number
+  templates: {
+    live: number
+    peak: number
+    /** Templates the kernel re-armed (60 s) because connections still depended on them. */
+    keptPastTimeout: number
+    bytes: number
+    peakBytes: number
+  }
+  realServers: RealServerFigures[]
+}
+
+interface UserState {
+  firstRs: string | null
+  sessionRs: string | null
+  appConnections: number
+  onFirst: number
+  broken: boolean
+}
+
+/**
+ * The figures a teacher shows, kept incrementally as connections happen and read at any time:
+ * per-server counts and rates, balance, stickiness, broken sessions, refusals, template memory.
+ */
+export class Metrics {
+  private readonly rs = new Map<string, RsCounters>()
+  private readonly users = new Map<string, UserState>()
+  private connections = 0
+  private refused = 0
+  private broken = 0
+  private brokenUsers = 0
+  private appConnections = 0
+  private onFirst = 0
+  private peakTemplates = 0
+  private readonly rearmed = new Set<number>()
+  private readonly sessionSharing: boolean
+  private readonly director: Director
+
+  constructor(director: Director, opts: { sessionSharing?: boolean } = {}) {
+    this.director = director
+    this.sessionSharing = opts.sessionSharing ?? false
+  }
+
+  /** Feed the director's events (template re-arms, peaks). */
+  onDirectorEvent = (e: DirectorEvent): void => {
+    if (e.type === 'template-rearmed') this.rearmed.add(e.template.id)
+    else if (e.type === 'template-created') {
+      const live = this.director.table.templates
+      if (live > this.peakTemplates) this.peakTemplates = live
+    }
+  }
+
+  /** A connection attempt and where it went: `rs` is `ip:port` or null (refused). */
+  onConnection(user: string, app: boolean, rs: string | null, at: SimMs): void {
+    this.connections++
+    if (rs === null) {
+      this.refused++
+      return
+    }
+    const addr = rs.slice(0, rs.lastIndexOf(':'))
+    let c = this.rs.get(addr)
+    if (!c) {
+      c = { total: 0, bins: new Uint32Array(WINDOW_BINS), binStart: Math.floor(at / 1000) }
+      this.rs.set(addr, c)
+    }
+    c.total++
+    this.bin(c, at)
+    if (!app) return
+    let u = this.users.get(user)
+    if (!u) {
+      u = { firstRs: addr, sessionRs: addr, appConnections: 0, onFirst: 0, broken: false }
+      this.users.set(user, u)
+    }
+    u.appConnections++
+    this.appConnections++
+    if (u.firstRs === addr) {
+      u.onFirst++
+      this.onFirst++
+    }
+    if (u.sessionRs !== addr && !this.sessionSharing) {
+      // The server has never seen this session: the user is logged out (cart lost) and logs in again there.
+      this.broken++
+      if (!u.broken) this.brokenUsers++
+      u.broken = true
+      u.sessionRs = addr
+    }
+  }
+
+  private bin(c: RsCounters, at: number): void {
+    const sec = Math.floor(at / 1000)
+    // Advance the ring, clearing bins that fell out of the window.
+    while (c.binStart + WINDOW_BINS <= sec) {
+      c.bins[c.binStart % WINDOW_BINS] = 0
+      c.binStart++
+    }
+    c.bins[sec % WINDOW_BINS]++
+  }
+
+  /** Connections per second over the last `seconds` (≤ 60) before `now`. */
+  private rate(c: RsCounters, now: number, seconds: number): number {
+    const sec = Math.floor(now / 1000)
+    let n = 0
+    for (let s = sec - seconds + 1; s <= sec; s++)
+      if (s >= c.binStart && s < c.binStart + WINDOW_BINS) n += c.bins[s % WINDOW_BINS]
+    return n / seconds
+  }
+
+  snapshot(windowSeconds = 10): MetricsSnapshot {
+    const d = this.director
+    const now = d.now
+    // Real servers as machines: one address may serve several services; its weight is its largest.
+    const servers = new Map<string, RealServerFigures>()
+    for (const svc of d.services)
+      for (const dest of svc.destinations) {
+        const address = formatIPv4(dest.addr)
+        const f = servers.get(address) ?? {
+          address,
+          weight: 0,
+          connections: 0,
+          connectionsPerSecond: 0,
+          activeConns: 0,
+          inactConns: 0,
+          templates: 0,
+        }
+        f.weight = Math.max(f.weight, dest.weight)
+        f.activeConns += dest.activeConns
+        f.inactConns += dest.inactConns
+        f.templates += dest.persistConns
+        servers.set(address, f)
+      }
+    for (const [address, c] of this.rs) {
+      const f = servers.get(address)
+      if (!f) continue
+      f.connections = c.total
+      f.connectionsPerSecond = this.rate(c, now, Math.min(windowSeconds, WINDOW_BINS))
+    }
+    const list = [...servers.values()].sort((a, b) => (a.address < b.address ? -1 : 1))
+    const weighted = list.filter((f) => f.weight > 0)
+    const ratio = (values: number[]) => {
+      if (values.length === 0) return { maxMean: 1, cv: 0 }
+      const mean = values.reduce((s, x) => s + x, 0) / values.length
+      if (mean === 0) return { maxMean: 1, cv: 0 }
+      const max = Math.max(...values)
+      const sd = Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / values.length)
+      return { maxMean: max / mean, cv: sd / mean }
+    }
+    const overall = ratio(weighted.map((f) => f.connections / f.weight))
+    const current = ratio(weighted.map((f) => (f.activeConns + f.inactConns) / f.weight))
+    const live = d.table.templates
+    if (live > this.peakTemplates) this.peakTemplates = live
+    return {
+      atSeconds: now / 1000,
+      connections: this.connections,
+      refused: this.refused,
+      brokenSessions: this.broken,
+      usersWithBrokenSession: this.brokenUsers,
+      stickiness: this.appConnections === 0 ? 1 : this.onFirst / this.appConnections,
+      imbalance: overall.maxMean,
+      imbalanceCv: overall.cv,
+      currentImbalance: current.maxMean,
+      templates: {
+        live,
+        peak: this.peakTemplates,
+        keptPastTimeout: this.rearmed.size,
+        bytes: live * IP_VS_CONN_SLAB_BYTES,
+        peakBytes: this.peakTemplates * IP_VS_CONN_SLAB_BYTES,
+      },
+      realServers: list,
+    }
+  }
+}
