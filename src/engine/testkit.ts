@@ -3,7 +3,7 @@
  * connections by name. Used only by *.test.ts files.
  */
 import { type IPv4, parseInetAton } from './net/ipv4'
-import { type ClientTcp, newClientTcp, type Simulator } from './sim/simulator'
+import { type ClientTcp, clientRs, newClientTcp, type Simulator } from './sim/simulator'
 import type { SimMs } from './sim/time'
 
 export const ip = (s: string): IPv4 => {
@@ -24,17 +24,17 @@ export function setup(sim: Simulator, ...lines: string[]): Simulator {
 }
 
 /** A client that connects at the current time; returns the client to close it later. */
-export function connect(sim: Simulator, client: string, port: number, vport = 80, vip = VIP): ClientTcp {
+export function connect(sim: Simulator, client: string, port: number, vport = 80, vip = VIP): ClientTcp & { rs: string | null } {
   const c = newClientTcp(ip(client), port, ip(vip), vport)
   sim.tcpConnect(c)
-  return c
+  return Object.assign(c, { rs: clientRs(c) })
 }
 
 /** Open and immediately close (FIN): what a short HTTP request does. */
 export function request(sim: Simulator, client: string, port: number, vport = 80, vip = VIP): string | null {
   const c = connect(sim, client, port, vport, vip)
   sim.tcpClose(c, 'fin')
-  return c.rs
+  return clientRs(c)
 }
 
 export const at = (sim: Simulator, seconds: number): void => sim.advanceTo(Math.round(seconds * 1000) as SimMs)

@@ -36,11 +36,14 @@ export class Connection {
   state = 0
   /** cp->timeout: what the timer is re-armed with, in ms. */
   timeoutMs = 3000
-  /** cp->timer.expires */
+  /** cp->timer.expires: the requested expiry, what `ipvsadm -Lnc` counts down to. */
   expiresAt = 0 as SimMs
+  /** When the timer really fires (expiry plus the timer wheel's lateness). */
+  fireAt = 0 as SimMs
   timerArmed = false
-  /** Bumped on every re-arm; a queued timer event with an older generation is stale. */
+  /** The timer queue holds at most one live event per entry: its generation, and its time. */
   timerGen = 0
+  timerQueuedAt = -1
   /** The template this connection was created from (cp->control). */
   control: Connection | null = null
   /** How many connections point at this template (cp->n_control). */
@@ -61,43 +64,44 @@ export class Connection {
   invalidated = false
 
   constructor(
-    init: {
-      protocol: number
-      caddr: IPv4
-      cport: Port
-      vaddr: IPv4
-      vport: Port
-      daddr: IPv4
-      dport: Port
-      isTemplate: boolean
-      fwmark: number
-    },
+    protocol: number,
+    caddr: IPv4,
+    cport: Port,
+    vaddr: IPv4,
+    vport: Port,
+    daddr: IPv4,
+    dport: Port,
+    isTemplate: boolean,
+    fwmark: number,
     now: SimMs,
   ) {
-    this.protocol = init.protocol
-    this.caddr = init.caddr
-    this.cport = init.cport
-    this.vaddr = init.vaddr
-    this.vport = init.vport
-    this.daddr = init.daddr
-    this.dport = init.dport
-    this.isTemplate = init.isTemplate
-    this.fwmark = init.fwmark
+    this.protocol = protocol
+    this.caddr = caddr
+    this.cport = cport
+    this.vaddr = vaddr
+    this.vport = vport
+    this.daddr = daddr
+    this.dport = dport
+    this.isTemplate = isTemplate
+    this.fwmark = fwmark
     this.createdAt = now
     this.refreshedAt = now
   }
 }
 
-/** Key of the connection table: what ip_vs_conn_in_get()/ip_vs_ct_in_get() compare. */
-export const connKey = (protocol: number, caddr: number, cport: number, vaddr: number, vport: number): string =>
-  `${protocol}|${caddr}|${cport}|${vaddr}|${vport}`
+/**
+ * The connection table's bucket: a hash of the client address and port (the kernel hashes
+ * <proto, caddr, cport> too), small enough to stay an integer key for V8's Map. Entries of one
+ * bucket are told apart by comparing every field, as ip_vs_conn_in_get()/ip_vs_ct_in_get() do.
+ */
+const bucketOf = (caddr: number, cport: number): number => (Math.imul(caddr, 0x9e3779b1) ^ cport) & 0x3fffffff
 
 /**
  * The connection table (ip_vs_conn_tab): entries chained per key, the newest first as the kernel
  * inserts at the bucket head; plus the set of all entries in creation order for listings.
  */
 export class ConnectionTable {
-  private readonly heads = new Map<string, Connection>()
+  private readonly heads = new Map<number, Connection>()
   /** Every entry still alive (hashed or not), in creation order. */
   readonly all = new Set<Connection>()
   templates = 0
@@ -123,7 +127,7 @@ export class ConnectionTable {
 
   // mirrors ip_vs_conn_hash()
   hash(c: Connection): void {
-    const k = connKey(c.protocol, c.caddr, c.cport, c.vaddr, c.vport)
+    const k = bucketOf(c.caddr, c.cport)
     c.hashNext = this.heads.get(k) ?? null
     this.heads.set(k, c)
     c.hashed = true
@@ -132,7 +136,7 @@ export class ConnectionTable {
   // mirrors ip_vs_conn_unhash()
   unhash(c: Connection): boolean {
     if (!c.hashed) return false
-    const k = connKey(c.protocol, c.caddr, c.cport, c.vaddr, c.vport)
+    const k = bucketOf(c.caddr, c.cport)
     let prev: Connection | null = null
     let cur = this.heads.get(k) ?? null
     while (cur !== null && cur !== c) {
@@ -151,16 +155,18 @@ export class ConnectionTable {
 
   /** ip_vs_conn_in_get(): a real connection by its 5-tuple (templates never match: their cport is 0). */
   findConnection(protocol: number, caddr: number, cport: number, vaddr: number, vport: number): Connection | null {
-    for (let c = this.heads.get(connKey(protocol, caddr, cport, vaddr, vport)) ?? null; c; c = c.hashNext) {
-      if (!c.isTemplate) return c
+    for (let c = this.heads.get(bucketOf(caddr, cport)) ?? null; c; c = c.hashNext) {
+      if (!c.isTemplate && c.cport === cport && c.caddr === caddr && c.vport === vport && c.vaddr === vaddr && c.protocol === protocol)
+        return c
     }
     return null
   }
 
   /** ip_vs_ct_in_get(): a template by its key; an invalidated template (ports 65535) has another key. */
   findTemplate(protocol: number, caddr: number, vaddr: number, vport: number): Connection | null {
-    for (let c = this.heads.get(connKey(protocol, caddr, 0, vaddr, vport)) ?? null; c; c = c.hashNext) {
-      if (c.isTemplate) return c
+    for (let c = this.heads.get(bucketOf(caddr, 0)) ?? null; c; c = c.hashNext) {
+      if (c.isTemplate && c.cport === 0 && c.caddr === caddr && c.vport === vport && c.vaddr === vaddr && c.protocol === protocol)
+        return c
     }
     return null
   }

@@ -1,5 +1,5 @@
 import { asIPv4, asPort, type IPv4, type Port } from '../net/ipv4'
-import { EventQueue } from '../sim/eventQueue'
+import { TimerHeap } from '../sim/timerHeap'
 import type { SimMs } from '../sim/time'
 import { wheelLatenessMs } from '../sim/timerWheel'
 import { Connection, ConnectionTable, TemplateState } from './connection'
@@ -13,11 +13,11 @@ import {
   TcpState,
 } from './proto/tcp'
 import { UDP_DEFAULT_TIMEOUT_SEC, UDP_STATE_NORMAL } from './proto/udp'
-import { findScheduler } from './schedulers'
+import { findScheduler, type ScheduleContext } from './schedulers'
 import { FTPDATA, FTPPORT, Protocol, Service, type ServiceSpec, serviceKey } from './service'
 import { ESTIMATOR_PERIOD_MS, IpvsStats } from './stats'
 import { defaultSysctls, type Sysctls } from './sysctl'
-import { checkTemplate, type TemplateKind, templateKeyFor } from './template'
+import { checkTemplate, type TemplateKey, type TemplateKind, templateKeyFor } from './template'
 
 /** Kernel error numbers the control operations return; ipvsadm turns them into its messages. */
 export type Errno = 'EEXIST' | 'ESRCH' | 'ENOENT' | 'ERANGE' | 'EINVAL' | 'EPROTONOSUPPORT'
@@ -75,11 +75,8 @@ export type DirectorEvent =
   | { type: 'refused'; service: Service; packet: Packet }
   | { type: 'dropped'; conn: Connection; packet: Packet }
 
-type DirectorTimer =
-  | { at: SimMs; rank: number; seq: number; kind: 'conn'; conn: Connection; gen: number }
-  | { at: SimMs; rank: number; seq: number; kind: 'trash' }
-  | { at: SimMs; rank: number; seq: number; kind: 'estimator' }
-  | { at: SimMs; rank: number; seq: number; kind: 'nodest-flush' }
+/** What sits in the timer queue: an entry's own timer, or one of the director's periodic jobs. */
+type DirectorTimer = Connection | 'trash' | 'estimator' | 'nodest-flush'
 
 export interface SyncDaemon {
   mcastIfn: string
@@ -113,7 +110,7 @@ export class Director {
   }
   /** Services in creation order (the kernel's own order is its hash tables'; ipvsadm sorts anyway). */
   readonly services: Service[] = []
-  private readonly byKey = new Map<string, Service>()
+  private readonly byKey = new Map<number, Service>()
   private readonly byFwmark = new Map<number, Service>()
   private ftpsvcCounter = 0
   private nullsvcCounter = 0
@@ -122,16 +119,26 @@ export class Director {
   readonly trash: Destination[] = []
   readonly table = new ConnectionTable()
   readonly totStats = new IpvsStats()
-  private readonly timers = new EventQueue<DirectorTimer>()
+  private readonly timers = new TimerHeap<DirectorTimer>()
   private trashTimerArmed = false
   private listener: ((e: DirectorEvent) => void) | null = null
+  /** The decision of the last scheduling, kept only while someone listens. */
+  private lastDecision: ScheduleDecision | null = null
+  private readonly schedCtx: ScheduleContext = { now: 0 as SimMs, sysctl: this.sysctl }
+  private readonly keyScratch: TemplateKey & { kind: TemplateKind } = {
+    protocol: 0,
+    caddr: asIPv4(0),
+    vaddr: asIPv4(0),
+    vport: asPort(0),
+    kind: 'ppc',
+  }
   /** The connection sync daemons (`ipvsadm --start-daemon`); modelled as state only, nothing is synced. */
   readonly syncDaemons: { master: SyncDaemon | null; backup: SyncDaemon | null } = { master: null, backup: null }
   /** The director's network interfaces, as the seed's commands name them. */
   readonly interfaces: readonly string[] = ['lo', 'eth0']
 
   constructor() {
-    this.timers.push({ at: ESTIMATOR_PERIOD_MS as SimMs, rank: 0, kind: 'estimator' })
+    this.timers.push(ESTIMATOR_PERIOD_MS, 'estimator')
   }
 
   onEvent(listener: ((e: DirectorEvent) => void) | null): void {
@@ -139,39 +146,34 @@ export class Director {
   }
 
   private emit(e: DirectorEvent): void {
-    if (this.listener) this.listener(e)
+    this.listener?.(e)
   }
 
   // ---------------------------------------------------------------- time
 
   /** When the next timer is due, or undefined. */
   nextTimerAt(): SimMs | undefined {
-    return this.timers.peek()?.at
+    const t = this.timers.peekTime()
+    return t === Number.POSITIVE_INFINITY ? undefined : (t as SimMs)
   }
 
   /** Run every timer due at or before `t` (`inclusive`) or strictly before it, then set the clock to `t`. */
   advanceTo(t: SimMs, inclusive = true): void {
     for (;;) {
-      const next = this.timers.peek()
-      if (!next || next.at > t || (!inclusive && next.at === t)) break
-      this.timers.pop()
-      if (next.at > this.now) this.now = next.at
-      this.fire(next)
+      const at = this.timers.peekTime()
+      if (at > t || (!inclusive && at === t)) break
+      const timer = this.timers.pop() as DirectorTimer
+      if (at > this.now) this.now = at as SimMs
+      this.fire(timer, at as SimMs, this.timers.poppedTag)
     }
     if (t > this.now) this.now = t
   }
 
-  private fire(timer: DirectorTimer): void {
-    switch (timer.kind) {
-      case 'conn':
-        if (timer.gen === timer.conn.timerGen && timer.conn.timerArmed) {
-          timer.conn.timerArmed = false
-          this.expire(timer.conn)
-        }
-        return
+  private fire(timer: DirectorTimer, at: SimMs, gen: number): void {
+    switch (timer) {
       case 'estimator':
         this.estimate()
-        this.timers.push({ at: (timer.at + ESTIMATOR_PERIOD_MS) as SimMs, rank: 0, kind: 'estimator' })
+        this.timers.push(at + ESTIMATOR_PERIOD_MS, 'estimator')
         return
       case 'trash':
         this.trashExpire()
@@ -179,21 +181,37 @@ export class Director {
       case 'nodest-flush':
         this.expireNodestConnFlush()
         return
+      default: {
+        const c = timer
+        if (gen !== c.timerGen || !c.timerArmed) return
+        c.timerQueuedAt = -1
+        if (c.fireAt > at) {
+          // re-armed later since this event was queued: queue it again for then
+          this.queueTimer(c)
+          return
+        }
+        c.timerArmed = false
+        this.expire(c)
+      }
     }
   }
 
-  /** mod_timer(&cp->timer, now + delay) */
+  /**
+   * mod_timer(&cp->timer, now + delay). Each entry keeps at most one event in the timer queue: an
+   * earlier expiry queues a new one (the old one goes stale); a later one waits for the queued
+   * event, which then re-queues itself — so re-arming on every packet costs no queue work.
+   */
   private armTimer(c: Connection, delayMs: number): void {
     c.expiresAt = (this.now + delayMs) as SimMs
+    c.fireAt = (c.expiresAt + wheelLatenessMs(delayMs)) as SimMs
     c.timerArmed = true
+    if (c.timerQueuedAt < 0 || c.fireAt < c.timerQueuedAt) this.queueTimer(c)
+  }
+
+  private queueTimer(c: Connection): void {
     c.timerGen++
-    this.timers.push({
-      at: (c.expiresAt + wheelLatenessMs(delayMs)) as SimMs,
-      rank: 0,
-      kind: 'conn',
-      conn: c,
-      gen: c.timerGen,
-    })
+    c.timerQueuedAt = c.fireAt
+    this.timers.push(c.fireAt, c, c.timerGen)
   }
 
   /** ip_vs_conn_put(): re-arm the entry's timer with its current timeout. */
@@ -217,7 +235,7 @@ export class Director {
       c.timeoutMs = TEMPLATE_REARM_MS
       if (c.isTemplate) {
         c.rearms++
-        this.emit({ type: 'template-rearmed', template: c })
+        if (this.listener) this.emit({ type: 'template-rearmed', template: c })
       }
       this.armTimer(c, c.timeoutMs)
       return
@@ -233,7 +251,8 @@ export class Director {
       if (forced && ct.nControl === 0 && !(ct.isTemplate && ct.state & TemplateState.ASSURED)) this.connDel(ct)
     }
     this.unbindDest(c)
-    this.emit(c.isTemplate ? { type: 'template-expired', template: c } : { type: 'connection-expired', conn: c })
+    if (this.listener)
+      this.emit(c.isTemplate ? { type: 'template-expired', template: c } : { type: 'connection-expired', conn: c })
   }
 
   /** ip_vs_conn_del(): delete an entry now, with timeout 0 so that it does not keep its template. */
@@ -241,6 +260,7 @@ export class Director {
     if (!c.timerArmed) return
     c.timerArmed = false
     c.timerGen++
+    c.timerQueuedAt = -1
     c.timeoutMs = 0
     this.expire(c)
   }
@@ -287,13 +307,19 @@ export class Director {
 
   // mirrors ip_vs_conn_new(): bound to the destination, timeout 3 s, hashed unless one-packet.
   private connNew(
-    init: { protocol: number; caddr: IPv4; cport: Port; vaddr: IPv4; vport: Port; daddr: IPv4; dport: Port },
+    protocol: number,
+    caddr: IPv4,
+    cport: Port,
+    vaddr: IPv4,
+    vport: Port,
+    daddr: IPv4,
+    dport: Port,
     isTemplate: boolean,
     onePacket: boolean,
     dest: Destination,
     fwmark: number,
   ): Connection {
-    const c = new Connection({ ...init, isTemplate, fwmark }, this.now)
+    const c = new Connection(protocol, caddr, cport, vaddr, vport, daddr, dport, isTemplate, fwmark, this.now)
     c.onePacket = onePacket
     c.timeoutMs = NEW_CONN_TIMEOUT_MS
     this.bindDest(c, dest)
@@ -496,11 +522,11 @@ export class Director {
   private delDestToTrash(dest: Destination): void {
     if (this.trash.length === 0 && !this.trashTimerArmed) {
       this.trashTimerArmed = true
-      this.timers.push({ at: (this.now + DEST_TRASH_PERIOD_MS / 2) as SimMs, rank: 0, kind: 'trash' })
+      this.timers.push(this.now + DEST_TRASH_PERIOD_MS / 2, 'trash')
     }
     this.trash.unshift(dest)
     dest.idleStartMs = 0
-    if (this.sysctl.expire_nodest_conn) this.timers.push({ at: this.now, rank: 0, kind: 'nodest-flush' })
+    if (this.sysctl.expire_nodest_conn) this.timers.push(this.now, 'nodest-flush')
   }
 
   // mirrors ip_vs_dest_trash_expire()
@@ -518,7 +544,7 @@ export class Director {
     }
     if (this.trash.length > 0) {
       this.trashTimerArmed = true
-      this.timers.push({ at: (this.now + DEST_TRASH_PERIOD_MS / 2) as SimMs, rank: 0, kind: 'trash' })
+      this.timers.push(this.now + DEST_TRASH_PERIOD_MS / 2, 'trash')
     }
   }
 
@@ -574,7 +600,7 @@ export class Director {
         this.expireNow(cp)
         cp = null
       } else {
-        this.emit({ type: 'dropped', conn: cp, packet: pkt })
+        if (this.listener) this.emit({ type: 'dropped', conn: cp, packet: pkt })
         return { kind: 'dropped', conn: cp, reason: 'dest-unavailable' }
       }
     }
@@ -583,9 +609,9 @@ export class Director {
     let decision: ScheduleDecision | null = null
     if (!cp) {
       const r = this.connSchedule(pkt)
-      if ('kind' in r) return r
-      cp = r.conn
-      decision = r.decision
+      if (!(r instanceof Connection)) return r
+      cp = r
+      decision = this.lastDecision
       created = true
     }
 
@@ -627,7 +653,7 @@ export class Director {
   }
 
   // mirrors tcp_conn_schedule() / udp_conn_schedule() + ip_vs_schedule() + ip_vs_leave()
-  private connSchedule(pkt: Packet): { conn: Connection; decision: ScheduleDecision } | Verdict {
+  private connSchedule(pkt: Packet): Connection | Verdict {
     if (pkt.protocol === Protocol.TCP) {
       const f = pkt.tcp ?? {}
       if (f.rst || !(this.sysctl.sloppy_tcp || f.syn)) return { kind: 'local', reason: 'not-schedulable' }
@@ -635,60 +661,65 @@ export class Director {
     const svc = this.findServiceFor(pkt.mark, pkt.protocol, pkt.daddr, pkt.dport)
     if (!svc) return { kind: 'local', reason: 'no-service' }
     if (pkt.sport === FTPDATA) return { kind: 'local', reason: 'not-schedulable' }
-    const r = svc.persistent ? this.schedPersist(svc, pkt) : this.schedPlain(svc, pkt)
-    if (r) {
-      this.connStats(r.conn, svc)
-      this.emit({ type: 'connection-created', conn: r.conn, decision: r.decision })
-      return r
+    this.lastDecision = null
+    const conn = svc.persistent ? this.schedPersist(svc, pkt) : this.schedPlain(svc, pkt)
+    if (conn) {
+      this.connStats(conn, svc)
+      if (this.listener && this.lastDecision)
+        this.emit({ type: 'connection-created', conn, decision: this.lastDecision })
+      return conn
     }
     // ip_vs_leave(): an FTP service lets other ports of its VIP through; otherwise ICMP unreachable.
     if (svc.vport === FTPPORT && !svc.isFwmark && pkt.dport !== FTPPORT)
       return { kind: 'local', reason: 'ftp-passthrough' }
-    this.emit({ type: 'refused', service: svc, packet: pkt })
+    if (this.listener) this.emit({ type: 'refused', service: svc, packet: pkt })
     return { kind: 'refused', service: svc }
   }
 
   private runScheduler(svc: Service, pkt: Packet): Destination | null {
-    return svc.scheduler
-      ? svc.scheduler.schedule(svc, svc.schedState, pkt, { now: this.now, sysctl: this.sysctl })
-      : null
+    if (!svc.scheduler) return null
+    this.schedCtx.now = this.now
+    return svc.scheduler.schedule(svc, svc.schedState, pkt, this.schedCtx)
   }
 
   // mirrors the non-persistent half of ip_vs_schedule()
-  private schedPlain(svc: Service, pkt: Packet): { conn: Connection; decision: ScheduleDecision } | null {
+  private schedPlain(svc: Service, pkt: Packet): Connection | null {
     if (!svc.isFwmark && pkt.dport !== svc.vport) return null
     const dest = this.runScheduler(svc, pkt)
     if (!dest) return null
     const conn = this.connNew(
-      {
-        protocol: pkt.protocol,
-        caddr: pkt.saddr,
-        cport: pkt.sport,
-        vaddr: pkt.daddr,
-        vport: pkt.dport,
-        daddr: dest.addr,
-        dport: dest.port ? dest.port : pkt.dport,
-      },
+      pkt.protocol,
+      pkt.saddr,
+      pkt.sport,
+      pkt.daddr,
+      pkt.dport,
+      dest.addr,
+      dest.port ? dest.port : pkt.dport,
       false,
       svc.onePacket && pkt.protocol === Protocol.UDP,
       dest,
       pkt.mark,
     )
-    return {
-      conn,
-      decision: { service: svc, template: null, templateKind: null, templateOutcome: null, invalidatedTemplate: null },
-    }
+    if (this.listener)
+      this.lastDecision = {
+        service: svc,
+        template: null,
+        templateKind: null,
+        templateOutcome: null,
+        invalidatedTemplate: null,
+      }
+    return conn
   }
 
   // mirrors ip_vs_sched_persist()
-  private schedPersist(svc: Service, pkt: Packet): { conn: Connection; decision: ScheduleDecision } | null {
-    const key = templateKeyFor(svc, pkt)
+  private schedPersist(svc: Service, pkt: Packet): Connection | null {
+    const key = templateKeyFor(svc, pkt, this.keyScratch)
     let ct = this.table.findTemplate(key.protocol, key.caddr, key.vaddr, key.vport)
     let outcome: ScheduleDecision['templateOutcome'] = 'hit'
     let invalidated: Connection | null = null
     if (ct && !checkTemplate(this.table, ct, this.sysctl.expire_quiescent_template !== 0)) {
       invalidated = ct
-      this.emit({ type: 'template-invalidated', template: ct })
+      if (this.listener) this.emit({ type: 'template-invalidated', template: ct })
       ct = null
     }
     let dest: Destination
@@ -698,15 +729,13 @@ export class Director {
       dest = chosen
       const dport = pkt.dport === svc.vport && svc.vport !== FTPPORT ? dest.port : 0
       ct = this.connNew(
-        {
-          protocol: key.protocol,
-          caddr: key.caddr,
-          cport: asPort(0),
-          vaddr: key.vaddr,
-          vport: key.vport,
-          daddr: dest.addr,
-          dport: asPort(dport),
-        },
+        key.protocol,
+        key.caddr,
+        asPort(0),
+        key.vaddr,
+        key.vport,
+        dest.addr,
+        asPort(dport),
         true,
         false,
         dest,
@@ -714,22 +743,20 @@ export class Director {
       )
       ct.timeoutMs = svc.persistTimeoutMs
       outcome = invalidated ? 'invalidated' : 'new'
-      this.emit({ type: 'template-created', template: ct })
+      if (this.listener) this.emit({ type: 'template-created', template: ct })
     } else {
       dest = ct.dest as Destination
     }
     let dport = pkt.dport
     if (dport === svc.vport && dest.port) dport = dest.port
     const conn = this.connNew(
-      {
-        protocol: pkt.protocol,
-        caddr: pkt.saddr,
-        cport: pkt.sport,
-        vaddr: pkt.daddr,
-        vport: pkt.dport,
-        daddr: dest.addr,
-        dport: asPort(dport),
-      },
+      pkt.protocol,
+      pkt.saddr,
+      pkt.sport,
+      pkt.daddr,
+      pkt.dport,
+      dest.addr,
+      asPort(dport),
       false,
       svc.onePacket && pkt.protocol === Protocol.UDP,
       dest,
@@ -739,17 +766,16 @@ export class Director {
     // ip_vs_conn_put(ct): every new connection through the template restarts its timer.
     ct.refreshedAt = this.now
     this.armTimer(ct, ct.timeoutMs)
-    if (outcome === 'hit') this.emit({ type: 'template-refreshed', template: ct })
-    return {
-      conn,
-      decision: {
+    if (outcome === 'hit' && this.listener) this.emit({ type: 'template-refreshed', template: ct })
+    if (this.listener)
+      this.lastDecision = {
         service: svc,
         template: ct,
         templateKind: key.kind,
         templateOutcome: outcome,
         invalidatedTemplate: invalidated,
-      },
-    }
+      }
+    return conn
   }
 
   /** ip_vs_conn_stats(): one more "Conns" for the destination, its service and the total. */
@@ -797,7 +823,7 @@ export class Director {
           }
         }
         if (to === TcpState.ESTABLISHED && c.control) c.control.state |= TemplateState.ASSURED
-        this.emit({ type: 'connection-state', conn: c, from, to })
+        if (this.listener) this.emit({ type: 'connection-state', conn: c, from, to })
       }
       c.state = to
       c.timeoutMs = this.timeouts.tcp[to]

@@ -82,5 +82,8 @@ export class Service {
   }
 }
 
-/** Key of the <protocol, vaddr, vport> service table. */
-export const serviceKey = (protocol: number, vaddr: number, vport: number): string => `${protocol}|${vaddr}|${vport}`
+/** Key of the <protocol, vaddr, vport> service table: a 50-bit number, exact in a double. */
+export const serviceKey = (protocol: number, vaddr: number, vport: number): number =>
+  (protocol === Protocol.TCP ? 0 : protocol === Protocol.UDP ? 1 : protocol === Protocol.SCTP ? 2 : 3) * 2 ** 48 +
+  vaddr * 65536 +
+  vport

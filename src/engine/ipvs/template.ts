@@ -24,22 +24,33 @@ export type TemplateKind = 'ppc' | 'ftp' | 'pcc' | 'fwmark'
 export function templateKeyFor(
   svc: Service,
   pkt: { protocol: number; saddr: number; daddr: number; dport: number },
+  out: TemplateKey & { kind: TemplateKind } = {
+    protocol: 0,
+    caddr: asIPv4(0),
+    vaddr: asIPv4(0),
+    vport: asPort(0),
+    kind: 'ppc',
+  },
 ): TemplateKey & { kind: TemplateKind } {
-  const snet = asIPv4(pkt.saddr & svc.netmask)
+  out.caddr = asIPv4(pkt.saddr & svc.netmask)
   if (pkt.dport === svc.vport) {
     const ftp = svc.vport === FTPPORT
-    return {
-      protocol: pkt.protocol,
-      caddr: snet,
-      vaddr: asIPv4(pkt.daddr),
-      vport: asPort(ftp ? 0 : pkt.dport),
-      kind: ftp ? 'ftp' : 'ppc',
-    }
+    out.protocol = pkt.protocol
+    out.vaddr = asIPv4(pkt.daddr)
+    out.vport = asPort(ftp ? 0 : pkt.dport)
+    out.kind = ftp ? 'ftp' : 'ppc'
+  } else if (svc.isFwmark) {
+    out.protocol = Protocol.IP
+    out.vaddr = asIPv4(svc.fwmark)
+    out.vport = asPort(0)
+    out.kind = 'fwmark'
+  } else {
+    out.protocol = pkt.protocol
+    out.vaddr = asIPv4(pkt.daddr)
+    out.vport = asPort(0)
+    out.kind = 'pcc'
   }
-  if (svc.isFwmark) {
-    return { protocol: Protocol.IP, caddr: snet, vaddr: asIPv4(svc.fwmark), vport: asPort(0), kind: 'fwmark' }
-  }
-  return { protocol: pkt.protocol, caddr: snet, vaddr: asIPv4(pkt.daddr), vport: asPort(0), kind: 'pcc' }
+  return out
 }
 
 /** The port an invalidated template is re-hashed with (htons(0xffff)). */

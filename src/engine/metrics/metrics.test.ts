@@ -17,10 +17,10 @@ describe('metrics', () => {
   it('counts a broken session when a user’s connection reaches a server without its session, unless sessions are shared', () => {
     for (const sharing of [false, true]) {
       const m = new Metrics(director(), { sessionSharing: sharing })
-      m.onConnection('u1', true, '192.168.8.101:80', t(0))
-      m.onConnection('u1', true, '192.168.8.102:80', t(1))
-      m.onConnection('u1', true, '192.168.8.102:80', t(2))
-      m.onConnection('u1', true, '192.168.8.101:80', t(3))
+      m.onConnection('u1', true, 0xc0a80865, t(0))
+      m.onConnection('u1', true, 0xc0a80866, t(1))
+      m.onConnection('u1', true, 0xc0a80866, t(2))
+      m.onConnection('u1', true, 0xc0a80865, t(3))
       const s = m.snapshot()
       expect(s.brokenSessions).toBe(sharing ? 0 : 2)
       expect(s.usersWithBrokenSession).toBe(sharing ? 0 : 1)
@@ -30,10 +30,10 @@ describe('metrics', () => {
 
   it('normalises load by weight: 1:3 connections on weights 1:3 is balanced', () => {
     const m = new Metrics(director())
-    m.onConnection('a', false, '192.168.8.101:80', t(0))
-    for (let i = 0; i < 3; i++) m.onConnection('b', false, '192.168.8.102:80', t(1))
+    m.onConnection('a', false, 0xc0a80865, t(0))
+    for (let i = 0; i < 3; i++) m.onConnection('b', false, 0xc0a80866, t(1))
     expect(m.snapshot().imbalance).toBeCloseTo(1)
-    m.onConnection('c', false, '192.168.8.102:80', t(2))
+    m.onConnection('c', false, 0xc0a80866, t(2))
     // loads 1/1 and 4/3: max/mean = (4/3) / (7/6)
     expect(m.snapshot().imbalance).toBeCloseTo(8 / 7)
   })
@@ -41,7 +41,7 @@ describe('metrics', () => {
   it('counts refused connections and reports connections per second over a window', () => {
     const m = new Metrics(director())
     m.onConnection('a', false, null, t(0))
-    for (let i = 0; i < 20; i++) m.onConnection('a', false, '192.168.8.101:80', t(5 + i * 0.5))
+    for (let i = 0; i < 20; i++) m.onConnection('a', false, 0xc0a80865, t(5 + i * 0.5))
     const d = m.snapshot()
     expect(d.refused).toBe(1)
     expect(d.realServers[0].connections).toBe(20)

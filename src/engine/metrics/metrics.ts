@@ -59,8 +59,8 @@ export interface MetricsSnapshot {
 }
 
 interface UserState {
-  firstRs: string | null
-  sessionRs: string | null
+  firstRs: number
+  sessionRs: number
   appConnections: number
   onFirst: number
   broken: boolean
@@ -71,7 +71,7 @@ interface UserState {
  * per-server counts and rates, balance, stickiness, broken sessions, refusals, template memory.
  */
 export class Metrics {
-  private readonly rs = new Map<string, RsCounters>()
+  private readonly rs = new Map<number, RsCounters>()
   private readonly users = new Map<string, UserState>()
   private connections = 0
   private refused = 0
@@ -98,14 +98,14 @@ export class Metrics {
     }
   }
 
-  /** A connection attempt and where it went: `rs` is `ip:port` or null (refused). */
-  onConnection(user: string, app: boolean, rs: string | null, at: SimMs): void {
+  /** A connection attempt and where it went: the real server's address, or null (refused). */
+  onConnection(user: string, app: boolean, rsAddr: number | null, at: SimMs): void {
     this.connections++
-    if (rs === null) {
+    if (rsAddr === null) {
       this.refused++
       return
     }
-    const addr = rs.slice(0, rs.lastIndexOf(':'))
+    const addr = rsAddr
     let c = this.rs.get(addr)
     if (!c) {
       c = { total: 0, bins: new Uint32Array(WINDOW_BINS), binStart: Math.floor(at / 1000) }
@@ -176,8 +176,8 @@ export class Metrics {
         f.templates += dest.persistConns
         servers.set(address, f)
       }
-    for (const [address, c] of this.rs) {
-      const f = servers.get(address)
+    for (const [addr, c] of this.rs) {
+      const f = servers.get(formatIPv4(addr))
       if (!f) continue
       f.connections = c.total
       f.connectionsPerSecond = this.rate(c, now, Math.min(windowSeconds, WINDOW_BINS))

@@ -1,8 +1,8 @@
 import type { CommandResult } from '../cli/ipvsadm/parse'
 import { Metrics, type MetricsSnapshot } from '../metrics/metrics'
-import { type IPv4, parseDottedQuad } from '../net/ipv4'
+import { asPort, formatIPv4, type IPv4, parseDottedQuad } from '../net/ipv4'
 import { EventQueue, type Unsequenced } from '../sim/eventQueue'
-import { type ClientTcp, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../sim/simulator'
+import { type ClientTcp, clientRs, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../sim/simulator'
 import { type SimMs, secondsToSimMs } from '../sim/time'
 import { type ConnRequest, TrafficGenerator } from '../traffic/generator'
 import type { ConnectionSpec, Scenario } from './schema'
@@ -148,7 +148,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       case 'traffic-open': {
         const client = newClientTcp(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
         sim.tcpConnect(client)
-        metrics?.onConnection(`user ${e.req.user}`, e.req.app, client.rs, e.at)
+        metrics?.onConnection(`user ${e.req.user}`, e.req.app, client.entry ? client.rsAddr : null, e.at)
         const closeAt = e.at + e.req.holdMs
         if (client.status === 'connected' && closeAt <= untilMs)
           queue.push({ at: closeAt as SimMs, rank: Rank.CLOSE, kind: 'traffic-close', req: e.req, client })
@@ -158,8 +158,8 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         sim.tcpClose(e.client, 'fin')
         break
       case 'traffic-datagram': {
-        const rs = sim.udpSend(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
-        if (e.k === 0) metrics?.onConnection(`user ${e.req.user}`, false, rs, e.at)
+        const entry = sim.udpDatagram(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
+        if (e.k === 0) metrics?.onConnection(`user ${e.req.user}`, false, entry ? entry.daddr : null, e.at)
         break
       }
       case 'mid': {
@@ -171,9 +171,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
         const client = clients[e.index] as ClientTcp
         sim.tcpConnect(client)
         connections[e.index].status = client.status
-        connections[e.index].rs = client.rs
+        connections[e.index].rs = clientRs(client)
         if (client.status !== 'pending')
-          metrics?.onConnection(scenario.connections[e.index].client, true, client.rs, e.at)
+          metrics?.onConnection(scenario.connections[e.index].client, true, client.entry ? client.rsAddr : null, e.at)
         // The client holds the connection `hold` seconds after it connected, then closes it.
         if (client.status === 'connected')
           push({
@@ -201,18 +201,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       }
       case 'datagram': {
         const c = scenario.connections[e.index]
-        const rs = sim.udpSend(
-          parseDottedQuad(c.client) as IPv4,
-          c.clientPort as never,
-          parseDottedQuad(c.vip) as IPv4,
-          c.vport as never,
-        )
+        const entry = sim.udpDatagram(parseDottedQuad(c.client) as IPv4, asPort(c.clientPort), parseDottedQuad(c.vip) as IPv4, asPort(c.vport))
+        const rs = entry ? `${formatIPv4(entry.daddr)}:${entry.dport}` : null
         const rec = connections[e.index]
         rec.datagrams?.push({ k: e.k, rs })
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
-          metrics?.onConnection(c.client, false, rs, e.at)
+          metrics?.onConnection(c.client, false, entry ? entry.daddr : null, e.at)
         }
         break
       }

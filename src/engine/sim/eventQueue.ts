@@ -27,14 +27,17 @@ export class EventQueue<E extends QueuedEvent> {
     const e = event as E
     e.seq = this.nextSeq++
     const h = this.heap
+    // sift up with a hole: no swaps, no allocation
+    let i = h.length
     h.push(e)
-    let i = h.length - 1
     while (i > 0) {
       const parent = (i - 1) >> 1
-      if (!before(h[i], h[parent])) break
-      ;[h[i], h[parent]] = [h[parent], h[i]]
+      const p = h[parent]
+      if (!before(e, p)) break
+      h[i] = p
       i = parent
     }
+    h[i] = e
     return e
   }
 
@@ -47,19 +50,20 @@ export class EventQueue<E extends QueuedEvent> {
     if (h.length === 0) return undefined
     const top = h[0]
     const last = h.pop() as E
-    if (h.length > 0) {
-      h[0] = last
+    const n = h.length
+    if (n > 0) {
+      // sift down with a hole
       let i = 0
       for (;;) {
         const l = 2 * i + 1
+        if (l >= n) break
         const r = l + 1
-        let m = i
-        if (l < h.length && before(h[l], h[m])) m = l
-        if (r < h.length && before(h[r], h[m])) m = r
-        if (m === i) break
-        ;[h[i], h[m]] = [h[m], h[i]]
+        const m = r < n && before(h[r], h[l]) ? r : l
+        if (!before(h[m], last)) break
+        h[i] = h[m]
         i = m
       }
+      h[i] = last
     }
     return top
   }

@@ -30,9 +30,13 @@ export function wheelLevel(delayMs: number): number {
 /** The width of a level's buckets, in ms. */
 export const wheelGranularityMs = (level: number): number => JIFFY_MS * 2 ** (level * LVL_CLK_SHIFT)
 
+/** Delays (ms) from which each level starts, precomputed for the hot path. */
+const LEVEL_START_MS = Array.from({ length: LVL_DEPTH }, (_, n) => (n === 0 ? 0 : lvlStart(n) * JIFFY_MS))
+
 /** The lateness the model gives a timer armed `delayMs` ahead (see above). */
 export function wheelLatenessMs(delayMs: number): number {
-  if (delayMs <= 0) return 0
-  const level = wheelLevel(delayMs)
-  return level < 3 ? 0 : wheelGranularityMs(level) / 2
+  if (delayMs <= LEVEL_START_MS[3] - JIFFY_MS) return 0
+  let level = 3
+  while (level + 1 < LVL_DEPTH && delayMs > LEVEL_START_MS[level + 1] - JIFFY_MS) level++
+  return wheelGranularityMs(level) / 2
 }
