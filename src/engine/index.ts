@@ -18,5 +18,5 @@ export { type SimMs, secondsToSimMs } from './sim/time'
 /** What this build of the engine models; scenarios needing more are reported, not mis-simulated. */
 export const capabilities = {
   /** iptables -t mangle … -j MARK (firewall marks). */
-  netfilter: false,
+  netfilter: true,
 } as const

@@ -55,8 +55,11 @@ export interface ScheduleDecision {
 export type Verdict =
   /** Handled by IPVS and sent to a real server. */
   | { kind: 'forwarded'; conn: Connection; created: boolean; decision: ScheduleDecision | null }
-  /** Dropped silently (its connection's destination is gone and expire_nodest_conn=0, …). */
-  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' }
+  /**
+   * Dropped silently: by IPVS (its connection's destination is gone and expire_nodest_conn=0, …)
+   * or, before IPVS saw it, by an iptables rule or policy.
+   */
+  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' }
   /** Not for IPVS: delivered to the director's own stack (no service, not a SYN, …). */
   | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'ftp-passthrough' }
   /** A service matched but no destination would take it: ICMP port unreachable (ip_vs_leave()). */

@@ -7,7 +7,10 @@ import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
 import { asPort, formatIPv4, type IPv4, type Port } from '../net/ipv4'
-import type { SimMs } from './time'
+import { runIptables, runIptablesSave } from '../netfilter/commands'
+import type { NfPacket } from '../netfilter/rule'
+import { Netfilter } from '../netfilter/tables'
+import { type SimMs, WALL_CLOCK_EPOCH_MS } from './time'
 
 /** Bytes on the wire of the packets a Linux client sends (IP + TCP with timestamps; SYN with options). */
 export const WIRE = { SYN: 60, SYNACK: 60, ACK: 52, FIN: 52, RST: 40, UDP_HEADER: 28, UDP_PAYLOAD: 10 } as const
@@ -45,10 +48,22 @@ export interface ClientTcp {
  */
 export class Simulator {
   readonly director = new Director()
+  /** The director's iptables rule sets (nf_tables and legacy), walked before IPVS sees a packet. */
+  readonly netfilter = new Netfilter()
   private readonly userland: ShellHost
 
   constructor(extraPrograms: ExtraPrograms = {}) {
-    this.userland = createUserland(this.director, extraPrograms)
+    const nf = this.netfilter
+    const wallClock = () => WALL_CLOCK_EPOCH_MS + this.director.now
+    this.userland = createUserland(this.director, {
+      iptables: (args) => runIptables(nf, args),
+      'iptables-nft': (args) => runIptables(nf, args),
+      'iptables-legacy': (args) => runIptables(nf, args, true),
+      'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
+      'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
+      'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
+      ...extraPrograms,
+    })
   }
 
   get now(): SimMs {
@@ -65,8 +80,27 @@ export class Simulator {
     this.director.advanceTo(t, inclusive)
   }
 
-  /** The mark iptables -t mangle PREROUTING gives a packet (0 until the netfilter model is loaded). */
-  markFor: ((pkt: Packet) => number) | null = null
+  private readonly nfScratch: NfPacket = { protocol: 0, saddr: 0, sport: 0, daddr: 0, dport: 0, len: 0, mark: 0, inIface: 'eth0', outIface: '', tcpFlags: 0 }
+
+  /**
+   * The chains before IPVS (iptables): sets `pkt.mark` from the MARK rules and returns false when
+   * a rule or policy drops the packet. Both directions arrive on eth0.
+   */
+  private netfilterPasses(pkt: Packet, path: 'toVip' | 'reply'): boolean {
+    const n = this.nfScratch
+    n.protocol = pkt.protocol
+    n.saddr = pkt.saddr
+    n.sport = pkt.sport
+    n.daddr = pkt.daddr
+    n.dport = pkt.dport
+    n.len = pkt.len
+    n.mark = 0
+    const f = pkt.tcp
+    n.tcpFlags = f ? (f.fin ? 0x01 : 0) | (f.syn ? 0x02 : 0) | (f.rst ? 0x04 : 0) | (f.ack ? 0x10 : 0) : 0
+    const pass = this.netfilter.beforeIpvs(n, path)
+    pkt.mark = n.mark
+    return pass
+  }
 
   /** One packet object, refilled for every packet the clients send (the director never keeps it). */
   private readonly scratch: Packet = { protocol: Protocol.TCP, saddr: 0 as IPv4, sport: 0 as Port, daddr: 0 as IPv4, dport: 0 as Port, tcp: undefined, len: 0, mark: 0 }
@@ -81,13 +115,17 @@ export class Simulator {
     pkt.dport = c.dport
     pkt.tcp = tcp
     pkt.len = len
-    pkt.mark = this.markFor ? this.markFor(pkt) : 0
+    if (!this.netfilterPasses(pkt, 'toVip')) return NETFILTER_DROP
     return this.director.receive(pkt)
   }
 
-  /** A real server's reply through the director (NAT only). */
-  private reply(c: ClientTcp, entry: Connection, tcp: TcpFlags, len: number): void {
-    this.director.receiveReply(entry, { protocol: Protocol.TCP, saddr: c.saddr, sport: c.sport, daddr: c.daddr, dport: c.dport, tcp, len, mark: 0 })
+  /** A real server's reply through the director (NAT only); false when iptables dropped it. */
+  private reply(c: ClientTcp, entry: Connection, tcp: TcpFlags, len: number): boolean {
+    // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
+    const wire: Packet = { protocol: Protocol.TCP, saddr: entry.daddr, sport: entry.dport, daddr: c.saddr, dport: c.sport, tcp, len, mark: 0 }
+    if (!this.netfilterPasses(wire, 'reply')) return false
+    this.director.receiveReply(entry, { protocol: Protocol.TCP, saddr: c.saddr, sport: c.sport, daddr: c.daddr, dport: c.dport, tcp, len, mark: wire.mark })
+    return true
   }
 
   /** The client's SYN and, when it is answered, the rest of the handshake. */
@@ -98,7 +136,8 @@ export class Simulator {
       c.entry = e
       c.rsAddr = e.daddr
       c.rsPort = e.dport
-      if (e.forward === ForwardMethod.MASQ) this.reply(c, e, SYNACK, WIRE.SYNACK)
+      // NAT: without the server's SYN-ACK the client keeps retrying its SYN
+      if (e.forward === ForwardMethod.MASQ && !this.reply(c, e, SYNACK, WIRE.SYNACK)) return
       this.send(c, ACK, WIRE.ACK)
       c.status = 'connected'
     } else if (v.kind === 'dropped') {
@@ -139,12 +178,13 @@ export class Simulator {
     pkt.dport = dport
     pkt.tcp = undefined
     pkt.len = WIRE.UDP_HEADER + WIRE.UDP_PAYLOAD
-    pkt.mark = this.markFor ? this.markFor(pkt) : 0
+    if (!this.netfilterPasses(pkt, 'toVip')) return null
     const v = this.director.receive(pkt)
     return v.kind === 'forwarded' ? v.conn : null
   }
 }
 
+const NETFILTER_DROP: Verdict = Object.freeze({ kind: 'dropped', conn: null, reason: 'netfilter' })
 const SYN: TcpFlags = Object.freeze({ syn: true })
 const SYNACK: TcpFlags = Object.freeze({ syn: true, ack: true })
 const ACK: TcpFlags = Object.freeze({ ack: true })

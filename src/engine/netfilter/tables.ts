@@ -1,0 +1,173 @@
+import { applyMark, type NfPacket, type Rule, ruleMatches } from './rule'
+
+/** The tables iptables knows, with their built-in chains in hook order (nft.c xtables_ipv4[]). */
+export const TABLES: Record<string, readonly string[]> = {
+  raw: ['PREROUTING', 'OUTPUT'],
+  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
+  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
+  security: ['INPUT', 'FORWARD', 'OUTPUT'],
+  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
+}
+
+export interface Chain {
+  name: string
+  builtin: boolean
+  policy: 'ACCEPT' | 'DROP'
+  rules: Rule[]
+  /** Packets and bytes that fell off the end of a built-in chain (legacy counts them; nft does not). */
+  pkts: number
+  bytes: number
+}
+
+export interface Table {
+  name: string
+  chains: Map<string, Chain>
+  /**
+   * In the kernel: nf_tables creates a table (and each base chain) only when first written to;
+   * an x_tables (legacy) table is instantiated by the first iptables-legacy command on it.
+   */
+  exists: boolean
+  createdBuiltins: Set<string>
+}
+
+/** One rule set: what `iptables` (nf_tables) or `iptables-legacy` manage; they are separate in the kernel. */
+export class RuleSet {
+  readonly tables = new Map<string, Table>()
+  readonly legacy: boolean
+
+  constructor(legacy: boolean) {
+    this.legacy = legacy
+    for (const [name, chains] of Object.entries(TABLES)) {
+      const t: Table = { name, chains: new Map(), exists: false, createdBuiltins: new Set(legacy ? chains : []) }
+      for (const c of chains) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', rules: [], pkts: 0, bytes: 0 })
+      this.tables.set(name, t)
+    }
+  }
+
+  /** Built-in chains first (hook order), then user chains sorted by name. */
+  orderedChains(t: Table): Chain[] {
+    const all = [...t.chains.values()]
+    return [...all.filter((c) => c.builtin), ...all.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : 1))]
+  }
+
+  /** Rules that jump or go to `chain`. */
+  references(t: Table, chain: string): number {
+    let n = 0
+    for (const c of t.chains.values())
+      for (const r of c.rules) if ((r.target?.kind === 'jump' || r.target?.kind === 'goto') && r.target.chain === chain) n++
+    return n
+  }
+}
+
+/** The chains a packet meets before IPVS, in hook-priority order (raw −300, mangle −150, filter 0, security 50). */
+const BEFORE_IPVS = {
+  /** A client's packet to a VIP: PREROUTING, then LOCAL_IN up to IPVS (ip_vs_remote_request4, priority 98). */
+  toVip: [
+    ['raw', 'PREROUTING'],
+    ['mangle', 'PREROUTING'],
+    ['mangle', 'INPUT'],
+    ['filter', 'INPUT'],
+    ['security', 'INPUT'],
+  ],
+  /** A real server's reply through a NAT director: PREROUTING, then FORWARD up to IPVS (ip_vs_reply4, priority 99). */
+  reply: [
+    ['raw', 'PREROUTING'],
+    ['mangle', 'PREROUTING'],
+    ['mangle', 'FORWARD'],
+    ['filter', 'FORWARD'],
+    ['security', 'FORWARD'],
+  ],
+} as const
+
+type WalkVerdict = 'ACCEPT' | 'DROP' | 'RETURN'
+
+/**
+ * The netfilter rule sets the simulated director has, and the walk every packet takes through
+ * them before IPVS sees it. (nat PREROUTING is left out: the lab models no NAT targets.)
+ */
+export class Netfilter {
+  readonly nft = new RuleSet(false)
+  readonly legacy = new RuleSet(true)
+  /** Legacy tables in the order they were instantiated. */
+  readonly legacyInstantiated: string[] = []
+
+  instantiateLegacy(t: Table): void {
+    if (t.exists) return
+    t.exists = true
+    this.legacyInstantiated.push(t.name)
+  }
+
+  /** Any rule or DROP policy on a packet's path; false lets packets skip the walk entirely. */
+  private active = false
+
+  /** Call after every change to the rule sets. */
+  changed(): void {
+    this.active = false
+    for (const rs of [this.legacy, this.nft])
+      for (const [table, chain] of [...BEFORE_IPVS.toVip, ...BEFORE_IPVS.reply]) {
+        const t = rs.tables.get(table) as Table
+        const c = t.chains.get(chain) as Chain
+        if (rs.legacy ? t.exists : c.rules.length > 0 || c.policy === 'DROP') this.active = true
+      }
+  }
+
+  /**
+   * Run a packet through the chains before IPVS; sets `pkt.mark` (the MARK target is
+   * non-terminating, so the last matching MARK wins) and returns false when the packet is dropped.
+   * Legacy (x_tables) and nf_tables chains of the same priority both run, legacy first
+   * (their relative order in the kernel is not documented).
+   */
+  beforeIpvs(pkt: NfPacket, path: 'toVip' | 'reply'): boolean {
+    if (!this.active) return true
+    for (const [table, chain] of BEFORE_IPVS[path]) {
+      for (const rs of [this.legacy, this.nft]) {
+        const t = rs.tables.get(table) as Table
+        const c = t.chains.get(chain) as Chain
+        // a legacy table hooks in once instantiated; an nft base chain without rules decides nothing
+        if (rs.legacy ? !t.exists : c.rules.length === 0 && c.policy === 'ACCEPT') continue
+        if (this.walkBuiltin(rs, t, c, pkt) === 'DROP') return false
+      }
+    }
+    return true
+  }
+
+  /** ipt_do_table() for one built-in chain: rules, jumps with a return stack, the policy on underflow. */
+  private walkBuiltin(rs: RuleSet, t: Table, chain: Chain, pkt: NfPacket): 'ACCEPT' | 'DROP' {
+    const v = this.walk(t, chain, pkt, 0)
+    if (v !== 'RETURN') return v
+    if (rs.legacy) {
+      chain.pkts++
+      chain.bytes += pkt.len
+    }
+    return chain.policy
+  }
+
+  /** One chain; 'RETURN' means: back to the caller (the policy, for a built-in chain). */
+  private walk(t: Table, chain: Chain, pkt: NfPacket, depth: number): WalkVerdict {
+    // the kernel refuses loops when rules are added; this guard only bounds the stack
+    if (depth > 32) return 'DROP'
+    for (const r of chain.rules) {
+      if (!ruleMatches(r, pkt)) continue
+      r.pkts++
+      r.bytes += pkt.len
+      const tg = r.target
+      if (!tg) continue
+      if (tg.kind === 'MARK') {
+        pkt.mark = applyMark(pkt.mark, tg)
+        continue
+      }
+      if (tg.kind === 'verdict') {
+        if (tg.verdict === 'RETURN') return 'RETURN'
+        if (tg.verdict === 'ACCEPT') return 'ACCEPT'
+        // DROP; QUEUE without a userspace listener drops too (nf_queue() finds no handler)
+        return 'DROP'
+      }
+      const next = t.chains.get(tg.chain)
+      if (!next) continue
+      const sub = this.walk(t, next, pkt, depth + 1)
+      if (sub !== 'RETURN') return sub
+      if (tg.kind === 'goto') return 'RETURN'
+    }
+    return 'RETURN'
+  }
+}
