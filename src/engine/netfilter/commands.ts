@@ -97,7 +97,7 @@ function ruleLine(r: Rule, n: number, f: ListFormat): string {
   s += `${targetName(r).padEnd(9)} `
   s += r.protoInv ? '!' : ' '
   // 1.8.9 prints the protocol number under -n, even for tcp (proto_to_name() with nolookup)
-  s += (f.numeric ? String(r.proto) : protoName(r.proto)).padEnd(5)
+  s += `${(f.numeric ? String(r.proto) : protoName(r.proto)).padEnd(4)} `
   s += `${fragText(r)} `
   if (f.verbose)
     s += ` ${ifaceText(r.inIface, r.inIfaceInv, f.numeric).padEnd(6)} ${ifaceText(r.outIface, r.outIfaceInv, f.numeric).padEnd(6)} `
@@ -155,7 +155,11 @@ function listRules(rs: RuleSet, t: Table, p: Parsed): string {
 
 // ---------------------------------------------------------------- checks before the operation
 
-/** Would this table's jumps form a loop (nf_tables_check_loops() / mark_source_chains())? */
+/**
+ * Would this table's jumps form a loop reachable from a built-in chain? Both kernels check only
+ * what a packet can reach (mark_source_chains() walks from the hooks; nf_tables validates chains
+ * bound to a base chain): a loop among unreferenced user chains is accepted.
+ */
 function hasLoop(t: Table): boolean {
   const state = new Map<string, 1 | 2>()
   const visit = (name: string): boolean => {
@@ -169,7 +173,7 @@ function hasLoop(t: Table): boolean {
     state.set(name, 2)
     return false
   }
-  return [...t.chains.keys()].some(visit)
+  return [...t.chains.values()].some((c) => c.builtin && visit(c.name))
 }
 
 const RULE_OPS: Record<string, string> = { A: 'RULE_APPEND', I: 'RULE_INSERT', R: 'RULE_REPLACE' }
@@ -301,8 +305,8 @@ function runCommand(ctx: Ctx): void {
       for (const r of p.rules) {
         const want = stored(r)
         const i = c.rules.findIndex((x) => sameRule(x, want))
-        // libiptc reports this one with its generic ENOENT text
-        if (i < 0) throw legacy ? NO_CHAIN() : BAD_RULE()
+        // libiptc reports a missing rule with an extension target (MARK) by its generic ENOENT text
+        if (i < 0) throw legacy && want.target?.kind === 'MARK' ? NO_CHAIN() : BAD_RULE()
         c.rules.splice(i, 1)
       }
       return
@@ -358,10 +362,10 @@ function runCommand(ctx: Ctx): void {
       return
     }
     case 'E': {
-      const c = t.chains.get(p.chain)
-      if (!c || c.builtin) throw NO_CHAIN()
       const to = p.newName as string
       if (t.chains.has(to)) throw opFail('File exists')
+      const c = t.chains.get(p.chain)
+      if (!c || c.builtin) throw NO_CHAIN()
       t.chains.delete(c.name)
       for (const x of t.chains.values())
         for (const r of x.rules) if ((r.target?.kind === 'jump' || r.target?.kind === 'goto') && r.target.chain === c.name) r.target = { ...r.target, chain: to }
@@ -377,7 +381,7 @@ function runCommand(ctx: Ctx): void {
       if (!legacy && badPolicy) throw opFail('Bad policy name', true)
       if (!c || !c.builtin) throw opFail('Bad built-in chain name')
       if (badPolicy) throw opFail('Bad policy name', true)
-      c.policy = policy as 'ACCEPT' | 'DROP'
+      c.policy = policy
       if (legacy && p.counters) {
         c.pkts = p.counters.pkts
         c.bytes = p.counters.bytes
@@ -519,8 +523,7 @@ export function runIptablesSave(nf: Netfilter, argv: string[], epochMs: number, 
   const rs = legacy ? nf.legacy : nf.nft
   const prog = 'iptables-save'
   const usage = (msg: string): CommandResult => ({ stdout: '', stderr: `${msg}\nLook at manual page \`${prog}.8' for more information.\n`, exit: 1 })
-  let counters = false
-  let table: string | null = null
+  const opt = { counters: false, table: null as string | null }
   let stderr = ''
   const longs: Record<string, { letter: string; arg: boolean }> = {
     counters: { letter: 'c', arg: false },
@@ -534,8 +537,8 @@ export function runIptablesSave(nf: Netfilter, argv: string[], epochMs: number, 
   const words: string[] = []
   const handle = (letter: string, arg: string | null): CommandResult | null => {
     if (letter === 'b') stderr += '-b/--binary option is not implemented\n'
-    else if (letter === 'c') counters = true
-    else if (letter === 't') table = arg
+    else if (letter === 'c') opt.counters = true
+    else if (letter === 't') opt.table = arg
     else if (letter === 'V') return { stdout: `iptables-save v1.8.9 (${legacy ? 'legacy' : 'nf_tables'})\n`, stderr, exit: 0 }
     else if (letter === 'f') return { stdout: '', stderr: `${stderr}Failed to open file, error: Read-only file system\n`, exit: 1 }
     return null
@@ -585,6 +588,7 @@ export function runIptablesSave(nf: Netfilter, argv: string[], epochMs: number, 
   const legacyPresent = !legacy && [...nf.legacy.tables.values()].some((x) => x.exists)
   const warning = legacyPresent ? '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n' : ''
   let stdout = ''
+  const { counters, table } = opt
   if (table !== null) {
     const t = rs.tables.get(table)
     if (!t) {

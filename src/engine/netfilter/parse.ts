@@ -90,7 +90,7 @@ const EXT_LONG: Record<string, OptDef[]> = {
     { name: 'ports', arg: 'required', val: 'multiport:ports' },
   ],
   mark: [{ name: 'mark', arg: 'required', val: 'mark:mark' }],
-  MARK: ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark'].map((n) => ({ name: n, arg: 'required' as ArgKind, val: `MARK:${n}` })),
+  MARK: ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark'].map((n) => ({ name: n, arg: 'required' as const, val: `MARK:${n}` })),
 }
 
 /** The getopt_long scanner of do_parse(): RETURN_IN_ORDER (non-options come back in place), `:` for missing arguments. */
@@ -112,6 +112,14 @@ class Getopt {
   takeArg(): string {
     return this.argv[this.i++]
   }
+  /**
+   * argv[optind - 1] after an option: its argument when that was the next word, but the whole
+   * word when it was glued (`-s1.2.3.4`, `--source=…`). do_parse() reads -p -s -d -i -o -j so.
+   */
+  lastWord(): string {
+    return this.argv[this.i - 1]
+  }
+
   /** Scan the long option just returned as unknown again (after an extension was loaded; `optind--`). */
   rewind(): void {
     this.i -= 1
@@ -198,6 +206,15 @@ const UNMODELLED_MATCHES = new Set(
 const UNMODELLED_TARGETS = new Set(
   'AUDIT CHECKSUM CLASSIFY CONNMARK CONNSECMARK CT DNAT DSCP ECN HMARK IDLETIMER LED LOG MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL'.split(' '),
 )
+/** The options of the protocol matches `-p NAME` loads that the lab does not model. */
+const PROTO_MATCH_OPTIONS: Record<string, string[]> = {
+  icmp: ['icmp-type'],
+  sctp: ['source-port', 'sport', 'destination-port', 'dport', 'chunk-types'],
+  dccp: ['source-port', 'sport', 'destination-port', 'dport', 'dccp-types', 'dccp-option'],
+  esp: ['espspi'],
+  ah: ['ahspi'],
+}
+
 const notModelled = (what: string) =>
   new IptError(2, `${what} is a real iptables extension, but LVS Persistence Lab does not model it (modelled: -m tcp, udp, multiport, mark; -j MARK, ACCEPT, DROP, RETURN, QUEUE, user chains)`, true, false)
 
@@ -440,7 +457,6 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
   let counters: Parsed['counters'] = null
   let targetName: string | null = null
   let gotoName: string | null = null
-  const loaded: string[] = [] // extension names in load order (matches), target MARK separately
   let explicitTcp = false
   let explicitUdp = false
   let protoUsed = false
@@ -458,17 +474,32 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
     flagsGiven: false,
     pairNeq: false,
   })
-  const tcp = portState()
-  const udp = portState()
-  let multi: { option: 'sports' | 'dports' | 'ports'; ports: PortRange[]; inv: boolean } | null = null
-  const multiGiven: string[] = []
-  let markMatch: { value: number; mask: number; inv: boolean } | null = null
+  // Every `-m NAME` loads a new instance of the match (xtables_find_match() clones a used one);
+  // its options are merged in front of the older ones, so an option goes to the newest instance.
+  interface Instance {
+    name: 'tcp' | 'udp' | 'multiport' | 'mark'
+    port: ReturnType<typeof portState>
+    multi: { option: 'sports' | 'dports' | 'ports'; ports: PortRange[]; inv: boolean } | null
+    multiGiven: string[]
+    mark: { value: number; mask: number; inv: boolean } | null
+  }
+  const instances: Instance[] = []
+  const loadedNames = () => instances.map((m) => m.name as string)
+  let markTarget = false
   const markOpts: { name: (typeof MARK_OPTS)[number]; value: number; mask: number }[] = []
-
+  const mergeOptions = (defs: OptDef[]) => {
+    g.longs = [...BASE_LONG, ...defs, ...g.longs.slice(BASE_LONG.length)]
+  }
+  const loadMatch = (name: Instance['name']) => {
+    const id = instances.length
+    instances.push({ name, port: portState(), multi: null, multiGiven: [], mark: null })
+    mergeOptions(EXT_LONG[name].map((o) => ({ ...o, val: `${o.val}:${id}` })))
+  }
   const loadExt = (name: string) => {
-    if (loaded.includes(name)) return
-    loaded.push(name)
-    g.longs.push(...EXT_LONG[name])
+    if (name === 'MARK') {
+      if (!markTarget) mergeOptions(EXT_LONG.MARK)
+      markTarget = true
+    } else loadMatch(name as Instance['name'])
   }
   const cannotInvert = (letter: string) => {
     if (invert) throw perr(`cannot have ! before -${letter}`)
@@ -495,10 +526,12 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
     if (it.kind === 'unknown') {
       // command_default(): load the protocol's own match once, then scan this option again.
       const pname = PROTO_NAMES[proto]
-      if (!protoUsed && protoGiven && !protoInv && UNMODELLED_MATCHES.has(pname ?? '') && it.element.startsWith('--'))
+      const own = PROTO_MATCH_OPTIONS[pname ?? '']
+      const longName = it.element.slice(2).split('=')[0]
+      if (!protoUsed && protoGiven && !protoInv && own && it.element.startsWith('--') && longName && own.some((o) => o.startsWith(longName)))
         throw notModelled(`match \`${pname}' (loaded by -p ${pname} for "${it.element}")`)
       // (tcp and udp have long options only, so a short one stays unknown either way)
-      if (!protoUsed && protoGiven && !protoInv && (pname === 'tcp' || pname === 'udp') && !loaded.includes(pname) && it.element.startsWith('--')) {
+      if (!protoUsed && protoGiven && !protoInv && (pname === 'tcp' || pname === 'udp') && !loadedNames().includes(pname) && it.element.startsWith('--')) {
         protoUsed = true
         loadExt(pname)
         g.rewind()
@@ -508,6 +541,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
     }
     const arg = it.arg
     const v = it.val
+    const raw = g.lastWord()
     switch (v) {
       case 'A':
       case 'C':
@@ -556,31 +590,33 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
       }
       case 'p':
         seen('p', 'p')
-        proto = parseProto(arg as string)
+        proto = parseProto(raw)
         protoInv = invert
         protoGiven = true
         if (protoInv && proto === 0) throw perr('rule would never match protocol')
         break
       case 's':
         seen('s', 's')
-        srcText = arg
+        srcText = raw
         srcInv = invert
         break
       case 'd':
         seen('d', 'd')
-        dstText = arg
+        dstText = raw
         dstInv = invert
         break
       case 'i':
         seen('i', 'i')
-        warnings += parseIface(arg as string)
-        inIface = arg as string
+        if ((arg as string).length === 0) throw perr('Empty interface is likely to be undesired')
+        warnings += parseIface(raw)
+        inIface = raw
         inInv = invert
         break
       case 'o':
         seen('o', 'o')
-        warnings += parseIface(arg as string)
-        outIface = arg as string
+        if ((arg as string).length === 0) throw perr('Empty interface is likely to be undesired')
+        warnings += parseIface(raw)
+        outIface = raw
         outInv = invert
         break
       case 'f':
@@ -590,7 +626,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
       case 'j': {
         cannotInvert('j')
         seen('j', 'j')
-        const name = arg as string
+        const name = raw
         if (name.length === 0) throw perr('Invalid target name (too short)')
         if (name.length >= 29) throw perr(`Invalid target name \`${name}' (28 chars max)`)
         if (/\s/.test(name)) throw perr(`Invalid target name \`${name}'`)
@@ -637,28 +673,52 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         cannotInvert('c')
         seen('c', 'c')
         const a = arg as string
-        let pk: string | undefined
-        let by: string | undefined
-        if (a.includes(',')) [pk, by] = a.split(',')
-        else {
-          pk = a
+        // PKTS,BYTES in one word (the comma searched from the second character) or two words
+        const pk = a
+        const comma = a.indexOf(',', 1)
+        let by: string | undefined = comma >= 0 ? a.slice(comma + 1) : undefined
+        if (by === undefined) {
           by = g.peekArg() ?? undefined
           if (by === undefined) throw perr('-c requires packet and byte counter')
           g.takeArg()
         }
-        if (!/^\d+$/.test(pk)) throw perr('-c packet counter not numeric')
-        if (!/^\d+$/.test(by ?? '')) throw perr('-c byte counter not numeric')
-        counters = { pkts: Number(pk), bytes: Number(by) }
+        // sscanf("%llu"): leading blanks, a sign, then at least one digit; the rest is ignored
+        const llu = (x: string): number | null => {
+          const m = /^\s*([+-]?)(\d+)/.exec(x)
+          if (!m) return null
+          const n = Number(m[2])
+          return m[1] === '-' && n !== 0 ? 2 ** 64 - n : n
+        }
+        const pkts = llu(pk)
+        if (pkts === null) throw perr('-c packet counter not numeric')
+        const bytes = llu(by ?? '')
+        if (bytes === null) throw perr('-c byte counter not numeric')
+        counters = { pkts, bytes }
         break
       }
       case 't':
         if (invert) throw perr('unexpected ! flag before --table')
         table = arg as string
         break
-      case 'w':
-      case 'W':
-        if (arg !== null && !/^\d+$/.test(arg)) throw perr('wait seconds not numeric')
+      case 'w': {
+        // parse_wait_time(): sscanf("%i"); nf_tables ignores the value
+        const w = arg ?? g.peekArg()
+        if (arg === null && w !== null) g.takeArg()
+        if (w !== null && !/^\s*[+-]?\d/.test(w)) throw perr('wait seconds not numeric')
         break
+      }
+      case 'W': {
+        // parse_wait_interval(): sscanf("%u"), then a deprecation notice
+        const w = arg ?? g.peekArg()
+        if (arg === null && w !== null) g.takeArg()
+        if (w === null) throw perr('wait interval value required')
+        const m = /^\s*[+-]?(\d+)/.exec(w)
+        if (!m) throw perr('wait interval not numeric')
+        const usec = Number(m[1]) % 2 ** 32
+        if (usec > 999999) throw perr(`too long usec wait ${usec} > 999999 usec`)
+        warnings += 'Ignoring deprecated --wait-interval option.\n'
+        break
+      }
       case '4':
       case 'M':
         break
@@ -671,15 +731,17 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         throw new IptOutput(invert ? `Not 1.8.9 (${variant}) ;-)\n` : `iptables v1.8.9 (${variant})\n`)
       case 'h': {
         // exit_printhelp(): the loaded target's help, then the matches' (`-p tcp -h` loads tcp)
-        const matchHelp = loaded.filter((n) => n !== 'MARK')
+        const matchHelp = loadedNames()
         if (matchHelp.length === 0 && protoGiven && (proto === 6 || proto === 17)) matchHelp.push(proto === 6 ? 'tcp' : 'udp')
-        const ext = [...(loaded.includes('MARK') ? ['MARK'] : []), ...matchHelp]
+        const ext = [...(markTarget ? ['MARK'] : []), ...matchHelp]
         throw new IptOutput(IPTABLES_HELP(variant) + ext.map((e) => `\n${EXTENSION_HELP[e]}`).join(''))
       }
       default: {
-        const [ext, opt] = v.split(':')
+        const [ext, opt, idText] = v.split(':')
+        const inst = instances[Number(idText)]
         if (ext === 'tcp' || ext === 'udp') {
-          const st = ext === 'tcp' ? tcp : udp
+          const st = inst.port
+          const tcp = st
           const long = opt === 'sport' ? 'source-port' : 'destination-port'
           if (opt === 'option') throw notModelled('tcp match option `--tcp-option\'')
           if (opt === 'syn' || opt === 'flags') {
@@ -735,11 +797,11 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
               slots += 1
             }
           }
-          multiGiven.push(opt)
-          multi = { option: opt as 'sports' | 'dports' | 'ports', ports, inv: invert }
+          inst.multiGiven.push(opt)
+          inst.multi = { option: opt as 'sports' | 'dports' | 'ports', ports, inv: invert }
         } else if (ext === 'mark') {
-          if (markMatch) throw perr('mark: option "--mark" can only be used once.\n')
-          markMatch = { ...parseValMask(arg as string, 'mark', 'mark'), inv: invert }
+          if (inst.mark) throw perr('mark: option "--mark" can only be used once.\n')
+          inst.mark = { ...parseValMask(arg as string, 'mark', 'mark'), inv: invert }
         } else if (ext === 'MARK') {
           const name = opt as (typeof MARK_OPTS)[number]
           if (invert) throw perr(`MARK: option "--${name}" cannot be inverted.\n`)
@@ -760,13 +822,17 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
     throw perr('\nThe "nat" table is not intended for filtering, the use of DROP is therefore inhibited.\n\n')
 
   // final checks of the extensions (in match order, then the target)
-  for (const e of loaded) {
-    if (e === 'mark' && !markMatch) throw perr('mark: option "--mark" must be specified\n')
-    if (e === 'multiport') {
+  for (const inst of instances) {
+    const multiGiven = inst.multiGiven
+    if (inst.name === 'mark' && !inst.mark) throw perr('mark: option "--mark" must be specified\n')
+    if (inst.name === 'multiport') {
       if (multiGiven.length === 0) throw perr('multiport expection an option')
       if (multiGiven.length > 1) {
+        // xtables_options_fcheck(): reported in the extension's option table order
+        const order = ['sports', 'dports', 'ports']
+        const [a, b] = [...new Set(multiGiven)].sort((x, y) => order.indexOf(x) - order.indexOf(y))
         const longName = (o: string) => (o === 'sports' ? 'source-ports' : o === 'dports' ? 'destination-ports' : 'ports')
-        throw perr(`multiport: option "--${longName(multiGiven[0])}" cannot be used together with "--${longName(multiGiven[1])}".\n`)
+        throw perr(`multiport: option "--${longName(a)}" cannot be used together with "--${longName(b)}".\n`)
       }
     }
   }
@@ -827,13 +893,11 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
   }
 
   const matches: Match[] = []
-  for (const e of loaded) {
-    const { flagsGiven: _t, ...tcpData } = tcp
-    const { flagsGiven: _u, ...udpData } = udp
-    if (e === 'tcp') matches.push({ name: 'tcp', ...tcpData })
-    else if (e === 'udp') matches.push({ name: 'udp', ...udpData })
-    else if (e === 'multiport' && multi) matches.push({ name: 'multiport', ...(multi as NonNullable<typeof multi>) })
-    else if (e === 'mark' && markMatch) matches.push({ name: 'mark', ...(markMatch as NonNullable<typeof markMatch>) })
+  for (const inst of instances) {
+    const { flagsGiven: _, ...portData } = inst.port
+    if (inst.name === 'tcp' || inst.name === 'udp') matches.push({ name: inst.name, ...portData })
+    else if (inst.name === 'multiport' && inst.multi) matches.push({ name: 'multiport', ...inst.multi })
+    else if (inst.name === 'mark' && inst.mark) matches.push({ name: 'mark', ...inst.mark })
   }
   const rules: Rule[] = []
   for (const s of srcs)

@@ -214,10 +214,19 @@ export function listText(r: Rule, numeric: boolean): string {
   return s
 }
 
+/** The director's /etc/hosts and /etc/networks (Debian 12 defaults) for names in `iptables -L`. */
+const HOSTS = new Map([[0x7f000001, 'localhost']])
+const NETWORKS = new Map([
+  [0, 'default'],
+  [0x7f000000, 'loopback'],
+  [0xa9fe0000, 'link-local'],
+])
+
 /** An address column: `0.0.0.0/0`, `192.168.100.100`, `10.0.0.0/24`; `anywhere` without -n. */
 export function addrText(a: AddrMask, numeric: boolean): string {
   if (!numeric && a.mask === 0) return 'anywhere'
-  const host = !numeric && a.addr === 0x7f000001 ? 'localhost' : formatIPv4(a.addr)
+  // xtables_ipaddr_to_anyname(): /etc/hosts first, then /etc/networks (Debian's), else numeric
+  const host = numeric ? formatIPv4(a.addr) : (HOSTS.get(a.addr) ?? NETWORKS.get(a.addr) ?? formatIPv4(a.addr))
   if (u32(a.mask) === 0xffffffff) return host
   const len = prefixLength(a.mask)
   return `${host}/${len >= 0 ? len : formatIPv4(a.mask)}`
@@ -336,6 +345,9 @@ export function nftDecode(rule: Rule): Rule {
       out.dportInv = dd.inv
     }
   }
+  // `-i +` matches every interface: nothing is stored for it
+  const iface = (name: string | null, inv: boolean) => (name === '+' && !inv ? null : name)
+  rule = { ...rule, inIface: iface(rule.inIface, rule.inIfaceInv), outIface: iface(rule.outIface, rule.outIfaceInv) }
   const decoded = new Set<Match>(Object.values(merged))
   const kept = matches.filter((m) => !decoded.has(m) || (m.name !== 'mark' && m.name !== 'multiport' && (m.sport || m.dport || m.flagsMask || m.flagsInv)))
   return { ...rule, matches: kept }

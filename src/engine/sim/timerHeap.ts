@@ -6,7 +6,7 @@
 export class TimerHeap<T> {
   private at = new Float64Array(1024)
   private seq = new Float64Array(1024)
-  private items: (T | undefined)[] = new Array(1024)
+  private items: (T | undefined)[] = new Array<T | undefined>(1024)
   private tags = new Float64Array(1024)
   /** The tag of the entry `pop()` returned last. */
   poppedTag = 0
@@ -85,7 +85,7 @@ export class TimerHeap<T> {
 
   clear(): void {
     this.n = 0
-    this.items = new Array(this.at.length)
+    this.items = new Array<T | undefined>(this.at.length)
   }
 
   private grow(): void {
