@@ -21,7 +21,10 @@ let diffs = 0
 let total = 0
 for (const cmds of groups) {
   const script = cmds
-    .map((c) => `${c} >/tmp/ipd.out 2>/tmp/ipd.err; e=$?; printf '%s\\0%s\\0%s\\0' "$(cat /tmp/ipd.out; echo x)" "$(cat /tmp/ipd.err; echo x)" "$e"`)
+    .map(
+      (c) =>
+        `${c} >/tmp/ipd.out 2>/tmp/ipd.err; e=$?; printf '%s\\0%s\\0%s\\0' "$(cat /tmp/ipd.out; echo x)" "$(cat /tmp/ipd.err; echo x)" "$e"`,
+    )
     .join('\n')
   const real = execFileSync('unshare', ['-n', 'bash', '-c', script], { encoding: 'utf8' }).split('\0')
   const sim = new Simulator()
@@ -48,5 +51,8 @@ for (const cmds of groups) {
 console.log(`${total} commands, ${diffs} differ`)
 if (recordTo) {
   const version = execFileSync('iptables', ['--version'], { encoding: 'utf8' }).trim()
-  writeFileSync(recordTo, `${JSON.stringify({ recordedWith: version, dateNormalised: ' on DATE', groups: recorded }, null, 1)}\n`)
+  writeFileSync(
+    recordTo,
+    `${JSON.stringify({ recordedWith: version, dateNormalised: ' on DATE', groups: recorded }, null, 1)}\n`,
+  )
 }

@@ -11,7 +11,9 @@ interface Recorded {
   recordedWith: string
   groups: { cmd: string; stdout: string; stderr: string; exit: number }[][]
 }
-const fixture: Recorded = JSON.parse(readFileSync(new URL('./iptables/real-iptables-1.8.9.json', import.meta.url), 'utf8'))
+const fixture: Recorded = JSON.parse(
+  readFileSync(new URL('./iptables/real-iptables-1.8.9.json', import.meta.url), 'utf8'),
+)
 const normaliseDate = (s: string) => s.replace(/ on \w{3} \w{3} [ \d]\d \d\d:\d\d:\d\d \d{4}/g, ' on DATE')
 
 describe(`iptables as ${fixture.recordedWith} printed it`, () => {

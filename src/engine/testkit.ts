@@ -24,7 +24,13 @@ export function setup(sim: Simulator, ...lines: string[]): Simulator {
 }
 
 /** A client that connects at the current time; returns the client to close it later. */
-export function connect(sim: Simulator, client: string, port: number, vport = 80, vip = VIP): ClientTcp & { rs: string | null } {
+export function connect(
+  sim: Simulator,
+  client: string,
+  port: number,
+  vport = 80,
+  vip = VIP,
+): ClientTcp & { rs: string | null } {
   const c = newClientTcp(ip(client), port, ip(vip), vport)
   sim.tcpConnect(c)
   return Object.assign(c, { rs: clientRs(c) })

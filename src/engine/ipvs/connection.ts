@@ -156,7 +156,14 @@ export class ConnectionTable {
   /** ip_vs_conn_in_get(): a real connection by its 5-tuple (templates never match: their cport is 0). */
   findConnection(protocol: number, caddr: number, cport: number, vaddr: number, vport: number): Connection | null {
     for (let c = this.heads.get(bucketOf(caddr, cport)) ?? null; c; c = c.hashNext) {
-      if (!c.isTemplate && c.cport === cport && c.caddr === caddr && c.vport === vport && c.vaddr === vaddr && c.protocol === protocol)
+      if (
+        !c.isTemplate &&
+        c.cport === cport &&
+        c.caddr === caddr &&
+        c.vport === vport &&
+        c.vaddr === vaddr &&
+        c.protocol === protocol
+      )
         return c
     }
     return null
@@ -165,7 +172,14 @@ export class ConnectionTable {
   /** ip_vs_ct_in_get(): a template by its key; an invalidated template (ports 65535) has another key. */
   findTemplate(protocol: number, caddr: number, vaddr: number, vport: number): Connection | null {
     for (let c = this.heads.get(bucketOf(caddr, 0)) ?? null; c; c = c.hashNext) {
-      if (c.isTemplate && c.cport === 0 && c.caddr === caddr && c.vport === vport && c.vaddr === vaddr && c.protocol === protocol)
+      if (
+        c.isTemplate &&
+        c.cport === 0 &&
+        c.caddr === caddr &&
+        c.vport === vport &&
+        c.vaddr === vaddr &&
+        c.protocol === protocol
+      )
         return c
     }
     return null

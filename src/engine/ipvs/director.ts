@@ -1,6 +1,6 @@
 import { asIPv4, asPort, type IPv4, type Port } from '../net/ipv4'
-import { TimerHeap } from '../sim/timerHeap'
 import type { SimMs } from '../sim/time'
+import { TimerHeap } from '../sim/timerHeap'
 import { wheelLatenessMs } from '../sim/timerWheel'
 import { Connection, ConnectionTable, TemplateState } from './connection'
 import { Destination, type DestinationSpec, ForwardMethod } from './destination'

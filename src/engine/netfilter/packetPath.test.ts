@@ -117,8 +117,12 @@ describe('the chains a packet meets before IPVS', () => {
     const sim = director(...SERVICES, 'iptables-legacy -t mangle -A PREROUTING -p udp -j ACCEPT')
     const c = connect(sim, 40000)
     sim.tcpClose(c, 'fin')
-    expect(sim.run('iptables-legacy -t mangle -L PREROUTING -v -n').stdout).toContain('(policy ACCEPT 4 packets, 216 bytes)')
-    expect(sim.run('iptables -t mangle -L -n').stderr).toBe('# Warning: iptables-legacy tables present, use iptables-legacy to see them\n')
+    expect(sim.run('iptables-legacy -t mangle -L PREROUTING -v -n').stdout).toContain(
+      '(policy ACCEPT 4 packets, 216 bytes)',
+    )
+    expect(sim.run('iptables -t mangle -L -n').stderr).toBe(
+      '# Warning: iptables-legacy tables present, use iptables-legacy to see them\n',
+    )
   })
 
   it('NAT: the real server’s replies cross mangle FORWARD; dropping them leaves the client retrying', () => {

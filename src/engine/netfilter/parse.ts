@@ -1,6 +1,6 @@
 import { servicePortOf } from '../net/netdb'
 import { EXTENSION_HELP, IPTABLES_HELP } from './help'
-import { type AddrMask, type Match, PROTO_NAMES, type PortRange, type Rule, TCP_FLAG_NAMES, type Target } from './rule'
+import { type AddrMask, type Match, type PortRange, PROTO_NAMES, type Rule, type Target, TCP_FLAG_NAMES } from './rule'
 
 /**
  * `iptables` v1.8.9 (nf_tables) and `iptables-legacy`, for the rules a teacher types to mark
@@ -59,11 +59,41 @@ const BASE_LONG: OptDef[] = [
 
 /** -:A:C:D:E:F::I:L::M:N:P:VX::Z::c:d:i:j:o:p:s:t:R:S::W::46bfg:h::m:nvw::x */
 const SHORT: Record<string, ArgKind> = {
-  A: 'required', C: 'required', D: 'required', E: 'required', F: 'optional', I: 'required', L: 'optional',
-  M: 'required', N: 'required', P: 'required', V: 'none', X: 'optional', Z: 'optional', c: 'required',
-  d: 'required', i: 'required', j: 'required', o: 'required', p: 'required', s: 'required', t: 'required',
-  R: 'required', S: 'optional', W: 'optional', '4': 'none', '6': 'none', b: 'none', f: 'none', g: 'required',
-  h: 'optional', m: 'required', n: 'none', v: 'none', w: 'optional', x: 'none',
+  A: 'required',
+  C: 'required',
+  D: 'required',
+  E: 'required',
+  F: 'optional',
+  I: 'required',
+  L: 'optional',
+  M: 'required',
+  N: 'required',
+  P: 'required',
+  V: 'none',
+  X: 'optional',
+  Z: 'optional',
+  c: 'required',
+  d: 'required',
+  i: 'required',
+  j: 'required',
+  o: 'required',
+  p: 'required',
+  s: 'required',
+  t: 'required',
+  R: 'required',
+  S: 'optional',
+  W: 'optional',
+  '4': 'none',
+  '6': 'none',
+  b: 'none',
+  f: 'none',
+  g: 'required',
+  h: 'optional',
+  m: 'required',
+  n: 'none',
+  v: 'none',
+  w: 'optional',
+  x: 'none',
 }
 
 const EXT_LONG: Record<string, OptDef[]> = {
@@ -90,7 +120,11 @@ const EXT_LONG: Record<string, OptDef[]> = {
     { name: 'ports', arg: 'required', val: 'multiport:ports' },
   ],
   mark: [{ name: 'mark', arg: 'required', val: 'mark:mark' }],
-  MARK: ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark'].map((n) => ({ name: n, arg: 'required' as const, val: `MARK:${n}` })),
+  MARK: ['set-xmark', 'set-mark', 'and-mark', 'or-mark', 'xor-mark'].map((n) => ({
+    name: n,
+    arg: 'required' as const,
+    val: `MARK:${n}`,
+  })),
 }
 
 /** The getopt_long scanner of do_parse(): RETURN_IN_ORDER (non-options come back in place), `:` for missing arguments. */
@@ -201,10 +235,14 @@ export class IptOutput extends Error {
 
 /** Real iptables extensions this lab does not model: refused plainly rather than mis-simulated. */
 const UNMODELLED_MATCHES = new Set(
-  'addrtype ah bpf cgroup cluster comment connbytes connlabel connlimit connmark conntrack cpu dccp devgroup dscp ecn esp hashlimit helper icmp iprange ipvs length limit mac nfacct osf owner physdev pkttype policy quota rateest realm recent rpfilter sctp set socket state statistic string tcpmss time tos ttl u32 udplite'.split(' '),
+  'addrtype ah bpf cgroup cluster comment connbytes connlabel connlimit connmark conntrack cpu dccp devgroup dscp ecn esp hashlimit helper icmp iprange ipvs length limit mac nfacct osf owner physdev pkttype policy quota rateest realm recent rpfilter sctp set socket state statistic string tcpmss time tos ttl u32 udplite'.split(
+    ' ',
+  ),
 )
 const UNMODELLED_TARGETS = new Set(
-  'AUDIT CHECKSUM CLASSIFY CONNMARK CONNSECMARK CT DNAT DSCP ECN HMARK IDLETIMER LED LOG MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL'.split(' '),
+  'AUDIT CHECKSUM CLASSIFY CONNMARK CONNSECMARK CT DNAT DSCP ECN HMARK IDLETIMER LED LOG MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL'.split(
+    ' ',
+  ),
 )
 /** The options of the protocol matches `-p NAME` loads that the lab does not model. */
 const PROTO_MATCH_OPTIONS: Record<string, string[]> = {
@@ -216,16 +254,23 @@ const PROTO_MATCH_OPTIONS: Record<string, string[]> = {
 }
 
 const notModelled = (what: string) =>
-  new IptError(2, `${what} is a real iptables extension, but LVS Persistence Lab does not model it (modelled: -m tcp, udp, multiport, mark; -j MARK, ACCEPT, DROP, RETURN, QUEUE, user chains)`, true, false)
+  new IptError(
+    2,
+    `${what} is a real iptables extension, but LVS Persistence Lab does not model it (modelled: -m tcp, udp, multiport, mark; -j MARK, ACCEPT, DROP, RETURN, QUEUE, user chains)`,
+    true,
+    false,
+  )
 
 /** strtoul(…, 0) over the whole string within [0, max] (xtables_strtoui()). */
 function strtoui(s: string, max: number): number | null {
   const t = s.replace(/^[ \t\n\v\f\r]+/, '')
-  let m: RegExpExecArray | null
+  const hex = /^\+?0[xX]([0-9a-fA-F]+)$/.exec(t)
+  const oct = /^\+?0([0-7]*)$/.exec(t)
+  const dec = /^\+?([1-9]\d*)$/.exec(t)
   let v: number
-  if ((m = /^\+?0[xX]([0-9a-fA-F]+)$/.exec(t))) v = Number.parseInt(m[1], 16)
-  else if ((m = /^\+?0([0-7]*)$/.exec(t))) v = m[1] ? Number.parseInt(m[1], 8) : 0
-  else if ((m = /^\+?([1-9]\d*)$/.exec(t))) v = Number(m[1])
+  if (hex) v = Number.parseInt(hex[1], 16)
+  else if (oct) v = oct[1] ? Number.parseInt(oct[1], 8) : 0
+  else if (dec) v = Number(dec[1])
   else return null
   return v <= max ? v : null
 }
@@ -351,8 +396,23 @@ function parseAddrs(s: string): AddrMask[] {
 }
 
 const PROTOCOLS: Record<string, number> = {
-  all: 0, ip: 0, icmp: 1, igmp: 2, tcp: 6, udp: 17, dccp: 33, gre: 47, esp: 50, ah: 51, 'ipv6-icmp': 58, icmpv6: 58,
-  sctp: 132, udplite: 136, 'mobility-header': 135, 'ipv6-mh': 135, mh: 135,
+  all: 0,
+  ip: 0,
+  icmp: 1,
+  igmp: 2,
+  tcp: 6,
+  udp: 17,
+  dccp: 33,
+  gre: 47,
+  esp: 50,
+  ah: 51,
+  'ipv6-icmp': 58,
+  icmpv6: 58,
+  sctp: 132,
+  udplite: 136,
+  'mobility-header': 135,
+  'ipv6-mh': 135,
+  mh: 135,
 }
 
 function parseProto(s: string): number {
@@ -368,7 +428,9 @@ function parseProto(s: string): number {
 function parseIface(s: string): string {
   if (s.length === 0) throw perr('Empty interface is likely to be undesired')
   if (s.length > 15) throw perr(`interface name \`${s}' must be shorter than IFNAMSIZ (15)`)
-  return /[/ ]/.test(s) ? `Warning: weird character in interface \`${s}' ('/' and ' ' are not allowed by the kernel).\n` : ''
+  return /[/ ]/.test(s)
+    ? `Warning: weird character in interface \`${s}' ('/' and ' ' are not allowed by the kernel).\n`
+    : ''
 }
 
 function parseRulenum(s: string): number {
@@ -528,10 +590,25 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
       const pname = PROTO_NAMES[proto]
       const own = PROTO_MATCH_OPTIONS[pname ?? '']
       const longName = it.element.slice(2).split('=')[0]
-      if (!protoUsed && protoGiven && !protoInv && own && it.element.startsWith('--') && longName && own.some((o) => o.startsWith(longName)))
+      if (
+        !protoUsed &&
+        protoGiven &&
+        !protoInv &&
+        own &&
+        it.element.startsWith('--') &&
+        longName &&
+        own.some((o) => o.startsWith(longName))
+      )
         throw notModelled(`match \`${pname}' (loaded by -p ${pname} for "${it.element}")`)
       // (tcp and udp have long options only, so a short one stays unknown either way)
-      if (!protoUsed && protoGiven && !protoInv && (pname === 'tcp' || pname === 'udp') && !loadedNames().includes(pname) && it.element.startsWith('--')) {
+      if (
+        !protoUsed &&
+        protoGiven &&
+        !protoInv &&
+        (pname === 'tcp' || pname === 'udp') &&
+        !loadedNames().includes(pname) &&
+        it.element.startsWith('--')
+      ) {
         protoUsed = true
         loadExt(pname)
         g.rewind()
@@ -572,8 +649,10 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
           if (g.peekArg() === null) throw perr('-P requires a chain and a policy')
           policy = g.takeArg()
         } else if (v === 'N') {
-          if (chain.startsWith('-') || chain.startsWith('!')) throw perr(`chain name not allowed to start with \`${chain[0]}'`)
-          if (['ACCEPT', 'DROP', 'QUEUE', 'RETURN', 'MARK'].includes(chain)) throw perr('chain name may not clash with target name')
+          if (chain.startsWith('-') || chain.startsWith('!'))
+            throw perr(`chain name not allowed to start with \`${chain[0]}'`)
+          if (['ACCEPT', 'DROP', 'QUEUE', 'RETURN', 'MARK'].includes(chain))
+            throw perr('chain name may not clash with target name')
           if (/\s/.test(chain)) throw perr(`Invalid chain name \`${chain}'`)
         }
         break
@@ -643,7 +722,8 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         if (invert) throw perr('unexpected ! flag before --match')
         const name = arg as string
         if (UNMODELLED_MATCHES.has(name)) throw notModelled(`match \`${name}'`)
-        if (!['tcp', 'udp', 'multiport', 'mark'].includes(name)) throw perr(`Couldn't load match \`${name}':No such file or directory\n`)
+        if (!['tcp', 'udp', 'multiport', 'mark'].includes(name))
+          throw perr(`Couldn't load match \`${name}':No such file or directory\n`)
         if (name === 'tcp') explicitTcp = true
         if (name === 'udp') explicitUdp = true
         loadExt(name)
@@ -732,7 +812,8 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
       case 'h': {
         // exit_printhelp(): the loaded target's help, then the matches' (`-p tcp -h` loads tcp)
         const matchHelp = loadedNames()
-        if (matchHelp.length === 0 && protoGiven && (proto === 6 || proto === 17)) matchHelp.push(proto === 6 ? 'tcp' : 'udp')
+        if (matchHelp.length === 0 && protoGiven && (proto === 6 || proto === 17))
+          matchHelp.push(proto === 6 ? 'tcp' : 'udp')
         const ext = [...(markTarget ? ['MARK'] : []), ...matchHelp]
         throw new IptOutput(IPTABLES_HELP(variant) + ext.map((e) => `\n${EXTENSION_HELP[e]}`).join(''))
       }
@@ -743,7 +824,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
           const st = inst.port
           const tcp = st
           const long = opt === 'sport' ? 'source-port' : 'destination-port'
-          if (opt === 'option') throw notModelled('tcp match option `--tcp-option\'')
+          if (opt === 'option') throw notModelled("tcp match option `--tcp-option'")
           if (opt === 'syn' || opt === 'flags') {
             // libxt_tcp tcp_parse(): --syn is --tcp-flags SYN,RST,ACK,FIN SYN
             if (tcp.flagsGiven) throw perr("Only one of `--syn' or `--tcp-flags'  allowed")
@@ -806,10 +887,12 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
           const name = opt as (typeof MARK_OPTS)[number]
           if (invert) throw perr(`MARK: option "--${name}" cannot be inverted.\n`)
           if (markOpts.some((m) => m.name === name)) throw perr(`MARK: option "--${name}" can only be used once.\n`)
-          if (name === 'set-xmark' || name === 'set-mark') markOpts.push({ name, ...parseValMask(arg as string, 'MARK', name) })
+          if (name === 'set-xmark' || name === 'set-mark')
+            markOpts.push({ name, ...parseValMask(arg as string, 'MARK', name) })
           else {
             const n = strtoui(arg as string, 0xffffffff)
-            if (n === null || /^[ \t]*-/.test(arg as string)) throw perr(`MARK: bad value for option "--${name}", or out of range (0-4294967295).\n`)
+            if (n === null || /^[ \t]*-/.test(arg as string))
+              throw perr(`MARK: bad value for option "--${name}", or out of range (0-4294967295).\n`)
             markOpts.push({ name, value: n, mask: 0 })
           }
         }
@@ -831,7 +914,8 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         // xtables_options_fcheck(): reported in the extension's option table order
         const order = ['sports', 'dports', 'ports']
         const [a, b] = [...new Set(multiGiven)].sort((x, y) => order.indexOf(x) - order.indexOf(y))
-        const longName = (o: string) => (o === 'sports' ? 'source-ports' : o === 'dports' ? 'destination-ports' : 'ports')
+        const longName = (o: string) =>
+          o === 'sports' ? 'source-ports' : o === 'dports' ? 'destination-ports' : 'ports'
         throw perr(`multiport: option "--${longName(a)}" cannot be used together with "--${longName(b)}".\n`)
       }
     }
@@ -877,8 +961,10 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
 
   const srcs = srcText !== null ? parseAddrs(srcText) : [{ addr: 0, mask: 0 }]
   const dsts = dstText !== null ? parseAddrs(dstText) : [{ addr: 0, mask: 0 }]
-  if ((srcInv && srcs.length > 1) || (dstInv && dsts.length > 1)) throw perr('! not allowed with multiple source or destination IP addresses')
-  if (cmd === 'R' && (srcs.length > 1 || dsts.length > 1)) throw perr('Replacement rule does not specify a unique address')
+  if ((srcInv && srcs.length > 1) || (dstInv && dsts.length > 1))
+    throw perr('! not allowed with multiple source or destination IP addresses')
+  if (cmd === 'R' && (srcs.length > 1 || dsts.length > 1))
+    throw perr('Replacement rule does not specify a unique address')
 
   // generic_opt_check(): an option is legal when one of the given commands allows it
   const legal = cmds.map((c) => LEGAL[c === 'D' && deleteByNum ? 'Dnum' : c])

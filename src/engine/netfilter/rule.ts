@@ -129,7 +129,7 @@ export function ruleMatches(r: Rule, pkt: NfPacket): boolean {
         break
       }
       case 'mark':
-        if ((((pkt.mark & m.mask) >>> 0) === u32(m.value)) === m.inv) return false
+        if (((pkt.mark & m.mask) >>> 0 === u32(m.value)) === m.inv) return false
         break
     }
   }
@@ -173,7 +173,9 @@ function portText(p: number, proto: 'tcp' | 'udp', numeric: boolean): string {
 }
 
 function rangeText(r: PortRange, proto: 'tcp' | 'udp', numeric: boolean): string {
-  return r.lo === r.hi ? portText(r.lo, proto, numeric) : `${portText(r.lo, proto, numeric)}:${portText(r.hi, proto, numeric)}`
+  return r.lo === r.hi
+    ? portText(r.lo, proto, numeric)
+    : `${portText(r.lo, proto, numeric)}:${portText(r.hi, proto, numeric)}`
 }
 
 /** The match and target text after the addresses in `iptables -L` (each piece starts with a space). */
@@ -310,7 +312,17 @@ export function nftDecode(rule: Rule): Rule {
     const m = m0
     let out = merged[m.name]
     if (!out) {
-      out = { name: m.name, sport: null, sportInv: false, dport: null, dportInv: false, flagsMask: 0, flagsCmp: 0, flagsInv: false, pairNeq: false }
+      out = {
+        name: m.name,
+        sport: null,
+        sportInv: false,
+        dport: null,
+        dportInv: false,
+        flagsMask: 0,
+        flagsCmp: 0,
+        flagsInv: false,
+        pairNeq: false,
+      }
       merged = { ...merged, [m.name]: out }
       matches.push(out)
     }
@@ -331,7 +343,10 @@ export function nftDecode(rule: Rule): Rule {
     const decode = (r: PortRange, inv: boolean): { range: PortRange; inv: boolean } | null => {
       if (isFull(r)) return null
       if (r.lo === r.hi) return { range: { ...r }, inv }
-      if (r.lo === 0) return inv ? { range: { lo: Math.min(r.hi + 1, 65535), hi: 65535 }, inv: false } : { range: { ...r }, inv: false }
+      if (r.lo === 0)
+        return inv
+          ? { range: { lo: Math.min(r.hi + 1, 65535), hi: 65535 }, inv: false }
+          : { range: { ...r }, inv: false }
       return { range: { ...r }, inv }
     }
     const ds = decode(s, m.sportInv)
@@ -349,7 +364,11 @@ export function nftDecode(rule: Rule): Rule {
   const iface = (name: string | null, inv: boolean) => (name === '+' && !inv ? null : name)
   rule = { ...rule, inIface: iface(rule.inIface, rule.inIfaceInv), outIface: iface(rule.outIface, rule.outIfaceInv) }
   const decoded = new Set<Match>(Object.values(merged))
-  const kept = matches.filter((m) => !decoded.has(m) || (m.name !== 'mark' && m.name !== 'multiport' && (m.sport || m.dport || m.flagsMask || m.flagsInv)))
+  const kept = matches.filter(
+    (m) =>
+      !decoded.has(m) ||
+      (m.name !== 'mark' && m.name !== 'multiport' && (m.sport || m.dport || m.flagsMask || m.flagsInv)),
+  )
   return { ...rule, matches: kept }
 }
 

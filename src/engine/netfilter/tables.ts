@@ -39,7 +39,8 @@ export class RuleSet {
     this.legacy = legacy
     for (const [name, chains] of Object.entries(TABLES)) {
       const t: Table = { name, chains: new Map(), exists: false, createdBuiltins: new Set(legacy ? chains : []) }
-      for (const c of chains) t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', rules: [], pkts: 0, bytes: 0 })
+      for (const c of chains)
+        t.chains.set(c, { name: c, builtin: true, policy: 'ACCEPT', rules: [], pkts: 0, bytes: 0 })
       this.tables.set(name, t)
     }
   }
@@ -47,14 +48,18 @@ export class RuleSet {
   /** Built-in chains first (hook order), then user chains sorted by name. */
   orderedChains(t: Table): Chain[] {
     const all = [...t.chains.values()]
-    return [...all.filter((c) => c.builtin), ...all.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : 1))]
+    return [
+      ...all.filter((c) => c.builtin),
+      ...all.filter((c) => !c.builtin).sort((a, b) => (a.name < b.name ? -1 : 1)),
+    ]
   }
 
   /** Rules that jump or go to `chain`. */
   references(t: Table, chain: string): number {
     let n = 0
     for (const c of t.chains.values())
-      for (const r of c.rules) if ((r.target?.kind === 'jump' || r.target?.kind === 'goto') && r.target.chain === chain) n++
+      for (const r of c.rules)
+        if ((r.target?.kind === 'jump' || r.target?.kind === 'goto') && r.target.chain === chain) n++
     return n
   }
 }

@@ -207,7 +207,12 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       }
       case 'datagram': {
         const c = scenario.connections[e.index]
-        const entry = sim.udpDatagram(parseDottedQuad(c.client) as IPv4, asPort(c.clientPort), parseDottedQuad(c.vip) as IPv4, asPort(c.vport))
+        const entry = sim.udpDatagram(
+          parseDottedQuad(c.client) as IPv4,
+          asPort(c.clientPort),
+          parseDottedQuad(c.vip) as IPv4,
+          asPort(c.vport),
+        )
         const rs = entry ? `${formatIPv4(entry.daddr)}:${entry.dport}` : null
         const rec = connections[e.index]
         rec.datagrams?.push({ k: e.k, rs })

@@ -80,7 +80,18 @@ export class Simulator {
     this.director.advanceTo(t, inclusive)
   }
 
-  private readonly nfScratch: NfPacket = { protocol: 0, saddr: 0, sport: 0, daddr: 0, dport: 0, len: 0, mark: 0, inIface: 'eth0', outIface: '', tcpFlags: 0 }
+  private readonly nfScratch: NfPacket = {
+    protocol: 0,
+    saddr: 0,
+    sport: 0,
+    daddr: 0,
+    dport: 0,
+    len: 0,
+    mark: 0,
+    inIface: 'eth0',
+    outIface: '',
+    tcpFlags: 0,
+  }
 
   /**
    * The chains before IPVS (iptables): sets `pkt.mark` from the MARK rules and returns false when
@@ -103,7 +114,16 @@ export class Simulator {
   }
 
   /** One packet object, refilled for every packet the clients send (the director never keeps it). */
-  private readonly scratch: Packet = { protocol: Protocol.TCP, saddr: 0 as IPv4, sport: 0 as Port, daddr: 0 as IPv4, dport: 0 as Port, tcp: undefined, len: 0, mark: 0 }
+  private readonly scratch: Packet = {
+    protocol: Protocol.TCP,
+    saddr: 0 as IPv4,
+    sport: 0 as Port,
+    daddr: 0 as IPv4,
+    dport: 0 as Port,
+    tcp: undefined,
+    len: 0,
+    mark: 0,
+  }
 
   /** A client's packet to the director. */
   private send(c: ClientTcp, tcp: TcpFlags, len: number): Verdict {
@@ -122,9 +142,27 @@ export class Simulator {
   /** A real server's reply through the director (NAT only); false when iptables dropped it. */
   private reply(c: ClientTcp, entry: Connection, tcp: TcpFlags, len: number): boolean {
     // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
-    const wire: Packet = { protocol: Protocol.TCP, saddr: entry.daddr, sport: entry.dport, daddr: c.saddr, dport: c.sport, tcp, len, mark: 0 }
+    const wire: Packet = {
+      protocol: Protocol.TCP,
+      saddr: entry.daddr,
+      sport: entry.dport,
+      daddr: c.saddr,
+      dport: c.sport,
+      tcp,
+      len,
+      mark: 0,
+    }
     if (!this.netfilterPasses(wire, 'reply')) return false
-    this.director.receiveReply(entry, { protocol: Protocol.TCP, saddr: c.saddr, sport: c.sport, daddr: c.daddr, dport: c.dport, tcp, len, mark: wire.mark })
+    this.director.receiveReply(entry, {
+      protocol: Protocol.TCP,
+      saddr: c.saddr,
+      sport: c.sport,
+      daddr: c.daddr,
+      dport: c.dport,
+      tcp,
+      len,
+      mark: wire.mark,
+    })
     return true
   }
 

@@ -142,7 +142,8 @@ export class TrafficGenerator {
     const total = this.clientNets.reduce((s, c) => s + c.weight, 0)
     let x = this.rnd() * total
     for (const c of this.clientNets) {
-      if ((x -= c.weight) < 0) return this.randomHost(c)
+      x -= c.weight
+      if (x < 0) return this.randomHost(c)
     }
     return this.randomHost(this.clientNets[this.clientNets.length - 1])
   }
