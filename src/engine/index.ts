@@ -20,3 +20,6 @@ export const capabilities = {
   /** iptables -t mangle … -j MARK (firewall marks). */
   netfilter: true,
 } as const
+export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
+export { formatIPv4, parseDottedQuad } from './net/ipv4'
+export { WALL_CLOCK_EPOCH_MS } from './sim/time'

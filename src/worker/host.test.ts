@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { Host } from './host'
+import { ATTEMPT_FIELDS, AttemptHow, type Frame, type Reply, TEMPLATE_FIELDS } from './protocol'
+
+const classroom = (name: string): unknown =>
+  JSON.parse(readFileSync(new URL(`../../public/scenarios/${name}.json`, import.meta.url), 'utf8'))
+
+function frames(replies: Reply[]): Frame[] {
+  return replies.filter((r): r is Frame => r.type === 'frame')
+}
+
+/** Play `seconds` of wall time at `speed`, 60 frames a second; every frame seen. */
+function play(host: Host, seconds: number, speed: number, listing: string | null = null): Frame[] {
+  host.handle({ type: 'speed', speed })
+  host.handle({ type: 'play' })
+  const out: Frame[] = []
+  for (let i = 0; i <= seconds * 60; i++) out.push(...frames(host.handle({ type: 'frame', wallMs: i * (1000 / 60), listing, listingFilter: '' })))
+  return out
+}
+
+describe('the worker host', () => {
+  it('loads a scenario paused at 0 with its initial commands run', () => {
+    const host = new Host()
+    const [loaded] = host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    expect(loaded).toMatchObject({ type: 'loaded', name: 'classroom-ppc', endMs: 600_000 })
+    const [f] = frames(host.handle({ type: 'frame', wallMs: 0, listing: null, listingFilter: '' }))
+    expect(f).toMatchObject({ nowMs: 0, playing: false })
+    expect(f.services?.map((s) => s.label)).toEqual(['TCP 192.168.100.100:80', 'TCP 192.168.100.100:443'])
+  })
+
+  it('refuses a broken scenario with the path of the bad field, and keeps the loaded one', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const [r] = host.handle({ type: 'load', scenario: { commands: [], until: 'soon' }, name: 'bad' })
+    expect(r).toMatchObject({ type: 'error', fatal: false })
+    expect((r as { message: string }).message).toMatch(/until/)
+    const [f] = frames(host.handle({ type: 'frame', wallMs: 0, listing: null, listingFilter: '' }))
+    expect(f.services).not.toBeNull()
+  })
+
+  it('paces simulated time to wall time × speed, and sends attempts and templates as deltas', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const fs = play(host, 2, 30)
+    const last = fs[fs.length - 1]
+    expect(last.nowMs).toBeGreaterThan(55_000)
+    expect(last.nowMs).toBeLessThanOrEqual(60_000)
+    const attempts = fs.reduce((n, f) => n + f.attempts.length / ATTEMPT_FIELDS, 0)
+    const templates = new Set<number>()
+    for (const f of fs) for (let i = 0; i < f.templates.length; i += TEMPLATE_FIELDS) templates.add(f.templates[i])
+    expect(attempts).toBeGreaterThan(20)
+    expect(templates.size).toBeGreaterThan(5)
+    // the first attempt of a client creates a template; refreshes come later
+    const hows = new Set<number>()
+    for (const f of fs) for (let i = 0; i < f.attempts.length; i += ATTEMPT_FIELDS) hows.add(f.attempts[i + 6])
+    expect(hows).toContain(AttemptHow.TEMPLATE_NEW)
+    expect(hows).toContain(AttemptHow.TEMPLATE_HIT)
+  })
+
+  it('runs a typed command at the current time and answers as ipvsadm does', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const [r] = host.handle({ type: 'run', id: 1, line: 'ipvsadm -A -t 192.168.100.100:80 -s rr' })
+    expect(r).toMatchObject({ type: 'ran', exit: 255, stderr: 'Service already exists\n' })
+    const [ok] = host.handle({ type: 'run', id: 2, line: 'ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.102 -g -w 0' })
+    expect(ok).toMatchObject({ exit: 0 })
+    const [f] = frames(host.handle({ type: 'frame', wallMs: 0, listing: null, listingFilter: '' }))
+    expect(f.services?.[0].destinations.find((d) => d.label === '192.168.8.102:80')?.weight).toBe(0)
+  })
+
+  it('seeks back by deterministic replay: the same listing at the same time, typed commands included', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-pcc'), name: 'pcc' })
+    play(host, 1, 20)
+    host.handle({ type: 'pause' })
+    host.handle({ type: 'run', id: 1, line: 'ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 1' })
+    play(host, 1, 20)
+    host.handle({ type: 'pause' })
+    const atMs = frames(host.handle({ type: 'frame', wallMs: 1e6, listing: null, listingFilter: '' }))[0].nowMs
+    const before = frames(host.handle({ type: 'frame', wallMs: 2e6, listing: 'ipvsadm -Lnc', listingFilter: '' }))[0].listing
+    host.handle({ type: 'seek', toMs: 5000 })
+    const mid = frames(host.handle({ type: 'frame', wallMs: 3e6, listing: null, listingFilter: '' }))[0]
+    expect(mid.nowMs).toBe(5000)
+    host.handle({ type: 'seek', toMs: atMs })
+    const after = frames(host.handle({ type: 'frame', wallMs: 4e6, listing: 'ipvsadm -Lnc', listingFilter: '' }))[0].listing
+    expect(after?.text).toBe(before?.text)
+    expect(after?.lines).toBeGreaterThan(3)
+  })
+
+  it('applies a script all or nothing: a bad line changes nothing and names the line', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const [bad] = host.handle({ type: 'apply-script', id: 1, script: '-A -t 192.168.100.100:80 -s rr\n-a -t 192.168.100.100:80 -r 192.168.8.101 -g -w 2\n-a -t 192.168.100.100:80 -r 192.168.8.999 -g\n' })
+    expect(bad).toMatchObject({ type: 'applied', ok: false, line: 3 })
+    const [f] = frames(host.handle({ type: 'frame', wallMs: 0, listing: null, listingFilter: '' }))
+    expect(f.services).toHaveLength(2)
+    const [good] = host.handle({ type: 'apply-script', id: 2, script: '-A -t 192.168.100.100:0 -s rr -p 300\n-a -t 192.168.100.100:0 -r 192.168.8.101 -g -w 2\n' })
+    expect(good).toMatchObject({ ok: true })
+    const [g] = frames(host.handle({ type: 'frame', wallMs: 1, listing: null, listingFilter: '' }))
+    expect(g.services?.map((s) => s.label)).toEqual(['TCP 192.168.100.100:0'])
+  })
+
+  it('explains an attempt: template hit versus scheduler decision', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const fs = play(host, 2, 30)
+    let hitSeq = -1
+    for (const f of fs)
+      for (let i = 0; i < f.attempts.length; i += ATTEMPT_FIELDS)
+        if (f.attempts[i + 6] === AttemptHow.TEMPLATE_HIT && hitSeq < 0) hitSeq = f.attemptsFirstSeq + i / ATTEMPT_FIELDS
+    const [why] = host.handle({ type: 'why', id: 1, target: { kind: 'attempt', seq: hitSeq } })
+    expect(why.type).toBe('why')
+    expect((why as { steps: { key: string }[] }).steps.map((s) => s.key)).toContain('why.attempt.hit')
+  })
+})

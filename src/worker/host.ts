@@ -1,0 +1,687 @@
+import {
+  type Connection,
+  type DirectorEvent,
+  formatIPv4,
+  type Scenario,
+  ScenarioPlayer,
+  type SimMs,
+  Simulator,
+  validateScenario,
+} from '../engine/index'
+import {
+  ATTEMPT_FIELDS,
+  AttemptHow,
+  assertNever,
+  type DestinationView,
+  type Frame,
+  MAX_SPEED,
+  MIN_SPEED,
+  PROTOCOL_VERSION,
+  type Reply,
+  type Request,
+  type ServiceView,
+  TEMPLATE_FIELDS,
+  type WhyStep,
+  type WhyTarget,
+} from './protocol'
+
+/** At most this many attempts travel in one frame (the rest are counted, not drawn). */
+const MAX_ATTEMPTS_PER_FRAME = 400
+/** "Why?" remembers this many recent attempts. */
+const WHY_MEMORY = 20_000
+/** The timeline keeps this many templates (the oldest expired ones are forgotten first). */
+const TEMPLATE_MEMORY = 20_000
+/** A listing is recomputed at most this often (wall ms). */
+const LISTING_PERIOD_MS = 250
+/** At most this many lines of a listing travel to the page. */
+const LISTING_MAX_LINES = 3000
+/** The worker's time budget per frame: beyond it, simulated time falls behind wall × speed. */
+const FRAME_BUDGET_MS = 12
+/** A wall-clock gap longer than this (a hidden tab) does not turn into a jump of simulated time. */
+const MAX_WALL_STEP_MS = 250
+
+/** Listings the page may ask for every frame (read-only commands). */
+export const LIVE_LISTINGS = ['ipvsadm -Lnc', 'ipvsadm -Ln --stats', 'ipvsadm -Ln --rate', 'ipvsadm -Ln --persistent-conn', 'ipvsadm -Ln', 'iptables -t mangle -L -n -v'] as const
+
+interface AttemptMemo {
+  seq: number
+  at: number
+  proto: 'tcp' | 'udp'
+  client: number
+  clientPort: number
+  vip: number
+  vport: number
+  rsAddr: number | null
+  how: number
+  templateId: number
+  templateClient: number
+  templateTimeoutMs: number
+  service: string
+  scheduler: string
+  persistSec: number
+  netmask: string
+  mark: number
+  status: string
+}
+
+interface TemplateRow {
+  id: number
+  conn: Connection
+  service: string
+  scheduler: string
+  client: number
+  vaddrOrMark: number
+  vport: number
+  rsAddr: number
+  rsPort: number
+  createdAt: number
+  firstRearmAt: number
+  expiredAt: number
+  refreshes: number
+  lastRefreshAt: number
+  invalidated: boolean
+}
+
+interface JournalEntry {
+  atMs: number
+  kind: 'run' | 'apply'
+  text: string
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now()
+}
+
+function serviceLabel(svc: { fwmark: number; protocol: number; vaddr: number; vport: number }): string {
+  if (svc.fwmark) return `FWM ${svc.fwmark}`
+  return `${svc.protocol === 17 ? 'UDP' : svc.protocol === 132 ? 'SCTP' : 'TCP'} ${formatIPv4(svc.vaddr)}:${svc.vport}`
+}
+
+const FORWARD_NAMES = ['Masq', 'Local', 'Tunnel', 'Route'] as const
+
+/**
+ * The worker's host: one scenario played on the simulated clock at wall time × speed. Pure
+ * TypeScript (no DOM, no `self`): the worker entry feeds it requests and posts its replies, and
+ * tests drive it directly under Node.
+ */
+export class Host {
+  private scenario: Scenario | null = null
+  private seed = 1
+  private player: ScenarioPlayer | null = null
+  private journal: JournalEntry[] = []
+  private epoch = 0
+  private playing = false
+  private speed = 1
+  private lastWallMs: number | null = null
+
+  private attemptSeq = 0
+  private frameAttempts: number[] = []
+  private frameAttemptsFirstSeq = 0
+  private frameAttemptsSkipped = 0
+  private readonly memos: AttemptMemo[] = []
+  private pendingDecision: { conn: Connection; how: number; template: Connection | null } | null = null
+  private refusedPending = false
+
+  private readonly templates = new Map<number, TemplateRow>()
+  private dirtyTemplates = new Set<number>()
+  private refreshes: number[] = []
+  private servicesDirty = true
+
+  private listingCmd: string | null = null
+  private listingAtWall = -1
+  private listingCache: Frame['listing'] = null
+  private listingFilter = ''
+
+  handle(req: Request): Reply[] {
+    try {
+      return this.dispatch(req)
+    } catch (e) {
+      // a broken invariant: pause, keep what we have, say so
+      this.playing = false
+      return [{ type: 'error', message: `internal error: ${(e as Error).message}`, fatal: false }]
+    }
+  }
+
+  private dispatch(req: Request): Reply[] {
+    switch (req.type) {
+      case 'load':
+        return this.load(req.scenario, req.name, req.seed)
+      case 'play':
+        if (this.player && this.player.now >= this.endMs()) this.seek(0)
+        this.playing = true
+        this.lastWallMs = null
+        return []
+      case 'pause':
+        this.playing = false
+        return []
+      case 'speed':
+        this.speed = Number.isFinite(req.speed) ? Math.min(MAX_SPEED, Math.max(MIN_SPEED, req.speed)) : 1
+        return []
+      case 'step':
+        return this.step(req.unit)
+      case 'seek':
+        this.seek(Number.isFinite(req.toMs) ? req.toMs : 0)
+        return []
+      case 'reset':
+        if (!this.scenario) return []
+        this.journal = []
+        if (req.seed !== undefined && Number.isInteger(req.seed) && req.seed >= 0) this.seed = req.seed
+        this.restart()
+        return []
+      case 'run':
+        return [this.runLine(req.id, req.line)]
+      case 'apply-script':
+        return [this.applyScript(req.id, req.script)]
+      case 'frame':
+        return this.frame(req.wallMs, req.listing, req.listingFilter)
+      case 'why':
+        return [this.why(req.id, req.target)]
+      case 'script':
+        return [{ type: 'script', text: this.currentScript() }]
+      default:
+        return assertNever(req)
+    }
+  }
+
+  // ---------------------------------------------------------------- scenario and time
+
+  private load(input: unknown, name: string, seed: number | undefined): Reply[] {
+    const check = validateScenario(input)
+    if (!check.ok) return [{ type: 'error', message: check.error, fatal: false }]
+    this.scenario = check.scenario
+    this.seed = seed ?? check.scenario.seed ?? 1
+    this.journal = []
+    this.playing = false
+    this.restart()
+    const p = this.player as ScenarioPlayer
+    return [
+      {
+        type: 'loaded',
+        name: check.scenario.name ?? name,
+        description: check.scenario.description ?? '',
+        commands: p.commands.map(({ cmd, stdout, stderr, exit }) => ({ cmd, stdout, stderr, exit })),
+        endMs: this.endMs(),
+        seed: this.seed,
+      },
+    ]
+  }
+
+  private endMs(): number {
+    return this.player ? this.player.lastEventMs : 0
+  }
+
+  /** A fresh player at time 0 (a new epoch): the scenario's initial commands have run. */
+  private restart(): void {
+    const scenario = { ...(this.scenario as Scenario), seed: this.seed }
+    if (scenario.traffic) scenario.traffic = { ...scenario.traffic, seed: this.seed }
+    const player = new ScenarioPlayer(scenario, { metrics: true })
+    this.player = player
+    this.epoch++
+    this.attemptSeq = 0
+    this.frameAttempts = []
+    this.frameAttemptsFirstSeq = 0
+    this.frameAttemptsSkipped = 0
+    this.memos.length = 0
+    this.templates.clear()
+    this.dirtyTemplates = new Set()
+    this.refreshes = []
+    this.servicesDirty = true
+    this.listingAtWall = -1
+    this.lastWallMs = null
+    player.setListener({
+      director: (e) => this.onDirectorEvent(e),
+      attempt: (a) => this.onAttempt(a),
+      command: () => {
+        this.servicesDirty = true
+      },
+    })
+  }
+
+  /** Deterministic replay from 0 to `toMs`, with the commands typed so far at their times. */
+  private seek(toMs: number): void {
+    if (!this.scenario) return
+    const target = Math.max(0, Math.min(toMs, this.endMs())) as SimMs
+    this.restart()
+    const p = this.player as ScenarioPlayer
+    for (const j of this.journal) {
+      if (j.atMs > target) break
+      p.advanceTo(j.atMs as SimMs)
+      this.replay(j)
+    }
+    p.advanceTo(target)
+  }
+
+  private replay(j: JournalEntry): void {
+    const p = this.player as ScenarioPlayer
+    if (j.kind === 'run') p.record(j.text)
+    else this.applyLines(p.sim, scriptLines(j.text))
+    this.servicesDirty = true
+  }
+
+  private step(unit: 'event' | 'second'): Reply[] {
+    const p = this.player
+    if (!p) return []
+    this.playing = false
+    if (unit === 'second') this.advance(Math.min(this.endMs(), p.now + 1000))
+    else if (!p.step()) this.advance(this.endMs())
+    return []
+  }
+
+  /** Advance to `target`, running the typed commands journaled in between (after a rewind). */
+  private advance(target: number): void {
+    const p = this.player as ScenarioPlayer
+    for (const j of this.journal) {
+      if (j.atMs <= p.now) continue
+      if (j.atMs > target) break
+      p.advanceTo(j.atMs as SimMs)
+      this.replay(j)
+    }
+    p.advanceTo(target as SimMs)
+  }
+
+  // ---------------------------------------------------------------- what the engine tells us
+
+  private onDirectorEvent(e: DirectorEvent): void {
+    switch (e.type) {
+      case 'connection-created': {
+        const d = e.decision
+        const how =
+          d.templateOutcome === 'hit' ? AttemptHow.TEMPLATE_HIT : d.templateOutcome === null ? AttemptHow.SCHEDULED : AttemptHow.TEMPLATE_NEW
+        this.pendingDecision = { conn: e.conn, how, template: d.template }
+        return
+      }
+      case 'refused':
+        this.refusedPending = true
+        return
+      case 'template-created':
+        this.addTemplate(e.template)
+        return
+      case 'template-refreshed': {
+        const row = this.templates.get(e.template.id)
+        if (!row) return
+        row.refreshes++
+        row.lastRefreshAt = this.player?.now ?? 0
+        this.dirtyTemplates.add(row.id)
+        if (this.refreshes.length < 4000) this.refreshes.push(row.id, row.lastRefreshAt)
+        return
+      }
+      case 'template-rearmed': {
+        const row = this.templates.get(e.template.id)
+        if (!row) return
+        if (row.firstRearmAt < 0) row.firstRearmAt = this.player?.now ?? 0
+        this.dirtyTemplates.add(row.id)
+        return
+      }
+      case 'template-invalidated': {
+        const row = this.templates.get(e.template.id)
+        if (!row) return
+        row.invalidated = true
+        this.dirtyTemplates.add(row.id)
+        return
+      }
+      case 'template-expired': {
+        const row = this.templates.get(e.template.id)
+        if (!row) return
+        row.expiredAt = this.player?.now ?? 0
+        this.dirtyTemplates.add(row.id)
+        return
+      }
+      case 'connection-state':
+      case 'connection-expired':
+      case 'dropped':
+        return
+      default:
+        assertNever(e)
+    }
+  }
+
+  private addTemplate(t: Connection): void {
+    if (this.templates.size >= TEMPLATE_MEMORY) {
+      // forget the oldest expired template (Map keeps insertion order)
+      for (const [id, row] of this.templates)
+        if (row.expiredAt >= 0) {
+          this.templates.delete(id)
+          break
+        }
+    }
+    const svc = t.dest?.svc
+    const row: TemplateRow = {
+      id: t.id,
+      conn: t,
+      service: svc ? serviceLabel(svc) : t.fwmark ? `FWM ${t.fwmark}` : `${formatIPv4(t.vaddr)}:${t.vport}`,
+      scheduler: svc?.scheduler?.name ?? '',
+      client: t.caddr,
+      vaddrOrMark: t.fwmark || t.vaddr,
+      vport: t.vport,
+      rsAddr: t.daddr,
+      rsPort: t.dport,
+      createdAt: t.createdAt,
+      firstRearmAt: -1,
+      expiredAt: -1,
+      refreshes: 0,
+      lastRefreshAt: t.createdAt,
+      invalidated: false,
+    }
+    this.templates.set(t.id, row)
+    this.dirtyTemplates.add(t.id)
+  }
+
+  private onAttempt(a: {
+    at: SimMs
+    proto: 'tcp' | 'udp'
+    client: number
+    clientPort: number
+    vip: number
+    vport: number
+    rsAddr: number | null
+    status: string
+  }): void {
+    const dec = this.pendingDecision
+    this.pendingDecision = null
+    const refused = this.refusedPending
+    this.refusedPending = false
+    let how: number = AttemptHow.SCHEDULED
+    if (a.rsAddr !== null && dec) how = dec.how
+    else if (refused) how = AttemptHow.REFUSED
+    else if (a.status === 'pending' || a.status === 'dropped') how = AttemptHow.DROPPED
+    else if (a.rsAddr === null) how = AttemptHow.LOCAL
+    const seq = ++this.attemptSeq
+    const tpl = dec?.template ?? null
+    const svc = dec?.conn.dest?.svc ?? null
+    if (this.frameAttempts.length / ATTEMPT_FIELDS >= MAX_ATTEMPTS_PER_FRAME) {
+      // keep the newest: drop the oldest of this frame
+      this.frameAttempts.splice(0, ATTEMPT_FIELDS)
+      this.frameAttemptsFirstSeq++
+      this.frameAttemptsSkipped++
+    }
+    if (this.frameAttempts.length === 0) this.frameAttemptsFirstSeq = seq
+    this.frameAttempts.push(a.at, a.client, a.clientPort, a.vip, a.vport, a.rsAddr ?? -1, how, tpl ? tpl.id : 0)
+    const memo: AttemptMemo = {
+      seq,
+      at: a.at,
+      proto: a.proto,
+      client: a.client,
+      clientPort: a.clientPort,
+      vip: a.vip,
+      vport: a.vport,
+      rsAddr: a.rsAddr,
+      how,
+      templateId: tpl ? tpl.id : 0,
+      templateClient: tpl ? tpl.caddr : 0,
+      templateTimeoutMs: tpl ? tpl.timeoutMs : 0,
+      service: svc ? serviceLabel(svc) : `${a.proto.toUpperCase()} ${formatIPv4(a.vip)}:${a.vport}`,
+      scheduler: svc?.scheduler?.name ?? '',
+      persistSec: svc?.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
+      netmask: svc ? formatIPv4(svc.netmask) : '',
+      mark: dec?.conn.fwmark ?? 0,
+      status: a.status,
+    }
+    this.memos.push(memo)
+    if (this.memos.length > WHY_MEMORY) this.memos.splice(0, this.memos.length - WHY_MEMORY)
+  }
+
+  // ---------------------------------------------------------------- commands
+
+  private runLine(id: number, line: string): Reply {
+    const p = this.player
+    if (!p) return { type: 'ran', id, line, atMs: 0, stdout: '', stderr: 'no scenario is loaded\n', exit: 1 }
+    // typing a command after a rewind starts a new history from here
+    this.journal = this.journal.filter((j) => j.atMs <= p.now)
+    const r = p.record(line)
+    this.journal.push({ atMs: p.now, kind: 'run', text: line })
+    this.servicesDirty = true
+    this.listingAtWall = -1
+    return { type: 'ran', id, line, atMs: p.now, stdout: r.stdout, stderr: r.stderr, exit: r.exit }
+  }
+
+  /** Run every line on a scratch director first: the real one changes only if all succeed. */
+  private applyScript(id: number, script: string): Reply {
+    const p = this.player
+    if (!p) return { type: 'applied', id, ok: false, error: 'no scenario is loaded', line: null }
+    const lines = scriptLines(script)
+    const scratch = new Simulator()
+    const bad = this.applyLines(scratch, lines)
+    if (bad) return { type: 'applied', id, ok: false, error: bad.message, line: bad.line }
+    this.journal = this.journal.filter((j) => j.atMs <= p.now)
+    this.applyLines(p.sim, lines)
+    this.journal.push({ atMs: p.now, kind: 'apply', text: script })
+    this.servicesDirty = true
+    this.listingAtWall = -1
+    return { type: 'applied', id, ok: true, error: null, line: null }
+  }
+
+  /** Clear IPVS and the mangle table, then run the lines; the first failure, if any. */
+  private applyLines(sim: Simulator, lines: { n: number; text: string }[]): { message: string; line: number } | null {
+    sim.run('ipvsadm -C')
+    sim.run('iptables -t mangle -F')
+    for (const l of lines) {
+      const r = sim.run(l.text)
+      if (r.exit !== 0) return { message: (r.stderr || r.stdout).trim(), line: l.n }
+    }
+    return null
+  }
+
+  /** The running configuration as a script: ipvsadm-save -n, then the mangle rules. */
+  currentScript(): string {
+    const p = this.player
+    if (!p) return ''
+    const ipvs = p.sim.run('ipvsadm-save -n').stdout
+    const mangle = p.sim
+      .run('iptables -t mangle -S')
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('-A '))
+      .map((l) => `iptables -t mangle ${l}\n`)
+      .join('')
+    return ipvs
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => `ipvsadm ${l}\n`)
+      .join('') + mangle
+  }
+
+  // ---------------------------------------------------------------- frames
+
+  private frame(wallMs: number, listing: string | null, listingFilter: string): Reply[] {
+    const p = this.player
+    if (!p) return []
+    if (this.playing) {
+      const last = this.lastWallMs ?? wallMs
+      const wallStep = Math.min(MAX_WALL_STEP_MS, Math.max(0, wallMs - last))
+      const target = Math.min(this.endMs(), p.now + wallStep * this.speed)
+      const started = now()
+      // in slices, so a heavy second cannot hold the frame far past its budget
+      let t = p.now as number
+      while (t < target) {
+        t = Math.min(target, t + Math.max(50, wallStep * this.speed / 8))
+        this.advance(t)
+        if (now() - started > FRAME_BUDGET_MS) break
+      }
+      if (p.now >= this.endMs()) this.playing = false
+    }
+    this.lastWallMs = wallMs
+    const replies: Reply[] = [this.buildFrame(wallMs, listing, listingFilter)]
+    return replies
+  }
+
+  private buildFrame(wallMs: number, listing: string | null, listingFilter: string): Frame {
+    const p = this.player as ScenarioPlayer
+    const attempts = Float64Array.from(this.frameAttempts)
+    const firstSeq = this.frameAttemptsFirstSeq
+    const skipped = this.frameAttemptsSkipped
+    this.frameAttempts = []
+    this.frameAttemptsSkipped = 0
+
+    const tpl = new Float64Array(this.dirtyTemplates.size * TEMPLATE_FIELDS)
+    let k = 0
+    for (const id of this.dirtyTemplates) {
+      const r = this.templates.get(id)
+      if (!r) continue
+      tpl.set(
+        [r.id, r.client, r.vaddrOrMark, r.invalidated ? 65535 : r.vport, r.rsAddr, r.rsPort, r.createdAt, r.expiredAt >= 0 ? r.expiredAt : r.conn.expiresAt, r.firstRearmAt, r.expiredAt],
+        k,
+      )
+      k += TEMPLATE_FIELDS
+    }
+    this.dirtyTemplates = new Set()
+    const refreshes = Float64Array.from(this.refreshes)
+    this.refreshes = []
+
+    const m = (p.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
+    return {
+      type: 'frame',
+      v: PROTOCOL_VERSION,
+      epoch: this.epoch,
+      nowMs: p.now,
+      endMs: this.endMs(),
+      playing: this.playing,
+      speed: this.speed,
+      services: this.servicesDirty ? this.services() : null,
+      rsCounters: this.rsCounters(),
+      attempts,
+      attemptsSkipped: skipped,
+      attemptsFirstSeq: firstSeq,
+      templates: tpl.subarray(0, k),
+      refreshes,
+      metrics: {
+        connections: m.connections,
+        refused: m.refused,
+        brokenSessions: m.brokenSessions,
+        usersWithBrokenSession: m.usersWithBrokenSession,
+        stickiness: m.stickiness,
+        imbalance: m.imbalance,
+        currentImbalance: m.currentImbalance,
+        templatesLive: m.templates.live,
+        templatesPeak: m.templates.peak,
+        templatesKeptPastTimeout: m.templates.keptPastTimeout,
+        templateBytes: m.templates.bytes,
+      },
+      listing: this.listing(wallMs, listing, listingFilter),
+    }
+  }
+
+  private services(): ServiceView[] {
+    this.servicesDirty = false
+    const d = (this.player as ScenarioPlayer).sim.director
+    return d.services.map((svc) => ({
+      key: String(svc.id),
+      label: serviceLabel(svc),
+      scheduler: svc.scheduler?.name ?? '',
+      persistSec: svc.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
+      netmask: formatIPv4(svc.netmask),
+      destinations: svc.destinations.map(
+        (dest): DestinationView => ({
+          addr: dest.addr,
+          port: dest.port,
+          label: `${formatIPv4(dest.addr)}:${dest.port}`,
+          weight: dest.weight,
+          forward: FORWARD_NAMES[dest.forward] ?? 'Route',
+          activeConns: dest.activeConns,
+          inactConns: dest.inactConns,
+          persistConns: dest.persistConns,
+          conns: dest.stats.conns,
+        }),
+      ),
+    }))
+  }
+
+  private rsCounters(): Float64Array {
+    const d = (this.player as ScenarioPlayer).sim.director
+    const out: number[] = []
+    for (const svc of d.services)
+      for (const dest of svc.destinations) out.push(dest.activeConns, dest.inactConns, dest.persistConns, dest.stats.conns, dest.weight)
+    return Float64Array.from(out)
+  }
+
+  /** A live listing, recomputed at most every LISTING_PERIOD_MS, filtered like grep -i. */
+  private listing(wallMs: number, cmd: string | null, filter: string): Frame['listing'] {
+    if (cmd === null || !(LIVE_LISTINGS as readonly string[]).includes(cmd)) return null
+    if (cmd === this.listingCmd && filter === this.listingFilter && this.listingAtWall >= 0 && wallMs - this.listingAtWall < LISTING_PERIOD_MS)
+      return null
+    this.listingCmd = cmd
+    this.listingFilter = filter
+    this.listingAtWall = wallMs
+    const out = (this.player as ScenarioPlayer).sim.run(cmd)
+    let lines = (out.stdout + out.stderr).split('\n')
+    if (lines[lines.length - 1] === '') lines.pop()
+    if (filter) {
+      const f = filter.toLowerCase()
+      const headerLines = cmd === 'ipvsadm -Lnc' ? 2 : cmd.startsWith('ipvsadm') ? 3 : 0
+      lines = [...lines.slice(0, headerLines), ...lines.slice(headerLines).filter((l) => l.toLowerCase().includes(f))]
+    }
+    const total = lines.length
+    this.listingCache = { cmd, text: `${lines.slice(0, LISTING_MAX_LINES).join('\n')}\n`, lines: total }
+    return this.listingCache
+  }
+
+  /** Force the services and listing into the next frame (after the page subscribed anew). */
+  refreshAll(): void {
+    this.servicesDirty = true
+    this.listingAtWall = -1
+  }
+
+  // ---------------------------------------------------------------- why
+
+  private why(id: number, target: WhyTarget): Reply {
+    const steps: WhyStep[] = []
+    const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
+    switch (target.kind) {
+      case 'attempt': {
+        const m = this.memos.find((x) => x.seq === target.seq)
+        if (!m) return { type: 'why', id, title: 'why.forgotten', steps: [] }
+        const client = `${formatIPv4(m.client)}:${m.clientPort}`
+        const vip = `${formatIPv4(m.vip)}:${m.vport}`
+        s('why.attempt.arrives', { client, vip, proto: m.proto.toUpperCase(), at: (m.at / 1000).toFixed(3) })
+        if (m.mark) s('why.attempt.marked', { mark: m.mark })
+        if (m.how === AttemptHow.REFUSED) s('why.attempt.refused', { service: m.service })
+        else if (m.how === AttemptHow.DROPPED) s('why.attempt.dropped', {})
+        else if (m.how === AttemptHow.LOCAL) s('why.attempt.local', {})
+        else {
+          s('why.attempt.service', { service: m.service, scheduler: m.scheduler })
+          const rs = formatIPv4(m.rsAddr ?? 0)
+          if (m.how === AttemptHow.TEMPLATE_HIT)
+            s('why.attempt.hit', { template: `${formatIPv4(m.templateClient)}`, rs, timeout: Math.round(m.templateTimeoutMs / 1000) })
+          else if (m.how === AttemptHow.TEMPLATE_NEW)
+            s('why.attempt.new', { template: `${formatIPv4(m.templateClient)}`, rs, scheduler: m.scheduler, timeout: m.persistSec, netmask: m.netmask })
+          else s('why.attempt.scheduled', { rs, scheduler: m.scheduler })
+          s(m.how === AttemptHow.TEMPLATE_HIT ? 'why.attempt.sentHit' : 'why.attempt.sent', { rs })
+        }
+        return { type: 'why', id, title: 'why.attempt.title', steps }
+      }
+      case 'template': {
+        const r = this.templates.get(target.templateId)
+        if (!r) return { type: 'why', id, title: 'why.forgotten', steps: [] }
+        const nowMs = this.player?.now ?? 0
+        s('why.template.created', { client: formatIPv4(r.client), service: r.service, rs: `${formatIPv4(r.rsAddr)}:${r.rsPort}`, at: (r.createdAt / 1000).toFixed(1), scheduler: r.scheduler })
+        s('why.template.refreshed', { n: r.refreshes, last: (r.lastRefreshAt / 1000).toFixed(1) })
+        if (r.invalidated) s('why.template.invalidated', {})
+        if (r.firstRearmAt >= 0) s('why.template.rearmed', { at: (r.firstRearmAt / 1000).toFixed(1), n: r.conn.nControl })
+        if (r.expiredAt >= 0) s('why.template.expired', { at: (r.expiredAt / 1000).toFixed(1) })
+        else s('why.template.expires', { in: Math.max(0, Math.round((r.conn.expiresAt - nowMs) / 1000)), n: r.conn.nControl })
+        return { type: 'why', id, title: 'why.template.title', steps }
+      }
+      case 'rs': {
+        const d = this.player?.sim.director
+        const all = d ? d.services.flatMap((svc) => svc.destinations.map((dest) => ({ svc, dest }))) : []
+        const hits = all.filter(({ dest }) => dest.addr === target.addr && (target.port === 0 || dest.port === target.port))
+        if (hits.length === 0) s('why.rs.gone', { rs: formatIPv4(target.addr) })
+        for (const { svc, dest } of hits) {
+          s('why.rs.in', { rs: `${formatIPv4(dest.addr)}:${dest.port}`, service: serviceLabel(svc), weight: dest.weight, scheduler: svc.scheduler?.name ?? '' })
+          s('why.rs.counts', { active: dest.activeConns, inact: dest.inactConns, templates: dest.persistConns })
+          if (dest.weight === 0) s(d?.sysctl.expire_quiescent_template ? 'why.rs.quiescentExpire' : 'why.rs.quiescent', {})
+        }
+        return { type: 'why', id, title: 'why.rs.title', steps }
+      }
+      default:
+        return assertNever(target)
+    }
+  }
+}
+
+/** Script lines: blank lines and `#` comments skipped; `-A …` lines of ipvsadm-save get `ipvsadm` in front. */
+export function scriptLines(script: string): { n: number; text: string }[] {
+  return script
+    .split('\n')
+    .map((text, i) => ({ n: i + 1, text: text.trim() }))
+    .filter((l) => l.text && !l.text.startsWith('#'))
+    .map((l) => (l.text.startsWith('-') ? { n: l.n, text: `ipvsadm ${l.text}` } : l))
+}

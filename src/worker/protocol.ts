@@ -1,0 +1,145 @@
+/**
+ * The worker's message protocol, version 1: requests in (what the user wants), frames out (what
+ * the engine did). Frames carry deltas since the previous frame; numbers travel in typed arrays.
+ * This is the only file the UI and the worker share.
+ */
+
+export const PROTOCOL_VERSION = 1
+
+/** Speeds the worker accepts: simulated seconds per wall second. */
+export const MIN_SPEED = 0.1
+export const MAX_SPEED = 1000
+
+export type Request =
+  /** Load a scenario (the parsed JSON of a scenario file) and rewind to 0, paused. */
+  | { type: 'load'; scenario: unknown; name: string; seed?: number }
+  | { type: 'play' }
+  | { type: 'pause' }
+  | { type: 'speed'; speed: number }
+  /** One scenario event, or one simulated second. */
+  | { type: 'step'; unit: 'event' | 'second' }
+  /** Jump to an earlier (or later) simulated time: deterministic replay from the start. */
+  | { type: 'seek'; toMs: number }
+  /** Start again from 0 with the same scenario (the commands typed are forgotten). */
+  | { type: 'reset'; seed?: number }
+  /** A command line typed in the console, run at the current simulated time. */
+  | { type: 'run'; id: number; line: string }
+  /** Replace the configuration with a script (ipvsadm-save / iptables -S lines), all or nothing. */
+  | { type: 'apply-script'; id: number; script: string }
+  /** The main thread is ready to draw: advance to wall time × speed and send one frame. */
+  | { type: 'frame'; wallMs: number; listing: string | null; listingFilter: string }
+  /** Explain a connection attempt, a template or a real server. */
+  | { type: 'why'; id: number; target: WhyTarget }
+  /** The running configuration as an editable script. */
+  | { type: 'script' }
+
+export type WhyTarget =
+  | { kind: 'attempt'; seq: number }
+  | { kind: 'template'; templateId: number }
+  | { kind: 'rs'; addr: number; port: number }
+
+/** One reason step of a "Why?" answer: a key the UI translates, with its values. */
+export interface WhyStep {
+  key: string
+  values: Record<string, string | number>
+}
+
+/** A service and its real servers as the Director and Real servers panels draw them. */
+export interface ServiceView {
+  key: string
+  /** `TCP 192.168.100.100:80`, `FWM 80`: as ipvsadm -Ln names it. */
+  label: string
+  scheduler: string
+  /** Persistence timeout in seconds, 0 when not persistent. */
+  persistSec: number
+  /** The persistence netmask, dotted (255.255.255.255 unless -M). */
+  netmask: string
+  destinations: DestinationView[]
+}
+
+export interface DestinationView {
+  addr: number
+  port: number
+  /** `192.168.8.101:80` */
+  label: string
+  weight: number
+  forward: 'Route' | 'Masq' | 'Tunnel' | 'Local'
+  activeConns: number
+  inactConns: number
+  persistConns: number
+  /** Connections this destination took since the start. */
+  conns: number
+}
+
+/**
+ * Recent client attempts, 8 numbers each: at (ms), client address, client port, VIP, VIP port,
+ * real server address (−1: none took it), how it was decided (see AttemptHow), template id (0: none).
+ */
+export const ATTEMPT_FIELDS = 8
+export const AttemptHow = { SCHEDULED: 0, TEMPLATE_HIT: 1, TEMPLATE_NEW: 2, REFUSED: 3, DROPPED: 4, LOCAL: 5 } as const
+
+/**
+ * Template rows that changed, 10 numbers each: id, client address (masked), service VIP or fwmark,
+ * service port, real server address, real server port, created at (ms), expires at (ms; the
+ * timer's current deadline), first re-arm at (ms, −1: never kept past its timeout), expired at
+ * (ms, −1: live). Refresh ticks come separately.
+ */
+export const TEMPLATE_FIELDS = 10
+
+export const RS_COUNTER_FIELDS = 5
+
+export interface MetricsView {
+  connections: number
+  refused: number
+  brokenSessions: number
+  usersWithBrokenSession: number
+  stickiness: number
+  imbalance: number
+  currentImbalance: number
+  templatesLive: number
+  templatesPeak: number
+  templatesKeptPastTimeout: number
+  templateBytes: number
+}
+
+export type Frame = {
+  type: 'frame'
+  v: typeof PROTOCOL_VERSION
+  /** Increases on every load, reset and seek: the UI drops what it kept from an older epoch. */
+  epoch: number
+  nowMs: number
+  endMs: number
+  playing: boolean
+  speed: number
+  /** Sent when the configuration changed (and on a new epoch). */
+  services: ServiceView[] | null
+  /**
+   * Every frame, per destination in `services` order (services, then their destinations):
+   * ActiveConn, InActConn, templates (persistConns), connections so far, weight.
+   */
+  rsCounters: Float64Array
+  attempts: Float64Array
+  /** Attempts left out of this frame because there were too many to draw. */
+  attemptsSkipped: number
+  /** Sequence number of the first attempt in `attempts` (for "Why?"). */
+  attemptsFirstSeq: number
+  templates: Float64Array
+  /** Pairs (template id, refresh time ms). */
+  refreshes: Float64Array
+  metrics: MetricsView
+  listing: { cmd: string; text: string; lines: number } | null
+}
+
+export type Reply =
+  | Frame
+  | { type: 'loaded'; name: string; description: string; commands: { cmd: string; stdout: string; stderr: string; exit: number }[]; endMs: number; seed: number }
+  | { type: 'ran'; id: number; line: string; atMs: number; stdout: string; stderr: string; exit: number }
+  | { type: 'applied'; id: number; ok: boolean; error: string | null; line: number | null }
+  | { type: 'why'; id: number; title: string; steps: WhyStep[] }
+  | { type: 'script'; text: string }
+  | { type: 'busy'; what: 'seeking' | 'loading'; done: number }
+  | { type: 'error'; message: string; fatal: boolean }
+
+export function assertNever(x: never): never {
+  throw new Error(`unexpected ${JSON.stringify(x)}`)
+}
