@@ -1,87 +1,97 @@
-import { useEffect, useState } from 'react'
-import { parseScenario, type RunResult, runScenario } from '../engine/index'
+import { useCallback, useEffect } from 'react'
+import { useT } from '../i18n/index'
+import { actions, connectWorker, useLab } from '../store/index'
+import { ConsolePanel } from './ConsolePanel'
+import { DirectorPanel } from './DirectorPanel'
+import { ListingsPanel } from './ListingsPanel'
+import { DEFAULT_PRESET, fetchPreset, PRESETS } from './presets'
+import { RealServersPanel } from './RealServersPanel'
+import { TemplateTimeline } from './TemplateTimeline'
+import { Toolbar } from './Toolbar'
+import { WhyPanel } from './WhyPanel'
 
-type State = { kind: 'loading' } | { kind: 'error'; message: string } | { kind: 'ran'; run: RunResult }
-
-/** The first page: the seed's PPC case run by the engine, shown as the real tools print it. */
-export function App() {
-  const [state, setState] = useState<State>({ kind: 'loading' })
-  useEffect(() => {
-    fetch('/scenarios/seed-ppc.json')
-      .then((r) => r.text())
-      .then((text) => {
-        const parsed = parseScenario(text)
-        setState(
-          parsed.ok ? { kind: 'ran', run: runScenario(parsed.scenario) } : { kind: 'error', message: parsed.error },
-        )
-      })
-      .catch((e: unknown) => setState({ kind: 'error', message: String(e) }))
-  }, [])
-
+/** Keys that drive the player, unless the user is typing or on a control that uses them. */
+function isTypingTarget(el: EventTarget | null): boolean {
+  if (!(el instanceof HTMLElement)) return false
+  const tag = el.tagName
   return (
-    <main>
-      <header>
-        <h1>LVS Persistence Lab</h1>
-        <p>A Linux 6.1 IPVS director with ipvsadm 1.31, simulated faithfully in your browser.</p>
-      </header>
-      {state.kind === 'loading' && <p role="status">Running the scenario…</p>}
-      {state.kind === 'error' && <p role="alert">{state.message}</p>}
-      {state.kind === 'ran' && <RunView run={state.run} />}
-    </main>
+    tag === 'INPUT' ||
+    tag === 'TEXTAREA' ||
+    tag === 'SELECT' ||
+    tag === 'BUTTON' ||
+    el.isContentEditable ||
+    el.getAttribute('role') === 'tab'
   )
 }
 
-function RunView({ run }: { run: RunResult }) {
+export function App() {
+  const t = useT()
+  const theme = useLab((s) => s.theme)
+  const locale = useLab((s) => s.locale)
+  const description = useLab((s) => s.description)
+  const error = useLab((s) => s.error)
+
+  const loadPreset = useCallback((id: string) => {
+    const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]
+    fetchPreset(p.id)
+      .then((json) => actions.load(json, p.id, p.file))
+      .catch((e: unknown) => useLab.setState({ error: String(e) }))
+  }, [])
+
+  useEffect(() => {
+    const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })
+    const stop = connectWorker(worker)
+    loadPreset(DEFAULT_PRESET)
+    return stop
+  }, [loadPreset])
+
+  useEffect(() => {
+    document.documentElement.dataset.theme = theme
+  }, [theme])
+  useEffect(() => {
+    document.documentElement.lang = locale
+    document.title = t('app.title')
+  }, [locale, t])
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (e.key === ' ') {
+        e.preventDefault()
+        actions.toggle()
+      } else if (e.key === 'ArrowRight') {
+        e.preventDefault()
+        actions.step(e.shiftKey ? 'second' : 'event')
+      }
+    }
+    window.addEventListener('keydown', onKey)
+    return () => window.removeEventListener('keydown', onKey)
+  }, [])
+
   return (
-    <>
-      <section aria-labelledby="scenario-heading">
-        <h2 id="scenario-heading">{run.name}</h2>
-        <p>{run.description}</p>
-        <pre className="console" data-testid="commands">
-          {run.commands.map((c) => `# ${c.cmd}\n${c.stdout}${c.stderr}`).join('')}
-        </pre>
+    <main className="app">
+      <section className="panel area-toolbar" aria-label={t('toolbar.label')}>
+        <Toolbar onPreset={loadPreset} />
+        {description && (
+          <p className="scenario-note" data-testid="description">
+            {description}
+          </p>
+        )}
+        {error && (
+          <div className="banner" role="alert">
+            <span>{error}</span>
+            <button type="button" className="btn" onClick={() => actions.dismissError()}>
+              {t('app.dismiss')}
+            </button>
+          </div>
+        )}
       </section>
-      <section aria-labelledby="conns-heading">
-        <h2 id="conns-heading">Connections</h2>
-        <table>
-          <thead>
-            <tr>
-              <th scope="col">t (s)</th>
-              <th scope="col">client</th>
-              <th scope="col">virtual service</th>
-              <th scope="col">real server</th>
-            </tr>
-          </thead>
-          <tbody>
-            {run.connections.map((c) => (
-              <tr key={c.index}>
-                <td>{c.at}</td>
-                <td>
-                  {c.client}:{c.clientPort}
-                </td>
-                <td>
-                  {c.proto.toUpperCase()} {c.vip}:{c.vport}
-                </td>
-                <td>{c.rs ?? c.status}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section aria-labelledby="final-heading">
-        <h2 id="final-heading">At t = {run.final.at} s</h2>
-        {run.final.outputs.map((o) => (
-          <figure key={o.cmd}>
-            <figcaption>
-              <code># {o.cmd}</code>
-            </figcaption>
-            <pre className="console" data-testid={`output-${o.cmd}`}>
-              {o.stdout}
-              {o.stderr}
-            </pre>
-          </figure>
-        ))}
-      </section>
-    </>
+      <DirectorPanel />
+      <RealServersPanel />
+      <TemplateTimeline />
+      <ConsolePanel />
+      <ListingsPanel />
+      <WhyPanel />
+    </main>
   )
 }

@@ -15,7 +15,8 @@ function play(host: Host, seconds: number, speed: number, listing: string | null
   host.handle({ type: 'speed', speed })
   host.handle({ type: 'play' })
   const out: Frame[] = []
-  for (let i = 0; i <= seconds * 60; i++) out.push(...frames(host.handle({ type: 'frame', wallMs: i * (1000 / 60), listing, listingFilter: '' })))
+  for (let i = 0; i <= seconds * 60; i++)
+    out.push(...frames(host.handle({ type: 'frame', wallMs: i * (1000 / 60), listing, listingFilter: '' })))
   return out
 }
 
@@ -78,12 +79,14 @@ describe('the worker host', () => {
     play(host, 1, 20)
     host.handle({ type: 'pause' })
     const atMs = frames(host.handle({ type: 'frame', wallMs: 1e6, listing: null, listingFilter: '' }))[0].nowMs
-    const before = frames(host.handle({ type: 'frame', wallMs: 2e6, listing: 'ipvsadm -Lnc', listingFilter: '' }))[0].listing
+    const before = frames(host.handle({ type: 'frame', wallMs: 2e6, listing: 'ipvsadm -Lnc', listingFilter: '' }))[0]
+      .listing
     host.handle({ type: 'seek', toMs: 5000 })
     const mid = frames(host.handle({ type: 'frame', wallMs: 3e6, listing: null, listingFilter: '' }))[0]
     expect(mid.nowMs).toBe(5000)
     host.handle({ type: 'seek', toMs: atMs })
-    const after = frames(host.handle({ type: 'frame', wallMs: 4e6, listing: 'ipvsadm -Lnc', listingFilter: '' }))[0].listing
+    const after = frames(host.handle({ type: 'frame', wallMs: 4e6, listing: 'ipvsadm -Lnc', listingFilter: '' }))[0]
+      .listing
     expect(after?.text).toBe(before?.text)
     expect(after?.lines).toBeGreaterThan(3)
   })
@@ -91,11 +94,20 @@ describe('the worker host', () => {
   it('applies a script all or nothing: a bad line changes nothing and names the line', () => {
     const host = new Host()
     host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
-    const [bad] = host.handle({ type: 'apply-script', id: 1, script: '-A -t 192.168.100.100:80 -s rr\n-a -t 192.168.100.100:80 -r 192.168.8.101 -g -w 2\n-a -t 192.168.100.100:80 -r 192.168.8.999 -g\n' })
+    const [bad] = host.handle({
+      type: 'apply-script',
+      id: 1,
+      script:
+        '-A -t 192.168.100.100:80 -s rr\n-a -t 192.168.100.100:80 -r 192.168.8.101 -g -w 2\n-a -t 192.168.100.100:80 -r 192.168.8.999 -g\n',
+    })
     expect(bad).toMatchObject({ type: 'applied', ok: false, line: 3 })
     const [f] = frames(host.handle({ type: 'frame', wallMs: 0, listing: null, listingFilter: '' }))
     expect(f.services).toHaveLength(2)
-    const [good] = host.handle({ type: 'apply-script', id: 2, script: '-A -t 192.168.100.100:0 -s rr -p 300\n-a -t 192.168.100.100:0 -r 192.168.8.101 -g -w 2\n' })
+    const [good] = host.handle({
+      type: 'apply-script',
+      id: 2,
+      script: '-A -t 192.168.100.100:0 -s rr -p 300\n-a -t 192.168.100.100:0 -r 192.168.8.101 -g -w 2\n',
+    })
     expect(good).toMatchObject({ ok: true })
     const [g] = frames(host.handle({ type: 'frame', wallMs: 1, listing: null, listingFilter: '' }))
     expect(g.services?.map((s) => s.label)).toEqual(['TCP 192.168.100.100:0'])
@@ -108,7 +120,8 @@ describe('the worker host', () => {
     let hitSeq = -1
     for (const f of fs)
       for (let i = 0; i < f.attempts.length; i += ATTEMPT_FIELDS)
-        if (f.attempts[i + 6] === AttemptHow.TEMPLATE_HIT && hitSeq < 0) hitSeq = f.attemptsFirstSeq + i / ATTEMPT_FIELDS
+        if (f.attempts[i + 6] === AttemptHow.TEMPLATE_HIT && hitSeq < 0)
+          hitSeq = f.attemptsFirstSeq + i / ATTEMPT_FIELDS
     const [why] = host.handle({ type: 'why', id: 1, target: { kind: 'attempt', seq: hitSeq } })
     expect(why.type).toBe('why')
     expect((why as { steps: { key: string }[] }).steps.map((s) => s.key)).toContain('why.attempt.hit')

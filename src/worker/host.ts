@@ -1,5 +1,6 @@
 import {
   type Connection,
+  connectionLine,
   type DirectorEvent,
   formatIPv4,
   type Scenario,
@@ -41,7 +42,14 @@ const FRAME_BUDGET_MS = 12
 const MAX_WALL_STEP_MS = 250
 
 /** Listings the page may ask for every frame (read-only commands). */
-export const LIVE_LISTINGS = ['ipvsadm -Lnc', 'ipvsadm -Ln --stats', 'ipvsadm -Ln --rate', 'ipvsadm -Ln --persistent-conn', 'ipvsadm -Ln', 'iptables -t mangle -L -n -v'] as const
+export const LIVE_LISTINGS = [
+  'ipvsadm -Lnc',
+  'ipvsadm -Ln --stats',
+  'ipvsadm -Ln --rate',
+  'ipvsadm -Ln --persistent-conn',
+  'ipvsadm -Ln',
+  'iptables -t mangle -L -n -v',
+] as const
 
 interface AttemptMemo {
   seq: number
@@ -178,6 +186,12 @@ export class Host {
         return [this.why(req.id, req.target)]
       case 'script':
         return [{ type: 'script', text: this.currentScript() }]
+      case 'template-line': {
+        const row = this.templates.get(req.templateId)
+        const p = this.player
+        const line = row && p && row.expiredAt < 0 ? connectionLine(p.sim.director, row.conn).trimEnd() : null
+        return [{ type: 'template-line', templateId: req.templateId, line }]
+      }
       default:
         return assertNever(req)
     }
@@ -286,7 +300,11 @@ export class Host {
       case 'connection-created': {
         const d = e.decision
         const how =
-          d.templateOutcome === 'hit' ? AttemptHow.TEMPLATE_HIT : d.templateOutcome === null ? AttemptHow.SCHEDULED : AttemptHow.TEMPLATE_NEW
+          d.templateOutcome === 'hit'
+            ? AttemptHow.TEMPLATE_HIT
+            : d.templateOutcome === null
+              ? AttemptHow.SCHEDULED
+              : AttemptHow.TEMPLATE_NEW
         this.pendingDecision = { conn: e.conn, how, template: d.template }
         return
       }
@@ -472,18 +490,21 @@ export class Host {
       .filter((l) => l.startsWith('-A '))
       .map((l) => `iptables -t mangle ${l}\n`)
       .join('')
-    return ipvs
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => `ipvsadm ${l}\n`)
-      .join('') + mangle
+    return (
+      ipvs
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => `ipvsadm ${l}\n`)
+        .join('') + mangle
+    )
   }
 
   // ---------------------------------------------------------------- frames
 
   private frame(wallMs: number, listing: string | null, listingFilter: string): Reply[] {
     const p = this.player
-    if (!p) return []
+    // every frame request gets an answer: the page keeps one in flight
+    if (!p) return [{ type: 'idle' }]
     if (this.playing) {
       const last = this.lastWallMs ?? wallMs
       const wallStep = Math.min(MAX_WALL_STEP_MS, Math.max(0, wallMs - last))
@@ -492,7 +513,7 @@ export class Host {
       // in slices, so a heavy second cannot hold the frame far past its budget
       let t = p.now as number
       while (t < target) {
-        t = Math.min(target, t + Math.max(50, wallStep * this.speed / 8))
+        t = Math.min(target, t + Math.max(50, (wallStep * this.speed) / 8))
         this.advance(t)
         if (now() - started > FRAME_BUDGET_MS) break
       }
@@ -517,7 +538,18 @@ export class Host {
       const r = this.templates.get(id)
       if (!r) continue
       tpl.set(
-        [r.id, r.client, r.vaddrOrMark, r.invalidated ? 65535 : r.vport, r.rsAddr, r.rsPort, r.createdAt, r.expiredAt >= 0 ? r.expiredAt : r.conn.expiresAt, r.firstRearmAt, r.expiredAt],
+        [
+          r.id,
+          r.client,
+          r.vaddrOrMark,
+          r.invalidated ? 65535 : r.vport,
+          r.rsAddr,
+          r.rsPort,
+          r.createdAt,
+          r.expiredAt >= 0 ? r.expiredAt : r.conn.expiresAt,
+          r.firstRearmAt,
+          r.expiredAt,
+        ],
         k,
       )
       k += TEMPLATE_FIELDS
@@ -588,14 +620,20 @@ export class Host {
     const d = (this.player as ScenarioPlayer).sim.director
     const out: number[] = []
     for (const svc of d.services)
-      for (const dest of svc.destinations) out.push(dest.activeConns, dest.inactConns, dest.persistConns, dest.stats.conns, dest.weight)
+      for (const dest of svc.destinations)
+        out.push(dest.activeConns, dest.inactConns, dest.persistConns, dest.stats.conns, dest.weight)
     return Float64Array.from(out)
   }
 
   /** A live listing, recomputed at most every LISTING_PERIOD_MS, filtered like grep -i. */
   private listing(wallMs: number, cmd: string | null, filter: string): Frame['listing'] {
     if (cmd === null || !(LIVE_LISTINGS as readonly string[]).includes(cmd)) return null
-    if (cmd === this.listingCmd && filter === this.listingFilter && this.listingAtWall >= 0 && wallMs - this.listingAtWall < LISTING_PERIOD_MS)
+    if (
+      cmd === this.listingCmd &&
+      filter === this.listingFilter &&
+      this.listingAtWall >= 0 &&
+      wallMs - this.listingAtWall < LISTING_PERIOD_MS
+    )
       return null
     this.listingCmd = cmd
     this.listingFilter = filter
@@ -639,9 +677,19 @@ export class Host {
           s('why.attempt.service', { service: m.service, scheduler: m.scheduler })
           const rs = formatIPv4(m.rsAddr ?? 0)
           if (m.how === AttemptHow.TEMPLATE_HIT)
-            s('why.attempt.hit', { template: `${formatIPv4(m.templateClient)}`, rs, timeout: Math.round(m.templateTimeoutMs / 1000) })
+            s('why.attempt.hit', {
+              template: `${formatIPv4(m.templateClient)}`,
+              rs,
+              timeout: Math.round(m.templateTimeoutMs / 1000),
+            })
           else if (m.how === AttemptHow.TEMPLATE_NEW)
-            s('why.attempt.new', { template: `${formatIPv4(m.templateClient)}`, rs, scheduler: m.scheduler, timeout: m.persistSec, netmask: m.netmask })
+            s('why.attempt.new', {
+              template: `${formatIPv4(m.templateClient)}`,
+              rs,
+              scheduler: m.scheduler,
+              timeout: m.persistSec,
+              netmask: m.netmask,
+            })
           else s('why.attempt.scheduled', { rs, scheduler: m.scheduler })
           s(m.how === AttemptHow.TEMPLATE_HIT ? 'why.attempt.sentHit' : 'why.attempt.sent', { rs })
         }
@@ -651,23 +699,42 @@ export class Host {
         const r = this.templates.get(target.templateId)
         if (!r) return { type: 'why', id, title: 'why.forgotten', steps: [] }
         const nowMs = this.player?.now ?? 0
-        s('why.template.created', { client: formatIPv4(r.client), service: r.service, rs: `${formatIPv4(r.rsAddr)}:${r.rsPort}`, at: (r.createdAt / 1000).toFixed(1), scheduler: r.scheduler })
+        s('why.template.created', {
+          client: formatIPv4(r.client),
+          service: r.service,
+          rs: `${formatIPv4(r.rsAddr)}:${r.rsPort}`,
+          at: (r.createdAt / 1000).toFixed(1),
+          scheduler: r.scheduler,
+        })
         s('why.template.refreshed', { n: r.refreshes, last: (r.lastRefreshAt / 1000).toFixed(1) })
         if (r.invalidated) s('why.template.invalidated', {})
-        if (r.firstRearmAt >= 0) s('why.template.rearmed', { at: (r.firstRearmAt / 1000).toFixed(1), n: r.conn.nControl })
+        if (r.firstRearmAt >= 0)
+          s('why.template.rearmed', { at: (r.firstRearmAt / 1000).toFixed(1), n: r.conn.nControl })
         if (r.expiredAt >= 0) s('why.template.expired', { at: (r.expiredAt / 1000).toFixed(1) })
-        else s('why.template.expires', { in: Math.max(0, Math.round((r.conn.expiresAt - nowMs) / 1000)), n: r.conn.nControl })
+        else
+          s('why.template.expires', {
+            in: Math.max(0, Math.round((r.conn.expiresAt - nowMs) / 1000)),
+            n: r.conn.nControl,
+          })
         return { type: 'why', id, title: 'why.template.title', steps }
       }
       case 'rs': {
         const d = this.player?.sim.director
         const all = d ? d.services.flatMap((svc) => svc.destinations.map((dest) => ({ svc, dest }))) : []
-        const hits = all.filter(({ dest }) => dest.addr === target.addr && (target.port === 0 || dest.port === target.port))
+        const hits = all.filter(
+          ({ dest }) => dest.addr === target.addr && (target.port === 0 || dest.port === target.port),
+        )
         if (hits.length === 0) s('why.rs.gone', { rs: formatIPv4(target.addr) })
         for (const { svc, dest } of hits) {
-          s('why.rs.in', { rs: `${formatIPv4(dest.addr)}:${dest.port}`, service: serviceLabel(svc), weight: dest.weight, scheduler: svc.scheduler?.name ?? '' })
+          s('why.rs.in', {
+            rs: `${formatIPv4(dest.addr)}:${dest.port}`,
+            service: serviceLabel(svc),
+            weight: dest.weight,
+            scheduler: svc.scheduler?.name ?? '',
+          })
           s('why.rs.counts', { active: dest.activeConns, inact: dest.inactConns, templates: dest.persistConns })
-          if (dest.weight === 0) s(d?.sysctl.expire_quiescent_template ? 'why.rs.quiescentExpire' : 'why.rs.quiescent', {})
+          if (dest.weight === 0)
+            s(d?.sysctl.expire_quiescent_template ? 'why.rs.quiescentExpire' : 'why.rs.quiescent', {})
         }
         return { type: 'why', id, title: 'why.rs.title', steps }
       }

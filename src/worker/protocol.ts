@@ -32,6 +32,8 @@ export type Request =
   | { type: 'why'; id: number; target: WhyTarget }
   /** The running configuration as an editable script. */
   | { type: 'script' }
+  /** One template as `ipvsadm -Lnc` prints it now (for the timeline's hover). */
+  | { type: 'template-line'; templateId: number }
 
 export type WhyTarget =
   | { kind: 'attempt'; seq: number }
@@ -132,12 +134,22 @@ export type Frame = {
 
 export type Reply =
   | Frame
-  | { type: 'loaded'; name: string; description: string; commands: { cmd: string; stdout: string; stderr: string; exit: number }[]; endMs: number; seed: number }
+  | {
+      type: 'loaded'
+      name: string
+      description: string
+      commands: { cmd: string; stdout: string; stderr: string; exit: number }[]
+      endMs: number
+      seed: number
+    }
   | { type: 'ran'; id: number; line: string; atMs: number; stdout: string; stderr: string; exit: number }
   | { type: 'applied'; id: number; ok: boolean; error: string | null; line: number | null }
   | { type: 'why'; id: number; title: string; steps: WhyStep[] }
   | { type: 'script'; text: string }
+  | { type: 'template-line'; templateId: number; line: string | null }
   | { type: 'busy'; what: 'seeking' | 'loading'; done: number }
+  /** The answer to a frame request while no scenario is loaded. */
+  | { type: 'idle' }
   | { type: 'error'; message: string; fatal: boolean }
 
 export function assertNever(x: never): never {

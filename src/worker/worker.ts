@@ -15,7 +15,8 @@ const scope = self as unknown as WorkerScope
 const host = new Host()
 
 function post(r: Reply): void {
-  if (r.type === 'frame') scope.postMessage(r, [r.attempts.buffer, r.templates.buffer, r.refreshes.buffer, r.rsCounters.buffer])
+  if (r.type === 'frame')
+    scope.postMessage(r, [r.attempts.buffer, r.templates.buffer, r.refreshes.buffer, r.rsCounters.buffer])
   else scope.postMessage(r)
 }
 

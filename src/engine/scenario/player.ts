@@ -119,7 +119,9 @@ export class ScenarioPlayer {
       const rec: ScenarioPlayer['connections'][number] = { ...c, index, rs: null, status: 'pending' }
       const at = secondsToSimMs(c.at)
       if (c.proto === 'tcp') {
-        this.clients.push(newClientTcp(parseDottedQuad(c.client) as IPv4, c.clientPort, parseDottedQuad(c.vip) as IPv4, c.vport))
+        this.clients.push(
+          newClientTcp(parseDottedQuad(c.client) as IPv4, c.clientPort, parseDottedQuad(c.vip) as IPv4, c.vport),
+        )
         this.push({ at, rank: Rank.OPEN, kind: 'open', index })
       } else {
         this.clients.push(null)
@@ -188,14 +190,23 @@ export class ScenarioPlayer {
       const next = this.queue.peek()
       const needed = Math.min(next ? next.at : Number.POSITIVE_INFINITY, untilNext ? Number.POSITIVE_INFINITY : limit)
       if (this.pulledUntil > this.untilMs || this.pulledUntil > needed) return
-      this.pulledUntil = Math.min(this.untilMs + 1, (needed === Number.POSITIVE_INFINITY ? this.untilMs : needed) + 1000)
+      this.pulledUntil = Math.min(
+        this.untilMs + 1,
+        (needed === Number.POSITIVE_INFINITY ? this.untilMs : needed) + 1000,
+      )
       for (const req of gen.pull(this.pulledUntil)) {
         if (req.at > this.untilMs) continue
         this.trafficConnections++
         if (req.proto === 'tcp') this.queue.push({ at: req.at, rank: Rank.OPEN, kind: 'traffic-open', req })
         else
           for (let k = 0; k < req.packets; k++)
-            this.queue.push({ at: (req.at + k * req.intervalMs) as SimMs, rank: Rank.OPEN, kind: 'traffic-datagram', req, k })
+            this.queue.push({
+              at: (req.at + k * req.intervalMs) as SimMs,
+              rank: Rank.OPEN,
+              kind: 'traffic-datagram',
+              req,
+              k,
+            })
       }
     }
   }
@@ -216,7 +227,17 @@ export class ScenarioPlayer {
         sim.tcpConnect(client)
         const rsAddr = client.entry ? client.rsAddr : null
         metrics?.onConnection(`user ${e.req.user}`, e.req.app, rsAddr, e.at)
-        this.attempt({ at: e.at, proto: 'tcp', client: e.req.client, clientPort: e.req.clientPort, vip: e.req.vip, vport: e.req.vport, rsAddr, user: e.req.user, status: client.status })
+        this.attempt({
+          at: e.at,
+          proto: 'tcp',
+          client: e.req.client,
+          clientPort: e.req.clientPort,
+          vip: e.req.vip,
+          vport: e.req.vport,
+          rsAddr,
+          user: e.req.user,
+          status: client.status,
+        })
         const closeAt = e.at + e.req.holdMs
         if (client.status === 'connected' && closeAt <= this.untilMs)
           this.queue.push({ at: closeAt as SimMs, rank: Rank.CLOSE, kind: 'traffic-close', req: e.req, client })
@@ -230,7 +251,17 @@ export class ScenarioPlayer {
         if (e.k === 0) {
           const rsAddr = entry ? entry.daddr : null
           metrics?.onConnection(`user ${e.req.user}`, false, rsAddr, e.at)
-          this.attempt({ at: e.at, proto: 'udp', client: e.req.client, clientPort: e.req.clientPort, vip: e.req.vip, vport: e.req.vport, rsAddr, user: e.req.user, status: entry ? 'sent' : 'dropped' })
+          this.attempt({
+            at: e.at,
+            proto: 'udp',
+            client: e.req.client,
+            clientPort: e.req.clientPort,
+            vip: e.req.vip,
+            vport: e.req.vport,
+            rsAddr,
+            user: e.req.user,
+            status: entry ? 'sent' : 'dropped',
+          })
         }
         break
       }
@@ -250,17 +281,47 @@ export class ScenarioPlayer {
         rec.rs = clientRs(client)
         if (client.status !== 'pending') {
           metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : null, e.at)
-          this.attempt({ at: e.at, proto: 'tcp', client: client.saddr, clientPort: client.sport, vip: client.daddr, vport: client.dport, rsAddr: client.entry ? client.rsAddr : null, user: -1, status: client.status })
+          this.attempt({
+            at: e.at,
+            proto: 'tcp',
+            client: client.saddr,
+            clientPort: client.sport,
+            vip: client.daddr,
+            vport: client.dport,
+            rsAddr: client.entry ? client.rsAddr : null,
+            user: -1,
+            status: client.status,
+          })
         }
         // The client holds the connection `hold` seconds after it connected, then closes it.
         if (client.status === 'connected')
-          this.push({ at: (e.at + secondsToSimMs(spec.hold)) as SimMs, rank: Rank.CLOSE, kind: 'close', index: e.index })
+          this.push({
+            at: (e.at + secondsToSimMs(spec.hold)) as SimMs,
+            rank: Rank.CLOSE,
+            kind: 'close',
+            index: e.index,
+          })
         if (client.status === 'pending') {
           if (client.synRetries < SYN_RETRY_DELAYS_MS.length)
-            this.push({ at: (e.at + SYN_RETRY_DELAYS_MS[client.synRetries++]) as SimMs, rank: Rank.OPEN, kind: 'open', index: e.index })
+            this.push({
+              at: (e.at + SYN_RETRY_DELAYS_MS[client.synRetries++]) as SimMs,
+              rank: Rank.OPEN,
+              kind: 'open',
+              index: e.index,
+            })
           else {
             rec.status = client.status = 'connect-failed: ETIMEDOUT'
-            this.attempt({ at: e.at, proto: 'tcp', client: client.saddr, clientPort: client.sport, vip: client.daddr, vport: client.dport, rsAddr: null, user: -1, status: client.status })
+            this.attempt({
+              at: e.at,
+              proto: 'tcp',
+              client: client.saddr,
+              clientPort: client.sport,
+              vip: client.daddr,
+              vport: client.dport,
+              rsAddr: null,
+              user: -1,
+              status: client.status,
+            })
           }
         }
         break
@@ -272,7 +333,12 @@ export class ScenarioPlayer {
       }
       case 'datagram': {
         const c = this.scenario.connections[e.index]
-        const entry = sim.udpDatagram(parseDottedQuad(c.client) as IPv4, asPort(c.clientPort), parseDottedQuad(c.vip) as IPv4, asPort(c.vport))
+        const entry = sim.udpDatagram(
+          parseDottedQuad(c.client) as IPv4,
+          asPort(c.clientPort),
+          parseDottedQuad(c.vip) as IPv4,
+          asPort(c.vport),
+        )
         const rs = entry ? `${formatIPv4(entry.daddr)}:${entry.dport}` : null
         const rec = this.connections[e.index]
         rec.datagrams?.push({ k: e.k, rs })
@@ -280,7 +346,17 @@ export class ScenarioPlayer {
           rec.rs = rs
           rec.status = 'sent'
           metrics?.onConnection(c.client, false, entry ? entry.daddr : null, e.at)
-          this.attempt({ at: e.at, proto: 'udp', client: parseDottedQuad(c.client) as IPv4, clientPort: c.clientPort, vip: parseDottedQuad(c.vip) as IPv4, vport: c.vport, rsAddr: entry ? entry.daddr : null, user: -1, status: 'sent' })
+          this.attempt({
+            at: e.at,
+            proto: 'udp',
+            client: parseDottedQuad(c.client) as IPv4,
+            clientPort: c.clientPort,
+            vip: parseDottedQuad(c.vip) as IPv4,
+            vport: c.vport,
+            rsAddr: entry ? entry.daddr : null,
+            user: -1,
+            status: 'sent',
+          })
         }
         break
       }

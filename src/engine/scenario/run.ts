@@ -61,7 +61,9 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     connections: player.connections,
     snapshots: player.snapshots,
     final,
-    ...(player.generator ? { traffic: { users: player.generator.users.length, connections: player.trafficConnections } } : {}),
+    ...(player.generator
+      ? { traffic: { users: player.generator.users.length, connections: player.trafficConnections } }
+      : {}),
     ...(player.metrics ? { metrics: player.metrics.snapshot() } : {}),
   }
 }

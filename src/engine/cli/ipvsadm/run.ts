@@ -1,3 +1,4 @@
+import type { Connection } from '../../ipvs/connection'
 import type { DestinationSpec, ForwardMethod, TunnelType } from '../../ipvs/destination'
 import type { Director, ServiceId } from '../../ipvs/director'
 import type { Protocol, Service, ServiceSpec } from '../../ipvs/service'
@@ -67,6 +68,11 @@ export function listedServices(director: Director, nosort = false): Service[] {
 
 export const listedDests = (svc: Service, nosort = false) =>
   nosort ? [...svc.destinations] : glibcMergeSort(svc.destinations, compareDests)
+
+/** One entry as `ipvsadm -Lnc` prints it (with its newline). */
+export function connectionLine(director: Director, c: Connection): string {
+  return connectionRow(c, Math.floor(Math.max(0, c.expiresAt - director.now) / 1000), true)
+}
 
 /** The text of `ipvsadm -Lnc`-style connection listings. */
 export function listConnections(director: Director, numeric: boolean, persistentConn = false): string {

@@ -1,0 +1,435 @@
+import { create } from 'zustand'
+import {
+  type Frame,
+  MAX_SPEED,
+  type MetricsView,
+  MIN_SPEED,
+  type Reply,
+  type Request,
+  RS_COUNTER_FIELDS,
+  type ServiceView,
+  type WhyStep,
+  type WhyTarget,
+} from '../worker/protocol'
+import { live } from './live'
+
+export { type AttemptDot, live, type TemplateRow } from './live'
+
+/** A line of the console's scrollback. */
+export interface ConsoleLine {
+  id: number
+  kind: 'cmd' | 'out' | 'err' | 'note'
+  text: string
+  atMs?: number
+}
+
+export interface RsLive {
+  key: string
+  addr: number
+  port: number
+  label: string
+  service: string
+  weight: number
+  forward: string
+  activeConns: number
+  inactConns: number
+  persistConns: number
+  conns: number
+}
+
+/** Fixed-size history for the small charts (STYLE §13: bounded ring buffers). */
+export class HistoryRing {
+  readonly size: number
+  readonly t: Float64Array
+  readonly cols: Record<string, Float64Array>
+  length = 0
+  private head = 0
+  constructor(size: number, names: string[]) {
+    this.size = size
+    this.t = new Float64Array(size)
+    this.cols = Object.fromEntries(names.map((n) => [n, new Float64Array(size)]))
+  }
+  push(t: number, values: Record<string, number>): void {
+    this.t[this.head] = t
+    for (const [k, col] of Object.entries(this.cols)) col[this.head] = values[k] ?? 0
+    this.head = (this.head + 1) % this.size
+    this.length = Math.min(this.size, this.length + 1)
+  }
+  clear(): void {
+    this.length = 0
+    this.head = 0
+  }
+  /** Oldest first. */
+  series(name: string): { t: number; v: number }[] {
+    const out: { t: number; v: number }[] = []
+    const col = this.cols[name]
+    for (let i = 0; i < this.length; i++) {
+      const j = (this.head - this.length + i + this.size) % this.size
+      out.push({ t: this.t[j], v: col[j] })
+    }
+    return out
+  }
+}
+
+export type Locale = 'en' | 'zh-CN'
+export type Theme = 'light' | 'dark'
+export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
+
+export interface LabState {
+  // -- session (from the worker)
+  ready: boolean
+  presetId: string
+  scenarioName: string
+  description: string
+  seed: number
+  epoch: number
+  nowMs: number
+  endMs: number
+  playing: boolean
+  speed: number
+  busy: string | null
+  error: string | null
+  services: ServiceView[]
+  rs: RsLive[]
+  metrics: MetricsView | null
+  historyVersion: number
+  // -- console and script
+  console: ConsoleLine[]
+  script: string
+  scriptError: { message: string; line: number | null } | null
+  /** Increases each time a script was applied whole. */
+  scriptApplied: number
+  /** The script being edited (null: it follows the running configuration). */
+  scriptDraft: string | null
+  // -- listings
+  listingCmd: ListingCmd
+  listingFilter: string
+  listing: { cmd: string; text: string; lines: number } | null
+  // -- why
+  selection: WhyTarget | null
+  why: { title: string; steps: WhyStep[] } | null
+  // -- ui
+  locale: Locale
+  theme: Theme
+  timelineFilter: string
+  timelineSort: 'created' | 'expiry'
+  /** The hovered template as ipvsadm -Lnc prints it. */
+  hoverLine: { templateId: number; line: string | null } | null
+}
+
+export const history = new HistoryRing(900, [
+  'imbalance',
+  'currentImbalance',
+  'templatesLive',
+  'connections',
+  'brokenSessions',
+])
+
+export const useLab = create<LabState>()(() => ({
+  ready: false,
+  presetId: '',
+  scenarioName: '',
+  description: '',
+  seed: 1,
+  epoch: 0,
+  nowMs: 0,
+  endMs: 0,
+  playing: false,
+  speed: 1,
+  busy: null,
+  error: null,
+  services: [],
+  rs: [],
+  metrics: null,
+  historyVersion: 0,
+  console: [],
+  script: '',
+  scriptError: null,
+  scriptApplied: 0,
+  scriptDraft: null,
+  listingCmd: 'ipvsadm -Lnc',
+  listingFilter: '',
+  listing: null,
+  selection: null,
+  why: null,
+  locale: initialLocale(),
+  theme: initialTheme(),
+  timelineFilter: '',
+  timelineSort: 'created',
+  hoverLine: null,
+}))
+
+function initialLocale(): Locale {
+  const nav = typeof navigator !== 'undefined' ? navigator.language : 'en'
+  return nav.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
+}
+
+function initialTheme(): Theme {
+  return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
+}
+
+// ---------------------------------------------------------------- the worker client
+
+type Send = (r: Request) => void
+let send: Send = () => {}
+let nextId = 1
+let consoleId = 1
+let lastHistoryAt = -1
+let frameInFlight = false
+
+const MAX_CONSOLE_LINES = 2000
+
+function pushConsole(...lines: Omit<ConsoleLine, 'id'>[]): void {
+  const cur = useLab.getState().console
+  const next = [...cur, ...lines.map((l) => ({ ...l, id: consoleId++ }))]
+  useLab.setState({ console: next.length > MAX_CONSOLE_LINES ? next.slice(next.length - MAX_CONSOLE_LINES) : next })
+}
+
+function flattenRs(services: ServiceView[]): RsLive[] {
+  return services.flatMap((s) =>
+    s.destinations.map((d) => ({
+      key: `${s.key}/${d.label}`,
+      addr: d.addr,
+      port: d.port,
+      label: d.label,
+      service: s.label,
+      weight: d.weight,
+      forward: d.forward,
+      activeConns: d.activeConns,
+      inactConns: d.inactConns,
+      persistConns: d.persistConns,
+      conns: d.conns,
+    })),
+  )
+}
+
+function onFrame(f: Frame, wallMs: number): void {
+  const s = useLab.getState()
+  if (f.epoch !== s.epoch) {
+    history.clear()
+    lastHistoryAt = -1
+  }
+  live.apply(f, wallMs)
+  const services = f.services ?? s.services
+  const rs = f.services ? flattenRs(f.services) : s.rs
+  // counters every frame, in services order
+  const c = f.rsCounters
+  const rsNext = rs.map((r, i) => {
+    const o = i * RS_COUNTER_FIELDS
+    if (o + RS_COUNTER_FIELDS > c.length) return r
+    const [activeConns, inactConns, persistConns, conns, weight] = [c[o], c[o + 1], c[o + 2], c[o + 3], c[o + 4]]
+    if (
+      r.activeConns === activeConns &&
+      r.inactConns === inactConns &&
+      r.persistConns === persistConns &&
+      r.conns === conns &&
+      r.weight === weight
+    )
+      return r
+    return { ...r, activeConns, inactConns, persistConns, conns, weight }
+  })
+  let historyVersion = s.historyVersion
+  if (lastHistoryAt < 0 || f.nowMs < lastHistoryAt || f.nowMs - lastHistoryAt >= 1000) {
+    history.push(f.nowMs, {
+      imbalance: f.metrics.imbalance,
+      currentImbalance: f.metrics.currentImbalance,
+      templatesLive: f.metrics.templatesLive,
+      connections: f.metrics.connections,
+      brokenSessions: f.metrics.brokenSessions,
+    })
+    lastHistoryAt = f.nowMs
+    historyVersion++
+  }
+  useLab.setState({
+    epoch: f.epoch,
+    nowMs: f.nowMs,
+    endMs: f.endMs,
+    playing: f.playing,
+    speed: f.speed,
+    services,
+    rs: rsNext.some((r, i) => r !== rs[i]) || f.services ? rsNext : s.rs,
+    metrics: f.metrics,
+    historyVersion,
+    ...(f.listing ? { listing: f.listing } : {}),
+    busy: null,
+  })
+}
+
+function onReply(r: Reply): void {
+  switch (r.type) {
+    case 'frame':
+      frameInFlight = false
+      onFrame(r, performance.now())
+      return
+    case 'loaded':
+      useLab.setState({
+        ready: true,
+        scenarioName: r.name,
+        description: r.description,
+        endMs: r.endMs,
+        seed: r.seed,
+        error: null,
+        selection: null,
+        why: null,
+        busy: null,
+      })
+      pushConsole(
+        { kind: 'note', text: `— ${r.name} —` },
+        ...r.commands.flatMap((c) => [
+          { kind: 'cmd' as const, text: c.cmd, atMs: 0 },
+          ...(c.stdout ? [{ kind: 'out' as const, text: c.stdout }] : []),
+          ...(c.stderr ? [{ kind: 'err' as const, text: c.stderr }] : []),
+        ]),
+      )
+      actions.requestScript()
+      return
+    case 'ran':
+      pushConsole(
+        ...(r.stdout ? [{ kind: 'out' as const, text: r.stdout }] : []),
+        ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr }] : []),
+      )
+      actions.requestScript()
+      return
+    case 'applied':
+      useLab.setState((s) => ({
+        scriptError: r.ok ? null : { message: r.error ?? '', line: r.line },
+        scriptApplied: s.scriptApplied + (r.ok ? 1 : 0),
+        scriptDraft: r.ok ? null : s.scriptDraft,
+      }))
+      if (r.ok) {
+        pushConsole({ kind: 'note', text: 'script applied' })
+        actions.requestScript()
+      }
+      return
+    case 'script':
+      useLab.setState({ script: r.text })
+      return
+    case 'why':
+      useLab.setState({ why: { title: r.title, steps: r.steps } })
+      return
+    case 'template-line':
+      useLab.setState({ hoverLine: { templateId: r.templateId, line: r.line } })
+      return
+    case 'busy':
+      useLab.setState({ busy: r.what })
+      return
+    case 'idle':
+      frameInFlight = false
+      return
+    case 'error':
+      frameInFlight = false
+      useLab.setState({ error: r.message, playing: false })
+      return
+  }
+}
+
+/** Start the worker and the frame loop (one request per animation frame, one in flight). */
+export function connectWorker(worker: Worker): () => void {
+  worker.onmessage = (ev: MessageEvent<Reply>) => onReply(ev.data)
+  worker.onerror = (ev) => {
+    useLab.setState({ error: `the simulation stopped: ${ev.message}`, playing: false })
+  }
+  send = (r) => worker.postMessage(r)
+  let raf = 0
+  const loop = () => {
+    raf = requestAnimationFrame(loop)
+    if (frameInFlight) return
+    frameInFlight = true
+    const s = useLab.getState()
+    send({ type: 'frame', wallMs: performance.now(), listing: s.listingCmd, listingFilter: s.listingFilter })
+  }
+  raf = requestAnimationFrame(loop)
+  return () => {
+    cancelAnimationFrame(raf)
+    worker.terminate()
+  }
+}
+
+/** For tests and headless use: a sender that is not a Worker. */
+export function connectSender(sender: Send): (r: Reply) => void {
+  send = sender
+  return onReply
+}
+
+export const actions = {
+  load(scenario: unknown, presetId: string, name: string): void {
+    useLab.setState({ presetId, busy: 'loading', console: [], listing: null })
+    live.reset(-1)
+    send({ type: 'load', scenario, name })
+  },
+  play(): void {
+    send({ type: 'play' })
+    useLab.setState({ playing: true })
+  },
+  pause(): void {
+    send({ type: 'pause' })
+    useLab.setState({ playing: false })
+  },
+  toggle(): void {
+    if (useLab.getState().playing) actions.pause()
+    else actions.play()
+  },
+  setSpeed(speed: number): void {
+    const v = Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed))
+    send({ type: 'speed', speed: v })
+    useLab.setState({ speed: v })
+  },
+  step(unit: 'event' | 'second'): void {
+    send({ type: 'step', unit })
+  },
+  seek(toMs: number): void {
+    useLab.setState({ busy: 'seeking' })
+    send({ type: 'seek', toMs })
+  },
+  reset(seed?: number): void {
+    send({ type: 'reset', seed })
+    if (seed !== undefined) useLab.setState({ seed })
+  },
+  run(line: string): void {
+    const trimmed = line.trim()
+    if (!trimmed) return
+    pushConsole({ kind: 'cmd', text: trimmed, atMs: useLab.getState().nowMs })
+    send({ type: 'run', id: nextId++, line: trimmed })
+  },
+  clearConsole(): void {
+    useLab.setState({ console: [] })
+  },
+  applyScript(script: string): void {
+    send({ type: 'apply-script', id: nextId++, script })
+  },
+  editScript(text: string | null): void {
+    useLab.setState({ scriptDraft: text, ...(text === null ? { scriptError: null } : {}) })
+  },
+  requestScript(): void {
+    send({ type: 'script' })
+  },
+  setListing(cmd: ListingCmd): void {
+    useLab.setState({ listingCmd: cmd, listing: null })
+  },
+  setListingFilter(filter: string): void {
+    useLab.setState({ listingFilter: filter })
+  },
+  select(target: WhyTarget | null): void {
+    useLab.setState({ selection: target, why: null })
+    if (target) send({ type: 'why', id: nextId++, target })
+  },
+  setLocale(locale: Locale): void {
+    useLab.setState({ locale })
+  },
+  setTheme(theme: Theme): void {
+    useLab.setState({ theme })
+  },
+  setTimelineFilter(timelineFilter: string): void {
+    useLab.setState({ timelineFilter })
+  },
+  setTimelineSort(timelineSort: 'created' | 'expiry'): void {
+    useLab.setState({ timelineSort })
+  },
+  requestTemplateLine(templateId: number | null): void {
+    if (templateId === null) useLab.setState({ hoverLine: null })
+    else send({ type: 'template-line', templateId })
+  },
+  dismissError(): void {
+    useLab.setState({ error: null })
+  },
+}

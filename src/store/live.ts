@@ -1,0 +1,110 @@
+import { ATTEMPT_FIELDS, type Frame, TEMPLATE_FIELDS } from '../worker/protocol'
+
+/**
+ * Per-frame data that bypasses React (STYLE §12): the canvas panels read these on their own
+ * animation frames. Bounded: recent attempts in a ring, templates in a map trimmed by age.
+ */
+
+export interface TemplateRow {
+  id: number
+  client: number
+  /** VIP address, or the firewall mark for a fwmark service (`vport` is then 0). */
+  vaddrOrMark: number
+  vport: number
+  rsAddr: number
+  rsPort: number
+  createdAt: number
+  expiresAt: number
+  firstRearmAt: number
+  expiredAt: number
+  refreshes: number[]
+}
+
+export interface AttemptDot {
+  seq: number
+  at: number
+  client: number
+  clientPort: number
+  vip: number
+  vport: number
+  rsAddr: number
+  how: number
+  templateId: number
+  /** Wall time it arrived on the page (for the animation). */
+  seenAt: number
+}
+
+const MAX_TEMPLATES = 20_000
+const MAX_ATTEMPTS = 4000
+const MAX_REFRESH_TICKS = 64
+
+export const live = {
+  epoch: -1,
+  version: 0,
+  templates: new Map<number, TemplateRow>(),
+  attempts: [] as AttemptDot[],
+  attemptsSkipped: 0,
+
+  reset(epoch: number): void {
+    this.epoch = epoch
+    this.templates.clear()
+    this.attempts = []
+    this.attemptsSkipped = 0
+    this.version++
+  },
+
+  /** Fold one frame's deltas in. */
+  apply(f: Frame, wallMs: number): void {
+    if (f.epoch !== this.epoch) this.reset(f.epoch)
+    const t = f.templates
+    for (let i = 0; i < t.length; i += TEMPLATE_FIELDS) {
+      const id = t[i]
+      const row = this.templates.get(id)
+      const next: TemplateRow = {
+        id,
+        client: t[i + 1],
+        vaddrOrMark: t[i + 2],
+        vport: t[i + 3],
+        rsAddr: t[i + 4],
+        rsPort: t[i + 5],
+        createdAt: t[i + 6],
+        expiresAt: t[i + 7],
+        firstRearmAt: t[i + 8],
+        expiredAt: t[i + 9],
+        refreshes: row ? row.refreshes : [],
+      }
+      this.templates.set(id, next)
+    }
+    const r = f.refreshes
+    for (let i = 0; i < r.length; i += 2) {
+      const row = this.templates.get(r[i])
+      if (!row) continue
+      row.refreshes.push(r[i + 1])
+      if (row.refreshes.length > MAX_REFRESH_TICKS) row.refreshes.shift()
+    }
+    if (this.templates.size > MAX_TEMPLATES) {
+      for (const [id, row] of this.templates) {
+        if (this.templates.size <= MAX_TEMPLATES) break
+        if (row.expiredAt >= 0) this.templates.delete(id)
+      }
+    }
+    const a = f.attempts
+    for (let i = 0, k = 0; i < a.length; i += ATTEMPT_FIELDS, k++) {
+      this.attempts.push({
+        seq: f.attemptsFirstSeq + k,
+        at: a[i],
+        client: a[i + 1],
+        clientPort: a[i + 2],
+        vip: a[i + 3],
+        vport: a[i + 4],
+        rsAddr: a[i + 5],
+        how: a[i + 6],
+        templateId: a[i + 7],
+        seenAt: wallMs,
+      })
+    }
+    this.attemptsSkipped += f.attemptsSkipped
+    if (this.attempts.length > MAX_ATTEMPTS) this.attempts.splice(0, this.attempts.length - MAX_ATTEMPTS)
+    this.version++
+  },
+}

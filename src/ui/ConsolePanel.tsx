@@ -1,0 +1,151 @@
+import { useEffect, useRef, useState } from 'react'
+import { useT } from '../i18n/index'
+import { actions, useLab } from '../store/index'
+import { complete } from './completion'
+import { clock } from './format'
+
+export function ConsolePanel() {
+  const t = useT()
+  const lines = useLab((s) => s.console)
+  const services = useLab((s) => s.services)
+  const [input, setInput] = useState('')
+  const [hint, setHint] = useState<string | null>(null)
+  const history = useRef<string[]>([])
+  const cursor = useRef(-1)
+  const scrollRef = useRef<HTMLDivElement>(null)
+
+  // keep the newest output in view
+  useEffect(() => {
+    const el = scrollRef.current
+    if (el && lines.length) el.scrollTop = el.scrollHeight
+  }, [lines])
+
+  const submit = () => {
+    const line = input.trim()
+    if (!line) return
+    if (line === 'clear') {
+      actions.clearConsole()
+    } else actions.run(line)
+    if (history.current[history.current.length - 1] !== line) history.current.push(line)
+    cursor.current = -1
+    setInput('')
+    setHint(null)
+  }
+
+  const onKeyDown = (e: React.KeyboardEvent<HTMLInputElement>) => {
+    if (e.key === 'Enter') {
+      e.preventDefault()
+      submit()
+    } else if (e.key === 'ArrowUp') {
+      e.preventDefault()
+      const h = history.current
+      if (!h.length) return
+      cursor.current = cursor.current < 0 ? h.length - 1 : Math.max(0, cursor.current - 1)
+      setInput(h[cursor.current])
+    } else if (e.key === 'ArrowDown') {
+      e.preventDefault()
+      const h = history.current
+      if (cursor.current < 0) return
+      cursor.current += 1
+      if (cursor.current >= h.length) {
+        cursor.current = -1
+        setInput('')
+      } else setInput(h[cursor.current])
+    } else if (e.key === 'Tab') {
+      e.preventDefault()
+      const r = complete(input, services)
+      setInput(r.line)
+      setHint(r.candidates.length > 1 ? r.candidates.slice(0, 30).join('  ') : null)
+    } else if (e.key === 'l' && e.ctrlKey) {
+      e.preventDefault()
+      actions.clearConsole()
+    }
+  }
+
+  return (
+    <section className="panel area-console" aria-labelledby="console-h">
+      <header>
+        <h2 id="console-h">{t('console.title')}</h2>
+        <p className="what">{t('console.what')}</p>
+      </header>
+      <div
+        className="term console-scroll"
+        ref={scrollRef}
+        role="log"
+        aria-label={t('console.log')}
+        data-testid="console-log"
+      >
+        {lines.map((l) => (
+          <div
+            key={l.id}
+            className={l.kind === 'cmd' ? 'cmd' : l.kind === 'err' ? 'err' : l.kind === 'note' ? 'note' : undefined}
+          >
+            {l.kind === 'cmd' ? `[${clock(l.atMs ?? 0)}] # ${l.text}` : l.text.replace(/\n$/, '')}
+          </div>
+        ))}
+      </div>
+      {hint && (
+        <p className="what" style={{ fontFamily: 'var(--mono)' }}>
+          {hint}
+        </p>
+      )}
+      <div className="prompt">
+        <label htmlFor="console-input">{t('console.label')}</label>
+        <input
+          id="console-input"
+          type="text"
+          autoComplete="off"
+          spellCheck={false}
+          value={input}
+          onChange={(e) => setInput(e.target.value)}
+          onKeyDown={onKeyDown}
+          placeholder="ipvsadm -Lnc"
+          data-testid="console-input"
+          aria-describedby="console-help"
+        />
+        <button type="button" className="btn" onClick={submit}>
+          {t('console.run')}
+        </button>
+      </div>
+      <p id="console-help" className="what">
+        {t('console.help')}
+      </p>
+      <ScriptEditor />
+    </section>
+  )
+}
+
+function ScriptEditor() {
+  const t = useT()
+  const script = useLab((s) => s.script)
+  const draft = useLab((s) => s.scriptDraft)
+  const error = useLab((s) => s.scriptError)
+  // the draft while editing; the running configuration otherwise (and again once a draft applied)
+  const text = draft ?? script
+  return (
+    <details className="script">
+      <summary>{t('console.script')}</summary>
+      <p className="what">{t('console.scriptWhat')}</p>
+      <textarea
+        value={text}
+        aria-label={t('console.script')}
+        spellCheck={false}
+        onChange={(e) => actions.editScript(e.target.value)}
+        data-testid="script"
+      />
+      <div className="prompt">
+        <button type="button" className="btn primary" onClick={() => actions.applyScript(text)}>
+          {t('console.apply')}
+        </button>
+        <button type="button" className="btn" onClick={() => actions.editScript(null)} disabled={draft === null}>
+          {t('console.revert')}
+        </button>
+        {error && (
+          <span className="error-text" role="alert">
+            {error.line !== null ? t('console.lineError', { line: error.line }) : ''} {error.message}
+          </span>
+        )}
+      </div>
+    </details>
+  )
+}

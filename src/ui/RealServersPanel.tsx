@@ -1,0 +1,158 @@
+import { useState } from 'react'
+import { useT } from '../i18n/index'
+import { actions, type RsLive, useLab } from '../store/index'
+import { rsVar, useRsColorIndex } from './colors'
+import { forwardOption, ip, serviceOption } from './format'
+
+/** A real server the "health check" took out, so it can be put back as it was. */
+interface Removed {
+  key: string
+  service: string
+  addr: number
+  port: number
+  weight: number
+  forward: string
+}
+
+function Bar({ value, max, color, label }: { value: number; max: number; color: string; label: string }) {
+  return (
+    <>
+      <span>{label}</span>
+      <span className="bar" aria-hidden="true">
+        <span style={{ width: `${max > 0 ? Math.min(100, (value / max) * 100) : 0}%`, background: color }} />
+      </span>
+      <span className="num">{value}</span>
+    </>
+  )
+}
+
+function Figure({ k, v, hint }: { k: string; v: string; hint?: string }) {
+  return (
+    <div className="figure" title={hint}>
+      <div className="v">{v}</div>
+      <div className="k">{k}</div>
+    </div>
+  )
+}
+
+export function RealServersPanel() {
+  const t = useT()
+  const rs = useLab((s) => s.rs)
+  const metrics = useLab((s) => s.metrics)
+  const colorOf = useRsColorIndex()
+  const [removed, setRemoved] = useState<Removed[]>([])
+  const max = Math.max(4, ...rs.map((r) => Math.max(r.activeConns, r.inactConns, r.persistConns)))
+
+  const setWeight = (r: RsLive, w: number) => {
+    if (!Number.isInteger(w) || w < 0 || w > 65535) return
+    actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`)
+  }
+  const takeDown = (r: RsLive) => {
+    setRemoved((x) => [
+      ...x,
+      { key: r.key, service: r.service, addr: r.addr, port: r.port, weight: r.weight, forward: r.forward },
+    ])
+    actions.run(`ipvsadm -d ${serviceOption(r.service)} -r ${r.label}`)
+  }
+  const bringUp = (d: Removed) => {
+    setRemoved((x) => x.filter((y) => y.key !== d.key))
+    actions.run(
+      `ipvsadm -a ${serviceOption(d.service)} -r ${ip(d.addr)}:${d.port} ${forwardOption(d.forward)} -w ${d.weight}`,
+    )
+  }
+  const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits))
+  const stillRemoved = removed.filter((d) => !rs.some((r) => r.key === d.key))
+
+  return (
+    <section className="panel area-servers" aria-labelledby="servers-h">
+      <header>
+        <h2 id="servers-h">{t('servers.title')}</h2>
+        <p className="what">{t('servers.what')}</p>
+      </header>
+      <div className="figures" data-testid="figures">
+        <Figure k={t('servers.balanceNow')} v={fmt(metrics?.currentImbalance)} hint={t('servers.balanceHint')} />
+        <Figure k={t('servers.balanceRun')} v={fmt(metrics?.imbalance)} hint={t('servers.balanceHint')} />
+        <Figure
+          k={t('servers.stickiness')}
+          v={metrics ? `${Math.round(metrics.stickiness * 100)}%` : '—'}
+          hint={t('servers.stickinessHint')}
+        />
+        <Figure k={t('servers.broken')} v={String(metrics?.brokenSessions ?? '—')} hint={t('servers.brokenHint')} />
+        <Figure k={t('servers.refused')} v={String(metrics?.refused ?? '—')} />
+        <Figure
+          k={t('servers.templates')}
+          v={metrics ? `${metrics.templatesLive} · ${Math.round(metrics.templateBytes / 1024)} KiB` : '—'}
+          hint={t('servers.templatesHint')}
+        />
+      </div>
+      <div className="rs-list">
+        {rs.map((r) => {
+          const color = rsVar(colorOf(r.addr))
+          return (
+            <div className="rs" key={r.key} data-testid={`rs-${r.label}`}>
+              <span className="swatch" style={{ background: color }} aria-hidden="true" />
+              <button
+                type="button"
+                className="name"
+                style={{ background: 'none', border: 'none', textAlign: 'left', cursor: 'pointer', padding: 0 }}
+                onClick={() => actions.select({ kind: 'rs', addr: r.addr, port: r.port })}
+              >
+                {r.label} <span className="svc">{r.service}</span>
+                {r.weight === 0 && <span className="badge quiescent"> {t('servers.quiescent')}</span>}
+              </button>
+              <span className="controls">
+                <label className="inline">
+                  {t('servers.weight')}
+                  <input
+                    type="number"
+                    min={0}
+                    max={65535}
+                    defaultValue={r.weight}
+                    key={`${r.key}-${r.weight}`}
+                    aria-label={t('servers.weightOf', { rs: r.label })}
+                    onKeyDown={(e) => {
+                      if (e.key === 'Enter') setWeight(r, Number((e.target as HTMLInputElement).value))
+                    }}
+                    onBlur={(e) => {
+                      const v = Number(e.target.value)
+                      if (v !== r.weight) setWeight(r, v)
+                    }}
+                    data-testid={`weight-${r.label}`}
+                  />
+                </label>
+                <button type="button" className="btn" onClick={() => takeDown(r)} title={t('servers.downHint')}>
+                  {t('servers.down')}
+                </button>
+              </span>
+              <div className="bars">
+                <Bar label="ActiveConn" value={r.activeConns} max={max} color={color} />
+                <Bar
+                  label="InActConn"
+                  value={r.inactConns}
+                  max={max}
+                  color={`color-mix(in srgb, ${color} 55%, transparent)`}
+                />
+                <Bar label={t('servers.templatesShort')} value={r.persistConns} max={max} color="var(--muted)" />
+              </div>
+            </div>
+          )
+        })}
+        {stillRemoved.map((d) => (
+          <div className="rs" key={`down-${d.key}`}>
+            <span className="swatch" style={{ background: 'var(--line)' }} aria-hidden="true" />
+            <span className="name">
+              {ip(d.addr)}:{d.port} <span className="svc">{d.service}</span>{' '}
+              <span className="badge down">{t('servers.isDown')}</span>
+            </span>
+            <span className="controls">
+              <button type="button" className="btn" onClick={() => bringUp(d)}>
+                {t('servers.up')}
+              </button>
+            </span>
+          </div>
+        ))}
+        {rs.length === 0 && stillRemoved.length === 0 && <p className="what">{t('servers.none')}</p>}
+      </div>
+    </section>
+  )
+}

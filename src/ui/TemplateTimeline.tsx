@@ -1,0 +1,419 @@
+import { scaleLinear } from 'd3-scale'
+import { select } from 'd3-selection'
+import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { tDyn, useT } from '../i18n/index'
+import { actions, live, type TemplateRow, useLab } from '../store/index'
+import { resolvedPalette, rsIndexOf } from './colors'
+import { ip, shortIp } from './format'
+
+const ROW_H = 18
+const LABEL_W = 230
+const VIEW_H = 300
+/** Seconds of simulated time shown when following "now". */
+const DEFAULT_SPAN_MS = 240_000
+
+/** The scale before zooming: the default window, ending a little after now. */
+function baseScale(nowMs: number, width: number) {
+  const end = Math.max(nowMs + DEFAULT_SPAN_MS * 0.15, DEFAULT_SPAN_MS * 0.85)
+  return scaleLinear()
+    .domain([end - DEFAULT_SPAN_MS, end])
+    .range([LABEL_W, width])
+}
+
+function rowLabel(r: TemplateRow): string {
+  const svc = r.vport === 0 && r.vaddrOrMark < 65536 ? `fwm ${r.vaddrOrMark}` : `:${r.vport}`
+  return `${ip(r.client)} ${svc} → ${shortIp(r.rsAddr)}`
+}
+
+function filterRows(filter: string, sort: 'created' | 'expiry'): TemplateRow[] {
+  const f = filter.trim().toLowerCase()
+  const rows: TemplateRow[] = []
+  for (const r of live.templates.values()) {
+    if (f && !`${ip(r.client)} ${ip(r.rsAddr)}:${r.rsPort} ${ip(r.vaddrOrMark)}:${r.vport}`.toLowerCase().includes(f))
+      continue
+    rows.push(r)
+  }
+  rows.sort(
+    sort === 'created'
+      ? (a, b) => a.createdAt - b.createdAt || a.id - b.id
+      : (a, b) => a.expiresAt - b.expiresAt || a.id - b.id,
+  )
+  return rows
+}
+
+export function TemplateTimeline() {
+  const t = useT()
+  const filter = useLab((s) => s.timelineFilter)
+  const sort = useLab((s) => s.timelineSort)
+  const theme = useLab((s) => s.theme)
+  const hoverLine = useLab((s) => s.hoverLine)
+  const [follow, setFollow] = useState(true)
+  const [rowCount, setRowCount] = useState(0)
+  const [axis, setAxis] = useState<{ x: number; label: string }[]>([])
+  /** Where the tooltip goes (in the viewport's content coordinates) and the row under the pointer. */
+  const [hover, setHover] = useState<{ left: number; top: number; row: TemplateRow } | null>(null)
+  const canvasRef = useRef<HTMLCanvasElement>(null)
+  const viewportRef = useRef<HTMLDivElement>(null)
+  const zoomRef = useRef<ZoomBehavior<HTMLCanvasElement, unknown> | null>(null)
+  const transformRef = useRef<ZoomTransform>(zoomIdentity)
+  const followRef = useRef(follow)
+  useEffect(() => {
+    followRef.current = follow
+  }, [follow])
+  const rowsRef = useRef<{ version: number; filter: string; sort: string; rows: TemplateRow[]; at: number }>({
+    version: -1,
+    filter: '',
+    sort: '',
+    rows: [],
+    at: 0,
+  })
+  const widthRef = useRef(800)
+  /** The row the keyboard is on (↑/↓ move it, Enter explains it). */
+  const cursorRef = useRef(-1)
+
+  // The base scale maps a window of simulated time to the drawing area; the zoom transform rescales it.
+
+  useEffect(() => {
+    const canvas = canvasRef.current
+    if (!canvas) return
+    const z = zoom<HTMLCanvasElement, unknown>()
+      .scaleExtent([0.01, 400])
+      // wheel scrolls the rows; Ctrl/Shift + wheel zooms time; drag pans time
+      .filter((e: Event) =>
+        e.type === 'wheel' ? (e as WheelEvent).ctrlKey || (e as WheelEvent).shiftKey : !(e as MouseEvent).button,
+      )
+      .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
+        transformRef.current = e.transform
+        const source = e.sourceEvent as Event | null
+        if (source && source.type !== 'wheel') setFollow(false)
+      })
+    zoomRef.current = z
+    select(canvas).call(z)
+    return () => {
+      select(canvas).on('.zoom', null)
+    }
+  }, [])
+
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the theme changes the palette the loop resolves
+  useEffect(() => {
+    const canvas = canvasRef.current
+    const viewport = viewportRef.current
+    if (!canvas || !viewport) return
+    let raf = 0
+    let lastAxis = 0
+    const palette = resolvedPalette()
+    const draw = (wall: number) => {
+      raf = requestAnimationFrame(draw)
+      const width = viewport.clientWidth
+      widthRef.current = width
+      const dpr = window.devicePixelRatio || 1
+      if (canvas.width !== Math.round(width * dpr) || canvas.height !== Math.round(VIEW_H * dpr)) {
+        canvas.width = Math.round(width * dpr)
+        canvas.height = Math.round(VIEW_H * dpr)
+        canvas.style.width = `${width}px`
+        canvas.style.height = `${VIEW_H}px`
+      }
+      const ctx = canvas.getContext('2d')
+      if (!ctx) return
+      const st = useLab.getState()
+      const nowMs = st.nowMs
+      // rows: recomputed when the templates changed, at most 4 times a second
+      const cache = rowsRef.current
+      if (
+        cache.filter !== st.timelineFilter ||
+        cache.sort !== st.timelineSort ||
+        (cache.version !== live.version && wall - cache.at > 250)
+      ) {
+        cache.rows = filterRows(st.timelineFilter, st.timelineSort)
+        cache.version = live.version
+        cache.filter = st.timelineFilter
+        cache.sort = st.timelineSort
+        cache.at = wall
+        setRowCount(cache.rows.length)
+      }
+      const rows = cache.rows
+      let x = transformRef.current.rescaleX(baseScale(nowMs, width))
+      if (followRef.current) {
+        // keep "now" in view: shift the transformed scale so now sits at 85 % of the width
+        const [d0, d1] = x.domain()
+        const span = d1 - d0
+        const start = Math.max(0, nowMs - span * 0.85)
+        x = scaleLinear()
+          .domain([start, start + span])
+          .range([LABEL_W, width])
+      }
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+      ctx.clearRect(0, 0, width, VIEW_H)
+      const first = Math.floor(viewport.scrollTop / ROW_H)
+      const last = Math.min(rows.length, first + Math.ceil(VIEW_H / ROW_H) + 1)
+      const offset = -(viewport.scrollTop % ROW_H)
+      const rsAddrs = [...new Set(st.rs.map((r) => r.addr))].sort((a, b) => a - b)
+      ctx.font = '12px var(--mono), monospace'
+      ctx.textBaseline = 'middle'
+      for (let i = first; i < last; i++) {
+        const r = rows[i]
+        const y = offset + (i - first) * ROW_H
+        const mid = y + ROW_H / 2
+        const color = palette.rs[rsIndexOf(rsAddrs, r.rsAddr)]
+        if (i === cursorRef.current) {
+          ctx.strokeStyle = palette.accent
+          ctx.lineWidth = 2
+          ctx.strokeRect(1, y + 1, width - 2, ROW_H - 2)
+        }
+        if (i % 2 === 0) {
+          ctx.fillStyle = palette.line
+          ctx.globalAlpha = 0.25
+          ctx.fillRect(0, y, width, ROW_H)
+          ctx.globalAlpha = 1
+        }
+        ctx.fillStyle = r.expiredAt >= 0 ? palette.muted : palette.ink
+        ctx.fillText(rowLabel(r), 6, mid, LABEL_W - 10)
+        const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
+        const x0 = Math.max(LABEL_W, x(r.createdAt))
+        const xNow = x(Math.min(nowMs, end))
+        const xEnd = Math.min(width, x(end))
+        const xRearm = r.firstRearmAt >= 0 ? x(r.firstRearmAt) : null
+        ctx.globalAlpha = r.expiredAt >= 0 ? 0.55 : 1
+        // lived so far
+        ctx.fillStyle = color
+        const solidEnd = xRearm !== null ? Math.min(xRearm, xNow) : xNow
+        if (solidEnd > x0) ctx.fillRect(x0, y + 3, solidEnd - x0, ROW_H - 6)
+        // kept past its timeout by open connections (the kernel's 60 s re-arms): hatched
+        if (xRearm !== null && xNow > xRearm) {
+          const a = Math.max(LABEL_W, xRearm)
+          ctx.fillStyle = color
+          ctx.globalAlpha *= 0.35
+          ctx.fillRect(a, y + 3, xNow - a, ROW_H - 6)
+          ctx.globalAlpha = r.expiredAt >= 0 ? 0.55 : 1
+          ctx.strokeStyle = palette.hatch
+          ctx.lineWidth = 1
+          ctx.save()
+          ctx.beginPath()
+          ctx.rect(a, y + 3, xNow - a, ROW_H - 6)
+          ctx.clip()
+          for (let hx = a - ROW_H; hx < xNow; hx += 6) {
+            ctx.moveTo(hx, y + ROW_H - 3)
+            ctx.lineTo(hx + ROW_H - 6, y + 3)
+          }
+          ctx.stroke()
+          ctx.restore()
+        }
+        // the timer's deadline ahead of now: an outline
+        if (r.expiredAt < 0 && xEnd > xNow) {
+          ctx.strokeStyle = color
+          ctx.lineWidth = 1.5
+          ctx.setLineDash([3, 3])
+          ctx.strokeRect(Math.max(LABEL_W, xNow), y + 3.5, xEnd - Math.max(LABEL_W, xNow), ROW_H - 7)
+          ctx.setLineDash([])
+        }
+        // a new connection refreshed the timer here
+        ctx.strokeStyle = palette.ink
+        ctx.lineWidth = 1.5
+        ctx.beginPath()
+        for (const rt of r.refreshes) {
+          const tx = x(rt)
+          if (tx < LABEL_W || tx > width) continue
+          ctx.moveTo(tx, y + 1)
+          ctx.lineTo(tx, y + ROW_H - 1)
+        }
+        ctx.stroke()
+        ctx.globalAlpha = 1
+      }
+      // now
+      const xn = x(nowMs)
+      if (xn >= LABEL_W && xn <= width) {
+        ctx.strokeStyle = palette.accent
+        ctx.lineWidth = 2
+        ctx.beginPath()
+        ctx.moveTo(xn, 0)
+        ctx.lineTo(xn, VIEW_H)
+        ctx.stroke()
+      }
+      ctx.strokeStyle = palette.line
+      ctx.beginPath()
+      ctx.moveTo(LABEL_W - 0.5, 0)
+      ctx.lineTo(LABEL_W - 0.5, VIEW_H)
+      ctx.stroke()
+      if (wall - lastAxis > 100) {
+        lastAxis = wall
+        setAxis(
+          x
+            .ticks(Math.max(2, Math.floor((width - LABEL_W) / 90)))
+            .map((v) => ({ x: x(v), label: `${Math.round(v / 1000)} s` })),
+        )
+      }
+    }
+    raf = requestAnimationFrame(draw)
+    return () => cancelAnimationFrame(raf)
+  }, [theme])
+
+  // hover: the row under the pointer, and its line as ipvsadm -Lnc prints it (asked of the worker)
+  useEffect(() => {
+    if (!hover) return
+    actions.requestTemplateLine(hover.row.id)
+    const id = setInterval(() => actions.requestTemplateLine(hover.row.id), 500)
+    return () => clearInterval(id)
+  }, [hover])
+
+  const rowAt = (clientY: number): TemplateRow | null => {
+    const viewport = viewportRef.current
+    const canvas = canvasRef.current
+    if (!viewport || !canvas) return null
+    const y = clientY - canvas.getBoundingClientRect().top + viewport.scrollTop
+    return rowsRef.current.rows[Math.floor(y / ROW_H)] ?? null
+  }
+
+  const zoomBy = (k: number) => {
+    const canvas = canvasRef.current
+    if (canvas && zoomRef.current) zoomRef.current.scaleBy(select(canvas), k, [widthRef.current * 0.85, 0])
+  }
+  const fit = () => {
+    const canvas = canvasRef.current
+    const z = zoomRef.current
+    if (!canvas || !z) return
+    const { endMs, nowMs } = useLab.getState()
+    const total = Math.max(nowMs, Math.min(endMs, nowMs + 60_000), 1000)
+    z.transform(select(canvas), zoomIdentity.scale(DEFAULT_SPAN_MS / total))
+    setFollow(true)
+  }
+
+  const legend = useMemo(
+    () => [
+      { k: 'timeline.legendLife', style: { background: 'var(--rs-0)' } },
+      {
+        k: 'timeline.legendKept',
+        style: {
+          background:
+            'repeating-linear-gradient(135deg, color-mix(in srgb, var(--rs-0) 35%, transparent) 0 3px, var(--hatch) 3px 4px)',
+        },
+      },
+      { k: 'timeline.legendDeadline', style: { border: '1.5px dashed var(--rs-0)' } },
+      { k: 'timeline.legendRefresh', style: { borderLeft: '2px solid var(--ink)', width: 2 } },
+    ],
+    [],
+  )
+
+  return (
+    <section className="panel timeline area-timeline" aria-labelledby="timeline-h">
+      <header>
+        <h2 id="timeline-h">{t('timeline.title')}</h2>
+        <p className="what">{t('timeline.what')}</p>
+        <div className="tools">
+          <input
+            type="search"
+            placeholder={t('timeline.filter')}
+            aria-label={t('timeline.filter')}
+            value={filter}
+            onChange={(e) => actions.setTimelineFilter(e.target.value)}
+          />
+          <label className="inline">
+            {t('timeline.sort')}
+            <select value={sort} onChange={(e) => actions.setTimelineSort(e.target.value as 'created' | 'expiry')}>
+              <option value="created">{t('timeline.sortCreated')}</option>
+              <option value="expiry">{t('timeline.sortExpiry')}</option>
+            </select>
+          </label>
+          <button type="button" className="btn" onClick={() => zoomBy(1 / 1.6)} aria-label={t('timeline.zoomOut')}>
+            −
+          </button>
+          <button type="button" className="btn" onClick={() => zoomBy(1.6)} aria-label={t('timeline.zoomIn')}>
+            +
+          </button>
+          <button type="button" className="btn" onClick={fit}>
+            {t('timeline.fit')}
+          </button>
+          <button type="button" className="btn" aria-pressed={follow} onClick={() => setFollow(!follow)}>
+            {t('timeline.follow')}
+          </button>
+        </div>
+      </header>
+      <svg className="axis" aria-hidden="true">
+        {axis.map((a) => (
+          <g key={a.label} transform={`translate(${a.x},0)`}>
+            <line y1={18} y2={26} />
+            <text y={13} textAnchor="middle">
+              {a.label}
+            </text>
+          </g>
+        ))}
+      </svg>
+      <div
+        className="viewport"
+        ref={viewportRef}
+        style={{ height: VIEW_H }}
+        onMouseMove={(e) => {
+          const row = rowAt(e.clientY)
+          const vp = viewportRef.current
+          if (row && vp) {
+            const box = vp.getBoundingClientRect()
+            const left = Math.max(0, Math.min(e.clientX - box.left + 14, vp.clientWidth - 520))
+            const top = e.clientY - box.top + 16 + vp.scrollTop
+            setHover((h) => (h && h.row.id === row.id ? { ...h, left, top } : { left, top, row }))
+          } else setHover(null)
+        }}
+        onMouseLeave={() => {
+          setHover(null)
+          actions.requestTemplateLine(null)
+        }}
+        onClick={(e) => {
+          const row = rowAt(e.clientY)
+          if (row) actions.select({ kind: 'template', templateId: row.id })
+        }}
+        onKeyDown={(e) => {
+          const rows = rowsRef.current.rows
+          const vp = viewportRef.current
+          if (!rows.length || !vp) return
+          if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
+            e.preventDefault()
+            const next = Math.max(0, Math.min(rows.length - 1, cursorRef.current + (e.key === 'ArrowDown' ? 1 : -1)))
+            cursorRef.current = next
+            if (next * ROW_H < vp.scrollTop) vp.scrollTop = next * ROW_H
+            if ((next + 1) * ROW_H > vp.scrollTop + VIEW_H) vp.scrollTop = (next + 1) * ROW_H - VIEW_H
+          } else if (e.key === 'Enter' && cursorRef.current >= 0) {
+            e.preventDefault()
+            actions.select({ kind: 'template', templateId: rows[cursorRef.current].id })
+          }
+        }}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: the rows are walked with ↑/↓ and explained with Enter
+        tabIndex={0}
+        data-testid="timeline"
+        role="group"
+        aria-roledescription={t('timeline.roledescription')}
+        aria-label={t('timeline.aria', { n: rowCount })}
+      >
+        <canvas ref={canvasRef} style={{ cursor: 'grab' }} />
+        <div style={{ height: Math.max(0, rowCount * ROW_H - VIEW_H) }} />
+        {hover && (
+          <div className="tooltip" style={{ left: hover.left, top: hover.top }}>
+            {hoverLine && hoverLine.templateId === hover.row.id
+              ? (hoverLine.line ?? t('timeline.expired', { at: (hover.row.expiredAt / 1000).toFixed(1) }))
+              : rowLabel(hover.row)}
+          </div>
+        )}
+      </div>
+      <p className="what" data-testid="timeline-count">
+        {t('timeline.count', { n: rowCount })}
+        {rowCount === 0 && ` — ${t('timeline.empty')}`}
+      </p>
+      <ul className="legend">
+        {legend.map((l) => (
+          <li key={l.k}>
+            <span
+              style={{
+                display: 'inline-block',
+                width: 18,
+                height: 10,
+                marginRight: 5,
+                verticalAlign: 'middle',
+                ...l.style,
+              }}
+            />
+            {tDyn(t, l.k)}
+          </li>
+        ))}
+        <li>{t('timeline.hint')}</li>
+      </ul>
+    </section>
+  )
+}

@@ -1,0 +1,140 @@
+import { LOCALES, tDyn, useT } from '../i18n/index'
+import { actions, useLab } from '../store/index'
+import { clock } from './format'
+import { PRESETS } from './presets'
+
+const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 100, 300, 1000]
+
+export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
+  const t = useT()
+  const presetId = useLab((s) => s.presetId)
+  const playing = useLab((s) => s.playing)
+  const speed = useLab((s) => s.speed)
+  const nowMs = useLab((s) => s.nowMs)
+  const endMs = useLab((s) => s.endMs)
+  const seed = useLab((s) => s.seed)
+  const locale = useLab((s) => s.locale)
+  const theme = useLab((s) => s.theme)
+  const ready = useLab((s) => s.ready)
+  const busy = useLab((s) => s.busy)
+
+  return (
+    <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
+      <h1>LVS Persistence Lab</h1>
+      <label className="inline">
+        {t('toolbar.preset')}
+        <select value={presetId} onChange={(e) => onPreset(e.target.value)} data-testid="preset">
+          {PRESETS.map((p) => (
+            <option key={p.id} value={p.id}>
+              {tDyn(t, p.key)}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="btn primary"
+        onClick={() => actions.toggle()}
+        disabled={!ready}
+        aria-keyshortcuts="Space"
+        data-testid="play"
+      >
+        {playing ? `❚❚ ${t('toolbar.pause')}` : `▶ ${t('toolbar.play')}`}
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => actions.step('event')}
+        disabled={!ready}
+        aria-keyshortcuts="ArrowRight"
+        title={t('toolbar.stepEventHint')}
+      >
+        {t('toolbar.stepEvent')}
+      </button>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => actions.step('second')}
+        disabled={!ready}
+        aria-keyshortcuts="Shift+ArrowRight"
+      >
+        {t('toolbar.stepSecond')}
+      </button>
+      <label className="inline">
+        {t('toolbar.speed')}
+        <select value={speed} onChange={(e) => actions.setSpeed(Number(e.target.value))} data-testid="speed">
+          {SPEEDS.map((s) => (
+            <option key={s} value={s}>
+              {s}×
+            </option>
+          ))}
+        </select>
+      </label>
+      <output className="clock" aria-label={t('toolbar.clock')} data-testid="clock">
+        {clock(nowMs)}
+      </output>
+      <input
+        className="seek"
+        type="range"
+        min={0}
+        max={Math.max(1, endMs)}
+        step={100}
+        value={nowMs}
+        aria-label={t('toolbar.seek')}
+        aria-valuetext={`${clock(nowMs)} / ${clock(endMs)}`}
+        onChange={(e) => actions.seek(Number(e.target.value))}
+        disabled={!ready}
+        data-testid="seek"
+      />
+      <span className="clock" aria-hidden="true" style={{ fontSize: '0.9rem', minWidth: 0 }}>
+        / {clock(endMs)}
+      </span>
+      <label className="inline">
+        {t('toolbar.seed')}
+        <input
+          type="number"
+          min={0}
+          step={1}
+          value={seed}
+          style={{ width: '7ch' }}
+          onChange={(e) => {
+            const v = Number(e.target.value)
+            if (Number.isInteger(v) && v >= 0 && v < 2 ** 31) actions.reset(v)
+          }}
+        />
+      </label>
+      <button type="button" className="btn" onClick={() => actions.reset()} disabled={!ready}>
+        {t('toolbar.reset')}
+      </button>
+      <span className="spacer" />
+      {busy && (
+        <span role="status" className="what">
+          {t(`toolbar.busy.${busy === 'seeking' ? 'seeking' : 'loading'}`)}
+        </span>
+      )}
+      <label className="inline">
+        <span className="visually-hidden">{t('toolbar.language')}</span>
+        <select
+          value={locale}
+          onChange={(e) => actions.setLocale(e.target.value as typeof locale)}
+          data-testid="locale"
+          aria-label={t('toolbar.language')}
+        >
+          {LOCALES.map((l) => (
+            <option key={l.id} value={l.id}>
+              {l.label}
+            </option>
+          ))}
+        </select>
+      </label>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => actions.setTheme(theme === 'dark' ? 'light' : 'dark')}
+        aria-pressed={theme === 'dark'}
+      >
+        {t('toolbar.dark')}
+      </button>
+    </div>
+  )
+}

@@ -1,0 +1,68 @@
+import { useEffect, useState } from 'react'
+import { tDyn, useT } from '../i18n/index'
+import { type AttemptDot, actions, live, useLab } from '../store/index'
+import { AttemptHow } from '../worker/protocol'
+import { clock, ip, shortIp } from './format'
+
+const HOW_KEYS: Record<number, string> = {
+  [AttemptHow.SCHEDULED]: 'why.how.scheduled',
+  [AttemptHow.TEMPLATE_HIT]: 'why.how.hit',
+  [AttemptHow.TEMPLATE_NEW]: 'why.how.new',
+  [AttemptHow.REFUSED]: 'why.how.refused',
+  [AttemptHow.DROPPED]: 'why.how.dropped',
+  [AttemptHow.LOCAL]: 'why.how.local',
+}
+
+export function WhyPanel() {
+  const t = useT()
+  const why = useLab((s) => s.why)
+  const selection = useLab((s) => s.selection)
+  const [recent, setRecent] = useState<AttemptDot[]>([])
+
+  // the last connections, as text: the director's pictures in words
+  useEffect(() => {
+    const tick = () => setRecent(live.attempts.slice(-12).reverse())
+    tick()
+    const id = setInterval(tick, 400)
+    return () => clearInterval(id)
+  }, [])
+
+  return (
+    <section className="panel why area-why" aria-labelledby="why-h">
+      <header>
+        <h2 id="why-h">{t('why.title')}</h2>
+        <p className="what">{t('why.what')}</p>
+      </header>
+      <div aria-live="polite" data-testid="why">
+        {why ? (
+          <>
+            <h3 style={{ fontSize: '0.95rem', margin: '4px 0' }}>{tDyn(t, why.title)}</h3>
+            <ol>
+              {why.steps.map((s, i) => (
+                // biome-ignore lint/suspicious/noArrayIndexKey: the steps of one answer never reorder
+                <li key={`${s.key}-${i}`}>{tDyn(t, s.key, s.values)}</li>
+              ))}
+            </ol>
+          </>
+        ) : (
+          <p className="what">{selection ? t('why.asking') : t('why.none')}</p>
+        )}
+      </div>
+      <h3 style={{ fontSize: '0.9rem', margin: '8px 0 0' }}>{t('why.recent')}</h3>
+      <ul className="recent" data-testid="recent">
+        {recent.map((a) => (
+          <li key={a.seq}>
+            <button
+              type="button"
+              aria-current={selection?.kind === 'attempt' && selection.seq === a.seq}
+              onClick={() => actions.select({ kind: 'attempt', seq: a.seq })}
+            >
+              {clock(a.at).padStart(8)} {`${ip(a.client)}:${a.clientPort}`.padEnd(21)} → :{a.vport}{' '}
+              {a.rsAddr >= 0 ? shortIp(a.rsAddr) : '✕'} · {tDyn(t, HOW_KEYS[a.how])}
+            </button>
+          </li>
+        ))}
+      </ul>
+    </section>
+  )
+}

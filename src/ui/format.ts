@@ -1,0 +1,34 @@
+/** Small text helpers for the panels (the engine's own printers stay in the worker). */
+
+export function ip(a: number): string {
+  return `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
+}
+
+/** The last octet, as people say it in class: `.102`. */
+export function shortIp(a: number): string {
+  return `.${a & 255}`
+}
+
+/** Simulated milliseconds as `123.4 s`, or `12:03` above ten minutes. */
+export function clock(ms: number): string {
+  const s = ms / 1000
+  if (s < 600) return `${s.toFixed(1)} s`
+  const m = Math.floor(s / 60)
+  return `${m}:${String(Math.floor(s % 60)).padStart(2, '0')}`
+}
+
+/** ipvsadm's expire column: mm:ss. */
+export function mmss(ms: number): string {
+  const s = Math.max(0, Math.floor(ms / 1000))
+  return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
+}
+
+/** The ipvsadm -e/-d service option for a service label (`TCP 1.2.3.4:80` → `-t 1.2.3.4:80`, `FWM 80` → `-f 80`). */
+export function serviceOption(label: string): string {
+  const [proto, rest] = label.split(' ')
+  return `${proto === 'FWM' ? '-f' : proto === 'UDP' ? '-u' : proto === 'SCTP' ? '--sctp-service' : '-t'} ${rest}`
+}
+
+export function forwardOption(forward: string): string {
+  return forward === 'Masq' ? '-m' : forward === 'Tunnel' ? '-i' : '-g'
+}

@@ -1,0 +1,22 @@
+/** The scenarios the toolbar offers; each is a file in public/scenarios (the CLI runs the same files). */
+export const PRESETS = [
+  { id: 'ppc80', file: 'preset-ppc.json', key: 'presets.ppc80' },
+  { id: 'ppc', file: 'classroom-ppc.json', key: 'presets.ppc' },
+  { id: 'pcc', file: 'classroom-pcc.json', key: 'presets.pcc' },
+  { id: 'fwmark', file: 'preset-fwmark.json', key: 'presets.fwmark' },
+  { id: 'fwmark300', file: 'classroom-fwmark.json', key: 'presets.fwmark300' },
+  { id: 'none', file: 'classroom-none.json', key: 'presets.none' },
+  { id: 'megaproxy', file: 'preset-megaproxy.json', key: 'presets.megaproxy' },
+  { id: 'megaproxyM', file: 'preset-megaproxy-netmask.json', key: 'presets.megaproxyM' },
+  { id: 'failure', file: 'preset-rs-failure.json', key: 'presets.failure' },
+] as const
+
+export type PresetId = (typeof PRESETS)[number]['id']
+export const DEFAULT_PRESET: PresetId = 'ppc80'
+
+export async function fetchPreset(id: string): Promise<unknown> {
+  const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]
+  const r = await fetch(`${import.meta.env.BASE_URL}scenarios/${p.file}`)
+  if (!r.ok) throw new Error(`${p.file}: HTTP ${r.status}`)
+  return r.json()
+}
