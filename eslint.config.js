@@ -6,7 +6,7 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig([
-  globalIgnores(['dist', 'coverage', 'test-results', 'playwright-report', 'reports', 'public', 'test/golden']),
+  globalIgnores(['dist', '.tmp', 'coverage', 'test-results', 'playwright-report', 'reports', 'public', 'test/golden']),
   {
     files: ['**/*.{ts,tsx}'],
     extends: [

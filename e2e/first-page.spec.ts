@@ -1,13 +1,16 @@
 import { expect, test } from './fixtures'
+import { LabPage } from './pages/LabPage'
 
-test('the first page shows the engine’s ipvsadm -Ln for the seed PPC case', async ({ page }, testInfo) => {
-  await page.goto('/')
+test('the page opens on the seed’s PPC case, ready to play, with no console errors', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
   await expect(page.getByRole('heading', { name: 'LVS Persistence Lab' })).toBeVisible()
-  const ln = page.getByTestId('output-ipvsadm -Ln')
-  await expect(ln).toContainText('TCP  192.168.100.100:80 rr persistent 300')
-  await expect(ln).toContainText('  -> 192.168.8.102:80             Route   2      0          4')
-  await expect(page.getByTestId('output-ipvsadm -Lnc')).toContainText(
-    'ASSURED     10.0.0.1:0         192.168.100.100:80 192.168.8.102:80',
-  )
-  await page.screenshot({ path: testInfo.outputPath('first-page.png'), fullPage: true })
+  await expect(page.getByTestId('preset')).toHaveValue('ppc80')
+  await expect(page.getByTestId('clock')).toHaveText('0.0 s')
+  for (const h of ['Director', 'Real servers', 'Template timeline', 'Console', 'Listings', 'Why?'])
+    await expect(page.getByRole('heading', { name: h, exact: true })).toBeVisible()
+  await expect(page.getByTestId('rs-192.168.8.101:80')).toBeVisible()
+  await expect(page.getByTestId('rs-192.168.8.102:80')).toBeVisible()
+  await expect(page.getByTestId('listing')).toContainText('IPVS connection entries')
+  await lab.shot('first-page')
 })

@@ -1,7 +1,10 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './index.css'
+import { installTestApi } from './testApi'
 import { App } from './ui/App'
+
+installTestApi()
 
 const root = document.getElementById('root')
 if (root)

@@ -89,6 +89,8 @@ export interface LabState {
   speed: number
   busy: string | null
   error: string | null
+  /** Where a rewind or jump is going (the time slider shows it until the worker got there). */
+  seekTarget: number | null
   services: ServiceView[]
   rs: RsLive[]
   metrics: MetricsView | null
@@ -138,6 +140,7 @@ export const useLab = create<LabState>()(() => ({
   speed: 1,
   busy: null,
   error: null,
+  seekTarget: null,
   services: [],
   rs: [],
   metrics: null,
@@ -176,6 +179,9 @@ let nextId = 1
 let consoleId = 1
 let lastHistoryAt = -1
 let frameInFlight = false
+/** One seek at a time: while one replays, only the latest target waits. */
+let seekEpoch: number | null = null
+let pendingSeek: number | null = null
 
 const MAX_CONSOLE_LINES = 2000
 
@@ -208,6 +214,18 @@ function onFrame(f: Frame, wallMs: number): void {
   if (f.epoch !== s.epoch) {
     history.clear()
     lastHistoryAt = -1
+  }
+  // a seek is done when a frame of a newer epoch arrives
+  let seekTarget = s.seekTarget
+  if (seekEpoch !== null && f.epoch > seekEpoch) {
+    seekEpoch = null
+    if (pendingSeek !== null) {
+      const next = pendingSeek
+      pendingSeek = null
+      seekEpoch = f.epoch
+      send({ type: 'seek', toMs: next })
+      seekTarget = next
+    } else seekTarget = null
   }
   live.apply(f, wallMs)
   const services = f.services ?? s.services
@@ -251,7 +269,8 @@ function onFrame(f: Frame, wallMs: number): void {
     metrics: f.metrics,
     historyVersion,
     ...(f.listing ? { listing: f.listing } : {}),
-    busy: null,
+    seekTarget,
+    busy: seekTarget === null ? null : s.busy,
   })
 }
 
@@ -378,7 +397,14 @@ export const actions = {
     send({ type: 'step', unit })
   },
   seek(toMs: number): void {
-    useLab.setState({ busy: 'seeking' })
+    const s = useLab.getState()
+    if (s.seekTarget === toMs) return
+    useLab.setState({ busy: 'seeking', seekTarget: toMs })
+    if (seekEpoch !== null) {
+      pendingSeek = toMs
+      return
+    }
+    seekEpoch = s.epoch
     send({ type: 'seek', toMs })
   },
   reset(seed?: number): void {

@@ -90,9 +90,12 @@ export function ConsolePanel() {
         </p>
       )}
       <div className="prompt">
-        <label htmlFor="console-input">{t('console.label')}</label>
+        <span aria-hidden="true" style={{ fontFamily: 'var(--mono)' }}>
+          {t('console.label')}
+        </span>
         <input
           id="console-input"
+          aria-label={t('console.title')}
           type="text"
           autoComplete="off"
           spellCheck={false}

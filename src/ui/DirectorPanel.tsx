@@ -6,7 +6,7 @@ import { resolvedPalette, rsIndexOf, rsVar } from './colors'
 import { ip, shortIp } from './format'
 
 const W = 760
-const ROW = 34
+const ROW = 28
 const TOP = 26
 const X_CLIENT = 150
 const X_SERVICE = 390
@@ -84,7 +84,7 @@ export function DirectorPanel() {
   }, [groups])
 
   const rsAddrs = useMemo(() => [...new Set(rs.map((r) => r.addr))].sort((a, b) => a - b), [rs])
-  const limit = expanded ? 24 : 8
+  const limit = expanded ? 24 : 6
   const rows = Math.max(groups.groups.length + (groups.others ? 1 : 0), services.length, rsAddrs.length, 3)
   const H = TOP + rows * ROW + 10
 
@@ -259,7 +259,7 @@ export function DirectorPanel() {
                 {g.label}
               </text>
               {g.clients > 1 && (
-                <text x={X_CLIENT - 10} y={yGroup(i) + 16} textAnchor="end" className="node-sub">
+                <text x={X_CLIENT - 10} y={yGroup(i) + 14} textAnchor="end" className="node-sub">
                   {t('director.groupClients', { n: g.clients })}
                 </text>
               )}

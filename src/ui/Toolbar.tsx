@@ -11,6 +11,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const playing = useLab((s) => s.playing)
   const speed = useLab((s) => s.speed)
   const nowMs = useLab((s) => s.nowMs)
+  const seekTarget = useLab((s) => s.seekTarget)
   const endMs = useLab((s) => s.endMs)
   const seed = useLab((s) => s.seed)
   const locale = useLab((s) => s.locale)
@@ -78,8 +79,8 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
         type="range"
         min={0}
         max={Math.max(1, endMs)}
-        step={100}
-        value={nowMs}
+        step={1000}
+        value={seekTarget ?? nowMs}
         aria-label={t('toolbar.seek')}
         aria-valuetext={`${clock(nowMs)} / ${clock(endMs)}`}
         onChange={(e) => actions.seek(Number(e.target.value))}

@@ -600,7 +600,7 @@ export class Host {
       scheduler: svc.scheduler?.name ?? '',
       persistSec: svc.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
       netmask: formatIPv4(svc.netmask),
-      destinations: svc.destinations.map(
+      destinations: byAddress(svc.destinations).map(
         (dest): DestinationView => ({
           addr: dest.addr,
           port: dest.port,
@@ -620,7 +620,7 @@ export class Host {
     const d = (this.player as ScenarioPlayer).sim.director
     const out: number[] = []
     for (const svc of d.services)
-      for (const dest of svc.destinations)
+      for (const dest of byAddress(svc.destinations))
         out.push(dest.activeConns, dest.inactConns, dest.persistConns, dest.stats.conns, dest.weight)
     return Float64Array.from(out)
   }
@@ -742,6 +742,11 @@ export class Host {
         return assertNever(target)
     }
   }
+}
+
+/** Destinations in address order (as ipvsadm -Ln sorts them), the same in services and counters. */
+function byAddress<D extends { addr: number; port: number }>(list: readonly D[]): D[] {
+  return [...list].sort((a, b) => a.addr - b.addr || a.port - b.port)
 }
 
 /** Script lines: blank lines and `#` comments skipped; `-A …` lines of ipvsadm-save get `ipvsadm` in front. */

@@ -1,0 +1,7 @@
+import type { LabTestApi } from '../src/testApi'
+
+declare global {
+  interface Window {
+    lab?: LabTestApi
+  }
+}

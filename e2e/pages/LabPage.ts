@@ -1,0 +1,57 @@
+import { expect, type Page } from '@playwright/test'
+
+/** The page as a user drives it: toolbar, console, real servers, timeline (STYLE §23 page object). */
+export class LabPage {
+  readonly page: Page
+  constructor(page: Page) {
+    this.page = page
+  }
+
+  async open(): Promise<void> {
+    await this.page.goto('/')
+    await expect(this.page.getByTestId('play')).toBeEnabled()
+    await expect(this.page.getByTestId('console-log')).toContainText('ipvsadm -A')
+  }
+
+  async preset(id: string): Promise<void> {
+    await this.page.getByTestId('preset').selectOption(id)
+    await expect(this.page.getByTestId('clock')).toHaveText('0.0 s')
+  }
+
+  async speed(x: number): Promise<void> {
+    await this.page.getByTestId('speed').selectOption(String(x))
+  }
+
+  async play(): Promise<void> {
+    await this.page.getByRole('button', { name: /Play|播放/ }).click()
+  }
+
+  async pause(): Promise<void> {
+    await this.page.getByRole('button', { name: /Pause|暂停/ }).click()
+  }
+
+  async nowMs(): Promise<number> {
+    return this.page.evaluate(() => window.lab?.nowMs() ?? -1)
+  }
+
+  /** Play until the simulated clock passes `ms`. */
+  async playUntil(ms: number): Promise<void> {
+    await this.play()
+    await expect.poll(() => this.nowMs(), { timeout: 30_000 }).toBeGreaterThan(ms)
+    await this.pause()
+  }
+
+  async type(line: string): Promise<void> {
+    const input = this.page.getByRole('textbox', { name: /^(Console|控制台)$/ })
+    await input.fill(line)
+    await input.press('Enter')
+  }
+
+  consoleLog() {
+    return this.page.getByTestId('console-log')
+  }
+
+  async shot(name: string): Promise<void> {
+    await this.page.screenshot({ path: `reports/screenshots/${name}.png`, fullPage: true })
+  }
+}

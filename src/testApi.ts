@@ -1,0 +1,49 @@
+import { live, useLab } from './store/index'
+
+/**
+ * A small read-only window into the page's store for the end-to-end tests (STYLE §23): what the
+ * panels draw, as numbers. It changes nothing.
+ */
+export interface LabTestApi {
+  nowMs(): number
+  templates(): { id: number; client: string; rs: string; createdAt: number; expiredAt: number }[]
+  attempts(): { at: number; client: string; rs: string | null; how: number }[]
+  rs(): { label: string; weight: number; activeConns: number; inactConns: number; persistConns: number }[]
+}
+
+const ip = (a: number) => `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
+
+declare global {
+  interface Window {
+    lab?: LabTestApi
+  }
+}
+
+export function installTestApi(): void {
+  window.lab = {
+    nowMs: () => useLab.getState().nowMs,
+    templates: () =>
+      [...live.templates.values()].map((r) => ({
+        id: r.id,
+        client: ip(r.client),
+        rs: ip(r.rsAddr),
+        createdAt: r.createdAt,
+        expiredAt: r.expiredAt,
+      })),
+    attempts: () =>
+      live.attempts.map((a) => ({
+        at: a.at,
+        client: ip(a.client),
+        rs: a.rsAddr >= 0 ? ip(a.rsAddr) : null,
+        how: a.how,
+      })),
+    rs: () =>
+      useLab.getState().rs.map((r) => ({
+        label: r.label,
+        weight: r.weight,
+        activeConns: r.activeConns,
+        inactConns: r.inactConns,
+        persistConns: r.persistConns,
+      })),
+  }
+}
