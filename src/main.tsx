@@ -1,8 +1,28 @@
+// biome-ignore-all assist/source/organizeImports: the worker must start before React is evaluated
+import { worker } from './boot'
+
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './index.css'
+import { actions, connectWorker, useLab } from './store/index'
 import { installTestApi } from './testApi'
 import { App } from './ui/App'
+import { fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl } from './ui/presets'
+
+// The worker and the first scenario start before React renders: the first screen is ready sooner.
+connectWorker(worker)
+const want = presetFromUrl(window.location.search)
+const first =
+  want.kind === 'preset'
+    ? fetchPreset(want.id).then((json) => ({
+        json,
+        id: want.id,
+        name: PRESETS.find((p) => p.id === want.id)?.file ?? want.id,
+      }))
+    : fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file }))
+first
+  .then(({ json, id, name }) => actions.load(json, id, name))
+  .catch((e: unknown) => useLab.setState({ error: String(e) }))
 
 installTestApi()
 

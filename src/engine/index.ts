@@ -20,7 +20,7 @@ export const capabilities = {
   /** iptables -t mangle … -j MARK (firewall marks). */
   netfilter: true,
 } as const
-export { connectionLine } from './cli/ipvsadm/run'
+export { connectionLine, connectionListing } from './cli/ipvsadm/run'
 export { formatIPv4, parseDottedQuad } from './net/ipv4'
 export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
 export { WALL_CLOCK_EPOCH_MS } from './sim/time'

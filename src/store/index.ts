@@ -72,6 +72,7 @@ export class HistoryRing {
 }
 
 export type Locale = 'en' | 'zh-CN'
+export type TimelineSort = 'newest' | 'created' | 'expiry'
 export type Theme = 'light' | 'dark'
 export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
 
@@ -114,7 +115,7 @@ export interface LabState {
   locale: Locale
   theme: Theme
   timelineFilter: string
-  timelineSort: 'created' | 'expiry'
+  timelineSort: TimelineSort
   /** The hovered template as ipvsadm -Lnc prints it. */
   hoverLine: { templateId: number; line: string | null } | null
 }
@@ -158,7 +159,7 @@ export const useLab = create<LabState>()(() => ({
   locale: initialLocale(),
   theme: initialTheme(),
   timelineFilter: '',
-  timelineSort: 'created',
+  timelineSort: 'newest',
   hoverLine: null,
 }))
 
@@ -179,6 +180,11 @@ let nextId = 1
 let consoleId = 1
 let lastHistoryAt = -1
 let frameInFlight = false
+/** The listings panel is on screen: only then does the worker compute a listing. */
+let listingVisible = true
+export function setListingVisible(v: boolean): void {
+  listingVisible = v
+}
 /** One seek at a time: while one replays, only the latest target waits. */
 let seekEpoch: number | null = null
 let pendingSeek: number | null = null
@@ -281,6 +287,7 @@ function onReply(r: Reply): void {
       onFrame(r, performance.now())
       return
     case 'loaded':
+      performance.mark('lab:loaded')
       useLab.setState({
         ready: true,
         scenarioName: r.name,
@@ -349,13 +356,19 @@ export function connectWorker(worker: Worker): () => void {
     useLab.setState({ error: `the simulation stopped: ${ev.message}`, playing: false })
   }
   send = (r) => worker.postMessage(r)
+  performance.mark('lab:worker-connected')
   let raf = 0
   const loop = () => {
     raf = requestAnimationFrame(loop)
     if (frameInFlight) return
     frameInFlight = true
     const s = useLab.getState()
-    send({ type: 'frame', wallMs: performance.now(), listing: s.listingCmd, listingFilter: s.listingFilter })
+    send({
+      type: 'frame',
+      wallMs: performance.now(),
+      listing: listingVisible ? s.listingCmd : null,
+      listingFilter: s.listingFilter,
+    })
   }
   raf = requestAnimationFrame(loop)
   return () => {
@@ -448,7 +461,7 @@ export const actions = {
   setTimelineFilter(timelineFilter: string): void {
     useLab.setState({ timelineFilter })
   },
-  setTimelineSort(timelineSort: 'created' | 'expiry'): void {
+  setTimelineSort(timelineSort: TimelineSort): void {
     useLab.setState({ timelineSort })
   },
   requestTemplateLine(templateId: number | null): void {

@@ -59,21 +59,33 @@ export const live = {
     const t = f.templates
     for (let i = 0; i < t.length; i += TEMPLATE_FIELDS) {
       const id = t[i]
-      const row = this.templates.get(id)
-      const next: TemplateRow = {
-        id,
-        client: t[i + 1],
-        vaddrOrMark: t[i + 2],
-        vport: t[i + 3],
-        rsAddr: t[i + 4],
-        rsPort: t[i + 5],
-        createdAt: t[i + 6],
-        expiresAt: t[i + 7],
-        firstRearmAt: t[i + 8],
-        expiredAt: t[i + 9],
-        refreshes: row ? row.refreshes : [],
+      let row = this.templates.get(id)
+      if (!row) {
+        row = {
+          id,
+          client: 0,
+          vaddrOrMark: 0,
+          vport: 0,
+          rsAddr: 0,
+          rsPort: 0,
+          createdAt: 0,
+          expiresAt: 0,
+          firstRearmAt: -1,
+          expiredAt: -1,
+          refreshes: [],
+        }
+        this.templates.set(id, row)
       }
-      this.templates.set(id, next)
+      // updated in place: thousands of rows change per second at high speed
+      row.client = t[i + 1]
+      row.vaddrOrMark = t[i + 2]
+      row.vport = t[i + 3]
+      row.rsAddr = t[i + 4]
+      row.rsPort = t[i + 5]
+      row.createdAt = t[i + 6]
+      row.expiresAt = t[i + 7]
+      row.firstRearmAt = t[i + 8]
+      row.expiredAt = t[i + 9]
     }
     const r = f.refreshes
     for (let i = 0; i < r.length; i += 2) {

@@ -1,10 +1,10 @@
-import { useCallback, useEffect } from 'react'
+import { useCallback, useEffect, useState } from 'react'
 import { useT } from '../i18n/index'
-import { actions, connectWorker, useLab } from '../store/index'
+import { actions, useLab } from '../store/index'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
 import { ListingsPanel } from './ListingsPanel'
-import { DEFAULT_PRESET, fetchPreset, PRESETS } from './presets'
+import { fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
 import { TemplateTimeline } from './TemplateTimeline'
 import { Toolbar } from './Toolbar'
@@ -38,13 +38,13 @@ export function App() {
       .catch((e: unknown) => useLab.setState({ error: String(e) }))
   }, [])
 
+  // the panels below the fold mount after the first paint: the first screen comes sooner
+  const [below, setBelow] = useState(false)
   useEffect(() => {
-    const worker = new Worker(new URL('../worker/worker.ts', import.meta.url), { type: 'module' })
-    const stop = connectWorker(worker)
-    loadPreset(DEFAULT_PRESET)
-    return stop
-  }, [loadPreset])
-
+    performance.mark('lab:app-mounted')
+    const id = requestAnimationFrame(() => setTimeout(() => setBelow(true), 0))
+    return () => cancelAnimationFrame(id)
+  }, [])
   useEffect(() => {
     document.documentElement.dataset.theme = theme
   }, [theme])
@@ -89,9 +89,13 @@ export function App() {
       <DirectorPanel />
       <RealServersPanel />
       <TemplateTimeline />
-      <ConsolePanel />
-      <ListingsPanel />
-      <WhyPanel />
+      {below && (
+        <>
+          <ConsolePanel />
+          <ListingsPanel />
+          <WhyPanel />
+        </>
+      )}
     </main>
   )
 }

@@ -3,7 +3,8 @@ import { useT } from '../i18n/index'
 import { actions, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
 import { resolvedPalette, rsIndexOf, rsVar } from './colors'
-import { ip, shortIp } from './format'
+import { ip } from './format'
+import { useOnScreen } from './useOnScreen'
 
 const W = 760
 const ROW = 28
@@ -68,7 +69,8 @@ function serviceIndexFor(services: ServiceView[], vip: number, vport: number, rs
 export function DirectorPanel() {
   const t = useT()
   const services = useLab((s) => s.services)
-  const rs = useLab((s) => s.rs)
+  // only what the picture depends on: addresses and weights (counters change every frame)
+  const rsShape = useLab((s) => s.rs.map((r) => `${r.addr}/${r.weight}`).join(','))
   const theme = useLab((s) => s.theme)
   const [expanded, setExpanded] = useState(false)
   const [groups, setGroups] = useState<{ groups: Group[]; others: number; mask: number }>({
@@ -78,11 +80,22 @@ export function DirectorPanel() {
   })
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const svgRef = useRef<SVGSVGElement>(null)
+  const onScreen = useOnScreen(svgRef)
   const groupsRef = useRef(groups)
   useEffect(() => {
     groupsRef.current = groups
   }, [groups])
 
+  const rs = useMemo(
+    () =>
+      rsShape
+        ? rsShape.split(',').map((x) => {
+            const [addr, weight] = x.split('/').map(Number)
+            return { addr, weight }
+          })
+        : [],
+    [rsShape],
+  )
   const rsAddrs = useMemo(() => [...new Set(rs.map((r) => r.addr))].sort((a, b) => a - b), [rs])
   const limit = expanded ? 24 : 6
   const rows = Math.max(groups.groups.length + (groups.others ? 1 : 0), services.length, rsAddrs.length, 3)
@@ -109,10 +122,16 @@ export function DirectorPanel() {
     if (!canvas || !svg) return
     let raf = 0
     const palette = resolvedPalette()
+    // the picture's size, kept by a ResizeObserver (reading it every frame would force a layout)
+    let rect = svg.getBoundingClientRect()
+    const ro = new ResizeObserver(() => {
+      rect = svg.getBoundingClientRect()
+    })
+    ro.observe(svg)
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches
     const draw = () => {
       raf = requestAnimationFrame(draw)
-      const rect = svg.getBoundingClientRect()
+      if (!onScreen.current) return
       const dpr = window.devicePixelRatio || 1
       if (canvas.width !== Math.round(rect.width * dpr) || canvas.height !== Math.round(rect.height * dpr)) {
         canvas.width = Math.round(rect.width * dpr)
@@ -200,9 +219,12 @@ export function DirectorPanel() {
       ctx.globalAlpha = 1
     }
     raf = requestAnimationFrame(draw)
-    return () => cancelAnimationFrame(raf)
+    return () => {
+      cancelAnimationFrame(raf)
+      ro.disconnect()
+    }
     // the layout values are read through refs and state each frame
-  }, [H, rsAddrs, theme, ySvc, yRs])
+  }, [H, rsAddrs, theme, ySvc, yRs, onScreen])
 
   return (
     <section className="panel director area-director" aria-labelledby="director-h">
@@ -367,11 +389,7 @@ export function DirectorPanel() {
           </li>
         )}
       </ul>
-      <p className="visually-hidden">
-        {t('director.summary', {
-          list: rs.map((r) => `${shortIp(r.addr)} ${r.activeConns}/${r.inactConns}`).join(', '),
-        })}
-      </p>
+      <p className="visually-hidden">{t('director.summary', { list: rsAddrs.map((a) => ip(a)).join(', ') })}</p>
     </section>
   )
 }

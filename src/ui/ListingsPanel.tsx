@@ -1,6 +1,6 @@
-import { useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { useT } from '../i18n/index'
-import { actions, type ListingCmd, useLab } from '../store/index'
+import { actions, type ListingCmd, setListingVisible, useLab } from '../store/index'
 
 const LISTINGS: ListingCmd[] = [
   'ipvsadm -Lnc',
@@ -18,6 +18,16 @@ export function ListingsPanel() {
   const listing = useLab((s) => s.listing)
   const [scrollTop, setScrollTop] = useState(0)
   const ref = useRef<HTMLDivElement>(null)
+  // the worker computes the listing only while it can be seen
+  useEffect(() => {
+    const el = ref.current
+    if (!el || typeof IntersectionObserver === 'undefined') return
+    const io = new IntersectionObserver((entries) => {
+      for (const e of entries) setListingVisible(e.isIntersecting)
+    })
+    io.observe(el)
+    return () => io.disconnect()
+  }, [])
   const lines = listing ? listing.text.replace(/\n$/, '').split('\n') : []
   const height = 470
   const first = Math.max(0, Math.floor(scrollTop / LINE_H) - 5)

@@ -3,9 +3,10 @@ import { select } from 'd3-selection'
 import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn, useT } from '../i18n/index'
-import { actions, live, type TemplateRow, useLab } from '../store/index'
+import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
 import { resolvedPalette, rsIndexOf } from './colors'
 import { ip, shortIp } from './format'
+import { useOnScreen } from './useOnScreen'
 
 const ROW_H = 18
 const LABEL_W = 230
@@ -26,19 +27,18 @@ function rowLabel(r: TemplateRow): string {
   return `${ip(r.client)} ${svc} → ${shortIp(r.rsAddr)}`
 }
 
-function filterRows(filter: string, sort: 'created' | 'expiry'): TemplateRow[] {
+function filterRows(filter: string, sort: TimelineSort): TemplateRow[] {
   const f = filter.trim().toLowerCase()
   const rows: TemplateRow[] = []
+  // the map is in creation order already: only "by expiry" needs a sort
   for (const r of live.templates.values()) {
     if (f && !`${ip(r.client)} ${ip(r.rsAddr)}:${r.rsPort} ${ip(r.vaddrOrMark)}:${r.vport}`.toLowerCase().includes(f))
       continue
     rows.push(r)
   }
-  rows.sort(
-    sort === 'created'
-      ? (a, b) => a.createdAt - b.createdAt || a.id - b.id
-      : (a, b) => a.expiresAt - b.expiresAt || a.id - b.id,
-  )
+  if (sort === 'newest') rows.reverse()
+  else if (sort === 'expiry')
+    rows.sort((a, b) => Number(a.expiredAt >= 0) - Number(b.expiredAt >= 0) || a.expiresAt - b.expiresAt || a.id - b.id)
   return rows
 }
 
@@ -71,6 +71,7 @@ export function TemplateTimeline() {
   const widthRef = useRef(800)
   /** The row the keyboard is on (↑/↓ move it, Enter explains it). */
   const cursorRef = useRef(-1)
+  const onScreen = useOnScreen(viewportRef)
 
   // The base scale maps a window of simulated time to the drawing area; the zoom transform rescales it.
 
@@ -102,9 +103,17 @@ export function TemplateTimeline() {
     if (!canvas || !viewport) return
     let raf = 0
     let lastAxis = 0
+    let lastDraw = 0
+    let drawnFor = ''
     const palette = resolvedPalette()
     const draw = (wall: number) => {
       raf = requestAnimationFrame(draw)
+      if (!onScreen.current) return
+      // redraw only when something moved, and at most 30 times a second: a timeline needs no more
+      const key = `${useLab.getState().nowMs}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      if (key === drawnFor || wall - lastDraw < 32) return
+      drawnFor = key
+      lastDraw = wall
       const width = viewport.clientWidth
       widthRef.current = width
       const dpr = window.devicePixelRatio || 1
@@ -246,7 +255,7 @@ export function TemplateTimeline() {
     }
     raf = requestAnimationFrame(draw)
     return () => cancelAnimationFrame(raf)
-  }, [theme])
+  }, [theme, onScreen])
 
   // hover: the row under the pointer, and its line as ipvsadm -Lnc prints it (asked of the worker)
   useEffect(() => {
@@ -309,7 +318,8 @@ export function TemplateTimeline() {
           />
           <label className="inline">
             {t('timeline.sort')}
-            <select value={sort} onChange={(e) => actions.setTimelineSort(e.target.value as 'created' | 'expiry')}>
+            <select value={sort} onChange={(e) => actions.setTimelineSort(e.target.value as TimelineSort)}>
+              <option value="newest">{t('timeline.sortNewest')}</option>
               <option value="created">{t('timeline.sortCreated')}</option>
               <option value="expiry">{t('timeline.sortExpiry')}</option>
             </select>

@@ -14,9 +14,24 @@ export const PRESETS = [
 export type PresetId = (typeof PRESETS)[number]['id']
 export const DEFAULT_PRESET: PresetId = 'ppc80'
 
+export async function fetchScenarioFile(file: string): Promise<unknown> {
+  // only plain file names from public/scenarios
+  if (!/^[\w.-]+\.json$/.test(file)) throw new Error(`${file}: not a scenario file name`)
+  const r = await fetch(`${import.meta.env.BASE_URL}scenarios/${file}`)
+  if (!r.ok) throw new Error(`${file}: HTTP ${r.status}`)
+  return r.json()
+}
+
 export async function fetchPreset(id: string): Promise<unknown> {
   const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]
-  const r = await fetch(`${import.meta.env.BASE_URL}scenarios/${p.file}`)
-  if (!r.ok) throw new Error(`${p.file}: HTTP ${r.status}`)
-  return r.json()
+  return fetchScenarioFile(p.file)
+}
+
+/** What the address asks for: `?preset=pcc`, or `?scenario=FILE.json` (a file in public/scenarios). */
+export function presetFromUrl(search: string): { kind: 'preset'; id: string } | { kind: 'file'; file: string } {
+  const q = new URLSearchParams(search)
+  const file = q.get('scenario')
+  if (file) return { kind: 'file', file }
+  const id = q.get('preset')
+  return { kind: 'preset', id: PRESETS.some((p) => p.id === id) ? (id as string) : DEFAULT_PRESET }
 }

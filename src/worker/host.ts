@@ -1,6 +1,7 @@
 import {
   type Connection,
   connectionLine,
+  connectionListing,
   type DirectorEvent,
   formatIPv4,
   type Scenario,
@@ -37,7 +38,7 @@ const LISTING_PERIOD_MS = 250
 /** At most this many lines of a listing travel to the page. */
 const LISTING_MAX_LINES = 3000
 /** The worker's time budget per frame: beyond it, simulated time falls behind wall × speed. */
-const FRAME_BUDGET_MS = 12
+const FRAME_BUDGET_MS = 8
 /** A wall-clock gap longer than this (a hidden tab) does not turn into a jump of simulated time. */
 const MAX_WALL_STEP_MS = 250
 
@@ -123,10 +124,11 @@ export class Host {
   private lastWallMs: number | null = null
 
   private attemptSeq = 0
-  private frameAttempts: number[] = []
-  private frameAttemptsFirstSeq = 0
-  private frameAttemptsSkipped = 0
-  private readonly memos: AttemptMemo[] = []
+  /** This frame's attempts: a ring keeping the newest MAX_ATTEMPTS_PER_FRAME. */
+  private readonly frameAttempts = new Float64Array(MAX_ATTEMPTS_PER_FRAME * ATTEMPT_FIELDS)
+  private frameAttemptCount = 0
+  /** The latest WHY_MEMORY attempts, at seq % WHY_MEMORY. */
+  private readonly memos: (AttemptMemo | undefined)[] = new Array<AttemptMemo | undefined>(WHY_MEMORY)
   private pendingDecision: { conn: Connection; how: number; template: Connection | null } | null = null
   private refusedPending = false
 
@@ -232,10 +234,8 @@ export class Host {
     this.player = player
     this.epoch++
     this.attemptSeq = 0
-    this.frameAttempts = []
-    this.frameAttemptsFirstSeq = 0
-    this.frameAttemptsSkipped = 0
-    this.memos.length = 0
+    this.frameAttemptCount = 0
+    this.memos.fill(undefined)
     this.templates.clear()
     this.dirtyTemplates = new Set()
     this.refreshes = []
@@ -406,14 +406,12 @@ export class Host {
     const seq = ++this.attemptSeq
     const tpl = dec?.template ?? null
     const svc = dec?.conn.dest?.svc ?? null
-    if (this.frameAttempts.length / ATTEMPT_FIELDS >= MAX_ATTEMPTS_PER_FRAME) {
-      // keep the newest: drop the oldest of this frame
-      this.frameAttempts.splice(0, ATTEMPT_FIELDS)
-      this.frameAttemptsFirstSeq++
-      this.frameAttemptsSkipped++
-    }
-    if (this.frameAttempts.length === 0) this.frameAttemptsFirstSeq = seq
-    this.frameAttempts.push(a.at, a.client, a.clientPort, a.vip, a.vport, a.rsAddr ?? -1, how, tpl ? tpl.id : 0)
+    // keep the newest of this frame: the ring overwrites the oldest
+    this.frameAttempts.set(
+      [a.at, a.client, a.clientPort, a.vip, a.vport, a.rsAddr ?? -1, how, tpl ? tpl.id : 0],
+      (this.frameAttemptCount % MAX_ATTEMPTS_PER_FRAME) * ATTEMPT_FIELDS,
+    )
+    this.frameAttemptCount++
     const memo: AttemptMemo = {
       seq,
       at: a.at,
@@ -434,8 +432,7 @@ export class Host {
       mark: dec?.conn.fwmark ?? 0,
       status: a.status,
     }
-    this.memos.push(memo)
-    if (this.memos.length > WHY_MEMORY) this.memos.splice(0, this.memos.length - WHY_MEMORY)
+    this.memos[seq % WHY_MEMORY] = memo
   }
 
   // ---------------------------------------------------------------- commands
@@ -526,11 +523,17 @@ export class Host {
 
   private buildFrame(wallMs: number, listing: string | null, listingFilter: string): Frame {
     const p = this.player as ScenarioPlayer
-    const attempts = Float64Array.from(this.frameAttempts)
-    const firstSeq = this.frameAttemptsFirstSeq
-    const skipped = this.frameAttemptsSkipped
-    this.frameAttempts = []
-    this.frameAttemptsSkipped = 0
+    const count = this.frameAttemptCount
+    const kept = Math.min(count, MAX_ATTEMPTS_PER_FRAME)
+    const attempts = new Float64Array(kept * ATTEMPT_FIELDS)
+    const start = count > MAX_ATTEMPTS_PER_FRAME ? count % MAX_ATTEMPTS_PER_FRAME : 0
+    for (let i = 0; i < kept; i++) {
+      const from = ((start + i) % MAX_ATTEMPTS_PER_FRAME) * ATTEMPT_FIELDS
+      attempts.set(this.frameAttempts.subarray(from, from + ATTEMPT_FIELDS), i * ATTEMPT_FIELDS)
+    }
+    const firstSeq = this.attemptSeq - kept + 1
+    const skipped = count - kept
+    this.frameAttemptCount = 0
 
     const tpl = new Float64Array(this.dirtyTemplates.size * TEMPLATE_FIELDS)
     let k = 0
@@ -638,6 +641,12 @@ export class Host {
     this.listingCmd = cmd
     this.listingFilter = filter
     this.listingAtWall = wallMs
+    if (cmd === 'ipvsadm -Lnc') {
+      // the big one: cut while formatting, not after
+      const l = connectionListing((this.player as ScenarioPlayer).sim.director, filter, LISTING_MAX_LINES)
+      this.listingCache = { cmd, text: l.text, lines: l.lines }
+      return this.listingCache
+    }
     const out = (this.player as ScenarioPlayer).sim.run(cmd)
     let lines = (out.stdout + out.stderr).split('\n')
     if (lines[lines.length - 1] === '') lines.pop()
@@ -664,8 +673,8 @@ export class Host {
     const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
     switch (target.kind) {
       case 'attempt': {
-        const m = this.memos.find((x) => x.seq === target.seq)
-        if (!m) return { type: 'why', id, title: 'why.forgotten', steps: [] }
+        const m = this.memos[target.seq % WHY_MEMORY]
+        if (!m || m.seq !== target.seq) return { type: 'why', id, title: 'why.forgotten', steps: [] }
         const client = `${formatIPv4(m.client)}:${m.clientPort}`
         const vip = `${formatIPv4(m.vip)}:${m.vport}`
         s('why.attempt.arrives', { client, vip, proto: m.proto.toUpperCase(), at: (m.at / 1000).toFixed(3) })

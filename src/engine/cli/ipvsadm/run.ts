@@ -85,6 +85,32 @@ export function listConnections(director: Director, numeric: boolean, persistent
   return out
 }
 
+/**
+ * `ipvsadm -Lnc`, optionally `| grep -i FILTER`, cut after `maxLines` lines: the app's live
+ * listing. Without a filter, entries past the cut are counted, not formatted.
+ */
+export function connectionListing(
+  director: Director,
+  filter: string,
+  maxLines: number,
+): { text: string; lines: number } {
+  let text = connectionHeader(false)
+  let lines = 2
+  const f = filter.toLowerCase()
+  for (const c of director.table.all) {
+    if (!c.hashed && !c.timerArmed) continue
+    if (!f && lines >= maxLines) {
+      lines++
+      continue
+    }
+    const row = connectionRow(c, Math.floor(Math.max(0, c.expiresAt - director.now) / 1000), true)
+    if (f && !row.toLowerCase().includes(f)) continue
+    lines++
+    if (lines <= maxLines) text += row
+  }
+  return { text, lines }
+}
+
 function listAll(director: Director, f: ListFormat, rule: boolean): string {
   let out = rule ? '' : VERSION_HEADER + listTitle(f)
   for (const svc of listedServices(director, f.nosort)) {
