@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     const simStart = await page.evaluate(() => window.lab?.nowMs() ?? 0)
     await page.getByTestId('play').click()
     // a plain string: tsx would wrap named functions in a helper the page does not have
-    const m = (await page.evaluate(`(async () => {
+    const m = await page.evaluate<{ p95: number; frames: number; long: number; templates: number; simMs: number }>(`(async () => {
       const frames = []
       let long = 0
       const obs = new PerformanceObserver((list) => {
@@ -99,7 +99,7 @@ async function main(): Promise<void> {
         templates: window.lab.templates().filter((t) => t.expiredAt < 0).length,
         simMs: window.lab.nowMs(),
       }
-    })()`)) as { p95: number; frames: number; long: number; templates: number; simMs: number }
+    })()`)
     report('app.frame_p95_ms', m.p95, 'ms')
     report('app.frames_per_s', (m.frames / MEASURE_MS) * 1000, 'frames/s')
     report('app.long_tasks_over_50ms', m.long, 'tasks')
