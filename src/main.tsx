@@ -4,7 +4,7 @@ import { worker } from './boot'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './index.css'
-import { actions, connectWorker, useLab } from './store/index'
+import { actions, applyTheme, connectWorker, useLab } from './store/index'
 import { installTestApi } from './testApi'
 import { App } from './ui/App'
 import { fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl } from './ui/presets'
@@ -24,6 +24,7 @@ first
   .then(({ json, id, name }) => actions.load(json, id, name))
   .catch((e: unknown) => useLab.setState({ error: String(e) }))
 
+applyTheme(useLab.getState().theme)
 installTestApi()
 
 const root = document.getElementById('root')

@@ -168,6 +168,11 @@ function initialLocale(): Locale {
   return nav.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
 }
 
+/** The theme as the stylesheet reads it (data-theme on <html>). */
+export function applyTheme(theme: Theme): void {
+  if (typeof document !== 'undefined') document.documentElement.dataset.theme = theme
+}
+
 function initialTheme(): Theme {
   return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
 }
@@ -456,6 +461,8 @@ export const actions = {
     useLab.setState({ locale })
   },
   setTheme(theme: Theme): void {
+    // on the document first: canvas panels re-read the palette when the state changes
+    applyTheme(theme)
     useLab.setState({ theme })
   },
   setTimelineFilter(timelineFilter: string): void {

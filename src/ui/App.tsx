@@ -26,7 +26,6 @@ function isTypingTarget(el: EventTarget | null): boolean {
 
 export function App() {
   const t = useT()
-  const theme = useLab((s) => s.theme)
   const locale = useLab((s) => s.locale)
   const description = useLab((s) => s.description)
   const error = useLab((s) => s.error)
@@ -45,9 +44,6 @@ export function App() {
     const id = requestAnimationFrame(() => setTimeout(() => setBelow(true), 0))
     return () => cancelAnimationFrame(id)
   }, [])
-  useEffect(() => {
-    document.documentElement.dataset.theme = theme
-  }, [theme])
   useEffect(() => {
     document.documentElement.lang = locale
     document.title = t('app.title')

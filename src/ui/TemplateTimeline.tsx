@@ -158,7 +158,7 @@ export function TemplateTimeline() {
       const last = Math.min(rows.length, first + Math.ceil(VIEW_H / ROW_H) + 1)
       const offset = -(viewport.scrollTop % ROW_H)
       const rsAddrs = [...new Set(st.rs.map((r) => r.addr))].sort((a, b) => a - b)
-      ctx.font = '12px var(--mono), monospace'
+      ctx.font = '12px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace'
       ctx.textBaseline = 'middle'
       for (let i = first; i < last; i++) {
         const r = rows[i]
@@ -172,7 +172,7 @@ export function TemplateTimeline() {
         }
         if (i % 2 === 0) {
           ctx.fillStyle = palette.line
-          ctx.globalAlpha = 0.25
+          ctx.globalAlpha = 0.3
           ctx.fillRect(0, y, width, ROW_H)
           ctx.globalAlpha = 1
         }
