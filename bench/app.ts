@@ -72,7 +72,13 @@ async function main(): Promise<void> {
     const simStart = await page.evaluate(() => window.lab?.nowMs() ?? 0)
     await page.getByTestId('play').click()
     // a plain string: tsx would wrap named functions in a helper the page does not have
-    const m = await page.evaluate<{ p95: number; frames: number; long: number; templates: number; simMs: number }>(`(async () => {
+    const m = await page.evaluate<{
+      p95: number
+      frames: number
+      long: number
+      templates: number
+      simMs: number
+    }>(`(async () => {
       const frames = []
       let long = 0
       const obs = new PerformanceObserver((list) => {
