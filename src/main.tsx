@@ -7,22 +7,39 @@ import './index.css'
 import { actions, applyTheme, connectWorker, useLab } from './store/index'
 import { installTestApi } from './testApi'
 import { App } from './ui/App'
-import { fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl } from './ui/presets'
+import { tFor } from './i18n/index'
+import { DEFAULT_PRESET, fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl } from './ui/presets'
+import { decodeShare, shareFromHash } from './ui/share'
 
 // The worker and the first scenario start before React renders: the first screen is ready sooner.
 connectWorker(worker)
-const want = presetFromUrl(window.location.search)
-const first =
-  want.kind === 'preset'
-    ? fetchPreset(want.id).then((json) => ({
-        json,
-        id: want.id,
-        name: PRESETS.find((p) => p.id === want.id)?.file ?? want.id,
-      }))
-    : fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file }))
-first
-  .then(({ json, id, name }) => actions.load(json, id, name))
-  .catch((e: unknown) => useLab.setState({ error: String(e) }))
+const shared = shareFromHash(window.location.hash)
+if (shared !== null) {
+  // a share link: data only, validated by the worker's schema like any scenario
+  decodeShare(shared)
+    .then((s) => {
+      if (s.lang) actions.setLocale(s.lang)
+      actions.load(s.scenario, '', 'shared', s.t)
+    })
+    .catch((e: unknown) => {
+      const why = e instanceof Error ? e.message : String(e)
+      useLab.setState({ error: tFor(useLab.getState().locale)('share.bad', { why }) })
+      void fetchPreset(DEFAULT_PRESET).then((json) => actions.load(json, DEFAULT_PRESET, 'preset'))
+    })
+} else {
+  const want = presetFromUrl(window.location.search)
+  const first =
+    want.kind === 'preset'
+      ? fetchPreset(want.id).then((json) => ({
+          json,
+          id: want.id,
+          name: PRESETS.find((p) => p.id === want.id)?.file ?? want.id,
+        }))
+      : fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file }))
+  first
+    .then(({ json, id, name }) => actions.load(json, id, name))
+    .catch((e: unknown) => useLab.setState({ error: String(e) }))
+}
 
 applyTheme(useLab.getState().theme)
 installTestApi()

@@ -1,4 +1,4 @@
-import { live, useLab } from './store/index'
+import { actions, live, useLab } from './store/index'
 
 /**
  * A small read-only window into the page's store for the end-to-end tests (STYLE §23): what the
@@ -9,6 +9,8 @@ export interface LabTestApi {
   templates(): { id: number; client: string; rs: string; createdAt: number; expiredAt: number }[]
   attempts(): { at: number; client: string; rs: string | null; how: number }[]
   rs(): { label: string; weight: number; activeConns: number; inactConns: number; persistConns: number }[]
+  /** Go to a simulated time exactly (the slider moves in whole seconds). */
+  seekForTest?(ms: number): void
 }
 
 const ip = (a: number) => `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
@@ -37,6 +39,7 @@ export function installTestApi(): void {
         rs: a.rsAddr >= 0 ? ip(a.rsAddr) : null,
         how: a.how,
       })),
+    seekForTest: (ms: number) => actions.seek(ms),
     rs: () =>
       useLab.getState().rs.map((r) => ({
         label: r.label,

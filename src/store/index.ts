@@ -163,7 +163,26 @@ export const useLab = create<LabState>()(() => ({
   hoverLine: null,
 }))
 
+/** Read a remembered choice; storage may be absent or refuse (private mode, quota). */
+export function remembered(key: string): string | null {
+  try {
+    return typeof localStorage !== 'undefined' ? localStorage.getItem(key) : null
+  } catch {
+    return null
+  }
+}
+
+export function remember(key: string, value: string): void {
+  try {
+    if (typeof localStorage !== 'undefined') localStorage.setItem(key, value)
+  } catch {
+    // quota or privacy mode: the choice is simply not kept
+  }
+}
+
 function initialLocale(): Locale {
+  const saved = remembered('lab.locale')
+  if (saved === 'en' || saved === 'zh-CN') return saved
   const nav = typeof navigator !== 'undefined' ? navigator.language : 'en'
   return nav.toLowerCase().startsWith('zh') ? 'zh-CN' : 'en'
 }
@@ -174,6 +193,8 @@ export function applyTheme(theme: Theme): void {
 }
 
 function initialTheme(): Theme {
+  const saved = remembered('lab.theme')
+  if (saved === 'light' || saved === 'dark') return saved
   return typeof matchMedia !== 'undefined' && matchMedia('(prefers-color-scheme: dark)').matches ? 'dark' : 'light'
 }
 
@@ -190,6 +211,10 @@ let listingVisible = true
 export function setListingVisible(v: boolean): void {
   listingVisible = v
 }
+/** Where to go once the scenario being loaded is in (a share link opens at its time). */
+let openAtMs: number | null = null
+/** Answers the page waits for (exports), by request id. */
+const waiting = new Map<number, (r: Reply) => void>()
 /** One seek at a time: while one replays, only the latest target waits. */
 let seekEpoch: number | null = null
 let pendingSeek: number | null = null
@@ -299,7 +324,6 @@ function onReply(r: Reply): void {
         description: r.description,
         endMs: r.endMs,
         seed: r.seed,
-        error: null,
         selection: null,
         why: null,
         busy: null,
@@ -313,6 +337,11 @@ function onReply(r: Reply): void {
         ]),
       )
       actions.requestScript()
+      if (openAtMs !== null) {
+        const at = Math.min(openAtMs, r.endMs)
+        openAtMs = null
+        if (at > 0) actions.seek(at)
+      }
       return
     case 'ran':
       pushConsole(
@@ -338,6 +367,12 @@ function onReply(r: Reply): void {
     case 'why':
       useLab.setState({ why: { title: r.title, steps: r.steps } })
       return
+    case 'scenario': {
+      const w = waiting.get(r.id)
+      waiting.delete(r.id)
+      w?.(r)
+      return
+    }
     case 'template-line':
       useLab.setState({ hoverLine: { templateId: r.templateId, line: r.line } })
       return
@@ -389,8 +424,9 @@ export function connectSender(sender: Send): (r: Reply) => void {
 }
 
 export const actions = {
-  load(scenario: unknown, presetId: string, name: string): void {
-    useLab.setState({ presetId, busy: 'loading', console: [], listing: null })
+  load(scenario: unknown, presetId: string, name: string, atMs?: number): void {
+    openAtMs = atMs ?? null
+    useLab.setState({ presetId, busy: 'loading', console: [], listing: null, seekTarget: null })
     live.reset(-1)
     send({ type: 'load', scenario, name })
   },
@@ -458,11 +494,13 @@ export const actions = {
     if (target) send({ type: 'why', id: nextId++, target })
   },
   setLocale(locale: Locale): void {
+    remember('lab.locale', locale)
     useLab.setState({ locale })
   },
   setTheme(theme: Theme): void {
     // on the document first: canvas panels re-read the palette when the state changes
     applyTheme(theme)
+    remember('lab.theme', theme)
     useLab.setState({ theme })
   },
   setTimelineFilter(timelineFilter: string): void {
@@ -470,6 +508,16 @@ export const actions = {
   },
   setTimelineSort(timelineSort: TimelineSort): void {
     useLab.setState({ timelineSort })
+  },
+  /** The scenario as it stands (typed commands folded in) and the simulated time. */
+  exportScenario(): Promise<{ scenario: unknown; atMs: number }> {
+    const id = nextId++
+    return new Promise((resolve) => {
+      waiting.set(id, (r) => {
+        if (r.type === 'scenario') resolve({ scenario: r.scenario, atMs: r.atMs })
+      })
+      send({ type: 'export-scenario', id })
+    })
   },
   requestTemplateLine(templateId: number | null): void {
     if (templateId === null) useLab.setState({ hoverLine: null })

@@ -6,6 +6,7 @@ import { DirectorPanel } from './DirectorPanel'
 import { ListingsPanel } from './ListingsPanel'
 import { fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
+import { ShareMenu } from './ShareMenu'
 import { TemplateTimeline } from './TemplateTimeline'
 import { Toolbar } from './Toolbar'
 import { WhyPanel } from './WhyPanel'
@@ -68,6 +69,7 @@ export function App() {
     <main className="app">
       <section className="panel area-toolbar" aria-label={t('toolbar.label')}>
         <Toolbar onPreset={loadPreset} />
+        <ShareMenu />
         {description && (
           <p className="scenario-note" data-testid="description">
             {description}

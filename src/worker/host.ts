@@ -122,6 +122,8 @@ export class Host {
   private playing = false
   private speed = 1
   private lastWallMs: number | null = null
+  /** Simulated time the wall clock has reached, with its fraction of a millisecond. */
+  private simCursor = 0
 
   private attemptSeq = 0
   /** This frame's attempts: a ring keeping the newest MAX_ATTEMPTS_PER_FRAME. */
@@ -188,6 +190,8 @@ export class Host {
         return [this.why(req.id, req.target)]
       case 'script':
         return [{ type: 'script', text: this.currentScript() }]
+      case 'export-scenario':
+        return [{ type: 'scenario', id: req.id, scenario: this.exportScenario(), atMs: this.player?.now ?? 0 }]
       case 'template-line': {
         const row = this.templates.get(req.templateId)
         const p = this.player
@@ -242,6 +246,7 @@ export class Host {
     this.servicesDirty = true
     this.listingAtWall = -1
     this.lastWallMs = null
+    this.simCursor = 0
     player.setListener({
       director: (e) => this.onDirectorEvent(e),
       attempt: (a) => this.onAttempt(a),
@@ -249,12 +254,14 @@ export class Host {
         this.servicesDirty = true
       },
     })
+    // what happens at time 0 (mid commands, the first clients) has happened when the player is shown
+    player.advanceTo(0 as SimMs)
   }
 
   /** Deterministic replay from 0 to `toMs`, with the commands typed so far at their times. */
   private seek(toMs: number): void {
     if (!this.scenario) return
-    const target = Math.max(0, Math.min(toMs, this.endMs())) as SimMs
+    const target = Math.round(Math.max(0, Math.min(toMs, this.endMs()))) as SimMs
     this.restart()
     const p = this.player as ScenarioPlayer
     for (const j of this.journal) {
@@ -469,11 +476,38 @@ export class Host {
   private applyLines(sim: Simulator, lines: { n: number; text: string }[]): { message: string; line: number } | null {
     sim.run('ipvsadm -C')
     sim.run('iptables -t mangle -F')
+    sim.run('iptables -t mangle -X')
     for (const l of lines) {
       const r = sim.run(l.text)
       if (r.exit !== 0) return { message: (r.stderr || r.stdout).trim(), line: l.n }
     }
     return null
+  }
+
+  /**
+   * The scenario as it stands: what was loaded, with the seed in use and every command typed
+   * since (and every script applied) folded into `midCommands` at its time — the same run again.
+   */
+  exportScenario(): unknown {
+    const sc = this.scenario
+    if (!sc) return null
+    const typed = this.journal.flatMap((j) =>
+      j.kind === 'run'
+        ? [{ at: j.atMs / 1000, cmd: j.text }]
+        : [
+            'ipvsadm -C',
+            'iptables -t mangle -F',
+            'iptables -t mangle -X',
+            ...scriptLines(j.text).map((l) => l.text),
+          ].map((cmd) => ({ at: j.atMs / 1000, cmd })),
+    )
+    // stable merge by time: at the same time, the scenario's own commands first
+    const mid = [...sc.midCommands.map((m, i) => ({ m, k: 0, i })), ...typed.map((m, i) => ({ m, k: 1, i }))]
+      .sort((a, b) => a.m.at - b.m.at || a.k - b.k || a.i - b.i)
+      .map((x) => x.m)
+    const out: Record<string, unknown> = { ...sc, seed: this.seed, midCommands: mid }
+    if (sc.traffic) out.traffic = { ...sc.traffic, seed: this.seed }
+    return out
   }
 
   /** The running configuration as a script: ipvsadm-save -n, then the mangle rules. */
@@ -505,12 +539,14 @@ export class Host {
     if (this.playing) {
       const last = this.lastWallMs ?? wallMs
       const wallStep = Math.min(MAX_WALL_STEP_MS, Math.max(0, wallMs - last))
-      const target = Math.min(this.endMs(), p.now + wallStep * this.speed)
+      // simulated time stays in whole milliseconds (SimMs); the fraction is carried to the next frame
+      this.simCursor = Math.max(this.simCursor, p.now) + wallStep * this.speed
+      const target = Math.min(this.endMs(), Math.floor(this.simCursor))
       const started = now()
       // in slices, so a heavy second cannot hold the frame far past its budget
       let t = p.now as number
       while (t < target) {
-        t = Math.min(target, t + Math.max(50, (wallStep * this.speed) / 8))
+        t = Math.min(target, Math.round(t + Math.max(50, (wallStep * this.speed) / 8)))
         this.advance(t)
         if (now() - started > FRAME_BUDGET_MS) break
       }
@@ -760,9 +796,35 @@ function byAddress<D extends { addr: number; port: number }>(list: readonly D[])
 
 /** Script lines: blank lines and `#` comments skipped; `-A …` lines of ipvsadm-save get `ipvsadm` in front. */
 export function scriptLines(script: string): { n: number; text: string }[] {
-  return script
-    .split('\n')
-    .map((text, i) => ({ n: i + 1, text: text.trim() }))
-    .filter((l) => l.text && !l.text.startsWith('#'))
-    .map((l) => (l.text.startsWith('-') ? { n: l.n, text: `ipvsadm ${l.text}` } : l))
+  const out: { n: number; text: string }[] = []
+  // inside `*TABLE … COMMIT` (iptables-save), lines are that table's rules and chains
+  let table: string | null = null
+  script.split('\n').forEach((raw, i) => {
+    const n = i + 1
+    const text = raw.trim()
+    if (!text || text.startsWith('#')) return
+    if (text.startsWith('*')) {
+      table = text.slice(1)
+      return
+    }
+    if (text === 'COMMIT') {
+      table = null
+      return
+    }
+    if (table !== null) {
+      const chain = /^:(\S+)\s+(\S+)/.exec(text)
+      if (chain) {
+        if (chain[2] === '-') out.push({ n, text: `iptables -t ${table} -N ${chain[1]}` })
+        else if (chain[2] !== 'ACCEPT') out.push({ n, text: `iptables -t ${table} -P ${chain[1]} ${chain[2]}` })
+        return
+      }
+      // iptables-save -c puts [packets:bytes] in front of a rule
+      const rule = text.replace(/^\[\d+:\d+\]\s+/, '')
+      out.push({ n, text: rule.startsWith('-') ? `iptables -t ${table} ${rule}` : rule })
+      return
+    }
+    // ipvsadm-save lines start with their option; anything else is a full command line
+    out.push({ n, text: text.startsWith('-') ? `ipvsadm ${text}` : text })
+  })
+  return out
 }

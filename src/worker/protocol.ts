@@ -34,6 +34,8 @@ export type Request =
   | { type: 'script' }
   /** One template as `ipvsadm -Lnc` prints it now (for the timeline's hover). */
   | { type: 'template-line'; templateId: number }
+  /** The scenario as it stands: the loaded one with the commands typed since folded in. */
+  | { type: 'export-scenario'; id: number }
 
 export type WhyTarget =
   | { kind: 'attempt'; seq: number }
@@ -147,6 +149,7 @@ export type Reply =
   | { type: 'why'; id: number; title: string; steps: WhyStep[] }
   | { type: 'script'; text: string }
   | { type: 'template-line'; templateId: number; line: string | null }
+  | { type: 'scenario'; id: number; scenario: unknown; atMs: number }
   | { type: 'busy'; what: 'seeking' | 'loading'; done: number }
   /** The answer to a frame request while no scenario is loaded. */
   | { type: 'idle' }

@@ -1,0 +1,100 @@
+import { useRef, useState } from 'react'
+import { useT } from '../i18n/index'
+import { actions, useLab } from '../store/index'
+import { download, encodeShare, MAX_JSON_BYTES, SHARE_PARAM, shellScript } from './share'
+
+/** Share link, scenario files in and out, and the configuration as a script for a real director. */
+export function ShareMenu() {
+  const t = useT()
+  const locale = useLab((s) => s.locale)
+  const name = useLab((s) => s.scenarioName)
+  const [status, setStatus] = useState<string | null>(null)
+  const [link, setLink] = useState<string | null>(null)
+  const fileRef = useRef<HTMLInputElement>(null)
+
+  const copyLink = async () => {
+    const { scenario, atMs } = await actions.exportScenario()
+    const payload = await encodeShare({ v: 1, scenario, t: atMs, lang: locale })
+    const url = `${window.location.origin}${window.location.pathname}#${SHARE_PARAM}=${payload}`
+    setLink(url)
+    try {
+      await navigator.clipboard.writeText(url)
+      setStatus(t('share.copied'))
+    } catch {
+      setStatus(t('share.copyByHand'))
+    }
+  }
+  const saveScenario = async () => {
+    const { scenario } = await actions.exportScenario()
+    download(
+      `${(name || 'scenario').replace(/[^\w.-]+/g, '-')}.json`,
+      `${JSON.stringify(scenario, null, 1)}\n`,
+      'application/json',
+    )
+    setStatus(t('share.saved'))
+  }
+  const saveScript = () => {
+    const { script } = useLab.getState()
+    download('lvs-lab-director.sh', shellScript(script, name), 'text/x-shellscript')
+    setStatus(t('share.saved'))
+  }
+  const openFile = async (file: File) => {
+    if (file.size > MAX_JSON_BYTES) {
+      setStatus(t('share.tooBig'))
+      return
+    }
+    const text = await file.text()
+    let json: unknown
+    try {
+      json = JSON.parse(text)
+    } catch {
+      setStatus(t('share.notJson', { file: file.name }))
+      return
+    }
+    actions.load(json, '', file.name)
+    setStatus(null)
+  }
+
+  return (
+    <div className="share" role="group" aria-label={t('share.label')}>
+      <button type="button" className="btn" onClick={() => void copyLink()} data-testid="share-link">
+        {t('share.link')}
+      </button>
+      <button type="button" className="btn" onClick={() => void saveScenario()}>
+        {t('share.save')}
+      </button>
+      <button type="button" className="btn" onClick={() => fileRef.current?.click()}>
+        {t('share.open')}
+      </button>
+      <input
+        ref={fileRef}
+        type="file"
+        accept="application/json,.json"
+        hidden
+        data-testid="open-file"
+        onChange={(e) => {
+          const f = e.target.files?.[0]
+          if (f) void openFile(f)
+          e.target.value = ''
+        }}
+      />
+      <button type="button" className="btn" onClick={saveScript}>
+        {t('share.script')}
+      </button>
+      <span role="status" className="what">
+        {status}
+      </span>
+      {link && (
+        <input
+          type="text"
+          readOnly
+          value={link}
+          aria-label={t('share.linkField')}
+          onFocus={(e) => e.target.select()}
+          data-testid="share-url"
+          style={{ flex: '1 1 240px', fontFamily: 'var(--mono)', fontSize: '0.8rem' }}
+        />
+      )}
+    </div>
+  )
+}
