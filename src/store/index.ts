@@ -1,5 +1,6 @@
 import { create } from 'zustand'
 import {
+  type CompareConfig,
   type Frame,
   MAX_SPEED,
   type MetricsView,
@@ -11,7 +12,7 @@ import {
   type WhyStep,
   type WhyTarget,
 } from '../worker/protocol'
-import { live } from './live'
+import { foldTemplates, live, type TemplateRow } from './live'
 
 export { type AttemptDot, live, type TemplateRow } from './live'
 
@@ -76,6 +77,23 @@ export type TimelineSort = 'newest' | 'created' | 'expiry'
 export type Theme = 'light' | 'dark'
 export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
 
+export type View = 'lab' | 'compare'
+
+export interface CompareRunView {
+  id: string
+  label: string
+  rs: {
+    label: string
+    addr: number
+    activeConns: number
+    inactConns: number
+    persistConns: number
+    conns: number
+    weight: number
+  }[]
+  metrics: MetricsView
+}
+
 export interface LabState {
   // -- session (from the worker)
   ready: boolean
@@ -111,6 +129,10 @@ export interface LabState {
   // -- why
   selection: WhyTarget | null
   why: { title: string; steps: WhyStep[] } | null
+  // -- compare
+  view: View
+  compareRuns: CompareRunView[]
+  compareConfigs: { id: string; label: string }[]
   // -- ui
   locale: Locale
   theme: Theme
@@ -119,6 +141,10 @@ export interface LabState {
   /** The hovered template as ipvsadm -Lnc prints it. */
   hoverLine: { templateId: number; line: string | null } | null
 }
+
+/** Per configuration of a comparison: its history (one sample per simulated second) and its templates. */
+export const compareData = new Map<string, { history: HistoryRing; templates: Map<number, TemplateRow> }>()
+const COMPARE_SERIES = ['imbalance', 'brokenSessions', 'templatesLive', 'templateKiB']
 
 export const history = new HistoryRing(900, [
   'imbalance',
@@ -161,6 +187,9 @@ export const useLab = create<LabState>()(() => ({
   timelineFilter: '',
   timelineSort: 'newest',
   hoverLine: null,
+  view: 'lab',
+  compareRuns: [],
+  compareConfigs: [],
 }))
 
 /** Read a remembered choice; storage may be absent or refuse (private mode, quota). */
@@ -367,6 +396,59 @@ function onReply(r: Reply): void {
     case 'why':
       useLab.setState({ why: { title: r.title, steps: r.steps } })
       return
+    case 'compare-started':
+      compareData.clear()
+      for (const c of r.configs)
+        compareData.set(c.id, { history: new HistoryRing(1200, COMPARE_SERIES), templates: new Map() })
+      useLab.setState({ compareConfigs: r.configs, compareRuns: [], endMs: r.endMs, busy: null })
+      return
+    case 'compare-frame': {
+      frameInFlight = false
+      const s = useLab.getState()
+      if (s.view !== 'compare') return
+      const newEpoch = r.epoch !== s.epoch
+      let seekTarget = s.seekTarget
+      if (seekEpoch !== null && r.epoch > seekEpoch) {
+        seekEpoch = null
+        if (pendingSeek !== null) {
+          const next = pendingSeek
+          pendingSeek = null
+          seekEpoch = r.epoch
+          send({ type: 'seek', toMs: next })
+          seekTarget = next
+        } else seekTarget = null
+      }
+      for (const run of r.runs) {
+        const d = compareData.get(run.id)
+        if (!d) continue
+        if (newEpoch) {
+          d.history.clear()
+          d.templates.clear()
+        }
+        const h = d.history
+        const lastT = h.length ? (h.series('imbalance').at(-1)?.t ?? -1) : -1
+        if (lastT < 0 || r.nowMs - lastT >= 1000)
+          h.push(r.nowMs, {
+            imbalance: run.metrics.imbalance,
+            brokenSessions: run.metrics.brokenSessions,
+            templatesLive: run.metrics.templatesLive,
+            templateKiB: run.metrics.templateBytes / 1024,
+          })
+        foldTemplates(d.templates, run.templates, run.refreshes)
+      }
+      const labels = new Map(s.compareConfigs.map((c) => [c.id, c.label]))
+      useLab.setState({
+        epoch: r.epoch,
+        nowMs: r.nowMs,
+        endMs: r.endMs,
+        playing: r.playing,
+        speed: r.speed,
+        seekTarget,
+        busy: seekTarget === null ? null : s.busy,
+        compareRuns: r.runs.map((x) => ({ id: x.id, label: labels.get(x.id) ?? x.id, rs: x.rs, metrics: x.metrics })),
+      })
+      return
+    }
     case 'scenario': {
       const w = waiting.get(r.id)
       waiting.delete(r.id)
@@ -522,6 +604,17 @@ export const actions = {
   requestTemplateLine(templateId: number | null): void {
     if (templateId === null) useLab.setState({ hoverLine: null })
     else send({ type: 'template-line', templateId })
+  },
+  /** Compare 2–4 configurations on the base scenario's traffic. */
+  startCompare(base: unknown, configs: CompareConfig[]): void {
+    useLab.setState({ view: 'compare', busy: 'loading', compareRuns: [], playing: false })
+    send({ type: 'pause' })
+    send({ type: 'compare-start', base, configs })
+  },
+  /** Back to the lab, where it was. */
+  stopCompare(): void {
+    send({ type: 'compare-stop' })
+    useLab.setState({ view: 'lab', compareRuns: [], playing: false })
   },
   dismissError(): void {
     useLab.setState({ error: null })

@@ -38,6 +38,50 @@ const MAX_TEMPLATES = 20_000
 const MAX_ATTEMPTS = 4000
 const MAX_REFRESH_TICKS = 64
 
+/** Fold template deltas (TEMPLATE_FIELDS each) and refresh ticks into a map of rows, in place. */
+export function foldTemplates(map: Map<number, TemplateRow>, t: Float64Array, r: Float64Array): void {
+  for (let i = 0; i < t.length; i += TEMPLATE_FIELDS) {
+    const id = t[i]
+    let row = map.get(id)
+    if (!row) {
+      row = {
+        id,
+        client: 0,
+        vaddrOrMark: 0,
+        vport: 0,
+        rsAddr: 0,
+        rsPort: 0,
+        createdAt: 0,
+        expiresAt: 0,
+        firstRearmAt: -1,
+        expiredAt: -1,
+        refreshes: [],
+      }
+      map.set(id, row)
+    }
+    row.client = t[i + 1]
+    row.vaddrOrMark = t[i + 2]
+    row.vport = t[i + 3]
+    row.rsAddr = t[i + 4]
+    row.rsPort = t[i + 5]
+    row.createdAt = t[i + 6]
+    row.expiresAt = t[i + 7]
+    row.firstRearmAt = t[i + 8]
+    row.expiredAt = t[i + 9]
+  }
+  for (let i = 0; i < r.length; i += 2) {
+    const row = map.get(r[i])
+    if (!row) continue
+    row.refreshes.push(r[i + 1])
+    if (row.refreshes.length > MAX_REFRESH_TICKS) row.refreshes.shift()
+  }
+  if (map.size > MAX_TEMPLATES)
+    for (const [id, row] of map) {
+      if (map.size <= MAX_TEMPLATES) break
+      if (row.expiredAt >= 0) map.delete(id)
+    }
+}
+
 export const live = {
   epoch: -1,
   version: 0,

@@ -1,6 +1,7 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useT } from '../i18n/index'
 import { actions, useLab } from '../store/index'
+import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
 import { ListingsPanel } from './ListingsPanel'
@@ -29,6 +30,7 @@ export function App() {
   const t = useT()
   const locale = useLab((s) => s.locale)
   const description = useLab((s) => s.description)
+  const view = useLab((s) => s.view)
   const error = useLab((s) => s.error)
 
   const loadPreset = useCallback((id: string) => {
@@ -69,8 +71,8 @@ export function App() {
     <main className="app">
       <section className="panel area-toolbar" aria-label={t('toolbar.label')}>
         <Toolbar onPreset={loadPreset} />
-        <ShareMenu />
-        {description && (
+        {view === 'lab' && <ShareMenu />}
+        {view === 'lab' && description && (
           <p className="scenario-note" data-testid="description">
             {description}
           </p>
@@ -84,14 +86,20 @@ export function App() {
           </div>
         )}
       </section>
-      <DirectorPanel />
-      <RealServersPanel />
-      <TemplateTimeline />
-      {below && (
+      {view === 'compare' ? (
+        <CompareView />
+      ) : (
         <>
-          <ConsolePanel />
-          <ListingsPanel />
-          <WhyPanel />
+          <DirectorPanel />
+          <RealServersPanel />
+          <TemplateTimeline />
+          {below && (
+            <>
+              <ConsolePanel />
+              <ListingsPanel />
+              <WhyPanel />
+            </>
+          )}
         </>
       )}
     </main>

@@ -18,20 +18,45 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const theme = useLab((s) => s.theme)
   const ready = useLab((s) => s.ready)
   const busy = useLab((s) => s.busy)
+  const view = useLab((s) => s.view)
 
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
       <h1>LVS Persistence Lab</h1>
-      <label className="inline">
-        {t('toolbar.preset')}
-        <select value={presetId} onChange={(e) => onPreset(e.target.value)} data-testid="preset">
-          {PRESETS.map((p) => (
-            <option key={p.id} value={p.id}>
-              {tDyn(t, p.key)}
-            </option>
-          ))}
-        </select>
-      </label>
+      <div className="tabs" role="tablist" aria-label={t('toolbar.views')}>
+        <button
+          type="button"
+          role="tab"
+          className="btn"
+          aria-selected={view === 'lab'}
+          onClick={() => view !== 'lab' && actions.stopCompare()}
+          data-testid="view-lab"
+        >
+          {t('toolbar.viewLab')}
+        </button>
+        <button
+          type="button"
+          role="tab"
+          className="btn"
+          aria-selected={view === 'compare'}
+          onClick={() => view !== 'compare' && useLab.setState({ view: 'compare' })}
+          data-testid="view-compare"
+        >
+          {t('toolbar.viewCompare')}
+        </button>
+      </div>
+      {view === 'lab' && (
+        <label className="inline">
+          {t('toolbar.preset')}
+          <select value={presetId} onChange={(e) => onPreset(e.target.value)} data-testid="preset">
+            {PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {tDyn(t, p.key)}
+              </option>
+            ))}
+          </select>
+        </label>
+      )}
       <button
         type="button"
         className="btn primary"

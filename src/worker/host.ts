@@ -198,6 +198,10 @@ export class Host {
         const line = row && p && row.expiredAt < 0 ? connectionLine(p.sim.director, row.conn).trimEnd() : null
         return [{ type: 'template-line', templateId: req.templateId, line }]
       }
+      case 'compare-start':
+      case 'compare-stop':
+        // answered by the compare host; the lab keeps its state meanwhile
+        return []
       default:
         return assertNever(req)
     }
@@ -625,6 +629,7 @@ export class Host {
         templatesPeak: m.templates.peak,
         templatesKeptPastTimeout: m.templates.keptPastTimeout,
         templateBytes: m.templates.bytes,
+        templatePeakBytes: m.templates.peakBytes,
       },
       listing: this.listing(wallMs, listing, listingFilter),
     }

@@ -36,6 +36,9 @@ export type Request =
   | { type: 'template-line'; templateId: number }
   /** The scenario as it stands: the loaded one with the commands typed since folded in. */
   | { type: 'export-scenario'; id: number }
+  /** Compare mode: the base scenario's traffic (and seed) through each configuration. */
+  | { type: 'compare-start'; base: unknown; configs: CompareConfig[] }
+  | { type: 'compare-stop' }
 
 export type WhyTarget =
   | { kind: 'attempt'; seq: number }
@@ -92,6 +95,31 @@ export const TEMPLATE_FIELDS = 10
 
 export const RS_COUNTER_FIELDS = 5
 
+/** One configuration of a comparison: its commands, and whether sessions are shared (e.g. Redis). */
+export interface CompareConfig {
+  id: string
+  label: string
+  commands: string[]
+  sessionSharing?: boolean
+}
+
+export interface CompareRunFrame {
+  id: string
+  rs: {
+    label: string
+    addr: number
+    activeConns: number
+    inactConns: number
+    persistConns: number
+    conns: number
+    weight: number
+  }[]
+  /** Template rows that changed (TEMPLATE_FIELDS each). */
+  templates: Float64Array
+  refreshes: Float64Array
+  metrics: MetricsView
+}
+
 export interface MetricsView {
   connections: number
   refused: number
@@ -104,6 +132,7 @@ export interface MetricsView {
   templatesPeak: number
   templatesKeptPastTimeout: number
   templateBytes: number
+  templatePeakBytes: number
 }
 
 export type Frame = {
@@ -150,6 +179,17 @@ export type Reply =
   | { type: 'script'; text: string }
   | { type: 'template-line'; templateId: number; line: string | null }
   | { type: 'scenario'; id: number; scenario: unknown; atMs: number }
+  | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
+  | {
+      type: 'compare-frame'
+      v: typeof PROTOCOL_VERSION
+      epoch: number
+      nowMs: number
+      endMs: number
+      playing: boolean
+      speed: number
+      runs: CompareRunFrame[]
+    }
   | { type: 'busy'; what: 'seeking' | 'loading'; done: number }
   /** The answer to a frame request while no scenario is loaded. */
   | { type: 'idle' }

@@ -2,6 +2,7 @@
  * The Web Worker entry: a thin shell around Host. Requests come in as messages; replies go out
  * with their typed arrays transferred, not copied. A fault is posted, never swallowed.
  */
+import { CompareHost } from './compare'
 import { Host } from './host'
 import type { Reply, Request } from './protocol'
 
@@ -13,6 +14,19 @@ interface WorkerScope {
 const scope = self as unknown as WorkerScope
 
 const host = new Host()
+const compare = new CompareHost()
+/** The requests compare mode answers while it is on; the rest always go to the lab. */
+const COMPARE_ROUTED = new Set([
+  'play',
+  'pause',
+  'speed',
+  'seek',
+  'reset',
+  'step',
+  'frame',
+  'compare-start',
+  'compare-stop',
+])
 
 function post(r: Reply): void {
   if (r.type === 'frame')
@@ -21,7 +35,9 @@ function post(r: Reply): void {
 }
 
 scope.onmessage = (ev) => {
-  for (const r of host.handle(ev.data)) post(r)
+  const req = ev.data
+  const toCompare = req.type === 'compare-start' || (compare.active && COMPARE_ROUTED.has(req.type))
+  for (const r of toCompare ? compare.handle(req) : host.handle(req)) post(r)
 }
 
 scope.onerror = (e) => {

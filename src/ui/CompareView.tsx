@@ -1,0 +1,341 @@
+import { scaleLinear } from 'd3-scale'
+import { line } from 'd3-shape'
+import { useEffect, useMemo, useRef, useState } from 'react'
+import { tDyn, useT } from '../i18n/index'
+import { actions, type CompareRunView, compareData, useLab } from '../store/index'
+import type { CompareConfig } from '../worker/protocol'
+import { resolvedPalette, rsIndexOf, rsVar } from './colors'
+import { shortIp } from './format'
+import { fetchScenarioFile } from './presets'
+import { useOnScreen } from './useOnScreen'
+
+/** The configurations a class compares; commands come from the classroom scenario files (the CLI runs the same). */
+const CHOICES = [
+  { id: 'none', file: 'classroom-none.json', key: 'compare.none', sessionSharing: false },
+  { id: 'ppc', file: 'classroom-ppc.json', key: 'compare.ppc', sessionSharing: false },
+  { id: 'pcc', file: 'classroom-pcc.json', key: 'compare.pcc', sessionSharing: false },
+  { id: 'fwmark', file: 'classroom-fwmark.json', key: 'compare.fwmark', sessionSharing: false },
+  { id: 'shared', file: 'classroom-none.json', key: 'compare.shared', sessionSharing: true },
+] as const
+
+/** Line styles per configuration: colour and dash, so lines differ without colour too. */
+const SERIES_STYLE = [
+  { color: 'var(--rs-0)', dash: undefined },
+  { color: 'var(--rs-1)', dash: '6 3' },
+  { color: 'var(--rs-2)', dash: '2 3' },
+  { color: 'var(--rs-3)', dash: '8 3 2 3' },
+] as const
+
+const CHART_W = 360
+const CHART_H = 150
+const M = { l: 44, r: 8, t: 8, b: 22 }
+
+function Chart({ title, series, runs }: { title: string; series: string; runs: CompareRunView[] }) {
+  useLab((s) => s.nowMs) // redraw as time passes
+  const data = runs.map((r) => compareData.get(r.id)?.history.series(series) ?? [])
+  const maxT = Math.max(1000, ...data.flatMap((d) => d.map((p) => p.t)))
+  const values = data.flatMap((d) => d.map((p) => p.v))
+  const lo = series === 'imbalance' ? 1 : 0
+  const hi = Math.max(series === 'imbalance' ? 1.1 : 1, ...values)
+  const x = scaleLinear()
+    .domain([0, maxT])
+    .range([M.l, CHART_W - M.r])
+  const y = scaleLinear()
+    .domain([lo, hi])
+    .nice()
+    .range([CHART_H - M.b, M.t])
+  const path = line<{ t: number; v: number }>()
+    .x((p) => x(p.t))
+    .y((p) => y(p.v))
+  return (
+    <figure className="chart">
+      <figcaption>{title}</figcaption>
+      <svg viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={title}>
+        {y.ticks(4).map((v) => (
+          <g key={v}>
+            <line x1={M.l} x2={CHART_W - M.r} y1={y(v)} y2={y(v)} stroke="var(--line)" />
+            <text x={M.l - 4} y={y(v) + 4} textAnchor="end" className="tick">
+              {Number.isInteger(v) ? v : v.toFixed(2)}
+            </text>
+          </g>
+        ))}
+        {x.ticks(4).map((v) => (
+          <text key={v} x={x(v)} y={CHART_H - 6} textAnchor="middle" className="tick">
+            {Math.round(v / 1000)} s
+          </text>
+        ))}
+        {data.map((d, i) => (
+          <path
+            key={runs[i].id}
+            d={path(d) ?? ''}
+            fill="none"
+            stroke={SERIES_STYLE[i % 4].color}
+            strokeDasharray={SERIES_STYLE[i % 4].dash}
+            strokeWidth={2.2}
+          />
+        ))}
+      </svg>
+    </figure>
+  )
+}
+
+/** A small template timeline for one configuration: the latest templates, newest first. */
+function MiniTimeline({ id }: { id: string }) {
+  const ref = useRef<HTMLCanvasElement>(null)
+  const onScreen = useOnScreen(ref)
+  const theme = useLab((s) => s.theme)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: the theme changes the palette the loop resolves
+  useEffect(() => {
+    const canvas = ref.current
+    if (!canvas) return
+    let raf = 0
+    let last = 0
+    const palette = resolvedPalette()
+    const draw = (wall: number) => {
+      raf = requestAnimationFrame(draw)
+      if (!onScreen.current || wall - last < 100) return
+      last = wall
+      const w = canvas.clientWidth
+      const h = 130
+      const dpr = window.devicePixelRatio || 1
+      if (canvas.width !== Math.round(w * dpr)) {
+        canvas.width = Math.round(w * dpr)
+        canvas.height = Math.round(h * dpr)
+      }
+      const ctx = canvas.getContext('2d')
+      if (!ctx) return
+      ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
+      ctx.clearRect(0, 0, w, h)
+      const rows = [...(compareData.get(id)?.templates.values() ?? [])].slice(-26).reverse()
+      const nowMs = useLab.getState().nowMs
+      const span = 240_000
+      const x = scaleLinear()
+        .domain([Math.max(0, nowMs - span * 0.85), Math.max(0, nowMs - span * 0.85) + span])
+        .range([0, w])
+      const addrs = [...new Set(rows.map((r) => r.rsAddr))].sort((a, b) => a - b)
+      rows.forEach((r, i) => {
+        const y = i * 5
+        const end = r.expiredAt >= 0 ? r.expiredAt : Math.min(nowMs, r.expiresAt)
+        const a = Math.max(0, x(r.createdAt))
+        const b = x(end)
+        ctx.fillStyle = palette.rs[rsIndexOf(addrs, r.rsAddr)]
+        ctx.globalAlpha = r.expiredAt >= 0 ? 0.45 : 1
+        if (r.firstRearmAt >= 0 && r.firstRearmAt < end) {
+          ctx.fillRect(a, y, Math.max(1, x(r.firstRearmAt) - a), 4)
+          ctx.globalAlpha *= 0.4
+          ctx.fillRect(x(r.firstRearmAt), y, Math.max(1, b - x(r.firstRearmAt)), 4)
+        } else ctx.fillRect(a, y, Math.max(1, b - a), 4)
+      })
+      ctx.globalAlpha = 1
+      ctx.strokeStyle = palette.accent
+      ctx.beginPath()
+      ctx.moveTo(x(nowMs), 0)
+      ctx.lineTo(x(nowMs), h)
+      ctx.stroke()
+    }
+    raf = requestAnimationFrame(draw)
+    return () => cancelAnimationFrame(raf)
+  }, [id, theme, onScreen])
+  return <canvas ref={ref} style={{ width: '100%', height: 130, display: 'block' }} />
+}
+
+function RunColumn({ run, index }: { run: CompareRunView; index: number }) {
+  const t = useT()
+  const addrs = useMemo(() => [...new Set(run.rs.map((r) => r.addr))].sort((a, b) => a - b), [run.rs])
+  const max = Math.max(4, ...run.rs.map((r) => r.conns))
+  const style = SERIES_STYLE[index % 4]
+  return (
+    <section className="panel compare-run" aria-labelledby={`run-${run.id}`} data-testid={`run-${run.id}`}>
+      <header>
+        <h2 id={`run-${run.id}`}>
+          <svg width="26" height="10" aria-hidden="true" style={{ marginRight: 6 }}>
+            <line x1="0" y1="5" x2="26" y2="5" stroke={style.color} strokeWidth="3" strokeDasharray={style.dash} />
+          </svg>
+          {run.label}
+        </h2>
+      </header>
+      <div className="figures">
+        <div className="figure">
+          <div className="v">{run.metrics.brokenSessions}</div>
+          <div className="k">{t('servers.broken')}</div>
+        </div>
+        <div className="figure">
+          <div className="v">{run.metrics.imbalance.toFixed(2)}</div>
+          <div className="k">{t('servers.balanceRun')}</div>
+        </div>
+        <div className="figure">
+          <div className="v">{Math.round(run.metrics.stickiness * 100)}%</div>
+          <div className="k">{t('servers.stickiness')}</div>
+        </div>
+        <div className="figure">
+          <div className="v">{run.metrics.templatesLive}</div>
+          <div className="k">{t('servers.templatesShort')}</div>
+        </div>
+      </div>
+      <div className="bars" style={{ gridTemplateColumns: '8ch 1fr 6ch' }}>
+        {run.rs.map((r) => (
+          <div key={r.label} style={{ display: 'contents' }}>
+            <span style={{ fontFamily: 'var(--mono)' }}>
+              {shortIp(r.addr)}:{r.label.split(':')[1]}
+            </span>
+            <span className="bar" aria-hidden="true">
+              <span style={{ width: `${(r.conns / max) * 100}%`, background: rsVar(rsIndexOf(addrs, r.addr)) }} />
+            </span>
+            <span className="num">{r.conns}</span>
+          </div>
+        ))}
+      </div>
+      <p className="what">{t('compare.connsPerServer')}</p>
+      <MiniTimeline id={run.id} />
+      <p className="what">{t('compare.miniTimeline')}</p>
+    </section>
+  )
+}
+
+export function CompareView() {
+  const t = useT()
+  const runs = useLab((s) => s.compareRuns)
+  const nowMs = useLab((s) => s.nowMs)
+  const endMs = useLab((s) => s.endMs)
+  // the seed's story in one glance: none breaks sessions, PPC some, fwmark none (at a cost in
+  // balance), shared sessions none at no cost
+  const [chosen, setChosen] = useState<string[]>(['none', 'ppc', 'fwmark', 'shared'])
+  const [error, setError] = useState<string | null>(null)
+
+  const start = async () => {
+    setError(null)
+    try {
+      const picks = CHOICES.filter((c) => chosen.includes(c.id))
+      const files = await Promise.all(picks.map((c) => fetchScenarioFile(c.file)))
+      const base = await fetchScenarioFile('classroom-ppc.json')
+      const configs: CompareConfig[] = picks.map((c, i) => ({
+        id: c.id,
+        label: tDyn(t, c.key),
+        commands: (files[i] as { commands: string[] }).commands,
+        sessionSharing: c.sessionSharing,
+      }))
+      actions.startCompare(base, configs)
+    } catch (e) {
+      setError(String(e))
+    }
+  }
+
+  // the comparison starts on its own the first time the view opens
+  const started = useRef(false)
+  // biome-ignore lint/correctness/useExhaustiveDependencies: start() reads the current choices; it runs once
+  useEffect(() => {
+    if (started.current) return
+    started.current = true
+    void start()
+    // start() reads the current choices; it runs once
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [])
+
+  const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—')
+  return (
+    <div className="compare area-compare">
+      <section className="panel" aria-labelledby="compare-h">
+        <header>
+          <h2 id="compare-h">{t('compare.title')}</h2>
+          <p className="what">{t('compare.what')}</p>
+        </header>
+        <fieldset className="choices">
+          <legend>{t('compare.choose')}</legend>
+          {CHOICES.map((c) => (
+            <label key={c.id} className="inline">
+              <input
+                type="checkbox"
+                checked={chosen.includes(c.id)}
+                disabled={!chosen.includes(c.id) && chosen.length >= 4}
+                onChange={(e) => setChosen((x) => (e.target.checked ? [...x, c.id] : x.filter((y) => y !== c.id)))}
+              />
+              {tDyn(t, c.key)}
+            </label>
+          ))}
+          <button type="button" className="btn primary" onClick={() => void start()} disabled={chosen.length < 2}>
+            {t('compare.run')}
+          </button>
+          {error && <span className="error-text">{error}</span>}
+        </fieldset>
+      </section>
+      <div className="compare-grid">
+        {runs.map((r, i) => (
+          <RunColumn key={r.id} run={r} index={i} />
+        ))}
+      </div>
+      {runs.length > 0 && (
+        <section className="panel" aria-labelledby="charts-h">
+          <header>
+            <h2 id="charts-h">{t('compare.overTime')}</h2>
+            <p className="what">{t('compare.overTimeWhat')}</p>
+          </header>
+          <div className="charts">
+            <Chart title={t('compare.chartImbalance')} series="imbalance" runs={runs} />
+            <Chart title={t('compare.chartBroken')} series="brokenSessions" runs={runs} />
+            <Chart title={t('compare.chartTemplates')} series="templatesLive" runs={runs} />
+            <Chart title={t('compare.chartMemory')} series="templateKiB" runs={runs} />
+          </div>
+          <ul className="legend">
+            {runs.map((r, i) => (
+              <li key={r.id}>
+                <svg width="26" height="10" aria-hidden="true">
+                  <line
+                    x1="0"
+                    y1="5"
+                    x2="26"
+                    y2="5"
+                    stroke={SERIES_STYLE[i % 4].color}
+                    strokeWidth="3"
+                    strokeDasharray={SERIES_STYLE[i % 4].dash}
+                  />
+                </svg>
+                {r.label}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      {runs.length > 0 && (
+        <section className="panel" aria-labelledby="summary-h">
+          <header>
+            <h2 id="summary-h">{t('compare.summary')}</h2>
+            <p className="what">
+              {nowMs >= endMs ? t('compare.summaryEnd') : t('compare.summarySoFar', { t: Math.round(nowMs / 1000) })}
+            </p>
+          </header>
+          <table className="summary" data-testid="summary">
+            <thead>
+              <tr>
+                <th scope="col">{t('compare.configuration')}</th>
+                <th scope="col">{t('compare.connections')}</th>
+                <th scope="col">{t('servers.broken')}</th>
+                <th scope="col">{t('compare.usersBroken')}</th>
+                <th scope="col">{t('servers.stickiness')}</th>
+                <th scope="col">{t('servers.balanceRun')}</th>
+                <th scope="col">{t('servers.refused')}</th>
+                <th scope="col">{t('compare.peakTemplates')}</th>
+                <th scope="col">{t('compare.memory')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {runs.map((r) => (
+                <tr key={r.id}>
+                  <th scope="row">{r.label}</th>
+                  <td className="num">{r.metrics.connections}</td>
+                  <td className="num">{r.metrics.brokenSessions}</td>
+                  <td className="num">{r.metrics.usersWithBrokenSession}</td>
+                  <td className="num">{Math.round(r.metrics.stickiness * 100)}%</td>
+                  <td className="num">{fmt(r.metrics.imbalance, 3)}</td>
+                  <td className="num">{r.metrics.refused}</td>
+                  <td className="num">{r.metrics.templatesPeak}</td>
+                  <td className="num">{Math.round(r.metrics.templatePeakBytes / 1024)} KiB</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="what">{t('compare.reading')}</p>
+        </section>
+      )}
+    </div>
+  )
+}
