@@ -5,6 +5,8 @@ import {
   MAX_SPEED,
   type MetricsView,
   MIN_SPEED,
+  type Probe,
+  type ProbeAnswer,
   type Reply,
   type Request,
   RS_COUNTER_FIELDS,
@@ -77,7 +79,7 @@ export type TimelineSort = 'newest' | 'created' | 'expiry'
 export type Theme = 'light' | 'dark'
 export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
 
-export type View = 'lab' | 'compare'
+export type View = 'lab' | 'compare' | 'lessons'
 
 export interface CompareRunView {
   id: string
@@ -140,6 +142,15 @@ export interface LabState {
   timelineSort: TimelineSort
   /** The hovered template as ipvsadm -Lnc prints it. */
   hoverLine: { templateId: number; line: string | null } | null
+  /** The lesson being followed (null: none) and its step. */
+  lessonId: string | null
+  lessonStep: number
+  /** Presenter mode: big type, high contrast, clicker keys. */
+  presenter: boolean
+  /** The textbook switch, and how many connections went elsewhere under the textbook rule. */
+  textbook: boolean
+  textbookDivergent: number
+  textbookMarkCount: number
 }
 
 /** Per configuration of a comparison: its history (one sample per simulated second) and its templates. */
@@ -187,6 +198,12 @@ export const useLab = create<LabState>()(() => ({
   timelineFilter: '',
   timelineSort: 'newest',
   hoverLine: null,
+  lessonId: null,
+  lessonStep: 0,
+  presenter: false,
+  textbook: false,
+  textbookDivergent: -1,
+  textbookMarkCount: 0,
   view: 'lab',
   compareRuns: [],
   compareConfigs: [],
@@ -332,6 +349,8 @@ function onFrame(f: Frame, wallMs: number): void {
     services,
     rs: rsNext.some((r, i) => r !== rs[i]) || f.services ? rsNext : s.rs,
     metrics: f.metrics,
+    textbookDivergent: f.textbookDivergent,
+    textbookMarkCount: live.textbookMarks.size,
     historyVersion,
     ...(f.listing ? { listing: f.listing } : {}),
     seekTarget,
@@ -447,6 +466,12 @@ function onReply(r: Reply): void {
         busy: seekTarget === null ? null : s.busy,
         compareRuns: r.runs.map((x) => ({ id: x.id, label: labels.get(x.id) ?? x.id, rs: x.rs, metrics: x.metrics })),
       })
+      return
+    }
+    case 'probe': {
+      const w = waiting.get(r.id)
+      waiting.delete(r.id)
+      w?.(r)
       return
     }
     case 'scenario': {
@@ -591,6 +616,21 @@ export const actions = {
   setTimelineSort(timelineSort: TimelineSort): void {
     useLab.setState({ timelineSort })
   },
+  /** Play, pausing by itself at `toMs`. */
+  playUntil(toMs: number): void {
+    send({ type: 'play-until', toMs })
+    useLab.setState({ playing: true })
+  },
+  /** Ask the engine (on a scratch copy of the scenario as it stands). */
+  probe(probe: Probe): Promise<ProbeAnswer> {
+    const id = nextId++
+    return new Promise((resolve) => {
+      waiting.set(id, (r) => {
+        if (r.type === 'probe') resolve(r.answer)
+      })
+      send({ type: 'probe', id, probe })
+    })
+  },
   /** The scenario as it stands (typed commands folded in) and the simulated time. */
   exportScenario(): Promise<{ scenario: unknown; atMs: number }> {
     const id = nextId++
@@ -600,6 +640,14 @@ export const actions = {
       })
       send({ type: 'export-scenario', id })
     })
+  },
+  setPresenter(on: boolean): void {
+    if (typeof document !== 'undefined') document.documentElement.toggleAttribute('data-presenter', on)
+    useLab.setState({ presenter: on })
+  },
+  setTextbook(on: boolean): void {
+    useLab.setState({ textbook: on })
+    send({ type: 'textbook', on })
   },
   requestTemplateLine(templateId: number | null): void {
     if (templateId === null) useLab.setState({ hoverLine: null })

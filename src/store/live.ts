@@ -86,12 +86,15 @@ export const live = {
   epoch: -1,
   version: 0,
   templates: new Map<number, TemplateRow>(),
+  /** Textbook switch: when the textbook rule would have dropped a template, by template id. */
+  textbookMarks: new Map<number, number>(),
   attempts: [] as AttemptDot[],
   attemptsSkipped: 0,
 
   reset(epoch: number): void {
     this.epoch = epoch
     this.templates.clear()
+    this.textbookMarks.clear()
     this.attempts = []
     this.attemptsSkipped = 0
     this.version++
@@ -159,6 +162,8 @@ export const live = {
         seenAt: wallMs,
       })
     }
+    const m = f.textbookMarks
+    for (let i = 0; i < m.length; i += 2) this.textbookMarks.set(m[i], m[i + 1])
     this.attemptsSkipped += f.attemptsSkipped
     if (this.attempts.length > MAX_ATTEMPTS) this.attempts.splice(0, this.attempts.length - MAX_ATTEMPTS)
     this.version++

@@ -4,6 +4,7 @@ import { actions, useLab } from '../store/index'
 import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
+import { LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
 import { fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
@@ -88,8 +89,11 @@ export function App() {
       </section>
       {view === 'compare' ? (
         <CompareView />
+      ) : view === 'lessons' ? (
+        <LessonsList />
       ) : (
         <>
+          <LessonPanel />
           <DirectorPanel />
           <RealServersPanel />
           <TemplateTimeline />

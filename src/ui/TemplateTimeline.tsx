@@ -48,6 +48,9 @@ export function TemplateTimeline() {
   const sort = useLab((s) => s.timelineSort)
   const theme = useLab((s) => s.theme)
   const hoverLine = useLab((s) => s.hoverLine)
+  const textbook = useLab((s) => s.textbook)
+  const divergent = useLab((s) => s.textbookDivergent)
+  const markCount = useLab((s) => s.textbookMarkCount)
   const [follow, setFollow] = useState(true)
   const [rowCount, setRowCount] = useState(0)
   const [axis, setAxis] = useState<{ x: number; label: string }[]>([])
@@ -108,6 +111,22 @@ export function TemplateTimeline() {
     const palette = resolvedPalette()
     const draw = (wall: number) => {
       raf = requestAnimationFrame(draw)
+      // rows: recomputed when the templates changed, at most 4 times a second (on screen or not:
+      // the count under the timeline is text)
+      const stRows = useLab.getState()
+      const cache = rowsRef.current
+      if (
+        cache.filter !== stRows.timelineFilter ||
+        cache.sort !== stRows.timelineSort ||
+        (cache.version !== live.version && wall - cache.at > 250)
+      ) {
+        cache.rows = filterRows(stRows.timelineFilter, stRows.timelineSort)
+        cache.version = live.version
+        cache.filter = stRows.timelineFilter
+        cache.sort = stRows.timelineSort
+        cache.at = wall
+        setRowCount(cache.rows.length)
+      }
       if (!onScreen.current) return
       // redraw only when something moved, and at most 30 times a second: a timeline needs no more
       const key = `${useLab.getState().nowMs}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
@@ -127,20 +146,6 @@ export function TemplateTimeline() {
       if (!ctx) return
       const st = useLab.getState()
       const nowMs = st.nowMs
-      // rows: recomputed when the templates changed, at most 4 times a second
-      const cache = rowsRef.current
-      if (
-        cache.filter !== st.timelineFilter ||
-        cache.sort !== st.timelineSort ||
-        (cache.version !== live.version && wall - cache.at > 250)
-      ) {
-        cache.rows = filterRows(st.timelineFilter, st.timelineSort)
-        cache.version = live.version
-        cache.filter = st.timelineFilter
-        cache.sort = st.timelineSort
-        cache.at = wall
-        setRowCount(cache.rows.length)
-      }
       const rows = cache.rows
       let x = transformRef.current.rescaleX(baseScale(nowMs, width))
       if (followRef.current) {
@@ -215,6 +220,22 @@ export function TemplateTimeline() {
           ctx.setLineDash([3, 3])
           ctx.strokeRect(Math.max(LABEL_W, xNow), y + 3.5, xEnd - Math.max(LABEL_W, xNow), ROW_H - 7)
           ctx.setLineDash([])
+        }
+        // the textbook rule would have dropped it here
+        const tb = live.textbookMarks.get(r.id)
+        if (tb !== undefined && st.textbook) {
+          const tx = x(tb)
+          if (tx >= LABEL_W && tx <= width) {
+            ctx.fillStyle = palette.err
+            ctx.globalAlpha = 1
+            ctx.fillRect(tx - 1, y, 3, ROW_H)
+            ctx.beginPath()
+            ctx.moveTo(tx - 6, y)
+            ctx.lineTo(tx + 6, y)
+            ctx.lineTo(tx, y + 7)
+            ctx.closePath()
+            ctx.fill()
+          }
         }
         // a new connection refreshed the timer here
         ctx.strokeStyle = palette.ink
@@ -299,6 +320,7 @@ export function TemplateTimeline() {
       },
       { k: 'timeline.legendDeadline', style: { border: '1.5px dashed var(--rs-0)' } },
       { k: 'timeline.legendRefresh', style: { borderLeft: '2px solid var(--ink)', width: 2 } },
+      { k: 'timeline.legendTextbook', style: { borderLeft: '3px solid var(--err)', width: 3 } },
     ],
     [],
   )
@@ -333,6 +355,15 @@ export function TemplateTimeline() {
           <button type="button" className="btn" onClick={fit}>
             {t('timeline.fit')}
           </button>
+          <label className="inline" title={t('timeline.textbookHint')}>
+            <input
+              type="checkbox"
+              checked={textbook}
+              onChange={(e) => actions.setTextbook(e.target.checked)}
+              data-testid="textbook"
+            />
+            {t('timeline.textbook')}
+          </label>
           <button type="button" className="btn" aria-pressed={follow} onClick={() => setFollow(!follow)}>
             {t('timeline.follow')}
           </button>
@@ -404,6 +435,7 @@ export function TemplateTimeline() {
       </div>
       <p className="what" data-testid="timeline-count">
         {t('timeline.count', { n: rowCount })}
+        {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}
         {rowCount === 0 && ` — ${t('timeline.empty')}`}
       </p>
       <ul className="legend">

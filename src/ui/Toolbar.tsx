@@ -19,6 +19,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const ready = useLab((s) => s.ready)
   const busy = useLab((s) => s.busy)
   const view = useLab((s) => s.view)
+  const presenter = useLab((s) => s.presenter)
 
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
@@ -29,7 +30,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           role="tab"
           className="btn"
           aria-selected={view === 'lab'}
-          onClick={() => view !== 'lab' && actions.stopCompare()}
+          onClick={() => (view === 'compare' ? actions.stopCompare() : useLab.setState({ view: 'lab' }))}
           data-testid="view-lab"
         >
           {t('toolbar.viewLab')}
@@ -39,16 +40,30 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           role="tab"
           className="btn"
           aria-selected={view === 'compare'}
-          onClick={() => view !== 'compare' && useLab.setState({ view: 'compare' })}
+          onClick={() => view !== 'compare' && useLab.setState({ view: 'compare', lessonId: null })}
           data-testid="view-compare"
         >
           {t('toolbar.viewCompare')}
+        </button>
+        <button
+          type="button"
+          role="tab"
+          className="btn"
+          aria-selected={view === 'lessons'}
+          onClick={() => {
+            if (view === 'compare') actions.stopCompare()
+            useLab.setState({ view: 'lessons' })
+          }}
+          data-testid="view-lessons"
+        >
+          {t('toolbar.viewLessons')}
         </button>
       </div>
       {view === 'lab' && (
         <label className="inline">
           {t('toolbar.preset')}
           <select value={presetId} onChange={(e) => onPreset(e.target.value)} data-testid="preset">
+            {!PRESETS.some((p) => p.id === presetId) && <option value={presetId}>{t('toolbar.customScenario')}</option>}
             {PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
                 {tDyn(t, p.key)}
@@ -153,6 +168,15 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           ))}
         </select>
       </label>
+      <button
+        type="button"
+        className="btn"
+        onClick={() => actions.setPresenter(!presenter)}
+        aria-pressed={presenter}
+        data-testid="presenter"
+      >
+        {t('toolbar.presenter')}
+      </button>
       <button
         type="button"
         className="btn"

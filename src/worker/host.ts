@@ -4,6 +4,7 @@ import {
   connectionListing,
   type DirectorEvent,
   formatIPv4,
+  parseDottedQuad,
   type Scenario,
   ScenarioPlayer,
   type SimMs,
@@ -19,6 +20,8 @@ import {
   MAX_SPEED,
   MIN_SPEED,
   PROTOCOL_VERSION,
+  type Probe,
+  type ProbeAnswer,
   type Reply,
   type Request,
   type ServiceView,
@@ -122,6 +125,15 @@ export class Host {
   private playing = false
   private speed = 1
   private lastWallMs: number | null = null
+  /** Textbook switch: the shadow run, and what it found that the kernel does differently. */
+  private textbook = false
+  private shadow: ScenarioPlayer | null = null
+  private readonly templateKeys = new Map<string, number>()
+  private kernelAttemptRs = new Map<string, number>()
+  private textbookMarks: number[] = []
+  private textbookDivergent = 0
+  /** Where play-until pauses by itself. */
+  private stopAtMs: number | null = null
   /** Simulated time the wall clock has reached, with its fraction of a millisecond. */
   private simCursor = 0
 
@@ -161,7 +173,27 @@ export class Host {
       case 'play':
         if (this.player && this.player.now >= this.endMs()) this.seek(0)
         this.playing = true
+        this.stopAtMs = null
         this.lastWallMs = null
+        return []
+      case 'play-until':
+        if (!this.player || !Number.isFinite(req.toMs)) return []
+        if (req.toMs <= this.player.now) {
+          this.seek(req.toMs)
+          this.playing = false
+          return []
+        }
+        this.playing = true
+        this.stopAtMs = Math.round(req.toMs)
+        this.lastWallMs = null
+        return []
+      case 'probe':
+        return [{ type: 'probe', id: req.id, answer: this.probe(req.probe) }]
+      case 'textbook':
+        if (this.textbook === req.on) return []
+        this.textbook = req.on
+        // both runs from the start, so their templates can be matched
+        this.seek(this.player?.now ?? 0)
         return []
       case 'pause':
         this.playing = false
@@ -258,8 +290,14 @@ export class Host {
         this.servicesDirty = true
       },
     })
+    this.templateKeys.clear()
+    this.kernelAttemptRs = new Map()
+    this.textbookMarks = []
+    this.textbookDivergent = 0
+    this.shadow = null
     // what happens at time 0 (mid commands, the first clients) has happened when the player is shown
     player.advanceTo(0 as SimMs)
+    if (this.textbook) this.startShadow()
   }
 
   /** Deterministic replay from 0 to `toMs`, with the commands typed so far at their times. */
@@ -267,20 +305,62 @@ export class Host {
     if (!this.scenario) return
     const target = Math.round(Math.max(0, Math.min(toMs, this.endMs()))) as SimMs
     this.restart()
-    const p = this.player as ScenarioPlayer
     for (const j of this.journal) {
       if (j.atMs > target) break
-      p.advanceTo(j.atMs as SimMs)
+      this.advanceBoth(j.atMs)
       this.replay(j)
     }
-    p.advanceTo(target)
+    this.advanceBoth(target)
   }
 
   private replay(j: JournalEntry): void {
-    const p = this.player as ScenarioPlayer
-    if (j.kind === 'run') p.record(j.text)
-    else this.applyLines(p.sim, scriptLines(j.text))
+    for (const p of this.players()) {
+      if (j.kind === 'run') p.record(j.text)
+      else this.applyLines(p.sim, scriptLines(j.text))
+    }
     this.servicesDirty = true
+  }
+
+  /** The live player and, with the textbook switch on, its shadow under the textbook rule. */
+  private players(): ScenarioPlayer[] {
+    const p = this.player as ScenarioPlayer
+    return this.shadow ? [p, this.shadow] : [p]
+  }
+
+  private advanceBoth(t: number): void {
+    for (const p of this.players()) p.advanceTo(t as SimMs)
+  }
+
+  /**
+   * The textbook switch: the same scenario (and typed commands) replayed under the rule teaching
+   * texts state, in lockstep; where its templates expire, the timeline gets a mark.
+   */
+  private startShadow(): void {
+    const kernelScenario = this.player?.scenario
+    if (!kernelScenario) return
+    const shadow = new ScenarioPlayer(kernelScenario, {
+      setup: (sim) => {
+        sim.director.templateRule = 'textbook'
+      },
+    })
+    this.shadow = shadow
+    shadow.setListener({
+      director: (e) => {
+        if (e.type !== 'template-expired') return
+        const t = e.template
+        const kernelId = this.templateKeys.get(templateKey(t))
+        if (kernelId === undefined || this.textbookMarks.length >= 20_000) return
+        // a mark only where the two rules part: the kernel dropped it at another time (or not yet)
+        if (this.templates.get(kernelId)?.expiredAt === shadow.now) return
+        this.textbookMarks.push(kernelId, shadow.now)
+      },
+      attempt: (a) => {
+        const k = `${a.client}:${a.clientPort}@${a.at}`
+        const kernelRs = this.kernelAttemptRs.get(k)
+        if (kernelRs !== undefined && kernelRs !== (a.rsAddr ?? -1)) this.textbookDivergent++
+      },
+    })
+    shadow.advanceTo(0 as SimMs)
   }
 
   private step(unit: 'event' | 'second'): Reply[] {
@@ -289,6 +369,7 @@ export class Host {
     this.playing = false
     if (unit === 'second') this.advance(Math.min(this.endMs(), p.now + 1000))
     else if (!p.step()) this.advance(this.endMs())
+    else this.shadow?.advanceTo(p.now)
     return []
   }
 
@@ -298,10 +379,10 @@ export class Host {
     for (const j of this.journal) {
       if (j.atMs <= p.now) continue
       if (j.atMs > target) break
-      p.advanceTo(j.atMs as SimMs)
+      this.advanceBoth(j.atMs)
       this.replay(j)
     }
-    p.advanceTo(target as SimMs)
+    this.advanceBoth(target)
   }
 
   // ---------------------------------------------------------------- what the engine tells us
@@ -393,6 +474,7 @@ export class Host {
     }
     this.templates.set(t.id, row)
     this.dirtyTemplates.add(t.id)
+    if (this.textbook) this.templateKeys.set(templateKey(t), t.id)
   }
 
   private onAttempt(a: {
@@ -444,6 +526,10 @@ export class Host {
       status: a.status,
     }
     this.memos[seq % WHY_MEMORY] = memo
+    if (this.textbook) {
+      if (this.kernelAttemptRs.size > 50_000) this.kernelAttemptRs.clear()
+      this.kernelAttemptRs.set(`${a.client}:${a.clientPort}@${a.at}`, a.rsAddr ?? -1)
+    }
   }
 
   // ---------------------------------------------------------------- commands
@@ -454,6 +540,7 @@ export class Host {
     // typing a command after a rewind starts a new history from here
     this.journal = this.journal.filter((j) => j.atMs <= p.now)
     const r = p.record(line)
+    this.shadow?.record(line)
     this.journal.push({ atMs: p.now, kind: 'run', text: line })
     this.servicesDirty = true
     this.listingAtWall = -1
@@ -470,6 +557,7 @@ export class Host {
     if (bad) return { type: 'applied', id, ok: false, error: bad.message, line: bad.line }
     this.journal = this.journal.filter((j) => j.atMs <= p.now)
     this.applyLines(p.sim, lines)
+    if (this.shadow) this.applyLines(this.shadow.sim, lines)
     this.journal.push({ atMs: p.now, kind: 'apply', text: script })
     this.servicesDirty = true
     this.listingAtWall = -1
@@ -514,6 +602,44 @@ export class Host {
     return out
   }
 
+  /**
+   * Answer a question about the scenario as it stands (typed commands included) on a scratch
+   * copy, so the class can predict before the live run reveals it.
+   */
+  private probe(q: Probe): ProbeAnswer {
+    const sc = this.exportScenario()
+    const check = validateScenario(sc)
+    if (!check.ok) return { ok: false, error: check.error }
+    const scratch = new ScenarioPlayer(check.scenario, { metrics: true })
+    switch (q.kind) {
+      case 'connection-rs': {
+        const c = check.scenario.connections[q.index]
+        if (!c) return { ok: false, error: `no connection ${q.index}` }
+        // the answer is known once the connection (and its SYN retries) ran
+        scratch.advanceTo((Math.round(c.at * 1000) + 64_000) as SimMs)
+        const rs = scratch.connections[q.index].rs
+        return { ok: true, value: rs ? rs.split(':')[0] : null }
+      }
+      case 'template-live': {
+        scratch.advanceTo(Math.round(q.atMs) as SimMs)
+        const client = parseDottedQuad(q.client)
+        if (client === null) return { ok: false, error: `${q.client}: not an address` }
+        const d = scratch.sim.director
+        for (const c of d.table.all)
+          if (c.isTemplate && c.timerArmed && c.caddr === client) return { ok: true, value: true }
+        return { ok: true, value: false }
+      }
+      case 'metric': {
+        scratch.advanceTo(Math.round(q.atMs) as SimMs)
+        const m = (scratch.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
+        const value = q.name === 'templatesLive' ? m.templates.live : m[q.name]
+        return { ok: true, value }
+      }
+      default:
+        return assertNever(q)
+    }
+  }
+
   /** The running configuration as a script: ipvsadm-save -n, then the mangle rules. */
   currentScript(): string {
     const p = this.player
@@ -545,7 +671,7 @@ export class Host {
       const wallStep = Math.min(MAX_WALL_STEP_MS, Math.max(0, wallMs - last))
       // simulated time stays in whole milliseconds (SimMs); the fraction is carried to the next frame
       this.simCursor = Math.max(this.simCursor, p.now) + wallStep * this.speed
-      const target = Math.min(this.endMs(), Math.floor(this.simCursor))
+      const target = Math.min(this.endMs(), this.stopAtMs ?? Number.POSITIVE_INFINITY, Math.floor(this.simCursor))
       const started = now()
       // in slices, so a heavy second cannot hold the frame far past its budget
       let t = p.now as number
@@ -554,7 +680,10 @@ export class Host {
         this.advance(t)
         if (now() - started > FRAME_BUDGET_MS) break
       }
-      if (p.now >= this.endMs()) this.playing = false
+      if (p.now >= this.endMs() || (this.stopAtMs !== null && p.now >= this.stopAtMs)) {
+        this.playing = false
+        this.stopAtMs = null
+      }
     }
     this.lastWallMs = wallMs
     const replies: Reply[] = [this.buildFrame(wallMs, listing, listingFilter)]
@@ -617,6 +746,8 @@ export class Host {
       attemptsFirstSeq: firstSeq,
       templates: tpl.subarray(0, k),
       refreshes,
+      textbookMarks: this.takeTextbookMarks(),
+      textbookDivergent: this.textbook ? this.textbookDivergent : -1,
       metrics: {
         connections: m.connections,
         refused: m.refused,
@@ -633,6 +764,12 @@ export class Host {
       },
       listing: this.listing(wallMs, listing, listingFilter),
     }
+  }
+
+  private takeTextbookMarks(): Float64Array {
+    const marks = Float64Array.from(this.textbookMarks)
+    this.textbookMarks = []
+    return marks
   }
 
   private services(): ServiceView[] {
@@ -792,6 +929,11 @@ export class Host {
         return assertNever(target)
     }
   }
+}
+
+/** What identifies a template across two runs of the same scenario: client, service, birth. */
+function templateKey(t: Connection): string {
+  return `${t.caddr}|${t.fwmark || t.vaddr}|${t.vport}|${t.createdAt}`
 }
 
 /** Destinations in address order (as ipvsadm -Ln sorts them), the same in services and counters. */

@@ -39,6 +39,12 @@ export type Request =
   /** Compare mode: the base scenario's traffic (and seed) through each configuration. */
   | { type: 'compare-start'; base: unknown; configs: CompareConfig[] }
   | { type: 'compare-stop' }
+  /** Play, and pause by itself at `toMs` (a lesson's "run to t = 150 s"). */
+  | { type: 'play-until'; toMs: number }
+  /** Replay the run under the textbook's template rule too, and mark where the two differ. */
+  | { type: 'textbook'; on: boolean }
+  /** Ask the engine a question about the scenario as it stands, on a scratch copy (lessons, exercises). */
+  | { type: 'probe'; id: number; probe: Probe }
 
 export type WhyTarget =
   | { kind: 'attempt'; seq: number }
@@ -94,6 +100,17 @@ export const AttemptHow = { SCHEDULED: 0, TEMPLATE_HIT: 1, TEMPLATE_NEW: 2, REFU
 export const TEMPLATE_FIELDS = 10
 
 export const RS_COUNTER_FIELDS = 5
+
+/** What a lesson or an exercise asks the engine. Times in simulated ms. */
+export type Probe =
+  /** Which real server the scenario's connection number `index` reaches (address, or null). */
+  | { kind: 'connection-rs'; index: number }
+  /** Is a persistence template for this client (masked as the service masks it) live at `atMs`? */
+  | { kind: 'template-live'; client: string; atMs: number }
+  /** A figure of the run at `atMs`. */
+  | { kind: 'metric'; name: 'brokenSessions' | 'stickiness' | 'imbalance' | 'templatesLive' | 'refused'; atMs: number }
+
+export type ProbeAnswer = { ok: true; value: string | number | boolean | null } | { ok: false; error: string }
 
 /** One configuration of a comparison: its commands, and whether sessions are shared (e.g. Redis). */
 export interface CompareConfig {
@@ -159,6 +176,10 @@ export type Frame = {
   templates: Float64Array
   /** Pairs (template id, refresh time ms). */
   refreshes: Float64Array
+  /** Textbook switch: pairs (template id, when the textbook rule would have dropped it, ms). */
+  textbookMarks: Float64Array
+  /** Textbook switch: connections that went to another server under the textbook rule (−1: off). */
+  textbookDivergent: number
   metrics: MetricsView
   listing: { cmd: string; text: string; lines: number } | null
 }
@@ -180,6 +201,7 @@ export type Reply =
   | { type: 'template-line'; templateId: number; line: string | null }
   | { type: 'scenario'; id: number; scenario: unknown; atMs: number }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
+  | { type: 'probe'; id: number; answer: ProbeAnswer }
   | {
       type: 'compare-frame'
       v: typeof PROTOCOL_VERSION

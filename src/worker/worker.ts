@@ -30,7 +30,13 @@ const COMPARE_ROUTED = new Set([
 
 function post(r: Reply): void {
   if (r.type === 'frame')
-    scope.postMessage(r, [r.attempts.buffer, r.templates.buffer, r.refreshes.buffer, r.rsCounters.buffer])
+    scope.postMessage(r, [
+      r.attempts.buffer,
+      r.templates.buffer,
+      r.refreshes.buffer,
+      r.rsCounters.buffer,
+      r.textbookMarks.buffer,
+    ])
   else scope.postMessage(r)
 }
 

@@ -88,6 +88,8 @@ export interface SyncDaemon {
 
 /** ip_vs_conn_expire(): a template still controlling connections is re-armed with this, and keeps it. */
 export const TEMPLATE_REARM_MS = 60_000
+/** What teaching texts (and Linux 2.4) say: extended by 2 minutes while the user is still online. */
+const TEXTBOOK_EXTEND_MS = 120_000
 /** IP_VS_DEST_TRASH_PERIOD: a destination idle this long in the trash is freed; checked every half of it. */
 const DEST_TRASH_PERIOD_MS = 120_000
 /** A new entry's timeout until its first state transition (ip_vs_conn_new()). */
@@ -231,8 +233,28 @@ export class Director {
     if (c.timerArmed) this.armTimer(c, 0)
   }
 
+  /**
+   * Which rule expires templates: the kernel's, or the simplified one teaching texts state (a
+   * template lives -p seconds after the last connection started, and is extended by 2 minutes
+   * while the user is still online — Linux 2.4). The lab replays a run under both to show where
+   * they disagree; the textbook rule is never the model.
+   */
+  templateRule: 'kernel' | 'textbook' = 'kernel'
+
   // mirrors ip_vs_conn_expire()
   private expire(c: Connection): void {
+    if (c.nControl > 0 && c.isTemplate && this.templateRule === 'textbook') {
+      // the textbook: "still online" means an open connection; a closed one (FIN_WAIT) does not count
+      const controlled = [...this.table.all].filter((x) => x.control === c)
+      const online = controlled.some((x) => x.protocol !== 6 || isActiveTcpState(x.state as TcpState))
+      if (online) {
+        c.rearms++
+        if (this.listener) this.emit({ type: 'template-rearmed', template: c })
+        this.armTimer(c, TEXTBOOK_EXTEND_MS)
+        return
+      }
+      for (const x of controlled) this.controlDel(x)
+    }
     if (c.nControl > 0) {
       // "expire later": still controls connections — re-arm with a fixed 60 s, which sticks.
       c.timeoutMs = TEMPLATE_REARM_MS

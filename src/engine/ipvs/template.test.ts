@@ -141,3 +141,31 @@ describe('persistence templates', () => {
     expect(connect(sim, '10.0.0.1', 40004).rs).toBe('192.168.8.102:80')
   })
 })
+
+describe('the textbook rule (shown beside the kernel, never the model)', () => {
+  it('drops a template whose only connections are closed (FIN_WAIT), where the kernel keeps it', async () => {
+    const { Simulator, newClientTcp } = await import('../sim/simulator')
+    const { parseDottedQuad } = await import('../net/ipv4')
+    const run = (rule: 'kernel' | 'textbook') => {
+      const sim = new Simulator()
+      sim.director.templateRule = rule
+      sim.run('ipvsadm -A -t 192.168.100.100:80 -s rr -p 10')
+      sim.run('ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g')
+      const c = newClientTcp(
+        parseDottedQuad('10.0.0.7') as never,
+        40001,
+        parseDottedQuad('192.168.100.100') as never,
+        80,
+      )
+      sim.tcpConnect(c)
+      sim.advanceTo(2000 as never)
+      sim.tcpClose(c, 'fin')
+      sim.advanceTo(30_000 as never)
+      return [...sim.director.table.all].filter((x) => x.isTemplate).length
+    }
+    // kernel: the FIN_WAIT entry (120 s) keeps the template, re-armed 60 s at a time
+    expect(run('kernel')).toBe(1)
+    // textbook: -p 10 after the last connection started, nobody online: gone
+    expect(run('textbook')).toBe(0)
+  })
+})

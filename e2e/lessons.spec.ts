@@ -1,0 +1,66 @@
+import { expect, test } from './fixtures'
+import { LabPage } from './pages/LabPage'
+
+test('a lesson in English: predict, and the engine reveals', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-ppc').click()
+  await expect(page.getByTestId('lesson')).toContainText('2. PPC: the template and its timer')
+  await page.getByTestId('lesson-next').click() // play to 31 s
+  await expect.poll(() => lab.nowMs(), { timeout: 20_000 }).toBe(31_000)
+  await page.getByTestId('lesson-next').click() // the question
+  await expect(page.getByTestId('lesson')).toContainText('Is 10.0.0.7’s template still there at 150 s?')
+  await page.getByTestId('choice-1').click() // "no", as a textbook would say
+  await expect(page.getByTestId('verdict')).toContainText('Not quite. The engine’s answer: yes.')
+  await lab.shot('lesson-en')
+})
+
+test('a lesson in 中文, to its question and answer', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('locale').selectOption('zh-CN')
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-pcc').click()
+  await expect(page.getByTestId('lesson')).toContainText('3. PCC：一个客户端，所有端口')
+  await page.getByTestId('lesson-next').click()
+  await expect(page.getByTestId('lesson')).toContainText('10.0.0.7 的 ssh 连接')
+  // the HTTP connection at 0 s went to rr's first pick; ssh must follow it
+  await page.getByTestId('choice-1').click()
+  await expect(page.getByTestId('verdict')).toContainText('正确！')
+  await expect(page.getByTestId('verdict')).toContainText('192.168.8.102')
+  await lab.shot('lesson-zh')
+})
+
+test('presenter mode: big type, and the clicker keys step the lesson', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('presenter').click()
+  await expect(page.locator('html')).toHaveAttribute('data-presenter', '')
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-fwmark').click()
+  await expect(page.getByTestId('lesson')).toContainText('Step 1 of 4')
+  await page.locator('body').press('PageDown')
+  await expect(page.getByTestId('lesson')).toContainText('Step 2 of 4')
+  await page.locator('body').press('Space')
+  await expect(page.getByTestId('lesson')).toContainText('Step 3 of 4')
+  await page.locator('body').press('PageUp')
+  await expect(page.getByTestId('lesson')).toContainText('Step 2 of 4')
+  await expect(page.getByRole('heading', { name: 'Console' })).toBeHidden()
+  await lab.shot('presenter')
+})
+
+test('the textbook switch marks where the textbook rule parts from the kernel (re-arm lesson)', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-online').click()
+  await page.getByTestId('lesson-next').click() // question
+  await page.getByTestId('lesson-next').click() // textbook on
+  await expect(page.getByTestId('textbook')).toBeChecked()
+  await page.getByTestId('lesson-next').click() // play to 120 s
+  await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(120_000)
+  await expect(page.getByTestId('timeline-count')).toContainText('textbook rule: 1 templates dropped earlier or later')
+  await page.getByTestId('timeline').scrollIntoViewIfNeeded()
+  await lab.shot('textbook')
+})
