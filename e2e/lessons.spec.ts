@@ -64,3 +64,29 @@ test('the textbook switch marks where the textbook rule parts from the kernel (r
   await page.getByTestId('timeline').scrollIntoViewIfNeeded()
   await lab.shot('textbook')
 })
+
+test('an exercise from a seed, answered wrong then right, checked by the engine', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('view-lessons').click()
+  // seed 5 asks which server a connection reaches
+  await page.getByTestId('exercise-seed').fill('5')
+  await page.getByTestId('exercise-load').click()
+  await expect(page.getByTestId('exercise')).toContainText('which real server does it reach?')
+  const answer = page.getByTestId('exercise-answer')
+  const options = await answer
+    .locator('option')
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value).filter(Boolean))
+  // try each choice until the engine says right: at least one is wrong, exactly one is right
+  const verdicts: boolean[] = []
+  for (const o of options) {
+    await page.getByTestId('exercise-load').click()
+    await answer.selectOption(o)
+    await page.getByTestId('exercise-check').click()
+    const text = (await page.getByTestId('exercise-result').textContent()) ?? ''
+    verdicts.push(text.startsWith('Right!'))
+  }
+  expect(verdicts.filter(Boolean)).toHaveLength(1)
+  expect(verdicts.filter((v) => !v).length).toBeGreaterThan(0)
+  await lab.shot('exercise')
+})

@@ -4,7 +4,7 @@ import { actions, useLab } from '../store/index'
 import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
-import { LessonPanel, LessonsList } from './LessonPanel'
+import { Exercises, LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
 import { fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
@@ -90,7 +90,10 @@ export function App() {
       {view === 'compare' ? (
         <CompareView />
       ) : view === 'lessons' ? (
-        <LessonsList />
+        <div className="compare">
+          <LessonsList />
+          <Exercises />
+        </div>
       ) : (
         <>
           <LessonPanel />

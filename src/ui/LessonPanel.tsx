@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
 import { useT } from '../i18n/index'
+import { type Exercise, generateExercise } from '../lessons/exercise'
 import { isRight, type L10n, LESSONS, type LessonStep } from '../lessons/lessons'
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
 import { actions, type Locale, useLab } from '../store/index'
@@ -256,6 +257,160 @@ export function LessonsList() {
           )
         })}
       </ol>
+    </section>
+  )
+}
+
+/** An exercise from a seed: the whole class gets the same one when the teacher gives the seed. */
+export function Exercises() {
+  const t = useT()
+  const [seed, setSeed] = useState(1)
+  const [ex, setEx] = useState<Exercise | null>(null)
+  const [answer, setAnswer] = useState('')
+  const [result, setResult] = useState<{ right: boolean; engine: string } | null>(null)
+
+  const load = (s: number) => {
+    const e = generateExercise(s)
+    setEx(e)
+    setAnswer('')
+    setResult(null)
+    actions.load(JSON.parse(JSON.stringify(e.scenario)), '', e.scenario.name)
+  }
+  const check = async () => {
+    if (!ex) return
+    const a = await actions.probe(ex.question.probe)
+    if (!a.ok) {
+      setResult({ right: false, engine: a.error })
+      return
+    }
+    const engine = a.value === null ? 'null' : String(a.value)
+    setResult({ right: engine === answer.trim(), engine })
+  }
+  const q = ex?.question
+  const label = (v: string) => (v === 'null' ? t('lessons.answerNone') : v)
+
+  return (
+    <section className="panel exercises" aria-labelledby="ex-h">
+      <header>
+        <h2 id="ex-h">{t('exercise.title')}</h2>
+        <p className="what">{t('exercise.what')}</p>
+      </header>
+      <div className="prompt">
+        <label className="inline">
+          {t('exercise.seed')}
+          <input
+            type="number"
+            min={0}
+            value={seed}
+            onChange={(e) => setSeed(Math.max(0, Math.floor(Number(e.target.value)) || 0))}
+            data-testid="exercise-seed"
+            style={{ width: '10ch' }}
+          />
+        </label>
+        <button type="button" className="btn primary" onClick={() => load(seed)} data-testid="exercise-load">
+          {t('exercise.load')}
+        </button>
+        <button
+          type="button"
+          className="btn"
+          onClick={() => {
+            const s = crypto.getRandomValues(new Uint32Array(1))[0] % 1_000_000
+            setSeed(s)
+            load(s)
+          }}
+        >
+          {t('exercise.random')}
+        </button>
+      </div>
+      {ex && q && (
+        <div data-testid="exercise">
+          <pre className="term">{ex.scenario.commands.map((c) => `# ${c}`).join('\n')}</pre>
+          <table className="summary">
+            <thead>
+              <tr>
+                <th scope="col">#</th>
+                <th scope="col">{t('exercise.at')}</th>
+                <th scope="col">{t('exercise.client')}</th>
+                <th scope="col">{t('exercise.to')}</th>
+                <th scope="col">{t('exercise.hold')}</th>
+              </tr>
+            </thead>
+            <tbody>
+              {ex.scenario.connections.map((c, i) => (
+                <tr key={c.clientPort}>
+                  <td>{i + 1}</td>
+                  <td className="num">{c.at} s</td>
+                  <td>
+                    {c.client}:{c.clientPort}
+                  </td>
+                  <td>
+                    {c.vip}:{c.vport}
+                  </td>
+                  <td className="num">{c.hold} s</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          <p className="lesson-text">
+            {q.kind === 'rs'
+              ? t('exercise.qRs', {
+                  n: q.index + 1,
+                  client: `${ex.scenario.connections[q.index].client}:${ex.scenario.connections[q.index].vport}`,
+                  at: ex.scenario.connections[q.index].at,
+                })
+              : t('exercise.qCount', { at: q.atSec })}
+          </p>
+          <div className="prompt">
+            {q.kind === 'rs' ? (
+              <select
+                value={answer}
+                onChange={(e) => setAnswer(e.target.value)}
+                aria-label={t('exercise.answer')}
+                data-testid="exercise-answer"
+              >
+                <option value="">—</option>
+                {q.choices.map((c) => (
+                  <option key={c} value={c}>
+                    {label(c)}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input
+                type="number"
+                min={0}
+                value={answer}
+                onChange={(e) => setAnswer(e.target.value)}
+                aria-label={t('exercise.answer')}
+                data-testid="exercise-answer"
+                style={{ width: '8ch' }}
+              />
+            )}
+            <button
+              type="button"
+              className="btn primary"
+              onClick={() => void check()}
+              disabled={answer === ''}
+              data-testid="exercise-check"
+            >
+              {t('exercise.check')}
+            </button>
+            <button type="button" className="btn" onClick={() => useLab.setState({ view: 'lab', lessonId: null })}>
+              {t('exercise.seeIt')}
+            </button>
+          </div>
+          {result && (
+            <div
+              className={result.right ? 'verdict right' : 'verdict wrong'}
+              role="status"
+              data-testid="exercise-result"
+            >
+              <strong>{result.right ? t('lessons.right') : t('lessons.wrong')}</strong>{' '}
+              {t('lessons.engineSays', { answer: label(result.engine) })}
+            </div>
+          )}
+        </div>
+      )}
     </section>
   )
 }
