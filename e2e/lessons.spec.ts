@@ -90,3 +90,17 @@ test('an exercise from a seed, answered wrong then right, checked by the engine'
   expect(verdicts.filter((v) => !v).length).toBeGreaterThan(0)
   await lab.shot('exercise')
 })
+
+test('fidelity, shown: a real-kernel recording replayed and compared field by field', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('fidelity-name').selectOption('seed-fwmark')
+  await page.getByTestId('fidelity-run').click()
+  const summary = page.getByTestId('fidelity-summary')
+  await expect(summary).toContainText('6.1.0-56-amd64')
+  const m = /(\d+) of (\d+) fields/.exec((await summary.textContent()) ?? '')
+  expect(m?.[1]).toBe(m?.[2])
+  expect(Number(m?.[2])).toBeGreaterThan(10)
+  await lab.shot('fidelity')
+})

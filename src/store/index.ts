@@ -1,6 +1,7 @@
 import { create } from 'zustand'
 import {
   type CompareConfig,
+  type FidelityResult,
   type Frame,
   MAX_SPEED,
   type MetricsView,
@@ -468,6 +469,12 @@ function onReply(r: Reply): void {
       })
       return
     }
+    case 'fidelity': {
+      const w = waiting.get(r.id)
+      waiting.delete(r.id)
+      w?.(r)
+      return
+    }
     case 'probe': {
       const w = waiting.get(r.id)
       waiting.delete(r.id)
@@ -615,6 +622,16 @@ export const actions = {
   },
   setTimelineSort(timelineSort: TimelineSort): void {
     useLab.setState({ timelineSort })
+  },
+  /** Replay a real-kernel recording and compare it field by field. */
+  fidelity(scenario: unknown, recording: unknown): Promise<FidelityResult> {
+    const id = nextId++
+    return new Promise((resolve) => {
+      waiting.set(id, (r) => {
+        if (r.type === 'fidelity') resolve(r.result)
+      })
+      send({ type: 'fidelity', id, scenario, recording })
+    })
   },
   /** Play, pausing by itself at `toMs`. */
   playUntil(toMs: number): void {

@@ -4,6 +4,7 @@ import { actions, useLab } from '../store/index'
 import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
+import { FidelityPanel } from './FidelityPanel'
 import { Exercises, LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
 import { fetchPreset, PRESETS } from './presets'
@@ -93,6 +94,7 @@ export function App() {
         <div className="compare">
           <LessonsList />
           <Exercises />
+          <FidelityPanel />
         </div>
       ) : (
         <>

@@ -41,6 +41,8 @@ export type Request =
   | { type: 'compare-stop' }
   /** Play, and pause by itself at `toMs` (a lesson's "run to t = 150 s"). */
   | { type: 'play-until'; toMs: number }
+  /** Replay a real-kernel recording's scenario and compare, field by field (fidelity, shown). */
+  | { type: 'fidelity'; id: number; scenario: unknown; recording: unknown }
   /** Replay the run under the textbook's template rule too, and mark where the two differ. */
   | { type: 'textbook'; on: boolean }
   /** Ask the engine a question about the scenario as it stands, on a scratch copy (lessons, exercises). */
@@ -100,6 +102,23 @@ export const AttemptHow = { SCHEDULED: 0, TEMPLATE_HIT: 1, TEMPLATE_NEW: 2, REFU
 export const TEMPLATE_FIELDS = 10
 
 export const RS_COUNTER_FIELDS = 5
+
+/** A replayed recording beside the real kernel: every compared field, and whether it matched. */
+export type FidelityResult =
+  | {
+      ok: true
+      name: string
+      kernel: string
+      fields: {
+        path: string
+        cmd: string | null
+        ok: boolean
+        expected: string
+        actual: string
+        detail: string | null
+      }[]
+    }
+  | { ok: false; error: string }
 
 /** What a lesson or an exercise asks the engine. Times in simulated ms. */
 export type Probe =
@@ -202,6 +221,7 @@ export type Reply =
   | { type: 'scenario'; id: number; scenario: unknown; atMs: number }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
   | { type: 'probe'; id: number; answer: ProbeAnswer }
+  | { type: 'fidelity'; id: number; result: FidelityResult }
   | {
       type: 'compare-frame'
       v: typeof PROTOCOL_VERSION
