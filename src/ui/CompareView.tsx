@@ -5,6 +5,7 @@ import { tDyn, useT } from '../i18n/index'
 import { actions, type CompareRunView, compareData, useLab } from '../store/index'
 import type { CompareConfig } from '../worker/protocol'
 import { resolvedPalette, rsIndexOf, rsVar } from './colors'
+import { saveBlob, saveCsv, svgPng, svgText } from './exporting'
 import { shortIp } from './format'
 import { fetchScenarioFile } from './presets'
 import { useOnScreen } from './useOnScreen'
@@ -31,6 +32,7 @@ const CHART_H = 150
 const M = { l: 44, r: 8, t: 8, b: 22 }
 
 function Chart({ title, series, runs }: { title: string; series: string; runs: CompareRunView[] }) {
+  const svgRef = useRef<SVGSVGElement>(null)
   useLab((s) => s.nowMs) // redraw as time passes
   const data = runs.map((r) => compareData.get(r.id)?.history.series(series) ?? [])
   const maxT = Math.max(1000, ...data.flatMap((d) => d.map((p) => p.t)))
@@ -49,8 +51,26 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
     .y((p) => y(p.v))
   return (
     <figure className="chart">
-      <figcaption>{title}</figcaption>
-      <svg viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={title}>
+      <figcaption>
+        {title}{' '}
+        <button
+          type="button"
+          className="btn mini"
+          onClick={() =>
+            svgRef.current && saveBlob(`${series}.svg`, new Blob([svgText(svgRef.current)], { type: 'image/svg+xml' }))
+          }
+        >
+          SVG
+        </button>{' '}
+        <button
+          type="button"
+          className="btn mini"
+          onClick={() => void (svgRef.current && svgPng(svgRef.current).then((b) => saveBlob(`${series}.png`, b)))}
+        >
+          PNG
+        </button>
+      </figcaption>
+      <svg ref={svgRef} viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={title}>
         {y.ticks(4).map((v) => (
           <g key={v}>
             <line x1={M.l} x2={CHART_W - M.r} y1={y(v)} y2={y(v)} stroke="var(--line)" />
@@ -232,6 +252,42 @@ export function CompareView() {
   }, [])
 
   const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—')
+  /** The summary table, then each configuration's figures over time, as CSV. */
+  const exportCsv = () => {
+    const rows: (string | number)[][] = [
+      [
+        'configuration',
+        'connections',
+        'broken_sessions',
+        'users_with_broken_session',
+        'stickiness',
+        'imbalance',
+        'refused',
+        'peak_templates',
+        'peak_template_bytes',
+      ],
+      ...runs.map((r) => [
+        r.label,
+        r.metrics.connections,
+        r.metrics.brokenSessions,
+        r.metrics.usersWithBrokenSession,
+        r.metrics.stickiness,
+        r.metrics.imbalance,
+        r.metrics.refused,
+        r.metrics.templatesPeak,
+        r.metrics.templatePeakBytes,
+      ]),
+      [],
+      ['configuration', 't_s', 'imbalance', 'broken_sessions', 'templates_live', 'template_KiB'],
+    ]
+    for (const r of runs) {
+      const h = compareData.get(r.id)?.history
+      if (!h) continue
+      const cols = ['imbalance', 'brokenSessions', 'templatesLive', 'templateKiB'].map((c) => h.series(c))
+      for (const [i, p] of cols[0].entries()) rows.push([r.label, p.t / 1000, ...cols.map((c) => c[i].v)])
+    }
+    saveCsv('compare.csv', rows)
+  }
   return (
     <div className="compare area-compare">
       <section className="panel" aria-labelledby="compare-h">
@@ -334,6 +390,9 @@ export function CompareView() {
             </tbody>
           </table>
           <p className="what">{t('compare.reading')}</p>
+          <button type="button" className="btn" onClick={exportCsv} data-testid="compare-csv">
+            {t('export.csv')}
+          </button>
         </section>
       )}
     </div>

@@ -1,7 +1,8 @@
 import { useState } from 'react'
 import { useT } from '../i18n/index'
-import { actions, type RsLive, useLab } from '../store/index'
+import { actions, history, type RsLive, useLab } from '../store/index'
 import { rsVar, useRsColorIndex } from './colors'
+import { saveCsv } from './exporting'
 import { forwardOption, ip, serviceOption } from './format'
 
 /** A real server the "health check" took out, so it can be put back as it was. */
@@ -60,6 +61,20 @@ export function RealServersPanel() {
       `ipvsadm -a ${serviceOption(d.service)} -r ${ip(d.addr)}:${d.port} ${forwardOption(d.forward)} -w ${d.weight}`,
     )
   }
+  /** The figures over time (one row per simulated second) and the servers now, as CSV. */
+  const exportCsv = () => {
+    const rows: (string | number)[][] = [
+      ['t_s', 'imbalance', 'current_imbalance', 'templates_live', 'connections', 'broken_sessions'],
+    ]
+    const cols = ['imbalance', 'currentImbalance', 'templatesLive', 'connections', 'brokenSessions'].map((c) =>
+      history.series(c),
+    )
+    for (const [i, p] of cols[0].entries()) rows.push([p.t / 1000, ...cols.map((c) => c[i].v)])
+    rows.push([])
+    rows.push(['real_server', 'service', 'weight', 'ActiveConn', 'InActConn', 'templates', 'connections'])
+    for (const r of rs) rows.push([r.label, r.service, r.weight, r.activeConns, r.inactConns, r.persistConns, r.conns])
+    saveCsv('figures.csv', rows)
+  }
   const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits))
   const stillRemoved = removed.filter((d) => !rs.some((r) => r.key === d.key))
 
@@ -68,6 +83,17 @@ export function RealServersPanel() {
       <header>
         <h2 id="servers-h">{t('servers.title')}</h2>
         <p className="what">{t('servers.what')}</p>
+        <div className="tools">
+          <button
+            type="button"
+            className="btn"
+            onClick={exportCsv}
+            title={t('export.csvHint')}
+            data-testid="figures-csv"
+          >
+            CSV
+          </button>
+        </div>
       </header>
       <div className="figures" data-testid="figures">
         <Figure k={t('servers.balanceNow')} v={fmt(metrics?.currentImbalance)} hint={t('servers.balanceHint')} />

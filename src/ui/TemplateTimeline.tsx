@@ -5,6 +5,7 @@ import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn, useT } from '../i18n/index'
 import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
 import { resolvedPalette, rsIndexOf } from './colors'
+import { canvasPng, saveBlob } from './exporting'
 import { ip, shortIp } from './format'
 import { useOnScreen } from './useOnScreen'
 
@@ -298,6 +299,64 @@ export function TemplateTimeline() {
     const canvas = canvasRef.current
     if (canvas && zoomRef.current) zoomRef.current.scaleBy(select(canvas), k, [widthRef.current * 0.85, 0])
   }
+  /** The rows shown (all of them, up to 2,000) as a standalone SVG, on the current time axis. */
+  const exportSvg = () => {
+    const st = useLab.getState()
+    const width = Math.max(800, widthRef.current)
+    let x = transformRef.current.rescaleX(baseScale(st.nowMs, width))
+    if (followRef.current) {
+      const [d0, d1] = x.domain()
+      const start = Math.max(0, st.nowMs - (d1 - d0) * 0.85)
+      x = scaleLinear()
+        .domain([start, start + (d1 - d0)])
+        .range([LABEL_W, width])
+    }
+    const rows = rowsRef.current.rows.slice(0, 2000)
+    const p = resolvedPalette()
+    const addrs = [...new Set(st.rs.map((r) => r.addr))].sort((a, b) => a - b)
+    const top = 26
+    const h = top + rows.length * ROW_H + 4
+    const clip = (v: number) => Math.max(LABEL_W, Math.min(width, v))
+    const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;')
+    let body = ''
+    for (const v of x.ticks(Math.max(2, Math.floor((width - LABEL_W) / 90)))) {
+      const tx = x(v)
+      if (tx < LABEL_W) continue
+      body += `<line x1="${tx}" x2="${tx}" y1="${top - 6}" y2="${h}" stroke="${p.line}"/><text x="${tx}" y="${top - 10}" font-size="11" text-anchor="middle" fill="${p.muted}">${Math.round(v / 1000)} s</text>`
+    }
+    rows.forEach((r, i) => {
+      const y = top + i * ROW_H
+      const color = p.rs[rsIndexOf(addrs, r.rsAddr)]
+      const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
+      const lived = r.expiredAt >= 0 ? r.expiredAt : Math.min(st.nowMs, end)
+      const a = clip(x(r.createdAt))
+      const rearm = r.firstRearmAt >= 0 ? clip(x(r.firstRearmAt)) : null
+      const b = clip(x(lived))
+      body += `<text x="6" y="${y + 13}" font-size="12" font-family="monospace" fill="${r.expiredAt >= 0 ? p.muted : p.ink}">${esc(rowLabel(r))}</text>`
+      const solid = rearm !== null ? Math.min(rearm, b) : b
+      if (solid > a) body += `<rect x="${a}" y="${y + 3}" width="${solid - a}" height="${ROW_H - 6}" fill="${color}"/>`
+      if (rearm !== null && b > rearm)
+        body += `<rect x="${rearm}" y="${y + 3}" width="${b - rearm}" height="${ROW_H - 6}" fill="${color}" fill-opacity="0.35" stroke="${color}"/><rect x="${rearm}" y="${y + 3}" width="${b - rearm}" height="${ROW_H - 6}" fill="url(#hatch)"/>`
+      if (r.expiredAt < 0 && clip(x(end)) > b)
+        body += `<rect x="${b}" y="${y + 3.5}" width="${clip(x(end)) - b}" height="${ROW_H - 7}" fill="none" stroke="${color}" stroke-dasharray="3 3"/>`
+      for (const rt of r.refreshes) {
+        const tx = x(rt)
+        if (tx >= LABEL_W && tx <= width)
+          body += `<line x1="${tx}" x2="${tx}" y1="${y + 1}" y2="${y + ROW_H - 1}" stroke="${p.ink}" stroke-width="1.5"/>`
+      }
+    })
+    const xn = x(st.nowMs)
+    if (xn >= LABEL_W && xn <= width)
+      body += `<line x1="${xn}" x2="${xn}" y1="${top - 6}" y2="${h}" stroke="${p.accent}" stroke-width="2"/>`
+    const svg = `<?xml version="1.0" encoding="UTF-8"?>
+<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="${p.hatch}" stroke-width="1.5"/></pattern></defs><rect width="100%" height="100%" fill="${p.panel}"/>${body}</svg>`
+    saveBlob('template-timeline.svg', new Blob([svg], { type: 'image/svg+xml' }))
+  }
+  const exportPng = async () => {
+    const canvas = canvasRef.current
+    if (canvas) saveBlob('template-timeline.png', await canvasPng(canvas))
+  }
+
   const fit = () => {
     const canvas = canvasRef.current
     const z = zoomRef.current
@@ -351,6 +410,18 @@ export function TemplateTimeline() {
           </button>
           <button type="button" className="btn" onClick={() => zoomBy(1.6)} aria-label={t('timeline.zoomIn')}>
             +
+          </button>
+          <button type="button" className="btn" onClick={() => void exportPng()} title={t('export.pngHint')}>
+            PNG
+          </button>
+          <button
+            type="button"
+            className="btn"
+            onClick={exportSvg}
+            title={t('export.svgHint')}
+            data-testid="timeline-svg"
+          >
+            SVG
           </button>
           <button type="button" className="btn" onClick={fit}>
             {t('timeline.fit')}
