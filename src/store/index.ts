@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import { tFor } from '../i18n/index'
 import {
   type CompareConfig,
   type FidelityResult,
@@ -406,7 +407,7 @@ function onReply(r: Reply): void {
         scriptDraft: r.ok ? null : s.scriptDraft,
       }))
       if (r.ok) {
-        pushConsole({ kind: 'note', text: 'script applied' })
+        pushConsole({ kind: 'note', text: tFor(useLab.getState().locale)('console.applied') })
         actions.requestScript()
       }
       return
