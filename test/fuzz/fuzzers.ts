@@ -1,0 +1,413 @@
+import fc from 'fast-check'
+import { runScenario, Simulator, validateScenario } from '../../src/engine/index'
+import { scriptLines } from '../../src/worker/host'
+
+/**
+ * Fuzzing every parser a user (or a link, or a file) can reach: generated and mutated command
+ * lines from the real grammars, random bytes and unicode, huge numbers, 100 kB lines. Each
+ * target states what must hold; a failure is reported with its counterexample.
+ */
+
+const VIP = '192.168.100.100'
+const huge = fc.constantFrom(
+  '4294967296',
+  '18446744073709551616',
+  '99999999999999999999',
+  '-1',
+  '-0',
+  '0x',
+  '1e9',
+  'NaN',
+  '9'.repeat(400),
+)
+const junk = fc.oneof(
+  fc.string({ maxLength: 16 }),
+  fc.string({ unit: 'grapheme', maxLength: 8 }),
+  fc.string({ unit: 'binary', maxLength: 8 }),
+  huge,
+)
+
+const IPVSADM_TOKENS = fc.constantFrom(
+  '-A',
+  '-E',
+  '-D',
+  '-C',
+  '-R',
+  '-S',
+  '-a',
+  '-e',
+  '-d',
+  '-L',
+  '-l',
+  '-Z',
+  '--set',
+  '-t',
+  '-u',
+  '-f',
+  '-s',
+  '-p',
+  '-M',
+  '-r',
+  '-g',
+  '-i',
+  '-m',
+  '-w',
+  '-x',
+  '-y',
+  '-n',
+  '-c',
+  '-b',
+  '-o',
+  '-6',
+  '--stats',
+  '--rate',
+  '--exact',
+  '--thresholds',
+  '--persistent-conn',
+  '--timeout',
+  '--daemon',
+  '--tun-type',
+  '--sched-flags',
+  '--pe',
+  '--start-daemon',
+  '--stop-daemon',
+  '-Lnc',
+  '--',
+  `${VIP}:80`,
+  `${VIP}:0`,
+  `${VIP}`,
+  '192.168.8.101',
+  '192.168.8.102:80',
+  '80',
+  'rr',
+  'wlc',
+  'sh',
+  'mh',
+  'twos',
+  'sh-port,sh-fallback',
+  '255.255.255.0',
+  '300',
+  '0',
+  'master',
+  'backup',
+  'gue',
+  'ipip',
+)
+const IPTABLES_TOKENS = fc.constantFrom(
+  '-t',
+  'mangle',
+  'nat',
+  'filter',
+  'raw',
+  '-A',
+  '-I',
+  '-D',
+  '-R',
+  '-C',
+  '-L',
+  '-S',
+  '-F',
+  '-Z',
+  '-N',
+  '-X',
+  '-E',
+  '-P',
+  'PREROUTING',
+  'INPUT',
+  'FORWARD',
+  'MYCHAIN',
+  '-p',
+  'tcp',
+  'udp',
+  'all',
+  '-s',
+  '-d',
+  `${VIP}`,
+  '10.0.0.0/8',
+  '10.0.0.0/255.0.255.0',
+  '-i',
+  '-o',
+  'eth0',
+  'eth+',
+  '!',
+  '-m',
+  'multiport',
+  'mark',
+  'tcp',
+  '--dport',
+  '--sport',
+  '--dports',
+  '80',
+  '443',
+  '80:90',
+  '1,2,3',
+  '--syn',
+  '--tcp-flags',
+  'SYN,ACK',
+  'SYN',
+  '-j',
+  '-g',
+  'MARK',
+  'ACCEPT',
+  'DROP',
+  'RETURN',
+  '--set-mark',
+  '--set-xmark',
+  '--or-mark',
+  '--and-mark',
+  '--xor-mark',
+  '--mark',
+  '0x50',
+  '0x50/0xff',
+  '-n',
+  '-v',
+  '-x',
+  '--line-numbers',
+  '-c',
+  '1',
+  '2',
+  '-w',
+  '-h',
+  '-V',
+)
+const quote = (w: string) => `'${w.replace(/'/g, '')}'`
+
+export interface FuzzTarget {
+  name: string
+  /** Share of the total cases this target gets. */
+  weight: number
+  /** Run about `numRuns` cases; returns how many ran. */
+  run(numRuns: number, seed: number): number
+}
+
+function failIf(cond: boolean, what: string): void {
+  if (cond) throw new Error(what)
+}
+
+const commandLine = (tokens: fc.Arbitrary<string>, program: string) =>
+  fc
+    .array(fc.oneof({ weight: 5, arbitrary: tokens }, { weight: 1, arbitrary: junk }), { maxLength: 12 })
+    .map((ws) => `${program} ${ws.map(quote).join(' ')}`)
+
+/** A director with something in it, so commands meet real state. */
+function director(): Simulator {
+  const sim = new Simulator()
+  for (const l of [
+    `ipvsadm -A -t ${VIP}:80 -s rr -p 300`,
+    `ipvsadm -a -t ${VIP}:80 -r 192.168.8.101 -g -w 2`,
+    `ipvsadm -A -f 80 -s wlc -p`,
+    `iptables -t mangle -A PREROUTING -d ${VIP} -p tcp --dport 443 -j MARK --set-mark 80`,
+  ])
+    sim.run(l)
+  return sim
+}
+
+function checkResult(r: { stdout: string; stderr: string; exit: number }, sim: Simulator, line: string): void {
+  failIf(typeof r.stdout !== 'string' || typeof r.stderr !== 'string', `no output strings for ${line}`)
+  failIf(!Number.isInteger(r.exit) || r.exit < 0 || r.exit > 255, `exit ${r.exit} for ${line}`)
+  // a failure says something (exit 1 may be silent: `false`, grep with no match)
+  failIf(r.exit > 1 && r.stdout === '' && r.stderr === '', `silent failure for ${line}`)
+  const broken = sim.director.checkInvariants()
+  failIf(broken.length > 0, `invariants broken after ${line}: ${broken.join('; ')}`)
+}
+
+const VALID_SCENARIO = {
+  name: 'fuzz',
+  seed: 3,
+  commands: [`ipvsadm -A -t ${VIP}:80 -s rr -p 60`, `ipvsadm -a -t ${VIP}:80 -r 192.168.8.101 -g -w 2`],
+  connections: [{ at: 0, client: '10.0.0.1', clientPort: 40001, proto: 'tcp', vip: VIP, vport: 80, hold: 2 }],
+  midCommands: [{ at: 5, cmd: 'ipvsadm -Lnc' }],
+  snapshots: [{ at: 3, cmds: ['ipvsadm -Ln'] }],
+  until: 30,
+  traffic: { users: 5, duration: 20 },
+}
+
+/** Replace one value somewhere in a JSON document. */
+function mutate(doc: unknown, path: number[], value: unknown): unknown {
+  if (path.length === 0 || typeof doc !== 'object' || doc === null) return value
+  const entries = Array.isArray(doc) ? doc.map((v, i) => [i, v] as const) : Object.entries(doc)
+  if (entries.length === 0) return value
+  const [k] = entries[path[0] % entries.length]
+  const copy = (Array.isArray(doc) ? [...(doc as unknown[])] : { ...doc }) as Record<string | number, unknown>
+  copy[k] = mutate((doc as Record<string | number, unknown>)[k], path.slice(1), value)
+  return copy
+}
+
+export const TARGETS: FuzzTarget[] = [
+  {
+    name: 'ipvsadm command lines',
+    weight: 30,
+    run(numRuns, seed) {
+      const sim = director()
+      fc.assert(
+        fc.property(commandLine(IPVSADM_TOKENS, 'ipvsadm'), (line) => checkResult(sim.run(line), sim, line)),
+        { seed, numRuns },
+      )
+      return numRuns
+    },
+  },
+  {
+    name: 'iptables command lines',
+    weight: 30,
+    run(numRuns, seed) {
+      const sim = director()
+      fc.assert(
+        fc.property(
+          fc.constantFrom('iptables', 'iptables-legacy', 'iptables-save', 'ipvsadm-save'),
+          commandLine(IPTABLES_TOKENS, ''),
+          (prog, rest) => {
+            const line = `${prog}${rest}`
+            checkResult(sim.run(line), sim, line)
+          },
+        ),
+        { seed, numRuns },
+      )
+      return numRuns
+    },
+  },
+  {
+    name: 'shell lines (random bytes, unicode, quotes, pipes)',
+    weight: 10,
+    run(numRuns, seed) {
+      const sim = director()
+      const piece = fc.oneof(
+        junk,
+        fc.constantFrom(
+          '|',
+          ';',
+          '&&',
+          '||',
+          '"',
+          "'",
+          '$?',
+          '>',
+          '/dev/null',
+          'printf',
+          'echo',
+          'grep -v',
+          'cat',
+          'sysctl',
+          '-w',
+          'net.ipv4.vs.expire_nodest_conn=1',
+          'ipvsadm -R',
+        ),
+      )
+      fc.assert(
+        fc.property(fc.array(piece, { maxLength: 14 }), (ws) => {
+          const line = ws.join(' ')
+          checkResult(sim.run(line), sim, line)
+        }),
+        { seed, numRuns },
+      )
+      return numRuns
+    },
+  },
+  {
+    name: 'scenario JSON (mutated and random)',
+    weight: 20,
+    run(numRuns, seed) {
+      const value = fc.oneof(
+        junk,
+        fc.integer(),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.jsonValue({ maxDepth: 2 }),
+        fc.constant(1e308),
+        fc.constant(-1),
+      )
+      fc.assert(
+        fc.property(fc.array(fc.nat(50), { maxLength: 4 }), value, fc.boolean(), (path, v, run) => {
+          const doc = mutate(VALID_SCENARIO, path, v)
+          const check = validateScenario(doc)
+          if (!check.ok) {
+            failIf(typeof check.error !== 'string' || check.error.length === 0, 'an invalid scenario without a message')
+            return
+          }
+          // a valid one runs to its end without throwing (kept small: this is a fuzz, not a load test)
+          if (run && check.scenario.until <= 600 && (check.scenario.traffic?.users ?? 0) <= 200)
+            runScenario(check.scenario)
+        }),
+        { seed, numRuns },
+      )
+      return numRuns
+    },
+  },
+  {
+    name: 'pasted ipvsadm -S / iptables-save',
+    weight: 5,
+    run(numRuns, seed) {
+      const line = fc.oneof(
+        commandLine(IPVSADM_TOKENS, '').map((l) => l.replace(/'/g, '').trim()),
+        commandLine(IPTABLES_TOKENS, '').map((l) => l.replace(/'/g, '').trim()),
+        fc.constantFrom(
+          '*mangle',
+          '*nat',
+          '*bogus',
+          'COMMIT',
+          ':PREROUTING ACCEPT [0:0]',
+          ':X - [0:0]',
+          ':PREROUTING DROP [1:2]',
+          '[9:9] -A PREROUTING -j ACCEPT',
+          '# comment',
+          '',
+        ),
+        junk,
+      )
+      fc.assert(
+        fc.property(fc.array(line, { maxLength: 12 }), (lines) => {
+          const sim = new Simulator()
+          for (const l of scriptLines(lines.join('\n'))) checkResult(sim.run(l.text), sim, l.text)
+        }),
+        { seed, numRuns },
+      )
+      return numRuns
+    },
+  },
+  {
+    name: '100 kB lines and huge numbers',
+    weight: 1,
+    run(numRuns, seed) {
+      const sim = director()
+      const big = fc.tuple(
+        fc.constantFrom('ipvsadm -A -t ', 'iptables -t mangle -A PREROUTING -s ', 'ipvsadm -p ', 'echo ', ''),
+        fc.constantFrom('9', 'a', '1.', ' -x', '\u4e2d', "'"),
+        fc.integer({ min: 10_000, max: 100_000 }),
+      )
+      fc.assert(
+        fc.property(big, ([head, unit, n]) => {
+          const line = head + unit.repeat(Math.ceil(n / unit.length))
+          checkResult(sim.run(line), sim, `${line.slice(0, 40)}… (${line.length} chars)`)
+        }),
+        { seed, numRuns: Math.max(1, Math.min(numRuns, 200)) },
+      )
+      return Math.max(1, Math.min(numRuns, 200))
+    },
+  },
+]
+
+/** Share links decode in the page; under Node they use the same Web APIs (CompressionStream). */
+export async function fuzzShareLinks(
+  numRuns: number,
+  seed: number,
+  decode: (s: string) => Promise<unknown>,
+): Promise<number> {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.oneof(
+        fc.string({ maxLength: 200 }),
+        fc.base64String({ maxLength: 400 }).map((s) => s.replace(/\+/g, '-').replace(/\//g, '_').replace(/=/g, '')),
+      ),
+      async (payload) => {
+        try {
+          await decode(payload)
+        } catch (e) {
+          // refusing is right, but always with a sentence of our own
+          failIf(!(e instanceof Error) || !e.message.startsWith('the link'), `unexpected failure: ${String(e)}`)
+        }
+      },
+    ),
+    { seed, numRuns },
+  )
+  return numRuns
+}
