@@ -11,6 +11,8 @@ test('the page opens on the seed’s PPC case, ready to play, with no console er
     await expect(page.getByRole('heading', { name: h, exact: true })).toBeVisible()
   await expect(page.getByTestId('rs-192.168.8.101:80')).toBeVisible()
   await expect(page.getByTestId('rs-192.168.8.102:80')).toBeVisible()
+  // the worker computes a listing only while the panel is on screen (below the fold at 720 px)
+  await page.getByTestId('listing').scrollIntoViewIfNeeded()
   await expect(page.getByTestId('listing')).toContainText('IPVS connection entries')
   await lab.shot('first-page')
 })

@@ -2,7 +2,8 @@
  * First thing the page runs (imported before React): start the engine's worker and fetch the
  * first scenario, so both are under way while the interface's code is still being evaluated.
  */
-export const worker = new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' })
+export const createWorker = (): Worker => new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' })
+export const worker = createWorker()
 
 function firstScenarioFile(search: string): string {
   const q = new URLSearchParams(search)

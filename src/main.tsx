@@ -1,10 +1,10 @@
 // biome-ignore-all assist/source/organizeImports: the worker must start before React is evaluated
-import { worker } from './boot'
+import { createWorker, worker } from './boot'
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './index.css'
-import { actions, applyTheme, connectWorker, useLab } from './store/index'
+import { actions, applyTheme, connectWorker, savedSession, useLab } from './store/index'
 import { installTestApi } from './testApi'
 import { App } from './ui/App'
 import { tFor } from './i18n/index'
@@ -12,7 +12,7 @@ import { DEFAULT_PRESET, fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl 
 import { decodeShare, shareFromHash } from './ui/share'
 
 // The worker and the first scenario start before React renders: the first screen is ready sooner.
-connectWorker(worker)
+connectWorker(worker, createWorker)
 const shared = shareFromHash(window.location.hash)
 if (shared !== null) {
   // a share link: data only, validated by the worker's schema like any scenario
@@ -26,6 +26,14 @@ if (shared !== null) {
       useLab.setState({ error: tFor(useLab.getState().locale)('share.bad', { why }) })
       void fetchPreset(DEFAULT_PRESET).then((json) => actions.load(json, DEFAULT_PRESET, 'preset'))
     })
+} else if (!window.location.search && savedSession()) {
+  // the last session of this browser comes back as it was (with a "start fresh" choice)
+  const s = savedSession() as NonNullable<ReturnType<typeof savedSession>>
+  actions.load(s.scenario, s.presetId, s.name, s.atMs)
+  useLab.setState({
+    notice: tFor(useLab.getState().locale)('session.restored', { name: s.name || '—', t: Math.round(s.atMs / 1000) }),
+    restoredSession: true,
+  })
 } else {
   const want = presetFromUrl(window.location.search)
   const first =

@@ -1,4 +1,4 @@
-import { actions, live, useLab } from './store/index'
+import { actions, live, testHooks, useLab } from './store/index'
 
 /**
  * A small read-only window into the page's store for the end-to-end tests (STYLE §23): what the
@@ -9,6 +9,8 @@ export interface LabTestApi {
   templates(): { id: number; client: string; rs: string; createdAt: number; expiredAt: number }[]
   attempts(): { at: number; client: string; rs: string | null; how: number }[]
   rs(): { label: string; weight: number; activeConns: number; inactConns: number; persistConns: number }[]
+  /** Stop the worker as a crash would (the page must recover). */
+  killWorker?(): void
   /** Go to a simulated time exactly (the slider moves in whole seconds). */
   seekForTest?(ms: number): void
 }
@@ -40,6 +42,7 @@ export function installTestApi(): void {
         how: a.how,
       })),
     seekForTest: (ms: number) => actions.seek(ms),
+    killWorker: () => testHooks.killWorker?.(),
     rs: () =>
       useLab.getState().rs.map((r) => ({
         label: r.label,

@@ -153,6 +153,11 @@ export interface LabState {
   textbook: boolean
   textbookDivergent: number
   textbookMarkCount: number
+  /** A notice for the user (a restored session, a restarted worker), dismissable. */
+  notice: string | null
+  storageWarned: boolean
+  /** This page started from the saved session (the notice offers to start fresh). */
+  restoredSession: boolean
 }
 
 /** Per configuration of a comparison: its history (one sample per simulated second) and its templates. */
@@ -206,6 +211,9 @@ export const useLab = create<LabState>()(() => ({
   textbook: false,
   textbookDivergent: -1,
   textbookMarkCount: 0,
+  notice: null,
+  storageWarned: false,
+  restoredSession: false,
   view: 'lab',
   compareRuns: [],
   compareConfigs: [],
@@ -387,6 +395,7 @@ function onReply(r: Reply): void {
         ]),
       )
       actions.requestScript()
+      void saveSession()
       if (openAtMs !== null) {
         const at = Math.min(openAtMs, r.endMs)
         openAtMs = null
@@ -399,6 +408,7 @@ function onReply(r: Reply): void {
         ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr }] : []),
       )
       actions.requestScript()
+      void saveSession()
       return
     case 'applied':
       useLab.setState((s) => ({
@@ -407,6 +417,7 @@ function onReply(r: Reply): void {
         scriptDraft: r.ok ? null : s.scriptDraft,
       }))
       if (r.ok) {
+        void saveSession()
         pushConsole({ kind: 'note', text: tFor(useLab.getState().locale)('console.applied') })
         actions.requestScript()
       }
@@ -505,32 +516,130 @@ function onReply(r: Reply): void {
 }
 
 /** Start the worker and the frame loop (one request per animation frame, one in flight). */
-export function connectWorker(worker: Worker): () => void {
-  worker.onmessage = (ev: MessageEvent<Reply>) => onReply(ev.data)
-  worker.onerror = (ev) => {
-    useLab.setState({ error: `the simulation stopped: ${ev.message}`, playing: false })
+/** What the page keeps to restore a session: the scenario as it stands (typed commands folded in), and where. */
+export interface SavedSession {
+  scenario: unknown
+  atMs: number
+  name: string
+  presetId: string
+  savedAt: number
+}
+
+const SESSION_KEY = 'lab.session'
+/** The last consistent state, also kept in memory: a crashed worker is restarted from it. */
+let lastSession: SavedSession | null = null
+
+export function savedSession(): SavedSession | null {
+  const raw = remembered(SESSION_KEY)
+  if (!raw) return null
+  try {
+    const s = JSON.parse(raw) as SavedSession
+    return s && typeof s === 'object' && 'scenario' in s ? s : null
+  } catch {
+    return null
   }
-  send = (r) => worker.postMessage(r)
+}
+
+export function forgetSession(): void {
+  try {
+    localStorage.removeItem(SESSION_KEY)
+  } catch {
+    // nothing kept
+  }
+}
+
+/** Save the session now (after a command, a load, every few seconds while playing). */
+export async function saveSession(): Promise<void> {
+  const s = useLab.getState()
+  if (!s.ready || s.view === 'compare') return
+  const { scenario, atMs } = await actions.exportScenario()
+  if (!scenario) return
+  lastSession = { scenario, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
+  try {
+    localStorage.setItem(SESSION_KEY, JSON.stringify(lastSession))
+  } catch {
+    // storage full or refused: say so once, keep the copy in memory
+    if (!s.storageWarned) useLab.setState({ storageWarned: true, notice: tFor(s.locale)('session.storageFull') })
+  }
+}
+
+/** No answer to a frame for this long (ms) means the worker hangs; seeks and loads get longer. */
+const WATCHDOG_MS = 5000
+const WATCHDOG_BUSY_MS = 60_000
+
+/**
+ * Start the worker and the frame loop (one request per animation frame, one in flight). A worker
+ * that crashes or stops answering is replaced and the last saved session restored.
+ */
+export function connectWorker(first: Worker, create?: () => Worker): () => void {
+  let worker = first
+  let sentAt = 0
+  let lastSave = 0
+  const attach = (w: Worker) => {
+    w.onmessage = (ev: MessageEvent<Reply>) => onReply(ev.data)
+    w.onerror = () => restart('crashed')
+    send = (r) => w.postMessage(r)
+  }
+  const restart = (why: 'crashed' | 'hung') => {
+    if (!create) {
+      useLab.setState({ error: tFor(useLab.getState().locale)('session.stopped'), playing: false })
+      return
+    }
+    worker.terminate()
+    worker = create()
+    attach(worker)
+    frameInFlight = false
+    seekEpoch = null
+    pendingSeek = null
+    waiting.clear()
+    const s = useLab.getState()
+    const t = tFor(s.locale)
+    const restore = lastSession
+    useLab.setState({
+      playing: false,
+      busy: null,
+      seekTarget: null,
+      view: s.view === 'compare' ? 'lab' : s.view,
+      notice: t(why === 'crashed' ? 'session.crashed' : 'session.hung', { t: Math.round((restore?.atMs ?? 0) / 1000) }),
+    })
+    if (restore) actions.load(restore.scenario, restore.presetId, restore.name, restore.atMs)
+  }
+  attach(worker)
   performance.mark('lab:worker-connected')
   let raf = 0
   const loop = () => {
     raf = requestAnimationFrame(loop)
-    if (frameInFlight) return
+    const now = performance.now()
+    if (frameInFlight) {
+      const busy = useLab.getState().busy !== null
+      if (now - sentAt > (busy ? WATCHDOG_BUSY_MS : WATCHDOG_MS)) restart('hung')
+      return
+    }
     frameInFlight = true
+    sentAt = now
     const s = useLab.getState()
     send({
       type: 'frame',
-      wallMs: performance.now(),
+      wallMs: now,
       listing: listingVisible ? s.listingCmd : null,
       listingFilter: s.listingFilter,
     })
+    // while playing, the session is saved every few seconds (what was typed is saved at once)
+    if (s.playing && now - lastSave > 5000) {
+      lastSave = now
+      void saveSession()
+    }
   }
   raf = requestAnimationFrame(loop)
+  testHooks.killWorker = () => worker.terminate()
   return () => {
     cancelAnimationFrame(raf)
     worker.terminate()
   }
 }
+
+/** For the end-to-end tests only: stop the worker as a crash would. */
+export const testHooks: { killWorker?: () => void } = {}
 
 /** For tests and headless use: a sender that is not a Worker. */
 export function connectSender(sender: Send): (r: Reply) => void {

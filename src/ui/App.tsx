@@ -1,13 +1,13 @@
 import { useCallback, useEffect, useState } from 'react'
 import { useT } from '../i18n/index'
-import { actions, useLab } from '../store/index'
+import { actions, forgetSession, useLab } from '../store/index'
 import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
 import { FidelityPanel } from './FidelityPanel'
 import { Exercises, LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
-import { fetchPreset, PRESETS } from './presets'
+import { DEFAULT_PRESET, fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
 import { ShareMenu } from './ShareMenu'
 import { TemplateTimeline } from './TemplateTimeline'
@@ -33,6 +33,8 @@ export function App() {
   const locale = useLab((s) => s.locale)
   const description = useLab((s) => s.description)
   const view = useLab((s) => s.view)
+  const notice = useLab((s) => s.notice)
+  const restored = useLab((s) => s.restoredSession)
   const error = useLab((s) => s.error)
 
   const loadPreset = useCallback((id: string) => {
@@ -78,6 +80,28 @@ export function App() {
           <p className="scenario-note" data-testid="description">
             {description}
           </p>
+        )}
+        {notice && (
+          <div className="banner notice" role="status" data-testid="notice">
+            <span>{notice}</span>
+            {restored && (
+              <button
+                type="button"
+                className="btn"
+                onClick={() => {
+                  forgetSession()
+                  useLab.setState({ notice: null, restoredSession: false })
+                  loadPreset(DEFAULT_PRESET)
+                }}
+                data-testid="start-fresh"
+              >
+                {t('session.fresh')}
+              </button>
+            )}
+            <button type="button" className="btn" onClick={() => useLab.setState({ notice: null })}>
+              {t('app.dismiss')}
+            </button>
+          </div>
         )}
         {error && (
           <div className="banner" role="alert">
