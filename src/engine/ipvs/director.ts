@@ -121,7 +121,13 @@ export class Director {
   private nullsvcCounter = 0
   /** Set when the first service is added, never cleared: before it IPVS ignores every packet. */
   enabled = false
-  readonly trash: Destination[] = []
+  /** Deleted destinations kept while entries still use them (ip_vs_dest_trash), oldest first. */
+  readonly trash = new Set<Destination>()
+  /**
+   * The trash by service identity. ip_vs_trash_get_dest() walks the list; an identity is there
+   * once at most (re-adding it revives it), so the index gives the same answer.
+   */
+  private readonly trashByIdentity = new Map<string, Destination>()
   readonly table = new ConnectionTable()
   readonly totStats = new IpvsStats()
   private readonly timers = new TimerHeap<DirectorTimer>()
@@ -458,7 +464,7 @@ export class Director {
 
   /** ip_vs_lookup_dest() */
   findDest(svc: Service, addr: IPv4, port: Port): Destination | null {
-    return svc.destinations.find((d) => d.addr === addr && d.port === port) ?? null
+    return svc.findDest(addr, port)
   }
 
   // mirrors ip_vs_add_dest(): a destination found in the trash for the same service identity is revived.
@@ -466,18 +472,11 @@ export class Director {
     const err = this.checkDestSpec(spec)
     if (err) return err
     if (this.findDest(svc, spec.addr, spec.port)) return 'EEXIST'
-    const i = this.trash.findIndex(
-      (d) =>
-        d.addr === spec.addr &&
-        d.port === spec.port &&
-        d.vfwmark === svc.fwmark &&
-        d.protocol === svc.protocol &&
-        (svc.fwmark !== 0 || (d.vaddr === svc.vaddr && d.vport === svc.vport)),
-    )
-    let dest: Destination
-    if (i >= 0) {
-      dest = this.trash[i]
-      this.trash.splice(i, 1)
+    const identity = trashIdentity(spec.addr, spec.port, svc.fwmark, svc.protocol, svc.vaddr, svc.vport)
+    let dest = this.trashByIdentity.get(identity)
+    if (dest) {
+      this.trash.delete(dest)
+      this.trashByIdentity.delete(identity)
     } else {
       if (!isUnicast(spec.addr)) return 'EINVAL'
       dest = new Destination(spec, svc)
@@ -521,7 +520,7 @@ export class Director {
     dest.lThreshold = spec.lThreshold
     const sched = svc.scheduler
     if (add) {
-      svc.destinations.unshift(dest)
+      svc.linkDest(dest)
       sched?.addDest?.(svc, svc.schedState, dest)
     } else sched?.updDest?.(svc, svc.schedState, dest)
   }
@@ -538,18 +537,21 @@ export class Director {
   // mirrors __ip_vs_unlink_dest()
   private unlinkDest(svc: Service, dest: Destination, svcupd: boolean): void {
     dest.available = false
-    const index = svc.destinations.indexOf(dest)
-    svc.destinations.splice(index, 1)
+    const index = svc.unlinkDest(dest)
     if (svcupd) svc.scheduler?.delDest?.(svc, svc.schedState, dest, index)
   }
 
   // mirrors __ip_vs_del_dest(): into the trash; with expire_nodest_conn its entries are swept a tick later.
   private delDestToTrash(dest: Destination): void {
-    if (this.trash.length === 0 && !this.trashTimerArmed) {
+    if (this.trash.size === 0 && !this.trashTimerArmed) {
       this.trashTimerArmed = true
       this.timers.push(this.now + DEST_TRASH_PERIOD_MS / 2, 'trash')
     }
-    this.trash.unshift(dest)
+    this.trash.add(dest)
+    this.trashByIdentity.set(
+      trashIdentity(dest.addr, dest.port, dest.vfwmark, dest.protocol, dest.vaddr, dest.vport),
+      dest,
+    )
     dest.idleStartMs = 0
     if (this.sysctl.expire_nodest_conn) this.timers.push(this.now, 'nodest-flush')
   }
@@ -565,9 +567,11 @@ export class Director {
         dest.idleStartMs = Math.max(1, this.now)
         continue
       }
-      this.trash.splice(this.trash.indexOf(dest), 1)
+      this.trash.delete(dest)
+      const identity = trashIdentity(dest.addr, dest.port, dest.vfwmark, dest.protocol, dest.vaddr, dest.vport)
+      if (this.trashByIdentity.get(identity) === dest) this.trashByIdentity.delete(identity)
     }
-    if (this.trash.length > 0) {
+    if (this.trash.size > 0) {
       this.trashTimerArmed = true
       this.timers.push(this.now + DEST_TRASH_PERIOD_MS / 2, 'trash')
     }
@@ -915,6 +919,11 @@ export const serviceIdOf = (spec: ServiceSpec): ServiceId =>
   spec.fwmark ? { fwmark: spec.fwmark } : { protocol: spec.protocol, vaddr: spec.vaddr, vport: spec.vport }
 
 /** inet_addr_type() is RTN_LOCAL or RTN_UNICAST: not 0.0.0.0/8, not broadcast, not multicast. */
+/** What ip_vs_trash_get_dest() matches: the address, and the service by fwmark or by protocol, VIP and port. */
+function trashIdentity(addr: IPv4, port: Port, fwmark: number, protocol: number, vaddr: IPv4, vport: Port): string {
+  return fwmark !== 0 ? `${addr}:${port} fwm ${fwmark}/${protocol}` : `${addr}:${port} ${protocol} ${vaddr}:${vport}`
+}
+
 function isUnicast(addr: IPv4): boolean {
   const a = addr >>> 0
   if (a >>> 24 === 0) return false

@@ -54,8 +54,17 @@ export class Service {
   peName: string
   scheduler: AnyScheduler | null = null
   schedState: unknown = null
-  /** svc->destinations in kernel list order: the most recently added first. */
-  destinations: Destination[] = []
+  /**
+   * The destinations oldest first. The kernel adds at the list's head (list_add_rcu()); kept
+   * the other way round here, an add is a push, not a move of every entry (65,535 `ipvsadm -a`).
+   */
+  private readonly destsOldestFirst: Destination[] = []
+  private destsView: Destination[] | null = []
+  /**
+   * The same destinations by address and port. The kernel walks the list (ip_vs_lookup_dest());
+   * the index gives the same answer without the walk.
+   */
+  private readonly destIndex = new Map<number, Destination>()
   readonly stats = new IpvsStats()
 
   constructor(spec: ServiceSpec) {
@@ -67,6 +76,34 @@ export class Service {
     this.persistTimeoutMs = spec.timeoutSec * 1000
     this.netmask = spec.netmask
     this.peName = spec.peName
+  }
+
+  /** svc->destinations in kernel list order: the most recently added first. */
+  get destinations(): readonly Destination[] {
+    if (this.destsView === null) this.destsView = this.destsOldestFirst.slice().reverse()
+    return this.destsView
+  }
+
+  /** ip_vs_lookup_dest(): this service's destination with this address and port. */
+  findDest(addr: number, port: number): Destination | null {
+    return this.destIndex.get(addr * 65536 + port) ?? null
+  }
+
+  /** list_add_rcu() at the head of svc->destinations. */
+  linkDest(dest: Destination): void {
+    this.destsOldestFirst.push(dest)
+    this.destIndex.set(dest.addr * 65536 + dest.port, dest)
+    this.destsView = null
+  }
+
+  /** list_del_rcu(); returns where the destination was in kernel list order. */
+  unlinkDest(dest: Destination): number {
+    const i = this.destsOldestFirst.lastIndexOf(dest)
+    if (i < 0) return -1
+    this.destsOldestFirst.splice(i, 1)
+    this.destIndex.delete(dest.addr * 65536 + dest.port)
+    this.destsView = null
+    return this.destsOldestFirst.length - i
   }
 
   get persistent(): boolean {

@@ -134,7 +134,8 @@ function parseService(
     if (!after.startsWith(':')) return none
     portText = after.slice(1)
   }
-  if (ipaddr.IPv6.isValid(host) && host.includes(':')) {
+  // an IPv6 address has two colons at least; the cheap test first (isValid is slow on IPv4:port)
+  if (host.indexOf(':') !== host.lastIndexOf(':') && ipaddr.IPv6.isValid(host)) {
     af = AF_INET6
     addr6 = ipaddr.IPv6.parse(host).toNormalizedString()
   } else {
