@@ -42,6 +42,19 @@ export interface RsLive {
   conns: number
 }
 
+/** The real servers of a service beyond the ones drawn, summed into one row. */
+export interface RsSummed {
+  key: string
+  service: string
+  /** How many real servers the row sums. */
+  count: number
+  weight: number
+  activeConns: number
+  inactConns: number
+  persistConns: number
+  conns: number
+}
+
 /** Fixed-size history for the small charts (STYLE §13: bounded ring buffers). */
 export class HistoryRing {
   readonly size: number
@@ -116,6 +129,8 @@ export interface LabState {
   seekTarget: number | null
   services: ServiceView[]
   rs: RsLive[]
+  /** Services with more real servers than are drawn: the rest, summed (one row each). */
+  rsMore: RsSummed[]
   metrics: MetricsView | null
   historyVersion: number
   // -- console and script
@@ -188,6 +203,7 @@ export const useLab = create<LabState>()(() => ({
   seekTarget: null,
   services: [],
   rs: [],
+  rsMore: [],
   metrics: null,
   historyVersion: 0,
   console: [],
@@ -301,6 +317,55 @@ function flattenRs(services: ServiceView[]): RsLive[] {
   )
 }
 
+type Counters = Pick<RsLive, 'activeConns' | 'inactConns' | 'persistConns' | 'conns' | 'weight'>
+
+/** The same counters, or (when one changed) the new ones on a copy, so unchanged rows keep their identity. */
+function withCounters<R extends Counters>(r: R, c: Float64Array, o: number): R {
+  const [activeConns, inactConns, persistConns, conns, weight] = [c[o], c[o + 1], c[o + 2], c[o + 3], c[o + 4]]
+  if (
+    r.activeConns === activeConns &&
+    r.inactConns === inactConns &&
+    r.persistConns === persistConns &&
+    r.conns === conns &&
+    r.weight === weight
+  )
+    return r
+  return { ...r, activeConns, inactConns, persistConns, conns, weight }
+}
+
+/** A frame's counters, in services order: each drawn real server, then a service's summed rest. */
+function applyCounters(
+  services: ServiceView[],
+  c: Float64Array,
+  rs: RsLive[],
+  more: RsSummed[],
+): { rs: RsLive[]; more: RsSummed[] } {
+  const rsNext = rs.slice()
+  const moreNext: RsSummed[] = []
+  let o = 0
+  let k = 0
+  for (const svc of services) {
+    for (let i = 0; i < svc.destinations.length; i++, k++, o += RS_COUNTER_FIELDS)
+      if (k < rsNext.length && o + RS_COUNTER_FIELDS <= c.length) rsNext[k] = withCounters(rsNext[k], c, o)
+    if (svc.hiddenDestinations === 0) continue
+    const key = `${svc.key}/more`
+    const prev = more.find((m) => m.key === key && m.count === svc.hiddenDestinations) ?? {
+      key,
+      service: svc.label,
+      count: svc.hiddenDestinations,
+      weight: 0,
+      activeConns: 0,
+      inactConns: 0,
+      persistConns: 0,
+      conns: 0,
+    }
+    moreNext.push(o + RS_COUNTER_FIELDS <= c.length ? withCounters(prev, c, o) : prev)
+    o += RS_COUNTER_FIELDS
+  }
+  const same = moreNext.length === more.length && moreNext.every((m, i) => m === more[i])
+  return { rs: rsNext, more: same ? more : moreNext }
+}
+
 function onFrame(f: Frame, wallMs: number): void {
   const s = useLab.getState()
   if (f.epoch !== s.epoch) {
@@ -322,22 +387,7 @@ function onFrame(f: Frame, wallMs: number): void {
   live.apply(f, wallMs)
   const services = f.services ?? s.services
   const rs = f.services ? flattenRs(f.services) : s.rs
-  // counters every frame, in services order
-  const c = f.rsCounters
-  const rsNext = rs.map((r, i) => {
-    const o = i * RS_COUNTER_FIELDS
-    if (o + RS_COUNTER_FIELDS > c.length) return r
-    const [activeConns, inactConns, persistConns, conns, weight] = [c[o], c[o + 1], c[o + 2], c[o + 3], c[o + 4]]
-    if (
-      r.activeConns === activeConns &&
-      r.inactConns === inactConns &&
-      r.persistConns === persistConns &&
-      r.conns === conns &&
-      r.weight === weight
-    )
-      return r
-    return { ...r, activeConns, inactConns, persistConns, conns, weight }
-  })
+  const { rs: rsNext, more } = applyCounters(services, f.rsCounters, rs, s.rsMore)
   let historyVersion = s.historyVersion
   if (lastHistoryAt < 0 || f.nowMs < lastHistoryAt || f.nowMs - lastHistoryAt >= 1000) {
     history.push(f.nowMs, {
@@ -358,13 +408,15 @@ function onFrame(f: Frame, wallMs: number): void {
     speed: f.speed,
     services,
     rs: rsNext.some((r, i) => r !== rs[i]) || f.services ? rsNext : s.rs,
+    rsMore: more,
     metrics: f.metrics,
     textbookDivergent: f.textbookDivergent,
     textbookMarkCount: live.textbookMarks.size,
     historyVersion,
     ...(f.listing ? { listing: f.listing } : {}),
     seekTarget,
-    busy: seekTarget === null ? null : s.busy,
+    // a script being applied is done when its answer comes, not with the frame before it
+    busy: s.busy === 'applying' || seekTarget !== null ? s.busy : null,
   })
 }
 
@@ -412,6 +464,7 @@ function onReply(r: Reply): void {
       return
     case 'applied':
       useLab.setState((s) => ({
+        busy: s.busy === 'applying' ? null : s.busy,
         scriptError: r.ok ? null : { message: r.error ?? '', line: r.line },
         scriptApplied: s.scriptApplied + (r.ok ? 1 : 0),
         scriptDraft: r.ok ? null : s.scriptDraft,
@@ -510,7 +563,11 @@ function onReply(r: Reply): void {
       return
     case 'error':
       frameInFlight = false
-      useLab.setState({ error: r.message, playing: false })
+      useLab.setState((s) => ({
+        error: r.message,
+        playing: false,
+        busy: s.busy === 'applying' ? null : s.busy,
+      }))
       return
   }
 }
@@ -699,6 +756,8 @@ export const actions = {
     useLab.setState({ console: [] })
   },
   applyScript(script: string): void {
+    // a long script (thousands of real servers) keeps the worker busy: the watchdog waits longer
+    useLab.setState({ busy: 'applying' })
     send({ type: 'apply-script', id: nextId++, script })
   },
   editScript(text: string | null): void {

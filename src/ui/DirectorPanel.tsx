@@ -72,6 +72,8 @@ export function DirectorPanel() {
   // only what the picture depends on: addresses and weights (counters change every frame)
   const rsShape = useLab((s) => s.rs.map((r) => `${r.addr}/${r.weight}`).join(','))
   const theme = useLab((s) => s.theme)
+  // real servers beyond the drawn ones (65,535 would not draw): one node stands for them all
+  const moreRs = useLab((s) => s.rsMore.reduce((n, m) => n + m.count, 0))
   const [expanded, setExpanded] = useState(false)
   const [groups, setGroups] = useState<{ groups: Group[]; others: number; mask: number }>({
     groups: [],
@@ -98,7 +100,8 @@ export function DirectorPanel() {
   )
   const rsAddrs = useMemo(() => [...new Set(rs.map((r) => r.addr))].sort((a, b) => a - b), [rs])
   const limit = expanded ? 24 : 6
-  const rows = Math.max(groups.groups.length + (groups.others ? 1 : 0), services.length, rsAddrs.length, 3)
+  const nRs = rsAddrs.length + (moreRs > 0 ? 1 : 0)
+  const rows = Math.max(groups.groups.length + (groups.others ? 1 : 0), services.length, nRs, 3)
   const H = TOP + rows * ROW + 10
 
   // client groups follow the traffic twice a second (not every frame: they are labels)
@@ -110,7 +113,6 @@ export function DirectorPanel() {
   }, [limit])
 
   const nSvc = services.length
-  const nRs = rsAddrs.length
   const ySvc = useCallback((i: number) => TOP + (rows - nSvc) * (ROW / 2) + i * ROW + ROW / 2, [rows, nSvc])
   const yRs = useCallback((i: number) => TOP + (rows - nRs) * (ROW / 2) + i * ROW + ROW / 2, [rows, nRs])
 
@@ -160,7 +162,8 @@ export function DirectorPanel() {
         const y0 = yGroup(gi >= 0 ? gi : g.groups.length)
         const si = serviceIndexFor(svcs, a.vip, a.vport, a.rsAddr)
         const y1 = si >= 0 ? ySvc(si) : TOP + ROW / 2
-        const ri = rsAddrs.indexOf(a.rsAddr)
+        let ri = rsAddrs.indexOf(a.rsAddr)
+        if (ri < 0 && a.rsAddr >= 0 && nRs > rsAddrs.length) ri = rsAddrs.length
         const color = a.rsAddr >= 0 ? palette.rs[rsIndexOf(rsAddrs, a.rsAddr)] : palette.err
         let x: number
         let y: number
@@ -224,7 +227,7 @@ export function DirectorPanel() {
       ro.disconnect()
     }
     // the layout values are read through refs and state each frame
-  }, [H, rsAddrs, theme, ySvc, yRs, onScreen])
+  }, [H, rsAddrs, nRs, theme, ySvc, yRs, onScreen])
 
   return (
     <section className="panel director area-director" aria-labelledby="director-h">
@@ -359,6 +362,23 @@ export function DirectorPanel() {
               </g>
             )
           })}
+          {moreRs > 0 && (
+            <g data-testid="director-more-rs">
+              <rect
+                x={X_RS - 8}
+                y={yRs(rsAddrs.length) - 12}
+                width={24}
+                height={24}
+                rx={4}
+                fill="none"
+                stroke="var(--muted)"
+                strokeDasharray="3 3"
+              />
+              <text x={X_RS + 24} y={yRs(rsAddrs.length) + 5} className="node-label">
+                {t('servers.more', { n: moreRs.toLocaleString() })}
+              </text>
+            </g>
+          )}
         </svg>
         <canvas ref={canvasRef} />
       </div>

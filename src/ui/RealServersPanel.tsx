@@ -1,6 +1,7 @@
 import { useState } from 'react'
 import { useT } from '../i18n/index'
 import { actions, history, type RsLive, useLab } from '../store/index'
+import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
 import { rsVar, useRsColorIndex } from './colors'
 import { saveCsv } from './exporting'
 import { forwardOption, ip, serviceOption } from './format'
@@ -39,6 +40,7 @@ function Figure({ k, v, hint }: { k: string; v: string; hint?: string }) {
 export function RealServersPanel() {
   const t = useT()
   const rs = useLab((s) => s.rs)
+  const rsMore = useLab((s) => s.rsMore)
   const metrics = useLab((s) => s.metrics)
   const colorOf = useRsColorIndex()
   const [removed, setRemoved] = useState<Removed[]>([])
@@ -73,6 +75,8 @@ export function RealServersPanel() {
     rows.push([])
     rows.push(['real_server', 'service', 'weight', 'ActiveConn', 'InActConn', 'templates', 'connections'])
     for (const r of rs) rows.push([r.label, r.service, r.weight, r.activeConns, r.inactConns, r.persistConns, r.conns])
+    for (const m of rsMore)
+      rows.push([`+${m.count}`, m.service, m.weight, m.activeConns, m.inactConns, m.persistConns, m.conns])
     saveCsv('figures.csv', rows)
   }
   const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits))
@@ -163,6 +167,32 @@ export function RealServersPanel() {
             </div>
           )
         })}
+        {rsMore.map((m) => (
+          <div
+            className="rs"
+            key={m.key}
+            data-testid="rs-more"
+            title={t('servers.moreHint', { shown: MAX_SHOWN_DESTINATIONS, n: m.count.toLocaleString() })}
+          >
+            <span className="swatch" style={{ background: 'var(--muted)' }} aria-hidden="true" />
+            <span className="name">
+              {t('servers.more', { n: m.count.toLocaleString() })} <span className="svc">{m.service}</span>
+            </span>
+            <span className="controls">
+              {t('servers.weight')} Σ {m.weight.toLocaleString()}
+            </span>
+            <div className="bars">
+              <Bar label="ActiveConn" value={m.activeConns} max={Math.max(max, m.activeConns)} color="var(--muted)" />
+              <Bar label="InActConn" value={m.inactConns} max={Math.max(max, m.inactConns)} color="var(--muted)" />
+              <Bar
+                label={t('servers.templatesShort')}
+                value={m.persistConns}
+                max={Math.max(max, m.persistConns)}
+                color="var(--muted)"
+              />
+            </div>
+          </div>
+        ))}
         {stillRemoved.map((d) => (
           <div className="rs" key={`down-${d.key}`}>
             <span className="swatch" style={{ background: 'var(--line)' }} aria-hidden="true" />

@@ -1,7 +1,7 @@
 import { useRef, useState } from 'react'
 import { useT } from '../i18n/index'
 import { actions, useLab } from '../store/index'
-import { download, encodeShare, MAX_JSON_BYTES, SHARE_PARAM, shellScript } from './share'
+import { download, encodeShare, MAX_FILE_BYTES, SHARE_PARAM, shellScript } from './share'
 
 /** Share link, scenario files in and out, and the configuration as a script for a real director. */
 export function ShareMenu() {
@@ -39,7 +39,7 @@ export function ShareMenu() {
     setStatus(t('share.saved'))
   }
   const openFile = async (file: File) => {
-    if (file.size > MAX_JSON_BYTES) {
+    if (file.size > MAX_FILE_BYTES) {
       setStatus(t('share.tooBig'))
       return
     }

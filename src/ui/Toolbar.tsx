@@ -150,7 +150,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
       <span className="spacer" />
       {busy && (
         <span role="status" className="what">
-          {t(`toolbar.busy.${busy === 'seeking' ? 'seeking' : 'loading'}`)}
+          {t(`toolbar.busy.${busy === 'seeking' || busy === 'applying' ? busy : 'loading'}`)}
         </span>
       )}
       <label className="inline">

@@ -7,8 +7,10 @@
 export const SHARE_PARAM = 's'
 /** Longest link payload accepted (characters after `#s=`). */
 export const MAX_LINK_CHARS = 200_000
-/** Largest JSON a link or a file may expand to. */
+/** Largest JSON a link may expand to. */
 export const MAX_JSON_BYTES = 2_000_000
+/** Largest scenario file that opens (65,535 real servers as ipvsadm lines take about 4 MB). */
+export const MAX_FILE_BYTES = 8_000_000
 
 export interface SharedState {
   v: 1

@@ -3,6 +3,7 @@ import {
   compareWithRecording,
   connectionLine,
   connectionListing,
+  type Destination,
   type DirectorEvent,
   formatIPv4,
   parseDottedQuad,
@@ -10,6 +11,7 @@ import {
   runScenario,
   type Scenario,
   ScenarioPlayer,
+  type Service,
   type SimMs,
   Simulator,
   validateScenario,
@@ -21,6 +23,7 @@ import {
   type DestinationView,
   type FidelityResult,
   type Frame,
+  MAX_SHOWN_DESTINATIONS,
   MAX_SPEED,
   MIN_SPEED,
   PROTOCOL_VERSION,
@@ -787,7 +790,8 @@ export class Host {
       scheduler: svc.scheduler?.name ?? '',
       persistSec: svc.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
       netmask: formatIPv4(svc.netmask),
-      destinations: byAddress(svc.destinations).map(
+      hiddenDestinations: shownDestinations(svc).hidden.length,
+      destinations: shownDestinations(svc).shown.map(
         (dest): DestinationView => ({
           addr: dest.addr,
           port: dest.port,
@@ -806,9 +810,25 @@ export class Host {
   private rsCounters(): Float64Array {
     const d = (this.player as ScenarioPlayer).sim.director
     const out: number[] = []
-    for (const svc of d.services)
-      for (const dest of byAddress(svc.destinations))
+    for (const svc of d.services) {
+      const { shown, hidden } = shownDestinations(svc)
+      for (const dest of shown)
         out.push(dest.activeConns, dest.inactConns, dest.persistConns, dest.stats.conns, dest.weight)
+      if (hidden.length === 0) continue
+      let active = 0
+      let inact = 0
+      let persist = 0
+      let conns = 0
+      let weight = 0
+      for (const dest of hidden) {
+        active += dest.activeConns
+        inact += dest.inactConns
+        persist += dest.persistConns
+        conns += dest.stats.conns
+        weight += dest.weight
+      }
+      out.push(active, inact, persist, conns, weight)
+    }
     return Float64Array.from(out)
   }
 
@@ -1000,6 +1020,21 @@ function templateKey(t: Connection): string {
 /** Destinations in address order (as ipvsadm -Ln sorts them), the same in services and counters. */
 function byAddress<D extends { addr: number; port: number }>(list: readonly D[]): D[] {
   return [...list].sort((a, b) => a.addr - b.addr || a.port - b.port)
+}
+
+/** Per destination list (a new list each time the service's destinations change): sorted once, then split. */
+const shownCache = new WeakMap<readonly Destination[], { shown: Destination[]; hidden: Destination[] }>()
+
+/** A service's real servers as the panels draw them: the first MAX_SHOWN_DESTINATIONS by address, and the rest. */
+function shownDestinations(svc: Service): { shown: Destination[]; hidden: Destination[] } {
+  const list = svc.destinations
+  let split = shownCache.get(list)
+  if (!split) {
+    const sorted = byAddress(list)
+    split = { shown: sorted.slice(0, MAX_SHOWN_DESTINATIONS), hidden: sorted.slice(MAX_SHOWN_DESTINATIONS) }
+    shownCache.set(list, split)
+  }
+  return split
 }
 
 /** Script lines: blank lines and `#` comments skipped; `-A …` lines of ipvsadm-save get `ipvsadm` in front. */

@@ -69,8 +69,14 @@ export interface ServiceView {
   persistSec: number
   /** The persistence netmask, dotted (255.255.255.255 unless -M). */
   netmask: string
+  /** The first MAX_SHOWN_DESTINATIONS real servers by address… */
   destinations: DestinationView[]
+  /** …and how many more there are (drawn as one summed row). */
+  hiddenDestinations: number
 }
+
+/** Real servers drawn one by one per service; beyond them, one row sums the rest (65,535 would not draw). */
+export const MAX_SHOWN_DESTINATIONS = 32
 
 export interface DestinationView {
   addr: number
@@ -184,7 +190,8 @@ export type Frame = {
   services: ServiceView[] | null
   /**
    * Every frame, per destination in `services` order (services, then their destinations):
-   * ActiveConn, InActConn, templates (persistConns), connections so far, weight.
+   * ActiveConn, InActConn, templates (persistConns), connections so far, weight. A service with
+   * hidden destinations has one more such row after its own: their sums.
    */
   rsCounters: Float64Array
   attempts: Float64Array

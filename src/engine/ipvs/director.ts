@@ -132,6 +132,16 @@ export class Director {
   readonly totStats = new IpvsStats()
   private readonly timers = new TimerHeap<DirectorTimer>()
   private trashTimerArmed = false
+  /**
+   * The tick at which the estimator found every rate at 0 and stopped (null: it ticks). Idle ticks
+   * change nothing, so none is queued until a packet or a new destination comes; then the next
+   * tick is queued at the kernel's 2-second phase. Years of idle time cost nothing.
+   */
+  private estimatorRestingSince: number | null = null
+  /** false: the estimator ticks every 2 s even at rest (a test checks both give the same rates). */
+  estimatorMayRest = true
+  /** Every timer due at or before this time has run. */
+  private timersRunThrough = -1
   private listener: ((e: DirectorEvent) => void) | null = null
   /** The decision of the last scheduling, kept only while someone listens. */
   private lastDecision: ScheduleDecision | null = null
@@ -178,13 +188,14 @@ export class Director {
       this.fire(timer, at as SimMs, this.timers.poppedTag)
     }
     if (t > this.now) this.now = t
+    this.timersRunThrough = Math.max(this.timersRunThrough, inclusive ? t : t - 0.5)
   }
 
   private fire(timer: DirectorTimer, at: SimMs, gen: number): void {
     switch (timer) {
       case 'estimator':
-        this.estimate()
-        this.timers.push(at + ESTIMATOR_PERIOD_MS, 'estimator')
+        if (this.estimate() && this.estimatorMayRest) this.estimatorRestingSince = at
+        else this.timers.push(at + ESTIMATOR_PERIOD_MS, 'estimator')
         return
       case 'trash':
         this.trashExpire()
@@ -472,6 +483,8 @@ export class Director {
     const err = this.checkDestSpec(spec)
     if (err) return err
     if (this.findDest(svc, spec.addr, spec.port)) return 'EEXIST'
+    // a destination back from the trash may bring counters the estimator has not seen
+    this.wakeEstimator()
     const identity = trashIdentity(spec.addr, spec.port, svc.fwmark, svc.protocol, svc.vaddr, svc.vport)
     let dest = this.trashByIdentity.get(identity)
     if (dest) {
@@ -610,6 +623,7 @@ export class Director {
   /** A packet from a client (ip_vs_in_hook()). */
   receive(pkt: Packet): Verdict {
     if (!this.enabled) return { kind: 'local', reason: 'ipvs-disabled' }
+    this.wakeEstimator()
     let cp = this.table.findConnection(pkt.protocol, pkt.saddr, pkt.sport, pkt.daddr, pkt.dport)
 
     // A SYN that matches an old entry: reschedule it if the entry may be reused.
@@ -654,6 +668,7 @@ export class Director {
   /** A reply from a real server through the director (NAT only): handle_response(). */
   receiveReply(cp: Connection, pkt: Packet): boolean {
     if (!cp.hashed || cp.forward !== ForwardMethod.MASQ) return false
+    this.wakeEstimator()
     if (cp.dest?.available) {
       cp.dest.stats.outpkts++
       cp.dest.stats.outbytes += pkt.len
@@ -863,12 +878,28 @@ export class Director {
     }
   }
 
-  private estimate(): void {
+  /** estimation_timer() over every linked stats; true when all are at rest. */
+  private estimate(): boolean {
     this.totStats.estimate()
+    let atRest = this.totStats.atRest
     for (const svc of this.services) {
       svc.stats.estimate()
-      for (const d of svc.destinations) d.stats.estimate()
+      atRest &&= svc.stats.atRest
+      for (const d of svc.destinations) {
+        d.stats.estimate()
+        atRest &&= d.stats.atRest
+      }
     }
+    return atRest
+  }
+
+  /** Counters are about to move: queue the estimator's next tick, in phase, if it was resting. */
+  private wakeEstimator(): void {
+    const since = this.estimatorRestingSince
+    if (since === null) return
+    this.estimatorRestingSince = null
+    const ticks = Math.max(1, Math.floor((this.timersRunThrough - since) / ESTIMATOR_PERIOD_MS) + 1)
+    this.timers.push(since + ticks * ESTIMATOR_PERIOD_MS, 'estimator')
   }
 
   // ---------------------------------------------------------------- checks

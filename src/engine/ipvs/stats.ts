@@ -36,6 +36,17 @@ export class IpvsStats {
     this.lastOutbytes = this.outbytes
   }
 
+  /** Every estimate is 0: without new packets, further ticks change nothing. */
+  get atRest(): boolean {
+    return (
+      this.cpsScaled === 0 &&
+      this.inppsScaled === 0 &&
+      this.outppsScaled === 0 &&
+      this.inbpsScaled === 0 &&
+      this.outbpsScaled === 0
+    )
+  }
+
   /** The rates `ipvsadm --rate` prints (ip_vs_read_estimator()). */
   rates(): { cps: number; inpps: number; outpps: number; inbps: number; outbps: number } {
     return {

@@ -136,7 +136,11 @@ export class Metrics {
 
   private bin(c: RsCounters, at: number): void {
     const sec = Math.floor(at / 1000)
-    // Advance the ring, clearing bins that fell out of the window.
+    // Advance the ring, clearing bins that fell out of the window (all of them after a long quiet).
+    if (sec - c.binStart >= 2 * WINDOW_BINS) {
+      c.bins.fill(0)
+      c.binStart = sec - WINDOW_BINS + 1
+    }
     while (c.binStart + WINDOW_BINS <= sec) {
       c.bins[c.binStart % WINDOW_BINS] = 0
       c.binStart++

@@ -1,6 +1,13 @@
 import * as v from 'valibot'
 import { parseDottedQuad } from '../net/ipv4'
+import { estimateUsersOnline, MAX_USERS_ONLINE, meanVisitSeconds, peakArrivalRate } from '../traffic/load'
 import { TrafficSchema } from '../traffic/schema'
+
+/** 1234567.8 → "1,234,568" (the same in every locale: these are file errors). */
+const fmt = (n: number) =>
+  Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
 
 /**
  * The scenario file shared by the app, the CLI, the tests and the real-kernel recordings
@@ -60,7 +67,7 @@ export const ScenarioSchema = v.strictObject({
   /** Sysctls set before the commands: {"net.ipv4.vs.expire_quiescent_template": 1}. */
   sysctl: v.optional(v.record(v.string(), v.pipe(v.number('expected a number'), v.integer('expected a whole number')))),
   commands: v.optional(
-    v.pipe(v.array(commandLine, 'expected a list of command lines'), v.maxLength(10_000, 'at most 10,000 commands')),
+    v.pipe(v.array(commandLine, 'expected a list of command lines'), v.maxLength(100_000, 'at most 100,000 commands')),
     [],
   ),
   connections: v.optional(
@@ -137,6 +144,20 @@ export function validateScenario(input: unknown): ScenarioCheck {
   ] as const) {
     const i = list.findIndex((e) => e.at > s.until)
     if (i >= 0) return { ok: false, error: `${label}[${i}].at: ${list[i].at} is after until (${s.until})` }
+  }
+  if (s.traffic) {
+    const online = estimateUsersOnline(s.traffic, s.until)
+    if (online > MAX_USERS_ONLINE) {
+      const rate = peakArrivalRate(s.traffic, s.until)
+      const rateText = Number.isFinite(rate) ? `${fmt(rate)} arrive a second` : 'all arrive at once'
+      return {
+        ok: false,
+        error:
+          `traffic: about ${fmt(online)} users would be online at once (${rateText}, each for about ` +
+          `${fmt(meanVisitSeconds(s.traffic))} s); the lab simulates at most ${fmt(MAX_USERS_ONLINE)} at once: ` +
+          'spread the arrivals over a longer duration, or make the visits shorter',
+      }
+    }
   }
   return { ok: true, scenario: s }
 }
