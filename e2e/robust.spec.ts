@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
@@ -16,6 +17,27 @@ test('a worker that dies is replaced and the session restored, with a notice', a
   // and it keeps working
   await lab.playUntil(at + 5_000)
   await lab.shot('worker-restarted')
+})
+
+test('a session that stops the worker twice in a minute is not restored again, and is offered as a file', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.type('ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101 -g -w 0')
+  await expect(page.getByTestId('rs-192.168.8.101:80')).toContainText('quiescent')
+  await page.evaluate(() => window.lab?.killWorker?.())
+  await expect(page.getByTestId('notice')).toContainText('restarted from your last saved state', { timeout: 20_000 })
+  await expect(page.getByTestId('rs-192.168.8.101:80')).toContainText('quiescent')
+  // the same session stops it again: no third try, the default lab instead
+  await page.evaluate(() => window.lab?.killWorker?.())
+  await expect(page.getByTestId('notice')).toContainText('stopped twice within a minute', { timeout: 20_000 })
+  await expect(page.getByTestId('rs-192.168.8.101:80')).not.toContainText('quiescent')
+  const download = page.waitForEvent('download')
+  await page.getByTestId('save-unrestored').click()
+  const saved = readFileSync(await (await download).path(), 'utf8')
+  const { midCommands } = JSON.parse(saved) as { midCommands: { cmd: string }[] }
+  expect(midCommands.map((m) => m.cmd)).toContain('ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101 -g -w 0')
 })
 
 test('a reload brings the session back; "start fresh" forgets it', async ({ page }) => {

@@ -4,7 +4,7 @@ import { createWorker, worker } from './boot'
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import './index.css'
-import { actions, applyTheme, connectWorker, savedSession, useLab } from './store/index'
+import { actions, applyTheme, connectWorker, resumeSession, savedSession, useLab } from './store/index'
 import { installTestApi } from './testApi'
 import { App } from './ui/App'
 import { tFor } from './i18n/index'
@@ -12,7 +12,10 @@ import { DEFAULT_PRESET, fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl 
 import { decodeShare, shareFromHash } from './ui/share'
 
 // The worker and the first scenario start before React renders: the first screen is ready sooner.
-connectWorker(worker, createWorker)
+// a worker that stops twice in a minute with the same session falls back to the default lab
+connectWorker(worker, createWorker, () => {
+  void fetchPreset(DEFAULT_PRESET).then((json) => actions.load(json, DEFAULT_PRESET, 'preset'))
+})
 const shared = shareFromHash(window.location.hash)
 if (shared !== null) {
   // a share link: data only, validated by the worker's schema like any scenario
@@ -29,7 +32,7 @@ if (shared !== null) {
 } else if (!window.location.search && savedSession()) {
   // the last session of this browser comes back as it was (with a "start fresh" choice)
   const s = savedSession() as NonNullable<ReturnType<typeof savedSession>>
-  actions.load(s.scenario, s.presetId, s.name, s.atMs)
+  resumeSession(s)
   useLab.setState({
     notice: tFor(useLab.getState().locale)('session.restored', { name: s.name || '—', t: Math.round(s.atMs / 1000) }),
     restoredSession: true,

@@ -173,6 +173,8 @@ export interface LabState {
   storageWarned: boolean
   /** This page started from the saved session (the notice offers to start fresh). */
   restoredSession: boolean
+  /** A session not restored because the worker stopped twice with it: offered as a file. */
+  unrestoredSession: SavedSession | null
 }
 
 /** Per configuration of a comparison: its history (one sample per simulated second) and its templates. */
@@ -230,6 +232,7 @@ export const useLab = create<LabState>()(() => ({
   notice: null,
   storageWarned: false,
   restoredSession: false,
+  unrestoredSession: null,
   view: 'lab',
   compareRuns: [],
   compareConfigs: [],
@@ -440,6 +443,14 @@ function onReply(r: Reply): void {
       })
       pushConsole(
         { kind: 'note', text: `— ${r.name} —` },
+        ...(r.omittedCommands > 0
+          ? [
+              {
+                kind: 'note' as const,
+                text: tFor(useLab.getState().locale)('console.omitted', { n: r.omittedCommands.toLocaleString() }),
+              },
+            ]
+          : []),
         ...r.commands.flatMap((c) => [
           { kind: 'cmd' as const, text: c.cmd, atMs: 0 },
           ...(c.stdout ? [{ kind: 'out' as const, text: c.stdout }] : []),
@@ -572,9 +583,9 @@ function onReply(r: Reply): void {
   }
 }
 
-/** Start the worker and the frame loop (one request per animation frame, one in flight). */
 /** What the page keeps to restore a session: the scenario as it stands (typed commands folded in), and where. */
 export interface SavedSession {
+  /** The scenario as JSON text (older saves: the parsed object); the worker takes either. */
   scenario: unknown
   atMs: number
   name: string
@@ -582,24 +593,47 @@ export interface SavedSession {
   savedAt: number
 }
 
+/** Where the session is kept: the time and names (small, rewritten often)… */
 const SESSION_KEY = 'lab.session'
+/** …and the scenario's JSON text (written only when it changed: megabytes with thousands of servers). */
+const SESSION_SCENARIO_KEY = 'lab.session.scenario'
 /** The last consistent state, also kept in memory: a crashed worker is restarted from it. */
 let lastSession: SavedSession | null = null
+/** The scenario text last written to storage. */
+let storedScenario: string | null = null
 
 export function savedSession(): SavedSession | null {
   const raw = remembered(SESSION_KEY)
   if (!raw) return null
   try {
-    const s = JSON.parse(raw) as SavedSession
-    return s && typeof s === 'object' && 'scenario' in s ? s : null
+    const s = JSON.parse(raw) as Partial<SavedSession>
+    if (!s || typeof s !== 'object') return null
+    // older saves kept the parsed scenario inside
+    const scenario = 'scenario' in s ? s.scenario : remembered(SESSION_SCENARIO_KEY)
+    if (scenario === null || scenario === undefined) return null
+    return {
+      scenario,
+      atMs: Number(s.atMs) || 0,
+      name: String(s.name ?? ''),
+      presetId: String(s.presetId ?? ''),
+      savedAt: Number(s.savedAt) || 0,
+    }
   } catch {
     return null
   }
 }
 
+/** The page opens on a saved session: it is the state a crash goes back to until the next save. */
+export function resumeSession(saved: SavedSession): void {
+  lastSession = saved
+  actions.load(saved.scenario, saved.presetId, saved.name, saved.atMs)
+}
+
 export function forgetSession(): void {
+  storedScenario = null
   try {
     localStorage.removeItem(SESSION_KEY)
+    localStorage.removeItem(SESSION_SCENARIO_KEY)
   } catch {
     // nothing kept
   }
@@ -613,12 +647,20 @@ export async function saveSession(): Promise<void> {
   if (!scenario) return
   lastSession = { scenario, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
   try {
-    localStorage.setItem(SESSION_KEY, JSON.stringify(lastSession))
+    if (scenario !== storedScenario) {
+      localStorage.setItem(SESSION_SCENARIO_KEY, scenario)
+      storedScenario = scenario
+    }
+    const { scenario: _text, ...where } = lastSession
+    localStorage.setItem(SESSION_KEY, JSON.stringify(where))
   } catch {
     // storage full or refused: say so once, keep the copy in memory
     if (!s.storageWarned) useLab.setState({ storageWarned: true, notice: tFor(s.locale)('session.storageFull') })
   }
 }
+
+/** Two restarts this close together (ms): the session is what stops the worker; it is not restored again. */
+const CRASH_LOOP_MS = 60_000
 
 /** No answer to a frame for this long (ms) means the worker hangs; seeks and loads get longer. */
 const WATCHDOG_MS = 5000
@@ -628,8 +670,9 @@ const WATCHDOG_BUSY_MS = 60_000
  * Start the worker and the frame loop (one request per animation frame, one in flight). A worker
  * that crashes or stops answering is replaced and the last saved session restored.
  */
-export function connectWorker(first: Worker, create?: () => Worker): () => void {
+export function connectWorker(first: Worker, create?: () => Worker, fallback?: () => void): () => void {
   let worker = first
+  let lastRestartAt = Number.NEGATIVE_INFINITY
   let sentAt = 0
   let lastSave = 0
   const attach = (w: Worker) => {
@@ -651,8 +694,25 @@ export function connectWorker(first: Worker, create?: () => Worker): () => void 
     waiting.clear()
     const s = useLab.getState()
     const t = tFor(s.locale)
+    // a second stop within a minute: the session itself stops the worker; restoring it again would loop
+    const now = performance.now()
+    const looping = now - lastRestartAt < CRASH_LOOP_MS
+    lastRestartAt = now
+    if (looping) {
+      useLab.setState({
+        playing: false,
+        busy: null,
+        seekTarget: null,
+        view: s.view === 'compare' ? 'lab' : s.view,
+        unrestoredSession: lastSession,
+        notice: t('session.loop', { name: lastSession?.name || '—', t: Math.round((lastSession?.atMs ?? 0) / 1000) }),
+      })
+      fallback?.()
+      return
+    }
     const restore = lastSession
     useLab.setState({
+      unrestoredSession: null,
       playing: false,
       busy: null,
       seekTarget: null,
@@ -660,6 +720,7 @@ export function connectWorker(first: Worker, create?: () => Worker): () => void 
       notice: t(why === 'crashed' ? 'session.crashed' : 'session.hung', { t: Math.round((restore?.atMs ?? 0) / 1000) }),
     })
     if (restore) actions.load(restore.scenario, restore.presetId, restore.name, restore.atMs)
+    else fallback?.()
   }
   attach(worker)
   performance.mark('lab:worker-connected')
@@ -818,7 +879,7 @@ export const actions = {
     })
   },
   /** The scenario as it stands (typed commands folded in) and the simulated time. */
-  exportScenario(): Promise<{ scenario: unknown; atMs: number }> {
+  exportScenario(): Promise<{ scenario: string; atMs: number }> {
     const id = nextId++
     return new Promise((resolve) => {
       waiting.set(id, (r) => {

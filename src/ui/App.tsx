@@ -10,6 +10,7 @@ import { ListingsPanel } from './ListingsPanel'
 import { DEFAULT_PRESET, fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
 import { ShareMenu } from './ShareMenu'
+import { download } from './share'
 import { TemplateTimeline } from './TemplateTimeline'
 import { Toolbar } from './Toolbar'
 import { WhyPanel } from './WhyPanel'
@@ -35,6 +36,7 @@ export function App() {
   const view = useLab((s) => s.view)
   const notice = useLab((s) => s.notice)
   const restored = useLab((s) => s.restoredSession)
+  const unrestored = useLab((s) => s.unrestoredSession)
   const error = useLab((s) => s.error)
 
   const loadPreset = useCallback((id: string) => {
@@ -98,7 +100,29 @@ export function App() {
                 {t('session.fresh')}
               </button>
             )}
-            <button type="button" className="btn" onClick={() => useLab.setState({ notice: null })}>
+            {unrestored && (
+              <button
+                type="button"
+                className="btn"
+                onClick={() =>
+                  download(
+                    'lvs-lab-session.json',
+                    typeof unrestored.scenario === 'string'
+                      ? unrestored.scenario
+                      : `${JSON.stringify(unrestored.scenario, null, 1)}\n`,
+                    'application/json',
+                  )
+                }
+                data-testid="save-unrestored"
+              >
+                {t('session.saveUnrestored')}
+              </button>
+            )}
+            <button
+              type="button"
+              className="btn"
+              onClick={() => useLab.setState({ notice: null, unrestoredSession: null })}
+            >
               {t('app.dismiss')}
             </button>
           </div>

@@ -118,6 +118,9 @@ export function ConsolePanel() {
   )
 }
 
+/** Longer configurations (thousands of real servers) are not put in the editor: typing there would stall the page. */
+const MAX_EDITABLE_CHARS = 300_000
+
 function ScriptEditor() {
   const t = useT()
   const script = useLab((s) => s.script)
@@ -125,18 +128,31 @@ function ScriptEditor() {
   const error = useLab((s) => s.scriptError)
   // the draft while editing; the running configuration otherwise (and again once a draft applied)
   const text = draft ?? script
+  // the text goes into the page only while the editor is open (a big configuration costs a long layout)
+  const [open, setOpen] = useState(false)
+  const tooLong = draft === null && script.length > MAX_EDITABLE_CHARS
   return (
-    <details className="script">
+    <details className="script" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
       <summary>{t('console.script')}</summary>
       <p className="what">{t('console.scriptWhat')}</p>
-      <textarea
-        value={text}
-        aria-label={t('console.script')}
-        spellCheck={false}
-        onChange={(e) => actions.editScript(e.target.value)}
-        data-testid="script"
-      />
-      <div className="prompt">
+      {open && tooLong && (
+        <p className="what" data-testid="script-too-long">
+          {t('console.scriptTooLong', {
+            lines: (script.match(/\n/g)?.length ?? 0).toLocaleString(),
+            mb: (script.length / 1e6).toFixed(1),
+          })}
+        </p>
+      )}
+      {open && !tooLong && (
+        <textarea
+          value={text}
+          aria-label={t('console.script')}
+          spellCheck={false}
+          onChange={(e) => actions.editScript(e.target.value)}
+          data-testid="script"
+        />
+      )}
+      <div className="prompt" hidden={tooLong}>
         <button type="button" className="btn primary" onClick={() => actions.applyScript(text)}>
           {t('console.apply')}
         </button>

@@ -14,7 +14,7 @@ export function ShareMenu() {
 
   const copyLink = async () => {
     const { scenario, atMs } = await actions.exportScenario()
-    const payload = await encodeShare({ v: 1, scenario, t: atMs, lang: locale })
+    const payload = await encodeShare({ v: 1, scenario: JSON.parse(scenario), t: atMs, lang: locale })
     const url = `${window.location.origin}${window.location.pathname}#${SHARE_PARAM}=${payload}`
     setLink(url)
     try {
@@ -28,7 +28,7 @@ export function ShareMenu() {
     const { scenario } = await actions.exportScenario()
     download(
       `${(name || 'scenario').replace(/[^\w.-]+/g, '-')}.json`,
-      `${JSON.stringify(scenario, null, 1)}\n`,
+      `${JSON.stringify(JSON.parse(scenario), null, 1)}\n`,
       'application/json',
     )
     setStatus(t('share.saved'))
@@ -43,15 +43,8 @@ export function ShareMenu() {
       setStatus(t('share.tooBig'))
       return
     }
-    const text = await file.text()
-    let json: unknown
-    try {
-      json = JSON.parse(text)
-    } catch {
-      setStatus(t('share.notJson', { file: file.name }))
-      return
-    }
-    actions.load(json, '', file.name)
+    // the text goes to the worker as it is: parsing megabytes there keeps the page responsive
+    actions.load(await file.text(), '', file.name)
     setStatus(null)
   }
 

@@ -7,6 +7,7 @@ import {
   type DirectorEvent,
   formatIPv4,
   parseDottedQuad,
+  parseScenario,
   type RecordingLike,
   runScenario,
   type Scenario,
@@ -37,6 +38,8 @@ import {
   type WhyTarget,
 } from './protocol'
 
+/** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
+const LOADED_COMMANDS_SHOWN = 100
 /** At most this many attempts travel in one frame (the rest are counted, not drawn). */
 const MAX_ATTEMPTS_PER_FRAME = 400
 /** "Why?" remembers this many recent attempts. */
@@ -232,7 +235,14 @@ export class Host {
       case 'script':
         return [{ type: 'script', text: this.currentScript() }]
       case 'export-scenario':
-        return [{ type: 'scenario', id: req.id, scenario: this.exportScenario(), atMs: this.player?.now ?? 0 }]
+        return [
+          {
+            type: 'scenario',
+            id: req.id,
+            scenario: JSON.stringify(this.exportScenario()),
+            atMs: this.player?.now ?? 0,
+          },
+        ]
       case 'template-line': {
         const row = this.templates.get(req.templateId)
         const p = this.player
@@ -251,8 +261,12 @@ export class Host {
   // ---------------------------------------------------------------- scenario and time
 
   private load(input: unknown, name: string, seed: number | undefined): Reply[] {
-    const check = validateScenario(input)
-    if (!check.ok) return [{ type: 'error', message: check.error, fatal: false }]
+    const check = typeof input === 'string' ? parseScenario(input) : validateScenario(input)
+    if (!check.ok) {
+      // a file's text: its name leads the message, as a compiler names the file it refuses
+      const message = typeof input === 'string' && name ? `${name}: ${check.error}` : check.error
+      return [{ type: 'error', message, fatal: false }]
+    }
     this.scenario = check.scenario
     this.seed = seed ?? check.scenario.seed ?? 1
     this.journal = []
@@ -264,7 +278,10 @@ export class Host {
         type: 'loaded',
         name: check.scenario.name ?? name,
         description: check.scenario.description ?? '',
-        commands: p.commands.map(({ cmd, stdout, stderr, exit }) => ({ cmd, stdout, stderr, exit })),
+        commands: p.commands
+          .slice(-LOADED_COMMANDS_SHOWN)
+          .map(({ cmd, stdout, stderr, exit }) => ({ cmd, stdout, stderr, exit })),
+        omittedCommands: Math.max(0, p.commands.length - LOADED_COMMANDS_SHOWN),
         endMs: this.endMs(),
         seed: this.seed,
       },

@@ -11,7 +11,10 @@ export const MIN_SPEED = 0.1
 export const MAX_SPEED = 1000
 
 export type Request =
-  /** Load a scenario (the parsed JSON of a scenario file) and rewind to 0, paused. */
+  /**
+   * Load a scenario and rewind to 0, paused: the parsed JSON of a scenario file, or its text
+   * (parsed here, so a file of megabytes does not stall the page).
+   */
   | { type: 'load'; scenario: unknown; name: string; seed?: number }
   | { type: 'play' }
   | { type: 'pause' }
@@ -76,7 +79,7 @@ export interface ServiceView {
 }
 
 /** Real servers drawn one by one per service; beyond them, one row sums the rest (65,535 would not draw). */
-export const MAX_SHOWN_DESTINATIONS = 32
+export const MAX_SHOWN_DESTINATIONS = 16
 
 export interface DestinationView {
   addr: number
@@ -216,7 +219,10 @@ export type Reply =
       type: 'loaded'
       name: string
       description: string
+      /** The initial commands and what they printed: the last ones when there are many… */
       commands: { cmd: string; stdout: string; stderr: string; exit: number }[]
+      /** …and how many earlier ones are not sent. */
+      omittedCommands: number
       endMs: number
       seed: number
     }
@@ -225,7 +231,8 @@ export type Reply =
   | { type: 'why'; id: number; title: string; steps: WhyStep[] }
   | { type: 'script'; text: string }
   | { type: 'template-line'; templateId: number; line: string | null }
-  | { type: 'scenario'; id: number; scenario: unknown; atMs: number }
+  /** The scenario as it stands, as JSON text (stringified here, off the page's thread). */
+  | { type: 'scenario'; id: number; scenario: string; atMs: number }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
   | { type: 'probe'; id: number; answer: ProbeAnswer }
   | { type: 'fidelity'; id: number; result: FidelityResult }

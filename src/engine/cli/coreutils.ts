@@ -223,7 +223,7 @@ export const grep: Program = (args, stdin) => {
   }
   const restArgs = args.slice(i)
   if (pattern === null) pattern = restArgs.shift() ?? null
-  files.push(...restArgs)
+  for (const a of restArgs) files.push(a)
   if (pattern === null)
     return {
       stdout: '',

@@ -192,7 +192,8 @@ export class Metrics {
       if (values.length === 0) return { maxMean: 1, cv: 0 }
       const mean = values.reduce((s, x) => s + x, 0) / values.length
       if (mean === 0) return { maxMean: 1, cv: 0 }
-      const max = Math.max(...values)
+      // a loop, not Math.max(...values): 65,535 real servers would overflow a worker's stack
+      const max = values.reduce((m, x) => Math.max(m, x), Number.NEGATIVE_INFINITY)
       const sd = Math.sqrt(values.reduce((s, x) => s + (x - mean) ** 2, 0) / values.length)
       return { maxMean: max / mean, cv: sd / mean }
     }

@@ -570,7 +570,7 @@ export function runIptablesSave(nf: Netfilter, argv: string[], epochMs: number, 
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]
     if (a === '--') {
-      words.push(...argv.slice(i + 1))
+      for (const w of argv.slice(i + 1)) words.push(w)
       break
     }
     if (a.startsWith('--')) {
