@@ -6,8 +6,19 @@
 import { decodeShare } from '../src/ui/share'
 import { fuzzShareLinks, TARGETS } from '../test/fuzz/fuzzers'
 
-const total = Number(process.argv[2] ?? 1_000_000)
-const seed = Number(process.argv[3] ?? Date.now() % 2 ** 31)
+/** A whole number from the command line, or a usage line and exit 2. */
+function wholeArg(i: number, what: string, fallback: number): number {
+  const text = process.argv[i]
+  if (text === undefined) return fallback
+  const n = Number(text)
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(n)) {
+    console.error(`fuzz: ${what} must be a whole number, not '${text}'\nusage: npm run fuzz [-- CASES [SEED]]`)
+    process.exit(2)
+  }
+  return n
+}
+const total = wholeArg(2, 'CASES', 1_000_000)
+const seed = wholeArg(3, 'SEED', Date.now() % 2 ** 31)
 const share = Math.round(total * 0.02)
 const weights = TARGETS.reduce((s, t) => s + t.weight, 0)
 let ran = 0
