@@ -30,6 +30,32 @@ describe('the worker host', () => {
     expect(f.services?.map((s) => s.label)).toEqual(['TCP 192.168.100.100:80', 'TCP 192.168.100.100:443'])
   })
 
+  it('in debug builds and tests, a broken engine counter pauses the lab with the invariant it broke', () => {
+    const host = new Host()
+    expect(host.debugChecks).toBe(true)
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    play(host, 2, 30)
+    expect(host.handle({ type: 'run', id: 1, line: 'ipvsadm -Ln' }).map((r) => r.type)).toEqual(['ran'])
+    const player = (
+      host as unknown as { player: { sim: { director: { services: { destinations: { activeConns: number }[] }[] } } } }
+    ).player
+    player.sim.director.services[0].destinations[0].activeConns += 1
+    const replies = host.handle({ type: 'run', id: 2, line: 'ipvsadm -Ln' })
+    expect(replies.map((r) => r.type)).toEqual(['ran', 'error'])
+    expect((replies[1] as { message: string }).message).toMatch(
+      /^internal error: engine invariant broken \(1\): destination \d+: counters/,
+    )
+  })
+
+  it('a scenario file as text is parsed in the worker; a broken one is named in the error', () => {
+    const host = new Host()
+    const text = readFileSync(new URL('../../public/scenarios/classroom-ppc.json', import.meta.url), 'utf8')
+    expect(host.handle({ type: 'load', scenario: text, name: 'ppc.json' })[0]).toMatchObject({ type: 'loaded' })
+    const [r] = host.handle({ type: 'load', scenario: '{"commands": [', name: 'broken.json' })
+    expect(r).toMatchObject({ type: 'error', fatal: false })
+    expect((r as { message: string }).message).toMatch(/^broken\.json: not valid JSON: /)
+  })
+
   it('refuses a broken scenario with the path of the bad field, and keeps the loaded one', () => {
     const host = new Host()
     host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })

@@ -40,6 +40,8 @@ import {
 
 /** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
 const LOADED_COMMANDS_SHOWN = 100
+/** While playing, debug builds check the engine's invariants this often (wall ms). */
+const INVARIANT_CHECK_PERIOD_MS = 1000
 /** At most this many attempts travel in one frame (the rest are counted, not drawn). */
 const MAX_ATTEMPTS_PER_FRAME = 400
 /** "Why?" remembers this many recent attempts. */
@@ -127,6 +129,12 @@ const FORWARD_NAMES = ['Masq', 'Local', 'Tunnel', 'Route'] as const
  * tests drive it directly under Node.
  */
 export class Host {
+  /**
+   * Debug builds and the tests recount the engine's incremental counters from its entries after
+   * each command, load and rewind, and once a second while it plays (Director.checkInvariants()).
+   */
+  readonly debugChecks: boolean = (import.meta as { env?: { DEV?: boolean } }).env?.DEV === true
+  private lastCheckWallMs = Number.NEGATIVE_INFINITY
   private scenario: Scenario | null = null
   private seed = 1
   private player: ScenarioPlayer | null = null
@@ -168,7 +176,9 @@ export class Host {
 
   handle(req: Request): Reply[] {
     try {
-      return this.dispatch(req)
+      const replies = this.dispatch(req)
+      if (this.debugChecks) this.checkEngine(req, replies)
+      return replies
     } catch (e) {
       // a broken invariant: pause, keep what we have, say so
       this.playing = false
@@ -256,6 +266,23 @@ export class Host {
       default:
         return assertNever(req)
     }
+  }
+
+  /** A broken invariant pauses the lab and says which, instead of drawing wrong numbers. */
+  private checkEngine(req: Request, replies: Reply[]): void {
+    if (!this.player) return
+    if (req.type === 'frame') {
+      if (req.wallMs - this.lastCheckWallMs < INVARIANT_CHECK_PERIOD_MS) return
+      this.lastCheckWallMs = req.wallMs
+    } else if (!['run', 'apply-script', 'load', 'seek', 'reset', 'step'].includes(req.type)) return
+    const problems = this.players().flatMap((p) => p.sim.director.checkInvariants())
+    if (problems.length === 0) return
+    this.playing = false
+    replies.push({
+      type: 'error',
+      message: `internal error: engine invariant broken (${problems.length}): ${problems[0]}`,
+      fatal: false,
+    })
   }
 
   // ---------------------------------------------------------------- scenario and time
