@@ -21,6 +21,7 @@ export const capabilities = {
   netfilter: true,
 } as const
 export { connectionLine, connectionListing } from './cli/ipvsadm/run'
+export { groupDigits } from './lib/digits'
 export { formatIPv4, parseDottedQuad } from './net/ipv4'
 export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
 export { WALL_CLOCK_EPOCH_MS } from './sim/time'

@@ -1,4 +1,5 @@
 import { create } from 'zustand'
+import { groupDigits } from '../engine/lib/digits'
 import { tFor } from '../i18n/index'
 import {
   type CompareConfig,
@@ -447,7 +448,7 @@ function onReply(r: Reply): void {
           ? [
               {
                 kind: 'note' as const,
-                text: tFor(useLab.getState().locale)('console.omitted', { n: r.omittedCommands.toLocaleString() }),
+                text: tFor(useLab.getState().locale)('console.omitted', { n: groupDigits(r.omittedCommands) }),
               },
             ]
           : []),

@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'react'
+import { groupDigits } from '../engine/lib/digits'
 import { useT } from '../i18n/index'
 import { actions, useLab } from '../store/index'
 import { complete } from './completion'
@@ -138,7 +139,7 @@ function ScriptEditor() {
       {open && tooLong && (
         <p className="what" data-testid="script-too-long">
           {t('console.scriptTooLong', {
-            lines: (script.match(/\n/g)?.length ?? 0).toLocaleString(),
+            lines: groupDigits(script.match(/\n/g)?.length ?? 0),
             mb: (script.length / 1e6).toFixed(1),
           })}
         </p>

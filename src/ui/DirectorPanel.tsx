@@ -1,4 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { groupDigits } from '../engine/lib/digits'
 import { useT } from '../i18n/index'
 import { actions, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
@@ -123,9 +124,10 @@ export function DirectorPanel() {
     const svg = svgRef.current
     if (!canvas || !svg) return
     let raf = 0
-    const palette = resolvedPalette()
+    // read in the first drawn frame, not here: a read now would force the new layout inside React's commit
+    let palette: ReturnType<typeof resolvedPalette> | null = null
     // the picture's size, kept by a ResizeObserver (reading it every frame would force a layout)
-    let rect = svg.getBoundingClientRect()
+    let rect: DOMRect | null = null
     const ro = new ResizeObserver(() => {
       rect = svg.getBoundingClientRect()
     })
@@ -134,6 +136,8 @@ export function DirectorPanel() {
     const draw = () => {
       raf = requestAnimationFrame(draw)
       if (!onScreen.current) return
+      palette ??= resolvedPalette()
+      rect ??= svg.getBoundingClientRect()
       const dpr = window.devicePixelRatio || 1
       if (canvas.width !== Math.round(rect.width * dpr) || canvas.height !== Math.round(rect.height * dpr)) {
         canvas.width = Math.round(rect.width * dpr)
@@ -375,7 +379,7 @@ export function DirectorPanel() {
                 strokeDasharray="3 3"
               />
               <text x={X_RS + 24} y={yRs(rsAddrs.length) + 5} className="node-label">
-                {t('servers.more', { n: moreRs.toLocaleString() })}
+                {t('servers.more', { n: groupDigits(moreRs) })}
               </text>
             </g>
           )}

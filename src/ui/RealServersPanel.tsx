@@ -1,4 +1,5 @@
-import { useState } from 'react'
+import { memo, useCallback, useState } from 'react'
+import { groupDigits } from '../engine/lib/digits'
 import { useT } from '../i18n/index'
 import { actions, history, type RsLive, useLab } from '../store/index'
 import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
@@ -37,6 +38,72 @@ function Figure({ k, v, hint }: { k: string; v: string; hint?: string }) {
   )
 }
 
+function setWeight(r: RsLive, w: number): void {
+  if (!Number.isInteger(w) || w < 0 || w > 65535) return
+  actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`)
+}
+
+/**
+ * One real server. Memoised: the store keeps a row's object while its counters stand still, so a
+ * frame re-renders only the servers whose numbers moved.
+ */
+const RsRow = memo(function RsRow({
+  r,
+  color,
+  max,
+  onDown,
+}: {
+  r: RsLive
+  color: string
+  max: number
+  onDown: (r: RsLive) => void
+}) {
+  const t = useT()
+  return (
+    <div className="rs" data-testid={`rs-${r.label}`}>
+      <span className="swatch" style={{ background: color }} aria-hidden="true" />
+      <button
+        type="button"
+        className="name"
+        style={{ background: 'none', border: 'none', textAlign: 'left', cursor: 'pointer', padding: 0 }}
+        onClick={() => actions.select({ kind: 'rs', addr: r.addr, port: r.port })}
+      >
+        {r.label} <span className="svc">{r.service}</span>
+        {r.weight === 0 && <span className="badge quiescent"> {t('servers.quiescent')}</span>}
+      </button>
+      <span className="controls">
+        <label className="inline">
+          {t('servers.weight')}
+          <input
+            type="number"
+            min={0}
+            max={65535}
+            defaultValue={r.weight}
+            key={`${r.key}-${r.weight}`}
+            aria-label={t('servers.weightOf', { rs: r.label })}
+            onKeyDown={(e) => {
+              if (e.key === 'Enter') setWeight(r, Number((e.target as HTMLInputElement).value))
+            }}
+            onBlur={(e) => {
+              const v = Number(e.target.value)
+              if (v !== r.weight) setWeight(r, v)
+            }}
+            data-testid={`weight-${r.label}`}
+          />
+        </label>
+        <button type="button" className="btn" onClick={() => onDown(r)} title={t('servers.downHint')}>
+          {t('servers.down')}
+        </button>
+      </span>
+      <div className="bars">
+        <Bar label="ActiveConn" value={r.activeConns} max={max} color={color} />
+        <Bar label="InActConn" value={r.inactConns} max={max} color={`color-mix(in srgb, ${color} 55%, transparent)`} />
+        <Bar label={t('servers.templatesShort')} value={r.persistConns} max={max} color="var(--muted)" />
+      </div>
+    </div>
+  )
+})
+
 export function RealServersPanel() {
   const t = useT()
   const rs = useLab((s) => s.rs)
@@ -46,17 +113,13 @@ export function RealServersPanel() {
   const [removed, setRemoved] = useState<Removed[]>([])
   const max = Math.max(4, ...rs.map((r) => Math.max(r.activeConns, r.inactConns, r.persistConns)))
 
-  const setWeight = (r: RsLive, w: number) => {
-    if (!Number.isInteger(w) || w < 0 || w > 65535) return
-    actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`)
-  }
-  const takeDown = (r: RsLive) => {
+  const takeDown = useCallback((r: RsLive) => {
     setRemoved((x) => [
       ...x,
       { key: r.key, service: r.service, addr: r.addr, port: r.port, weight: r.weight, forward: r.forward },
     ])
     actions.run(`ipvsadm -d ${serviceOption(r.service)} -r ${r.label}`)
-  }
+  }, [])
   const bringUp = (d: Removed) => {
     setRemoved((x) => x.filter((y) => y.key !== d.key))
     actions.run(
@@ -116,70 +179,22 @@ export function RealServersPanel() {
         />
       </div>
       <div className="rs-list">
-        {rs.map((r) => {
-          const color = rsVar(colorOf(r.addr))
-          return (
-            <div className="rs" key={r.key} data-testid={`rs-${r.label}`}>
-              <span className="swatch" style={{ background: color }} aria-hidden="true" />
-              <button
-                type="button"
-                className="name"
-                style={{ background: 'none', border: 'none', textAlign: 'left', cursor: 'pointer', padding: 0 }}
-                onClick={() => actions.select({ kind: 'rs', addr: r.addr, port: r.port })}
-              >
-                {r.label} <span className="svc">{r.service}</span>
-                {r.weight === 0 && <span className="badge quiescent"> {t('servers.quiescent')}</span>}
-              </button>
-              <span className="controls">
-                <label className="inline">
-                  {t('servers.weight')}
-                  <input
-                    type="number"
-                    min={0}
-                    max={65535}
-                    defaultValue={r.weight}
-                    key={`${r.key}-${r.weight}`}
-                    aria-label={t('servers.weightOf', { rs: r.label })}
-                    onKeyDown={(e) => {
-                      if (e.key === 'Enter') setWeight(r, Number((e.target as HTMLInputElement).value))
-                    }}
-                    onBlur={(e) => {
-                      const v = Number(e.target.value)
-                      if (v !== r.weight) setWeight(r, v)
-                    }}
-                    data-testid={`weight-${r.label}`}
-                  />
-                </label>
-                <button type="button" className="btn" onClick={() => takeDown(r)} title={t('servers.downHint')}>
-                  {t('servers.down')}
-                </button>
-              </span>
-              <div className="bars">
-                <Bar label="ActiveConn" value={r.activeConns} max={max} color={color} />
-                <Bar
-                  label="InActConn"
-                  value={r.inactConns}
-                  max={max}
-                  color={`color-mix(in srgb, ${color} 55%, transparent)`}
-                />
-                <Bar label={t('servers.templatesShort')} value={r.persistConns} max={max} color="var(--muted)" />
-              </div>
-            </div>
-          )
-        })}
+        {rs.map((r) => (
+          <RsRow key={r.key} r={r} color={rsVar(colorOf(r.addr))} max={max} onDown={takeDown} />
+        ))}
         {rsMore.map((m) => (
           <div
             className="rs"
             key={m.key}
             data-testid="rs-more"
-            title={t('servers.moreHint', { shown: MAX_SHOWN_DESTINATIONS, n: m.count.toLocaleString() })}
+            title={t('servers.moreHint', { shown: MAX_SHOWN_DESTINATIONS, n: groupDigits(m.count) })}
           >
             <span className="swatch" style={{ background: 'var(--muted)' }} aria-hidden="true" />
             <span className="name">
-              {t('servers.more', { n: m.count.toLocaleString() })} <span className="svc">{m.service}</span>
+              {t('servers.more', { n: groupDigits(m.count) })} <span className="svc">{m.service}</span>
             </span>
             <span className="controls">
-              {t('servers.weight')} Σ {m.weight.toLocaleString()}
+              {t('servers.weight')} Σ {groupDigits(m.weight)}
             </span>
             <div className="bars">
               <Bar label="ActiveConn" value={m.activeConns} max={Math.max(max, m.activeConns)} color="var(--muted)" />

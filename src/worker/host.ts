@@ -39,7 +39,7 @@ import {
 } from './protocol'
 
 /** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
-const LOADED_COMMANDS_SHOWN = 100
+const LOADED_COMMANDS_SHOWN = 20
 /** While playing, debug builds check the engine's invariants this often (wall ms). */
 const INVARIANT_CHECK_PERIOD_MS = 1000
 /** At most this many attempts travel in one frame (the rest are counted, not drawn). */

@@ -1,13 +1,11 @@
 import * as v from 'valibot'
+import { groupDigits } from '../lib/digits'
 import { parseDottedQuad } from '../net/ipv4'
 import { estimateUsersOnline, MAX_USERS_ONLINE, meanVisitSeconds, peakArrivalRate } from '../traffic/load'
 import { TrafficSchema } from '../traffic/schema'
 
 /** 1234567.8 → "1,234,568" (the same in every locale: these are file errors). */
-const fmt = (n: number) =>
-  Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ',')
+const fmt = groupDigits
 
 /**
  * The scenario file shared by the app, the CLI, the tests and the real-kernel recordings
