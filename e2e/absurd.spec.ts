@@ -2,13 +2,13 @@ import { writeFileSync } from 'node:fs'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
-/** The main thread's long tasks (ms), collected from the start of the page. */
+/** The main thread's long tasks ([start, duration] ms), collected from the start of the page. */
 async function watchLongTasks(page: import('@playwright/test').Page): Promise<void> {
   await page.addInitScript(() => {
-    const w = window as unknown as { longTasks: number[] }
+    const w = window as unknown as { longTasks: [number, number][] }
     w.longTasks = []
     new PerformanceObserver((list) => {
-      for (const e of list.getEntries()) w.longTasks.push(Math.round(e.duration))
+      for (const e of list.getEntries()) w.longTasks.push([Math.round(e.startTime), Math.round(e.duration)])
     }).observe({ type: 'longtask', buffered: true })
   })
 }
@@ -63,6 +63,8 @@ test('65,535 real servers: 16 drawn, the rest summed; the listing has them all; 
   const commands = ['ipvsadm -A -t 192.168.100.100:80 -s wlc -p 300']
   for (let i = 1; i <= 65_535; i++) commands.push(`ipvsadm -a -t 192.168.100.100:80 -r ${rs(i)}:80 -g`)
   await openScenario(page, 'rs65535.json', { ...base, commands, traffic: { users: 2000 } })
+  // from here on the page's own work (the file handed to the input is the test harness's)
+  const handedAt = await page.evaluate(() => performance.now())
   await expect(page.getByTestId('rs-more')).toContainText('+ 65,519 more real servers', { timeout: 60_000 })
   await expect(page.getByTestId('director-more-rs')).toContainText('65,519')
   await expect(page.getByTestId('rs-10.1.0.1:80')).toBeVisible()
@@ -75,11 +77,12 @@ test('65,535 real servers: 16 drawn, the rest summed; the listing has them all; 
   const summed = await page.getByTestId('rs-more').textContent()
   expect(summed).toMatch(/ActiveConn\s*\d+/)
   await lab.shot('absurd-65535-rs')
-  const longTasks = await page.evaluate(() => (window as unknown as { longTasks: number[] }).longTasks)
+  const all = await page.evaluate(() => (window as unknown as { longTasks: [number, number][] }).longTasks)
+  const after = all.filter(([start]) => start >= handedAt).map(([, ms]) => ms)
   // a figure for the record (reports/), not an assertion: wall-clock times vary by machine
   writeFileSync(
     'reports/absurd-long-tasks.json',
-    `${JSON.stringify({ longTasks: longTasks.length, longestMs: Math.max(0, ...longTasks) })}\n`,
+    `${JSON.stringify({ longTasksAfterOpening: after.length, longestMs: Math.max(0, ...after) })}\n`,
   )
 })
 
