@@ -458,7 +458,7 @@ function onReply(r: Reply): void {
           ...(c.stderr ? [{ kind: 'err' as const, text: c.stderr }] : []),
         ]),
       )
-      actions.requestScript()
+      if (scriptWanted) actions.requestScript()
       void saveSession()
       if (openAtMs !== null) {
         const at = Math.min(openAtMs, r.endMs)
@@ -471,7 +471,7 @@ function onReply(r: Reply): void {
         ...(r.stdout ? [{ kind: 'out' as const, text: r.stdout }] : []),
         ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr }] : []),
       )
-      actions.requestScript()
+      if (scriptWanted) actions.requestScript()
       void saveSession()
       return
     case 'applied':
@@ -484,11 +484,12 @@ function onReply(r: Reply): void {
       if (r.ok) {
         void saveSession()
         pushConsole({ kind: 'note', text: tFor(useLab.getState().locale)('console.applied') })
-        actions.requestScript()
+        if (scriptWanted) actions.requestScript()
       }
       return
     case 'script':
       useLab.setState({ script: r.text })
+      for (const resolve of scriptWaiters.splice(0)) resolve(r.text)
       return
     case 'why':
       useLab.setState({ why: { title: r.title, steps: r.steps } })
@@ -584,6 +585,14 @@ function onReply(r: Reply): void {
   }
 }
 
+/** The script editor is open: the running configuration follows every change (else it is asked for when needed). */
+let scriptWanted = false
+const scriptWaiters: ((text: string) => void)[] = []
+export function setScriptWanted(open: boolean): void {
+  scriptWanted = open
+  if (open) actions.requestScript()
+}
+
 /** What the page keeps to restore a session: the scenario as it stands (typed commands folded in), and where. */
 export interface SavedSession {
   /** The scenario as JSON text (older saves: the parsed object); the worker takes either. */
@@ -600,8 +609,10 @@ const SESSION_KEY = 'lab.session'
 const SESSION_SCENARIO_KEY = 'lab.session.scenario'
 /** The last consistent state, also kept in memory: a crashed worker is restarted from it. */
 let lastSession: SavedSession | null = null
-/** The scenario text last written to storage. */
-let storedScenario: string | null = null
+/** The worker's version of lastSession's scenario (null: unknown, ask for the text)… */
+let sessionVersion: string | null = null
+/** …and of the scenario text last written to storage. */
+let writtenVersion: string | null = null
 
 export function savedSession(): SavedSession | null {
   const raw = remembered(SESSION_KEY)
@@ -627,11 +638,13 @@ export function savedSession(): SavedSession | null {
 /** The page opens on a saved session: it is the state a crash goes back to until the next save. */
 export function resumeSession(saved: SavedSession): void {
   lastSession = saved
+  sessionVersion = null
   actions.load(saved.scenario, saved.presetId, saved.name, saved.atMs)
 }
 
 export function forgetSession(): void {
-  storedScenario = null
+  sessionVersion = null
+  writtenVersion = null
   try {
     localStorage.removeItem(SESSION_KEY)
     localStorage.removeItem(SESSION_SCENARIO_KEY)
@@ -644,13 +657,17 @@ export function forgetSession(): void {
 export async function saveSession(): Promise<void> {
   const s = useLab.getState()
   if (!s.ready || s.view === 'compare') return
-  const { scenario, atMs } = await actions.exportScenario()
-  if (!scenario) return
-  lastSession = { scenario, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
+  // megabytes (thousands of real servers) travel only when the configuration changed
+  const known = lastSession !== null && sessionVersion !== null ? sessionVersion : undefined
+  const { scenario, version, atMs } = await actions.exportScenario(known)
+  const text = scenario ?? (version === sessionVersion ? lastSession?.scenario : null)
+  if (typeof text !== 'string') return
+  sessionVersion = version
+  lastSession = { scenario: text, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
   try {
-    if (scenario !== storedScenario) {
-      localStorage.setItem(SESSION_SCENARIO_KEY, scenario)
-      storedScenario = scenario
+    if (writtenVersion !== version) {
+      localStorage.setItem(SESSION_SCENARIO_KEY, text)
+      writtenVersion = version
     }
     const { scenario: _text, ...where } = lastSession
     localStorage.setItem(SESSION_KEY, JSON.stringify(where))
@@ -880,13 +897,20 @@ export const actions = {
     })
   },
   /** The scenario as it stands (typed commands folded in) and the simulated time. */
-  exportScenario(): Promise<{ scenario: string; atMs: number }> {
+  exportScenario(unlessVersion?: string): Promise<{ scenario: string | null; version: string; atMs: number }> {
     const id = nextId++
     return new Promise((resolve) => {
       waiting.set(id, (r) => {
-        if (r.type === 'scenario') resolve({ scenario: r.scenario, atMs: r.atMs })
+        if (r.type === 'scenario') resolve({ scenario: r.scenario, version: r.version, atMs: r.atMs })
       })
-      send({ type: 'export-scenario', id })
+      send({ type: 'export-scenario', id, ...(unlessVersion ? { unlessVersion } : {}) })
+    })
+  },
+  /** The running configuration as a script (asked for now: the page keeps it only while the editor is open). */
+  currentScript(): Promise<string> {
+    return new Promise((resolve) => {
+      scriptWaiters.push(resolve)
+      send({ type: 'script' })
     })
   },
   setPresenter(on: boolean): void {

@@ -1,7 +1,7 @@
 import { useEffect, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
 import { useT } from '../i18n/index'
-import { actions, useLab } from '../store/index'
+import { actions, setScriptWanted, useLab } from '../store/index'
 import { complete } from './completion'
 import { clock } from './format'
 
@@ -133,7 +133,14 @@ function ScriptEditor() {
   const [open, setOpen] = useState(false)
   const tooLong = draft === null && script.length > MAX_EDITABLE_CHARS
   return (
-    <details className="script" onToggle={(e) => setOpen((e.target as HTMLDetailsElement).open)}>
+    <details
+      className="script"
+      onToggle={(e) => {
+        const isOpen = (e.target as HTMLDetailsElement).open
+        setOpen(isOpen)
+        setScriptWanted(isOpen)
+      }}
+    >
       <summary>{t('console.script')}</summary>
       <p className="what">{t('console.scriptWhat')}</p>
       {open && tooLong && (

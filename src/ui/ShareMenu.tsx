@@ -14,6 +14,7 @@ export function ShareMenu() {
 
   const copyLink = async () => {
     const { scenario, atMs } = await actions.exportScenario()
+    if (scenario === null) return
     const payload = await encodeShare({ v: 1, scenario: JSON.parse(scenario), t: atMs, lang: locale })
     const url = `${window.location.origin}${window.location.pathname}#${SHARE_PARAM}=${payload}`
     setLink(url)
@@ -26,6 +27,7 @@ export function ShareMenu() {
   }
   const saveScenario = async () => {
     const { scenario } = await actions.exportScenario()
+    if (scenario === null) return
     download(
       `${(name || 'scenario').replace(/[^\w.-]+/g, '-')}.json`,
       `${JSON.stringify(JSON.parse(scenario), null, 1)}\n`,
@@ -33,8 +35,8 @@ export function ShareMenu() {
     )
     setStatus(t('share.saved'))
   }
-  const saveScript = () => {
-    const { script } = useLab.getState()
+  const saveScript = async () => {
+    const script = await actions.currentScript()
     download('lvs-lab-director.sh', shellScript(script, name), 'text/x-shellscript')
     setStatus(t('share.saved'))
   }
@@ -71,7 +73,7 @@ export function ShareMenu() {
           e.target.value = ''
         }}
       />
-      <button type="button" className="btn" onClick={saveScript}>
+      <button type="button" className="btn" onClick={() => void saveScript()}>
         {t('share.script')}
       </button>
       <span role="status" className="what">

@@ -56,6 +56,30 @@ describe('the worker host', () => {
     expect((r as { message: string }).message).toMatch(/^broken\.json: not valid JSON: /)
   })
 
+  it('the scenario is exported again only when a command, a load or a reset changed it', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const first = host.handle({ type: 'export-scenario', id: 1 })[0] as { scenario: string | null; version: string }
+    expect(typeof first.scenario).toBe('string')
+    play(host, 1, 30)
+    const same = host.handle({ type: 'export-scenario', id: 2, unlessVersion: first.version })[0]
+    expect(same).toMatchObject({ scenario: null, version: first.version })
+    host.handle({ type: 'run', id: 3, line: 'ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101 -g -w 0' })
+    const changed = host.handle({ type: 'export-scenario', id: 4, unlessVersion: first.version })[0] as {
+      scenario: string
+      version: string
+    }
+    expect(changed.version).not.toBe(first.version)
+    const { midCommands } = JSON.parse(changed.scenario) as { midCommands: { cmd: string }[] }
+    expect(midCommands.map((m) => m.cmd)).toEqual(['ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101 -g -w 0'])
+    // another host (a restarted worker) never answers "unchanged" to the old one's version
+    const other = new Host()
+    other.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    expect(other.handle({ type: 'export-scenario', id: 5, unlessVersion: first.version })[0]).not.toMatchObject({
+      scenario: null,
+    })
+  })
+
   it('refuses a broken scenario with the path of the bad field, and keeps the loaded one', () => {
     const host = new Host()
     host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })

@@ -135,6 +135,13 @@ export class Host {
    */
   readonly debugChecks: boolean = (import.meta as { env?: { DEV?: boolean } }).env?.DEV === true
   private lastCheckWallMs = Number.NEGATIVE_INFINITY
+  /**
+   * What the exported scenario depends on changes only with a load, a reset or a typed command:
+   * a counter of those (with a token per host, so a restarted worker never repeats one) lets the
+   * page skip re-saving megabytes that did not change.
+   */
+  private configVersion = 0
+  private readonly hostToken = Math.random().toString(36).slice(2, 10)
   private scenario: Scenario | null = null
   private seed = 1
   private player: ScenarioPlayer | null = null
@@ -176,6 +183,8 @@ export class Host {
 
   handle(req: Request): Reply[] {
     try {
+      if (req.type === 'load' || req.type === 'reset' || req.type === 'run' || req.type === 'apply-script')
+        this.configVersion++
       const replies = this.dispatch(req)
       if (this.debugChecks) this.checkEngine(req, replies)
       return replies
@@ -244,15 +253,12 @@ export class Host {
         return [this.why(req.id, req.target)]
       case 'script':
         return [{ type: 'script', text: this.currentScript() }]
-      case 'export-scenario':
-        return [
-          {
-            type: 'scenario',
-            id: req.id,
-            scenario: JSON.stringify(this.exportScenario()),
-            atMs: this.player?.now ?? 0,
-          },
-        ]
+      case 'export-scenario': {
+        const version = `${this.hostToken}:${this.configVersion}`
+        const same = req.unlessVersion === version
+        const scenario = same ? null : JSON.stringify(this.exportScenario())
+        return [{ type: 'scenario', id: req.id, scenario, version, atMs: this.player?.now ?? 0 }]
+      }
       case 'template-line': {
         const row = this.templates.get(req.templateId)
         const p = this.player

@@ -38,7 +38,8 @@ export type Request =
   /** One template as `ipvsadm -Lnc` prints it now (for the timeline's hover). */
   | { type: 'template-line'; templateId: number }
   /** The scenario as it stands: the loaded one with the commands typed since folded in. */
-  | { type: 'export-scenario'; id: number }
+  /** The scenario as it stands; nothing but the version when it is still `unlessVersion`. */
+  | { type: 'export-scenario'; id: number; unlessVersion?: string }
   /** Compare mode: the base scenario's traffic (and seed) through each configuration. */
   | { type: 'compare-start'; base: unknown; configs: CompareConfig[] }
   | { type: 'compare-stop' }
@@ -232,7 +233,7 @@ export type Reply =
   | { type: 'script'; text: string }
   | { type: 'template-line'; templateId: number; line: string | null }
   /** The scenario as it stands, as JSON text (stringified here, off the page's thread). */
-  | { type: 'scenario'; id: number; scenario: string; atMs: number }
+  | { type: 'scenario'; id: number; scenario: string | null; version: string; atMs: number }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
   | { type: 'probe'; id: number; answer: ProbeAnswer }
   | { type: 'fidelity'; id: number; result: FidelityResult }
