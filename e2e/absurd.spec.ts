@@ -2,6 +2,10 @@ import { writeFileSync } from 'node:fs'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
+// Playwright's trace snapshots the whole page at each step: long tasks of its own, not the app's,
+// which would swamp what the 65,535-server test records
+test.use({ trace: 'off' })
+
 /** The main thread's long tasks ([start, duration] ms), collected from the start of the page. */
 async function watchLongTasks(page: import('@playwright/test').Page): Promise<void> {
   await page.addInitScript(() => {

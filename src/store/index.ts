@@ -18,6 +18,7 @@ import {
   type WhyTarget,
 } from '../worker/protocol'
 import { foldTemplates, live, type TemplateRow } from './live'
+import { clearStoredSession, readStoredSession, writeStoredSession } from './sessionStorage'
 
 export { type AttemptDot, live, type TemplateRow } from './live'
 
@@ -603,36 +604,17 @@ export interface SavedSession {
   savedAt: number
 }
 
-/** Where the session is kept: the time and names (small, rewritten often)… */
-const SESSION_KEY = 'lab.session'
-/** …and the scenario's JSON text (written only when it changed: megabytes with thousands of servers). */
-const SESSION_SCENARIO_KEY = 'lab.session.scenario'
 /** The last consistent state, also kept in memory: a crashed worker is restarted from it. */
 let lastSession: SavedSession | null = null
 /** The worker's version of lastSession's scenario (null: unknown, ask for the text)… */
 let sessionVersion: string | null = null
 /** …and of the scenario text last written to storage. */
 let writtenVersion: string | null = null
+/** Saves run one after the other (a scenario is written over several tasks). */
+let saving: Promise<void> = Promise.resolve()
 
 export function savedSession(): SavedSession | null {
-  const raw = remembered(SESSION_KEY)
-  if (!raw) return null
-  try {
-    const s = JSON.parse(raw) as Partial<SavedSession>
-    if (!s || typeof s !== 'object') return null
-    // older saves kept the parsed scenario inside
-    const scenario = 'scenario' in s ? s.scenario : remembered(SESSION_SCENARIO_KEY)
-    if (scenario === null || scenario === undefined) return null
-    return {
-      scenario,
-      atMs: Number(s.atMs) || 0,
-      name: String(s.name ?? ''),
-      presetId: String(s.presetId ?? ''),
-      savedAt: Number(s.savedAt) || 0,
-    }
-  } catch {
-    return null
-  }
+  return readStoredSession()
 }
 
 /** The page opens on a saved session: it is the state a crash goes back to until the next save. */
@@ -645,16 +627,16 @@ export function resumeSession(saved: SavedSession): void {
 export function forgetSession(): void {
   sessionVersion = null
   writtenVersion = null
-  try {
-    localStorage.removeItem(SESSION_KEY)
-    localStorage.removeItem(SESSION_SCENARIO_KEY)
-  } catch {
-    // nothing kept
-  }
+  clearStoredSession()
 }
 
 /** Save the session now (after a command, a load, every few seconds while playing). */
-export async function saveSession(): Promise<void> {
+export function saveSession(): Promise<void> {
+  saving = saving.then(saveSessionNow, saveSessionNow)
+  return saving
+}
+
+async function saveSessionNow(): Promise<void> {
   const s = useLab.getState()
   if (!s.ready || s.view === 'compare') return
   // megabytes (thousands of real servers) travel only when the configuration changed
@@ -664,16 +646,14 @@ export async function saveSession(): Promise<void> {
   if (typeof text !== 'string') return
   sessionVersion = version
   lastSession = { scenario: text, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
+  const { scenario: _text, ...where } = lastSession
   try {
-    if (writtenVersion !== version) {
-      localStorage.setItem(SESSION_SCENARIO_KEY, text)
-      writtenVersion = version
-    }
-    const { scenario: _text, ...where } = lastSession
-    localStorage.setItem(SESSION_KEY, JSON.stringify(where))
+    await writeStoredSession(where, writtenVersion === version ? null : text)
+    writtenVersion = version
   } catch {
     // storage full or refused: say so once, keep the copy in memory
-    if (!s.storageWarned) useLab.setState({ storageWarned: true, notice: tFor(s.locale)('session.storageFull') })
+    const st = useLab.getState()
+    if (!st.storageWarned) useLab.setState({ storageWarned: true, notice: tFor(st.locale)('session.storageFull') })
   }
 }
 

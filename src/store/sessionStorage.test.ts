@@ -1,0 +1,84 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { clearStoredSession, readStoredSession, SESSION_KEY, writeStoredSession } from './sessionStorage'
+
+/** localStorage as the browser keeps it, with a quota in characters. */
+class MemoryStorage {
+  private readonly items = new Map<string, string>()
+  quota = Number.POSITIVE_INFINITY
+  get length() {
+    return this.items.size
+  }
+  key(i: number) {
+    return [...this.items.keys()][i] ?? null
+  }
+  getItem(k: string) {
+    return this.items.get(k) ?? null
+  }
+  setItem(k: string, v: string) {
+    const used = [...this.items].reduce((n, [key, val]) => n + (key === k ? 0 : val.length), 0)
+    if (used + v.length > this.quota) throw new DOMException('full', 'QuotaExceededError')
+    this.items.set(k, String(v))
+  }
+  removeItem(k: string) {
+    this.items.delete(k)
+  }
+  keys() {
+    return [...this.items.keys()]
+  }
+}
+
+const where = (atMs: number) => ({ atMs, name: 'big', presetId: '', savedAt: 1 })
+let store: MemoryStorage
+
+beforeEach(() => {
+  store = new MemoryStorage()
+  ;(globalThis as { localStorage?: unknown }).localStorage = store
+})
+afterEach(() => {
+  clearStoredSession()
+  delete (globalThis as { localStorage?: unknown }).localStorage
+})
+
+describe('the session in localStorage', () => {
+  const big = `{"commands":[${'"ipvsadm -a -t 192.168.100.100:80 -r 10.1.2.3:80 -g",'.repeat(60_000)}""]}`
+
+  it('a scenario of megabytes is written in pieces and read back whole', async () => {
+    await writeStoredSession(where(5000), big)
+    const pieces = store.keys().filter((k) => k.startsWith('lab.session.scenario.'))
+    expect(pieces.length).toBe(Math.ceil(big.length / (512 * 1024)))
+    expect(readStoredSession()).toEqual({ ...where(5000), scenario: big })
+  })
+
+  it('only the record is rewritten when the scenario did not change; a new scenario drops the old pieces', async () => {
+    await writeStoredSession(where(1000), big)
+    const before = store.keys()
+    await writeStoredSession(where(9000), null)
+    expect(store.keys()).toEqual(before)
+    expect(readStoredSession()?.atMs).toBe(9000)
+    await writeStoredSession(where(9500), '{"commands":[]}')
+    expect(store.keys().filter((k) => k.startsWith('lab.session.scenario.'))).toHaveLength(1)
+    expect(readStoredSession()?.scenario).toBe('{"commands":[]}')
+  })
+
+  it('a full storage keeps the previous session whole and says so', async () => {
+    await writeStoredSession(where(1000), '{"commands":["ipvsadm -C"]}')
+    store.quota = big.length / 2
+    await expect(writeStoredSession(where(2000), big)).rejects.toThrow('full')
+    expect(readStoredSession()).toEqual({ ...where(1000), scenario: '{"commands":["ipvsadm -C"]}' })
+    expect(store.keys().filter((k) => k.startsWith('lab.session.scenario.'))).toHaveLength(1)
+  })
+
+  it('sessions saved by earlier versions still open; a missing piece means no session, not half a one', async () => {
+    store.setItem(SESSION_KEY, JSON.stringify({ ...where(3000), scenario: { commands: [] } }))
+    expect(readStoredSession()?.scenario).toEqual({ commands: [] })
+    store.setItem(SESSION_KEY, JSON.stringify(where(4000)))
+    store.setItem('lab.session.scenario', '{"commands":[]}')
+    expect(readStoredSession()?.scenario).toBe('{"commands":[]}')
+    clearStoredSession()
+    await writeStoredSession(where(5000), big)
+    store.removeItem(store.keys().find((k) => k.endsWith('.1')) as string)
+    expect(readStoredSession()).toBeNull()
+    clearStoredSession()
+    expect(store.keys()).toEqual([])
+  })
+})
