@@ -2,18 +2,32 @@
  * First thing the page runs (imported before React): start the engine's worker and fetch the
  * first scenario, so both are under way while the interface's code is still being evaluated.
  */
+import { SESSION_KEY } from './store/sessionStorage'
+import { fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl } from './ui/presets'
+
 export const createWorker = (): Worker => new Worker(new URL('./worker/worker.ts', import.meta.url), { type: 'module' })
 export const worker = createWorker()
 
-function firstScenarioFile(search: string): string {
-  const q = new URLSearchParams(search)
-  const file = q.get('scenario')
-  if (file && /^[\w.-]+\.json$/.test(file)) return file
-  return ''
-}
-
-/** The `?scenario=FILE` the address names, fetched early ('' when the address names a preset). */
-export const earlyScenario: { file: string; json: Promise<unknown> | null } = (() => {
-  const file = firstScenarioFile(window.location.search)
-  return { file, json: file ? fetch(`${import.meta.env.BASE_URL}scenarios/${file}`).then((r) => r.json()) : null }
+/**
+ * The first scenario the page will open — the address's `?preset=`/`?scenario=`, else the default
+ * preset — fetched now, while the interface's code is still being evaluated. Not when the address
+ * carries a share link or a saved session will come back (those open without a fetch).
+ */
+export const earlyScenario: Promise<{ json: unknown; id: string; name: string }> | null = (() => {
+  if (window.location.hash) return null
+  if (!window.location.search && hasSavedSession()) return null
+  const want = presetFromUrl(window.location.search)
+  if (want.kind === 'file') return fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file }))
+  const file = PRESETS.find((p) => p.id === want.id)?.file ?? want.id
+  return fetchPreset(want.id).then((json) => ({ json, id: want.id, name: file }))
 })()
+// an unhandled rejection here would be reported twice; main.tsx reports it once
+earlyScenario?.catch(() => undefined)
+
+function hasSavedSession(): boolean {
+  try {
+    return localStorage.getItem(SESSION_KEY) !== null
+  } catch {
+    return false
+  }
+}

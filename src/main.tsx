@@ -1,5 +1,5 @@
 // biome-ignore-all assist/source/organizeImports: the worker must start before React is evaluated
-import { createWorker, worker } from './boot'
+import { createWorker, earlyScenario, worker } from './boot'
 
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
@@ -38,15 +38,17 @@ if (shared !== null) {
     restoredSession: true,
   })
 } else {
+  // fetched by boot.ts already (unless a saved session that could not be read whole was expected)
   const want = presetFromUrl(window.location.search)
   const first =
-    want.kind === 'preset'
+    earlyScenario ??
+    (want.kind === 'preset'
       ? fetchPreset(want.id).then((json) => ({
           json,
           id: want.id,
           name: PRESETS.find((p) => p.id === want.id)?.file ?? want.id,
         }))
-      : fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file }))
+      : fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file })))
   first
     .then(({ json, id, name }) => actions.load(json, id, name))
     .catch((e: unknown) => useLab.setState({ error: String(e) }))
