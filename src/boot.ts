@@ -21,7 +21,7 @@ export const earlyScenario: Promise<{ json: unknown; id: string; name: string }>
   const file = PRESETS.find((p) => p.id === want.id)?.file ?? want.id
   return fetchPreset(want.id).then((json) => ({ json, id: want.id, name: file }))
 })()
-// an unhandled rejection here would be reported twice; main.tsx reports it once
+// an unhandled rejection here would be reported twice; app-main.tsx reports it once
 earlyScenario?.catch(() => undefined)
 
 function hasSavedSession(): boolean {
