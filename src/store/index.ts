@@ -3,6 +3,7 @@ import { groupDigits } from '../engine/lib/digits'
 import { tFor } from '../i18n/index'
 import {
   type CompareConfig,
+  type CompareRunFrame,
   type FidelityResult,
   type Frame,
   MAX_SPEED,
@@ -101,15 +102,7 @@ export type View = 'lab' | 'compare' | 'lessons'
 export interface CompareRunView {
   id: string
   label: string
-  rs: {
-    label: string
-    addr: number
-    activeConns: number
-    inactConns: number
-    persistConns: number
-    conns: number
-    weight: number
-  }[]
+  rs: CompareRunFrame['rs']
   metrics: MetricsView
 }
 

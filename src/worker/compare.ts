@@ -16,6 +16,7 @@ import {
   type Request,
   TEMPLATE_FIELDS,
 } from './protocol'
+import { metricsView } from './views'
 
 const FRAME_BUDGET_MS = 8
 const MAX_WALL_STEP_MS = 250
@@ -264,20 +265,7 @@ export class CompareHost {
       rs,
       templates: tpl.subarray(0, k),
       refreshes,
-      metrics: {
-        connections: m.connections,
-        refused: m.refused,
-        brokenSessions: m.brokenSessions,
-        usersWithBrokenSession: m.usersWithBrokenSession,
-        stickiness: m.stickiness,
-        imbalance: m.imbalance,
-        currentImbalance: m.currentImbalance,
-        templatesLive: m.templates.live,
-        templatesPeak: m.templates.peak,
-        templatesKeptPastTimeout: m.templates.keptPastTimeout,
-        templateBytes: m.templates.bytes,
-        templatePeakBytes: m.templates.peakBytes,
-      },
+      metrics: metricsView(m),
     }
   }
 }

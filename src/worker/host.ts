@@ -37,6 +37,7 @@ import {
   type WhyStep,
   type WhyTarget,
 } from './protocol'
+import { metricsView } from './views'
 
 /** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
 const LOADED_COMMANDS_SHOWN = 20
@@ -807,20 +808,7 @@ export class Host {
       refreshes,
       textbookMarks: this.takeTextbookMarks(),
       textbookDivergent: this.textbook ? this.textbookDivergent : -1,
-      metrics: {
-        connections: m.connections,
-        refused: m.refused,
-        brokenSessions: m.brokenSessions,
-        usersWithBrokenSession: m.usersWithBrokenSession,
-        stickiness: m.stickiness,
-        imbalance: m.imbalance,
-        currentImbalance: m.currentImbalance,
-        templatesLive: m.templates.live,
-        templatesPeak: m.templates.peak,
-        templatesKeptPastTimeout: m.templates.keptPastTimeout,
-        templateBytes: m.templates.bytes,
-        templatePeakBytes: m.templates.peakBytes,
-      },
+      metrics: metricsView(m),
       listing: this.listing(wallMs, listing, listingFilter),
     }
   }
