@@ -103,50 +103,8 @@ export const live = {
   /** Fold one frame's deltas in. */
   apply(f: Frame, wallMs: number): void {
     if (f.epoch !== this.epoch) this.reset(f.epoch)
-    const t = f.templates
-    for (let i = 0; i < t.length; i += TEMPLATE_FIELDS) {
-      const id = t[i]
-      let row = this.templates.get(id)
-      if (!row) {
-        row = {
-          id,
-          client: 0,
-          vaddrOrMark: 0,
-          vport: 0,
-          rsAddr: 0,
-          rsPort: 0,
-          createdAt: 0,
-          expiresAt: 0,
-          firstRearmAt: -1,
-          expiredAt: -1,
-          refreshes: [],
-        }
-        this.templates.set(id, row)
-      }
-      // updated in place: thousands of rows change per second at high speed
-      row.client = t[i + 1]
-      row.vaddrOrMark = t[i + 2]
-      row.vport = t[i + 3]
-      row.rsAddr = t[i + 4]
-      row.rsPort = t[i + 5]
-      row.createdAt = t[i + 6]
-      row.expiresAt = t[i + 7]
-      row.firstRearmAt = t[i + 8]
-      row.expiredAt = t[i + 9]
-    }
-    const r = f.refreshes
-    for (let i = 0; i < r.length; i += 2) {
-      const row = this.templates.get(r[i])
-      if (!row) continue
-      row.refreshes.push(r[i + 1])
-      if (row.refreshes.length > MAX_REFRESH_TICKS) row.refreshes.shift()
-    }
-    if (this.templates.size > MAX_TEMPLATES) {
-      for (const [id, row] of this.templates) {
-        if (this.templates.size <= MAX_TEMPLATES) break
-        if (row.expiredAt >= 0) this.templates.delete(id)
-      }
-    }
+    // updated in place: thousands of rows change per second at high speed
+    foldTemplates(this.templates, f.templates, f.refreshes)
     const a = f.attempts
     for (let i = 0, k = 0; i < a.length; i += ATTEMPT_FIELDS, k++) {
       this.attempts.push({
