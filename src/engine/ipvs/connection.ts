@@ -14,48 +14,56 @@ let nextConnectionId = 1
  * timer machinery.
  */
 export class Connection {
-  readonly id = nextConnectionId++
-  protocol: number
-  caddr: IPv4
+  // Field order is memory order: what a lookup compares and what a timer reads first, so that a
+  // packet or a timer touches one or two cache lines of a cold entry.
+  /** Next entry with the same key (the hash chain). */
+  hashNext: Connection | null = null
   cport: Port
-  vaddr: IPv4
+  caddr: IPv4
   vport: Port
-  daddr: IPv4
-  dport: Port
+  vaddr: IPv4
+  protocol: number
+  /** Fixed for the entry's life (an entry object is only reused for another of its kind). */
   readonly isTemplate: boolean
-  /** Copied from the destination when bound (ip_vs_bind_dest()); later edits of the RS do not change it. */
-  forward: ForwardMethod = 3
-  /** IP_VS_CONN_F_INACTIVE: counted in InActConn (every new connection starts so). */
-  inactive = true
-  /** IP_VS_CONN_F_NOOUTPUT: DR/TUN, the director never sees the replies. */
-  noOutput = false
-  /** IP_VS_CONN_F_ONE_PACKET (-o, UDP): never hashed, freed after its packet. */
-  onePacket = false
-  dest: Destination | null = null
+  /** When the timer really fires (expiry plus the timer wheel's lateness). */
+  fireAt = 0 as SimMs
+  /** The timer queue holds at most one live event per entry: its generation, and its time. */
+  timerGen = 0
+  timerArmed = false
+  timerQueuedAt = -1
+  /** How many connections point at this template (cp->n_control). */
+  nControl = 0
+  /** The template this connection was created from (cp->control). */
+  control: Connection | null = null
   /** TCP state, UDP's single state, or the template state. */
   state = 0
   /** cp->timeout: what the timer is re-armed with, in ms. */
   timeoutMs = 3000
   /** cp->timer.expires: the requested expiry, what `ipvsadm -Lnc` counts down to. */
   expiresAt = 0 as SimMs
-  /** When the timer really fires (expiry plus the timer wheel's lateness). */
-  fireAt = 0 as SimMs
-  timerArmed = false
-  /** The timer queue holds at most one live event per entry: its generation, and its time. */
-  timerGen = 0
-  timerQueuedAt = -1
-  /** The template this connection was created from (cp->control). */
-  control: Connection | null = null
-  /** How many connections point at this template (cp->n_control). */
-  nControl = 0
-  fwmark: number
+  dest: Destination | null = null
+  /** IP_VS_CONN_F_INACTIVE: counted in InActConn (every new connection starts so). */
+  inactive = true
+  /** IP_VS_CONN_F_NOOUTPUT: DR/TUN, the director never sees the replies. */
+  noOutput = false
+  /** IP_VS_CONN_F_ONE_PACKET (-o, UDP): never hashed, freed after its packet. */
+  onePacket = false
   /** Linked in the connection table (IP_VS_CONN_F_HASHED). */
   hashed = false
-  /** Next entry with the same key (the hash chain). */
-  hashNext: Connection | null = null
+  /** In the table's list of every entry (creation order): neighbours, and whether it is listed. */
+  listPrev: Connection | null = null
+  listNext: Connection | null = null
+  listed = false
+  daddr: IPv4
+  dport: Port
+  /** Copied from the destination when bound (ip_vs_bind_dest()); later edits of the RS do not change it. */
+  forward: ForwardMethod = 3
+  fwmark: number
+  /** Unique over the run: a reused entry object gets a new one. */
+  id = nextConnectionId++
 
   // Bookkeeping for the app (not kernel state).
-  readonly createdAt: SimMs
+  createdAt: SimMs
   /** When a new connection last restarted this template's timer. */
   refreshedAt: SimMs
   /** Times the kernel re-armed this template by 60 s because it still controlled connections. */
@@ -87,23 +95,129 @@ export class Connection {
     this.createdAt = now
     this.refreshedAt = now
   }
+
+  /**
+   * Make this expired entry a new one (the slab's reuse of a freed ip_vs_conn): every field as the
+   * constructor leaves it, but `timerGen`, which keeps counting so that an event still queued from
+   * the previous life is recognised as stale.
+   */
+  reinit(
+    protocol: number,
+    caddr: IPv4,
+    cport: Port,
+    vaddr: IPv4,
+    vport: Port,
+    daddr: IPv4,
+    dport: Port,
+    fwmark: number,
+    now: SimMs,
+  ): void {
+    this.id = nextConnectionId++
+    this.hashNext = null
+    this.cport = cport
+    this.caddr = caddr
+    this.vport = vport
+    this.vaddr = vaddr
+    this.protocol = protocol
+    this.fireAt = 0 as SimMs
+    this.timerGen++
+    this.timerArmed = false
+    this.timerQueuedAt = -1
+    this.nControl = 0
+    this.control = null
+    this.state = 0
+    this.timeoutMs = 3000
+    this.expiresAt = 0 as SimMs
+    this.dest = null
+    this.inactive = true
+    this.noOutput = false
+    this.onePacket = false
+    this.hashed = false
+    this.listPrev = null
+    this.listNext = null
+    this.listed = false
+    this.daddr = daddr
+    this.dport = dport
+    this.forward = 3
+    this.fwmark = fwmark
+    this.createdAt = now
+    this.refreshedAt = now
+    this.rearms = 0
+    this.invalidated = false
+  }
 }
 
 /**
  * The connection table's bucket: a hash of the client address and port (the kernel hashes
- * <proto, caddr, cport> too), small enough to stay an integer key for V8's Map. Entries of one
- * bucket are told apart by comparing every field, as ip_vs_conn_in_get()/ip_vs_ct_in_get() do.
+ * <proto, caddr, cport> too). Entries of one bucket are told apart by comparing every field, as
+ * ip_vs_conn_in_get()/ip_vs_ct_in_get() do.
  */
-const bucketOf = (caddr: number, cport: number): number => (Math.imul(caddr, 0x9e3779b1) ^ cport) & 0x3fffffff
+function hashOf(caddr: number, cport: number): number {
+  // murmur3's finaliser: every input bit reaches the low bits the bucket mask keeps (a /24 netmask
+  // leaves templates' low address bits all zero)
+  let h = (caddr ^ Math.imul(cport, 0x9e3779b1)) | 0
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
+  h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
+  return (h ^ (h >>> 16)) >>> 0
+}
+
+/** Every entry alive (hashed or not), in creation order: what the listings walk. */
+export class EntryList implements Iterable<Connection> {
+  private first: Connection | null = null
+  private last: Connection | null = null
+  size = 0
+
+  has(c: Connection): boolean {
+    return c.listed
+  }
+
+  add(c: Connection): void {
+    if (c.listed) return
+    c.listed = true
+    c.listPrev = this.last
+    c.listNext = null
+    if (this.last) this.last.listNext = c
+    else this.first = c
+    this.last = c
+    this.size++
+  }
+
+  delete(c: Connection): boolean {
+    if (!c.listed) return false
+    c.listed = false
+    const { listPrev: p, listNext: n } = c
+    if (p) p.listNext = n
+    else this.first = n
+    if (n) n.listPrev = p
+    else this.last = p
+    c.listPrev = null
+    c.listNext = null
+    this.size--
+    return true
+  }
+
+  /** In creation order. To delete entries while walking, walk a copy (`[...list]`). */
+  *[Symbol.iterator](): Iterator<Connection> {
+    for (let c = this.first; c !== null; ) {
+      const next = c.listNext
+      yield c
+      c = next
+    }
+  }
+}
 
 /**
- * The connection table (ip_vs_conn_tab): entries chained per key, the newest first as the kernel
- * inserts at the bucket head; plus the set of all entries in creation order for listings.
+ * The connection table (ip_vs_conn_tab): entries chained per bucket, the newest first as the kernel
+ * inserts at the bucket head; plus the list of all entries in creation order for listings. The
+ * bucket array doubles as entries grow (the kernel's is fixed, 2^12 by default): chains stay short
+ * and each chain keeps its order, which is all a lookup can see.
  */
 export class ConnectionTable {
-  private readonly heads = new Map<number, Connection>()
+  private heads: (Connection | null)[] = new Array<Connection | null>(1024).fill(null)
+  private mask = 1023
+  private hashedCount = 0
   /** Every entry still alive (hashed or not), in creation order. */
-  readonly all = new Set<Connection>()
+  readonly all = new EntryList()
   templates = 0
   connections = 0
 
@@ -112,6 +226,7 @@ export class ConnectionTable {
   }
 
   add(c: Connection): void {
+    if (c.listed) return
     this.all.add(c)
     if (c.isTemplate) this.templates++
     else this.connections++
@@ -127,42 +242,66 @@ export class ConnectionTable {
 
   // mirrors ip_vs_conn_hash()
   hash(c: Connection): void {
-    const k = bucketOf(c.caddr, c.cport)
-    c.hashNext = this.heads.get(k) ?? null
-    this.heads.set(k, c)
+    if (this.hashedCount >= this.heads.length) this.growBuckets()
+    const k = hashOf(c.caddr, c.cport) & this.mask
+    c.hashNext = this.heads[k]
+    this.heads[k] = c
     c.hashed = true
+    this.hashedCount++
   }
 
   // mirrors ip_vs_conn_unhash()
   unhash(c: Connection): boolean {
     if (!c.hashed) return false
-    const k = bucketOf(c.caddr, c.cport)
+    const k = hashOf(c.caddr, c.cport) & this.mask
     let prev: Connection | null = null
-    let cur = this.heads.get(k) ?? null
+    let cur = this.heads[k]
     while (cur !== null && cur !== c) {
       prev = cur
       cur = cur.hashNext
     }
     if (cur === null) throw new Error('connection table: hashed entry not found in its chain')
-    if (prev === null) {
-      if (c.hashNext === null) this.heads.delete(k)
-      else this.heads.set(k, c.hashNext)
-    } else prev.hashNext = c.hashNext
+    if (prev === null) this.heads[k] = c.hashNext
+    else prev.hashNext = c.hashNext
     c.hashNext = null
     c.hashed = false
+    this.hashedCount--
     return true
+  }
+
+  /** Twice the buckets; each old chain is split in order, so entries of one key keep their order. */
+  private growBuckets(): void {
+    const old = this.heads
+    const size = old.length * 2
+    const heads = new Array<Connection | null>(size).fill(null)
+    const tails = new Array<Connection | null>(size).fill(null)
+    const mask = size - 1
+    for (const head of old) {
+      for (let c = head; c !== null; ) {
+        const next = c.hashNext
+        const k = hashOf(c.caddr, c.cport) & mask
+        c.hashNext = null
+        const t = tails[k]
+        if (t === null) heads[k] = c
+        else t.hashNext = c
+        tails[k] = c
+        c = next
+      }
+    }
+    this.heads = heads
+    this.mask = mask
   }
 
   /** ip_vs_conn_in_get(): a real connection by its 5-tuple (templates never match: their cport is 0). */
   findConnection(protocol: number, caddr: number, cport: number, vaddr: number, vport: number): Connection | null {
-    for (let c = this.heads.get(bucketOf(caddr, cport)) ?? null; c; c = c.hashNext) {
+    for (let c = this.heads[hashOf(caddr, cport) & this.mask]; c !== null; c = c.hashNext) {
       if (
-        !c.isTemplate &&
         c.cport === cport &&
         c.caddr === caddr &&
         c.vport === vport &&
         c.vaddr === vaddr &&
-        c.protocol === protocol
+        c.protocol === protocol &&
+        !c.isTemplate
       )
         return c
     }
@@ -171,14 +310,14 @@ export class ConnectionTable {
 
   /** ip_vs_ct_in_get(): a template by its key; an invalidated template (ports 65535) has another key. */
   findTemplate(protocol: number, caddr: number, vaddr: number, vport: number): Connection | null {
-    for (let c = this.heads.get(bucketOf(caddr, 0)) ?? null; c; c = c.hashNext) {
+    for (let c = this.heads[hashOf(caddr, 0) & this.mask]; c !== null; c = c.hashNext) {
       if (
-        c.isTemplate &&
         c.cport === 0 &&
         c.caddr === caddr &&
         c.vport === vport &&
         c.vaddr === vaddr &&
-        c.protocol === protocol
+        c.protocol === protocol &&
+        c.isTemplate
       )
         return c
     }

@@ -104,6 +104,27 @@ describe('director', () => {
     expect(request(sim, '10.0.0.1', 40000)).toBe('192.168.8.101:80')
   })
 
+  it('reuses an expired connection object for a new entry, which keeps none of its old timer', () => {
+    const sim = setup(new Simulator(), 'sysctl -w net.ipv4.vs.expire_nodest_conn=1', ...RR)
+    const first = connect(sim, '10.0.0.1', 40001)
+    const old = first.entry
+    const oldId = old?.id
+    // its server goes: the entry is deleted at once, its SYN_RECV-time timer event still queued
+    setup(sim, 'ipvsadm -d -t 192.168.100.100:80 -r 192.168.8.102')
+    at(sim, 0.001)
+    expect(lnc(sim)).toEqual([])
+    const second = connect(sim, '10.0.0.2', 40002)
+    expect(second.entry).toBe(old)
+    expect(second.entry?.id).not.toBe(oldId)
+    // the previous life's event comes due at ~61 s; the new entry lives its own 900 s
+    at(sim, 100)
+    expect(lnc(sim)).toEqual(['TCP 13:20  ESTABLISHED 10.0.0.2:40002     192.168.100.100:80 192.168.8.101:80'])
+    sim.tcpClose(second, 'fin')
+    at(sim, 100 + 121.1)
+    expect(lnc(sim)).toEqual([])
+    expect(sim.director.checkInvariants()).toEqual([])
+  })
+
   it('keeps its counters equal to the entries', () => {
     const sim = setup(new Simulator(), ...RR.map((l) => (l.startsWith('ipvsadm -A') ? `${l} -p 30` : l)))
     for (let i = 0; i < 50; i++) {

@@ -1,6 +1,6 @@
 import { asIPv4, asPort, type IPv4, type Port } from '../net/ipv4'
+import { CalendarQueue } from '../sim/calendarQueue'
 import type { SimMs } from '../sim/time'
-import { TimerHeap } from '../sim/timerHeap'
 import { wheelLatenessMs } from '../sim/timerWheel'
 import { Connection, ConnectionTable, TemplateState } from './connection'
 import { Destination, type DestinationSpec, ForwardMethod } from './destination'
@@ -69,6 +69,7 @@ export type Verdict =
 export type DirectorEvent =
   | { type: 'connection-created'; conn: Connection; decision: ScheduleDecision }
   | { type: 'connection-state'; conn: Connection; from: number; to: number }
+  /** The last moment `conn` describes this connection: its object may be reused for a later one. */
   | { type: 'connection-expired'; conn: Connection }
   | { type: 'template-created'; template: Connection }
   | { type: 'template-refreshed'; template: Connection }
@@ -92,6 +93,8 @@ export const TEMPLATE_REARM_MS = 60_000
 const TEXTBOOK_EXTEND_MS = 120_000
 /** IP_VS_DEST_TRASH_PERIOD: a destination idle this long in the trash is freed; checked every half of it. */
 const DEST_TRASH_PERIOD_MS = 120_000
+/** At most this many expired connection objects wait for reuse. */
+const FREE_CONNECTIONS_KEPT = 1 << 16
 /** A new entry's timeout until its first state transition (ip_vs_conn_new()). */
 const NEW_CONN_TIMEOUT_MS = 3000
 
@@ -129,8 +132,15 @@ export class Director {
    */
   private readonly trashByIdentity = new Map<string, Destination>()
   readonly table = new ConnectionTable()
+  /**
+   * Expired connection objects kept for reuse, like the kernel's slab cache of ip_vs_conn
+   * (ip_vs_conn_cachep): long-lived entries cost the garbage collector most. Templates are never
+   * reused — the app keeps them to draw their whole life. An entry object is valid until its
+   * 'connection-expired' event; whoever needs it longer copies what it needs.
+   */
+  private readonly freeConnections: Connection[] = []
   readonly totStats = new IpvsStats()
-  private readonly timers = new TimerHeap<DirectorTimer>()
+  private readonly timers = new CalendarQueue<DirectorTimer>()
   private trashTimerArmed = false
   /**
    * The tick at which the estimator found every rate at 0 and stopped (null: it ticks). Idle ticks
@@ -174,14 +184,14 @@ export class Director {
 
   /** When the next timer is due, or undefined. */
   nextTimerAt(): SimMs | undefined {
-    const t = this.timers.peekTime()
+    const t = this.timers.peekKey()
     return t === Number.POSITIVE_INFINITY ? undefined : (t as SimMs)
   }
 
   /** Run every timer due at or before `t` (`inclusive`) or strictly before it, then set the clock to `t`. */
   advanceTo(t: SimMs, inclusive = true): void {
     for (;;) {
-      const at = this.timers.peekTime()
+      const at = this.timers.peekKey()
       if (at > t || (!inclusive && at === t)) break
       const timer = this.timers.pop() as DirectorTimer
       if (at > this.now) this.now = at as SimMs
@@ -282,6 +292,7 @@ export class Director {
       this.armTimer(c, c.timeoutMs)
       return
     }
+    const wasListed = c.listed
     this.table.remove(c)
     c.timerArmed = false
     const ct = c.control
@@ -295,6 +306,7 @@ export class Director {
     this.unbindDest(c)
     if (this.listener)
       this.emit(c.isTemplate ? { type: 'template-expired', template: c } : { type: 'connection-expired', conn: c })
+    if (wasListed && !c.isTemplate && this.freeConnections.length < FREE_CONNECTIONS_KEPT) this.freeConnections.push(c)
   }
 
   /** ip_vs_conn_del(): delete an entry now, with timeout 0 so that it does not keep its template. */
@@ -361,7 +373,12 @@ export class Director {
     dest: Destination,
     fwmark: number,
   ): Connection {
-    const c = new Connection(protocol, caddr, cport, vaddr, vport, daddr, dport, isTemplate, fwmark, this.now)
+    let c: Connection
+    const free = this.freeConnections
+    if (!isTemplate && free.length > 0) {
+      c = free.pop() as Connection
+      c.reinit(protocol, caddr, cport, vaddr, vport, daddr, dport, fwmark, this.now)
+    } else c = new Connection(protocol, caddr, cport, vaddr, vport, daddr, dport, isTemplate, fwmark, this.now)
     c.onePacket = onePacket
     c.timeoutMs = NEW_CONN_TIMEOUT_MS
     this.bindDest(c, dest)
@@ -620,7 +637,15 @@ export class Director {
     return svc
   }
 
-  /** A packet from a client (ip_vs_in_hook()). */
+  /** The verdict of the last forwarded packet: one object, refilled for every packet (a packet allocates nothing). */
+  private readonly forwarded: Extract<Verdict, { kind: 'forwarded' }> = {
+    kind: 'forwarded',
+    conn: null as unknown as Connection,
+    created: false,
+    decision: null,
+  }
+
+  /** A packet from a client (ip_vs_in_hook()). A 'forwarded' verdict is valid until the next packet. */
   receive(pkt: Packet): Verdict {
     if (!this.enabled) return { kind: 'local', reason: 'ipvs-disabled' }
     this.wakeEstimator()
@@ -660,7 +685,10 @@ export class Director {
 
     this.inStats(cp, pkt)
     this.setState(cp, Direction.INPUT, pkt)
-    const verdict: Verdict = { kind: 'forwarded', conn: cp, created, decision }
+    const verdict = this.forwarded
+    verdict.conn = cp
+    verdict.created = created
+    verdict.decision = decision
     this.connPut(cp)
     return verdict
   }

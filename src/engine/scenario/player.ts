@@ -2,7 +2,7 @@ import type { CommandResult } from '../cli/ipvsadm/parse'
 import type { DirectorEvent } from '../ipvs/director'
 import { Metrics } from '../metrics/metrics'
 import { asPort, formatIPv4, type IPv4, parseDottedQuad } from '../net/ipv4'
-import { EventQueue, type Unsequenced } from '../sim/eventQueue'
+import { CalendarQueue } from '../sim/calendarQueue'
 import { type ClientTcp, clientRs, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../sim/simulator'
 import { type SimMs, secondsToSimMs } from '../sim/time'
 import { type ConnRequest, TrafficGenerator } from '../traffic/generator'
@@ -15,15 +15,23 @@ export interface CommandRecord extends CommandResult {
 /** Scenario events at the same millisecond run in this order (golden README). */
 const Rank = { MID: 0, OPEN: 1, CLOSE: 2, SNAPSHOT: 3 } as const
 
+const RANKS = 4
+/** The queue's key: the time, then the rank within the millisecond (then first queued, first run). */
+const keyOf = (at: number, rank: number): number => at * RANKS + rank
+
+/** A scenario's own events (its commands, connections and snapshots), each queued as an object. */
 type ScenarioEvent =
-  | { at: SimMs; rank: number; seq: number; kind: 'traffic-open'; req: ConnRequest }
-  | { at: SimMs; rank: number; seq: number; kind: 'traffic-close'; req: ConnRequest; client: ClientTcp }
-  | { at: SimMs; rank: number; seq: number; kind: 'traffic-datagram'; req: ConnRequest; k: number }
-  | { at: SimMs; rank: number; seq: number; kind: 'mid'; index: number }
-  | { at: SimMs; rank: number; seq: number; kind: 'open'; index: number }
-  | { at: SimMs; rank: number; seq: number; kind: 'close'; index: number }
-  | { at: SimMs; rank: number; seq: number; kind: 'datagram'; index: number; k: number }
-  | { at: SimMs; rank: number; seq: number; kind: 'snapshot'; index: number }
+  | { at: SimMs; rank: number; kind: 'mid'; index: number }
+  | { at: SimMs; rank: number; kind: 'open'; index: number }
+  | { at: SimMs; rank: number; kind: 'close'; index: number }
+  | { at: SimMs; rank: number; kind: 'datagram'; index: number; k: number }
+  | { at: SimMs; rank: number; kind: 'snapshot'; index: number }
+
+/**
+ * What a queued entry is, in its tag. Synthetic traffic (most events) queues its request itself,
+ * with no event object: TRAFFIC_DATAGRAM + 4 × k is the request's k-th datagram.
+ */
+const Tag = { SCENARIO: 0, TRAFFIC_OPEN: 1, TRAFFIC_CLOSE: 2, TRAFFIC_DATAGRAM: 3 } as const
 
 /**
  * How long one command of a snapshot takes to run: each later command in the list reads the
@@ -82,7 +90,9 @@ export class ScenarioPlayer {
   trafficConnections = 0
   readonly generator: TrafficGenerator | null
 
-  private readonly queue = new EventQueue<ScenarioEvent>()
+  private readonly queue = new CalendarQueue<ScenarioEvent | ConnRequest>()
+  /** Requests pulled from the generator, reused for every pull. */
+  private readonly pulled: ConnRequest[] = []
   private readonly clients: (ClientTcp | null)[] = []
   private pulledUntil = 0
   private listener: PlayerListener = {}
@@ -95,11 +105,7 @@ export class ScenarioPlayer {
     this.metrics = options.metrics
       ? new Metrics(sim.director, { sessionSharing: scenario.traffic?.sessionSharing })
       : null
-    const metrics = this.metrics
-    sim.director.onEvent((e) => {
-      metrics?.onDirectorEvent(e)
-      this.listener.director?.(e)
-    })
+    this.listenToDirector()
     this.untilMs = secondsToSimMs(scenario.until)
     this.lastEventMs = this.untilMs
     this.generator = scenario.traffic
@@ -142,6 +148,24 @@ export class ScenarioPlayer {
 
   setListener(listener: PlayerListener): void {
     this.listener = listener
+    this.listenToDirector()
+  }
+
+  /**
+   * The director describes what it does (events, decisions) only while somebody listens: the
+   * figures, or the player's own listener. A run nobody watches allocates none of it.
+   */
+  private listenToDirector(): void {
+    const metrics = this.metrics
+    const forward = this.listener.director
+    if (metrics && forward)
+      this.sim.director.onEvent((e) => {
+        metrics.onDirectorEvent(e)
+        forward(e)
+      })
+    else if (metrics) this.sim.director.onEvent(metrics.onDirectorEvent)
+    else if (forward) this.sim.director.onEvent(forward)
+    else this.sim.director.onEvent(null)
   }
 
   /** Run a command line now, on the director's shell. */
@@ -152,16 +176,21 @@ export class ScenarioPlayer {
   /** The time of the next scenario or traffic event, or Infinity when none is left. */
   nextEventAt(): number {
     this.pullTraffic(Number.POSITIVE_INFINITY, true)
-    return this.queue.peek()?.at ?? Number.POSITIVE_INFINITY
+    return this.nextQueuedAt()
+  }
+
+  /** The time of the earliest queued event (Infinity when none is). */
+  private nextQueuedAt(): number {
+    const key = this.queue.peekKey()
+    return key === Number.POSITIVE_INFINITY ? key : Math.floor(key / RANKS)
   }
 
   /** Play every event due at or before `limit`, then let the director's clock reach it. */
   advanceTo(limit: SimMs): void {
     for (;;) {
       this.pullTraffic(limit, false)
-      const next = this.queue.peek()
-      if (!next || next.at > limit) break
-      this.handle(this.queue.pop() as ScenarioEvent)
+      if (this.nextQueuedAt() > limit) break
+      this.handleNext()
     }
     this.sim.advanceTo(limit)
   }
@@ -170,13 +199,13 @@ export class ScenarioPlayer {
   step(): boolean {
     const at = this.nextEventAt()
     if (at === Number.POSITIVE_INFINITY) return false
-    this.handle(this.queue.pop() as ScenarioEvent)
+    this.handleNext()
     return true
   }
 
-  private push(e: Unsequenced<ScenarioEvent>): void {
+  private push(e: ScenarioEvent): void {
     if (e.at > this.lastEventMs) this.lastEventMs = e.at
-    this.queue.push(e)
+    this.queue.push(keyOf(e.at, e.rank), e, Tag.SCENARIO)
   }
 
   /**
@@ -187,32 +216,94 @@ export class ScenarioPlayer {
     const gen = this.generator
     if (!gen) return
     for (;;) {
-      const next = this.queue.peek()
-      const needed = Math.min(next ? next.at : Number.POSITIVE_INFINITY, untilNext ? Number.POSITIVE_INFINITY : limit)
+      const needed = Math.min(this.nextQueuedAt(), untilNext ? Number.POSITIVE_INFINITY : limit)
       if (this.pulledUntil > this.untilMs || this.pulledUntil > needed) return
       this.pulledUntil = Math.min(
         this.untilMs + 1,
         (needed === Number.POSITIVE_INFINITY ? this.untilMs : needed) + 1000,
       )
-      for (const req of gen.pull(this.pulledUntil)) {
-        if (req.at > this.untilMs) continue
+      const pulled = this.pulled
+      pulled.length = 0
+      gen.drain(this.pulledUntil, pulled)
+      for (let j = 0; j < pulled.length; j++) {
+        const req = pulled[j]
+        if (req.at > this.untilMs) {
+          gen.release(req)
+          continue
+        }
         this.trafficConnections++
-        if (req.proto === 'tcp') this.queue.push({ at: req.at, rank: Rank.OPEN, kind: 'traffic-open', req })
+        if (req.proto === 'tcp') this.queue.push(keyOf(req.at, Rank.OPEN), req, Tag.TRAFFIC_OPEN)
         else
           for (let k = 0; k < req.packets; k++)
-            this.queue.push({
-              at: (req.at + k * req.intervalMs) as SimMs,
-              rank: Rank.OPEN,
-              kind: 'traffic-datagram',
-              req,
-              k,
-            })
+            this.queue.push(keyOf(req.at + k * req.intervalMs, Rank.OPEN), req, Tag.TRAFFIC_DATAGRAM + RANKS * k)
       }
+      pulled.length = 0
     }
   }
 
   private attempt(a: ClientAttempt): void {
     this.listener.attempt?.(a)
+  }
+
+  /** Pop the earliest event and play it. */
+  private handleNext(): void {
+    const item = this.queue.pop() as ScenarioEvent | ConnRequest
+    const tag = this.queue.poppedTag
+    const at = Math.floor(this.queue.poppedKey / RANKS) as SimMs
+    if (tag === Tag.SCENARIO) this.handle(item as ScenarioEvent)
+    else this.handleTraffic(item as ConnRequest, tag, at)
+  }
+
+  /** A synthetic user's connection opens, closes, or sends its k-th datagram. */
+  private handleTraffic(req: ConnRequest, tag: number, at: SimMs): void {
+    const sim = this.sim
+    // Timers due by then fire first (those due at this very millisecond too).
+    sim.advanceTo(at)
+    if (tag === Tag.TRAFFIC_OPEN) {
+      const status = sim.handshake(req.client, req.clientPort, req.vip, req.vport)
+      const entry = sim.handshakeEntry
+      const rsAddr = entry ? entry.daddr : null
+      this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at)
+      if (this.listener.attempt)
+        this.attempt({
+          at,
+          proto: 'tcp',
+          client: req.client,
+          clientPort: req.clientPort,
+          vip: req.vip,
+          vport: req.vport,
+          rsAddr,
+          user: req.user,
+          status,
+        })
+      const closeAt = at + req.holdMs
+      if (status === 'connected' && closeAt <= this.untilMs)
+        this.queue.push(keyOf(closeAt, Rank.CLOSE), req, Tag.TRAFFIC_CLOSE)
+      else this.generator?.release(req)
+    } else if (tag === Tag.TRAFFIC_CLOSE) {
+      sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin')
+      this.generator?.release(req)
+    } else {
+      const k = (tag - Tag.TRAFFIC_DATAGRAM) / RANKS
+      const entry = sim.udpDatagram(req.client, req.clientPort, req.vip, req.vport)
+      if (k === 0) {
+        const rsAddr = entry ? entry.daddr : null
+        this.metrics?.onConnection(`user ${req.user}`, false, rsAddr, at)
+        if (this.listener.attempt)
+          this.attempt({
+            at,
+            proto: 'udp',
+            client: req.client,
+            clientPort: req.clientPort,
+            vip: req.vip,
+            vport: req.vport,
+            rsAddr,
+            user: req.user,
+            status: entry ? 'sent' : 'dropped',
+          })
+      }
+      if (k === req.packets - 1) this.generator?.release(req)
+    }
   }
 
   private handle(e: ScenarioEvent): void {
@@ -222,49 +313,6 @@ export class ScenarioPlayer {
     // of the real recorder ran a little after their nominal time.
     sim.advanceTo(e.at)
     switch (e.kind) {
-      case 'traffic-open': {
-        const client = newClientTcp(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
-        sim.tcpConnect(client)
-        const rsAddr = client.entry ? client.rsAddr : null
-        metrics?.onConnection(`user ${e.req.user}`, e.req.app, rsAddr, e.at)
-        this.attempt({
-          at: e.at,
-          proto: 'tcp',
-          client: e.req.client,
-          clientPort: e.req.clientPort,
-          vip: e.req.vip,
-          vport: e.req.vport,
-          rsAddr,
-          user: e.req.user,
-          status: client.status,
-        })
-        const closeAt = e.at + e.req.holdMs
-        if (client.status === 'connected' && closeAt <= this.untilMs)
-          this.queue.push({ at: closeAt as SimMs, rank: Rank.CLOSE, kind: 'traffic-close', req: e.req, client })
-        break
-      }
-      case 'traffic-close':
-        sim.tcpClose(e.client, 'fin')
-        break
-      case 'traffic-datagram': {
-        const entry = sim.udpDatagram(e.req.client, e.req.clientPort, e.req.vip, e.req.vport)
-        if (e.k === 0) {
-          const rsAddr = entry ? entry.daddr : null
-          metrics?.onConnection(`user ${e.req.user}`, false, rsAddr, e.at)
-          this.attempt({
-            at: e.at,
-            proto: 'udp',
-            client: e.req.client,
-            clientPort: e.req.clientPort,
-            vip: e.req.vip,
-            vport: e.req.vport,
-            rsAddr,
-            user: e.req.user,
-            status: entry ? 'sent' : 'dropped',
-          })
-        }
-        break
-      }
       case 'mid': {
         const m = this.scenario.midCommands[e.index]
         const rec = { ...this.record(m.cmd), at: m.at, phase: 'mid' as const }

@@ -126,13 +126,13 @@ export class Simulator {
   }
 
   /** A client's packet to the director. */
-  private send(c: ClientTcp, tcp: TcpFlags, len: number): Verdict {
+  private send(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, tcp: TcpFlags, len: number): Verdict {
     const pkt = this.scratch
     pkt.protocol = Protocol.TCP
-    pkt.saddr = c.saddr
-    pkt.sport = c.sport
-    pkt.daddr = c.daddr
-    pkt.dport = c.dport
+    pkt.saddr = saddr
+    pkt.sport = sport
+    pkt.daddr = daddr
+    pkt.dport = dport
     pkt.tcp = tcp
     pkt.len = len
     if (!this.netfilterPasses(pkt, 'toVip')) return NETFILTER_DROP
@@ -140,14 +140,22 @@ export class Simulator {
   }
 
   /** A real server's reply through the director (NAT only); false when iptables dropped it. */
-  private reply(c: ClientTcp, entry: Connection, tcp: TcpFlags, len: number): boolean {
+  private reply(
+    saddr: IPv4,
+    sport: Port,
+    daddr: IPv4,
+    dport: Port,
+    entry: Connection,
+    tcp: TcpFlags,
+    len: number,
+  ): boolean {
     // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
     const wire: Packet = {
       protocol: Protocol.TCP,
       saddr: entry.daddr,
       sport: entry.dport,
-      daddr: c.saddr,
-      dport: c.sport,
+      daddr: saddr,
+      dport: sport,
       tcp,
       len,
       mark: 0,
@@ -155,10 +163,10 @@ export class Simulator {
     if (!this.netfilterPasses(wire, 'reply')) return false
     this.director.receiveReply(entry, {
       protocol: Protocol.TCP,
-      saddr: c.saddr,
-      sport: c.sport,
-      daddr: c.daddr,
-      dport: c.dport,
+      saddr,
+      sport,
+      daddr,
+      dport,
       tcp,
       len,
       mark: wire.mark,
@@ -166,38 +174,58 @@ export class Simulator {
     return true
   }
 
-  /** The client's SYN and, when it is answered, the rest of the handshake. */
-  tcpConnect(c: ClientTcp): void {
-    const v = this.send(c, SYN, WIRE.SYN)
+  /** The director's entry the last `handshake()` went through (null when it was refused or dropped). */
+  handshakeEntry: Connection | null = null
+
+  /**
+   * A client's SYN from this tuple and, when it is answered, the rest of the handshake. Returns what
+   * the client sees ('pending': no answer yet, it will retry); the entry is left in `handshakeEntry`.
+   */
+  handshake(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): ClientStatus {
+    this.handshakeEntry = null
+    const v = this.send(saddr, sport, daddr, dport, SYN, WIRE.SYN)
     if (v.kind === 'forwarded') {
       const e = v.conn
+      this.handshakeEntry = e
+      // NAT: without the server's SYN-ACK the client keeps retrying its SYN
+      if (e.forward === ForwardMethod.MASQ && !this.reply(saddr, sport, daddr, dport, e, SYNACK, WIRE.SYNACK))
+        return 'pending'
+      this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
+      return 'connected'
+    }
+    // ICMP port unreachable from IPVS, or the director's own stack answers RST: nobody listens there.
+    return v.kind === 'dropped' ? 'pending' : 'connect-failed: ECONNREFUSED'
+  }
+
+  /** A connected client closes: FIN, then the ACK of the server's FIN (NAT: the server's FIN passes the director). */
+  hangUp(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, how: 'fin' | 'rst'): void {
+    if (how === 'rst') {
+      this.send(saddr, sport, daddr, dport, RST, WIRE.RST)
+      return
+    }
+    const v = this.send(saddr, sport, daddr, dport, FINACK, WIRE.FIN)
+    if (v.kind !== 'forwarded') return
+    if (v.conn.forward === ForwardMethod.MASQ) this.reply(saddr, sport, daddr, dport, v.conn, FINACK, WIRE.FIN)
+    this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
+  }
+
+  /** The client's SYN and, when it is answered, the rest of the handshake. */
+  tcpConnect(c: ClientTcp): void {
+    const status = this.handshake(c.saddr, c.sport, c.daddr, c.dport)
+    const e = this.handshakeEntry
+    if (e) {
       c.entry = e
       c.rsAddr = e.daddr
       c.rsPort = e.dport
-      // NAT: without the server's SYN-ACK the client keeps retrying its SYN
-      if (e.forward === ForwardMethod.MASQ && !this.reply(c, e, SYNACK, WIRE.SYNACK)) return
-      this.send(c, ACK, WIRE.ACK)
-      c.status = 'connected'
-    } else if (v.kind === 'dropped') {
-      c.status = 'pending'
-    } else {
-      // ICMP port unreachable from IPVS, or the director's own stack answers RST: nobody listens there.
-      c.status = 'connect-failed: ECONNREFUSED'
     }
+    c.status = status
   }
 
   /** The client closes: FIN, then the ACK of the server's FIN (NAT: the server's FIN passes the director). */
   tcpClose(c: ClientTcp, how: 'fin' | 'rst'): void {
     if (c.status !== 'connected') return
     c.status = 'closed'
-    if (how === 'rst') {
-      this.send(c, RST, WIRE.RST)
-      return
-    }
-    const v = this.send(c, FINACK, WIRE.FIN)
-    if (v.kind !== 'forwarded') return
-    if (v.conn.forward === ForwardMethod.MASQ) this.reply(c, v.conn, FINACK, WIRE.FIN)
-    this.send(c, ACK, WIRE.ACK)
+    this.hangUp(c.saddr, c.sport, c.daddr, c.dport, how)
   }
 
   /** One UDP datagram; returns the real server that got it (`ip:port`) or null. */

@@ -33,10 +33,15 @@ export const wheelGranularityMs = (level: number): number => JIFFY_MS * 2 ** (le
 /** Delays (ms) from which each level starts, precomputed for the hot path. */
 const LEVEL_START_MS = Array.from({ length: LVL_DEPTH }, (_, n) => (n === 0 ? 0 : lvlStart(n) * JIFFY_MS))
 
+/** Per level from 3: the longest delay (ms) still filed there, and half its bucket width. */
+const LATE_LEVEL_LIMIT_MS = LEVEL_START_MS.slice(4).map((start) => start - JIFFY_MS)
+const LATE_LEVEL_HALF_MS = Array.from({ length: LVL_DEPTH - 3 }, (_, k) => wheelGranularityMs(k + 3) / 2)
+const LEVEL3_FROM_MS = LEVEL_START_MS[3] - JIFFY_MS
+
 /** The lateness the model gives a timer armed `delayMs` ahead (see above). */
 export function wheelLatenessMs(delayMs: number): number {
-  if (delayMs <= LEVEL_START_MS[3] - JIFFY_MS) return 0
-  let level = 3
-  while (level + 1 < LVL_DEPTH && delayMs > LEVEL_START_MS[level + 1] - JIFFY_MS) level++
-  return wheelGranularityMs(level) / 2
+  if (delayMs <= LEVEL3_FROM_MS) return 0
+  let k = 0
+  while (k < LATE_LEVEL_LIMIT_MS.length && delayMs > LATE_LEVEL_LIMIT_MS[k]) k++
+  return LATE_LEVEL_HALF_MS[k]
 }

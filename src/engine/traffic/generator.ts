@@ -1,6 +1,6 @@
 import { randomExponential, randomGeometric, randomInt, randomLcg } from 'd3-random'
 import { asIPv4, asPort, type IPv4, type Port, parseInetAton } from '../net/ipv4'
-import { EventQueue } from '../sim/eventQueue'
+import { CalendarQueue } from '../sim/calendarQueue'
 import type { SimMs } from '../sim/time'
 import type { TrafficSpec } from './schema'
 
@@ -32,6 +32,9 @@ export interface TrafficUser {
   /** The address it connects from (a proxy farm user: its farm's /24 network). */
   address: IPv4
 }
+
+const NO_EXTRAS: { o: NonNullable<NonNullable<TrafficSpec['session']>['otherPorts']>[number]; page: number }[] = []
+const NO_REQUEST = null as unknown as ConnRequest
 
 /** A subnet as [network, size]. */
 function subnet(cidr: string): { base: number; size: number } {
@@ -79,7 +82,8 @@ export class TrafficGenerator {
   private readonly int: (min: number, max: number) => () => number
   private readonly arrivals: number[]
   private nextArrival = 0
-  private readonly pending = new EventQueue<{ at: SimMs; rank: number; seq: number; req: ConnRequest }>()
+  /** Requests planned but not yet pulled, by start time (ties in planning order). */
+  private readonly pending = new CalendarQueue<ConnRequest>()
   private readonly ports = new Map<number, number>()
   private readonly vip: IPv4
   private readonly clientNets: { base: number; size: number; weight: number }[]
@@ -106,7 +110,39 @@ export class TrafficGenerator {
     const start = (spec.start ?? 0) * 1000
     const duration = (spec.duration ?? Math.max(0, defaults.untilSec - (spec.start ?? 0))) * 1000
     this.arrivals = this.arrivalTimes(start, duration)
+
+    // The session's distributions depend on the spec only: made once, drawn per user.
+    const ss = spec.session ?? {}
+    const D = TRAFFIC_DEFAULTS
+    this.pagesMax = ss.pages?.max ?? D.pagesMax
+    this.pages = this.geo(1 / (ss.pages?.mean ?? D.pagesMean))
+    const thinkMean = ss.thinkSeconds?.mean ?? D.thinkMean
+    this.think = thinkMean > 0 ? this.exp(1 / thinkMean) : () => 0
+    this.thinkMax = ss.thinkSeconds?.max ?? D.thinkMax
+    const cmin = ss.connectionsPerPage?.min ?? D.connectionsMin
+    this.connections = this.int(cmin, Math.max(cmin, ss.connectionsPerPage?.max ?? D.connectionsMax) + 1)
+    const requestMean = ss.requestSeconds ?? D.requestSeconds
+    this.request = requestMean > 0 ? this.exp(1 / requestMean) : () => 0
+    this.keepAliveMs = (ss.keepAliveSeconds ?? D.keepAliveSeconds) * 1000
+    this.longHold = this.exp(1 / (ss.longLived?.holdSeconds ?? D.longLivedSeconds))
   }
+
+  private readonly pagesMax: number
+  private readonly pages: () => number
+  private readonly think: () => number
+  private readonly thinkMax: number
+  private readonly connections: () => number
+  private readonly request: () => number
+  private readonly keepAliveMs: number
+  private readonly longHold: () => number
+  /** The user being planned: its number, kind and address. */
+  private planUser = 0
+  private planKind: UserKind = 'direct'
+  private planAddress = asIPv4(0)
+  /** Its connections kept alive for the next page: the request and when it was last used (ms). */
+  private openReq: ConnRequest[] = []
+  private openLastUse: number[] = []
+  private openCount = 0
 
   // ---------------------------------------------------------------- arrivals
 
@@ -159,6 +195,71 @@ export class TrafficGenerator {
 
   // ---------------------------------------------------------------- sessions
 
+  /** The source address of the planned user's next connection (a proxy farm rotates within its /24). */
+  private sourceFor(): IPv4 {
+    return this.planKind === 'proxy-farm'
+      ? asIPv4(this.planAddress + 1 + Math.floor(this.rnd() * 254))
+      : this.planAddress
+  }
+
+  /** One request of the planned user, queued by its start time. */
+  private emit(
+    at: number,
+    proto: 'tcp' | 'udp',
+    vport: number,
+    holdMs: number,
+    app: boolean,
+    packets = 1,
+    intervalMs = 1000,
+  ) {
+    const client = this.sourceFor()
+    const clientPort = this.ephemeralPort(client)
+    let req = this.freeRequests.pop()
+    if (req === undefined)
+      req = {
+        at: 0 as SimMs,
+        client,
+        clientPort,
+        proto,
+        vip: this.vip,
+        vport: asPort(vport),
+        holdMs: 0,
+        packets,
+        intervalMs,
+        user: 0,
+        app,
+      }
+    req.at = Math.round(at) as SimMs
+    req.client = client
+    req.clientPort = clientPort
+    req.proto = proto
+    req.vip = this.vip
+    req.vport = asPort(vport)
+    req.holdMs = Math.max(1, Math.round(holdMs))
+    req.packets = packets
+    req.intervalMs = intervalMs
+    req.user = this.planUser
+    req.app = app
+    this.pending.push(req.at, req)
+    return req
+  }
+
+  /** Requests handed back by their consumer, reused for later ones (the long-lived garbage otherwise). */
+  private readonly freeRequests: ConnRequest[] = []
+
+  /**
+   * The consumer is done with a pulled request: the object may be reused for a later request. A
+   * caller of `pull()` that keeps its requests simply never releases them.
+   */
+  release(req: ConnRequest): void {
+    if (this.freeRequests.length < 1 << 16) this.freeRequests.push(req)
+  }
+
+  /** A kept-alive connection is closed `keepAliveMs` after its last use. */
+  private closeKeptAlive(req: ConnRequest, lastUse: number): void {
+    req.holdMs = Math.max(1, Math.round(lastUse + this.keepAliveMs - req.at))
+  }
+
   private plan(id: number, arrivesAt: number): void {
     const s = this.spec.session ?? {}
     const D = TRAFFIC_DEFAULTS
@@ -174,110 +275,99 @@ export class TrafficGenerator {
       address = asIPv4(this.farmNet.base + 256 * Math.floor(this.rnd() * farms))
     } else address = this.directAddress()
     this.users.push({ id, kind, arrivesAt: arrivesAt as SimMs, address })
-    const sourceFor = (): IPv4 => (kind === 'proxy-farm' ? asIPv4(address + 1 + Math.floor(this.rnd() * 254)) : address)
+    this.planUser = id
+    this.planKind = kind
+    this.planAddress = address
 
-    const pages = Math.min(s.pages?.max ?? D.pagesMax, this.geo(1 / (s.pages?.mean ?? D.pagesMean))())
-    const thinkMean = s.thinkSeconds?.mean ?? D.thinkMean
-    const think = thinkMean > 0 ? this.exp(1 / thinkMean) : () => 0
-    const thinkMax = s.thinkSeconds?.max ?? D.thinkMax
-    const cmin = s.connectionsPerPage?.min ?? D.connectionsMin
-    const cmax = Math.max(cmin, s.connectionsPerPage?.max ?? D.connectionsMax)
-    const requestMean = s.requestSeconds ?? D.requestSeconds
-    const request = requestMean > 0 ? this.exp(1 / requestMean) : () => 0
-    const keepAliveMs = (s.keepAliveSeconds ?? D.keepAliveSeconds) * 1000
+    const pages = Math.min(this.pagesMax, this.pages())
+    const keepAliveMs = this.keepAliveMs
     const httpPort = this.spec.httpPort ?? D.httpPort
     const httpsPort = this.spec.httpsPort ?? D.httpsPort
     const switchAt =
       this.rnd() < (s.httpsSwitch?.probability ?? D.httpsProbability)
         ? (s.httpsSwitch?.afterPage ?? D.httpsAfterPage)
         : Infinity
-    const extras = (s.otherPorts ?? [])
-      .filter((o) => this.rnd() < o.probability)
-      .map((o) => ({ o, page: this.int(0, pages)() }))
+    const extras =
+      s.otherPorts && s.otherPorts.length > 0
+        ? s.otherPorts.filter((o) => this.rnd() < o.probability).map((o) => ({ o, page: this.int(0, pages)() }))
+        : NO_EXTRAS
     const long =
       s.longLived && this.rnd() < s.longLived.probability ? { page: this.int(0, pages)(), spec: s.longLived } : null
 
-    const emit = (
-      at: number,
-      proto: 'tcp' | 'udp',
-      vport: number,
-      holdMs: number,
-      app: boolean,
-      extra?: { packets: number; intervalMs: number },
-    ) => {
-      const client = sourceFor()
-      const req: ConnRequest = {
-        at: Math.round(at) as SimMs,
-        client,
-        clientPort: this.ephemeralPort(client),
-        proto,
-        vip: this.vip,
-        vport: asPort(vport),
-        holdMs: Math.max(1, Math.round(holdMs)),
-        packets: extra?.packets ?? 1,
-        intervalMs: extra?.intervalMs ?? 1000,
-        user: id,
-        app,
-      }
-      this.pending.push({ at: req.at, rank: 0, req })
-      return req
-    }
-
-    // Keep-alive connections still open after the last page: [request, idle since].
-    let open: { req: ConnRequest; lastUse: number }[] = []
-    const closeAll = (list: typeof open) => {
-      for (const c of list) c.req.holdMs = Math.max(1, Math.round(c.lastUse + keepAliveMs - c.req.at))
-    }
+    const openReq = this.openReq
+    const openLastUse = this.openLastUse
+    this.openCount = 0
     let t = arrivesAt
     for (let page = 0; page < pages; page++) {
       const port = page + 1 >= switchAt ? httpsPort : httpPort
-      const n = this.int(cmin, cmax + 1)()
-      const reuse = open.filter((c) => c.req.vport === port).slice(0, n)
-      closeAll(open.filter((c) => !reuse.includes(c)))
-      open = reuse
-      const busy = request()
+      const n = this.connections()
+      // the first n kept-alive connections to this page's port are used again; the others close
+      let reused = 0
+      for (let j = 0; j < this.openCount; j++) {
+        if (reused < n && openReq[j].vport === port) {
+          openReq[reused] = openReq[j]
+          openLastUse[reused] = openLastUse[j]
+          reused++
+        } else this.closeKeptAlive(openReq[j], openLastUse[j])
+      }
+      this.openCount = reused
+      const busy = this.request()
       for (let k = 0; k < n; k++) {
-        if (k < reuse.length) reuse[k].lastUse = t + k * D.staggerMs + busy * 1000
+        if (k < reused) openLastUse[k] = t + k * D.staggerMs + busy * 1000
         else {
           const at = t + k * D.staggerMs
-          const req = emit(at, 'tcp', port, busy * 1000, true)
-          open.push({ req, lastUse: at + busy * 1000 })
+          openReq[this.openCount] = this.emit(at, 'tcp', port, busy * 1000, true)
+          openLastUse[this.openCount] = at + busy * 1000
+          this.openCount++
         }
       }
       for (const { o, page: p } of extras)
         if (p === page)
-          emit(t + 50, o.proto, o.port, (o.holdSeconds ?? 60) * 1000, false, {
-            packets: o.packets ?? 1,
-            intervalMs: (o.interval ?? 1) * 1000,
-          })
+          this.emit(
+            t + 50,
+            o.proto,
+            o.port,
+            (o.holdSeconds ?? 60) * 1000,
+            false,
+            o.packets ?? 1,
+            (o.interval ?? 1) * 1000,
+          )
       if (long && long.page === page) {
-        const hold = this.exp(1 / (long.spec.holdSeconds ?? D.longLivedSeconds))()
-        emit(t + 80, 'tcp', long.spec.port ?? port, hold * 1000, true)
+        const hold = this.longHold()
+        this.emit(t + 80, 'tcp', long.spec.port ?? port, hold * 1000, true)
       }
-      const pause = Math.min(thinkMax, think()) * 1000
+      const pause = Math.min(this.thinkMax, this.think()) * 1000
       const last = page === pages - 1
       if (last || keepAliveMs === 0 || pause > keepAliveMs) {
-        if (keepAliveMs === 0) for (const c of open) c.req.holdMs = Math.max(1, Math.round(c.lastUse - c.req.at))
-        else closeAll(open)
-        open = []
+        for (let j = 0; j < this.openCount; j++) {
+          const req = openReq[j]
+          if (keepAliveMs === 0) req.holdMs = Math.max(1, Math.round(openLastUse[j] - req.at))
+          else this.closeKeptAlive(req, openLastUse[j])
+        }
+        this.openCount = 0
       }
       t += busy * 1000 + pause
     }
+    // no request object outlives its user's planning in these lists
+    for (let j = 0; j < openReq.length; j++) openReq[j] = NO_REQUEST
   }
 
   /** Every request that starts before `untilMs`, in time order (generating the users who arrived by then). */
   pull(untilMs: number): ConnRequest[] {
+    const out: ConnRequest[] = []
+    this.drain(untilMs, out)
+    return out
+  }
+
+  /** `pull()`, appending to `out`. */
+  drain(untilMs: number, out: ConnRequest[]): void {
     // A session's requests all start after its arrival; plan every user who arrived by the horizon.
     while (this.nextArrival < this.arrivals.length && this.arrivals[this.nextArrival] < untilMs) {
       this.plan(this.nextArrival, this.arrivals[this.nextArrival])
       this.nextArrival++
     }
-    const out: ConnRequest[] = []
-    for (let e = this.pending.peek(); e && e.at < untilMs; e = this.pending.peek()) {
-      this.pending.pop()
-      out.push(e.req)
-    }
-    return out
+    const pending = this.pending
+    while (pending.size > 0 && pending.peekKey() < untilMs) out.push(pending.pop() as ConnRequest)
   }
 
   /** Total users that will arrive. */
