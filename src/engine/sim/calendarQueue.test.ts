@@ -44,13 +44,12 @@ describe('CalendarQueue', () => {
       fc.property(fc.array(op, { maxLength: 400 }), fc.integer({ min: 0, max: 2 ** 33 }), (ops, start) => {
         const q = new CalendarQueue<number>()
         const ref = new SortedReference()
-        let last = 0
         let item = 0
         // begin somewhere in the key space, as a long-running clock would be
         q.push(start, -1)
         ref.push(start, -1)
         expect(q.pop()).toBe(ref.pop())
-        last = start
+        let last = start
         for (const o of ops) {
           if (o.kind === 'push') {
             q.push(last + o.g, item, item)
