@@ -91,8 +91,6 @@ export class ScenarioPlayer {
   readonly generator: TrafficGenerator | null
 
   private readonly queue = new CalendarQueue<ScenarioEvent | ConnRequest>()
-  /** Requests pulled from the generator, reused for every pull. */
-  private readonly pulled: ConnRequest[] = []
   private readonly clients: (ClientTcp | null)[] = []
   private pulledUntil = 0
   private listener: PlayerListener = {}
@@ -111,6 +109,7 @@ export class ScenarioPlayer {
     this.generator = scenario.traffic
       ? new TrafficGenerator(scenario.traffic, { seed: scenario.seed ?? 1, untilSec: scenario.until })
       : null
+    this.generator?.setSink({ queueRequest: (req) => this.queueTraffic(req) })
 
     this.sysctl = Object.entries(scenario.sysctl ?? {}).map(([key, value]) => ({
       ...this.record(`sysctl -w ${key}=${value}`),
@@ -222,23 +221,21 @@ export class ScenarioPlayer {
         this.untilMs + 1,
         (needed === Number.POSITIVE_INFINITY ? this.untilMs : needed) + 1000,
       )
-      const pulled = this.pulled
-      pulled.length = 0
-      gen.drain(this.pulledUntil, pulled)
-      for (let j = 0; j < pulled.length; j++) {
-        const req = pulled[j]
-        if (req.at > this.untilMs) {
-          gen.release(req)
-          continue
-        }
-        this.trafficConnections++
-        if (req.proto === 'tcp') this.queue.push(keyOf(req.at, Rank.OPEN), req, Tag.TRAFFIC_OPEN)
-        else
-          for (let k = 0; k < req.packets; k++)
-            this.queue.push(keyOf(req.at + k * req.intervalMs, Rank.OPEN), req, Tag.TRAFFIC_DATAGRAM + RANKS * k)
-      }
-      pulled.length = 0
+      gen.planUntil(this.pulledUntil)
     }
+  }
+
+  /** A planned request: its opening (or its datagrams) in the queue, unless it starts after `until`. */
+  private queueTraffic(req: ConnRequest): void {
+    if (req.at > this.untilMs) {
+      this.generator?.release(req)
+      return
+    }
+    this.trafficConnections++
+    if (req.proto === 'tcp') this.queue.push(keyOf(req.at, Rank.OPEN), req, Tag.TRAFFIC_OPEN)
+    else
+      for (let k = 0; k < req.packets; k++)
+        this.queue.push(keyOf(req.at + k * req.intervalMs, Rank.OPEN), req, Tag.TRAFFIC_DATAGRAM + RANKS * k)
   }
 
   private attempt(a: ClientAttempt): void {

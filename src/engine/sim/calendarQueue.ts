@@ -20,6 +20,10 @@ const SLOTS = 1 << BITS
 const MASK = SLOTS - 1
 const BLOCK = 2 ** 32
 const NIL = -1
+/** The level of an entry whose key first differs from the cursor's at bit 31 − clz32(key ^ cursor). */
+const LEVEL_BY_CLZ = Uint8Array.from({ length: 33 }, (_, clz) => (clz >= 32 ? 0 : Math.floor((31 - clz) / BITS)))
+/** The key span of one slot at each level. */
+const SLOT_SPAN = Float64Array.from({ length: LEVELS }, (_, level) => 2 ** (level * BITS))
 
 export class CalendarQueue<T> {
   private key = new Float64Array(256)
@@ -132,8 +136,7 @@ export class CalendarQueue<T> {
 
   /** File entry `i` (whose key's low 32 bits are `low`) at the level where it first differs from the cursor. */
   private place(i: number, low: number): void {
-    const diff = (low ^ this.cursorLow) >>> 0
-    const level = diff === 0 ? 0 : Math.floor((31 - Math.clz32(diff)) / BITS)
+    const level = LEVEL_BY_CLZ[Math.clz32(low ^ this.cursorLow)]
     const slot = level * SLOTS + ((low >>> (level * BITS)) & MASK)
     this.next[i] = NIL
     const t = this.tail[slot]
@@ -164,7 +167,7 @@ export class CalendarQueue<T> {
       this.tail[slot] = NIL
       this.occupied[level] = bits & ~(1 << s)
       // the cursor moves to the slot's start: higher groups kept, this group = s, lower groups 0
-      const unit = 2 ** (level * BITS)
+      const unit = SLOT_SPAN[level]
       const above = Math.floor(this.cursorLow / (unit * SLOTS)) * (unit * SLOTS)
       this.cursorLow = above + s * unit
       this.cursor = this.cursorBlock * BLOCK + this.cursorLow

@@ -23,6 +23,11 @@ export interface ConnRequest {
   app: boolean
 }
 
+/** Takes each request as it is planned (see `TrafficGenerator.setSink`). */
+export interface RequestSink {
+  queueRequest(req: ConnRequest): void
+}
+
 export type UserKind = 'direct' | 'mega-proxy' | 'proxy-farm'
 
 export interface TrafficUser {
@@ -240,8 +245,29 @@ export class TrafficGenerator {
     req.intervalMs = intervalMs
     req.user = this.planUser
     req.app = app
-    this.pending.push(req.at, req)
+    if (this.sink) this.sink.queueRequest(req)
+    else this.pending.push(req.at, req)
     return req
+  }
+
+  /** Where planned requests go at once, instead of waiting in `pending` to be pulled. */
+  private sink: RequestSink | null = null
+
+  /**
+   * Hand every request to `sink` as it is planned (a user's whole session when the user arrives),
+   * in planning order; then `planUntil()` replaces `pull()`. A sink that orders by start time and
+   * first-queued-first keeps the order `pull()` gives.
+   */
+  setSink(sink: RequestSink | null): void {
+    this.sink = sink
+  }
+
+  /** Plan every user who arrived before `untilMs` (their requests go to the sink, or to `pull()`). */
+  planUntil(untilMs: number): void {
+    while (this.nextArrival < this.arrivals.length && this.arrivals[this.nextArrival] < untilMs) {
+      this.plan(this.nextArrival, this.arrivals[this.nextArrival])
+      this.nextArrival++
+    }
   }
 
   /** Requests handed back by their consumer, reused for later ones (the long-lived garbage otherwise). */
@@ -362,10 +388,7 @@ export class TrafficGenerator {
   /** `pull()`, appending to `out`. */
   drain(untilMs: number, out: ConnRequest[]): void {
     // A session's requests all start after its arrival; plan every user who arrived by the horizon.
-    while (this.nextArrival < this.arrivals.length && this.arrivals[this.nextArrival] < untilMs) {
-      this.plan(this.nextArrival, this.arrivals[this.nextArrival])
-      this.nextArrival++
-    }
+    this.planUntil(untilMs)
     const pending = this.pending
     while (pending.size > 0 && pending.peekKey() < untilMs) out.push(pending.pop() as ConnRequest)
   }
