@@ -27,10 +27,10 @@ export class Connection {
   readonly isTemplate: boolean
   /** When the timer really fires (expiry plus the timer wheel's lateness). */
   fireAt = 0 as SimMs
-  /** The timer queue holds at most one live event per entry: its generation, and its time. */
+  /** The timer queue holds at most one live event per entry: its generation, and its handle (-1: none). */
   timerGen = 0
   timerArmed = false
-  timerQueuedAt = -1
+  timerNode = -1
   /** How many connections point at this template (cp->n_control). */
   nControl = 0
   /** The template this connection was created from (cp->control). */
@@ -122,7 +122,7 @@ export class Connection {
     this.fireAt = 0 as SimMs
     this.timerGen++
     this.timerArmed = false
-    this.timerQueuedAt = -1
+    this.timerNode = -1
     this.nControl = 0
     this.control = null
     this.state = 0

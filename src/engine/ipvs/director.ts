@@ -193,7 +193,9 @@ export class Director {
     for (;;) {
       const at = this.timers.peekKey()
       if (at > t || (!inclusive && at === t)) break
-      const timer = this.timers.pop() as DirectorTimer
+      const timer = this.timers.pop()
+      // undefined: an entry re-armed later since it was queued, filed again for then
+      if (timer === undefined) continue
       if (at > this.now) this.now = at as SimMs
       this.fire(timer, at as SimMs, this.timers.poppedTag)
     }
@@ -216,9 +218,9 @@ export class Director {
       default: {
         const c = timer
         if (gen !== c.timerGen || !c.timerArmed) return
-        c.timerQueuedAt = -1
+        c.timerNode = -1
         if (c.fireAt > at) {
-          // re-armed later since this event was queued: queue it again for then
+          // (the queue postpones a later re-arm itself; this only guards the invariant)
           this.queueTimer(c)
           return
         }
@@ -230,20 +232,31 @@ export class Director {
 
   /**
    * mod_timer(&cp->timer, now + delay). Each entry keeps at most one event in the timer queue: an
-   * earlier expiry queues a new one (the old one goes stale); a later one waits for the queued
-   * event, which then re-queues itself — so re-arming on every packet costs no queue work.
+   * earlier expiry queues a new one (the old one goes stale); a later one postpones the queued
+   * event, which the queue files again for then when its time comes — so re-arming on every packet
+   * costs no queue work, and a postponed timer does not touch its entry.
    */
   private armTimer(c: Connection, delayMs: number): void {
     c.expiresAt = (this.now + delayMs) as SimMs
     c.fireAt = (c.expiresAt + wheelLatenessMs(delayMs)) as SimMs
     c.timerArmed = true
-    if (c.timerQueuedAt < 0 || c.fireAt < c.timerQueuedAt) this.queueTimer(c)
+    const node = c.timerNode
+    if (node < 0 || c.fireAt < this.timers.keyOf(node)) this.queueTimer(c)
+    else this.timers.postpone(node, c.fireAt)
   }
 
   private queueTimer(c: Connection): void {
+    this.dropTimerEvent(c)
     c.timerGen++
-    c.timerQueuedAt = c.fireAt
-    this.timers.push(c.fireAt, c, c.timerGen)
+    c.timerNode = this.timers.push(c.fireAt, c, c.timerGen)
+  }
+
+  /** The entry's queued event goes stale (its generation no longer matches) and is not postponed further. */
+  private dropTimerEvent(c: Connection): void {
+    const node = c.timerNode
+    if (node < 0) return
+    this.timers.postpone(node, this.timers.keyOf(node))
+    c.timerNode = -1
   }
 
   /** ip_vs_conn_put(): re-arm the entry's timer with its current timeout. */
@@ -313,8 +326,8 @@ export class Director {
   private connDel(c: Connection): void {
     if (!c.timerArmed) return
     c.timerArmed = false
+    this.dropTimerEvent(c)
     c.timerGen++
-    c.timerQueuedAt = -1
     c.timeoutMs = 0
     this.expire(c)
   }

@@ -13,6 +13,10 @@
  *
  * Entries live in parallel typed arrays (a pool with a free list): pushing and popping allocate
  * nothing. Keys must be integers not below the last popped key (simulated time never runs back).
+ *
+ * An entry may be *postponed* (a timer re-armed later, the common case): it stays where it is and,
+ * when its old key comes, is filed again at its new one, behind the entries already there — what
+ * popping it and pushing it again at that moment would do, without its owner being touched.
  */
 const LEVELS = 7
 const BITS = 5
@@ -28,6 +32,8 @@ const SLOT_SPAN = Float64Array.from({ length: LEVELS }, (_, level) => 2 ** (leve
 export class CalendarQueue<T> {
   private key = new Float64Array(256)
   private tag = new Float64Array(256)
+  /** The key an entry was postponed to (its own key when it was not). */
+  private target = new Float64Array(256)
   private next = new Int32Array(256)
   private items: (T | undefined)[] = new Array<T | undefined>(256)
   private free = NIL
@@ -57,23 +63,31 @@ export class CalendarQueue<T> {
     return this.n
   }
 
-  /** Insert `item` with `key`; `tag` is a number kept with it (e.g. a generation or an event kind). */
-  push(key: number, item: T, tag = 0): void {
-    if (!(key >= this.cursor) || key !== Math.floor(key) || key >= 2 ** 53 || key < 0)
+  /** Insert `item` with `key`; `tag` is a number kept with it (e.g. a generation or an event kind). Returns its handle. */
+  push(key: number, item: T, tag = 0): number {
+    if (!(key >= this.cursor) || key !== Math.floor(key) || key >= 2 ** 53)
       throw new RangeError(`calendar queue: key ${key} is not an integer at or after ${this.cursor}`)
     const i = this.alloc()
     this.key[i] = key
+    this.target[i] = key
     this.tag[i] = tag
     this.items[i] = item
     this.n++
     if (key < this.cachedMin) this.cachedMin = key
-    const block = Math.floor(key / BLOCK)
-    if (block !== this.cursorBlock) {
-      this.laterSeq[i] = this.nextSeq++
-      this.laterPush(i)
-      return
-    }
-    this.place(i, (key - block * BLOCK) >>> 0)
+    this.file(i)
+    return i
+  }
+
+  /** The key of a queued entry (by the handle `push` gave). */
+  keyOf(handle: number): number {
+    return this.key[handle]
+  }
+
+  /** Let a queued entry come out at `key` (not before its current key) instead; see the class comment. */
+  postpone(handle: number, key: number): void {
+    if (!(key >= this.key[handle]) || key !== Math.floor(key) || key >= 2 ** 53)
+      throw new RangeError(`calendar queue: cannot postpone ${this.key[handle]} to ${key}`)
+    this.target[handle] = key
   }
 
   /** The smallest key, or Infinity when empty. Does not move the cursor. */
@@ -92,7 +106,11 @@ export class CalendarQueue<T> {
     return min
   }
 
-  /** Remove the entry with the smallest key (the first pushed among equals) and return its item. */
+  /**
+   * Remove the entry with the smallest key (the first pushed among equals) and return its item.
+   * Undefined when that entry had been postponed: it was filed again at its new key, and the
+   * smallest key may have changed — peek again.
+   */
   pop(): T | undefined {
     if (this.n === 0) return undefined
     for (;;) {
@@ -106,14 +124,19 @@ export class CalendarQueue<T> {
           this.tail[slot] = NIL
           this.occupied[0] = bits0 & ~(1 << slot)
         }
+        this.cursor = this.key[i]
+        this.cursorLow = (this.cursor - this.cursorBlock * BLOCK) >>> 0
+        this.cachedMin = -1
+        if (this.target[i] > this.key[i]) {
+          this.key[i] = this.target[i]
+          this.file(i)
+          return undefined
+        }
         const item = this.items[i]
         this.poppedKey = this.key[i]
         this.poppedTag = this.tag[i]
-        this.cursor = this.poppedKey
-        this.cursorLow = (this.cursor - this.cursorBlock * BLOCK) >>> 0
         this.release(i)
         this.n--
-        this.cachedMin = -1
         return item
       }
       if (!this.cascade()) this.nextBlock()
@@ -133,6 +156,16 @@ export class CalendarQueue<T> {
   }
 
   // ---------------------------------------------------------------- internals
+
+  /** File entry `i` by its key: in the wheel when in the cursor's block, else with the later ones. */
+  private file(i: number): void {
+    const key = this.key[i]
+    const block = Math.floor(key / BLOCK)
+    if (block !== this.cursorBlock) {
+      this.laterSeq[i] = this.nextSeq++
+      this.laterPush(i)
+    } else this.place(i, (key - block * BLOCK) >>> 0)
+  }
 
   /** File entry `i` (whose key's low 32 bits are `low`) at the level where it first differs from the cursor. */
   private place(i: number, low: number): void {
@@ -219,6 +252,9 @@ export class CalendarQueue<T> {
     next.set(this.next)
     const seq = new Float64Array(size)
     seq.set(this.laterSeq)
+    const target = new Float64Array(size)
+    target.set(this.target)
+    this.target = target
     this.key = key
     this.tag = tag
     this.next = next
