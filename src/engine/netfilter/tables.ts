@@ -104,6 +104,13 @@ export class Netfilter {
 
   /** Any rule or DROP policy on a packet's path; false lets packets skip the walk entirely. */
   private active = false
+  /** Per path, the built-in chains a packet walks, in order (kept by `changed()`). */
+  private walks: Record<'toVip' | 'reply', { rs: RuleSet; t: Table; c: Chain }[]> = { toVip: [], reply: [] }
+
+  /** Whether a packet on its way to IPVS meets any rule or DROP policy at all. */
+  get walksPackets(): boolean {
+    return this.active
+  }
 
   /** Call after every change to the rule sets. */
   changed(): void {
@@ -114,6 +121,21 @@ export class Netfilter {
         const c = t.chains.get(chain) as Chain
         if (rs.legacy ? t.exists : c.rules.length > 0 || c.policy === 'DROP') this.active = true
       }
+    this.walks = { toVip: this.walkList('toVip'), reply: this.walkList('reply') }
+  }
+
+  /** The chains that decide something on a path: a legacy table hooks in once instantiated; an nft base chain without rules decides nothing. */
+  private walkList(path: 'toVip' | 'reply'): { rs: RuleSet; t: Table; c: Chain }[] {
+    const list: { rs: RuleSet; t: Table; c: Chain }[] = []
+    for (const [table, chain] of BEFORE_IPVS[path]) {
+      for (const rs of [this.legacy, this.nft]) {
+        const t = rs.tables.get(table) as Table
+        const c = t.chains.get(chain) as Chain
+        if (rs.legacy ? !t.exists : c.rules.length === 0 && c.policy === 'ACCEPT') continue
+        list.push({ rs, t, c })
+      }
+    }
+    return list
   }
 
   /**
@@ -124,14 +146,10 @@ export class Netfilter {
    */
   beforeIpvs(pkt: NfPacket, path: 'toVip' | 'reply'): boolean {
     if (!this.active) return true
-    for (const [table, chain] of BEFORE_IPVS[path]) {
-      for (const rs of [this.legacy, this.nft]) {
-        const t = rs.tables.get(table) as Table
-        const c = t.chains.get(chain) as Chain
-        // a legacy table hooks in once instantiated; an nft base chain without rules decides nothing
-        if (rs.legacy ? !t.exists : c.rules.length === 0 && c.policy === 'ACCEPT') continue
-        if (this.walkBuiltin(rs, t, c, pkt) === 'DROP') return false
-      }
+    const walks = this.walks[path]
+    for (let k = 0; k < walks.length; k++) {
+      const w = walks[k]
+      if (this.walkBuiltin(w.rs, w.t, w.c, pkt) === 'DROP') return false
     }
     return true
   }

@@ -4,8 +4,8 @@
  * gives, at O(1) per push and amortised O(1) per pop.
  *
  * The structure is a hierarchical timing wheel, like the kernel's own (kernel/time/timer.c):
- * 7 levels of 32 slots cover a 2^35 window of keys ahead of the cursor (the key last popped). An
- * entry sits at the level of the highest 5-bit group in which its key differs from the cursor;
+ * 6 levels of 64 slots cover a 2^36 window of keys ahead of the cursor (the key last popped). An
+ * entry sits at the level of the highest 6-bit group in which its key differs from the cursor;
  * when the cursor reaches a slot, that slot's entries cascade down a level. Every entry of one key
  * is always in the same slot list, in push order, so ties pop first-in first-out. Keys in a later
  * 2^32 block than the cursor's wait in a small binary heap and move into the wheel, in order, when
@@ -18,8 +18,8 @@
  * when its old key comes, is filed again at its new one, behind the entries already there — what
  * popping it and pushing it again at that moment would do, without its owner being touched.
  */
-const LEVELS = 7
-const BITS = 5
+const LEVELS = 6
+const BITS = 6
 const SLOTS = 1 << BITS
 const MASK = SLOTS - 1
 const BLOCK = 2 ** 32
@@ -40,7 +40,8 @@ export class CalendarQueue<T> {
   private used = 0
   private readonly head = new Int32Array(LEVELS * SLOTS).fill(NIL)
   private readonly tail = new Int32Array(LEVELS * SLOTS).fill(NIL)
-  private readonly occupied = new Uint32Array(LEVELS)
+  /** Which slots hold entries: two 32-bit words per level. */
+  private readonly occupied = new Uint32Array(LEVELS * 2)
   /** The smallest key in each slot list (a higher slot's entries differ in their lower bits). */
   private readonly slotMin = new Float64Array(LEVELS * SLOTS)
   /** The last popped key (or 0): every entry's key is at least this. */
@@ -96,9 +97,9 @@ export class CalendarQueue<T> {
     if (this.cachedMin >= 0) return this.cachedMin
     let min = Number.POSITIVE_INFINITY
     for (let level = 0; level < LEVELS; level++) {
-      const bits = this.occupied[level]
-      if (bits === 0) continue
-      min = this.slotMin[level * SLOTS + lowestBit(bits)]
+      const s = this.firstSlot(level)
+      if (s < 0) continue
+      min = this.slotMin[level * SLOTS + s]
       break
     }
     if (min === Number.POSITIVE_INFINITY) min = this.key[this.later[0]]
@@ -114,15 +115,14 @@ export class CalendarQueue<T> {
   pop(): T | undefined {
     if (this.n === 0) return undefined
     for (;;) {
-      const bits0 = this.occupied[0]
-      if (bits0 !== 0) {
-        const slot = lowestBit(bits0)
+      const slot = this.firstSlot(0)
+      if (slot >= 0) {
         const i = this.head[slot]
         const nx = this.next[i]
         this.head[slot] = nx
         if (nx === NIL) {
           this.tail[slot] = NIL
-          this.occupied[0] = bits0 & ~(1 << slot)
+          this.occupied[slot >> 5] &= ~(1 << (slot & 31))
         }
         this.cursor = this.key[i]
         this.cursorLow = (this.cursor - this.cursorBlock * BLOCK) >>> 0
@@ -157,6 +157,14 @@ export class CalendarQueue<T> {
 
   // ---------------------------------------------------------------- internals
 
+  /** The first occupied slot of a level, or -1. */
+  private firstSlot(level: number): number {
+    const lo = this.occupied[level * 2]
+    if (lo !== 0) return lowestBit(lo)
+    const hi = this.occupied[level * 2 + 1]
+    return hi !== 0 ? 32 + lowestBit(hi) : -1
+  }
+
   /** File entry `i` by its key: in the wheel when in the cursor's block, else with the later ones. */
   private file(i: number): void {
     const key = this.key[i]
@@ -176,7 +184,7 @@ export class CalendarQueue<T> {
     const key = this.key[i]
     if (t === NIL) {
       this.head[slot] = i
-      this.occupied[level] |= 1 << (slot & MASK)
+      this.occupied[slot >> 5] |= 1 << (slot & 31)
       this.slotMin[slot] = key
     } else {
       this.next[t] = i
@@ -191,14 +199,13 @@ export class CalendarQueue<T> {
    */
   private cascade(): boolean {
     for (let level = 1; level < LEVELS; level++) {
-      const bits = this.occupied[level]
-      if (bits === 0) continue
-      const s = lowestBit(bits)
+      const s = this.firstSlot(level)
+      if (s < 0) continue
       const slot = level * SLOTS + s
       let i = this.head[slot]
       this.head[slot] = NIL
       this.tail[slot] = NIL
-      this.occupied[level] = bits & ~(1 << s)
+      this.occupied[slot >> 5] &= ~(1 << (slot & 31))
       // the cursor moves to the slot's start: higher groups kept, this group = s, lower groups 0
       const unit = SLOT_SPAN[level]
       const above = Math.floor(this.cursorLow / (unit * SLOTS)) * (unit * SLOTS)

@@ -98,6 +98,10 @@ export class Simulator {
    * a rule or policy drops the packet. Both directions arrive on eth0.
    */
   private netfilterPasses(pkt: Packet, path: 'toVip' | 'reply'): boolean {
+    if (!this.netfilter.walksPackets) {
+      pkt.mark = 0
+      return true
+    }
     const n = this.nfScratch
     n.protocol = pkt.protocol
     n.saddr = pkt.saddr
