@@ -107,7 +107,9 @@ export function ruleMatches(r: Rule, pkt: NfPacket): boolean {
   if (r.outIface !== null && ifaceMatches(r.outIface, pkt.outIface) === r.outIfaceInv) return false
   if (r.proto !== 0 && (pkt.protocol === r.proto) === r.protoInv) return false
   if (r.frag === 1) return false
-  for (const m of r.matches) {
+  const matches = r.matches
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]
     switch (m.name) {
       case 'tcp':
       case 'udp':
@@ -121,10 +123,11 @@ export function ruleMatches(r: Rule, pkt: NfPacket): boolean {
         if ((m.flagsMask || m.flagsInv) && ((pkt.tcpFlags & m.flagsMask) === m.flagsCmp) === m.flagsInv) return false
         break
       case 'multiport': {
-        const hit = m.ports.some(
-          (r_) =>
-            (m.option !== 'dports' && inRange(pkt.sport, r_)) || (m.option !== 'sports' && inRange(pkt.dport, r_)),
-        )
+        const src = m.option !== 'dports'
+        const dst = m.option !== 'sports'
+        let hit = false
+        for (let j = 0; j < m.ports.length && !hit; j++)
+          hit = (src && inRange(pkt.sport, m.ports[j])) || (dst && inRange(pkt.dport, m.ports[j]))
         if (hit === m.inv) return false
         break
       }
@@ -182,7 +185,9 @@ function rangeText(r: PortRange, proto: 'tcp' | 'udp', numeric: boolean): string
 export function listText(r: Rule, numeric: boolean): string {
   let s = ''
   const proto = r.proto === 17 ? 'udp' : 'tcp'
-  for (const m of r.matches) {
+  const matches = r.matches
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]
     switch (m.name) {
       case 'tcp':
       case 'udp': {
@@ -256,7 +261,9 @@ export function saveText(chain: string, r: Rule, counters: boolean): string {
   if (r.outIface !== null && r.outIface !== '+') s += `${r.outIfaceInv ? ' !' : ''} -o ${r.outIface}`
   if (r.proto !== 0 || r.protoInv) s += `${r.protoInv ? ' !' : ''} -p ${protoName(r.proto)}`
   if (r.frag) s += `${r.frag === 2 ? ' !' : ''} -f`
-  for (const m of r.matches) {
+  const matches = r.matches
+  for (let k = 0; k < matches.length; k++) {
+    const m = matches[k]
     switch (m.name) {
       case 'tcp':
       case 'udp':

@@ -169,7 +169,9 @@ export class Netfilter {
   private walk(t: Table, chain: Chain, pkt: NfPacket, depth: number): WalkVerdict {
     // the kernel refuses loops when rules are added; this guard only bounds the stack
     if (depth > 32) return 'DROP'
-    for (const r of chain.rules) {
+    const rules = chain.rules
+    for (let k = 0; k < rules.length; k++) {
+      const r = rules[k]
       if (!ruleMatches(r, pkt)) continue
       r.pkts++
       r.bytes += pkt.len
