@@ -51,7 +51,20 @@ export class LabPage {
     return this.page.getByTestId('console-log')
   }
 
+  /**
+   * A full-page screenshot as a reader scrolling down would see it: panels draw only while on
+   * screen (the timeline's canvas, the listings), so each is brought into view once first.
+   */
   async shot(name: string): Promise<void> {
-    await this.page.screenshot({ path: `reports/screenshots/${name}.png`, fullPage: true })
+    const page = this.page
+    const height = await page.evaluate(() => document.documentElement.scrollHeight)
+    const step = page.viewportSize()?.height ?? 720
+    for (let y = 0; y < height; y += step) {
+      await page.evaluate((top) => window.scrollTo(0, top), y)
+      // two animation frames and a listing refresh (four a second)
+      await page.waitForTimeout(300)
+    }
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.screenshot({ path: `reports/screenshots/${name}.png`, fullPage: true })
   }
 }
