@@ -18,11 +18,11 @@ export class Connection {
   // packet or a timer touches one or two cache lines of a cold entry.
   /** Next entry with the same key (the hash chain). */
   hashNext: Connection | null = null
-  cport: Port
-  caddr: IPv4
-  vport: Port
-  vaddr: IPv4
-  protocol: number
+  cport = 0 as Port
+  caddr = 0 as IPv4
+  vport = 0 as Port
+  vaddr = 0 as IPv4
+  protocol = 0
   /** Fixed for the entry's life (an entry object is only reused for another of its kind). */
   readonly isTemplate: boolean
   /** When the timer really fires (expiry plus the timer wheel's lateness). */
@@ -54,18 +54,18 @@ export class Connection {
   listPrev: Connection | null = null
   listNext: Connection | null = null
   listed = false
-  daddr: IPv4
-  dport: Port
+  daddr = 0 as IPv4
+  dport = 0 as Port
   /** Copied from the destination when bound (ip_vs_bind_dest()); later edits of the RS do not change it. */
   forward: ForwardMethod = 3
-  fwmark: number
+  fwmark = 0
   /** Unique over the run: a reused entry object gets a new one. */
-  id = nextConnectionId++
+  id = 0
 
   // Bookkeeping for the app (not kernel state).
-  createdAt: SimMs
+  createdAt = 0 as SimMs
   /** When a new connection last restarted this template's timer. */
-  refreshedAt: SimMs
+  refreshedAt = 0 as SimMs
   /** Times the kernel re-armed this template by 60 s because it still controlled connections. */
   rearms = 0
   /** Set once ip_vs_check_template() rewrote the ports to 65535. */
@@ -83,23 +83,14 @@ export class Connection {
     fwmark: number,
     now: SimMs,
   ) {
-    this.protocol = protocol
-    this.caddr = caddr
-    this.cport = cport
-    this.vaddr = vaddr
-    this.vport = vport
-    this.daddr = daddr
-    this.dport = dport
     this.isTemplate = isTemplate
-    this.fwmark = fwmark
-    this.createdAt = now
-    this.refreshedAt = now
+    this.reinit(protocol, caddr, cport, vaddr, vport, daddr, dport, fwmark, now)
   }
 
   /**
-   * Make this expired entry a new one (the slab's reuse of a freed ip_vs_conn): every field as the
-   * constructor leaves it, but `timerGen`, which keeps counting so that an event still queued from
-   * the previous life is recognised as stale.
+   * Make this entry a new one — a new object, or an expired one reused (the slab's reuse of a freed
+   * ip_vs_conn): every field as a new entry has it, but `timerGen`, which keeps counting so that an
+   * event still queued from the previous life is recognised as stale.
    */
   reinit(
     protocol: number,
