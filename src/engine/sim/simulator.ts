@@ -154,28 +154,37 @@ export class Simulator {
     len: number,
   ): boolean {
     // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
-    const wire: Packet = {
-      protocol: Protocol.TCP,
-      saddr: entry.daddr,
-      sport: entry.dport,
-      daddr: saddr,
-      dport: sport,
-      tcp,
-      len,
-      mark: 0,
-    }
+    const wire = this.replyScratch
+    wire.saddr = entry.daddr
+    wire.sport = entry.dport
+    wire.daddr = saddr
+    wire.dport = sport
+    wire.tcp = tcp
+    wire.len = len
     if (!this.netfilterPasses(wire, 'reply')) return false
-    this.director.receiveReply(entry, {
-      protocol: Protocol.TCP,
-      saddr,
-      sport,
-      daddr,
-      dport,
-      tcp,
-      len,
-      mark: wire.mark,
-    })
+    const pkt = this.scratch
+    pkt.protocol = Protocol.TCP
+    pkt.saddr = saddr
+    pkt.sport = sport
+    pkt.daddr = daddr
+    pkt.dport = dport
+    pkt.tcp = tcp
+    pkt.len = len
+    pkt.mark = wire.mark
+    this.director.receiveReply(entry, pkt)
     return true
+  }
+
+  /** The reply as it is on the wire, refilled for every reply (the director never keeps a packet). */
+  private readonly replyScratch: Packet = {
+    protocol: Protocol.TCP,
+    saddr: 0 as IPv4,
+    sport: 0 as Port,
+    daddr: 0 as IPv4,
+    dport: 0 as Port,
+    tcp: undefined,
+    len: 0,
+    mark: 0,
   }
 
   /** The director's entry the last `handshake()` went through (null when it was refused or dropped). */
