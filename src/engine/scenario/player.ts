@@ -235,7 +235,12 @@ export class ScenarioPlayer {
     if (req.proto === 'tcp') this.queue.push(keyOf(req.at, Rank.OPEN), req, Tag.TRAFFIC_OPEN)
     else
       for (let k = 0; k < req.packets; k++)
-        this.queue.push(keyOf(req.at + k * req.intervalMs, Rank.OPEN), req, Tag.TRAFFIC_DATAGRAM + RANKS * k)
+        // simulated time is whole milliseconds: a sub-millisecond interval sends some datagrams together
+        this.queue.push(
+          keyOf(Math.round(req.at + k * req.intervalMs), Rank.OPEN),
+          req,
+          Tag.TRAFFIC_DATAGRAM + RANKS * k,
+        )
   }
 
   private attempt(a: ClientAttempt): void {
