@@ -17,6 +17,20 @@ describe('the director shell', () => {
     expect(sim.run("echo 'unterminated").exit).toBe(2)
     expect(sim.run('| grep x').stderr).toBe("bash: -c: line 1: syntax error near unexpected token `|'\n")
   })
+  it('redirections to a descriptor, to itself, and >&word as bash reads them', () => {
+    expect(sim.run('echo hi >&1')).toEqual({ stdout: 'hi\n', stderr: '', exit: 0 })
+    expect(sim.run('echo hi 2>&2 1>&1').stdout).toBe('hi\n')
+    expect(sim.run('echo hi >&2')).toEqual({ stdout: '', stderr: 'hi\n', exit: 0 })
+    // `>&1$` is `&> 1$`: a file named "1$", which the director's shell may not write
+    expect(sim.run('echo hi >&1$')).toEqual({
+      stdout: '',
+      stderr: 'bash: line 1: 1$: Read-only file system\n',
+      exit: 1,
+    })
+    expect(sim.run('echo hi >&/dev/null')).toEqual({ stdout: '', stderr: '', exit: 0 })
+    expect(sim.run('echo hi 2>&x').stderr).toBe('bash: line 1: x: ambiguous redirect\n')
+    expect(sim.run('>&1$').exit).toBeGreaterThan(0)
+  })
   it('sysctl and /proc/sys/net/ipv4/vs', () => {
     expect(sim.run('sysctl -w net.ipv4.vs.expire_quiescent_template=1').stdout).toBe(
       'net.ipv4.vs.expire_quiescent_template = 1\n',

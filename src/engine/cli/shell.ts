@@ -2,7 +2,7 @@ import type { CommandResult } from './ipvsadm/parse'
 
 /**
  * The small shell a director's admin types: words with '…', "…" and \ quoting, `$?`, pipes,
- * `;`, `&&`, `||`, `#` comments and the redirections `>`, `>>`, `2>`, `2>&1`, `&>` (to /dev/null or
+ * `;`, `&&`, `||`, `#` comments and the redirections `>`, `>>`, `2>`, `2>&1`, `>&2`, `&>`, `>&file` (to /dev/null or
  * to the files a Host accepts). Commands come from the Host; messages are bash's (`bash -c`).
  */
 
@@ -113,9 +113,17 @@ function tokenize(line: string): Token[] {
       if (line[i] === '>') {
         op += '>'
         i++
-      } else if (line[i] === '&' && (line[i + 1] === '1' || line[i + 1] === '2')) {
-        op += `&${line[i + 1]}`
-        i += 2
+      } else if (line[i] === '&') {
+        // `>&1`, `2>&1`: a descriptor when the digit ends the word; otherwise `>&word` is bash's
+        // `&>word` (both outputs to a file), and `N>&word` an ambiguous redirect
+        const fd = line[i + 1]
+        if ((fd === '1' || fd === '2') && (i + 2 >= line.length || /[\s;|&<>]/.test(line[i + 2]))) {
+          op += `&${fd}`
+          i += 2
+        } else {
+          op = op === '>' ? '&>' : `${op}&`
+          i++
+        }
       }
       tokens.push({ kind: 'redir', op })
       continue
@@ -144,7 +152,8 @@ function parse(tokens: Token[]): Pipeline[] {
   let current: Pipeline = { commands: [], joiner: ';' }
   let cmd: SimpleCommand = { words: [], redirs: [] }
   const endCommand = (opText: string) => {
-    if (cmd.words.length === 0) throw new ShellSyntaxError(`syntax error near unexpected token \`${opText}'`)
+    if (cmd.words.length === 0 && cmd.redirs.length === 0)
+      throw new ShellSyntaxError(`syntax error near unexpected token \`${opText}'`)
     current.commands.push(cmd)
     cmd = { words: [], redirs: [] }
   }
@@ -166,7 +175,7 @@ function parse(tokens: Token[]): Pipeline[] {
       current = { commands: [], joiner: t.op }
     }
   }
-  if (cmd.words.length > 0) current.commands.push(cmd)
+  if (cmd.words.length > 0 || cmd.redirs.length > 0) current.commands.push(cmd)
   else if (current.commands.length > 0) throw new ShellSyntaxError("syntax error near unexpected token `newline'")
   if (current.commands.length > 0) pipelines.push(current)
   else if (pipelines.length > 0 && current.joiner !== ';')
@@ -193,10 +202,14 @@ export function runShell(line: string, host: ShellHost): CommandResult {
     for (let k = 0; k < p.commands.length; k++) {
       const c = p.commands[k]
       const words = c.words.map((w) => w.split(STATUS).join(String(status)))
-      const program = host.program(words[0])
-      let r: CommandResult = program
-        ? program(words.slice(1), input)
-        : { stdout: '', stderr: `bash: line 1: ${words[0]}: command not found\n`, exit: 127 }
+      // a command of redirections only (`> file`) opens its files and runs nothing
+      const program = words.length > 0 ? host.program(words[0]) : null
+      let r: CommandResult =
+        words.length === 0
+          ? { stdout: '', stderr: '', exit: 0 }
+          : program
+            ? program(words.slice(1), input)
+            : { stdout: '', stderr: `bash: line 1: ${words[0]}: command not found\n`, exit: 127 }
       r = applyRedirections(r, c.redirs, host)
       stderr += r.stderr
       if (k === p.commands.length - 1) {
@@ -221,6 +234,13 @@ function applyRedirections(r: CommandResult, redirs: SimpleCommand['redirs'], ho
       stdout = ''
       continue
     }
+    // an output to itself changes nothing
+    if (op === '>&1' || op === '1>&1' || op === '2>&2') continue
+    if (op.endsWith('&') || target === null) {
+      stderr += `bash: line 1: ${target ?? ''}: ambiguous redirect\n`
+      exit = 1
+      continue
+    }
     const isErr = op.startsWith('2')
     const both = op === '&>'
     const data = both ? stdout + stderr : isErr ? stderr : stdout
@@ -228,9 +248,7 @@ function applyRedirections(r: CommandResult, redirs: SimpleCommand['redirs'], ho
     else if (isErr) stderr = ''
     else stdout = ''
     if (target === '/dev/null') continue
-    const err = host.writeFile
-      ? host.writeFile(target as string, data, op.endsWith('>>'))
-      : `${target}: Read-only file system`
+    const err = host.writeFile ? host.writeFile(target, data, op.endsWith('>>')) : `${target}: Read-only file system`
     if (err) {
       stderr += `bash: line 1: ${err}\n`
       exit = 1
