@@ -219,7 +219,29 @@ const VALID_SCENARIO = {
   midCommands: [{ at: 5, cmd: 'ipvsadm -Lnc' }],
   snapshots: [{ at: 3, cmds: ['ipvsadm -Ln'] }],
   until: 30,
-  traffic: { users: 5, duration: 20 },
+  // every traffic field present, so that mutations reach each of them (and the run that follows)
+  traffic: {
+    users: 5,
+    duration: 20,
+    arrivals: 'burst',
+    burst: { at: 2, fraction: 0.5, within: 1.5 },
+    clients: [{ subnet: '10.0.0.0/24', weight: 2 }, { subnet: '192.168.50.0/24' }],
+    megaProxies: { fraction: 0.2, addresses: 2, subnet: '172.16.0.0/24' },
+    proxyFarms: { fraction: 0.2, subnet: '172.20.0.0/16' },
+    session: {
+      pages: { mean: 3, max: 6 },
+      thinkSeconds: { mean: 2, max: 5 },
+      connectionsPerPage: { min: 1, max: 3 },
+      requestSeconds: 0.3,
+      keepAliveSeconds: 3,
+      httpsSwitch: { probability: 0.5, afterPage: 2 },
+      otherPorts: [{ probability: 0.5, proto: 'udp', port: 53, packets: 3, interval: 0.25, holdSeconds: 1 }],
+      longLived: { probability: 0.3, holdSeconds: 10, port: 443 },
+    },
+    httpPort: 80,
+    httpsPort: 443,
+    sessionSharing: false,
+  },
 }
 
 /** Replace one value somewhere in a JSON document. */
@@ -315,9 +337,12 @@ export const TARGETS: FuzzTarget[] = [
         fc.jsonValue({ maxDepth: 2 }),
         fc.constant(1e308),
         fc.constant(-1),
+        // small fractions: sub-millisecond times and intervals, which the engine must round, never keep
+        fc.double({ min: 0, max: 5, noNaN: true }),
+        fc.constantFrom(0.0001, 0.0004, 1e-9),
       )
       fc.assert(
-        fc.property(fc.array(fc.nat(50), { maxLength: 4 }), value, fc.boolean(), (path, v, run) => {
+        fc.property(fc.array(fc.nat(50), { maxLength: 6 }), value, fc.boolean(), (path, v, run) => {
           const doc = mutate(VALID_SCENARIO, path, v)
           const check = validateScenario(doc)
           if (!check.ok) {
