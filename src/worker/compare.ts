@@ -16,7 +16,7 @@ import {
   type Request,
   TEMPLATE_FIELDS,
 } from './protocol'
-import { metricsView } from './views'
+import { destinationsByAddress, metricsView } from './views'
 
 const FRAME_BUDGET_MS = 8
 const MAX_WALL_STEP_MS = 250
@@ -221,17 +221,15 @@ export class CompareHost {
   private runFrame(r: Run): CompareRunFrame {
     const d = r.player.sim.director
     const rs = d.services.flatMap((svc) =>
-      [...svc.destinations]
-        .sort((a, b) => a.addr - b.addr || a.port - b.port)
-        .map((dest) => ({
-          label: `${formatIPv4(dest.addr)}:${dest.port}`,
-          addr: dest.addr,
-          activeConns: dest.activeConns,
-          inactConns: dest.inactConns,
-          persistConns: dest.persistConns,
-          conns: dest.stats.conns,
-          weight: dest.weight,
-        })),
+      destinationsByAddress(svc.destinations).map((dest) => ({
+        label: `${formatIPv4(dest.addr)}:${dest.port}`,
+        addr: dest.addr,
+        activeConns: dest.activeConns,
+        inactConns: dest.inactConns,
+        persistConns: dest.persistConns,
+        conns: dest.stats.conns,
+        weight: dest.weight,
+      })),
     )
     const tpl = new Float64Array(r.dirty.size * TEMPLATE_FIELDS)
     let k = 0

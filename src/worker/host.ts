@@ -37,7 +37,7 @@ import {
   type WhyStep,
   type WhyTarget,
 } from './protocol'
-import { metricsView } from './views'
+import { destinationsByAddress, metricsView } from './views'
 
 /** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
 const LOADED_COMMANDS_SHOWN = 20
@@ -1055,12 +1055,7 @@ function templateKey(t: Connection): string {
   return `${t.caddr}|${t.fwmark || t.vaddr}|${t.vport}|${t.createdAt}`
 }
 
-/** Destinations in address order (as ipvsadm -Ln sorts them), the same in services and counters. */
-function byAddress<D extends { addr: number; port: number }>(list: readonly D[]): D[] {
-  return [...list].sort((a, b) => a.addr - b.addr || a.port - b.port)
-}
-
-/** Per destination list (a new list each time the service's destinations change): sorted once, then split. */
+/** Per destination list (a new list each time the service's destinations change): split once. */
 const shownCache = new WeakMap<readonly Destination[], { shown: Destination[]; hidden: Destination[] }>()
 
 /** A service's real servers as the panels draw them: the first MAX_SHOWN_DESTINATIONS by address, and the rest. */
@@ -1068,7 +1063,7 @@ function shownDestinations(svc: Service): { shown: Destination[]; hidden: Destin
   const list = svc.destinations
   let split = shownCache.get(list)
   if (!split) {
-    const sorted = byAddress(list)
+    const sorted = destinationsByAddress(list)
     split = { shown: sorted.slice(0, MAX_SHOWN_DESTINATIONS), hidden: sorted.slice(MAX_SHOWN_DESTINATIONS) }
     shownCache.set(list, split)
   }

@@ -1,3 +1,4 @@
+import type { Destination } from '../engine'
 import type { MetricsSnapshot } from '../engine/metrics/metrics'
 import type { MetricsView } from './protocol'
 
@@ -17,4 +18,17 @@ export function metricsView(m: MetricsSnapshot): MetricsView {
     templateBytes: m.templates.bytes,
     templatePeakBytes: m.templates.peakBytes,
   }
+}
+
+/** Per destination list (the service makes a new one whenever its destinations change). */
+const sortedCache = new WeakMap<readonly Destination[], readonly Destination[]>()
+
+/** A service's destinations in address order (as ipvsadm -Ln sorts them), sorted once per list. */
+export function destinationsByAddress(list: readonly Destination[]): readonly Destination[] {
+  let sorted = sortedCache.get(list)
+  if (!sorted) {
+    sorted = [...list].sort((a, b) => a.addr - b.addr || a.port - b.port)
+    sortedCache.set(list, sorted)
+  }
+  return sorted
 }

@@ -28,9 +28,14 @@ export const rr: Scheduler<RrState> = {
     if (start === -1 && state.cursor !== null) state.cursor = null
     // First pass: after the cursor to the end. Second pass (only when the cursor is not the head):
     // from the head up to and including the cursor.
-    const order = start >= 0 ? [...list.slice(start + 1), ...list.slice(0, start + 1)] : list
-    const hit = order.find((d) => d.usable) ?? null
-    if (hit) state.cursor = hit
-    return hit
+    const n = list.length
+    for (let k = 0; k < n; k++) {
+      const d = list[start >= 0 ? (start + 1 + k) % n : k]
+      if (d.usable) {
+        state.cursor = d
+        return d
+      }
+    }
+    return null
   },
 }
