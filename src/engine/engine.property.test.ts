@@ -1,5 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
+import { IPVSADM_OPTION_WORDS } from './cli/ipvsadm/options'
 import { templateKeyFor } from './ipvs/template'
 import { formatIPv4 } from './net/ipv4'
 import { Simulator } from './sim/simulator'
@@ -158,56 +159,7 @@ describe('engine invariants (property tests, pinned seeds)', () => {
   })
 
   const token = fc.oneof(
-    fc.constantFrom(
-      '-A',
-      '-E',
-      '-D',
-      '-C',
-      '-R',
-      '-S',
-      '-a',
-      '-e',
-      '-d',
-      '-L',
-      '-l',
-      '-Z',
-      '--set',
-      '-t',
-      '-u',
-      '-f',
-      '-s',
-      '-p',
-      '-M',
-      '-r',
-      '-g',
-      '-i',
-      '-m',
-      '-w',
-      '-x',
-      '-y',
-      '-n',
-      '-c',
-      '-b',
-      '-o',
-      '-6',
-      '--stats',
-      '--rate',
-      '--exact',
-      '--thresholds',
-      '--persistent-conn',
-      '--timeout',
-      '--daemon',
-      '--tun-type',
-      '--tun-port',
-      '--pe',
-      '--sched-flags',
-      '--start-daemon',
-      '--stop-daemon',
-      '-Lnc',
-      '-p600',
-      '--',
-      '=',
-    ),
+    fc.constantFrom(...IPVSADM_OPTION_WORDS, '-Lnc', '-p600', '--', '='),
     fc.constantFrom(
       '10.0.0.1:80',
       '192.168.100:80',

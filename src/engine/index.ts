@@ -2,6 +2,8 @@
  * LVS Persistence Lab — the engine's public surface. A faithful model of a Linux 6.1 IPVS
  * director with ipvsadm 1.31 in front of it; pure TypeScript, deterministic, no DOM.
  */
+
+export { IPVSADM_OPTION_WORDS } from './cli/ipvsadm/options'
 export type { CommandResult } from './cli/ipvsadm/parse'
 export { runShell } from './cli/shell'
 export type { Connection } from './ipvs/connection'

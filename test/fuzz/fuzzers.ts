@@ -1,5 +1,5 @@
 import fc from 'fast-check'
-import { runScenario, Simulator, validateScenario } from '../../src/engine/index'
+import { IPVSADM_OPTION_WORDS, runScenario, Simulator, validateScenario } from '../../src/engine/index'
 import { scriptLines } from '../../src/worker/host'
 
 /**
@@ -28,49 +28,7 @@ const junk = fc.oneof(
 )
 
 const IPVSADM_TOKENS = fc.constantFrom(
-  '-A',
-  '-E',
-  '-D',
-  '-C',
-  '-R',
-  '-S',
-  '-a',
-  '-e',
-  '-d',
-  '-L',
-  '-l',
-  '-Z',
-  '--set',
-  '-t',
-  '-u',
-  '-f',
-  '-s',
-  '-p',
-  '-M',
-  '-r',
-  '-g',
-  '-i',
-  '-m',
-  '-w',
-  '-x',
-  '-y',
-  '-n',
-  '-c',
-  '-b',
-  '-o',
-  '-6',
-  '--stats',
-  '--rate',
-  '--exact',
-  '--thresholds',
-  '--persistent-conn',
-  '--timeout',
-  '--daemon',
-  '--tun-type',
-  '--sched-flags',
-  '--pe',
-  '--start-daemon',
-  '--stop-daemon',
+  ...IPVSADM_OPTION_WORDS,
   '-Lnc',
   '--',
   `${VIP}:80`,

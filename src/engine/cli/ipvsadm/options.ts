@@ -260,3 +260,9 @@ export const POPT_TABLE: readonly PoptOption<OptVal>[] = [
   o('tun-csum', null, 'none', 'tun-csum'),
   o('tun-remcsum', null, 'none', 'tun-remcsum'),
 ]
+
+/** Every option as it can be typed (`--long`, `-s`), from the option table: for completion and tests. */
+export const IPVSADM_OPTION_WORDS: readonly string[] = POPT_TABLE.flatMap((opt) => [
+  ...(opt.long ? [`--${opt.long}`] : []),
+  ...(opt.short ? [`-${opt.short}`] : []),
+])

@@ -4,6 +4,7 @@ import { lblc } from './lblc'
 import { lblcr } from './lblcr'
 import { lc } from './lc'
 import { mh } from './mh'
+import { KERNEL_SCHEDULER_NAMES } from './names'
 import { nq } from './nq'
 import { ovf } from './ovf'
 import { rr } from './rr'
@@ -13,24 +14,8 @@ import { sh } from './sh'
 import { wlc } from './wlc'
 import { wrr } from './wrr'
 
+export { KERNEL_SCHEDULER_NAMES } from './names'
 export type { AnyScheduler, ScheduleContext, SchedulePacket, Scheduler } from './scheduler'
-
-/** The scheduler modules a Debian 6.1 kernel ships (`twos` came in 6.2 and is absent). */
-export const KERNEL_SCHEDULER_NAMES = [
-  'rr',
-  'wrr',
-  'lc',
-  'wlc',
-  'sh',
-  'dh',
-  'lblc',
-  'lblcr',
-  'sed',
-  'nq',
-  'fo',
-  'ovf',
-  'mh',
-] as const
 
 /** The schedulers this engine models. Adding one is one new file plus one line here. */
 const SCHEDULERS: readonly AnyScheduler[] = [rr, wrr, lc, wlc, sh, dh, lblc, lblcr, sed, nq, fo, ovf, mh]
