@@ -131,14 +131,7 @@ export class Simulator {
 
   /** A client's packet to the director. */
   private send(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, tcp: TcpFlags, len: number): Verdict {
-    const pkt = this.scratch
-    pkt.protocol = Protocol.TCP
-    pkt.saddr = saddr
-    pkt.sport = sport
-    pkt.daddr = daddr
-    pkt.dport = dport
-    pkt.tcp = tcp
-    pkt.len = len
+    const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     if (!this.netfilterPasses(pkt, 'toVip')) return NETFILTER_DROP
     return this.director.receive(pkt)
   }
@@ -154,22 +147,9 @@ export class Simulator {
     len: number,
   ): boolean {
     // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
-    const wire = this.replyScratch
-    wire.saddr = entry.daddr
-    wire.sport = entry.dport
-    wire.daddr = saddr
-    wire.dport = sport
-    wire.tcp = tcp
-    wire.len = len
+    const wire = fillPacket(this.replyScratch, Protocol.TCP, entry.daddr, entry.dport, saddr, sport, tcp, len)
     if (!this.netfilterPasses(wire, 'reply')) return false
-    const pkt = this.scratch
-    pkt.protocol = Protocol.TCP
-    pkt.saddr = saddr
-    pkt.sport = sport
-    pkt.daddr = daddr
-    pkt.dport = dport
-    pkt.tcp = tcp
-    pkt.len = len
+    const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     pkt.mark = wire.mark
     this.director.receiveReply(entry, pkt)
     return true
@@ -249,18 +229,41 @@ export class Simulator {
 
   /** One UDP datagram; returns the entry that carried it to a real server, or null. */
   udpDatagram(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): Connection | null {
-    const pkt = this.scratch
-    pkt.protocol = Protocol.UDP
-    pkt.saddr = saddr
-    pkt.sport = sport
-    pkt.daddr = daddr
-    pkt.dport = dport
-    pkt.tcp = undefined
-    pkt.len = WIRE.UDP_HEADER + WIRE.UDP_PAYLOAD
+    const pkt = fillPacket(
+      this.scratch,
+      Protocol.UDP,
+      saddr,
+      sport,
+      daddr,
+      dport,
+      undefined,
+      WIRE.UDP_HEADER + WIRE.UDP_PAYLOAD,
+    )
     if (!this.netfilterPasses(pkt, 'toVip')) return null
     const v = this.director.receive(pkt)
     return v.kind === 'forwarded' ? v.conn : null
   }
+}
+
+/** Refill a scratch packet (the director never keeps one). */
+function fillPacket(
+  pkt: Packet,
+  protocol: number,
+  saddr: IPv4,
+  sport: Port,
+  daddr: IPv4,
+  dport: Port,
+  tcp: TcpFlags | undefined,
+  len: number,
+): Packet {
+  pkt.protocol = protocol
+  pkt.saddr = saddr
+  pkt.sport = sport
+  pkt.daddr = daddr
+  pkt.dport = dport
+  pkt.tcp = tcp
+  pkt.len = len
+  return pkt
 }
 
 const NETFILTER_DROP: Verdict = Object.freeze({ kind: 'dropped', conn: null, reason: 'netfilter' })
