@@ -102,7 +102,7 @@ export class Netfilter {
     this.legacyInstantiated.push(t.name)
   }
 
-  /** Any rule or DROP policy on a packet's path; false lets packets skip the walk entirely. */
+  /** Any chain to walk on a packet's path (a rule, a DROP policy, a legacy table); false lets packets skip it. */
   private active = false
   /** Per path, the built-in chains a packet walks, in order (kept by `changed()`). */
   private walks: Record<'toVip' | 'reply', { rs: RuleSet; t: Table; c: Chain }[]> = { toVip: [], reply: [] }
@@ -114,14 +114,8 @@ export class Netfilter {
 
   /** Call after every change to the rule sets. */
   changed(): void {
-    this.active = false
-    for (const rs of [this.legacy, this.nft])
-      for (const [table, chain] of [...BEFORE_IPVS.toVip, ...BEFORE_IPVS.reply]) {
-        const t = rs.tables.get(table) as Table
-        const c = t.chains.get(chain) as Chain
-        if (rs.legacy ? t.exists : c.rules.length > 0 || c.policy === 'DROP') this.active = true
-      }
     this.walks = { toVip: this.walkList('toVip'), reply: this.walkList('reply') }
+    this.active = this.walks.toVip.length > 0 || this.walks.reply.length > 0
   }
 
   /** The chains that decide something on a path: a legacy table hooks in once instantiated; an nft base chain without rules decides nothing. */
