@@ -162,8 +162,9 @@ export class EntryList implements Iterable<Connection> {
     return c.listed
   }
 
-  add(c: Connection): void {
-    if (c.listed) return
+  /** Append `c`; false when it is listed already. */
+  add(c: Connection): boolean {
+    if (c.listed) return false
     c.listed = true
     c.listPrev = this.last
     c.listNext = null
@@ -171,6 +172,7 @@ export class EntryList implements Iterable<Connection> {
     else this.first = c
     this.last = c
     this.size++
+    return true
   }
 
   delete(c: Connection): boolean {
@@ -217,8 +219,7 @@ export class ConnectionTable {
   }
 
   add(c: Connection): void {
-    if (c.listed) return
-    this.all.add(c)
+    if (!this.all.add(c)) return
     if (c.isTemplate) this.templates++
     else this.connections++
   }
