@@ -118,16 +118,7 @@ export class Simulator {
   }
 
   /** One packet object, refilled for every packet the clients send (the director never keeps it). */
-  private readonly scratch: Packet = {
-    protocol: Protocol.TCP,
-    saddr: 0 as IPv4,
-    sport: 0 as Port,
-    daddr: 0 as IPv4,
-    dport: 0 as Port,
-    tcp: undefined,
-    len: 0,
-    mark: 0,
-  }
+  private readonly scratch = scratchPacket()
 
   /** A client's packet to the director. */
   private send(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, tcp: TcpFlags, len: number): Verdict {
@@ -155,17 +146,8 @@ export class Simulator {
     return true
   }
 
-  /** The reply as it is on the wire, refilled for every reply (the director never keeps a packet). */
-  private readonly replyScratch: Packet = {
-    protocol: Protocol.TCP,
-    saddr: 0 as IPv4,
-    sport: 0 as Port,
-    daddr: 0 as IPv4,
-    dport: 0 as Port,
-    tcp: undefined,
-    len: 0,
-    mark: 0,
-  }
+  /** The reply as it is on the wire, refilled for every reply. */
+  private readonly replyScratch = scratchPacket()
 
   /** The director's entry the last `handshake()` went through (null when it was refused or dropped). */
   handshakeEntry: Connection | null = null
@@ -242,6 +224,20 @@ export class Simulator {
     if (!this.netfilterPasses(pkt, 'toVip')) return null
     const v = this.director.receive(pkt)
     return v.kind === 'forwarded' ? v.conn : null
+  }
+}
+
+/** A packet object to refill for every packet (the director never keeps one). */
+function scratchPacket(): Packet {
+  return {
+    protocol: Protocol.TCP,
+    saddr: 0 as IPv4,
+    sport: 0 as Port,
+    daddr: 0 as IPv4,
+    dport: 0 as Port,
+    tcp: undefined,
+    len: 0,
+    mark: 0,
   }
 }
 
