@@ -41,6 +41,21 @@ export interface TrafficUser {
 const NO_EXTRAS: { o: NonNullable<NonNullable<TrafficSpec['session']>['otherPorts']>[number]; page: number }[] = []
 const NO_REQUEST = null as unknown as ConnRequest
 
+/** A request object for `emit` to fill (every request has this one shape). */
+const blankRequest = (): ConnRequest => ({
+  at: 0 as SimMs,
+  client: asIPv4(0),
+  clientPort: asPort(0),
+  proto: 'tcp',
+  vip: asIPv4(0),
+  vport: asPort(0),
+  holdMs: 0,
+  packets: 1,
+  intervalMs: 1000,
+  user: 0,
+  app: false,
+})
+
 /** A subnet as [network, size]. */
 function subnet(cidr: string): { base: number; size: number } {
   const [a, len] = cidr.split('/')
@@ -219,21 +234,7 @@ export class TrafficGenerator {
   ) {
     const client = this.sourceFor()
     const clientPort = this.ephemeralPort(client)
-    let req = this.freeRequests.pop()
-    if (req === undefined)
-      req = {
-        at: 0 as SimMs,
-        client,
-        clientPort,
-        proto,
-        vip: this.vip,
-        vport: asPort(vport),
-        holdMs: 0,
-        packets,
-        intervalMs,
-        user: 0,
-        app,
-      }
+    const req = this.freeRequests.pop() ?? blankRequest()
     req.at = Math.round(at) as SimMs
     req.client = client
     req.clientPort = clientPort
@@ -380,17 +381,12 @@ export class TrafficGenerator {
 
   /** Every request that starts before `untilMs`, in time order (generating the users who arrived by then). */
   pull(untilMs: number): ConnRequest[] {
-    const out: ConnRequest[] = []
-    this.drain(untilMs, out)
-    return out
-  }
-
-  /** `pull()`, appending to `out`. */
-  drain(untilMs: number, out: ConnRequest[]): void {
     // A session's requests all start after its arrival; plan every user who arrived by the horizon.
     this.planUntil(untilMs)
+    const out: ConnRequest[] = []
     const pending = this.pending
     while (pending.size > 0 && pending.peekKey() < untilMs) out.push(pending.pop() as ConnRequest)
+    return out
   }
 
   /** Total users that will arrive. */
