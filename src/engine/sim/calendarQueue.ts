@@ -66,7 +66,7 @@ export class CalendarQueue<T> {
 
   /** Insert `item` with `key`; `tag` is a number kept with it (e.g. a generation or an event kind). Returns its handle. */
   push(key: number, item: T, tag = 0): number {
-    if (!(key >= this.cursor) || key !== Math.floor(key) || key >= 2 ** 53)
+    if (!(key >= this.cursor) || !isKey(key))
       throw new RangeError(`calendar queue: key ${key} is not an integer at or after ${this.cursor}`)
     const i = this.alloc()
     this.key[i] = key
@@ -86,7 +86,7 @@ export class CalendarQueue<T> {
 
   /** Let a queued entry come out at `key` (not before its current key) instead; see the class comment. */
   postpone(handle: number, key: number): void {
-    if (!(key >= this.key[handle]) || key !== Math.floor(key) || key >= 2 ** 53)
+    if (!(key >= this.key[handle]) || !isKey(key))
       throw new RangeError(`calendar queue: cannot postpone ${this.key[handle]} to ${key}`)
     this.target[handle] = key
   }
@@ -141,18 +141,6 @@ export class CalendarQueue<T> {
       }
       if (!this.cascade()) this.nextBlock()
     }
-  }
-
-  clear(): void {
-    this.items = new Array<T | undefined>(this.key.length)
-    this.free = NIL
-    this.used = 0
-    this.head.fill(NIL)
-    this.tail.fill(NIL)
-    this.occupied.fill(0)
-    this.later = []
-    this.n = 0
-    this.cachedMin = -1
   }
 
   // ---------------------------------------------------------------- internals
@@ -309,6 +297,9 @@ export class CalendarQueue<T> {
     return top
   }
 }
+
+/** A key is a whole number a double holds exactly. */
+const isKey = (key: number): boolean => Number.isSafeInteger(key)
 
 /** Index of the lowest set bit of a non-zero 32-bit value. */
 const lowestBit = (x: number): number => 31 - Math.clz32(x & -x)
