@@ -29,9 +29,10 @@ type ScenarioEvent =
 
 /**
  * What a queued entry is, in its tag. Synthetic traffic (most events) queues its request itself,
- * with no event object: TRAFFIC_DATAGRAM + 4 × k is the request's k-th datagram.
+ * with no event object: TRAFFIC_DATAGRAM + TAG_KINDS × k is the request's k-th datagram.
  */
 const Tag = { SCENARIO: 0, TRAFFIC_OPEN: 1, TRAFFIC_CLOSE: 2, TRAFFIC_DATAGRAM: 3 } as const
+const TAG_KINDS = 4
 
 /**
  * How long one command of a snapshot takes to run: each later command in the list reads the
@@ -239,7 +240,7 @@ export class ScenarioPlayer {
         this.queue.push(
           keyOf(Math.round(req.at + k * req.intervalMs), Rank.OPEN),
           req,
-          Tag.TRAFFIC_DATAGRAM + RANKS * k,
+          Tag.TRAFFIC_DATAGRAM + TAG_KINDS * k,
         )
   }
 
@@ -286,7 +287,7 @@ export class ScenarioPlayer {
       sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin')
       this.generator?.release(req)
     } else {
-      const k = (tag - Tag.TRAFFIC_DATAGRAM) / RANKS
+      const k = (tag - Tag.TRAFFIC_DATAGRAM) / TAG_KINDS
       const entry = sim.udpDatagram(req.client, req.clientPort, req.vip, req.vport)
       if (k === 0) {
         const rsAddr = entry ? entry.daddr : null
