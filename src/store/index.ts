@@ -398,12 +398,22 @@ function onFrame(f: Frame, wallMs: number): void {
     lastHistoryAt = f.nowMs
     historyVersion++
   }
+  // In compare view the toolbar's clock belongs to the comparison: a lab frame that arrives while
+  // its files still load keeps the lab's own data current, and leaves the clock alone.
+  const clock =
+    s.view === 'compare'
+      ? {}
+      : {
+          nowMs: f.nowMs,
+          endMs: f.endMs,
+          playing: f.playing,
+          speed: f.speed,
+          // a script being applied is done when its answer comes, not with the frame before it
+          busy: s.busy === 'applying' || seekTarget !== null ? s.busy : null,
+        }
   useLab.setState({
     epoch: f.epoch,
-    nowMs: f.nowMs,
-    endMs: f.endMs,
-    playing: f.playing,
-    speed: f.speed,
+    ...clock,
     services,
     rs: rsNext.some((r, i) => r !== rs[i]) || f.services ? rsNext : s.rs,
     rsMore: more,
@@ -413,8 +423,6 @@ function onFrame(f: Frame, wallMs: number): void {
     historyVersion,
     ...(f.listing ? { listing: f.listing } : {}),
     seekTarget,
-    // a script being applied is done when its answer comes, not with the frame before it
-    busy: s.busy === 'applying' || seekTarget !== null ? s.busy : null,
   })
 }
 
@@ -493,6 +501,8 @@ function onReply(r: Reply): void {
       for (const c of r.configs)
         compareData.set(c.id, { history: new HistoryRing(1200, COMPARE_SERIES), templates: new Map() })
       useLab.setState({ compareConfigs: r.configs, compareRuns: [], endMs: r.endMs, busy: null })
+      // the speed chosen while the files loaded is the comparison's speed
+      send({ type: 'speed', speed: useLab.getState().speed })
       return
     case 'compare-frame': {
       frameInFlight = false
@@ -756,6 +766,11 @@ export function connectSender(sender: Send): (r: Reply) => void {
   return onReply
 }
 
+/** Whether play, step and seek have an engine to drive: not while compare mode loads its files. */
+export function canDrive(s: Pick<LabState, 'ready' | 'view' | 'busy'>): boolean {
+  return s.ready && !(s.view === 'compare' && s.busy === 'loading')
+}
+
 export const actions = {
   load(scenario: unknown, presetId: string, name: string, atMs?: number): void {
     openAtMs = atMs ?? null
@@ -764,6 +779,7 @@ export const actions = {
     send({ type: 'load', scenario, name })
   },
   play(): void {
+    if (!canDrive(useLab.getState())) return
     send({ type: 'play' })
     useLab.setState({ playing: true })
   },
@@ -781,6 +797,7 @@ export const actions = {
     useLab.setState({ speed: v })
   },
   step(unit: 'event' | 'second'): void {
+    if (!canDrive(useLab.getState())) return
     send({ type: 'step', unit })
   },
   seek(toMs: number): void {
@@ -897,6 +914,18 @@ export const actions = {
   requestTemplateLine(templateId: number | null): void {
     if (templateId === null) useLab.setState({ hoverLine: null })
     else send({ type: 'template-line', templateId })
+  },
+  /**
+   * Open compare mode. Its scenario files load before its engines start; until then the lab is
+   * paused and play waits, so a click meant for the comparison cannot start the lab instead.
+   */
+  openCompare(): void {
+    useLab.setState({ view: 'compare', lessonId: null, busy: 'loading', compareRuns: [], playing: false })
+    send({ type: 'pause' })
+  },
+  /** The comparison could not start (a scenario file did not load). */
+  compareFailed(): void {
+    useLab.setState({ busy: null })
   },
   /** Compare 2–4 configurations on the base scenario's traffic. */
   startCompare(base: unknown, configs: CompareConfig[]): void {

@@ -224,6 +224,7 @@ export function CompareView() {
 
   const start = async () => {
     setError(null)
+    actions.openCompare()
     try {
       const picks = CHOICES.filter((c) => chosen.includes(c.id))
       const files = await Promise.all(picks.map((c) => fetchScenarioFile(c.file)))
@@ -236,6 +237,7 @@ export function CompareView() {
       }))
       actions.startCompare(base, configs)
     } catch (e) {
+      actions.compareFailed()
       setError(String(e))
     }
   }

@@ -1,5 +1,5 @@
 import { LOCALES, tDyn, useT } from '../i18n/index'
-import { actions, useLab } from '../store/index'
+import { actions, canDrive, useLab } from '../store/index'
 import { clock } from './format'
 import { PRESETS } from './presets'
 
@@ -20,6 +20,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const busy = useLab((s) => s.busy)
   const view = useLab((s) => s.view)
   const presenter = useLab((s) => s.presenter)
+  const canPlay = canDrive({ ready, view, busy })
 
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
@@ -40,7 +41,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           role="tab"
           className="btn"
           aria-selected={view === 'compare'}
-          onClick={() => view !== 'compare' && useLab.setState({ view: 'compare', lessonId: null })}
+          onClick={() => view !== 'compare' && actions.openCompare()}
           data-testid="view-compare"
         >
           {t('toolbar.viewCompare')}
@@ -76,7 +77,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
         type="button"
         className="btn primary"
         onClick={() => actions.toggle()}
-        disabled={!ready}
+        disabled={!canPlay}
         aria-keyshortcuts="Space"
         data-testid="play"
       >
@@ -86,7 +87,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
         type="button"
         className="btn"
         onClick={() => actions.step('event')}
-        disabled={!ready}
+        disabled={!canPlay}
         aria-keyshortcuts="ArrowRight"
         title={t('toolbar.stepEventHint')}
       >
@@ -96,7 +97,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
         type="button"
         className="btn"
         onClick={() => actions.step('second')}
-        disabled={!ready}
+        disabled={!canPlay}
         aria-keyshortcuts="Shift+ArrowRight"
       >
         {t('toolbar.stepSecond')}
@@ -124,7 +125,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
         aria-label={t('toolbar.seek')}
         aria-valuetext={`${clock(nowMs)} / ${clock(endMs)}`}
         onChange={(e) => actions.seek(Number(e.target.value))}
-        disabled={!ready}
+        disabled={!canPlay}
         data-testid="seek"
       />
       <span className="clock" aria-hidden="true" style={{ fontSize: '0.9rem', minWidth: 0 }}>
@@ -144,7 +145,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           }}
         />
       </label>
-      <button type="button" className="btn" onClick={() => actions.reset()} disabled={!ready}>
+      <button type="button" className="btn" onClick={() => actions.reset()} disabled={!canPlay}>
         {t('toolbar.reset')}
       </button>
       <span className="spacer" />
