@@ -216,7 +216,9 @@ export class ScenarioPlayer {
     const gen = this.generator
     if (!gen) return
     for (;;) {
-      const needed = Math.min(this.nextQueuedAt(), untilNext ? Number.POSITIVE_INFINITY : limit)
+      // Users are planned a second ahead of what is played next: the next queued event, or the
+      // next user's arrival when that comes first (an empty queue must not plan the whole run).
+      const needed = Math.min(this.nextQueuedAt(), gen.nextArrivalAt, untilNext ? Number.POSITIVE_INFINITY : limit)
       if (this.pulledUntil > this.untilMs || this.pulledUntil > needed) return
       this.pulledUntil = Math.min(
         this.untilMs + 1,

@@ -389,6 +389,11 @@ export class TrafficGenerator {
     return out
   }
 
+  /** When the next user not yet planned arrives (ms), or Infinity when every user has been. */
+  get nextArrivalAt(): number {
+    return this.nextArrival < this.arrivals.length ? this.arrivals[this.nextArrival] : Number.POSITIVE_INFINITY
+  }
+
   /** Total users that will arrive. */
   get plannedUsers(): number {
     return this.arrivals.length
