@@ -28,7 +28,10 @@ describe('the scenario player', () => {
   it('plans users as the clock reaches them, a second ahead, not the whole run when its queue is empty', () => {
     const check = validateScenario({
       seed: 5,
-      commands: ['ipvsadm -A -t 192.168.100.100:80 -s rr -p 300', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g'],
+      commands: [
+        'ipvsadm -A -t 192.168.100.100:80 -s rr -p 300',
+        'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g',
+      ],
       until: 3600,
       traffic: { users: 3600, duration: 3600, arrivals: 'uniform' },
     })
