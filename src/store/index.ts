@@ -2,6 +2,7 @@ import { create } from 'zustand'
 import { groupDigits } from '../engine/lib/digits'
 import { tFor } from '../i18n/index'
 import {
+  COMPARE_SAMPLE_FIELDS,
   type CompareConfig,
   type CompareRunFrame,
   type FidelityResult,
@@ -527,14 +528,14 @@ function onReply(r: Reply): void {
           d.history.clear()
           d.templates.clear()
         }
-        const h = d.history
-        const lastT = h.length ? (h.series('imbalance').at(-1)?.t ?? -1) : -1
-        if (lastT < 0 || r.nowMs - lastT >= 1000)
-          h.push(r.nowMs, {
-            imbalance: run.metrics.imbalance,
-            brokenSessions: run.metrics.brokenSessions,
-            templatesLive: run.metrics.templatesLive,
-            templateKiB: run.metrics.templateBytes / 1024,
+        // one point per whole simulated second, as the worker noted them
+        const p = run.samples
+        for (let k = 0; k + COMPARE_SAMPLE_FIELDS <= p.length; k += COMPARE_SAMPLE_FIELDS)
+          d.history.push(p[k], {
+            imbalance: p[k + 1],
+            brokenSessions: p[k + 2],
+            templatesLive: p[k + 3],
+            templateKiB: p[k + 4] / 1024,
           })
         foldTemplates(d.templates, run.templates, run.refreshes)
       }

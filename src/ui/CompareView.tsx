@@ -27,6 +27,8 @@ const SERIES_STYLE = [
   { color: 'var(--rs-3)', dash: '8 3 2 3' },
 ] as const
 
+/** The imbalance chart's scale ignores the first half minute (see Chart). */
+const SETTLED_MS = 30_000
 const CHART_W = 360
 const CHART_H = 150
 const M = { l: 44, r: 8, t: 8, b: 22 }
@@ -36,9 +38,13 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
   useLab((s) => s.nowMs) // redraw as time passes
   const data = runs.map((r) => compareData.get(r.id)?.history.series(series) ?? [])
   const maxT = Math.max(1000, ...data.flatMap((d) => d.map((p) => p.t)))
-  const values = data.flatMap((d) => d.map((p) => p.v))
-  const lo = series === 'imbalance' ? 1 : 0
-  const hi = Math.max(series === 'imbalance' ? 1.1 : 1, ...values)
+  const imbalance = series === 'imbalance'
+  // The balance of the first seconds is that of a handful of connections (one connection: 2.0):
+  // its scale comes from what follows, and the early spike is cut at the top of the plot.
+  const settled = (p: { t: number }) => !imbalance || p.t >= SETTLED_MS || maxT < 2 * SETTLED_MS
+  const values = data.flatMap((d) => d.filter(settled).map((p) => p.v))
+  const lo = imbalance ? 1 : 0
+  const hi = Math.max(imbalance ? 1.1 : 1, ...values)
   const x = scaleLinear()
     .domain([0, maxT])
     .range([M.l, CHART_W - M.r])
@@ -84,8 +90,12 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
             {Math.round(v / 1000)} s
           </text>
         ))}
+        <clipPath id={`plot-${series}`}>
+          <rect x={M.l} y={M.t} width={CHART_W - M.l - M.r} height={CHART_H - M.t - M.b} />
+        </clipPath>
         {data.map((d, i) => (
           <path
+            clipPath={`url(#plot-${series})`}
             key={runs[i].id}
             d={path(d) ?? ''}
             fill="none"
@@ -99,8 +109,15 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
   )
 }
 
-/** A small template timeline for one configuration: the latest templates, newest first. */
-function MiniTimeline({ id }: { id: string }) {
+/** Rows of the mini timeline (5 px each in its 130 px canvas). */
+const MINI_ROWS = 26
+
+/**
+ * A small template timeline for one configuration: the run so far on the time axis, and templates
+ * picked evenly through it by creation (oldest at the top), each a bar from its birth to its
+ * expiry (or now), lighter where open connections kept it past its timeout.
+ */
+function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
   const ref = useRef<HTMLCanvasElement>(null)
   const onScreen = useOnScreen(ref)
   const theme = useLab((s) => s.theme)
@@ -126,20 +143,34 @@ function MiniTimeline({ id }: { id: string }) {
       if (!ctx) return
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
       ctx.clearRect(0, 0, w, h)
-      const rows = [...(compareData.get(id)?.templates.values() ?? [])].slice(-26).reverse()
+      const all = [...(compareData.get(id)?.templates.values() ?? [])]
       const nowMs = useLab.getState().nowMs
-      const span = 240_000
+      if (all.length === 0) {
+        ctx.fillStyle = palette.muted
+        ctx.font = '13px system-ui, sans-serif'
+        ctx.textAlign = 'center'
+        ctx.fillText(emptyText, w / 2, h / 2)
+        return
+      }
+      // evenly through creation order, the newest always last
+      const step = Math.max(1, all.length / MINI_ROWS)
+      const rows = Array.from(
+        { length: Math.min(MINI_ROWS, all.length) },
+        (_, k) =>
+          all[Math.min(all.length - 1, Math.round(all.length - 1 - (Math.min(MINI_ROWS, all.length) - 1 - k) * step))],
+      )
       const x = scaleLinear()
-        .domain([Math.max(0, nowMs - span * 0.85), Math.max(0, nowMs - span * 0.85) + span])
-        .range([0, w])
-      const addrs = [...new Set(rows.map((r) => r.rsAddr))].sort((a, b) => a - b)
+        .domain([Math.min(...rows.map((r) => r.createdAt)), Math.max(nowMs, 60_000)])
+        .range([0, w - 2])
+      const addrs = [...new Set(all.map((r) => r.rsAddr))].sort((a, b) => a - b)
       rows.forEach((r, i) => {
         const y = i * 5
         const end = r.expiredAt >= 0 ? r.expiredAt : Math.min(nowMs, r.expiresAt)
         const a = Math.max(0, x(r.createdAt))
         const b = x(end)
         ctx.fillStyle = palette.rs[rsIndexOf(addrs, r.rsAddr)]
-        ctx.globalAlpha = r.expiredAt >= 0 ? 0.45 : 1
+        // one encoding only, the caption's: lighter = kept past its timeout (a bar's end says it expired)
+        ctx.globalAlpha = 1
         if (r.firstRearmAt >= 0 && r.firstRearmAt < end) {
           ctx.fillRect(a, y, Math.max(1, x(r.firstRearmAt) - a), 4)
           ctx.globalAlpha *= 0.4
@@ -155,7 +186,7 @@ function MiniTimeline({ id }: { id: string }) {
     }
     raf = requestAnimationFrame(draw)
     return () => cancelAnimationFrame(raf)
-  }, [id, theme, onScreen])
+  }, [id, theme, onScreen, emptyText])
   return <canvas ref={ref} style={{ width: '100%', height: 130, display: 'block' }} />
 }
 
@@ -206,7 +237,7 @@ function RunColumn({ run, index }: { run: CompareRunView; index: number }) {
         ))}
       </div>
       <p className="what">{t('compare.connsPerServer')}</p>
-      <MiniTimeline id={run.id} />
+      <MiniTimeline id={run.id} emptyText={t('compare.noTemplates')} />
       <p className="what">{t('compare.miniTimeline')}</p>
     </section>
   )

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { runScenario } from '../engine/index'
 import { CompareHost } from './compare'
-import type { CompareConfig, Reply } from './protocol'
+import { COMPARE_SAMPLE_FIELDS, type CompareConfig, type Reply } from './protocol'
 
 const file = (name: string) =>
   JSON.parse(readFileSync(new URL(`../../public/scenarios/${name}.json`, import.meta.url), 'utf8')) as Record<
@@ -57,5 +57,31 @@ describe('compare mode', () => {
     const shared = f.runs.find((r) => r.id === 'shared')
     expect(shared?.metrics.brokenSessions).toBe(0)
     expect(shared?.metrics.imbalance).toBeLessThan(1.01)
+  })
+
+  it('notes the figures at every whole simulated second, the same whatever the speed and the frame rate', () => {
+    /** Play 60 simulated seconds at `speed`, asking for frames every `wallStep` ms; the samples of run `ppc`. */
+    const play = (speed: number, wallStep: number) => {
+      const host = new CompareHost()
+      host.handle({ type: 'compare-start', base: file('classroom-ppc'), configs: CONFIGS.slice(0, 2) })
+      host.handle({ type: 'speed', speed })
+      host.handle({ type: 'play' })
+      const samples: number[] = []
+      for (let wall = 0; ; wall += wallStep) {
+        const f = frameOf(host.handle({ type: 'frame', wallMs: wall, listing: null, listingFilter: '' }))
+        samples.push(...(f.runs.find((r) => r.id === 'ppc')?.samples ?? []))
+        if (f.nowMs >= 60_000) break
+      }
+      return samples.slice(0, 61 * COMPARE_SAMPLE_FIELDS)
+    }
+    const slow = play(10, 16)
+    const fast = play(1000, 100)
+    // t = 0, 1000, … 60000: one point a second, in order
+    expect(slow.filter((_, k) => k % COMPARE_SAMPLE_FIELDS === 0)).toEqual(
+      Array.from({ length: 61 }, (_, i) => i * 1000),
+    )
+    expect(fast).toEqual(slow)
+    // the figures move: templates are born as users arrive
+    expect(slow[60 * COMPARE_SAMPLE_FIELDS + 3]).toBeGreaterThan(0)
   })
 })

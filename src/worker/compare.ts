@@ -7,6 +7,7 @@ import {
   validateScenario,
 } from '../engine/index'
 import {
+  COMPARE_SAMPLE_FIELDS,
   type CompareConfig,
   type CompareRunFrame,
   MAX_SPEED,
@@ -22,6 +23,8 @@ const FRAME_BUDGET_MS = 8
 const MAX_WALL_STEP_MS = 250
 /** Each run's mini timeline keeps this many templates. */
 const TEMPLATE_MEMORY = 4000
+/** Per-second samples a run keeps between frames (the charts' rings hold 1200). */
+const SAMPLES_KEPT = 1200
 
 interface Run {
   cfg: CompareConfig
@@ -29,6 +32,8 @@ interface Run {
   templates: Map<number, { conn: Connection; firstRearmAt: number; expiredAt: number }>
   dirty: Set<number>
   refreshes: number[]
+  /** Figures at whole simulated seconds, not yet sent (COMPARE_SAMPLE_FIELDS each). */
+  samples: number[]
 }
 
 function now(): number {
@@ -139,7 +144,7 @@ export class CompareHost {
         traffic: { ...(base.traffic as NonNullable<Scenario['traffic']>), sessionSharing: cfg.sessionSharing ?? false },
       }
       const player = new ScenarioPlayer(scenario, { metrics: true })
-      const run: Run = { cfg, player, templates: new Map(), dirty: new Set(), refreshes: [] }
+      const run: Run = { cfg, player, templates: new Map(), dirty: new Set(), refreshes: [], samples: [] }
       player.setListener({
         director: (e) => {
           switch (e.type) {
@@ -181,12 +186,31 @@ export class CompareHost {
       player.advanceTo(0 as SimMs)
       return run
     })
+    for (const r of this.runs) this.sample(r)
     if (toMs > 0) this.advance(Math.min(toMs, this.endMs()))
   }
 
+  /**
+   * Every run to `toMs`, stopping at each whole simulated second on the way to note its figures:
+   * the charts then hold one point a second however fast the clock goes. (A seek far ahead keeps
+   * the last SAMPLES_KEPT seconds; the charts' rings hold no more.)
+   */
   private advance(toMs: number): void {
-    const t = Math.round(toMs) as SimMs
-    for (const r of this.runs) r.player.advanceTo(t)
+    const to = Math.round(toMs)
+    let t = this.nowMs()
+    while (t < to) {
+      t = Math.min(to, (Math.floor(t / 1000) + 1) * 1000)
+      for (const r of this.runs) r.player.advanceTo(t as SimMs)
+      if (t % 1000 === 0) for (const r of this.runs) this.sample(r)
+    }
+  }
+
+  private sample(r: Run): void {
+    const m = (r.player.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
+    r.samples.push(r.player.now, m.imbalance, m.brokenSessions, m.templates.live, m.templates.bytes)
+    // trimmed in halves, so a long seek costs O(1) a sample
+    if (r.samples.length >= 2 * SAMPLES_KEPT * COMPARE_SAMPLE_FIELDS)
+      r.samples.splice(0, r.samples.length - SAMPLES_KEPT * COMPARE_SAMPLE_FIELDS)
   }
 
   private frame(wallMs: number): Reply {
@@ -257,6 +281,8 @@ export class CompareHost {
     r.dirty = new Set()
     const refreshes = Float64Array.from(r.refreshes)
     r.refreshes = []
+    const samples = Float64Array.from(r.samples)
+    r.samples = []
     const m = (r.player.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
     return {
       id: r.cfg.id,
@@ -264,6 +290,7 @@ export class CompareHost {
       templates: tpl.subarray(0, k),
       refreshes,
       metrics: metricsView(m),
+      samples,
     }
   }
 }

@@ -164,7 +164,16 @@ export interface CompareRunFrame {
   templates: Float64Array
   refreshes: Float64Array
   metrics: MetricsView
+  /**
+   * The figures at each whole simulated second the run passed since the last frame
+   * (COMPARE_SAMPLE_FIELDS each: t ms, imbalance, broken sessions, live templates, template bytes),
+   * so the charts are the same whatever the speed or the frame rate.
+   */
+  samples: Float64Array
 }
+
+/** The fields of one compare sample, in order. */
+export const COMPARE_SAMPLE_FIELDS = 5
 
 export interface MetricsView {
   connections: number
