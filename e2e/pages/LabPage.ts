@@ -15,6 +15,8 @@ export class LabPage {
 
   async preset(id: string): Promise<void> {
     await this.page.getByTestId('preset').selectOption(id)
+    // play waits for the new scenario to be loaded
+    await expect(this.page.getByTestId('play')).toBeEnabled()
     await expect(this.page.getByTestId('clock')).toHaveText('0.0 s')
   }
 

@@ -409,8 +409,9 @@ function onFrame(f: Frame, wallMs: number): void {
           endMs: f.endMs,
           playing: f.playing,
           speed: f.speed,
-          // a script being applied is done when its answer comes, not with the frame before it
-          busy: s.busy === 'applying' || seekTarget !== null ? s.busy : null,
+          // a script being applied, or a scenario loaded, is done when its answer comes, not with
+          // the frame before it
+          busy: s.busy === 'applying' || s.busy === 'loading' || seekTarget !== null ? s.busy : null,
         }
   useLab.setState({
     epoch: f.epoch,
@@ -584,7 +585,8 @@ function onReply(r: Reply): void {
       useLab.setState((s) => ({
         error: r.message,
         playing: false,
-        busy: s.busy === 'applying' ? null : s.busy,
+        // what was being applied or loaded was refused: the lab is usable again
+        busy: s.busy === 'applying' || s.busy === 'loading' ? null : s.busy,
       }))
       return
   }
@@ -767,9 +769,12 @@ export function connectSender(sender: Send): (r: Reply) => void {
   return onReply
 }
 
-/** Whether play, step and seek have an engine to drive: not while compare mode loads its files. */
-export function canDrive(s: Pick<LabState, 'ready' | 'view' | 'busy'>): boolean {
-  return s.ready && !(s.view === 'compare' && s.busy === 'loading')
+/**
+ * Whether play, step and seek have an engine to drive: not while a scenario (a preset, or compare
+ * mode's files) is on its way to the worker, so a click meant for it cannot drive the old one.
+ */
+export function canDrive(s: Pick<LabState, 'ready' | 'busy'>): boolean {
+  return s.ready && s.busy !== 'loading'
 }
 
 export const actions = {

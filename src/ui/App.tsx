@@ -41,9 +41,12 @@ export function App() {
 
   const loadPreset = useCallback((id: string) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]
+    // the lab waits from the choice on, not from when the file has come
+    useLab.setState({ presetId: p.id, busy: 'loading' })
+    actions.pause()
     fetchPreset(p.id)
       .then((json) => actions.load(json, p.id, p.file))
-      .catch((e: unknown) => useLab.setState({ error: String(e) }))
+      .catch((e: unknown) => useLab.setState({ error: String(e), busy: null }))
   }, [])
 
   // the panels below the fold mount after the first paint: the first screen comes sooner

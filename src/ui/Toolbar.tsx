@@ -20,7 +20,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const busy = useLab((s) => s.busy)
   const view = useLab((s) => s.view)
   const presenter = useLab((s) => s.presenter)
-  const canPlay = canDrive({ ready, view, busy })
+  const canPlay = canDrive({ ready, busy })
 
   return (
     <div className="toolbar" role="toolbar" aria-label={t('toolbar.label')}>
