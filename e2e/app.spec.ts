@@ -120,4 +120,3 @@ test('a preset chosen on a slow network: play waits for it, then plays the new s
   await lab.type('ipvsadm -Ln')
   await expect(lab.consoleLog()).toContainText('TCP  192.168.100.100:0 rr persistent 300')
 })
-
