@@ -81,6 +81,8 @@ test('the interface speaks 中文; tool output stays as the tools print it', asy
   await page.getByTestId('locale').selectOption('zh-CN')
   await expect(page.getByRole('heading', { name: '模板时间线' })).toBeVisible()
   await expect(page.locator('html')).toHaveAttribute('lang', 'zh-CN')
+  // the scenario's own description, in the file's Chinese words
+  await expect(page.getByTestId('description')).toContainText('观察每个客户端的模板如何出现、刷新和过期')
   await lab.type('ipvsadm -Ln')
   await expect(lab.consoleLog()).toContainText('IP Virtual Server version 1.2.1')
   await lab.shot('chinese')

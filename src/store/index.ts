@@ -113,6 +113,8 @@ export interface LabState {
   presetId: string
   scenarioName: string
   description: string
+  /** The scenario's description in other languages, by locale (`description` is the fallback). */
+  descriptions: Record<string, string>
   seed: number
   epoch: number
   nowMs: number
@@ -190,6 +192,7 @@ export const useLab = create<LabState>()(() => ({
   presetId: '',
   scenarioName: '',
   description: '',
+  descriptions: {},
   seed: 1,
   epoch: 0,
   nowMs: 0,
@@ -440,6 +443,7 @@ function onReply(r: Reply): void {
         ready: true,
         scenarioName: r.name,
         description: r.description,
+        descriptions: r.descriptions,
         endMs: r.endMs,
         seed: r.seed,
         selection: null,

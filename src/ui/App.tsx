@@ -32,7 +32,8 @@ function isTypingTarget(el: EventTarget | null): boolean {
 export function App() {
   const t = useT()
   const locale = useLab((s) => s.locale)
-  const description = useLab((s) => s.description)
+  // the scenario's own words, in the interface's language when the file has them
+  const description = useLab((s) => s.descriptions[s.locale] ?? s.description)
   const view = useLab((s) => s.view)
   const notice = useLab((s) => s.notice)
   const restored = useLab((s) => s.restoredSession)

@@ -312,6 +312,7 @@ export class Host {
         type: 'loaded',
         name: check.scenario.name ?? name,
         description: check.scenario.description ?? '',
+        descriptions: check.scenario.descriptions ?? {},
         commands: p.commands
           .slice(-LOADED_COMMANDS_SHOWN)
           .map(({ cmd, stdout, stderr, exit }) => ({ cmd, stdout, stderr, exit })),

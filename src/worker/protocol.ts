@@ -229,6 +229,8 @@ export type Reply =
       type: 'loaded'
       name: string
       description: string
+      /** The description in other languages, by locale. */
+      descriptions: Record<string, string>
       /** The initial commands and what they printed: the last ones when there are many… */
       commands: { cmd: string; stdout: string; stderr: string; exit: number }[]
       /** …and how many earlier ones are not sent. */

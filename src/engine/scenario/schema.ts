@@ -61,6 +61,13 @@ export type ConnectionSpec = v.InferOutput<typeof ConnectionSpecSchema>
 export const ScenarioSchema = v.strictObject({
   name: v.optional(v.pipe(v.string('expected a string'), v.maxLength(200, 'at most 200 characters'))),
   description: v.optional(v.pipe(v.string('expected a string'), v.maxLength(10_000, 'at most 10,000 characters'))),
+  /** The description in other languages, by locale: {"zh-CN": "…"}; `description` is the fallback. */
+  descriptions: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(/^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'expected a locale such as zh-CN')),
+      v.pipe(v.string('expected a string'), v.maxLength(10_000, 'at most 10,000 characters')),
+    ),
+  ),
   seed: v.optional(v.pipe(v.number('expected a number'), v.integer('expected a whole number'))),
   /** Sysctls set before the commands: {"net.ipv4.vs.expire_quiescent_template": 1}. */
   sysctl: v.optional(v.record(v.string(), v.pipe(v.number('expected a number'), v.integer('expected a whole number')))),
