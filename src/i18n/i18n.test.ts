@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync } from 'node:fs'
+import i18next from 'i18next'
 import { describe, expect, it } from 'vitest'
 import en from './en.json'
 import zh from './zh-CN.json'
@@ -36,11 +37,26 @@ describe('the message catalogues', () => {
         ))
           used.add(m[1])
       }
-    const all = new Set(keys(en))
+    // a plural is there as key_one, key_other (i18next picks one by `count`)
+    const all = new Set(keys(en).flatMap((k) => [k, k.replace(/_(one|other)$/, '')]))
     // file names ('compare.csv') look like keys but are not
     const missing = [...used].filter(
       (k) => !/\.(csv|json|svg|png|sh)$/.test(k) && !all.has(k) && !keys(en).some((x) => x.startsWith(`${k}.`)),
     )
     expect(missing).toEqual([])
+  })
+
+  it('a count picks the plural form: 1 template, 2 templates; Chinese has one form', () => {
+    const i18n = i18next.createInstance()
+    void i18n.init({
+      resources: { en: { translation: en }, 'zh-CN': { translation: zh } },
+      lng: 'en',
+      initAsync: false,
+    })
+    const t = (lng: string, n: number) => i18n.getFixedT(lng)('timeline.count', { count: n, n })
+    expect([t('en', 0), t('en', 1), t('en', 2)]).toEqual(['0 templates', '1 template', '2 templates'])
+    expect([t('zh-CN', 1), t('zh-CN', 2)]).toEqual(['1 个模板', '2 个模板'])
+    for (const k of keys(en).filter((x) => x.endsWith('_one')))
+      expect(keys(en), k).toContain(k.replace(/_one$/, '_other'))
   })
 })

@@ -289,7 +289,7 @@ export function DirectorPanel() {
               </text>
               {g.clients > 1 && (
                 <text x={X_CLIENT - 10} y={yGroup(i) + 14} textAnchor="end" className="node-sub">
-                  {t('director.groupClients', { n: g.clients })}
+                  {t('director.groupClients', { count: g.clients, n: g.clients })}
                 </text>
               )}
             </g>
@@ -379,7 +379,7 @@ export function DirectorPanel() {
                 strokeDasharray="3 3"
               />
               <text x={X_RS + 24} y={yRs(rsAddrs.length) + 5} className="node-label">
-                {t('servers.more', { n: groupDigits(moreRs) })}
+                {t('servers.more', { count: moreRs, n: groupDigits(moreRs) })}
               </text>
             </g>
           )}

@@ -191,7 +191,7 @@ export function RealServersPanel() {
           >
             <span className="swatch" style={{ background: 'var(--muted)' }} aria-hidden="true" />
             <span className="name">
-              {t('servers.more', { n: groupDigits(m.count) })} <span className="svc">{m.service}</span>
+              {t('servers.more', { count: m.count, n: groupDigits(m.count) })} <span className="svc">{m.service}</span>
             </span>
             <span className="controls">
               {t('servers.weight')} Σ {groupDigits(m.weight)}

@@ -492,7 +492,7 @@ export function TemplateTimeline() {
         data-testid="timeline"
         role="group"
         aria-roledescription={t('timeline.roledescription')}
-        aria-label={t('timeline.aria', { n: rowCount })}
+        aria-label={t('timeline.aria', { count: rowCount, n: rowCount })}
       >
         <canvas ref={canvasRef} style={{ cursor: 'grab' }} />
         <div style={{ height: Math.max(0, rowCount * ROW_H - VIEW_H) }} />
@@ -505,7 +505,7 @@ export function TemplateTimeline() {
         )}
       </div>
       <p className="what" data-testid="timeline-count">
-        {t('timeline.count', { n: rowCount })}
+        {t('timeline.count', { count: rowCount, n: rowCount })}
         {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}
         {rowCount === 0 && ` — ${t('timeline.empty')}`}
       </p>

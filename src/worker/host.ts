@@ -958,7 +958,7 @@ export class Host {
           at: (r.createdAt / 1000).toFixed(1),
           scheduler: r.scheduler,
         })
-        s('why.template.refreshed', { n: r.refreshes, last: (r.lastRefreshAt / 1000).toFixed(1) })
+        s('why.template.refreshed', { count: r.refreshes, n: r.refreshes, last: (r.lastRefreshAt / 1000).toFixed(1) })
         if (r.invalidated) s('why.template.invalidated', {})
         if (r.firstRearmAt >= 0)
           s('why.template.rearmed', { at: (r.firstRearmAt / 1000).toFixed(1), n: r.conn.nControl })
@@ -966,6 +966,7 @@ export class Host {
         else
           s('why.template.expires', {
             in: Math.max(0, Math.round((r.conn.expiresAt - nowMs) / 1000)),
+            count: r.conn.nControl,
             n: r.conn.nControl,
           })
         return { type: 'why', id, title: 'why.template.title', steps }
