@@ -456,7 +456,10 @@ function onReply(r: Reply): void {
           ? [
               {
                 kind: 'note' as const,
-                text: tFor(useLab.getState().locale)('console.omitted', { count: r.omittedCommands, n: groupDigits(r.omittedCommands) }),
+                text: tFor(useLab.getState().locale)('console.omitted', {
+                  count: r.omittedCommands,
+                  n: groupDigits(r.omittedCommands),
+                }),
               },
             ]
           : []),
