@@ -72,6 +72,11 @@ test('the timeline exports as SVG and the figures as CSV', async ({ page }) => {
   const csvDownload = page.waitForEvent('download')
   await page.getByTestId('figures-csv').click()
   const csv = readFileSync(await (await csvDownload).path(), 'utf8')
-  expect(csv.split('\r\n')[0]).toBe('t_s,imbalance,current_imbalance,templates_live,connections,broken_sessions')
+  const lines = csv.split('\r\n')
+  expect(lines[0]).toBe('t_s,imbalance,current_imbalance,templates_live,connections,broken_sessions')
+  // one row per simulated second, from 0 to where the clock stopped
+  const seconds = lines.slice(1, lines.indexOf('')).map((l) => Number(l.split(',')[0]))
+  expect(seconds.length).toBeGreaterThan(40)
+  expect(seconds).toEqual(seconds.map((_, i) => i))
   expect(csv).toContain('192.168.8.101:80,TCP 192.168.100.100:80,2,')
 })

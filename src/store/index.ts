@@ -7,6 +7,7 @@ import {
   type CompareRunFrame,
   type FidelityResult,
   type Frame,
+  LAB_SAMPLE_FIELDS,
   MAX_SPEED,
   type MetricsView,
   MIN_SPEED,
@@ -278,7 +279,6 @@ type Send = (r: Request) => void
 let send: Send = () => {}
 let nextId = 1
 let consoleId = 1
-let lastHistoryAt = -1
 let frameInFlight = false
 /** The listings panel is on screen: only then does the worker compute a listing. */
 let listingVisible = true
@@ -372,7 +372,6 @@ function onFrame(f: Frame, wallMs: number): void {
   const s = useLab.getState()
   if (f.epoch !== s.epoch) {
     history.clear()
-    lastHistoryAt = -1
   }
   // a seek is done when a frame of a newer epoch arrives
   let seekTarget = s.seekTarget
@@ -391,17 +390,17 @@ function onFrame(f: Frame, wallMs: number): void {
   const rs = f.services ? flattenRs(f.services) : s.rs
   const { rs: rsNext, more } = applyCounters(services, f.rsCounters, rs, s.rsMore)
   let historyVersion = s.historyVersion
-  if (lastHistoryAt < 0 || f.nowMs < lastHistoryAt || f.nowMs - lastHistoryAt >= 1000) {
-    history.push(f.nowMs, {
-      imbalance: f.metrics.imbalance,
-      currentImbalance: f.metrics.currentImbalance,
-      templatesLive: f.metrics.templatesLive,
-      connections: f.metrics.connections,
-      brokenSessions: f.metrics.brokenSessions,
+  // one point per whole simulated second, as the worker noted them
+  const p = f.samples
+  for (let k = 0; k + LAB_SAMPLE_FIELDS <= p.length; k += LAB_SAMPLE_FIELDS)
+    history.push(p[k], {
+      imbalance: p[k + 1],
+      currentImbalance: p[k + 2],
+      templatesLive: p[k + 3],
+      connections: p[k + 4],
+      brokenSessions: p[k + 5],
     })
-    lastHistoryAt = f.nowMs
-    historyVersion++
-  }
+  if (p.length > 0) historyVersion++
   // In compare view the toolbar's clock belongs to the comparison: a lab frame that arrives while
   // its files still load keeps the lab's own data current, and leaves the clock alone.
   const clock =

@@ -17,6 +17,7 @@ import {
   type Request,
   TEMPLATE_FIELDS,
 } from './protocol'
+import { advanceBySeconds } from './sampling'
 import { destinationsByAddress, metricsView } from './views'
 
 const FRAME_BUDGET_MS = 8
@@ -190,19 +191,19 @@ export class CompareHost {
     if (toMs > 0) this.advance(Math.min(toMs, this.endMs()))
   }
 
-  /**
-   * Every run to `toMs`, stopping at each whole simulated second on the way to note its figures:
-   * the charts then hold one point a second however fast the clock goes. (A seek far ahead keeps
-   * the last SAMPLES_KEPT seconds; the charts' rings hold no more.)
-   */
+  /** Every run to `toMs`, noting each run's figures at every whole simulated second on the way. */
   private advance(toMs: number): void {
-    const to = Math.round(toMs)
-    let t = this.nowMs()
-    while (t < to) {
-      t = Math.min(to, (Math.floor(t / 1000) + 1) * 1000)
-      for (const r of this.runs) r.player.advanceTo(t as SimMs)
-      if (t % 1000 === 0) for (const r of this.runs) this.sample(r)
-    }
+    advanceBySeconds(
+      this.nowMs(),
+      Math.round(toMs),
+      SAMPLES_KEPT,
+      (t) => {
+        for (const r of this.runs) r.player.advanceTo(t as SimMs)
+      },
+      () => {
+        for (const r of this.runs) this.sample(r)
+      },
+    )
   }
 
   private sample(r: Run): void {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Host } from './host'
-import { ATTEMPT_FIELDS, AttemptHow, type Frame, type Reply, TEMPLATE_FIELDS } from './protocol'
+import { ATTEMPT_FIELDS, AttemptHow, type Frame, LAB_SAMPLE_FIELDS, type Reply, TEMPLATE_FIELDS } from './protocol'
 
 const classroom = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../public/scenarios/${name}.json`, import.meta.url), 'utf8'))
@@ -224,5 +224,22 @@ describe('scripts and exports', () => {
     const l2 = frames(again.handle({ type: 'frame', wallMs: 0, listing: 'ipvsadm -Ln --stats', listingFilter: '' }))[0]
       .listing
     expect(l2?.text).toBe(listing?.text)
+  })
+
+  it('frames carry the figures of every whole simulated second, the same at any speed', () => {
+    const samplesAt = (speed: number, seconds: number) => {
+      const host = new Host()
+      host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+      const out: number[] = []
+      for (const f of play(host, seconds, speed)) out.push(...f.samples)
+      return out.slice(0, 31 * LAB_SAMPLE_FIELDS)
+    }
+    const slow = samplesAt(10, 4)
+    const fast = samplesAt(300, 1)
+    // t = 0, 1 s, … 30 s, each once
+    expect(slow.filter((_, k) => k % LAB_SAMPLE_FIELDS === 0)).toEqual(Array.from({ length: 31 }, (_, i) => i * 1000))
+    expect(fast).toEqual(slow)
+    // connections counted by then
+    expect(slow[30 * LAB_SAMPLE_FIELDS + 4]).toBeGreaterThan(0)
   })
 })

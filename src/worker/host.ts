@@ -24,6 +24,7 @@ import {
   type DestinationView,
   type FidelityResult,
   type Frame,
+  LAB_SAMPLE_FIELDS,
   MAX_SHOWN_DESTINATIONS,
   MAX_SPEED,
   MIN_SPEED,
@@ -37,6 +38,7 @@ import {
   type WhyStep,
   type WhyTarget,
 } from './protocol'
+import { advanceBySeconds } from './sampling'
 import { destinationsByAddress, metricsView } from './views'
 
 /** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
@@ -57,6 +59,8 @@ const LISTING_MAX_LINES = 3000
 const FRAME_BUDGET_MS = 8
 /** A wall-clock gap longer than this (a hidden tab) does not turn into a jump of simulated time. */
 const MAX_WALL_STEP_MS = 250
+/** Per-second samples kept between frames (the page's history ring holds 900). */
+const SAMPLES_KEPT = 900
 
 /** Listings the page may ask for every frame (read-only commands). */
 export const LIVE_LISTINGS = [
@@ -340,6 +344,7 @@ export class Host {
     this.templates.clear()
     this.dirtyTemplates = new Set()
     this.refreshes = []
+    this.samples = []
     this.servicesDirty = true
     this.listingAtWall = -1
     this.lastWallMs = null
@@ -359,6 +364,7 @@ export class Host {
     // what happens at time 0 (mid commands, the first clients) has happened when the player is shown
     player.advanceTo(0 as SimMs)
     if (this.textbook) this.startShadow()
+    this.sample()
   }
 
   /** Deterministic replay from 0 to `toMs`, with the commands typed so far at their times. */
@@ -388,8 +394,29 @@ export class Host {
     return this.shadow ? [p, this.shadow] : [p]
   }
 
+  /** Both players to `t`, noting the live player's figures at every whole simulated second. */
   private advanceBoth(t: number): void {
-    for (const p of this.players()) p.advanceTo(t as SimMs)
+    advanceBySeconds(
+      (this.player as ScenarioPlayer).now,
+      t,
+      SAMPLES_KEPT,
+      (x) => {
+        for (const p of this.players()) p.advanceTo(x as SimMs)
+      },
+      () => this.sample(),
+    )
+  }
+
+  /** Figures at whole seconds not yet sent (LAB_SAMPLE_FIELDS each). */
+  private samples: number[] = []
+
+  private sample(): void {
+    const p = this.player as ScenarioPlayer
+    const m = (p.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
+    this.samples.push(p.now, m.imbalance, m.currentImbalance, m.templates.live, m.connections, m.brokenSessions)
+    // trimmed in halves, so a long run of frames never asked for costs O(1) a sample
+    if (this.samples.length >= 2 * SAMPLES_KEPT * LAB_SAMPLE_FIELDS)
+      this.samples.splice(0, this.samples.length - SAMPLES_KEPT * LAB_SAMPLE_FIELDS)
   }
 
   /**
@@ -810,8 +837,15 @@ export class Host {
       textbookMarks: this.takeTextbookMarks(),
       textbookDivergent: this.textbook ? this.textbookDivergent : -1,
       metrics: metricsView(m),
+      samples: this.takeSamples(),
       listing: this.listing(wallMs, listing, listingFilter),
     }
+  }
+
+  private takeSamples(): Float64Array {
+    const samples = Float64Array.from(this.samples)
+    this.samples = []
+    return samples
   }
 
   private takeTextbookMarks(): Float64Array {

@@ -220,8 +220,16 @@ export type Frame = {
   /** Textbook switch: connections that went to another server under the textbook rule (−1: off). */
   textbookDivergent: number
   metrics: MetricsView
+  /**
+   * The figures at each whole simulated second passed since the last frame (LAB_SAMPLE_FIELDS
+   * each: t ms, imbalance, current imbalance, live templates, connections, broken sessions).
+   */
+  samples: Float64Array
   listing: { cmd: string; text: string; lines: number } | null
 }
+
+/** The fields of one lab sample, in order. */
+export const LAB_SAMPLE_FIELDS = 6
 
 export type Reply =
   | Frame
