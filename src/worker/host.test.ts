@@ -242,4 +242,19 @@ describe('scripts and exports', () => {
     // connections counted by then
     expect(slow[30 * LAB_SAMPLE_FIELDS + 4]).toBeGreaterThan(0)
   })
+
+  it('stepping event by event samples every whole second it passes, once, as playing does', () => {
+    const host = new Host()
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    const times: number[] = []
+    let now = 0
+    while (now < 20_000) {
+      host.handle({ type: 'step', unit: 'event' })
+      const [f] = frames(host.handle({ type: 'frame', wallMs: 0, listing: null, listingFilter: '' }))
+      for (let k = 0; k < f.samples.length; k += LAB_SAMPLE_FIELDS) times.push(f.samples[k])
+      now = f.nowMs
+    }
+    const whole = Math.floor(now / 1000)
+    expect(times).toEqual(Array.from({ length: whole + 1 }, (_, i) => i * 1000))
+  })
 })

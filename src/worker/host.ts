@@ -455,9 +455,21 @@ export class Host {
     const p = this.player
     if (!p) return []
     this.playing = false
-    if (unit === 'second') this.advance(Math.min(this.endMs(), p.now + 1000))
-    else if (!p.step()) this.advance(this.endMs())
-    else this.shadow?.advanceTo(p.now)
+    if (unit === 'second') {
+      this.advance(Math.min(this.endMs(), p.now + 1000))
+      return []
+    }
+    // the whole seconds before the next event are sampled as playing samples them: the clock goes
+    // to the last one first (only the director's timers, which the step runs anyway, are due)
+    const next = p.nextEventAt()
+    const lastSecond = Math.ceil(next / 1000) * 1000 - 1000
+    if (Number.isFinite(next) && lastSecond > p.now) this.advanceBoth(lastSecond)
+    const before = p.now
+    if (!p.step()) this.advance(this.endMs())
+    else {
+      this.shadow?.advanceTo(p.now)
+      if (p.now % 1000 === 0 && p.now > before) this.sample()
+    }
     return []
   }
 
