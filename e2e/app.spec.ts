@@ -102,14 +102,7 @@ test('keyboard: space plays and pauses, → steps', async ({ page }) => {
 test('a preset chosen on a slow network: play waits for it, then plays the new scenario', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open()
-  let release = () => {}
-  const held = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  await page.route('**/scenarios/classroom-pcc.json', async (route) => {
-    await held
-    await route.continue()
-  })
+  const release = await lab.holdRequests('**/scenarios/classroom-pcc.json')
   await page.getByTestId('preset').selectOption('pcc')
   await expect(page.getByTestId('play')).toBeDisabled()
   await page.keyboard.press(' ')

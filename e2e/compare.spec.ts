@@ -34,15 +34,7 @@ test('a speed and a play pressed while compare mode still loads its files wait f
 }) => {
   const lab = new LabPage(page)
   await lab.open()
-  // hold the classroom files back, as a slow network or a busy machine would
-  let release = () => {}
-  const held = new Promise<void>((resolve) => {
-    release = resolve
-  })
-  await page.route('**/scenarios/classroom-*.json', async (route) => {
-    await held
-    await route.continue()
-  })
+  const release = await lab.holdRequests('**/scenarios/classroom-*.json')
   await page.getByTestId('view-compare').click()
   await lab.speed(1000)
   await expect(page.getByTestId('play')).toBeDisabled()

@@ -20,6 +20,22 @@ export class LabPage {
     await expect(this.page.getByTestId('clock')).toHaveText('0.0 s')
   }
 
+  /**
+   * Hold back the requests for `url` (a glob), as a slow network or a busy machine would; they go
+   * on when the returned function is called.
+   */
+  async holdRequests(url: string): Promise<() => void> {
+    let release = () => {}
+    const held = new Promise<void>((resolve) => {
+      release = resolve
+    })
+    await this.page.route(url, async (route) => {
+      await held
+      await route.continue()
+    })
+    return release
+  }
+
   async speed(x: number): Promise<void> {
     await this.page.getByTestId('speed').selectOption(String(x))
   }

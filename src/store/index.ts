@@ -2,12 +2,12 @@ import { create } from 'zustand'
 import { groupDigits } from '../engine/lib/digits'
 import { tFor } from '../i18n/index'
 import {
-  COMPARE_SAMPLE_FIELDS,
+  COMPARE_SAMPLE_SERIES,
   type CompareConfig,
   type CompareRunFrame,
   type FidelityResult,
   type Frame,
-  LAB_SAMPLE_FIELDS,
+  LAB_SAMPLE_SERIES,
   MAX_SPEED,
   type MetricsView,
   MIN_SPEED,
@@ -72,11 +72,16 @@ export class HistoryRing {
     this.t = new Float64Array(size)
     this.cols = Object.fromEntries(names.map((n) => [n, new Float64Array(size)]))
   }
-  push(t: number, values: Record<string, number>): void {
-    this.t[this.head] = t
-    for (const [k, col] of Object.entries(this.cols)) col[this.head] = values[k] ?? 0
-    this.head = (this.head + 1) % this.size
-    this.length = Math.min(this.size, this.length + 1)
+  /** Rows of [t, then one value per column in the ring's column order], as the worker sends them. */
+  pushRows(rows: Float64Array): void {
+    const cols = Object.values(this.cols)
+    const stride = 1 + cols.length
+    for (let k = 0; k + stride <= rows.length; k += stride) {
+      this.t[this.head] = rows[k]
+      for (let c = 0; c < cols.length; c++) cols[c][this.head] = rows[k + 1 + c]
+      this.head = (this.head + 1) % this.size
+      this.length = Math.min(this.size, this.length + 1)
+    }
   }
   clear(): void {
     this.length = 0
@@ -178,15 +183,9 @@ export interface LabState {
 
 /** Per configuration of a comparison: its history (one sample per simulated second) and its templates. */
 export const compareData = new Map<string, { history: HistoryRing; templates: Map<number, TemplateRow> }>()
-const COMPARE_SERIES = ['imbalance', 'brokenSessions', 'templatesLive', 'templateKiB']
 
-export const history = new HistoryRing(900, [
-  'imbalance',
-  'currentImbalance',
-  'templatesLive',
-  'connections',
-  'brokenSessions',
-])
+/** The lab's figures, one row per simulated second, as the worker samples them. */
+export const history = new HistoryRing(900, [...LAB_SAMPLE_SERIES])
 
 export const useLab = create<LabState>()(() => ({
   ready: false,
@@ -391,16 +390,8 @@ function onFrame(f: Frame, wallMs: number): void {
   const { rs: rsNext, more } = applyCounters(services, f.rsCounters, rs, s.rsMore)
   let historyVersion = s.historyVersion
   // one point per whole simulated second, as the worker noted them
-  const p = f.samples
-  for (let k = 0; k + LAB_SAMPLE_FIELDS <= p.length; k += LAB_SAMPLE_FIELDS)
-    history.push(p[k], {
-      imbalance: p[k + 1],
-      currentImbalance: p[k + 2],
-      templatesLive: p[k + 3],
-      connections: p[k + 4],
-      brokenSessions: p[k + 5],
-    })
-  if (p.length > 0) historyVersion++
+  history.pushRows(f.samples)
+  if (f.samples.length > 0) historyVersion++
   // In compare view the toolbar's clock belongs to the comparison: a lab frame that arrives while
   // its files still load keeps the lab's own data current, and leaves the clock alone.
   const clock =
@@ -507,7 +498,7 @@ function onReply(r: Reply): void {
     case 'compare-started':
       compareData.clear()
       for (const c of r.configs)
-        compareData.set(c.id, { history: new HistoryRing(1200, COMPARE_SERIES), templates: new Map() })
+        compareData.set(c.id, { history: new HistoryRing(1200, [...COMPARE_SAMPLE_SERIES]), templates: new Map() })
       useLab.setState({ compareConfigs: r.configs, compareRuns: [], endMs: r.endMs, busy: null })
       // the speed chosen while the files loaded is the comparison's speed
       send({ type: 'speed', speed: useLab.getState().speed })
@@ -536,14 +527,7 @@ function onReply(r: Reply): void {
           d.templates.clear()
         }
         // one point per whole simulated second, as the worker noted them
-        const p = run.samples
-        for (let k = 0; k + COMPARE_SAMPLE_FIELDS <= p.length; k += COMPARE_SAMPLE_FIELDS)
-          d.history.push(p[k], {
-            imbalance: p[k + 1],
-            brokenSessions: p[k + 2],
-            templatesLive: p[k + 3],
-            templateKiB: p[k + 4] / 1024,
-          })
+        d.history.pushRows(run.samples)
         foldTemplates(d.templates, run.templates, run.refreshes)
       }
       const labels = new Map(s.compareConfigs.map((c) => [c.id, c.label]))
@@ -941,8 +925,8 @@ export const actions = {
   },
   /** Compare 2–4 configurations on the base scenario's traffic. */
   startCompare(base: unknown, configs: CompareConfig[]): void {
-    useLab.setState({ view: 'compare', busy: 'loading', compareRuns: [], playing: false })
-    send({ type: 'pause' })
+    // again: frames of an earlier comparison may have come while the files were fetched
+    actions.openCompare()
     send({ type: 'compare-start', base, configs })
   },
   /** Back to the lab, where it was. */

@@ -17,7 +17,7 @@ import {
   type Request,
   TEMPLATE_FIELDS,
 } from './protocol'
-import { advanceBySeconds } from './sampling'
+import { advanceBySeconds, SampleBuffer } from './sampling'
 import { destinationsByAddress, metricsView } from './views'
 
 const FRAME_BUDGET_MS = 8
@@ -33,8 +33,8 @@ interface Run {
   templates: Map<number, { conn: Connection; firstRearmAt: number; expiredAt: number }>
   dirty: Set<number>
   refreshes: number[]
-  /** Figures at whole simulated seconds, not yet sent (COMPARE_SAMPLE_FIELDS each). */
-  samples: number[]
+  /** Figures at whole simulated seconds, not yet sent. */
+  samples: SampleBuffer
 }
 
 function now(): number {
@@ -145,7 +145,14 @@ export class CompareHost {
         traffic: { ...(base.traffic as NonNullable<Scenario['traffic']>), sessionSharing: cfg.sessionSharing ?? false },
       }
       const player = new ScenarioPlayer(scenario, { metrics: true })
-      const run: Run = { cfg, player, templates: new Map(), dirty: new Set(), refreshes: [], samples: [] }
+      const run: Run = {
+        cfg,
+        player,
+        templates: new Map(),
+        dirty: new Set(),
+        refreshes: [],
+        samples: new SampleBuffer(COMPARE_SAMPLE_FIELDS, SAMPLES_KEPT),
+      }
       player.setListener({
         director: (e) => {
           switch (e.type) {
@@ -208,10 +215,8 @@ export class CompareHost {
 
   private sample(r: Run): void {
     const m = (r.player.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
-    r.samples.push(r.player.now, m.imbalance, m.brokenSessions, m.templates.live, m.templates.bytes)
-    // trimmed in halves, so a long seek costs O(1) a sample
-    if (r.samples.length >= 2 * SAMPLES_KEPT * COMPARE_SAMPLE_FIELDS)
-      r.samples.splice(0, r.samples.length - SAMPLES_KEPT * COMPARE_SAMPLE_FIELDS)
+    // in COMPARE_SAMPLE_SERIES order
+    r.samples.add(r.player.now, m.imbalance, m.brokenSessions, m.templates.live, m.templates.bytes / 1024)
   }
 
   private frame(wallMs: number): Reply {
@@ -282,8 +287,6 @@ export class CompareHost {
     r.dirty = new Set()
     const refreshes = Float64Array.from(r.refreshes)
     r.refreshes = []
-    const samples = Float64Array.from(r.samples)
-    r.samples = []
     const m = (r.player.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
     return {
       id: r.cfg.id,
@@ -291,7 +294,7 @@ export class CompareHost {
       templates: tpl.subarray(0, k),
       refreshes,
       metrics: metricsView(m),
-      samples,
+      samples: r.samples.take(),
     }
   }
 }

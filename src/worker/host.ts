@@ -38,7 +38,7 @@ import {
   type WhyStep,
   type WhyTarget,
 } from './protocol'
-import { advanceBySeconds } from './sampling'
+import { advanceBySeconds, SampleBuffer } from './sampling'
 import { destinationsByAddress, metricsView } from './views'
 
 /** The console shows this many of a scenario's initial commands (the newest); the rest are counted. */
@@ -344,7 +344,7 @@ export class Host {
     this.templates.clear()
     this.dirtyTemplates = new Set()
     this.refreshes = []
-    this.samples = []
+    this.samples.clear()
     this.servicesDirty = true
     this.listingAtWall = -1
     this.lastWallMs = null
@@ -407,16 +407,14 @@ export class Host {
     )
   }
 
-  /** Figures at whole seconds not yet sent (LAB_SAMPLE_FIELDS each). */
-  private samples: number[] = []
+  /** Figures at whole seconds not yet sent. */
+  private readonly samples = new SampleBuffer(LAB_SAMPLE_FIELDS, SAMPLES_KEPT)
 
   private sample(): void {
     const p = this.player as ScenarioPlayer
     const m = (p.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
-    this.samples.push(p.now, m.imbalance, m.currentImbalance, m.templates.live, m.connections, m.brokenSessions)
-    // trimmed in halves, so a long run of frames never asked for costs O(1) a sample
-    if (this.samples.length >= 2 * SAMPLES_KEPT * LAB_SAMPLE_FIELDS)
-      this.samples.splice(0, this.samples.length - SAMPLES_KEPT * LAB_SAMPLE_FIELDS)
+    // in LAB_SAMPLE_SERIES order
+    this.samples.add(p.now, m.imbalance, m.currentImbalance, m.templates.live, m.connections, m.brokenSessions)
   }
 
   /**
@@ -849,15 +847,9 @@ export class Host {
       textbookMarks: this.takeTextbookMarks(),
       textbookDivergent: this.textbook ? this.textbookDivergent : -1,
       metrics: metricsView(m),
-      samples: this.takeSamples(),
+      samples: this.samples.take(),
       listing: this.listing(wallMs, listing, listingFilter),
     }
-  }
-
-  private takeSamples(): Float64Array {
-    const samples = Float64Array.from(this.samples)
-    this.samples = []
-    return samples
   }
 
   private takeTextbookMarks(): Float64Array {

@@ -165,15 +165,16 @@ export interface CompareRunFrame {
   refreshes: Float64Array
   metrics: MetricsView
   /**
-   * The figures at each whole simulated second the run passed since the last frame
-   * (COMPARE_SAMPLE_FIELDS each: t ms, imbalance, broken sessions, live templates, template bytes),
-   * so the charts are the same whatever the speed or the frame rate.
+   * The figures at each whole simulated second the run passed since the last frame (rows of
+   * COMPARE_SAMPLE_FIELDS: t ms, then COMPARE_SAMPLE_SERIES), so the charts are the same whatever
+   * the speed or the frame rate.
    */
   samples: Float64Array
 }
 
-/** The fields of one compare sample, in order. */
-export const COMPARE_SAMPLE_FIELDS = 5
+/** What a compare sample holds after its time, in order. */
+export const COMPARE_SAMPLE_SERIES = ['imbalance', 'brokenSessions', 'templatesLive', 'templateKiB'] as const
+export const COMPARE_SAMPLE_FIELDS = 1 + COMPARE_SAMPLE_SERIES.length
 
 export interface MetricsView {
   connections: number
@@ -221,15 +222,22 @@ export type Frame = {
   textbookDivergent: number
   metrics: MetricsView
   /**
-   * The figures at each whole simulated second passed since the last frame (LAB_SAMPLE_FIELDS
-   * each: t ms, imbalance, current imbalance, live templates, connections, broken sessions).
+   * The figures at each whole simulated second passed since the last frame (rows of
+   * LAB_SAMPLE_FIELDS: t ms, then LAB_SAMPLE_SERIES).
    */
   samples: Float64Array
   listing: { cmd: string; text: string; lines: number } | null
 }
 
-/** The fields of one lab sample, in order. */
-export const LAB_SAMPLE_FIELDS = 6
+/** What a lab sample holds after its time, in order. */
+export const LAB_SAMPLE_SERIES = [
+  'imbalance',
+  'currentImbalance',
+  'templatesLive',
+  'connections',
+  'brokenSessions',
+] as const
+export const LAB_SAMPLE_FIELDS = 1 + LAB_SAMPLE_SERIES.length
 
 export type Reply =
   | Frame

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { advanceBySeconds } from './sampling'
+import { advanceBySeconds, SampleBuffer } from './sampling'
 
 /** The times advanced to, and the clock at each sample. */
 function trace(from: number, to: number, kept: number) {
@@ -40,5 +40,16 @@ describe('advancing by whole seconds', () => {
 
   it('still brings a clock already at its target to it, without a sample', () => {
     expect(trace(5000, 5000, 900)).toEqual({ advances: [5000], samples: [], clock: 5000 })
+  })
+
+  it('a sample buffer hands over its rows once, oldest first, and keeps at least the newest `kept`', () => {
+    const b = new SampleBuffer(2, 3)
+    for (let i = 0; i < 10; i++) b.add(i * 1000, i)
+    const rows = b.take()
+    expect(rows.length % 2).toBe(0)
+    expect(rows.length).toBeGreaterThanOrEqual(3 * 2)
+    expect(rows.length).toBeLessThan(2 * 3 * 2)
+    expect([...rows.slice(-6)]).toEqual([7000, 7, 8000, 8, 9000, 9])
+    expect(b.take()).toHaveLength(0)
   })
 })

@@ -27,3 +27,34 @@ export function advanceBySeconds(
     if (t % 1000 === 0) sample()
   }
 }
+
+/**
+ * Samples taken since the last frame, in rows of `fields` numbers, sent as one typed array.
+ * Only the newest `kept` rows are held: trimmed in halves, so samples no frame asked for cost O(1)
+ * each.
+ */
+export class SampleBuffer {
+  private rows: number[] = []
+  private readonly fields: number
+  private readonly kept: number
+  constructor(fields: number, kept: number) {
+    this.fields = fields
+    this.kept = kept
+  }
+
+  add(...row: number[]): void {
+    this.rows.push(...row)
+    if (this.rows.length >= 2 * this.kept * this.fields) this.rows.splice(0, this.rows.length - this.kept * this.fields)
+  }
+
+  /** The rows so far, oldest first; the buffer is empty after. */
+  take(): Float64Array {
+    const out = Float64Array.from(this.rows)
+    this.rows = []
+    return out
+  }
+
+  clear(): void {
+    this.rows = []
+  }
+}
