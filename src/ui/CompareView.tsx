@@ -153,12 +153,10 @@ function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
         return
       }
       // evenly through creation order, the newest always last
-      const step = Math.max(1, all.length / MINI_ROWS)
-      const rows = Array.from(
-        { length: Math.min(MINI_ROWS, all.length) },
-        (_, k) =>
-          all[Math.min(all.length - 1, Math.round(all.length - 1 - (Math.min(MINI_ROWS, all.length) - 1 - k) * step))],
-      )
+      const n = all.length
+      const shown = Math.min(MINI_ROWS, n)
+      const step = Math.max(1, n / MINI_ROWS)
+      const rows = Array.from({ length: shown }, (_, k) => all[Math.round(n - 1 - (shown - 1 - k) * step)])
       const x = scaleLinear()
         .domain([Math.min(...rows.map((r) => r.createdAt)), Math.max(nowMs, 60_000)])
         .range([0, w - 2])
