@@ -21,6 +21,8 @@ export { type SimMs, secondsToSimMs } from './sim/time'
 export const capabilities = {
   /** iptables -t mangle … -j MARK (firewall marks). */
   netfilter: true,
+  /** Services, real servers and clients of family IPv6 (AF_INET6). */
+  ipv6: false,
 } as const
 export { connectionLine, connectionListing } from './cli/ipvsadm/run'
 export { groupDigits } from './lib/digits'
