@@ -14,7 +14,7 @@
 import { runScenario } from '../src/engine/scenario/run'
 import type { Scenario } from '../src/engine/scenario/schema'
 import { validateScenario } from '../src/engine/scenario/schema'
-import { newClientTcp, Simulator } from '../src/engine/sim/simulator'
+import { newClientTcp, Simulator } from '../src/engine/host/simulator'
 
 const quick = process.argv.includes('--quick')
 const gc = (globalThis as { gc?: () => void }).gc

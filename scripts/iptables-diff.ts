@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process'
 import { readFileSync, writeFileSync } from 'node:fs'
-import { Simulator } from '../src/engine/sim/simulator'
+import { Simulator } from '../src/engine/host/simulator'
 
 const args = process.argv.slice(2)
 const recordTo = args[0] === '--record' ? args[1] : null

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../src/engine/sim/simulator'
+import { Simulator } from '../src/engine/host/simulator'
 
 /**
  * What the real iptables v1.8.9 (Debian 12's package, nf_tables and legacy) printed for 388

@@ -1,9 +1,9 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { IPVSADM_OPTION_WORDS } from './cli/ipvsadm/options'
+import { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
 import { templateKeyFor } from './ipvs/template'
 import { formatIPv4 } from './net/ipv4'
-import { Simulator } from './sim/simulator'
+import { Simulator } from './host/simulator'
 import { at, connect, ip, lnc, setup } from './testkit'
 
 const VIP = '192.168.100.100'

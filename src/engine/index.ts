@@ -3,9 +3,7 @@
  * director with ipvsadm 1.31 in front of it; pure TypeScript, deterministic, no DOM.
  */
 
-export { IPVSADM_OPTION_WORDS } from './cli/ipvsadm/options'
-export type { CommandResult } from './cli/ipvsadm/parse'
-export { runShell } from './cli/shell'
+export { Simulator } from './host/simulator'
 export type { Connection } from './ipvs/connection'
 export type { Destination } from './ipvs/destination'
 export { Director, type DirectorEvent, type Packet, type ScheduleDecision, type Verdict } from './ipvs/director'
@@ -14,8 +12,10 @@ export type { Service } from './ipvs/service'
 export { compareWithRecording, type Mismatch, type RecordingLike } from './scenario/compare'
 export { DEFAULT_FINAL_CMDS, type RunResult, runScenario } from './scenario/run'
 export { parseScenario, type Scenario, validateScenario } from './scenario/schema'
-export { Simulator } from './sim/simulator'
 export { type SimMs, secondsToSimMs } from './sim/time'
+export { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
+export type { CommandResult } from './userland/shell'
+export { runShell } from './userland/shell'
 
 /** What this build of the engine models; scenarios needing more are reported, not mis-simulated. */
 export const capabilities = {
@@ -24,8 +24,8 @@ export const capabilities = {
   /** Services, real servers and clients of family IPv6 (AF_INET6). */
   ipv6: false,
 } as const
-export { connectionLine, connectionListing } from './cli/ipvsadm/run'
 export { groupDigits } from './lib/digits'
 export { formatIPv4, parseDottedQuad } from './net/ipv4'
 export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
 export { WALL_CLOCK_EPOCH_MS } from './sim/time'
+export { connectionLine, connectionListing } from './userland/ipvsadm/run'

@@ -3,7 +3,7 @@
  * connections by name. Used only by *.test.ts files.
  */
 import { type IPv4, parseInetAton } from './net/ipv4'
-import { type ClientTcp, clientRs, newClientTcp, type Simulator } from './sim/simulator'
+import { type ClientTcp, clientRs, newClientTcp, type Simulator } from './host/simulator'
 import type { SimMs } from './sim/time'
 
 export const ip = (s: string): IPv4 => {

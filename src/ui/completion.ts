@@ -1,5 +1,5 @@
 // the option and scheduler lists only: the engine itself runs in the worker
-import { IPVSADM_OPTION_WORDS } from '../engine/cli/ipvsadm/options'
+import { IPVSADM_OPTION_WORDS } from '../engine/userland/ipvsadm/options'
 import { KERNEL_SCHEDULER_NAMES } from '../engine/ipvs/schedulers/names'
 import type { ServiceView } from '../worker/protocol'
 

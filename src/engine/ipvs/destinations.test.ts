@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../sim/simulator'
+import { Simulator } from '../host/simulator'
 import { at, request, setup } from '../testkit'
 
 const rs = (i: number) => `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}:80`

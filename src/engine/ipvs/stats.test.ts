@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../sim/simulator'
+import { Simulator } from '../host/simulator'
 import type { SimMs } from '../sim/time'
 import { request, setup } from '../testkit'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../sim/simulator'
+import { Simulator } from '../host/simulator'
 import { at, connect, lnc, request, setup } from '../testkit'
 
 const PPC = [
@@ -144,7 +144,7 @@ describe('persistence templates', () => {
 
 describe('the textbook rule (shown beside the kernel, never the model)', () => {
   it('drops a template whose only connections are closed (FIN_WAIT), where the kernel keeps it', async () => {
-    const { Simulator, newClientTcp } = await import('../sim/simulator')
+    const { Simulator, newClientTcp } = await import('../host/simulator')
     const { parseDottedQuad } = await import('../net/ipv4')
     const run = (rule: 'kernel' | 'textbook') => {
       const sim = new Simulator()

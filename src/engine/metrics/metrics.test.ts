@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../sim/simulator'
+import { Simulator } from '../host/simulator'
 import type { SimMs } from '../sim/time'
 import { setup } from '../testkit'
 import { IP_VS_CONN_SLAB_BYTES, Metrics } from './metrics'

@@ -1,4 +1,4 @@
-import type { CommandResult } from '../cli/ipvsadm/parse'
+import type { CommandResult } from '../userland/shell'
 import { IptError, IptOutput, type Parsed, parseIptables } from './parse'
 import { addrText, listText, nftDecode, protoName, type Rule, sameRule, saveText } from './rule'
 import { type Chain, type Netfilter, type RuleSet, TABLES, type Table } from './tables'

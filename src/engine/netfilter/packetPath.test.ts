@@ -1,7 +1,7 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { parseDottedQuad } from '../net/ipv4'
-import { type ClientTcp, newClientTcp, Simulator } from '../sim/simulator'
+import { type ClientTcp, newClientTcp, Simulator } from '../host/simulator'
 import { applyMark } from './rule'
 
 const ip = (s: string) => parseDottedQuad(s) as number as ReturnType<typeof parseDottedQuad> & number

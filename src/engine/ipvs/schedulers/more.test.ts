@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../../sim/simulator'
+import { Simulator } from '../../host/simulator'
 import { connect, request, setup } from '../../testkit'
 
 const svc = (sched: string, weights: number[], flags = '') => {

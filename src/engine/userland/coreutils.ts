@@ -1,5 +1,4 @@
-import type { CommandResult } from './ipvsadm/parse'
-import type { Program } from './shell'
+import type { CommandResult, Program } from './shell'
 
 const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exit: 0 })
 

@@ -1,6 +1,3 @@
-import type { CommandResult } from '../cli/ipvsadm/parse'
-import { runShell, type ShellHost } from '../cli/shell'
-import { createUserland, type ExtraPrograms } from '../cli/userland'
 import type { Connection } from '../ipvs/connection'
 import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
@@ -10,7 +7,9 @@ import { asPort, formatIPv4, type IPv4, type Port } from '../net/ipv4'
 import { runIptables, runIptablesSave } from '../netfilter/commands'
 import type { NfPacket } from '../netfilter/rule'
 import { Netfilter } from '../netfilter/tables'
-import { type SimMs, WALL_CLOCK_EPOCH_MS } from './time'
+import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
+import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
+import { createUserland, type ExtraPrograms } from '../userland/userland'
 
 /** Bytes on the wire of the packets a Linux client sends (IP + TCP with timestamps; SYN with options). */
 export const WIRE = { SYN: 60, SYNACK: 60, ACK: 52, FIN: 52, RST: 40, UDP_HEADER: 28, UDP_PAYLOAD: 10 } as const

@@ -1,10 +1,15 @@
-import type { CommandResult } from './ipvsadm/parse'
-
 /**
  * The small shell a director's admin types: words with '…', "…" and \ quoting, `$?`, pipes,
  * `;`, `&&`, `||`, `#` comments and the redirections `>`, `>>`, `2>`, `2>&1`, `>&2`, `&>`, `>&file` (to /dev/null or
  * to the files a Host accepts). Commands come from the Host; messages are bash's (`bash -c`).
  */
+
+/** A finished command's output, as a shell would see it. */
+export interface CommandResult {
+  stdout: string
+  stderr: string
+  exit: number
+}
 
 /** A program the shell can run: arguments and standard input in, output and exit status out. */
 export type Program = (args: string[], stdin: string) => CommandResult

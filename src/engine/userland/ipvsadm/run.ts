@@ -3,6 +3,7 @@ import type { DestinationSpec, ForwardMethod, TunnelType } from '../../ipvs/dest
 import type { Director, ServiceId } from '../../ipvs/director'
 import type { Protocol, Service, ServiceSpec } from '../../ipvs/service'
 import { asPort } from '../../net/ipv4'
+import type { CommandResult } from '../shell'
 import {
   compareDests,
   compareServices,
@@ -15,7 +16,7 @@ import {
 } from './format'
 import { type IpvsFunc, ipvsStrerror, type KernelErrno, msg, TRY_HELP } from './messages'
 import { Cmd } from './options'
-import { AF_INET6, type CommandEntry, type CommandResult, type ListFormat, parseIpvsadm } from './parse'
+import { AF_INET6, type CommandEntry, type ListFormat, parseIpvsadm } from './parse'
 
 /** `IP Virtual Server version 1.2.1 (size=4096)`: IPVS 1.2.1 and the default 2^12-bucket connection table. */
 const VERSION_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\n'

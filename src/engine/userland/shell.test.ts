@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { Simulator } from '../sim/simulator'
+import { Simulator } from '../host/simulator'
 
 describe('the director shell', () => {
   const sim = new Simulator()
