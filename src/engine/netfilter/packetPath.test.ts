@@ -1,8 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { parseDottedQuad } from '../net/ipv4'
 import { type ClientTcp, newClientTcp, Simulator } from '../host/simulator'
-import { applyMark } from './rule'
+import { parseDottedQuad } from '../net/ipv4'
+import { applyMark } from './xt_mark'
 
 const ip = (s: string) => parseDottedQuad(s) as number as ReturnType<typeof parseDottedQuad> & number
 

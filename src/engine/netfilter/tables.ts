@@ -1,4 +1,5 @@
-import { applyMark, type NfPacket, type Rule, ruleMatches } from './rule'
+import { type NfPacket, type Rule, ruleMatches } from './rule'
+import { applyMark } from './xt_mark'
 
 /** The tables iptables knows, with their built-in chains in hook order (nft.c xtables_ipv4[]). */
 export const TABLES: Record<string, readonly string[]> = {

@@ -1,13 +1,17 @@
-import type { CommandResult } from '../userland/shell'
-import { IptError, IptOutput, type Parsed, parseIptables } from './parse'
-import { addrText, listText, nftDecode, protoName, type Rule, sameRule, saveText } from './rule'
-import { type Chain, type Netfilter, type RuleSet, TABLES, type Table } from './tables'
+import type { Rule } from '../../netfilter/rule'
+import type { Chain, Netfilter, RuleSet, Table } from '../../netfilter/tables'
+import { TABLES } from '../../netfilter/tables'
+import type { CommandResult } from '../shell'
+import { IptError, IptOutput } from './errors'
+import { listChains, listRules, printRuleText } from './listing'
+import { nftDecode, sameRule } from './nft'
+import { type Parsed, parseIptables } from './parse'
 
 /**
- * Running `iptables` / `iptables-legacy` and `iptables-save` / `iptables-legacy-save` v1.8.9
- * against the director's rule sets: the checks after parsing (table, rule build, jump targets),
- * each command's semantics and failure texts (nft_strerror() / libiptc's), the listings and the
- * save format. Spec: iptables/xtables.c, nft.c, nft-cmd.c, xshared.c, xtables-save.c.
+ * Running `iptables` / `iptables-legacy` v1.8.9 against the director's rule sets: the checks
+ * after parsing (table, rule build, jump targets), each command's semantics and failure texts
+ * (nft_strerror() / libiptc's). Spec: iptables/xtables.c, nft.c, nft-cmd.c, xshared.c. The
+ * listings are listing.ts, iptables-save is save.ts.
  */
 
 const TRY = "Try `iptables -h' or 'iptables --help' for more information.\n"
@@ -42,115 +46,6 @@ function chainExists(t: Table, name: string): boolean {
 function createBuiltin(t: Table, name: string): void {
   t.exists = true
   t.createdBuiltins.add(name)
-}
-
-// ---------------------------------------------------------------- counters and listing text
-
-/** xtables_print_num(): `%5llu ` up to 99999, then K/M/G/T with rounding; `-x`: `%8llu `. */
-function num(n: number, exact: boolean, padded = true): string {
-  if (exact) return padded ? `${String(n).padStart(8)} ` : `${n} `
-  if (n <= 99999) return padded ? `${String(n).padStart(5)} ` : `${n} `
-  let v = n
-  for (const unit of ['K', 'M', 'G']) {
-    v = Math.floor((v + 500) / 1000)
-    if (v <= 9999) return padded ? `${String(v).padStart(4)}${unit} ` : `${v}${unit} `
-  }
-  v = Math.floor((v + 500) / 1000)
-  return padded ? `${String(v).padStart(4)}T ` : `${v}T `
-}
-
-interface ListFormat {
-  numeric: boolean
-  verbose: boolean
-  exact: boolean
-  lineNumbers: boolean
-}
-
-const targetName = (r: Rule): string =>
-  !r.target ? '' : r.target.kind === 'MARK' ? 'MARK' : r.target.kind === 'verdict' ? r.target.verdict : r.target.chain
-
-const fragText = (r: Rule): string => (r.frag === 0 ? '--' : r.frag === 1 ? '-f' : '!f')
-
-function ifaceText(name: string | null, inv: boolean, numeric: boolean): string {
-  return (inv ? '!' : '') + (name !== null ? name : numeric ? '*' : 'any')
-}
-
-function headerText(rs: RuleSet, t: Table, c: Chain, f: ListFormat): string {
-  let s = `Chain ${c.name}`
-  if (c.builtin) {
-    s += ` (policy ${c.policy}`
-    if (f.verbose) s += ` ${num(c.pkts, f.exact, false)}packets, ${num(c.bytes, f.exact, false)}bytes`
-    s += ')\n'
-  } else s += ` (${rs.references(t, c.name)} references)\n`
-  if (f.lineNumbers) s += 'num  '
-  if (f.verbose) s += f.exact ? '    pkts      bytes ' : ' pkts bytes '
-  s += 'target     prot opt '
-  if (f.verbose) s += 'in     out     '
-  s += 'source               destination         \n'
-  return s
-}
-
-function ruleLine(r: Rule, n: number, f: ListFormat): string {
-  let s = ''
-  if (f.lineNumbers) s += `${String(n).padEnd(4)} `
-  if (f.verbose) s += num(r.pkts, f.exact) + num(r.bytes, f.exact)
-  s += `${targetName(r).padEnd(9)} `
-  s += r.protoInv ? '!' : ' '
-  // 1.8.9 prints the protocol number under -n, even for tcp (proto_to_name() with nolookup)
-  s += `${(f.numeric ? String(r.proto) : protoName(r.proto)).padEnd(4)} `
-  s += `${fragText(r)} `
-  if (f.verbose)
-    s += ` ${ifaceText(r.inIface, r.inIfaceInv, f.numeric).padEnd(6)} ${ifaceText(r.outIface, r.outIfaceInv, f.numeric).padEnd(6)} `
-  s += `${r.srcInv ? '!' : ' '}${addrText(r.src, f.numeric).padEnd(19)} `
-  s += `${r.dstInv ? '!' : ' '}${addrText(r.dst, f.numeric).padEnd(19)} `
-  if (r.target?.kind === 'goto') s += '[goto] '
-  return `${s}${listText(r, f.numeric)}\n`
-}
-
-/** The rule as `-v` echoes it for -A/-I/-D/-C (FMT_PRINT_RULE: one line, no columns). */
-function printRuleText(r: Rule): string {
-  let s = `${targetName(r)} ${r.protoInv ? '!' : ' '}${protoName(r.proto)} opt ${fragText(r)} `
-  s += `in ${ifaceText(r.inIface, r.inIfaceInv, true)} out ${ifaceText(r.outIface, r.outIfaceInv, true)} `
-  s += `${r.srcInv ? '!' : ' '}${addrText(r.src, true)} `
-  s += `${r.dstInv ? '!' : ' '}-> ${addrText(r.dst, true)}  `
-  if (r.target?.kind === 'goto') s += '[goto] '
-  return `${s}${listText(r, true)}\n`
-}
-
-function listChains(rs: RuleSet, t: Table, p: Parsed): string {
-  const f: ListFormat = { numeric: p.numeric, verbose: p.verbose, exact: p.exact, lineNumbers: p.lineNumbers }
-  if (p.chain) {
-    const c = t.chains.get(p.chain) as Chain
-    if (p.rulenum > 0) {
-      const r = c.rules[p.rulenum - 1]
-      return r ? ruleLine(r, p.rulenum, f) : ''
-    }
-    return headerText(rs, t, c, f) + c.rules.map((r, i) => ruleLine(r, i + 1, f)).join('')
-  }
-  return rs
-    .orderedChains(t)
-    .map((c) => headerText(rs, t, c, f) + c.rules.map((r, i) => ruleLine(r, i + 1, f)).join(''))
-    .join('\n')
-}
-
-function policyLine(c: Chain, counters: boolean): string {
-  return c.builtin ? `-P ${c.name} ${c.policy}${counters ? ` -c ${c.pkts} ${c.bytes}` : ''}\n` : `-N ${c.name}\n`
-}
-
-function listRules(rs: RuleSet, t: Table, p: Parsed): string {
-  if (p.chain) {
-    const c = t.chains.get(p.chain) as Chain
-    if (p.rulenum > 0) {
-      const r = c.rules[p.rulenum - 1]
-      return r ? `${saveText(c.name, r, p.verbose)}\n` : ''
-    }
-    return policyLine(c, p.verbose) + c.rules.map((r) => `${saveText(c.name, r, p.verbose)}\n`).join('')
-  }
-  const chains = rs.orderedChains(t)
-  return (
-    chains.map((c) => policyLine(c, p.verbose)).join('') +
-    chains.flatMap((c) => c.rules.map((r) => `${saveText(c.name, r, p.verbose)}\n`)).join('')
-  )
 }
 
 // ---------------------------------------------------------------- checks before the operation
@@ -510,137 +405,4 @@ export function runIptables(nf: Netfilter, argv: string[], legacy = false): Comm
     const r = errorResult(e, variant, ctx.stdout)
     return { ...r, stderr: ctx.stderr + r.stderr }
   }
-}
-
-// ---------------------------------------------------------------- iptables-save
-
-const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat']
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec']
-
-/** ctime(3) in UTC: `Wed Nov 25 12:15:09 2026`. */
-export function ctimeUtc(epochMs: number): string {
-  const d = new Date(epochMs)
-  const two = (n: number) => String(n).padStart(2, '0')
-  return `${DAYS[d.getUTCDay()]} ${MONTHS[d.getUTCMonth()]} ${String(d.getUTCDate()).padStart(2)} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())} ${d.getUTCFullYear()}`
-}
-
-/** The order iptables-nft walks its tables in (nft.h NFT_TABLE_*). */
-const NFT_SAVE_ORDER = ['mangle', 'security', 'raw', 'filter', 'nat']
-
-function saveTable(rs: RuleSet, t: Table, counters: boolean, when: string, legacy: boolean): string {
-  let s = `# Generated by iptables-save v1.8.9${legacy ? '' : ' (nf_tables)'} on ${when}\n*${t.name}\n`
-  const chains = rs.orderedChains(t)
-  for (const c of chains) s += c.builtin ? `:${c.name} ${c.policy} [${c.pkts}:${c.bytes}]\n` : `:${c.name} - [0:0]\n`
-  for (const c of chains)
-    for (const r of c.rules) s += `${counters ? `[${r.pkts}:${r.bytes}] ` : ''}${saveText(c.name, r, false)}\n`
-  return `${s}COMMIT\n# Completed on ${when}\n`
-}
-
-/** `iptables-save [-c] [-t TABLE]` (or iptables-legacy-save); `epochMs` is the director's wall clock. */
-export function runIptablesSave(nf: Netfilter, argv: string[], epochMs: number, legacy = false): CommandResult {
-  const rs = legacy ? nf.legacy : nf.nft
-  const prog = 'iptables-save'
-  const usage = (msg: string): CommandResult => ({
-    stdout: '',
-    stderr: `${msg}\nLook at manual page \`${prog}.8' for more information.\n`,
-    exit: 1,
-  })
-  const opt = { counters: false, table: null as string | null }
-  let stderr = ''
-  const longs: Record<string, { letter: string; arg: boolean }> = {
-    counters: { letter: 'c', arg: false },
-    version: { letter: 'V', arg: false },
-    dump: { letter: 'd', arg: false },
-    table: { letter: 't', arg: true },
-    modprobe: { letter: 'M', arg: true },
-    file: { letter: 'f', arg: true },
-  }
-  const shortArg: Record<string, boolean> = { b: false, c: false, d: false, t: true, M: true, f: true, V: false }
-  const words: string[] = []
-  const handle = (letter: string, arg: string | null): CommandResult | null => {
-    if (letter === 'b') stderr += '-b/--binary option is not implemented\n'
-    else if (letter === 'c') opt.counters = true
-    else if (letter === 't') opt.table = arg
-    else if (letter === 'V')
-      return { stdout: `iptables-save v1.8.9 (${legacy ? 'legacy' : 'nf_tables'})\n`, stderr, exit: 0 }
-    else if (letter === 'f')
-      return { stdout: '', stderr: `${stderr}Failed to open file, error: Read-only file system\n`, exit: 1 }
-    return null
-  }
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]
-    if (a === '--') {
-      for (const w of argv.slice(i + 1)) words.push(w)
-      break
-    }
-    if (a.startsWith('--')) {
-      const [name, value] = a.slice(2).split(/=(.*)/s, 2)
-      const hits = Object.keys(longs).filter((k) => k.startsWith(name))
-      const key = longs[name] ? name : hits.length === 1 ? hits[0] : null
-      if (!key)
-        return usage(
-          hits.length > 1
-            ? `${prog}: option '${a}' is ambiguous; possibilities:${hits.map((h) => ` '--${h}'`).join('')}`
-            : `${prog}: unrecognized option '${a}'`,
-        )
-      const o = longs[key]
-      let arg: string | null = null
-      if (o.arg) {
-        if (value !== undefined) arg = value
-        else if (i + 1 < argv.length) arg = argv[++i]
-        else return usage(`${prog}: option '--${key}' requires an argument`)
-      } else if (value !== undefined) return usage(`${prog}: option '--${key}' doesn't allow an argument`)
-      const r = handle(o.letter, arg)
-      if (r) return r
-      continue
-    }
-    if (a.startsWith('-') && a.length > 1) {
-      for (let k = 1; k < a.length; k++) {
-        const ch = a[k]
-        if (!(ch in shortArg)) return usage(`${prog}: invalid option -- '${ch}'`)
-        let arg: string | null = null
-        if (shortArg[ch]) {
-          if (k + 1 < a.length) arg = a.slice(k + 1)
-          else if (i + 1 < argv.length) arg = argv[++i]
-          else return usage(`${prog}: option requires an argument -- '${ch}'`)
-          k = a.length
-        }
-        const r = handle(ch, arg)
-        if (r) return r
-      }
-      continue
-    }
-    words.push(a)
-  }
-  if (words.length) return { stdout: '', stderr: `${stderr}Unknown arguments found on commandline\n`, exit: 1 }
-  const when = ctimeUtc(epochMs)
-  const legacyPresent = !legacy && [...nf.legacy.tables.values()].some((x) => x.exists)
-  const warning = legacyPresent
-    ? '# Warning: iptables-legacy tables present, use iptables-legacy-save to see them\n'
-    : ''
-  let stdout = ''
-  const { counters, table } = opt
-  if (table !== null) {
-    const t = rs.tables.get(table)
-    if (!t) {
-      if (legacy)
-        return {
-          stdout: '',
-          stderr: `${stderr}iptables-save v1.8.9 (legacy): Cannot initialize: Table does not exist (do you need to insmod?)\n`,
-          exit: 1,
-        }
-      return { stdout: '', stderr: `${stderr}Table \`${table}' does not exist\n`, exit: 1 }
-    }
-    if (legacy) nf.instantiateLegacy(t)
-    stdout = saveTable(rs, t, counters, when, legacy)
-  } else {
-    // iptables-legacy-save walks /proc/net/ip_tables_names: the newest instantiated table first
-    const order = legacy ? [...nf.legacyInstantiated].reverse() : NFT_SAVE_ORDER
-    for (const name of order) {
-      const t = rs.tables.get(name) as Table
-      if (t.exists) stdout += saveTable(rs, t, counters, when, legacy)
-    }
-  }
-  nf.changed()
-  return { stdout, stderr: stderr + warning, exit: 0 }
 }
