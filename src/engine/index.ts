@@ -13,6 +13,7 @@ export { compareWithRecording, type Mismatch, type RecordingLike } from './scena
 export { DEFAULT_FINAL_CMDS, type RunResult, runScenario } from './scenario/run'
 export { parseScenario, type Scenario, validateScenario } from './scenario/schema'
 export { type SimMs, secondsToSimMs } from './sim/time'
+export { IPTABLES_OPTION_WORDS } from './userland/iptables/extensions'
 export { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
 export type { CommandResult } from './userland/shell'
 export { runShell } from './userland/shell'

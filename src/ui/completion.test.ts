@@ -11,6 +11,14 @@ describe('console tab completion', () => {
     expect(complete('ipvsadm -A -t 192.168.100.100:80 -s lbl', []).candidates).toEqual(['lblc', 'lblcr'])
   })
 
+  it("completes iptables' options from its own option tables, extensions included", () => {
+    expect(complete('iptables --set-x', []).line).toBe('iptables --set-xmark ')
+    expect(complete('iptables -t mangle -A PREROUTING -m multiport --dp', []).line).toBe(
+      'iptables -t mangle -A PREROUTING -m multiport --dport',
+    )
+    expect(complete('iptables --line', []).line).toBe('iptables --line-numbers ')
+  })
+
   it('completes commands, then the addresses in use', () => {
     expect(complete('ipvsadm-s', []).line).toBe('ipvsadm-save ')
     const services = [
