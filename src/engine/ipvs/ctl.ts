@@ -1,0 +1,307 @@
+import type { IPv4, Port } from '../net/ipv4'
+import { DEST_TRASH_PERIOD_MS, IpvsConnections } from './conn'
+import { Destination, type DestinationSpec } from './destination'
+import { TcpState } from './proto/tcp'
+import { findScheduler } from './schedulers'
+import { FTPDATA, FTPPORT, Protocol, Service, type ServiceSpec, serviceKey } from './service'
+import { ESTIMATOR_PERIOD_MS } from './stats'
+import type { Errno, ServiceId } from './types'
+
+/**
+ * The control operations of one IPVS instance, as ip_vs_ctl.c does them: services
+ * (ip_vs_add_service(), ip_vs_edit_service(), ip_vs_del_service(), flush, zero, timeouts),
+ * destinations (ip_vs_add_dest(), ip_vs_edit_dest(), ip_vs_del_dest() and the trash:
+ * ip_vs_trash_get_dest(), ip_vs_dest_trash_expire()), the service lookup of the packet path
+ * (ip_vs_service_find()), and the rate estimator's tick (ip_vs_est.c estimation_timer()).
+ */
+export abstract class IpvsControl extends IpvsConnections {
+  // ---------------------------------------------------------------- services (ip_vs_ctl.c)
+
+  /** The service a command names (__ip_vs_service_find() / __ip_vs_svc_fwm_find()). */
+  getService(id: ServiceId): Service | null {
+    if ('fwmark' in id) return this.byFwmark.get(id.fwmark) ?? null
+    return this.byKey.get(serviceKey(id.protocol, id.vaddr, id.vport)) ?? null
+  }
+
+  // mirrors ip_vs_add_service()
+  addService(spec: ServiceSpec): Errno | null {
+    if (spec.protocol !== Protocol.TCP && spec.protocol !== Protocol.UDP && spec.protocol !== Protocol.SCTP)
+      return 'EPROTONOSUPPORT'
+    if (this.getService(serviceIdOf(spec))) return 'EEXIST'
+    const sched = spec.schedName === 'none' ? null : findScheduler(spec.schedName)
+    if (spec.schedName !== 'none' && !sched) return 'ENOENT'
+    const svc = new Service(spec)
+    svc.scheduler = sched
+    svc.schedState = sched ? sched.init(svc) : null
+    if (svc.isFwmark) this.byFwmark.set(svc.fwmark, svc)
+    else this.byKey.set(serviceKey(svc.protocol, svc.vaddr, svc.vport), svc)
+    if (!svc.isFwmark) {
+      if (svc.vport === FTPPORT) this.ftpsvcCounter++
+      else if (svc.vport === 0) this.nullsvcCounter++
+    }
+    this.services.push(svc)
+    this.enabled = true
+    return null
+  }
+
+  // mirrors ip_vs_edit_service(): replaces scheduler (re-initialised only if the name changes),
+  // flags, timeout and netmask with exactly what was sent. Existing templates are untouched.
+  editService(spec: ServiceSpec): Errno | null {
+    const svc = this.getService(serviceIdOf(spec))
+    if (!svc) return 'ESRCH'
+    const sched = spec.schedName === 'none' ? null : findScheduler(spec.schedName)
+    if (spec.schedName !== 'none' && !sched) return 'ENOENT'
+    if (sched !== svc.scheduler) {
+      svc.scheduler = sched
+      svc.schedState = sched ? sched.init(svc) : null
+    }
+    svc.flags = spec.flags
+    svc.persistTimeoutMs = spec.timeoutSec * 1000
+    svc.netmask = spec.netmask
+    svc.peName = spec.peName
+    return null
+  }
+
+  // mirrors ip_vs_del_service() / __ip_vs_del_service(): destinations go to the trash; connections stay.
+  delService(id: ServiceId): Errno | null {
+    const svc = this.getService(id)
+    if (!svc) return 'ESRCH'
+    this.unlinkService(svc)
+    return null
+  }
+
+  protected unlinkService(svc: Service): void {
+    for (const dest of [...svc.destinations]) {
+      this.unlinkDest(svc, dest, false)
+      this.delDestToTrash(dest)
+    }
+    if (svc.isFwmark) this.byFwmark.delete(svc.fwmark)
+    else {
+      this.byKey.delete(serviceKey(svc.protocol, svc.vaddr, svc.vport))
+      if (svc.vport === FTPPORT) this.ftpsvcCounter--
+      else if (svc.vport === 0) this.nullsvcCounter--
+    }
+    this.services.splice(this.services.indexOf(svc), 1)
+  }
+
+  /** ip_vs_flush(): `ipvsadm -C`. */
+  flush(): void {
+    for (const svc of [...this.services]) this.unlinkService(svc)
+  }
+
+  /** ip_vs_zero_service() / ip_vs_zero_all(): byte, packet and connection statistics only. */
+  zero(id: ServiceId | null): Errno | null {
+    if (id) {
+      const svc = this.getService(id)
+      if (!svc) return 'ESRCH'
+      svc.stats.zero()
+      for (const d of svc.destinations) d.stats.zero()
+      return null
+    }
+    for (const svc of this.services) {
+      svc.stats.zero()
+      for (const d of svc.destinations) d.stats.zero()
+    }
+    this.totStats.zero()
+    return null
+  }
+
+  /** ip_vs_set_timeout(): `ipvsadm --set tcp tcpfin udp`; 0 leaves a value unchanged. */
+  setTimeouts(tcpSec: number, tcpFinSec: number, udpSec: number): Errno | null {
+    const max = Math.floor(0x7fffffff / 250)
+    if ([tcpSec, tcpFinSec, udpSec].some((v) => v < 0 || v > max)) return 'EINVAL'
+    if (tcpSec) this.timeouts.tcp[TcpState.ESTABLISHED] = tcpSec * 1000
+    if (tcpFinSec) this.timeouts.tcp[TcpState.FIN_WAIT] = tcpFinSec * 1000
+    if (udpSec) this.timeouts.udp = udpSec * 1000
+    return null
+  }
+
+  // ---------------------------------------------------------------- destinations
+
+  /** ip_vs_lookup_dest() */
+  findDest(svc: Service, addr: IPv4, port: Port): Destination | null {
+    return svc.findDest(addr, port)
+  }
+
+  // mirrors ip_vs_add_dest(): a destination found in the trash for the same service identity is revived.
+  addDest(svc: Service, spec: DestinationSpec): Errno | null {
+    const err = this.checkDestSpec(spec)
+    if (err) return err
+    if (this.findDest(svc, spec.addr, spec.port)) return 'EEXIST'
+    // a destination back from the trash may bring counters the estimator has not seen
+    this.wakeEstimator()
+    const identity = trashIdentity(spec.addr, spec.port, svc.fwmark, svc.protocol, svc.vaddr, svc.vport)
+    let dest = this.trashByIdentity.get(identity)
+    if (dest) {
+      this.trash.delete(dest)
+      this.trashByIdentity.delete(identity)
+    } else {
+      if (!isUnicast(spec.addr)) return 'EINVAL'
+      dest = new Destination(spec, svc)
+    }
+    this.updateDest(svc, dest, spec, true)
+    return null
+  }
+
+  // mirrors ip_vs_edit_dest()
+  editDest(svc: Service, spec: DestinationSpec): Errno | null {
+    const err = this.checkDestSpec(spec)
+    if (err) return err
+    const dest = this.findDest(svc, spec.addr, spec.port)
+    if (!dest) return 'ENOENT'
+    this.updateDest(svc, dest, spec, false)
+    return null
+  }
+
+  protected checkDestSpec(spec: DestinationSpec): Errno | null {
+    if (spec.weight < 0) return 'ERANGE'
+    if (spec.lThreshold > spec.uThreshold) return 'ERANGE'
+    if (spec.tunType === 1 && spec.tunPort === 0) return 'EINVAL'
+    return null
+  }
+
+  // mirrors __ip_vs_update_dest()
+  protected updateDest(svc: Service, dest: Destination, spec: DestinationSpec, add: boolean): void {
+    if (add || spec.weight !== 0) dest.lastWeight = spec.weight
+    dest.weight = spec.weight
+    dest.forward = spec.forward
+    dest.tunType = spec.tunType
+    dest.tunPort = spec.tunPort
+    dest.tunFlags = spec.tunFlags
+    if (dest.svc !== svc) {
+      if (dest.svc !== null) dest.stats.zero()
+      dest.svc = svc
+    }
+    dest.available = true
+    if (spec.uThreshold === 0 || spec.uThreshold > dest.uThreshold) dest.overloaded = false
+    dest.uThreshold = spec.uThreshold
+    dest.lThreshold = spec.lThreshold
+    const sched = svc.scheduler
+    if (add) {
+      svc.linkDest(dest)
+      sched?.addDest?.(svc, svc.schedState, dest)
+    } else sched?.updDest?.(svc, svc.schedState, dest)
+  }
+
+  // mirrors ip_vs_del_dest()
+  delDest(svc: Service, addr: IPv4, port: Port): Errno | null {
+    const dest = this.findDest(svc, addr, port)
+    if (!dest) return 'ENOENT'
+    this.unlinkDest(svc, dest, true)
+    this.delDestToTrash(dest)
+    return null
+  }
+
+  // mirrors __ip_vs_unlink_dest()
+  protected unlinkDest(svc: Service, dest: Destination, svcupd: boolean): void {
+    dest.available = false
+    const index = svc.unlinkDest(dest)
+    if (svcupd) svc.scheduler?.delDest?.(svc, svc.schedState, dest, index)
+  }
+
+  // mirrors __ip_vs_del_dest(): into the trash; with expire_nodest_conn its entries are swept a tick later.
+  protected delDestToTrash(dest: Destination): void {
+    if (this.trash.size === 0 && !this.trashTimerArmed) {
+      this.trashTimerArmed = true
+      this.timers.push(this.now + DEST_TRASH_PERIOD_MS / 2, 'trash')
+    }
+    this.trash.add(dest)
+    this.trashByIdentity.set(
+      trashIdentity(dest.addr, dest.port, dest.vfwmark, dest.protocol, dest.vaddr, dest.vport),
+      dest,
+    )
+    dest.idleStartMs = 0
+    if (this.sysctl.expire_nodest_conn) this.timers.push(this.now, 'nodest-flush')
+  }
+
+  // mirrors ip_vs_dest_trash_expire()
+  protected trashExpire(): void {
+    this.trashTimerArmed = false
+    for (const dest of [...this.trash]) {
+      if (dest.refs > 0) continue
+      if (dest.idleStartMs) {
+        if (this.now < dest.idleStartMs + DEST_TRASH_PERIOD_MS) continue
+      } else {
+        dest.idleStartMs = Math.max(1, this.now)
+        continue
+      }
+      this.trash.delete(dest)
+      const identity = trashIdentity(dest.addr, dest.port, dest.vfwmark, dest.protocol, dest.vaddr, dest.vport)
+      if (this.trashByIdentity.get(identity) === dest) this.trashByIdentity.delete(identity)
+    }
+    if (this.trash.size > 0) {
+      this.trashTimerArmed = true
+      this.timers.push(this.now + DEST_TRASH_PERIOD_MS / 2, 'trash')
+    }
+  }
+
+  // mirrors ip_vs_expire_nodest_conn_flush(): entries of unavailable destinations that control
+  // nothing are deleted, and so are their templates once these control nothing either.
+  protected expireNodestConnFlush(): void {
+    for (const c of [...this.table.all]) {
+      if (!this.table.all.has(c)) continue
+      const dest = c.dest
+      if (!dest || dest.available) continue
+      if (c.nControl > 0) continue
+      const ct = c.control
+      this.connDel(c)
+      if (ct && ct.nControl === 0) this.connDel(ct)
+    }
+  }
+
+  // mirrors ip_vs_service_find(): fwmark first, then <proto, VIP, port>, then FTP's data-port
+  // fallback to port 21, then the port-0 service.
+  findServiceFor(mark: number, protocol: number, vaddr: IPv4, vport: Port): Service | null {
+    if (mark) {
+      const svc = this.byFwmark.get(mark >>> 0)
+      if (svc) return svc
+    }
+    let svc = this.byKey.get(serviceKey(protocol, vaddr, vport)) ?? null
+    if (!svc && protocol === Protocol.TCP && this.ftpsvcCounter > 0 && (vport === FTPDATA || vport >= 1024))
+      svc = this.byKey.get(serviceKey(protocol, vaddr, FTPPORT)) ?? null
+    if (!svc && this.nullsvcCounter > 0) svc = this.byKey.get(serviceKey(protocol, vaddr, 0)) ?? null
+    return svc
+  }
+
+  /** estimation_timer() over every linked stats; true when all are at rest. */
+  protected estimate(): boolean {
+    this.totStats.estimate()
+    let atRest = this.totStats.atRest
+    for (const svc of this.services) {
+      svc.stats.estimate()
+      atRest &&= svc.stats.atRest
+      for (const d of svc.destinations) {
+        d.stats.estimate()
+        atRest &&= d.stats.atRest
+      }
+    }
+    return atRest
+  }
+
+  /** Counters are about to move: queue the estimator's next tick, in phase, if it was resting. */
+  protected wakeEstimator(): void {
+    const since = this.estimatorRestingSince
+    if (since === null) return
+    this.estimatorRestingSince = null
+    const ticks = Math.max(1, Math.floor((this.timersRunThrough - since) / ESTIMATOR_PERIOD_MS) + 1)
+    this.timers.push(since + ticks * ESTIMATOR_PERIOD_MS, 'estimator')
+  }
+}
+
+/** The identity of the service a spec names. */
+export const serviceIdOf = (spec: ServiceSpec): ServiceId =>
+  spec.fwmark ? { fwmark: spec.fwmark } : { protocol: spec.protocol, vaddr: spec.vaddr, vport: spec.vport }
+
+/** inet_addr_type() is RTN_LOCAL or RTN_UNICAST: not 0.0.0.0/8, not broadcast, not multicast. */
+/** What ip_vs_trash_get_dest() matches: the address, and the service by fwmark or by protocol, VIP and port. */
+function trashIdentity(addr: IPv4, port: Port, fwmark: number, protocol: number, vaddr: IPv4, vport: Port): string {
+  return fwmark !== 0 ? `${addr}:${port} fwm ${fwmark}/${protocol}` : `${addr}:${port} ${protocol} ${vaddr}:${vport}`
+}
+
+function isUnicast(addr: IPv4): boolean {
+  const a = addr >>> 0
+  if (a >>> 24 === 0) return false
+  if (a === 0xffffffff) return false
+  if (a >>> 28 === 0xe) return false
+  return true
+}

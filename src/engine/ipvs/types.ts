@@ -1,0 +1,84 @@
+import type { IPv4, Port } from '../net/ipv4'
+import type { Connection } from './connection'
+import type { TcpFlags } from './proto/tcp'
+import type { Service } from './service'
+import type { TemplateKind } from './template'
+
+/**
+ * The structs and enums the IPVS modules share, as the kernel keeps them in include/net/ip_vs.h
+ * and include/uapi/linux/ip_vs.h: types only (the classes in service.ts, destination.ts,
+ * connection.ts and schedulers/ carry the state). The service and destination specs (struct
+ * ip_vs_service_user_kern, ip_vs_dest_user_kern) and the scheduler's interface (struct
+ * ip_vs_scheduler) are here too; their old modules re-export them.
+ */
+
+/** Kernel error numbers the control operations return; ipvsadm turns them into its messages. */
+export type Errno = 'EEXIST' | 'ESRCH' | 'ENOENT' | 'ERANGE' | 'EINVAL' | 'EPROTONOSUPPORT'
+
+/** How a command names a service: a firewall mark, or <protocol, VIP, port>. */
+export type ServiceId = { fwmark: number } | { protocol: number; vaddr: IPv4; vport: Port }
+
+/** A packet arriving at the director. `fromServer`: a reply from a real server (seen only with NAT). */
+export interface Packet {
+  protocol: number
+  saddr: IPv4
+  sport: Port
+  daddr: IPv4
+  dport: Port
+  tcp?: TcpFlags
+  /** Bytes on the wire (IP total length), for the InBytes/OutBytes counters. */
+  len: number
+  /** skb->mark, as set by iptables -t mangle … -j MARK before IPVS sees the packet. */
+  mark: number
+}
+
+/** Why a new connection went where it went: the decision the "Why?" panel explains. */
+export interface ScheduleDecision {
+  service: Service
+  /** The template that decided, or null for a non-persistent service. */
+  template: Connection | null
+  templateKind: TemplateKind | null
+  /** 'hit': a valid template existed; 'new': the scheduler chose and a template was created;
+   *  'invalidated': the template found was invalid and re-hashed with port 65535 first. */
+  templateOutcome: 'hit' | 'new' | 'invalidated' | null
+  /** The invalidated template, when templateOutcome is 'invalidated'. */
+  invalidatedTemplate: Connection | null
+}
+
+export type Verdict =
+  /** Handled by IPVS and sent to a real server. */
+  | { kind: 'forwarded'; conn: Connection; created: boolean; decision: ScheduleDecision | null }
+  /**
+   * Dropped silently: by IPVS (its connection's destination is gone and expire_nodest_conn=0, …)
+   * or, before IPVS saw it, by an iptables rule or policy.
+   */
+  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' }
+  /** Not for IPVS: delivered to the director's own stack (no service, not a SYN, …). */
+  | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'ftp-passthrough' }
+  /** A service matched but no destination would take it: ICMP port unreachable (ip_vs_leave()). */
+  | { kind: 'refused'; service: Service }
+
+/** What the engine tells observers (timeline, metrics, "Why?"). */
+export type DirectorEvent =
+  | { type: 'connection-created'; conn: Connection; decision: ScheduleDecision }
+  | { type: 'connection-state'; conn: Connection; from: number; to: number }
+  /** The last moment `conn` describes this connection: its object may be reused for a later one. */
+  | { type: 'connection-expired'; conn: Connection }
+  | { type: 'template-created'; template: Connection }
+  | { type: 'template-refreshed'; template: Connection }
+  | { type: 'template-rearmed'; template: Connection }
+  | { type: 'template-invalidated'; template: Connection }
+  | { type: 'template-expired'; template: Connection }
+  | { type: 'refused'; service: Service; packet: Packet }
+  | { type: 'dropped'; conn: Connection; packet: Packet }
+
+export interface SyncDaemon {
+  mcastIfn: string
+  syncid: number
+}
+
+/** The per-state timeout tables of one network namespace (pd->timeout_table), in ms. */
+export interface TimeoutTables {
+  tcp: number[]
+  udp: number
+}
