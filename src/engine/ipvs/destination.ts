@@ -1,6 +1,9 @@
 import type { IPv4, Port } from '../net/ipv4'
 import type { Service } from './service'
 import { IpvsStats } from './stats'
+import type { DestinationSpec } from './types'
+
+export type { DestinationSpec } from './types'
 
 /** How a destination forwards (IP_VS_CONN_F_FWD_MASK values; ipvsadm's -m, -i, -g). */
 export const ForwardMethod = { MASQ: 0, LOCALNODE: 1, TUNNEL: 2, DROUTE: 3 } as const
@@ -15,19 +18,6 @@ export const FORWARD_NAMES: Record<ForwardMethod, string> = {
 
 export const TunnelType = { IPIP: 0, GUE: 1, GRE: 2 } as const
 export type TunnelType = (typeof TunnelType)[keyof typeof TunnelType]
-
-/** What ipvsadm sends for -a/-e (struct ip_vs_dest_user). */
-export interface DestinationSpec {
-  addr: IPv4
-  port: Port
-  forward: ForwardMethod
-  weight: number
-  uThreshold: number
-  lThreshold: number
-  tunType: TunnelType
-  tunPort: number
-  tunFlags: number
-}
 
 let nextDestinationId = 1
 

@@ -2,6 +2,9 @@ import type { IPv4, Port } from '../net/ipv4'
 import type { Destination } from './destination'
 import type { AnyScheduler } from './schedulers/scheduler'
 import { IpvsStats } from './stats'
+import type { ServiceSpec } from './types'
+
+export type { ServiceSpec } from './types'
 
 export const Protocol = { IP: 0, TCP: 6, UDP: 17, SCTP: 132 } as const
 export type Protocol = (typeof Protocol)[keyof typeof Protocol]
@@ -21,20 +24,6 @@ export const SvcFlag = {
 /** FTP's control port: its services get the FTP template and data-port fallback rules. */
 export const FTPPORT = 21
 export const FTPDATA = 20
-
-/** What ipvsadm sends for -A/-E (struct ip_vs_service_user). */
-export interface ServiceSpec {
-  protocol: Protocol
-  vaddr: IPv4
-  vport: Port
-  fwmark: number
-  schedName: string
-  /** PERSISTENT | ONEPACKET | SCHED1..3 */
-  flags: number
-  timeoutSec: number
-  netmask: number
-  peName: string
-}
 
 let nextServiceId = 1
 

@@ -1,7 +1,10 @@
 import type { IPv4, Port } from '../net/ipv4'
+import type { SimMs } from '../sim/time'
 import type { Connection } from './connection'
+import type { Destination, ForwardMethod, TunnelType } from './destination'
 import type { TcpFlags } from './proto/tcp'
-import type { Service } from './service'
+import type { Protocol, Service } from './service'
+import type { Sysctls } from './sysctl'
 import type { TemplateKind } from './template'
 
 /**
@@ -82,3 +85,69 @@ export interface TimeoutTables {
   tcp: number[]
   udp: number
 }
+
+// ---------------------------------------------------------------- services and destinations
+
+/** What ipvsadm sends for -A/-E (struct ip_vs_service_user). */
+export interface ServiceSpec {
+  protocol: Protocol
+  vaddr: IPv4
+  vport: Port
+  fwmark: number
+  schedName: string
+  /** PERSISTENT | ONEPACKET | SCHED1..3 */
+  flags: number
+  timeoutSec: number
+  netmask: number
+  peName: string
+}
+
+/** What ipvsadm sends for -a/-e (struct ip_vs_dest_user). */
+export interface DestinationSpec {
+  addr: IPv4
+  port: Port
+  forward: ForwardMethod
+  weight: number
+  uThreshold: number
+  lThreshold: number
+  tunType: TunnelType
+  tunPort: number
+  tunFlags: number
+}
+
+// ---------------------------------------------------------------- schedulers
+
+/** What a scheduler may read of the packet that asks for a new connection (the skb and ip_vs_iphdr). */
+export interface SchedulePacket {
+  protocol: number
+  saddr: IPv4
+  sport: Port
+  daddr: IPv4
+  dport: Port
+}
+
+/** What a scheduler may read of the director: the clock (jiffies) and the sysctls. */
+export interface ScheduleContext {
+  now: SimMs
+  sysctl: Sysctls
+}
+
+/**
+ * A kernel scheduler module (struct ip_vs_scheduler). Each lives in its own file named after the
+ * kernel module; state is per service (svc->sched_data) and created by `init`.
+ */
+export interface Scheduler<State = unknown> {
+  readonly name: string
+  /** init_service */
+  init(svc: Service): State
+  /** add_dest / del_dest / upd_dest hooks; called after the destination list changed. */
+  addDest?(svc: Service, state: State, dest: Destination): void
+  /** `formerIndex`: where the destination was in the list before it was unlinked. */
+  delDest?(svc: Service, state: State, dest: Destination, formerIndex: number): void
+  updDest?(svc: Service, state: State, dest: Destination): void
+  /** schedule(): the chosen destination, or null ("no destination available"). */
+  schedule(svc: Service, state: State, pkt: SchedulePacket, ctx: ScheduleContext): Destination | null
+}
+
+/** A scheduler of any state type, as the registry and services hold them. */
+export type AnyScheduler = Scheduler<unknown>
