@@ -1,10 +1,10 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
+import { Simulator } from './host/simulator'
 import { templateKeyFor } from './ipvs/template'
 import { formatIPv4 } from './net/ipv4'
-import { Simulator } from './host/simulator'
 import { at, connect, ip, lnc, setup } from './testkit'
+import { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
 
 const VIP = '192.168.100.100'
 const RS = ['192.168.8.101', '192.168.8.102', '192.168.8.103']

@@ -2,8 +2,9 @@
  * Helpers for the engine's tests: a simulator with a service, and clients that open and close
  * connections by name. Used only by *.test.ts files.
  */
-import { type IPv4, parseInetAton } from './net/ipv4'
+
 import { type ClientTcp, clientRs, newClientTcp, type Simulator } from './host/simulator'
+import { type IPv4, parseInetAton } from './net/ipv4'
 import type { SimMs } from './sim/time'
 
 export const ip = (s: string): IPv4 => {

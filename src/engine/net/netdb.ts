@@ -1,5 +1,4 @@
 import { SCTP_SERVICES, TCP_SERVICES, UDP_SERVICES } from '../data/etcServices'
-import type { IPv4 } from './ipv4'
 
 type ProtoName = 'tcp' | 'udp' | 'sctp'
 
@@ -44,6 +43,6 @@ export function servicePortOf(name: string, proto: ProtoName): number | null {
  */
 export function resolveHost(name: string): number | null {
   // 127.0.0.1 (a constant, so that the option tables importing this module stay light for the UI)
-  if (name === 'localhost' || name === 'localhost.localdomain') return 0x7f000001 as IPv4
+  if (name === 'localhost' || name === 'localhost.localdomain') return 0x7f000001
   return null
 }

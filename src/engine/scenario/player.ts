@@ -1,11 +1,11 @@
-import type { CommandResult } from '../userland/shell'
+import { type ClientTcp, clientRs, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../host/simulator'
 import type { DirectorEvent } from '../ipvs/director'
 import { Metrics } from '../metrics/metrics'
 import { asPort, formatIPv4, type IPv4, parseDottedQuad } from '../net/ipv4'
 import { CalendarQueue } from '../sim/calendarQueue'
-import { type ClientTcp, clientRs, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../host/simulator'
 import { type SimMs, secondsToSimMs } from '../sim/time'
 import { type ConnRequest, TrafficGenerator } from '../traffic/generator'
+import type { CommandResult } from '../userland/shell'
 import type { Scenario } from './schema'
 
 export interface CommandRecord extends CommandResult {

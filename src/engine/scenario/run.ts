@@ -1,5 +1,5 @@
-import type { MetricsSnapshot } from '../metrics/metrics'
 import type { Simulator } from '../host/simulator'
+import type { MetricsSnapshot } from '../metrics/metrics'
 import { type CommandRecord, ScenarioPlayer } from './player'
 import type { ConnectionSpec, Scenario } from './schema'
 
