@@ -16,7 +16,9 @@ const only = new Set(positional)
 let pass = 0
 let fail = 0
 let skip = 0
-for (const f of readdirSync(join(dir, 'recordings')).filter((n) => n.endsWith('.json')).sort()) {
+for (const f of readdirSync(join(dir, 'recordings'))
+  .filter((n) => n.endsWith('.json'))
+  .sort()) {
   const name = f.replace(/\.json$/, '')
   if (only.size && !only.has(name)) continue
   const scenarioText = readFileSync(join(dir, 'scenarios', f), 'utf8')
