@@ -3,8 +3,7 @@
 import { StrictMode } from 'react'
 import { createRoot } from 'react-dom/client'
 import { createWorker, earlyScenario, worker } from './boot'
-import { tFor } from './i18n/index'
-import { actions, applyTheme, connectWorker, resumeSession, savedSession, useLab } from './store/index'
+import { actions, applyTheme, connectWorker, msg, resumeSession, savedSession, useLab, verbatim } from './store/index'
 import { installTestApi } from './testApi'
 import { App } from './ui/App'
 import { DEFAULT_PRESET, fetchPreset, fetchScenarioFile, PRESETS, presetFromUrl } from './ui/presets'
@@ -25,17 +24,14 @@ if (shared !== null) {
     })
     .catch((e: unknown) => {
       const why = e instanceof Error ? e.message : String(e)
-      useLab.setState({ error: tFor(useLab.getState().locale)('share.bad', { why }) })
+      actions.showError(msg('share.bad', { why }))
       void fetchPreset(DEFAULT_PRESET).then((json) => actions.load(json, DEFAULT_PRESET, 'preset'))
     })
 } else if (!window.location.search && savedSession()) {
   // the last session of this browser comes back as it was (with a "start fresh" choice)
   const s = savedSession() as NonNullable<ReturnType<typeof savedSession>>
   resumeSession(s)
-  useLab.setState({
-    notice: tFor(useLab.getState().locale)('session.restored', { name: s.name || '—', t: Math.round(s.atMs / 1000) }),
-    restoredSession: true,
-  })
+  actions.sessionRestored(s)
 } else {
   // fetched by boot.ts already (unless a saved session that could not be read whole was expected)
   const want = presetFromUrl(window.location.search)
@@ -50,7 +46,7 @@ if (shared !== null) {
       : fetchScenarioFile(want.file).then((json) => ({ json, id: '', name: want.file })))
   first
     .then(({ json, id, name }) => actions.load(json, id, name))
-    .catch((e: unknown) => useLab.setState({ error: String(e) }))
+    .catch((e: unknown) => actions.showError(verbatim(String(e))))
 }
 
 applyTheme(useLab.getState().theme)

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, statSync } from 'node:fs'
 import i18next from 'i18next'
 import { describe, expect, it } from 'vitest'
 import en from './en.json'
@@ -8,6 +8,45 @@ function keys(o: object, prefix = ''): string[] {
   return Object.entries(o).flatMap(([k, v]) =>
     typeof v === 'object' && v !== null ? keys(v as object, `${prefix}${k}.`) : [`${prefix}${k}`],
   )
+}
+
+/** Every source file under `dir`, in every folder (tests excepted: they may name keys that are not there). */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const path = `${dir}/${f}`
+    if (statSync(path).isDirectory()) return sourceFiles(path)
+    return /\.tsx?$/.test(f) && !/\.test\.tsx?$/.test(f) ? [path] : []
+  })
+}
+
+/** A catalogue's namespaces: a quoted 'namespace.…' anywhere in the sources is a key. */
+const NAMESPACES = Object.keys(en).join('|')
+
+/** Keys the sources use: quoted 'ns.key' (t('…'), msg('…'), { key: '…' }), and `ns.prefix.${…}` as a prefix. */
+function usedKeys(files: string[]): Set<string> {
+  const used = new Set<string>()
+  const literal = new RegExp(`'((?:${NAMESPACES})\\.[a-zA-Z0-9_.]+)'`, 'g')
+  const template = new RegExp(`\`((?:${NAMESPACES})\\.[a-zA-Z0-9_.]*)\\$\\{`, 'g')
+  for (const f of files) {
+    const text = readFileSync(f, 'utf8')
+    for (const m of text.matchAll(literal)) used.add(m[1])
+    for (const m of text.matchAll(template)) used.add(`${m[1]}*`)
+  }
+  return used
+}
+
+/** The used keys a catalogue lacks (a plural is there as key_one, key_other; a prefix needs one key under it). */
+function missingKeys(used: Set<string>, catalogue: object): string[] {
+  const have = keys(catalogue)
+  const all = new Set(have.flatMap((k) => [k, k.replace(/_(one|other)$/, '')]))
+  return [...used]
+    .filter((k) => !/\.(csv|json|svg|png|sh)$/.test(k)) // file names ('compare.csv') look like keys but are not
+    .filter((k) =>
+      k.endsWith('*')
+        ? !have.some((x) => x.startsWith(k.slice(0, -1)))
+        : !all.has(k) && !have.some((x) => x.startsWith(`${k}.`)),
+    )
+    .sort()
 }
 
 const interpolations = (s: string) => [...s.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort()
@@ -24,26 +63,21 @@ describe('the message catalogues', () => {
       expect(interpolations(get(zh, k) as string), k).toEqual(interpolations(get(en, k) as string))
   })
 
-  it('every key the interface and the worker use exists', () => {
-    const dirs = ['src/ui', 'src/worker']
-    const used = new Set<string>()
-    for (const d of dirs)
-      for (const f of readdirSync(d)) {
-        if (!/\.tsx?$/.test(f) || f.endsWith('.test.ts')) continue
-        const text = readFileSync(`${d}/${f}`, 'utf8')
-        for (const m of text.matchAll(/\bt\('([a-zA-Z0-9_.]+)'/g)) used.add(m[1])
-        for (const m of text.matchAll(
-          /'((?:why|presets|lessons|compare|share|exercise|fidelity|presenter|toolbar)\.[a-zA-Z0-9_.]+)'/g,
-        ))
-          used.add(m[1])
-      }
-    // a plural is there as key_one, key_other (i18next picks one by `count`)
-    const all = new Set(keys(en).flatMap((k) => [k, k.replace(/_(one|other)$/, '')]))
-    // file names ('compare.csv') look like keys but are not
-    const missing = [...used].filter(
-      (k) => !/\.(csv|json|svg|png|sh)$/.test(k) && !all.has(k) && !keys(en).some((x) => x.startsWith(`${k}.`)),
-    )
-    expect(missing).toEqual([])
+  it('every key used anywhere in src exists (store, interface, worker, engine, entry files)', () => {
+    const used = usedKeys(sourceFiles('src'))
+    // the scan sees the store's and the entry files' keys too
+    expect(used.has('session.crashed')).toBe(true)
+    expect(used.has('share.bad')).toBe(true)
+    expect(missingKeys(used, en)).toEqual([])
+  })
+
+  it('the key check fails when a used key is missing from a catalogue', () => {
+    const used = usedKeys(sourceFiles('src'))
+    const without = structuredClone(en) as Record<string, Record<string, unknown>>
+    delete without.session.crashed
+    expect(missingKeys(used, without)).toEqual(['session.crashed'])
+    // in zh-CN too: both catalogues are checked against what the sources use
+    expect(missingKeys(used, zh)).toEqual([])
   })
 
   it('a count picks the plural form: 1 template, 2 templates; Chinese has one form', () => {

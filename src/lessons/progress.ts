@@ -1,4 +1,4 @@
-import { remember, remembered } from '../store/index'
+import { remember, remembered } from '../store/remembered'
 
 /** What a student did in each lesson, kept in this browser (localStorage). */
 export interface LessonProgress {

@@ -1,18 +1,18 @@
 import { useCallback, useEffect, useState } from 'react'
-import { useT } from '../i18n/index'
-import { actions, forgetSession, useLab } from '../store/index'
+import { actions, selectDescription, useLab, verbatim } from '../store/index'
 import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
 import { FidelityPanel } from './FidelityPanel'
 import { Exercises, LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
+import { Notices } from './Notices'
 import { DEFAULT_PRESET, fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
 import { ShareMenu } from './ShareMenu'
-import { download } from './share'
 import { TemplateTimeline } from './TemplateTimeline'
 import { Toolbar } from './Toolbar'
+import { useT } from './useT'
 import { WhyPanel } from './WhyPanel'
 
 /** Keys that drive the player, unless the user is typing or on a control that uses them. */
@@ -33,21 +33,16 @@ export function App() {
   const t = useT()
   const locale = useLab((s) => s.locale)
   // the scenario's own words, in the interface's language when the file has them
-  const description = useLab((s) => s.descriptions[s.locale] ?? s.description)
+  const description = useLab(selectDescription)
   const view = useLab((s) => s.view)
-  const notice = useLab((s) => s.notice)
-  const restored = useLab((s) => s.restoredSession)
-  const unrestored = useLab((s) => s.unrestoredSession)
-  const error = useLab((s) => s.error)
 
   const loadPreset = useCallback((id: string) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]
     // the lab waits from the choice on, not from when the file has come
-    useLab.setState({ presetId: p.id, busy: 'loading' })
-    actions.pause()
+    actions.choosePreset(p.id)
     fetchPreset(p.id)
       .then((json) => actions.load(json, p.id, p.file))
-      .catch((e: unknown) => useLab.setState({ error: String(e), busy: null }))
+      .catch((e: unknown) => actions.loadFailed(verbatim(String(e))))
   }, [])
 
   // the panels below the fold mount after the first paint: the first screen comes sooner
@@ -87,58 +82,7 @@ export function App() {
             {description}
           </p>
         )}
-        {notice && (
-          <div className="banner notice" role="status" data-testid="notice">
-            <span>{notice}</span>
-            {restored && (
-              <button
-                type="button"
-                className="btn"
-                onClick={() => {
-                  forgetSession()
-                  useLab.setState({ notice: null, restoredSession: false })
-                  loadPreset(DEFAULT_PRESET)
-                }}
-                data-testid="start-fresh"
-              >
-                {t('session.fresh')}
-              </button>
-            )}
-            {unrestored && (
-              <button
-                type="button"
-                className="btn"
-                onClick={() =>
-                  download(
-                    'lvs-lab-session.json',
-                    typeof unrestored.scenario === 'string'
-                      ? unrestored.scenario
-                      : `${JSON.stringify(unrestored.scenario, null, 1)}\n`,
-                    'application/json',
-                  )
-                }
-                data-testid="save-unrestored"
-              >
-                {t('session.saveUnrestored')}
-              </button>
-            )}
-            <button
-              type="button"
-              className="btn"
-              onClick={() => useLab.setState({ notice: null, unrestoredSession: null })}
-            >
-              {t('app.dismiss')}
-            </button>
-          </div>
-        )}
-        {error && (
-          <div className="banner" role="alert">
-            <span>{error}</span>
-            <button type="button" className="btn" onClick={() => actions.dismissError()}>
-              {t('app.dismiss')}
-            </button>
-          </div>
-        )}
+        <Notices onStartFresh={() => loadPreset(DEFAULT_PRESET)} />
       </section>
       {view === 'compare' ? (
         <CompareView />

@@ -1,7 +1,7 @@
 import { scaleLinear } from 'd3-scale'
 import { line } from 'd3-shape'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { tDyn, useT } from '../i18n/index'
+import { tDyn } from '../i18n/index'
 import { actions, type CompareRunView, compareData, useLab } from '../store/index'
 import type { CompareConfig } from '../worker/protocol'
 import { resolvedPalette, rsIndexOf, rsVar } from './colors'
@@ -9,6 +9,7 @@ import { saveBlob, saveCsv, svgPng, svgText } from './exporting'
 import { shortIp } from './format'
 import { fetchScenarioFile } from './presets'
 import { useOnScreen } from './useOnScreen'
+import { useT } from './useT'
 
 /** The configurations a class compares; commands come from the classroom scenario files (the CLI runs the same). */
 const CHOICES = [

@@ -1,9 +1,10 @@
 import { useEffect, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { useT } from '../i18n/index'
+import { tMsg } from '../i18n/index'
 import { actions, setScriptWanted, useLab } from '../store/index'
 import { complete } from './completion'
 import { clock } from './format'
+import { useT } from './useT'
 
 export function ConsolePanel() {
   const t = useT()
@@ -81,7 +82,12 @@ export function ConsolePanel() {
             key={l.id}
             className={l.kind === 'cmd' ? 'cmd' : l.kind === 'err' ? 'err' : l.kind === 'note' ? 'note' : undefined}
           >
-            {l.kind === 'cmd' ? `[${clock(l.atMs ?? 0)}] # ${l.text}` : l.text.replace(/\n$/, '')}
+            {l.kind === 'note'
+              ? tMsg(t, l.msg)
+              : l.kind === 'cmd'
+                ? `[${clock(l.atMs ?? 0)}] # ${l.text}`
+                : // the tools' own words, never translated
+                  l.text.replace(/\n$/, '')}
           </div>
         ))}
       </div>

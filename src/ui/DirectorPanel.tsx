@@ -1,11 +1,11 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { useT } from '../i18n/index'
 import { actions, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
 import { resolvedPalette, rsIndexOf, rsVar } from './colors'
 import { ip } from './format'
 import { useOnScreen } from './useOnScreen'
+import { useT } from './useT'
 
 const W = 760
 const ROW = 28

@@ -1,7 +1,7 @@
 import { useState } from 'react'
-import { useT } from '../i18n/index'
 import { actions } from '../store/index'
 import type { FidelityResult } from '../worker/protocol'
+import { useT } from './useT'
 
 // The real-kernel recordings ship with the app (test/golden is their one copy): loaded on demand.
 const RECORDINGS = import.meta.glob('../../test/golden/recordings/*.json', { query: '?url', import: 'default' })

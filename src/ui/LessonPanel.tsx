@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react'
-import { useT } from '../i18n/index'
 import { type Exercise, generateExercise } from '../lessons/exercise'
 import { isRight, type L10n, LESSONS, type LessonStep } from '../lessons/lessons'
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
 import { actions, type Locale, useLab } from '../store/index'
 import { fetchScenarioFile } from './presets'
+import { useT } from './useT'
 
 const text = (l: L10n | string, locale: Locale) => (typeof l === 'string' ? l : l[locale])
 
@@ -39,7 +39,7 @@ function lessonGo(to: number): void {
   if (!lesson) return
   const next = Math.max(0, Math.min(lesson.steps.length - 1, to))
   if (next === lessonStep) return
-  useLab.setState({ lessonStep: next })
+  actions.setLessonStep(next)
   const prev = loadProgress()[lesson.id]
   saveProgress(lesson.id, {
     step: next,
@@ -47,7 +47,7 @@ function lessonGo(to: number): void {
     done: prev?.done || next === lesson.steps.length - 1,
   })
   // moving back only shows a step again
-  if (next > lessonStep) perform(lesson.steps[next]).catch((e: unknown) => useLab.setState({ error: String(e) }))
+  if (next > lessonStep) perform(lesson.steps[next]).catch((e: unknown) => actions.showError(String(e)))
 }
 
 interface Revealed {
@@ -111,7 +111,7 @@ export function LessonPanel() {
           >
             {t('lessons.next')} →
           </button>
-          <button type="button" className="btn" onClick={() => useLab.setState({ lessonId: null })}>
+          <button type="button" className="btn" onClick={() => actions.closeLesson()}>
             {t('lessons.close')}
           </button>
         </div>
@@ -209,14 +209,14 @@ export function LessonsList() {
     const lesson = LESSONS.find((l) => l.id === id)
     if (!lesson) return
     actions.stopCompare()
-    useLab.setState({ view: 'lab', lessonId: id, lessonStep: from })
+    actions.openLesson(id, from)
     // from the start: carry out the first step; resuming: load the lesson's scenario again
     const load = lesson.steps
       .slice(0, from + 1)
       .filter((s) => s.kind === 'load')
       .pop()
     const first = from === 0 ? lesson.steps[0] : load
-    if (first) perform(first).catch((e: unknown) => useLab.setState({ error: String(e) }))
+    if (first) perform(first).catch((e: unknown) => actions.showError(String(e)))
   }
   return (
     <section className="panel lessons-list area-compare" aria-labelledby="lessons-h">
@@ -395,7 +395,14 @@ export function Exercises() {
             >
               {t('exercise.check')}
             </button>
-            <button type="button" className="btn" onClick={() => useLab.setState({ view: 'lab', lessonId: null })}>
+            <button
+              type="button"
+              className="btn"
+              onClick={() => {
+                actions.setView('lab')
+                actions.closeLesson()
+              }}
+            >
               {t('exercise.seeIt')}
             </button>
           </div>

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
-import { useT } from '../i18n/index'
 import { actions, type ListingCmd, setListingVisible, useLab } from '../store/index'
+import { useT } from './useT'
 
 const LISTINGS: ListingCmd[] = [
   'ipvsadm -Lnc',

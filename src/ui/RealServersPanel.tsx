@@ -1,11 +1,11 @@
 import { memo, useCallback, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { useT } from '../i18n/index'
 import { actions, history, type RsLive, useLab } from '../store/index'
 import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
 import { rsVar, useRsColorIndex } from './colors'
 import { saveCsv } from './exporting'
 import { forwardOption, ip, serviceOption } from './format'
+import { useT } from './useT'
 
 /** A real server the "health check" took out, so it can be put back as it was. */
 interface Removed {

@@ -1,14 +1,16 @@
 import { useRef, useState } from 'react'
-import { useT } from '../i18n/index'
-import { actions, useLab } from '../store/index'
+import { tMsg } from '../i18n/index'
+import { actions, type MessageKey, useLab } from '../store/index'
 import { download, encodeShare, MAX_FILE_BYTES, SHARE_PARAM, shellScript } from './share'
+import { useT } from './useT'
 
 /** Share link, scenario files in and out, and the configuration as a script for a real director. */
 export function ShareMenu() {
   const t = useT()
   const locale = useLab((s) => s.locale)
   const name = useLab((s) => s.scenarioName)
-  const [status, setStatus] = useState<string | null>(null)
+  // a key, translated when drawn: the status follows a language switch
+  const [status, setStatus] = useState<MessageKey | null>(null)
   const [link, setLink] = useState<string | null>(null)
   const fileRef = useRef<HTMLInputElement>(null)
 
@@ -20,9 +22,9 @@ export function ShareMenu() {
     setLink(url)
     try {
       await navigator.clipboard.writeText(url)
-      setStatus(t('share.copied'))
+      setStatus('share.copied')
     } catch {
-      setStatus(t('share.copyByHand'))
+      setStatus('share.copyByHand')
     }
   }
   const saveScenario = async () => {
@@ -33,16 +35,16 @@ export function ShareMenu() {
       `${JSON.stringify(JSON.parse(scenario), null, 1)}\n`,
       'application/json',
     )
-    setStatus(t('share.saved'))
+    setStatus('share.saved')
   }
   const saveScript = async () => {
     const script = await actions.currentScript()
     download('lvs-lab-director.sh', shellScript(script, name), 'text/x-shellscript')
-    setStatus(t('share.saved'))
+    setStatus('share.saved')
   }
   const openFile = async (file: File) => {
     if (file.size > MAX_FILE_BYTES) {
-      setStatus(t('share.tooBig'))
+      setStatus('share.tooBig')
       return
     }
     // the text goes to the worker as it is: parsing megabytes there keeps the page responsive
@@ -77,7 +79,7 @@ export function ShareMenu() {
         {t('share.script')}
       </button>
       <span role="status" className="what">
-        {status}
+        {status && tMsg(t, { key: status })}
       </span>
       {link && (
         <input

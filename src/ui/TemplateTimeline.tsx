@@ -2,12 +2,13 @@ import { scaleLinear } from 'd3-scale'
 import { select } from 'd3-selection'
 import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { tDyn, useT } from '../i18n/index'
+import { tDyn } from '../i18n/index'
 import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
 import { resolvedPalette, rsIndexOf } from './colors'
 import { canvasPng, saveBlob } from './exporting'
 import { ip, shortIp } from './format'
 import { useOnScreen } from './useOnScreen'
+import { useT } from './useT'
 
 const ROW_H = 18
 const LABEL_W = 230

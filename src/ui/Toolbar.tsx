@@ -1,7 +1,8 @@
-import { LOCALES, tDyn, useT } from '../i18n/index'
+import { LOCALES, tDyn } from '../i18n/index'
 import { actions, canDrive, useLab } from '../store/index'
 import { clock } from './format'
 import { PRESETS } from './presets'
+import { useT } from './useT'
 
 const SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10, 30, 100, 300, 1000]
 
@@ -31,7 +32,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           role="tab"
           className="btn"
           aria-selected={view === 'lab'}
-          onClick={() => (view === 'compare' ? actions.stopCompare() : useLab.setState({ view: 'lab' }))}
+          onClick={() => actions.setView('lab')}
           data-testid="view-lab"
         >
           {t('toolbar.viewLab')}
@@ -51,10 +52,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           role="tab"
           className="btn"
           aria-selected={view === 'lessons'}
-          onClick={() => {
-            if (view === 'compare') actions.stopCompare()
-            useLab.setState({ view: 'lessons' })
-          }}
+          onClick={() => actions.setView('lessons')}
           data-testid="view-lessons"
         >
           {t('toolbar.viewLessons')}

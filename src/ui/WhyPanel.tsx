@@ -1,8 +1,9 @@
 import { useEffect, useState } from 'react'
-import { tDyn, useT } from '../i18n/index'
+import { tDyn } from '../i18n/index'
 import { type AttemptDot, actions, live, useLab } from '../store/index'
 import { AttemptHow } from '../worker/protocol'
 import { clock, ip, shortIp } from './format'
+import { useT } from './useT'
 
 const HOW_KEYS: Record<number, string> = {
   [AttemptHow.SCHEDULED]: 'why.how.scheduled',

@@ -1,0 +1,194 @@
+/**
+ * The lab's actions: everything a panel may change goes through one of these (panels never call
+ * useLab.setState). Most send a request to the worker and note in the state what is under way;
+ * the worker's answers come back through replies.ts. Preferences are in preferences.ts, the
+ * session's own actions in session.ts; index.ts puts them together as `actions`.
+ */
+import {
+  type CompareConfig,
+  type FidelityResult,
+  MAX_SPEED,
+  MIN_SPEED,
+  type Probe,
+  type ProbeAnswer,
+  type WhyTarget,
+} from '../worker/protocol'
+import { ask, client, newId, scriptWaiters, send } from './channel'
+import { live } from './live'
+import { canDrive, type ListingCmd, type Message, pushConsole, useLab, type View, verbatim } from './state'
+
+export const labActions = {
+  load(scenario: unknown, presetId: string, name: string, atMs?: number): void {
+    client.openAtMs = atMs ?? null
+    useLab.setState({ presetId, busy: 'loading', console: [], listing: null, seekTarget: null })
+    live.reset(-1)
+    send({ type: 'load', scenario, name })
+  },
+  /** A preset was chosen: the lab waits from the choice on, not from when its file has come. */
+  choosePreset(presetId: string): void {
+    useLab.setState({ presetId, busy: 'loading' })
+    labActions.pause()
+  },
+  /** A scenario's file could not be fetched: say why; the lab is usable again. */
+  loadFailed(why: Message): void {
+    useLab.setState({ error: why, busy: null })
+  },
+  play(): void {
+    if (!canDrive(useLab.getState())) return
+    send({ type: 'play' })
+    useLab.setState({ playing: true })
+  },
+  pause(): void {
+    send({ type: 'pause' })
+    useLab.setState({ playing: false })
+  },
+  toggle(): void {
+    if (useLab.getState().playing) labActions.pause()
+    else labActions.play()
+  },
+  setSpeed(speed: number): void {
+    const v = Math.min(MAX_SPEED, Math.max(MIN_SPEED, speed))
+    send({ type: 'speed', speed: v })
+    useLab.setState({ speed: v })
+  },
+  step(unit: 'event' | 'second'): void {
+    if (!canDrive(useLab.getState())) return
+    send({ type: 'step', unit })
+  },
+  seek(toMs: number): void {
+    const s = useLab.getState()
+    if (s.seekTarget === toMs) return
+    useLab.setState({ busy: 'seeking', seekTarget: toMs })
+    if (client.seekEpoch !== null) {
+      client.pendingSeek = toMs
+      return
+    }
+    client.seekEpoch = s.epoch
+    send({ type: 'seek', toMs })
+  },
+  reset(seed?: number): void {
+    send({ type: 'reset', seed })
+    if (seed !== undefined) useLab.setState({ seed })
+  },
+  run(line: string): void {
+    const trimmed = line.trim()
+    if (!trimmed) return
+    pushConsole({ kind: 'cmd', text: trimmed, atMs: useLab.getState().nowMs })
+    send({ type: 'run', id: newId(), line: trimmed })
+  },
+  clearConsole(): void {
+    useLab.setState({ console: [] })
+  },
+  applyScript(script: string): void {
+    // a long script (thousands of real servers) keeps the worker busy: the watchdog waits longer
+    useLab.setState({ busy: 'applying' })
+    send({ type: 'apply-script', id: newId(), script })
+  },
+  editScript(text: string | null): void {
+    useLab.setState({ scriptDraft: text, ...(text === null ? { scriptError: null } : {}) })
+  },
+  requestScript(): void {
+    send({ type: 'script' })
+  },
+  setListing(cmd: ListingCmd): void {
+    useLab.setState({ listingCmd: cmd, listing: null })
+  },
+  setListingFilter(filter: string): void {
+    useLab.setState({ listingFilter: filter })
+  },
+  select(target: WhyTarget | null): void {
+    useLab.setState({ selection: target, why: null })
+    if (target) send({ type: 'why', id: newId(), target })
+  },
+  /** Replay a real-kernel recording and compare it field by field. */
+  fidelity(scenario: unknown, recording: unknown): Promise<FidelityResult> {
+    return ask(
+      (id) => ({ type: 'fidelity', id, scenario, recording }),
+      (r) => (r.type === 'fidelity' ? r.result : undefined),
+    )
+  },
+  /** Play, pausing by itself at `toMs`. */
+  playUntil(toMs: number): void {
+    send({ type: 'play-until', toMs })
+    useLab.setState({ playing: true })
+  },
+  /** Ask the engine (on a scratch copy of the scenario as it stands). */
+  probe(probe: Probe): Promise<ProbeAnswer> {
+    return ask(
+      (id) => ({ type: 'probe', id, probe }),
+      (r) => (r.type === 'probe' ? r.answer : undefined),
+    )
+  },
+  /** The scenario as it stands (typed commands folded in) and the simulated time. */
+  exportScenario(unlessVersion?: string): Promise<{ scenario: string | null; version: string; atMs: number }> {
+    return ask(
+      (id) => ({ type: 'export-scenario', id, ...(unlessVersion ? { unlessVersion } : {}) }),
+      (r) => (r.type === 'scenario' ? { scenario: r.scenario, version: r.version, atMs: r.atMs } : undefined),
+    )
+  },
+  /** The running configuration as a script (asked for now: the page keeps it only while the editor is open). */
+  currentScript(): Promise<string> {
+    return new Promise((resolve) => {
+      scriptWaiters.push(resolve)
+      send({ type: 'script' })
+    })
+  },
+  setTextbook(on: boolean): void {
+    useLab.setState({ textbook: on })
+    send({ type: 'textbook', on })
+  },
+  requestTemplateLine(templateId: number | null): void {
+    if (templateId === null) useLab.setState({ hoverLine: null })
+    else send({ type: 'template-line', templateId })
+  },
+  /**
+   * Open compare mode. Its scenario files load before its engines start; until then the lab is
+   * paused and play waits, so a click meant for the comparison cannot start the lab instead.
+   */
+  openCompare(): void {
+    useLab.setState({ view: 'compare', lessonId: null, busy: 'loading', compareRuns: [], playing: false })
+    send({ type: 'pause' })
+  },
+  /** The comparison could not start (a scenario file did not load). */
+  compareFailed(): void {
+    useLab.setState({ busy: null })
+  },
+  /** Compare 2–4 configurations on the base scenario's traffic. */
+  startCompare(base: unknown, configs: CompareConfig[]): void {
+    // again: frames of an earlier comparison may have come while the files were fetched
+    labActions.openCompare()
+    send({ type: 'compare-start', base, configs })
+  },
+  /** Back to the lab, where it was. */
+  stopCompare(): void {
+    send({ type: 'compare-stop' })
+    useLab.setState({ view: 'lab', compareRuns: [], playing: false })
+  },
+  /** Show another view (leaving a comparison stops it). */
+  setView(view: Exclude<View, 'compare'>): void {
+    if (useLab.getState().view === 'compare') labActions.stopCompare()
+    useLab.setState({ view })
+  },
+  /** Follow a lesson from step `step`, in the lab. */
+  openLesson(lessonId: string, step: number): void {
+    useLab.setState({ view: 'lab', lessonId, lessonStep: step })
+  },
+  setLessonStep(lessonStep: number): void {
+    useLab.setState({ lessonStep })
+  },
+  /** Stop following the lesson (the lab stays as it is). */
+  closeLesson(): void {
+    useLab.setState({ lessonId: null })
+  },
+  /** An error for the user: a catalogue message, or a text as it is (`verbatim`). */
+  showError(error: Message | string): void {
+    useLab.setState({ error: typeof error === 'string' ? verbatim(error) : error })
+  },
+  dismissError(): void {
+    useLab.setState({ error: null })
+  },
+  /** Close the notice (and the offer of a session that was not restored). */
+  dismissNotice(): void {
+    useLab.setState({ notice: null, unrestoredSession: null })
+  },
+}

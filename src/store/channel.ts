@@ -1,0 +1,96 @@
+/**
+ * The worker client's channel: how requests reach the worker (`send`), the answers the page
+ * waits for by request id (`ask`), and the client's own bookkeeping — the frame in flight, the
+ * seek being replayed, where to go once a scenario is in, whether the listing and the script
+ * are wanted. The connection itself (watchdog, restart) is in client.ts; replies in replies.ts.
+ */
+import type { Reply, Request } from '../worker/protocol'
+
+export type Send = (r: Request) => void
+let sender: Send = () => {}
+
+/** Post a request to the worker (a no-op until connectWorker or connectSender). */
+export function send(r: Request): void {
+  sender(r)
+}
+export function setSender(s: Send): void {
+  sender = s
+}
+
+let nextId = 1
+/** A fresh request id. */
+export function newId(): number {
+  return nextId++
+}
+
+/** Answers the page waits for (exports), by request id. */
+export const waiting = new Map<number, (r: Reply) => void>()
+
+/** Send a request with a fresh id and wait for its answer; `pick` reads the answer (undefined: not it). */
+export function ask<T>(request: (id: number) => Request, pick: (r: Reply) => T | undefined): Promise<T> {
+  const id = newId()
+  return new Promise((resolve) => {
+    waiting.set(id, (r) => {
+      const v = pick(r)
+      if (v !== undefined) resolve(v)
+    })
+    send(request(id))
+  })
+}
+
+/** An answer the page waits for came: hand it over. */
+export function answer(r: Reply & { id: number }): void {
+  const w = waiting.get(r.id)
+  waiting.delete(r.id)
+  w?.(r)
+}
+
+/** The client's bookkeeping, shared by the actions, the replies and the connection. */
+export const client = {
+  /** One frame request at a time: the next goes when this one was answered. */
+  frameInFlight: false,
+  /** The listings panel is on screen: only then does the worker compute a listing. */
+  listingVisible: true,
+  /** Where to go once the scenario being loaded is in (a share link opens at its time). */
+  openAtMs: null as number | null,
+  /** One seek at a time: while one replays (from this epoch), only the latest target waits. */
+  seekEpoch: null as number | null,
+  pendingSeek: null as number | null,
+  /** The script editor is open: the running configuration follows every change (else it is asked for when needed). */
+  scriptWanted: false,
+}
+
+/** Who waits for the running configuration's next script. */
+export const scriptWaiters: ((text: string) => void)[] = []
+
+export function setListingVisible(v: boolean): void {
+  client.listingVisible = v
+}
+
+export function setScriptWanted(open: boolean): void {
+  client.scriptWanted = open
+  if (open) send({ type: 'script' })
+}
+
+/**
+ * A frame of `epoch` came: a seek is done when a frame of a newer epoch arrives, and the latest
+ * target that waited goes next. Returns the seek target the slider shows from now on.
+ */
+export function settleSeek(epoch: number, seekTarget: number | null): number | null {
+  if (client.seekEpoch === null || epoch <= client.seekEpoch) return seekTarget
+  client.seekEpoch = null
+  if (client.pendingSeek === null) return null
+  const next = client.pendingSeek
+  client.pendingSeek = null
+  client.seekEpoch = epoch
+  send({ type: 'seek', toMs: next })
+  return next
+}
+
+/** A new worker: nothing is in flight, no seek replays, no answer will come. */
+export function resetChannel(): void {
+  client.frameInFlight = false
+  client.seekEpoch = null
+  client.pendingSeek = null
+  waiting.clear()
+}

@@ -1,0 +1,197 @@
+/**
+ * The worker's replies, folded into the store: frames (the clock, the counters, the histories,
+ * the per-frame data in live.ts), a loaded scenario, command output, the running script, the
+ * why chain, compare frames, and the answers the page waits for by id (channel.ts). Frame
+ * decoding itself is in frames.ts and live.ts.
+ */
+import { groupDigits } from '../engine/lib/digits'
+import { COMPARE_SAMPLE_SERIES, type Frame, type Reply } from '../worker/protocol'
+import { labActions } from './actions'
+import { answer, client, scriptWaiters, send, settleSeek } from './channel'
+import { applyCounters, flattenRs } from './frames'
+import { compareData, HistoryRing, history } from './histories'
+import { foldTemplates, live } from './live'
+import { saveSession } from './session'
+import { msg, pushConsole, useLab, verbatim } from './state'
+
+function onFrame(f: Frame, wallMs: number): void {
+  const s = useLab.getState()
+  if (f.epoch !== s.epoch) {
+    history.clear()
+  }
+  // a seek is done when a frame of a newer epoch arrives
+  const seekTarget = settleSeek(f.epoch, s.seekTarget)
+  live.apply(f, wallMs)
+  const services = f.services ?? s.services
+  const rs = f.services ? flattenRs(f.services) : s.rs
+  const { rs: rsNext, more } = applyCounters(services, f.rsCounters, rs, s.rsMore)
+  let historyVersion = s.historyVersion
+  // one point per whole simulated second, as the worker noted them
+  history.pushRows(f.samples)
+  if (f.samples.length > 0) historyVersion++
+  // In compare view the toolbar's clock belongs to the comparison: a lab frame that arrives while
+  // its files still load keeps the lab's own data current, and leaves the clock alone.
+  const clock =
+    s.view === 'compare'
+      ? {}
+      : {
+          nowMs: f.nowMs,
+          endMs: f.endMs,
+          playing: f.playing,
+          speed: f.speed,
+          // a script being applied, or a scenario loaded, is done when its answer comes, not with
+          // the frame before it
+          busy: s.busy === 'applying' || s.busy === 'loading' || seekTarget !== null ? s.busy : null,
+        }
+  useLab.setState({
+    epoch: f.epoch,
+    ...clock,
+    services,
+    rs: rsNext.some((r, i) => r !== rs[i]) || f.services ? rsNext : s.rs,
+    rsMore: more,
+    metrics: f.metrics,
+    textbookDivergent: f.textbookDivergent,
+    textbookMarkCount: live.textbookMarks.size,
+    historyVersion,
+    ...(f.listing ? { listing: f.listing } : {}),
+    seekTarget,
+  })
+}
+
+/** Every reply of the worker comes here (client.ts wires it to the worker's messages). */
+export function onReply(r: Reply): void {
+  switch (r.type) {
+    case 'frame':
+      client.frameInFlight = false
+      onFrame(r, performance.now())
+      return
+    case 'loaded':
+      performance.mark('lab:loaded')
+      useLab.setState({
+        ready: true,
+        scenarioName: r.name,
+        description: r.description,
+        descriptions: r.descriptions,
+        endMs: r.endMs,
+        seed: r.seed,
+        selection: null,
+        why: null,
+        busy: null,
+      })
+      pushConsole(
+        // the scenario's own name, as its file gives it
+        { kind: 'note', msg: verbatim(`— ${r.name} —`) },
+        ...(r.omittedCommands > 0
+          ? [
+              {
+                kind: 'note' as const,
+                msg: msg('console.omitted', { count: r.omittedCommands, n: groupDigits(r.omittedCommands) }),
+              },
+            ]
+          : []),
+        ...r.commands.flatMap((c) => [
+          { kind: 'cmd' as const, text: c.cmd, atMs: 0 },
+          ...(c.stdout ? [{ kind: 'out' as const, text: c.stdout }] : []),
+          ...(c.stderr ? [{ kind: 'err' as const, text: c.stderr }] : []),
+        ]),
+      )
+      if (client.scriptWanted) labActions.requestScript()
+      void saveSession()
+      if (client.openAtMs !== null) {
+        const at = Math.min(client.openAtMs, r.endMs)
+        client.openAtMs = null
+        if (at > 0) labActions.seek(at)
+      }
+      return
+    case 'ran':
+      pushConsole(
+        ...(r.stdout ? [{ kind: 'out' as const, text: r.stdout }] : []),
+        ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr }] : []),
+      )
+      if (client.scriptWanted) labActions.requestScript()
+      void saveSession()
+      return
+    case 'applied':
+      useLab.setState((s) => ({
+        busy: s.busy === 'applying' ? null : s.busy,
+        scriptError: r.ok ? null : { message: r.error ?? '', line: r.line },
+        scriptApplied: s.scriptApplied + (r.ok ? 1 : 0),
+        scriptDraft: r.ok ? null : s.scriptDraft,
+      }))
+      if (r.ok) {
+        void saveSession()
+        pushConsole({ kind: 'note', msg: msg('console.applied') })
+        if (client.scriptWanted) labActions.requestScript()
+      }
+      return
+    case 'script':
+      useLab.setState({ script: r.text })
+      for (const resolve of scriptWaiters.splice(0)) resolve(r.text)
+      return
+    case 'why':
+      useLab.setState({ why: { title: r.title, steps: r.steps } })
+      return
+    case 'compare-started':
+      compareData.clear()
+      for (const c of r.configs)
+        compareData.set(c.id, { history: new HistoryRing(1200, [...COMPARE_SAMPLE_SERIES]), templates: new Map() })
+      useLab.setState({ compareConfigs: r.configs, compareRuns: [], endMs: r.endMs, busy: null })
+      // the speed chosen while the files loaded is the comparison's speed
+      send({ type: 'speed', speed: useLab.getState().speed })
+      return
+    case 'compare-frame': {
+      client.frameInFlight = false
+      const s = useLab.getState()
+      if (s.view !== 'compare') return
+      const newEpoch = r.epoch !== s.epoch
+      const seekTarget = settleSeek(r.epoch, s.seekTarget)
+      for (const run of r.runs) {
+        const d = compareData.get(run.id)
+        if (!d) continue
+        if (newEpoch) {
+          d.history.clear()
+          d.templates.clear()
+        }
+        // one point per whole simulated second, as the worker noted them
+        d.history.pushRows(run.samples)
+        foldTemplates(d.templates, run.templates, run.refreshes)
+      }
+      const labels = new Map(s.compareConfigs.map((c) => [c.id, c.label]))
+      useLab.setState({
+        epoch: r.epoch,
+        nowMs: r.nowMs,
+        endMs: r.endMs,
+        playing: r.playing,
+        speed: r.speed,
+        seekTarget,
+        busy: seekTarget === null ? null : s.busy,
+        compareRuns: r.runs.map((x) => ({ id: x.id, label: labels.get(x.id) ?? x.id, rs: x.rs, metrics: x.metrics })),
+      })
+      return
+    }
+    case 'fidelity':
+    case 'probe':
+    case 'scenario':
+      answer(r)
+      return
+    case 'template-line':
+      useLab.setState({ hoverLine: { templateId: r.templateId, line: r.line } })
+      return
+    case 'busy':
+      useLab.setState({ busy: r.what })
+      return
+    case 'idle':
+      client.frameInFlight = false
+      return
+    case 'error':
+      client.frameInFlight = false
+      useLab.setState((s) => ({
+        // the worker's own words (a refused scenario names its file and field): shown as they are
+        error: verbatim(r.message),
+        playing: false,
+        // what was being applied or loaded was refused: the lab is usable again
+        busy: s.busy === 'applying' || s.busy === 'loading' ? null : s.busy,
+      }))
+      return
+  }
+}

@@ -1,0 +1,199 @@
+/**
+ * The store's state: its shape (LabState), its initial values, the zustand store `useLab` and the
+ * selectors panels share. Nothing here talks to the worker or to storage beyond reading the
+ * remembered language and theme once. Messages for the user are kept as a key and values
+ * (`Message`) and translated when drawn; a program's output is kept as its own text.
+ */
+import { create } from 'zustand'
+import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
+import type { CompareRunFrame, MetricsView, ServiceView, WhyStep, WhyTarget } from '../worker/protocol'
+import type { RsLive, RsSummed } from './frames'
+import { initialLocale, initialTheme, type Theme } from './remembered'
+
+export type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
+export type { Theme } from './remembered'
+
+/** A message from a catalogue key, translated when drawn. */
+export const msg = (key: MessageKey, values?: MessageValues): Message => (values ? { key, values } : { key })
+/** A text shown as it is, in every language (a program's words, an error from the browser). */
+export const verbatim = (text: string): Message => ({ text })
+
+/**
+ * A line of the console's scrollback: a command and its output are the tools' own words (never
+ * translated); a note is the lab's message, translated when drawn.
+ */
+export type ConsoleLine =
+  | { id: number; kind: 'cmd' | 'out' | 'err'; text: string; atMs?: number }
+  | { id: number; kind: 'note'; msg: Message; atMs?: number }
+
+export type TimelineSort = 'newest' | 'created' | 'expiry'
+export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
+
+export type View = 'lab' | 'compare' | 'lessons'
+
+export interface CompareRunView {
+  id: string
+  label: string
+  rs: CompareRunFrame['rs']
+  metrics: MetricsView
+}
+
+/** What the page keeps to restore a session: the scenario as it stands (typed commands folded in), and where. */
+export interface SavedSession {
+  /** The scenario as JSON text (older saves: the parsed object); the worker takes either. */
+  scenario: unknown
+  atMs: number
+  name: string
+  presetId: string
+  savedAt: number
+}
+
+export interface LabState {
+  // -- session (from the worker)
+  ready: boolean
+  presetId: string
+  scenarioName: string
+  description: string
+  /** The scenario's description in other languages, by locale (`description` is the fallback). */
+  descriptions: Record<string, string>
+  seed: number
+  epoch: number
+  nowMs: number
+  endMs: number
+  playing: boolean
+  speed: number
+  busy: string | null
+  /** An error for the user (a refused scenario, a stopped worker), dismissable. */
+  error: Message | null
+  /** Where a rewind or jump is going (the time slider shows it until the worker got there). */
+  seekTarget: number | null
+  services: ServiceView[]
+  rs: RsLive[]
+  /** Services with more real servers than are drawn: the rest, summed (one row each). */
+  rsMore: RsSummed[]
+  metrics: MetricsView | null
+  historyVersion: number
+  // -- console and script
+  console: ConsoleLine[]
+  script: string
+  /** The first line a script was refused at: the tool's own message (never translated) and the line. */
+  scriptError: { message: string; line: number | null } | null
+  /** Increases each time a script was applied whole. */
+  scriptApplied: number
+  /** The script being edited (null: it follows the running configuration). */
+  scriptDraft: string | null
+  // -- listings
+  listingCmd: ListingCmd
+  listingFilter: string
+  listing: { cmd: string; text: string; lines: number } | null
+  // -- why
+  selection: WhyTarget | null
+  why: { title: string; steps: WhyStep[] } | null
+  // -- compare
+  view: View
+  compareRuns: CompareRunView[]
+  compareConfigs: { id: string; label: string }[]
+  // -- ui
+  locale: Locale
+  theme: Theme
+  timelineFilter: string
+  timelineSort: TimelineSort
+  /** The hovered template as ipvsadm -Lnc prints it. */
+  hoverLine: { templateId: number; line: string | null } | null
+  /** The lesson being followed (null: none) and its step. */
+  lessonId: string | null
+  lessonStep: number
+  /** Presenter mode: big type, high contrast, clicker keys. */
+  presenter: boolean
+  /** The textbook switch, and how many connections went elsewhere under the textbook rule. */
+  textbook: boolean
+  textbookDivergent: number
+  textbookMarkCount: number
+  /** A notice for the user (a restored session, a restarted worker), dismissable. */
+  notice: Message | null
+  storageWarned: boolean
+  /** This page started from the saved session (the notice offers to start fresh). */
+  restoredSession: boolean
+  /** A session not restored because the worker stopped twice with it: offered as a file. */
+  unrestoredSession: SavedSession | null
+}
+
+export const useLab = create<LabState>()(() => ({
+  ready: false,
+  presetId: '',
+  scenarioName: '',
+  description: '',
+  descriptions: {},
+  seed: 1,
+  epoch: 0,
+  nowMs: 0,
+  endMs: 0,
+  playing: false,
+  speed: 1,
+  busy: null,
+  error: null,
+  seekTarget: null,
+  services: [],
+  rs: [],
+  rsMore: [],
+  metrics: null,
+  historyVersion: 0,
+  console: [],
+  script: '',
+  scriptError: null,
+  scriptApplied: 0,
+  scriptDraft: null,
+  listingCmd: 'ipvsadm -Lnc',
+  listingFilter: '',
+  listing: null,
+  selection: null,
+  why: null,
+  locale: initialLocale(),
+  theme: initialTheme(),
+  timelineFilter: '',
+  timelineSort: 'newest',
+  hoverLine: null,
+  lessonId: null,
+  lessonStep: 0,
+  presenter: false,
+  textbook: false,
+  textbookDivergent: -1,
+  textbookMarkCount: 0,
+  notice: null,
+  storageWarned: false,
+  restoredSession: false,
+  unrestoredSession: null,
+  view: 'lab',
+  compareRuns: [],
+  compareConfigs: [],
+}))
+
+// ---------------------------------------------------------------- selectors
+
+/**
+ * Whether play, step and seek have an engine to drive: not while a scenario (a preset, or compare
+ * mode's files) is on its way to the worker, so a click meant for it cannot drive the old one.
+ */
+export function canDrive(s: Pick<LabState, 'ready' | 'busy'>): boolean {
+  return s.ready && s.busy !== 'loading'
+}
+
+/** The scenario's own words, in the interface's language when the file has them. */
+export const selectDescription = (s: LabState): string => s.descriptions[s.locale] ?? s.description
+
+// ---------------------------------------------------------------- the console's scrollback
+
+const MAX_CONSOLE_LINES = 2000
+let consoleId = 1
+
+/** Lines without their ids, as the store adds them. */
+export type NewConsoleLine =
+  | Omit<Extract<ConsoleLine, { kind: 'note' }>, 'id'>
+  | Omit<Extract<ConsoleLine, { kind: 'cmd' | 'out' | 'err' }>, 'id'>
+
+/** Append to the console (the oldest lines go beyond MAX_CONSOLE_LINES). */
+export function pushConsole(...lines: NewConsoleLine[]): void {
+  const cur = useLab.getState().console
+  const next = [...cur, ...lines.map((l) => ({ ...l, id: consoleId++ }))]
+  useLab.setState({ console: next.length > MAX_CONSOLE_LINES ? next.slice(next.length - MAX_CONSOLE_LINES) : next })
+}
