@@ -6,7 +6,17 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig([
-  globalIgnores(['dist', '.tmp', 'coverage', 'test-results', 'playwright-report', 'reports', 'public', 'test/golden']),
+  globalIgnores([
+    'dist',
+    'dist-e2e',
+    '.tmp',
+    'coverage',
+    'test-results',
+    'playwright-report',
+    'reports',
+    'public',
+    'test/golden',
+  ]),
   {
     files: ['**/*.{ts,tsx}'],
     extends: [

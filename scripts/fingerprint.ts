@@ -13,7 +13,13 @@ import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { basename, join } from 'node:path'
 import { DEFAULT_FINAL_CMDS, parseScenario, runScenario } from '../src/engine/index'
 
-const EXTRA = ['ipvsadm -Ln', 'ipvsadm -Lnc', 'ipvsadm -Ln --stats', 'ipvsadm -Ln --rate', 'ipvsadm -Ln --persistent-conn']
+const EXTRA = [
+  'ipvsadm -Ln',
+  'ipvsadm -Lnc',
+  'ipvsadm -Ln --stats',
+  'ipvsadm -Ln --rate',
+  'ipvsadm -Ln --persistent-conn',
+]
 
 function main(argv: string[]): number {
   const out = argv[0]
@@ -24,7 +30,9 @@ function main(argv: string[]): number {
   mkdirSync(out, { recursive: true })
   const dirs = ['test/golden/scenarios', 'public/scenarios']
   for (const dir of dirs) {
-    for (const f of readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+    for (const f of readdirSync(dir)
+      .filter((n) => n.endsWith('.json'))
+      .sort()) {
       const name = `${basename(dir === 'public/scenarios' ? 'public' : 'golden')}-${f}`
       const parsed = parseScenario(readFileSync(join(dir, f), 'utf8'))
       let text: string

@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { compareWithRecording, parseScenario, runScenario } from '../src/engine/index'
-import { goldenSkipReason } from '../test/goldenSkip'
+import { compareWithRecording, goldenSkipReason, parseScenario, runScenario } from '../src/engine/index'
 
 const args = process.argv.slice(2)
 const verbose = args.includes('-v')
@@ -16,7 +15,9 @@ const only = new Set(positional)
 let pass = 0
 let fail = 0
 let skip = 0
-for (const f of readdirSync(join(dir, 'recordings')).filter((n) => n.endsWith('.json')).sort()) {
+for (const f of readdirSync(join(dir, 'recordings'))
+  .filter((n) => n.endsWith('.json'))
+  .sort()) {
   const name = f.replace(/\.json$/, '')
   if (only.size && !only.has(name)) continue
   const scenarioText = readFileSync(join(dir, 'scenarios', f), 'utf8')

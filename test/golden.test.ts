@@ -6,8 +6,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { compareWithRecording, parseScenario, runScenario } from '../src/engine/index'
-import { goldenSkipReason } from './goldenSkip'
+import { compareWithRecording, goldenSkipReason, parseScenario, runScenario } from '../src/engine/index'
 
 const dir = process.env.GOLDEN_DIR ?? join(import.meta.dirname, 'golden')
 const names = readdirSync(join(dir, 'recordings'))
