@@ -35,7 +35,7 @@ export default defineConfig([
     },
   },
   {
-    // The engine is a pure library: no UI, no DOM, no wall clock, no Math.random (DESIGN.md).
+    // The engine is a pure library: no UI, no DOM, no wall clock, no Math.random (docs/design.md §2, docs/style.md §6).
     files: ['src/engine/**/*.ts'],
     rules: {
       'no-restricted-imports': [

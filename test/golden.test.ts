@@ -1,6 +1,6 @@
 /**
- * Replays every real-kernel recording in test/golden (a copy of shared/golden; `npm run golden:sync`
- * refreshes it; GOLDEN_DIR points elsewhere) and compares field by field by the README's rules.
+ * Replays every real-kernel recording in test/golden (`npm run golden:sync` refreshes the copy;
+ * GOLDEN_DIR points elsewhere) and compares field by field by its README's rules.
  * A mismatch writes NAME.json.changed beside the recording for review (never committed).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'

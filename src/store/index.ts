@@ -60,7 +60,7 @@ export interface RsSummed {
   conns: number
 }
 
-/** Fixed-size history for the small charts (STYLE §13: bounded ring buffers). */
+/** Fixed-size history for the small charts (docs/style.md §4: bounded ring buffers). */
 export class HistoryRing {
   readonly size: number
   readonly t: Float64Array
