@@ -1,7 +1,7 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
-import { goldenAssets } from './scripts/golden-assets'
+import { goldenAssets } from './scripts/golden-assets.ts'
 
 /**
  * `vite build` is the product. `vite build --mode e2e` is the build the end-to-end tests and the

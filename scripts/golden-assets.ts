@@ -8,18 +8,46 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { build } from 'esbuild'
 import type { Plugin } from 'vite'
-import { goldenSkipReason } from '../src/engine/index'
+
+type SkipRule = typeof import('../src/engine/index')['goldenSkipReason']
 
 export const GOLDEN_KINDS = ['scenarios', 'recordings'] as const
 
-/** The recordings in `dir` the app replays: every one whose scenario the engine models, by name. */
-export function replayableRecordings(dir: string): string[] {
+/** The recordings in `dir` the app replays: every one the rule does not skip, by name. */
+export function replayableRecordings(dir: string, skip: SkipRule): string[] {
   return readdirSync(join(dir, 'recordings'))
     .filter((f) => f.endsWith('.json'))
     .map((f) => f.slice(0, -'.json'.length))
-    .filter((name) => goldenSkipReason(readFileSync(join(dir, 'scenarios', `${name}.json`), 'utf8')) === null)
+    .filter((name) => skip(readFileSync(join(dir, 'scenarios', `${name}.json`), 'utf8')) === null)
     .sort()
+}
+
+/**
+ * The engine's own rule, bundled with esbuild into one module under node_modules/.tmp (as
+ * bench/build.mjs does for the benchmark) and imported: the Vite config itself stays free of the
+ * engine's sources.
+ */
+async function loadSkipRule(root: string): Promise<SkipRule> {
+  const outfile = resolve(root, 'node_modules/.tmp/golden-assets/goldenSkip.mjs')
+  await build({
+    stdin: {
+      contents: "export { goldenSkipReason } from './src/engine/index.ts'",
+      resolveDir: root,
+      loader: 'ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    outfile,
+    logLevel: 'warning',
+  })
+  // a fresh URL each time: a dev server restarted in the same process reads the rule anew
+  const rule = (await import(`${pathToFileURL(outfile).href}?t=${Date.now()}`)) as { goldenSkipReason: SkipRule }
+  return rule.goldenSkipReason
 }
 
 const MODULE_ID = 'virtual:golden'
@@ -29,7 +57,11 @@ const RESOLVED_ID = `\0${MODULE_ID}`
 export function goldenAssets(dir: string): Plugin {
   let root = process.cwd()
   let base = '/'
-  const names = () => replayableRecordings(resolve(root, dir))
+  let skip: SkipRule | null = null
+  const names = async () => {
+    skip ??= await loadSkipRule(root)
+    return replayableRecordings(resolve(root, dir), skip)
+  }
   const file = (kind: string, name: string) => resolve(root, dir, kind, `${name}.json`)
   return {
     name: 'lvs-golden-assets',
@@ -40,23 +72,30 @@ export function goldenAssets(dir: string): Plugin {
     resolveId(id) {
       return id === MODULE_ID ? RESOLVED_ID : undefined
     },
-    load(id) {
+    async load(id) {
       if (id !== RESOLVED_ID) return undefined
-      const list = names()
+      const list = await names()
       for (const kind of GOLDEN_KINDS) for (const name of list) this.addWatchFile(file(kind, name))
       return `export const GOLDEN_NAMES = ${JSON.stringify(list)}\n`
     },
     configureServer(server) {
       server.middlewares.use((req, res, next) => {
         const m = /^\/golden\/(scenarios|recordings)\/([\w.-]+)\.json$/.exec(req.url?.slice(base.length - 1) ?? '')
-        if (!m || !names().includes(m[2])) return next()
-        res.setHeader('Content-Type', 'application/json')
-        res.end(readFileSync(file(m[1], m[2])))
+        if (!m) return next()
+        names().then(
+          (list) => {
+            if (!list.includes(m[2])) return next()
+            res.setHeader('Content-Type', 'application/json')
+            res.end(readFileSync(file(m[1], m[2])))
+          },
+          (e: unknown) => next(e),
+        )
       })
     },
-    generateBundle() {
+    async generateBundle() {
+      const list = await names()
       for (const kind of GOLDEN_KINDS)
-        for (const name of names())
+        for (const name of list)
           this.emitFile({
             type: 'asset',
             fileName: `golden/${kind}/${name}.json`,
