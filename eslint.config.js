@@ -6,7 +6,17 @@ import globals from 'globals'
 import tseslint from 'typescript-eslint'
 
 export default defineConfig([
-  globalIgnores(['dist', '.tmp', 'coverage', 'test-results', 'playwright-report', 'reports', 'public', 'test/golden']),
+  globalIgnores([
+    'dist',
+    'dist-e2e',
+    '.tmp',
+    'coverage',
+    'test-results',
+    'playwright-report',
+    'reports',
+    'public',
+    'test/golden',
+  ]),
   {
     files: ['**/*.{ts,tsx}'],
     extends: [
@@ -25,7 +35,7 @@ export default defineConfig([
     },
   },
   {
-    // The engine is a pure library: no UI, no DOM, no wall clock, no Math.random (DESIGN.md).
+    // The engine is a pure library: no UI, no DOM, no wall clock, no Math.random (docs/design.md §2, docs/style.md §6).
     files: ['src/engine/**/*.ts'],
     rules: {
       'no-restricted-imports': [

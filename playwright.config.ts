@@ -34,11 +34,13 @@ export default defineConfig({
       },
     },
   ],
+  // The test build (`--mode e2e`: the product plus window.lab, see vite.config.ts), made fresh into
+  // dist-e2e/ on every run, so an old build is never what is tested.
   webServer: {
-    command: `node_modules/.bin/vite preview --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `node_modules/.bin/vite build --mode e2e --logLevel warn && node_modules/.bin/vite preview --mode e2e --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
-    timeout: 60_000,
+    timeout: 120_000,
     stdout: 'ignore',
     stderr: 'pipe',
   },

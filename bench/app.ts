@@ -1,6 +1,7 @@
 /**
- * `npm run bench:app`: the page's smoothness in headless Chromium (Debian's), on the built app
- * served by `vite preview`. Prints JSON lines (`name`, `value`, `unit`) and a table:
+ * `npm run bench:app`: the page's smoothness in headless Chromium (Debian's), on the test build of
+ * the app (`vite build --mode e2e`: window.lab reads the clock) served by `vite preview`. Prints
+ * JSON lines (`name`, `value`, `unit`) and a table:
  *   app.first_screen_ms          navigation start → the first scenario loaded and drawn
  *   app.frame_p95_ms             95th percentile of the time between animation frames, playing
  *                                the 10,000-template scenario at 100× (after rewinding to 10 min)
@@ -36,10 +37,11 @@ async function waitForServer(): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  if (!process.argv.includes('--no-build')) execFileSync('npx', ['vite', 'build'], { stdio: 'ignore' })
+  // the test build (dist-e2e/): the measurements read the simulated clock through window.lab
+  if (!process.argv.includes('--no-build')) execFileSync('npx', ['vite', 'build', '--mode', 'e2e'], { stdio: 'ignore' })
   const server: ChildProcess = spawn(
     'npx',
-    ['vite', 'preview', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
+    ['vite', 'preview', '--mode', 'e2e', '--host', '127.0.0.1', '--port', String(PORT), '--strictPort'],
     {
       stdio: 'ignore',
       detached: true,

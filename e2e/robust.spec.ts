@@ -62,12 +62,14 @@ test('a reload brings the session back; "start fresh" forgets it', async ({ page
 
 test('the page makes no request beyond its own origin, and keeps a strict Content-Security-Policy', async ({
   page,
+  baseURL,
 }) => {
+  const own = new URL(baseURL ?? 'http://127.0.0.1').host
   const foreign: string[] = []
   const violations: string[] = []
   page.on('request', (r) => {
     const u = new URL(r.url())
-    if (!['http:', 'blob:', 'data:'].includes(u.protocol) || (u.protocol === 'http:' && u.host !== '127.0.0.1:4173'))
+    if (!['http:', 'blob:', 'data:'].includes(u.protocol) || (u.protocol === 'http:' && u.host !== own))
       foreign.push(r.url())
   })
   await page.addInitScript(() => {

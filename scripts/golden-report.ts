@@ -5,8 +5,7 @@
  */
 import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { compareWithRecording, parseScenario, runScenario } from '../src/engine/index'
-import { goldenSkipReason } from '../test/goldenSkip'
+import { compareWithRecording, goldenSkipReason, parseScenario, runScenario } from '../src/engine/index'
 
 const args = process.argv.slice(2)
 const verbose = args.includes('-v')

@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Every test of the project, in one command (`npm test`): static checks, unit + property + golden +
-# CLI tests (Vitest), the production build and the end-to-end tests (Playwright on Debian's
-# Chromium). Every step runs even if an earlier one fails; the last line is the summary
-# `total: N passed, N failed`.
+# CLI + bundle tests (Vitest), the production build and the end-to-end tests (Playwright on
+# Debian's Chromium). The end-to-end tests build the test build (`vite build --mode e2e`, into
+# dist-e2e/) afresh and serve it on a port of their own (E2E_PORT, default 4391), never `npm run
+# preview`'s 4173, so both can run at once. Every step runs even if an earlier one fails; the last
+# line is the summary `total: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1

@@ -50,7 +50,8 @@ if (shared !== null) {
 }
 
 applyTheme(useLab.getState().theme)
-installTestApi()
+// the test build only (`vite build --mode e2e`); the product build drops it as dead code
+if (import.meta.env.MODE === 'e2e') installTestApi()
 
 const root = document.getElementById('root')
 if (root)

@@ -1,7 +1,7 @@
 import { actions, live, testHooks, useLab } from './store/index'
 
 /**
- * A small read-only window into the page's store for the end-to-end tests (STYLE §23): what the
+ * A small read-only window into the page's store for the end-to-end tests (docs/style.md §8): what the
  * panels draw, as numbers. It changes nothing.
  */
 export interface LabTestApi {

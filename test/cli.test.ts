@@ -1,15 +1,16 @@
 /** The headless CLI as a user runs it: `npm run --silent sim -- FILE.json`. */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import type { RunResult } from '../src/engine/index'
 
 const root = join(import.meta.dirname, '..')
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
 const sim = (...args: string[]) => spawnSync(tsx, ['scripts/sim.ts', ...args], { cwd: root, encoding: 'utf8' })
 const tmp = mkdtempSync(join(tmpdir(), 'lvs-cli-'))
+afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 const file = (name: string, text: string) => {
   const p = join(tmp, name)
   writeFileSync(p, text)

@@ -1,13 +1,12 @@
 /**
- * Replays every real-kernel recording in test/golden (a copy of shared/golden; `npm run golden:sync`
- * refreshes it; GOLDEN_DIR points elsewhere) and compares field by field by the README's rules.
+ * Replays every real-kernel recording in test/golden (`npm run golden:sync` refreshes the copy;
+ * GOLDEN_DIR points elsewhere) and compares field by field by its README's rules.
  * A mismatch writes NAME.json.changed beside the recording for review (never committed).
  */
 import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { compareWithRecording, parseScenario, runScenario } from '../src/engine/index'
-import { goldenSkipReason } from './goldenSkip'
+import { compareWithRecording, goldenSkipReason, parseScenario, runScenario } from '../src/engine/index'
 
 const dir = process.env.GOLDEN_DIR ?? join(import.meta.dirname, 'golden')
 const names = readdirSync(join(dir, 'recordings'))

@@ -1,6 +1,6 @@
 import { expect, type Page } from '@playwright/test'
 
-/** The page as a user drives it: toolbar, console, real servers, timeline (STYLE §23 page object). */
+/** The page as a user drives it: toolbar, console, real servers, timeline (a page object: docs/style.md §8). */
 export class LabPage {
   readonly page: Page
   constructor(page: Page) {

@@ -142,17 +142,18 @@ describe('engine invariants (property tests, pinned seeds)', () => {
     })
 
   it('-S, then -C, then -R of what -S printed rebuilds the same table', () => {
+    const empty = new Simulator().run('ipvsadm -Ln').stdout
     fc.assert(
       fc.property(fc.array(serviceLine, { maxLength: 6 }), (services) => {
         const sim = new Simulator()
         for (const lines of services) for (const l of lines) sim.run(l)
         const before = sim.run('ipvsadm -Ln').stdout
         const saved = sim.run('ipvsadm -S -n').stdout
-        sim.run('ipvsadm -C')
-        const restored = new Simulator()
-        const r = restored.run(`printf '%s' '${saved}' | ipvsadm -R`)
+        expect(sim.run('ipvsadm -C').exit).toBe(0)
+        expect(sim.run('ipvsadm -Ln').stdout).toBe(empty)
+        const r = sim.run(`printf '%s' '${saved}' | ipvsadm -R`)
         expect(r.exit).toBe(0)
-        expect(restored.run('ipvsadm -Ln').stdout).toBe(before)
+        expect(sim.run('ipvsadm -Ln').stdout).toBe(before)
       }),
       { seed: 7, numRuns: 200 },
     )

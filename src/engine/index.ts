@@ -10,6 +10,7 @@ export { Director, type DirectorEvent, type Packet, type ScheduleDecision, type 
 export { findScheduler, KERNEL_SCHEDULER_NAMES, missingKernelSchedulers } from './ipvs/schedulers'
 export type { Service } from './ipvs/service'
 export { compareWithRecording, type Mismatch, type RecordingLike } from './scenario/compare'
+export { goldenSkipReason } from './scenario/goldenSkip'
 export { DEFAULT_FINAL_CMDS, type RunResult, runScenario } from './scenario/run'
 export { parseScenario, type Scenario, validateScenario } from './scenario/schema'
 export { type SimMs, secondsToSimMs } from './sim/time'

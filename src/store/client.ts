@@ -99,14 +99,14 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
     }
   }
   raf = requestAnimationFrame(loop)
-  testHooks.killWorker = () => worker.terminate()
+  if (import.meta.env.MODE === 'e2e') testHooks.killWorker = () => worker.terminate()
   return () => {
     cancelAnimationFrame(raf)
     worker.terminate()
   }
 }
 
-/** For the end-to-end tests only: stop the worker as a crash would. */
+/** For the end-to-end tests only (set in the `e2e` build mode): stop the worker as a crash would. */
 export const testHooks: { killWorker?: () => void } = {}
 
 /** For tests and headless use: a sender that is not a Worker. */

@@ -1,12 +1,12 @@
 /**
- * Histories kept outside React state (STYLE §12, §13): the lab's figures one row per simulated
+ * Histories kept outside React state (docs/style.md §4): the lab's figures one row per simulated
  * second, and per configuration of a comparison its history and templates. Bounded ring buffers;
  * the charts read them when the store's `historyVersion` (or a compare frame) says they changed.
  */
 import { LAB_SAMPLE_SERIES } from '../worker/protocol'
 import type { TemplateRow } from './live'
 
-/** Fixed-size history for the small charts (STYLE §13: bounded ring buffers). */
+/** Fixed-size history for the small charts (docs/style.md §4: bounded ring buffers). */
 export class HistoryRing {
   readonly size: number
   readonly t: Float64Array

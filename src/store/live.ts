@@ -1,7 +1,7 @@
 import { ATTEMPT_FIELDS, type Frame, TEMPLATE_FIELDS } from '../worker/protocol'
 
 /**
- * Per-frame data that bypasses React (STYLE §12): the canvas panels read these on their own
+ * Per-frame data that bypasses React (docs/style.md §4): the canvas panels read these on their own
  * animation frames. Bounded: recent attempts in a ring, templates in a map trimmed by age.
  */
 

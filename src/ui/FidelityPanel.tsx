@@ -1,33 +1,22 @@
+import { GOLDEN_NAMES } from 'virtual:golden'
 import { useState } from 'react'
 import { actions } from '../store/index'
 import type { FidelityResult } from '../worker/protocol'
 import { useT } from './useT'
 
-// The real-kernel recordings ship with the app (test/golden is their one copy): loaded on demand.
-const RECORDINGS = import.meta.glob('../../test/golden/recordings/*.json', { query: '?url', import: 'default' })
-const SCENARIOS = import.meta.glob('../../test/golden/scenarios/*.json', { query: '?url', import: 'default' })
-const NAMES = Object.keys(RECORDINGS)
-  .map(
-    (k) =>
-      k
-        .split('/')
-        .pop()
-        ?.replace(/\.json$/, '') ?? k,
-  )
-  .sort()
+// The real-kernel recordings the engine can replay, copied into the build from test/golden by
+// scripts/golden-assets.ts (their one source): listed by GOLDEN_NAMES, fetched on demand.
 
-async function fetchJson(globbed: Record<string, () => Promise<unknown>>, name: string): Promise<unknown> {
-  const key = Object.keys(globbed).find((k) => k.endsWith(`/${name}.json`))
-  if (!key) throw new Error(`${name}: not shipped`)
-  const url = (await globbed[key]()) as string
-  const r = await fetch(url)
+async function fetchJson(kind: 'scenarios' | 'recordings', name: string): Promise<unknown> {
+  const r = await fetch(`${import.meta.env.BASE_URL}golden/${kind}/${name}.json`)
+  if (!r.ok) throw new Error(`${name}: not shipped`)
   return r.json()
 }
 
 /** Fidelity, shown: replay a recording made on a real Linux 6.1 kernel and compare, field by field. */
 export function FidelityPanel() {
   const t = useT()
-  const [name, setName] = useState(NAMES.includes('seed-fwmark') ? 'seed-fwmark' : NAMES[0])
+  const [name, setName] = useState(GOLDEN_NAMES.includes('seed-fwmark') ? 'seed-fwmark' : GOLDEN_NAMES[0])
   const [result, setResult] = useState<FidelityResult | null>(null)
   const [busy, setBusy] = useState(false)
 
@@ -35,7 +24,7 @@ export function FidelityPanel() {
     setBusy(true)
     setResult(null)
     try {
-      const [scenario, recording] = await Promise.all([fetchJson(SCENARIOS, name), fetchJson(RECORDINGS, name)])
+      const [scenario, recording] = await Promise.all([fetchJson('scenarios', name), fetchJson('recordings', name)])
       setResult(await actions.fidelity(scenario, recording))
     } catch (e) {
       setResult({ ok: false, error: String(e) })
@@ -55,7 +44,7 @@ export function FidelityPanel() {
         <label className="inline">
           {t('fidelity.recording')}
           <select value={name} onChange={(e) => setName(e.target.value)} data-testid="fidelity-name">
-            {NAMES.map((n) => (
+            {GOLDEN_NAMES.map((n) => (
               <option key={n} value={n}>
                 {n}
               </option>

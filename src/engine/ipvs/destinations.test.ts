@@ -5,7 +5,9 @@ import { at, request, setup } from '../testkit'
 const rs = (i: number) => `10.${1 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}:80`
 
 describe('destinations: the kernel list, indexed', () => {
-  it('65,535 real servers: each added once, listed newest first unsorted, found by ipvsadm -e and -d', () => {
+  it('65,535 real servers: each added once, listed newest first unsorted, found by ipvsadm -e and -d', {
+    timeout: 120_000,
+  }, () => {
     const sim = setup(new Simulator(), 'ipvsadm -A -t 192.168.100.100:80 -s wlc')
     for (let i = 1; i <= 65_535; i++) expect(sim.run(`ipvsadm -a -t 192.168.100.100:80 -r ${rs(i)} -g`).exit).toBe(0)
     const again = sim.run(`ipvsadm -a -t 192.168.100.100:80 -r ${rs(40_000)} -g`)

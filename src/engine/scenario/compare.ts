@@ -3,9 +3,10 @@ import type { RunResult } from './run'
 
 /**
  * Compare a simulation with a real-kernel recording field by field, by the rules of
- * shared/golden/README.md: outputs byte-identical, except connection listings (a set, expire
+ * test/golden/README.md: outputs byte-identical, except connection listings (a set, expire
  * within 2 s), `--stats` (Conns exact, other counters by layout) and `--rate` (layout only);
- * the real server of every connection and datagram.
+ * the real server of every connection and datagram, and no connection or datagram the recording
+ * lacks.
  */
 
 export interface Mismatch {
@@ -92,10 +93,14 @@ function compareConnectionListing(expected: string, actual: string): string | nu
   return null
 }
 
-/** Same columns: equal length, or the same shape once digit runs are blurred. */
+/** Where each whitespace-separated column of a line starts and ends. */
+function columnSpans(line: string): string {
+  return [...line.matchAll(/\S+/g)].map((m) => `${m.index}-${m.index + m[0].length}`).join(' ')
+}
+
+/** Same columns: every column starts and ends at the same offsets (values may differ). */
 function layoutMatches(expected: string, actual: string): boolean {
-  const blur = (s: string) => s.replace(/\d+/g, (d) => '#'.repeat(d.length)).replace(/#+/g, (h) => h)
-  return expected.length === actual.length || blur(expected).replace(/#+/g, '#') === blur(actual).replace(/#+/g, '#')
+  return columnSpans(expected) === columnSpans(actual)
 }
 
 /** --stats / --rate: names exact; number columns right-aligned in the same places; Conns exact for --stats. */
@@ -171,6 +176,17 @@ export function compareWithRecording(recording: RecordingLike, run: RunResult): 
       if ((d.rs ?? null) !== (rd?.rs ?? null))
         out.push({ path: `connections[${i}].datagrams[${k}].rs`, expected: d.rs, actual: rd?.rs })
     })
+    const recorded = c.datagrams?.length ?? 0
+    const ran = r.datagrams?.length ?? 0
+    if (ran > recorded)
+      out.push({ path: `connections[${i}].datagrams`, expected: recorded, actual: ran, detail: 'extra datagrams' })
   })
+  if (run.connections.length > recording.connections.length)
+    out.push({
+      path: 'connections',
+      expected: recording.connections.length,
+      actual: run.connections.length,
+      detail: 'extra connections',
+    })
   return out
 }

@@ -13,7 +13,7 @@ export interface ConnectionRecord extends ConnectionSpec {
   datagrams?: { k: number; rs: string | null }[]
 }
 
-/** What a run produced: the same shape as a real-kernel recording (shared/golden/README.md). */
+/** What a run produced: the same shape as a real-kernel recording (test/golden/README.md). */
 export interface RunResult {
   name: string
   description?: string

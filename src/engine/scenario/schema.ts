@@ -9,7 +9,7 @@ const fmt = groupDigits
 
 /**
  * The scenario file shared by the app, the CLI, the tests and the real-kernel recordings
- * (shared/golden/README.md). Times are seconds from the moment the initial commands finished.
+ * (test/golden/README.md). Times are seconds from the moment the initial commands finished.
  */
 
 const seconds = v.pipe(

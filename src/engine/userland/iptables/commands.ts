@@ -37,7 +37,7 @@ const batchFail = (op: string, why: string, object: string): IptError =>
 
 const isBuiltinName = (t: Table, name: string): boolean => TABLES[t.name].includes(name)
 
-/** Does the chain exist for commands that need it (nf_tables creates base chains lazily, §7.1)? */
+/** Does the chain exist for commands that need it (nf_tables creates base chains lazily)? */
 function chainExists(t: Table, name: string): boolean {
   const c = t.chains.get(name)
   return !!c && (!c.builtin || t.createdBuiltins.has(name))
