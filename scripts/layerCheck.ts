@@ -16,10 +16,10 @@ import ts from 'typescript'
  * scenarios, and the public surface. Above the engine: worker ← i18n ← store ← lessons ← ui ← entry.
  */
 export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
-  { name: 'engine/base', paths: ['src/engine/data/', 'src/engine/lib/', 'src/engine/net/'] },
+  { name: 'engine/base', paths: ['src/engine/capabilities.ts', 'src/engine/data/', 'src/engine/lib/', 'src/engine/net/'] },
   { name: 'engine/sim', paths: ['src/engine/sim/'] },
   { name: 'engine/kernel', paths: ['src/engine/ipvs/', 'src/engine/netfilter/'] },
-  { name: 'engine/userland', paths: ['src/engine/userland/', 'src/engine/cli/'] },
+  { name: 'engine/userland', paths: ['src/engine/userland/'] },
   { name: 'engine/traffic+metrics', paths: ['src/engine/traffic/', 'src/engine/metrics/'] },
   { name: 'engine/host', paths: ['src/engine/host/'] },
   { name: 'engine/scenario', paths: ['src/engine/scenario/'] },

@@ -19,13 +19,7 @@ export { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
 export type { CommandResult } from './userland/shell'
 export { runShell } from './userland/shell'
 
-/** What this build of the engine models; scenarios needing more are reported, not mis-simulated. */
-export const capabilities = {
-  /** iptables -t mangle … -j MARK (firewall marks). */
-  netfilter: true,
-  /** Services, real servers and clients of family IPv6 (AF_INET6). */
-  ipv6: false,
-} as const
+export { capabilities } from './capabilities'
 export { groupDigits } from './lib/digits'
 export { formatIPv4, parseDottedQuad } from './net/ipv4'
 export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'

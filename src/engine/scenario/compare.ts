@@ -1,4 +1,4 @@
-import { parseIpvsadm } from '../cli/ipvsadm/parse'
+import { parseIpvsadm } from '../userland/ipvsadm/parse'
 import type { RunResult } from './run'
 
 /**

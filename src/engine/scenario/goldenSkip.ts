@@ -1,5 +1,4 @@
-// `capabilities` is declared beside the public surface it describes; it is read only when called
-import { capabilities } from '../index'
+import { capabilities } from '../capabilities'
 import { KERNEL_SCHEDULER_NAMES, missingKernelSchedulers } from '../ipvs/schedulers'
 import { parseScenario } from './schema'
 
