@@ -11,10 +11,11 @@
  *
  * Pass `--quick` for a short run (used by the test suite's smoke check).
  */
+
+import { newClientTcp, Simulator } from '../src/engine/host/simulator'
 import { runScenario } from '../src/engine/scenario/run'
 import type { Scenario } from '../src/engine/scenario/schema'
 import { validateScenario } from '../src/engine/scenario/schema'
-import { newClientTcp, Simulator } from '../src/engine/host/simulator'
 
 const quick = process.argv.includes('--quick')
 const gc = (globalThis as { gc?: () => void }).gc

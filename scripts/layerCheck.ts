@@ -16,7 +16,10 @@ import ts from 'typescript'
  * scenarios, and the public surface. Above the engine: worker ← i18n ← store ← lessons ← ui ← entry.
  */
 export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
-  { name: 'engine/base', paths: ['src/engine/capabilities.ts', 'src/engine/data/', 'src/engine/lib/', 'src/engine/net/'] },
+  {
+    name: 'engine/base',
+    paths: ['src/engine/capabilities.ts', 'src/engine/data/', 'src/engine/lib/', 'src/engine/net/'],
+  },
   { name: 'engine/sim', paths: ['src/engine/sim/'] },
   { name: 'engine/kernel', paths: ['src/engine/ipvs/', 'src/engine/netfilter/'] },
   { name: 'engine/userland', paths: ['src/engine/userland/'] },
