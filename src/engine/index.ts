@@ -29,3 +29,12 @@ export { groupDigits } from './lib/digits'
 export { formatIPv4, parseDottedQuad } from './net/ipv4'
 export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
 export { WALL_CLOCK_EPOCH_MS } from './sim/time'
+export { scriptLines } from './cli/script'
+export {
+  type DestinationReadView,
+  type DirectorReadApi,
+  type EntryReadView,
+  type ForwardName,
+  readDirector,
+  type ServiceReadView,
+} from './ipvs/readApi'
