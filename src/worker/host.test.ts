@@ -37,8 +37,10 @@ describe('the worker host', () => {
     play(host, 2, 30)
     expect(host.handle({ type: 'run', id: 1, line: 'ipvsadm -Ln' }).map((r) => r.type)).toEqual(['ran'])
     const player = (
-      host as unknown as { player: { sim: { director: { services: { destinations: { activeConns: number }[] }[] } } } }
-    ).player
+      host as unknown as {
+        run: { player: { sim: { director: { services: { destinations: { activeConns: number }[] }[] } } } }
+      }
+    ).run.player
     player.sim.director.services[0].destinations[0].activeConns += 1
     const replies = host.handle({ type: 'run', id: 2, line: 'ipvsadm -Ln' })
     expect(replies.map((r) => r.type)).toEqual(['ran', 'error'])
