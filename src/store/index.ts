@@ -12,6 +12,7 @@ import {
   type MetricsView,
   MIN_SPEED,
   type Probe,
+  type JournalLine,
   type ProbeAnswer,
   type Reply,
   type Request,
@@ -21,7 +22,7 @@ import {
   type WhyTarget,
 } from '../worker/protocol'
 import { foldTemplates, live, type TemplateRow } from './live'
-import { clearStoredSession, readStoredSession, writeStoredSession } from './sessionStorage'
+import { clearStoredSession, readStoredSession, withJournalFolded, writeStoredSession } from './sessionStorage'
 
 export { type AttemptDot, live, type TemplateRow } from './live'
 
@@ -592,10 +593,12 @@ export function setScriptWanted(open: boolean): void {
   if (open) actions.requestScript()
 }
 
-/** What the page keeps to restore a session: the scenario as it stands (typed commands folded in), and where. */
+/** What the page keeps to restore a session: the scenario as loaded and the commands typed since (a journal), and where. */
 export interface SavedSession {
-  /** The scenario as JSON text (older saves: the parsed object); the worker takes either. */
+  /** The scenario as JSON text (older saves: the parsed object, typed commands folded in); the worker takes either. */
   scenario: unknown
+  /** The commands typed since, replayed when it loads (older saves: none). */
+  journal?: JournalLine[]
   atMs: number
   name: string
   presetId: string
@@ -619,7 +622,7 @@ export function savedSession(): SavedSession | null {
 export function resumeSession(saved: SavedSession): void {
   lastSession = saved
   sessionVersion = null
-  actions.load(saved.scenario, saved.presetId, saved.name, saved.atMs)
+  actions.load(saved.scenario, saved.presetId, saved.name, saved.atMs, saved.journal)
 }
 
 export function forgetSession(): void {
@@ -639,14 +642,14 @@ async function saveSessionNow(): Promise<void> {
   if (!s.ready || s.view === 'compare') return
   // megabytes (thousands of real servers) travel only when the configuration changed
   const known = lastSession !== null && sessionVersion !== null ? sessionVersion : undefined
-  const { scenario, version, atMs } = await actions.exportScenario(known)
+  const { scenario, version, atMs, journal = [] } = await actions.exportScenario(known, true)
   const text = scenario ?? (version === sessionVersion ? lastSession?.scenario : null)
   if (typeof text !== 'string') return
   sessionVersion = version
-  lastSession = { scenario: text, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
-  const { scenario: _text, ...where } = lastSession
+  lastSession = { scenario: text, journal, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
+  const { scenario: _text, journal: _journal, ...where } = lastSession
   try {
-    await writeStoredSession(where, writtenVersion === version ? null : text)
+    await writeStoredSession(where, writtenVersion === version ? null : text, journal)
     writtenVersion = version
   } catch {
     // storage full or refused: say so once, keep the copy in memory
@@ -700,7 +703,7 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
         busy: null,
         seekTarget: null,
         view: s.view === 'compare' ? 'lab' : s.view,
-        unrestoredSession: lastSession,
+        unrestoredSession: lastSession && withJournalFolded(lastSession),
         notice: t('session.loop', { name: lastSession?.name || '—', t: Math.round((lastSession?.atMs ?? 0) / 1000) }),
       })
       fallback?.()
@@ -715,7 +718,7 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
       view: s.view === 'compare' ? 'lab' : s.view,
       notice: t(why === 'crashed' ? 'session.crashed' : 'session.hung', { t: Math.round((restore?.atMs ?? 0) / 1000) }),
     })
-    if (restore) actions.load(restore.scenario, restore.presetId, restore.name, restore.atMs)
+    if (restore) actions.load(restore.scenario, restore.presetId, restore.name, restore.atMs, restore.journal)
     else fallback?.()
   }
   attach(worker)
@@ -770,11 +773,11 @@ export function canDrive(s: Pick<LabState, 'ready' | 'busy'>): boolean {
 }
 
 export const actions = {
-  load(scenario: unknown, presetId: string, name: string, atMs?: number): void {
+  load(scenario: unknown, presetId: string, name: string, atMs?: number, journal?: JournalLine[]): void {
     openAtMs = atMs ?? null
     useLab.setState({ presetId, busy: 'loading', console: [], listing: null, seekTarget: null })
     live.reset(-1)
-    send({ type: 'load', scenario, name })
+    send({ type: 'load', scenario, name, ...(journal?.length ? { journal } : {}) })
   },
   play(): void {
     if (!canDrive(useLab.getState())) return
@@ -885,13 +888,22 @@ export const actions = {
     })
   },
   /** The scenario as it stands (typed commands folded in) and the simulated time. */
-  exportScenario(unlessVersion?: string): Promise<{ scenario: string | null; version: string; atMs: number }> {
+  exportScenario(
+    unlessVersion?: string,
+    journal?: boolean,
+  ): Promise<{ scenario: string | null; version: string; atMs: number; journal?: JournalLine[] }> {
     const id = nextId++
     return new Promise((resolve) => {
       waiting.set(id, (r) => {
-        if (r.type === 'scenario') resolve({ scenario: r.scenario, version: r.version, atMs: r.atMs })
+        if (r.type === 'scenario')
+          resolve({ scenario: r.scenario, version: r.version, atMs: r.atMs, journal: r.journal })
       })
-      send({ type: 'export-scenario', id, ...(unlessVersion ? { unlessVersion } : {}) })
+      send({
+        type: 'export-scenario',
+        id,
+        ...(unlessVersion ? { unlessVersion } : {}),
+        ...(journal ? { journal } : {}),
+      })
     })
   },
   /** The running configuration as a script (asked for now: the page keeps it only while the editor is open). */
