@@ -4,12 +4,12 @@ import { decodePairs, decodeTemplates, INVALIDATED_VPORT } from './protocol'
 import { TemplateLog } from './templateLog'
 import { lessonOnline } from './testScenarios'
 
-function logged(scenario: unknown, memory = 100, showInvalidated = true) {
+function logged(scenario: unknown, memory = 100, explained = true) {
   const check = validateScenario(scenario)
   if (!check.ok) throw new Error(check.error)
   const player = new ScenarioPlayer(check.scenario as Scenario)
   const api = readDirector(player.sim.director)
-  const log = new TemplateLog(memory, showInvalidated)
+  const log = new TemplateLog(memory, explained)
   player.setListener({ director: (e) => log.onEvent(e, api, player.now) })
   return { player, log }
 }

@@ -36,12 +36,15 @@ export class TemplateLog {
   private dirty = new Set<number>()
   private refreshes: number[] = []
   private readonly memory: number
-  /** Invalidated templates travel with port 65535 (the lab's timeline shows them; compare's does not). */
-  private readonly showInvalidated: boolean
+  /**
+   * The lab's log: invalidated templates travel with port 65535, and each row notes its service
+   * and scheduler for "Why?". Compare's mini timelines need neither.
+   */
+  private readonly explained: boolean
 
-  constructor(memory: number, showInvalidated: boolean) {
+  constructor(memory: number, explained: boolean) {
     this.memory = memory
-    this.showInvalidated = showInvalidated
+    this.explained = explained
   }
 
   clear(): void {
@@ -77,7 +80,7 @@ export class TemplateLog {
       }
       case 'template-invalidated': {
         const row = this.rows.get(e.template.id)
-        if (!row || !this.showInvalidated) return null
+        if (!row || !this.explained) return null
         row.invalidated = true
         this.dirty.add(row.id)
         return null
@@ -103,11 +106,17 @@ export class TemplateLog {
           break
         }
     }
-    const svc = t.service
+    const svc = this.explained ? t.service : null
     const row: TemplateRow = {
       id: t.id,
       view: t,
-      service: svc ? serviceLabel(svc) : t.fwmark ? `FWM ${t.fwmark}` : `${formatIPv4(t.vaddr)}:${t.vport}`,
+      service: !this.explained
+        ? ''
+        : svc
+          ? serviceLabel(svc)
+          : t.fwmark
+            ? `FWM ${t.fwmark}`
+            : `${formatIPv4(t.vaddr)}:${t.vport}`,
       scheduler: svc?.scheduler ?? '',
       client: t.client,
       vaddrOrMark: t.fwmark || t.vaddr,
