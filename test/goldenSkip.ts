@@ -1,7 +1,8 @@
 import { capabilities, KERNEL_SCHEDULER_NAMES, missingKernelSchedulers, parseScenario } from '../src/engine/index'
 
 /** An IPv6 address as a scenario writes one: `[2001:db8::10]:80`, a bare `2001:db8::5`, or `-6`. */
-const IPV6_IN_TEXT = /\[[0-9a-f:.]*:[0-9a-f:.]*\]|(?<![\w:])[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])|\s-6\b|--ipv6\b/i
+const IPV6_IN_TEXT =
+  /\[[0-9a-f:.]*:[0-9a-f:.]*\]|(?<![\w:])[0-9a-f]{1,4}(?::[0-9a-f]{0,4}){2,7}(?![\w:])|\s-6\b|--ipv6\b/i
 
 /**
  * Why a recording cannot be replayed by this engine yet, decided by rule (never by name), from the

@@ -25,10 +25,6 @@ export const capabilities = {
   ipv6: false,
 } as const
 export { connectionLine, connectionListing } from './cli/ipvsadm/run'
-export { groupDigits } from './lib/digits'
-export { formatIPv4, parseDottedQuad } from './net/ipv4'
-export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
-export { WALL_CLOCK_EPOCH_MS } from './sim/time'
 export { scriptLines } from './cli/script'
 export {
   type DestinationReadView,
@@ -38,3 +34,7 @@ export {
   readDirector,
   type ServiceReadView,
 } from './ipvs/readApi'
+export { groupDigits } from './lib/digits'
+export { formatIPv4, parseDottedQuad } from './net/ipv4'
+export { type ClientAttempt, type PlayerListener, ScenarioPlayer } from './scenario/player'
+export { WALL_CLOCK_EPOCH_MS } from './sim/time'

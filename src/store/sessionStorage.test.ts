@@ -144,7 +144,7 @@ describe('the session in localStorage', () => {
         journal: [line(1000, 'ipvsadm -e -t 10.0.0.1:80 -s wrr'), line(2000, 'ipvsadm -Ln')],
         atMs: 0,
       }
-      expect(JSON.parse(withJournalFolded(saved).scenario as string)).toEqual({
+      expect(JSON.parse(withJournalFolded(saved).scenario)).toEqual({
         commands: ['ipvsadm -A -t 10.0.0.1:80'],
         midCommands: [
           { at: 1, cmd: 'ipvsadm -e -t 10.0.0.1:80 -s wrr' },

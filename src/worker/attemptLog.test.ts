@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readDirector, type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import { readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { AttemptLog, MAX_ATTEMPTS_PER_FRAME } from './attemptLog'
 import { AttemptHow, decodeAttempts } from './protocol'
 import { classroom, lessonOnline } from './testScenarios'
@@ -7,7 +7,7 @@ import { classroom, lessonOnline } from './testScenarios'
 function logged(scenario: unknown, memory = 1000) {
   const check = validateScenario(scenario)
   if (!check.ok) throw new Error(check.error)
-  const player = new ScenarioPlayer(check.scenario as Scenario)
+  const player = new ScenarioPlayer(check.scenario)
   const api = readDirector(player.sim.director)
   const log = new AttemptLog(memory)
   player.setListener({ director: (e) => log.onDirectorEvent(e, api), attempt: (a) => log.onAttempt(a) })

@@ -3,7 +3,10 @@ import { describe, expect, it } from 'vitest'
 import { fidelity } from './fidelity'
 
 const golden = (dir: string, name: string): Record<string, unknown> =>
-  JSON.parse(readFileSync(new URL(`../../test/golden/${dir}/${name}.json`, import.meta.url), 'utf8'))
+  JSON.parse(readFileSync(new URL(`../../test/golden/${dir}/${name}.json`, import.meta.url), 'utf8')) as Record<
+    string,
+    unknown
+  >
 
 describe('the fidelity replay', () => {
   it('replays a real-kernel recording and lays every compared field out, matched', () => {

@@ -4,7 +4,7 @@
  * starts a new history from there. It is what a saved session keeps beside the saved scenario
  * (one line per typed command), and what the exported scenario folds into its midCommands.
  */
-import { type Scenario, type ScenarioPlayer, scriptLines, type Simulator } from '../engine/index'
+import { type Scenario, type ScenarioPlayer, type Simulator, scriptLines } from '../engine/index'
 import type { JournalLine } from './protocol'
 
 /** What applying a script runs first: the configuration it replaces goes. */

@@ -19,7 +19,7 @@ import { applyLines, CommandJournal, foldJournal, replayLine } from './journal'
 import { LAB_SAMPLE_FIELDS } from './protocol'
 import { advanceBySeconds, SampleBuffer } from './sampling'
 import { TemplateLog } from './templateLog'
-import { TextbookShadow } from './textbook'
+import type { TextbookShadow } from './textbook'
 
 /** "Why?" remembers this many recent attempts. */
 const WHY_MEMORY = 20_000

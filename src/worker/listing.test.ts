@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import { type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import { ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { LISTING_PERIOD_MS, LiveListing } from './listing'
 import { classroom } from './testScenarios'
 
 function player(): ScenarioPlayer {
   const check = validateScenario(classroom('classroom-ppc'))
   if (!check.ok) throw new Error(check.error)
-  const p = new ScenarioPlayer(check.scenario as Scenario)
+  const p = new ScenarioPlayer(check.scenario)
   p.advanceTo(30_000 as SimMs)
   return p
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readDirector, type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import { readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { decodePairs, decodeTemplates, INVALIDATED_VPORT } from './protocol'
 import { TemplateLog } from './templateLog'
 import { lessonOnline } from './testScenarios'
@@ -7,7 +7,7 @@ import { lessonOnline } from './testScenarios'
 function logged(scenario: unknown, memory = 100, explained = true) {
   const check = validateScenario(scenario)
   if (!check.ok) throw new Error(check.error)
-  const player = new ScenarioPlayer(check.scenario as Scenario)
+  const player = new ScenarioPlayer(check.scenario)
   const api = readDirector(player.sim.director)
   const log = new TemplateLog(memory, explained)
   player.setListener({ director: (e) => log.onEvent(e, api, player.now) })

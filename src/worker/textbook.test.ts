@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { readDirector, type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import { readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { decodePairs } from './protocol'
 import { TemplateLog } from './templateLog'
 import { lessonOnline } from './testScenarios'
@@ -9,7 +9,7 @@ import { TextbookShadow } from './textbook'
 function both(on: boolean) {
   const check = validateScenario(lessonOnline)
   if (!check.ok) throw new Error(check.error)
-  const kernel = new ScenarioPlayer(check.scenario as Scenario)
+  const kernel = new ScenarioPlayer(check.scenario)
   const api = readDirector(kernel.sim.director)
   const log = new TemplateLog(100, true)
   const shadow = new TextbookShadow()
