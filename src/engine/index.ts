@@ -8,6 +8,14 @@ export { Simulator } from './host/simulator'
 export type { Connection } from './ipvs/connection'
 export type { Destination } from './ipvs/destination'
 export { Director, type DirectorEvent, type Packet, type ScheduleDecision, type Verdict } from './ipvs/director'
+export {
+  type DestinationReadView,
+  type DirectorReadApi,
+  type EntryReadView,
+  type ForwardName,
+  readDirector,
+  type ServiceReadView,
+} from './ipvs/readApi'
 export { findScheduler, KERNEL_SCHEDULER_NAMES, missingKernelSchedulers } from './ipvs/schedulers'
 export type { Service } from './ipvs/service'
 export { groupDigits } from './lib/digits'
@@ -21,5 +29,6 @@ export { type SimMs, secondsToSimMs, WALL_CLOCK_EPOCH_MS } from './sim/time'
 export { IPTABLES_OPTION_WORDS } from './userland/iptables/extensions'
 export { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
 export { connectionLine, connectionListing } from './userland/ipvsadm/run'
+export { scriptLines } from './userland/script'
 export type { CommandResult } from './userland/shell'
 export { runShell } from './userland/shell'

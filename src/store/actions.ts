@@ -7,6 +7,7 @@
 import {
   type CompareConfig,
   type FidelityResult,
+  type JournalLine,
   MAX_SPEED,
   MIN_SPEED,
   type Probe,
@@ -18,11 +19,11 @@ import { live } from './live'
 import { canDrive, type ListingCmd, type Message, pushConsole, useLab, type View, verbatim } from './state'
 
 export const labActions = {
-  load(scenario: unknown, presetId: string, name: string, atMs?: number): void {
+  load(scenario: unknown, presetId: string, name: string, atMs?: number, journal?: JournalLine[]): void {
     client.openAtMs = atMs ?? null
     useLab.setState({ presetId, busy: 'loading', console: [], listing: null, seekTarget: null })
     live.reset(-1)
-    send({ type: 'load', scenario, name })
+    send({ type: 'load', scenario, name, ...(journal?.length ? { journal } : {}) })
   },
   /** A preset was chosen: the lab waits from the choice on, not from when its file has come. */
   choosePreset(presetId: string): void {
@@ -120,10 +121,21 @@ export const labActions = {
     )
   },
   /** The scenario as it stands (typed commands folded in) and the simulated time. */
-  exportScenario(unlessVersion?: string): Promise<{ scenario: string | null; version: string; atMs: number }> {
+  exportScenario(
+    unlessVersion?: string,
+    journal?: boolean,
+  ): Promise<{ scenario: string | null; version: string; atMs: number; journal?: JournalLine[] }> {
     return ask(
-      (id) => ({ type: 'export-scenario', id, ...(unlessVersion ? { unlessVersion } : {}) }),
-      (r) => (r.type === 'scenario' ? { scenario: r.scenario, version: r.version, atMs: r.atMs } : undefined),
+      (id) => ({
+        type: 'export-scenario',
+        id,
+        ...(unlessVersion ? { unlessVersion } : {}),
+        ...(journal ? { journal } : {}),
+      }),
+      (r) =>
+        r.type === 'scenario'
+          ? { scenario: r.scenario, version: r.version, atMs: r.atMs, journal: r.journal }
+          : undefined,
     )
   },
   /** The running configuration as a script (asked for now: the page keeps it only while the editor is open). */

@@ -8,6 +8,7 @@ import { labActions } from './actions'
 import { client, resetChannel, type Send, send, setSender } from './channel'
 import { onReply } from './replies'
 import { lastSavedSession, saveSession } from './session'
+import { withJournalFolded } from './sessionStorage'
 import { msg, useLab } from './state'
 
 /** Two restarts this close together (ms): the session is what stops the worker; it is not restored again. */
@@ -52,7 +53,7 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
         busy: null,
         seekTarget: null,
         view: s.view === 'compare' ? 'lab' : s.view,
-        unrestoredSession: lastSession,
+        unrestoredSession: lastSession && withJournalFolded(lastSession),
         notice: msg('session.loop', { name: lastSession?.name || '—', t: Math.round((lastSession?.atMs ?? 0) / 1000) }),
       })
       fallback?.()
@@ -69,7 +70,7 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
         t: Math.round((restore?.atMs ?? 0) / 1000),
       }),
     })
-    if (restore) labActions.load(restore.scenario, restore.presetId, restore.name, restore.atMs)
+    if (restore) labActions.load(restore.scenario, restore.presetId, restore.name, restore.atMs, restore.journal)
     else fallback?.()
   }
   attach(worker)

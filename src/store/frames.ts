@@ -3,7 +3,7 @@
  * flattened into real-server rows, and its packed counters (RS_COUNTER_FIELDS per row) applied to
  * them, keeping the identity of rows that did not change. Pure functions, no store state.
  */
-import { RS_COUNTER_FIELDS, type ServiceView } from '../worker/protocol'
+import { decodeRsCounters, type ServiceView } from '../worker/protocol'
 
 export interface RsLive {
   key: string
@@ -53,8 +53,10 @@ export function flattenRs(services: ServiceView[]): RsLive[] {
 export type Counters = Pick<RsLive, 'activeConns' | 'inactConns' | 'persistConns' | 'conns' | 'weight'>
 
 /** The same counters, or (when one changed) the new ones on a copy, so unchanged rows keep their identity. */
-export function withCounters<R extends Counters>(r: R, c: Float64Array, o: number): R {
-  const [activeConns, inactConns, persistConns, conns, weight] = [c[o], c[o + 1], c[o + 2], c[o + 3], c[o + 4]]
+export function withCounters<R extends Counters>(r: R, c: Float64Array, row: number): R {
+  const next = decodeRsCounters(c, row)
+  if (!next) return r
+  const { activeConns, inactConns, persistConns, conns, weight } = next
   if (
     r.activeConns === activeConns &&
     r.inactConns === inactConns &&
@@ -78,8 +80,8 @@ export function applyCounters(
   let o = 0
   let k = 0
   for (const svc of services) {
-    for (let i = 0; i < svc.destinations.length; i++, k++, o += RS_COUNTER_FIELDS)
-      if (k < rsNext.length && o + RS_COUNTER_FIELDS <= c.length) rsNext[k] = withCounters(rsNext[k], c, o)
+    for (let i = 0; i < svc.destinations.length; i++, k++, o++)
+      if (k < rsNext.length) rsNext[k] = withCounters(rsNext[k], c, o)
     if (svc.hiddenDestinations === 0) continue
     const key = `${svc.key}/more`
     const prev = more.find((m) => m.key === key && m.count === svc.hiddenDestinations) ?? {
@@ -92,8 +94,8 @@ export function applyCounters(
       persistConns: 0,
       conns: 0,
     }
-    moreNext.push(o + RS_COUNTER_FIELDS <= c.length ? withCounters(prev, c, o) : prev)
-    o += RS_COUNTER_FIELDS
+    moreNext.push(withCounters(prev, c, o))
+    o++
   }
   const same = moreNext.length === more.length && moreNext.every((m, i) => m === more[i])
   return { rs: rsNext, more: same ? more : moreNext }

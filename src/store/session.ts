@@ -30,7 +30,7 @@ export function lastSavedSession(): SavedSession | null {
 export function resumeSession(saved: SavedSession): void {
   lastSession = saved
   sessionVersion = null
-  labActions.load(saved.scenario, saved.presetId, saved.name, saved.atMs)
+  labActions.load(saved.scenario, saved.presetId, saved.name, saved.atMs, saved.journal)
 }
 
 export function forgetSession(): void {
@@ -50,14 +50,14 @@ async function saveSessionNow(): Promise<void> {
   if (!s.ready || s.view === 'compare') return
   // megabytes (thousands of real servers) travel only when the configuration changed
   const known = lastSession !== null && sessionVersion !== null ? sessionVersion : undefined
-  const { scenario, version, atMs } = await labActions.exportScenario(known)
+  const { scenario, version, atMs, journal = [] } = await labActions.exportScenario(known, true)
   const text = scenario ?? (version === sessionVersion ? lastSession?.scenario : null)
   if (typeof text !== 'string') return
   sessionVersion = version
-  lastSession = { scenario: text, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
-  const { scenario: _text, ...where } = lastSession
+  lastSession = { scenario: text, journal, atMs, name: s.scenarioName, presetId: s.presetId, savedAt: Date.now() }
+  const { scenario: _text, journal: _journal, ...where } = lastSession
   try {
-    await writeStoredSession(where, writtenVersion === version ? null : text)
+    await writeStoredSession(where, writtenVersion === version ? null : text, journal)
     writtenVersion = version
   } catch {
     // storage full or refused: say so once, keep the copy in memory

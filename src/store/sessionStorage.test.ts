@@ -1,5 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { clearStoredSession, readStoredSession, SESSION_KEY, writeStoredSession } from './sessionStorage'
+import type { JournalLine } from '../worker/protocol'
+import {
+  clearStoredSession,
+  readStoredSession,
+  SESSION_KEY,
+  withJournalFolded,
+  writeStoredSession,
+} from './sessionStorage'
 
 /** localStorage as the browser keeps it, with a quota in characters. */
 class MemoryStorage {
@@ -80,5 +87,74 @@ describe('the session in localStorage', () => {
     expect(readStoredSession()).toBeNull()
     clearStoredSession()
     expect(store.keys()).toEqual([])
+  })
+
+  describe('a typed command saves only itself', () => {
+    const line = (atMs: number, text: string): JournalLine => ({ atMs, kind: 'run', text })
+    /** Every setItem, by key. */
+    const writes = (): string[] => {
+      const seen: string[] = []
+      const set = store.setItem.bind(store)
+      store.setItem = (k: string, v: string) => {
+        seen.push(k)
+        set(k, v)
+      }
+      return seen
+    }
+
+    it('appends one journal line and rewrites the small record, never the scenario', async () => {
+      await writeStoredSession(where(1000), big)
+      const seen = writes()
+      await writeStoredSession(where(2000), null, [line(1500, 'ipvsadm -Ln')])
+      await writeStoredSession(where(3000), null, [line(1500, 'ipvsadm -Ln'), line(2500, 'ipvsadm -C')])
+      expect(seen.filter((k) => k.startsWith('lab.session.scenario'))).toEqual([])
+      expect(seen.filter((k) => k.startsWith('lab.session.journal.'))).toHaveLength(2)
+      expect(seen.filter((k) => k === SESSION_KEY)).toHaveLength(2)
+      expect(readStoredSession()).toEqual({
+        ...where(3000),
+        scenario: big,
+        journal: [line(1500, 'ipvsadm -Ln'), line(2500, 'ipvsadm -C')],
+      })
+    })
+
+    it('after a rewind the journal from the first change on is written again, and the dropped lines go', async () => {
+      await writeStoredSession(where(0), '{"commands":[]}', [line(1, 'a'), line(2, 'b'), line(3, 'c')])
+      const seen = writes()
+      await writeStoredSession(where(2), null, [line(1, 'a'), line(2, 'x')])
+      expect(seen.filter((k) => k.startsWith('lab.session.journal.'))).toHaveLength(1)
+      expect(store.keys().filter((k) => k.startsWith('lab.session.journal.'))).toHaveLength(2)
+      expect(readStoredSession()?.journal).toEqual([line(1, 'a'), line(2, 'x')])
+    })
+
+    it('a new scenario starts a new journal; sessions saved without one still open; forgetting drops it all', async () => {
+      await writeStoredSession(where(0), '{"commands":[]}', [line(1, 'a')])
+      await writeStoredSession(where(0), '{"commands":["ipvsadm -C"]}')
+      expect(store.keys().filter((k) => k.startsWith('lab.session.journal.'))).toEqual([])
+      expect(readStoredSession()?.journal).toBeUndefined()
+      await writeStoredSession(where(0), null, [line(5, 'z')])
+      store.removeItem(store.keys().find((k) => k.startsWith('lab.session.journal.')) as string)
+      expect(readStoredSession()).toBeNull()
+      clearStoredSession()
+      expect(store.keys()).toEqual([])
+    })
+
+    it('folded, a session is one scenario text with the typed commands at their times', () => {
+      const saved = {
+        scenario: '{"commands":["ipvsadm -A -t 10.0.0.1:80"],"midCommands":[{"at":2,"cmd":"ipvsadm -L"}],"seed":3}',
+        journal: [line(1000, 'ipvsadm -e -t 10.0.0.1:80 -s wrr'), line(2000, 'ipvsadm -Ln')],
+        atMs: 0,
+      }
+      expect(JSON.parse(withJournalFolded(saved).scenario)).toEqual({
+        commands: ['ipvsadm -A -t 10.0.0.1:80'],
+        midCommands: [
+          { at: 1, cmd: 'ipvsadm -e -t 10.0.0.1:80 -s wrr' },
+          { at: 2, cmd: 'ipvsadm -L' },
+          { at: 2, cmd: 'ipvsadm -Ln' },
+        ],
+        seed: 3,
+      })
+      expect(withJournalFolded(saved).journal).toBeUndefined()
+      expect(withJournalFolded({ scenario: 'x' })).toEqual({ scenario: 'x' })
+    })
   })
 })

@@ -3,13 +3,24 @@
  * servers: ~4 MB), and one setItem of that holds the page ~40 ms; it is written in pieces of
  * 512 kB, one task each, under a new generation, and the small record naming that generation is
  * written last — so a reload always finds a whole scenario, the new one or the one before.
+ *
+ * A typed command does not write the scenario again: the commands typed since it was loaded are
+ * a journal beside it, one key per line (`lab.session.journal.GEN.I`, JSON of a JournalLine),
+ * and the record counts the lines that belong to its generation. A command typed appends one
+ * line, then rewrites the small record. Restoring is the scenario and the journal replayed (the
+ * worker folds the lines in at their times). Records written before the journal have none.
  */
+import type { Scenario } from '../engine/index'
+import { foldJournal } from '../worker/journal'
+import type { JournalLine } from '../worker/protocol'
 
 /** The small record: where, when, which generation of pieces holds the scenario. */
 export const SESSION_KEY = 'lab.session'
 /** Pieces are `lab.session.scenario.GEN.I`; older saves kept the whole text at the bare key. */
 const PIECE_PREFIX = 'lab.session.scenario'
 const PIECE_CHARS = 512 * 1024
+/** Journal lines are `lab.session.journal.GEN.I`. */
+const JOURNAL_PREFIX = 'lab.session.journal'
 
 export interface StoredWhere {
   atMs: number
@@ -23,13 +34,16 @@ interface StoredRecord extends StoredWhere {
   pieces?: number
   /** Sessions saved before pieces kept the parsed scenario here. */
   scenario?: unknown
+  /** How many journal lines of generation `gen` belong to the session (older records: none). */
+  journal?: number
 }
 
 const pieceKey = (gen: string, i: number) => `${PIECE_PREFIX}.${gen}.${i}`
+const journalKey = (gen: string, i: number) => `${JOURNAL_PREFIX}.${gen}.${i}`
 const nextTask = () => new Promise<void>((resolve) => setTimeout(resolve, 0))
 
 /** The saved session, or null when there is none or it cannot be read whole. */
-export function readStoredSession(): (StoredWhere & { scenario: unknown }) | null {
+export function readStoredSession(): (StoredWhere & { scenario: unknown; journal?: JournalLine[] }) | null {
   try {
     const raw = localStorage.getItem(SESSION_KEY)
     if (!raw) return null
@@ -47,8 +61,18 @@ export function readStoredSession(): (StoredWhere & { scenario: unknown }) | nul
     }
     if (scenario === undefined) scenario = localStorage.getItem(PIECE_PREFIX)
     if (scenario === null || scenario === undefined) return null
+    let journal: JournalLine[] | undefined
+    if (typeof r.gen === 'string' && Number.isInteger(r.journal) && (r.journal as number) > 0) {
+      journal = []
+      for (let i = 0; i < (r.journal as number); i++) {
+        const line = localStorage.getItem(journalKey(r.gen, i))
+        if (line === null) return null
+        journal.push(JSON.parse(line) as JournalLine)
+      }
+    }
     return {
       scenario,
+      ...(journal ? { journal } : {}),
       atMs: Number(r.atMs) || 0,
       name: String(r.name ?? ''),
       presetId: String(r.presetId ?? ''),
@@ -59,14 +83,20 @@ export function readStoredSession(): (StoredWhere & { scenario: unknown }) | nul
   }
 }
 
-/** The generation of pieces the record names now (null: none written by this page yet). */
-let current: { gen: string; pieces: number } | null = null
+/** The generation of pieces the record names now, and its journal lines as stored (null: none written by this page yet). */
+let current: { gen: string; pieces: number; journal: string[] } | null = null
 
 /**
  * Write the record; with `text`, first the scenario in pieces of a new generation (one task
- * each), then drop the older pieces. Throws what localStorage throws (quota).
+ * each), then drop the older pieces. With `journal`, the commands typed since that scenario: only
+ * the lines not stored yet are written (a command typed: one line). Throws what localStorage
+ * throws (quota).
  */
-export async function writeStoredSession(where: StoredWhere, text: string | null): Promise<void> {
+export async function writeStoredSession(
+  where: StoredWhere,
+  text: string | null,
+  journal: readonly JournalLine[] = [],
+): Promise<void> {
   if (text !== null) {
     const gen = Date.now().toString(36) + Math.random().toString(36).slice(2, 6)
     const pieces = Math.max(1, Math.ceil(text.length / PIECE_CHARS))
@@ -79,14 +109,38 @@ export async function writeStoredSession(where: StoredWhere, text: string | null
       removePieces((key) => key.startsWith(`${PIECE_PREFIX}.${gen}.`))
       throw e
     }
-    current = { gen, pieces }
+    current = { gen, pieces, journal: [] }
   }
-  const record: StoredRecord = { ...where, ...(current ?? {}) }
+  const lines = current ? appendJournal(current, journal) : 0
+  const record: StoredRecord = current
+    ? { ...where, gen: current.gen, pieces: current.pieces, journal: lines }
+    : { ...where }
   localStorage.setItem(SESSION_KEY, JSON.stringify(record))
-  if (text !== null && current) {
+  if (current) {
     const keep = `${PIECE_PREFIX}.${current.gen}.`
-    removePieces((key) => key.startsWith(PIECE_PREFIX) && !key.startsWith(keep))
+    if (text !== null) removePieces((key) => key.startsWith(PIECE_PREFIX) && !key.startsWith(keep))
+    // lines of older generations, and lines a rewind dropped
+    const stale = current.journal.length
+    const ours = `${JOURNAL_PREFIX}.${current.gen}.`
+    removePieces(
+      (key) =>
+        key.startsWith(`${JOURNAL_PREFIX}.`) && (!key.startsWith(ours) || Number(key.slice(ours.length)) >= stale),
+    )
   }
+}
+
+/**
+ * Store the lines of `journal` that differ from what is stored for this generation (after a
+ * rewind the journal forgets its later lines: those from the first difference on are written).
+ * Returns how many lines belong to the session now.
+ */
+function appendJournal(gen: { gen: string; journal: string[] }, journal: readonly JournalLine[]): number {
+  const next = journal.map((j) => JSON.stringify({ atMs: j.atMs, kind: j.kind, text: j.text }))
+  let same = 0
+  while (same < next.length && same < gen.journal.length && next[same] === gen.journal[same]) same++
+  for (let i = same; i < next.length; i++) localStorage.setItem(journalKey(gen.gen, i), next[i])
+  gen.journal = next
+  return next.length
 }
 
 /** Forget the session: the record and every piece. */
@@ -94,7 +148,7 @@ export function clearStoredSession(): void {
   current = null
   try {
     localStorage.removeItem(SESSION_KEY)
-    removePieces((key) => key.startsWith(PIECE_PREFIX))
+    removePieces((key) => key.startsWith(PIECE_PREFIX) || key.startsWith(JOURNAL_PREFIX))
   } catch {
     // nothing kept
   }
@@ -107,4 +161,15 @@ function removePieces(which: (key: string) => boolean): void {
     if (key !== null && which(key)) keys.push(key)
   }
   for (const key of keys) localStorage.removeItem(key)
+}
+
+/**
+ * A session as one scenario text: its journal folded into the scenario's midCommands at their
+ * times, as the worker exports it (what a session that cannot be restored is offered as).
+ */
+export function withJournalFolded<S extends { scenario: unknown; journal?: JournalLine[] }>(saved: S): S {
+  const { journal, ...rest } = saved
+  if (!journal?.length) return saved
+  const sc = (typeof saved.scenario === 'string' ? JSON.parse(saved.scenario) : saved.scenario) as Scenario
+  return { ...rest, scenario: JSON.stringify(foldJournal(sc, journal)) } as S
 }

@@ -6,7 +6,7 @@
  */
 import { create } from 'zustand'
 import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
-import type { CompareRunFrame, MetricsView, ServiceView, WhyStep, WhyTarget } from '../worker/protocol'
+import type { CompareRunFrame, JournalLine, MetricsView, ServiceView, WhyStep, WhyTarget } from '../worker/protocol'
 import type { RsLive, RsSummed } from './frames'
 import { initialLocale, initialTheme, type Theme } from './remembered'
 
@@ -40,8 +40,10 @@ export interface CompareRunView {
 
 /** What the page keeps to restore a session: the scenario as it stands (typed commands folded in), and where. */
 export interface SavedSession {
-  /** The scenario as JSON text (older saves: the parsed object); the worker takes either. */
+  /** The scenario as JSON text (older saves: the parsed object, typed commands folded in); the worker takes either. */
   scenario: unknown
+  /** The commands typed since, replayed when it loads (older saves: none). */
+  journal?: JournalLine[]
   atMs: number
   name: string
   presetId: string

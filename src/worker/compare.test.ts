@@ -26,7 +26,7 @@ function frameOf(rs: Reply[]) {
 
 describe('compare mode', () => {
   it('runs the same traffic through each configuration on one clock, with the figures the CLI gives', () => {
-    const host = new CompareHost()
+    const host = new CompareHost({ now: () => 0 })
     const [started] = host.handle({ type: 'compare-start', base: file('classroom-ppc'), configs: CONFIGS })
     expect(started).toMatchObject({ type: 'compare-started', endMs: 600_000 })
     host.handle({ type: 'seek', toMs: 600_000 })
@@ -43,7 +43,7 @@ describe('compare mode', () => {
   })
 
   it('session sharing keeps every session without persistence, and the balance', () => {
-    const host = new CompareHost()
+    const host = new CompareHost({ now: () => 0 })
     host.handle({
       type: 'compare-start',
       base: file('classroom-ppc'),
@@ -62,7 +62,7 @@ describe('compare mode', () => {
   it('notes the figures at every whole simulated second, the same whatever the speed and the frame rate', () => {
     /** Play 60 simulated seconds at `speed`, asking for frames every `wallStep` ms; the samples of run `ppc`. */
     const play = (speed: number, wallStep: number) => {
-      const host = new CompareHost()
+      const host = new CompareHost({ now: () => 0 })
       host.handle({ type: 'compare-start', base: file('classroom-ppc'), configs: CONFIGS.slice(0, 2) })
       host.handle({ type: 'speed', speed })
       host.handle({ type: 'play' })

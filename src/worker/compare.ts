@@ -1,11 +1,17 @@
+/**
+ * The compare host: compare mode's engines, one per configuration, on one simulated clock paced
+ * by the same pacer as the lab's. Each run keeps a template log of its own.
+ */
 import {
-  type Connection,
+  type DirectorReadApi,
   formatIPv4,
+  readDirector,
   type Scenario,
   ScenarioPlayer,
   type SimMs,
   validateScenario,
 } from '../engine/index'
+import { type Clock, Pacer, wallClock } from './pacer'
 import {
   COMPARE_SAMPLE_FIELDS,
   type CompareConfig,
@@ -15,13 +21,11 @@ import {
   PROTOCOL_VERSION,
   type Reply,
   type Request,
-  TEMPLATE_FIELDS,
 } from './protocol'
 import { advanceBySeconds, SampleBuffer } from './sampling'
+import { TemplateLog } from './templateLog'
 import { destinationsByAddress, metricsView } from './views'
 
-const FRAME_BUDGET_MS = 8
-const MAX_WALL_STEP_MS = 250
 /** Each run's mini timeline keeps this many templates. */
 const TEMPLATE_MEMORY = 4000
 /** Per-second samples a run keeps between frames (the charts' rings hold 1200). */
@@ -30,15 +34,10 @@ const SAMPLES_KEPT = 1200
 interface Run {
   cfg: CompareConfig
   player: ScenarioPlayer
-  templates: Map<number, { conn: Connection; firstRearmAt: number; expiredAt: number }>
-  dirty: Set<number>
-  refreshes: number[]
+  api: DirectorReadApi
+  templates: TemplateLog
   /** Figures at whole simulated seconds, not yet sent. */
   samples: SampleBuffer
-}
-
-function now(): number {
-  return typeof performance !== 'undefined' ? performance.now() : Date.now()
 }
 
 /**
@@ -53,8 +52,11 @@ export class CompareHost {
   private epoch = 1_000_000
   private playing = false
   private speed = 10
-  private lastWallMs: number | null = null
-  private simCursor = 0
+  private readonly pacer: Pacer
+
+  constructor(options: { now?: Clock } = {}) {
+    this.pacer = new Pacer(options.now ?? wallClock)
+  }
 
   get active(): boolean {
     return this.runs.length > 0
@@ -80,7 +82,7 @@ export class CompareHost {
       case 'play':
         if (this.nowMs() >= this.endMs()) this.restart(0)
         this.playing = true
-        this.lastWallMs = null
+        this.pacer.resync()
         return []
       case 'pause':
         this.playing = false
@@ -133,8 +135,7 @@ export class CompareHost {
     const base = this.base
     if (!base) return
     this.epoch++
-    this.lastWallMs = null
-    this.simCursor = 0
+    this.pacer.restart()
     this.runs = this.configs.map((cfg) => {
       const scenario: Scenario = {
         ...base,
@@ -145,52 +146,15 @@ export class CompareHost {
         traffic: { ...(base.traffic as NonNullable<Scenario['traffic']>), sessionSharing: cfg.sessionSharing ?? false },
       }
       const player = new ScenarioPlayer(scenario, { metrics: true })
+      const api = readDirector(player.sim.director)
       const run: Run = {
         cfg,
         player,
-        templates: new Map(),
-        dirty: new Set(),
-        refreshes: [],
+        api,
+        templates: new TemplateLog(TEMPLATE_MEMORY, false),
         samples: new SampleBuffer(COMPARE_SAMPLE_FIELDS, SAMPLES_KEPT),
       }
-      player.setListener({
-        director: (e) => {
-          switch (e.type) {
-            case 'template-created':
-              if (run.templates.size >= TEMPLATE_MEMORY)
-                for (const [id, t] of run.templates)
-                  if (t.expiredAt >= 0) {
-                    run.templates.delete(id)
-                    break
-                  }
-              run.templates.set(e.template.id, { conn: e.template, firstRearmAt: -1, expiredAt: -1 })
-              run.dirty.add(e.template.id)
-              return
-            case 'template-refreshed':
-              if (run.templates.has(e.template.id)) {
-                run.dirty.add(e.template.id)
-                if (run.refreshes.length < 4000) run.refreshes.push(e.template.id, player.now)
-              }
-              return
-            case 'template-rearmed': {
-              const t = run.templates.get(e.template.id)
-              if (t && t.firstRearmAt < 0) t.firstRearmAt = player.now
-              if (t) run.dirty.add(e.template.id)
-              return
-            }
-            case 'template-expired': {
-              const t = run.templates.get(e.template.id)
-              if (t) {
-                t.expiredAt = player.now
-                run.dirty.add(e.template.id)
-              }
-              return
-            }
-            default:
-              return
-          }
-        },
-      })
+      player.setListener({ director: (e) => run.templates.onEvent(e, api, player.now) })
       player.advanceTo(0 as SimMs)
       return run
     })
@@ -221,21 +185,8 @@ export class CompareHost {
 
   private frame(wallMs: number): Reply {
     if (!this.runs.length) return { type: 'idle' }
-    if (this.playing) {
-      const last = this.lastWallMs ?? wallMs
-      const wallStep = Math.min(MAX_WALL_STEP_MS, Math.max(0, wallMs - last))
-      this.simCursor = Math.max(this.simCursor, this.nowMs()) + wallStep * this.speed
-      const target = Math.min(this.endMs(), Math.floor(this.simCursor))
-      const started = now()
-      let t = this.nowMs()
-      while (t < target) {
-        t = Math.min(target, Math.round(t + Math.max(50, (wallStep * this.speed) / 8)))
-        this.advance(t)
-        if (now() - started > FRAME_BUDGET_MS) break
-      }
-      if (this.nowMs() >= this.endMs()) this.playing = false
-    }
-    this.lastWallMs = wallMs
+    this.pacer.frame(wallMs, this.playing, this.speed, this.nowMs(), this.endMs(), (t) => this.advance(t))
+    if (this.playing && this.nowMs() >= this.endMs()) this.playing = false
     return {
       type: 'compare-frame',
       v: PROTOCOL_VERSION,
@@ -249,49 +200,23 @@ export class CompareHost {
   }
 
   private runFrame(r: Run): CompareRunFrame {
-    const d = r.player.sim.director
-    const rs = d.services.flatMap((svc) =>
+    const rs = r.api.services().flatMap((svc) =>
       destinationsByAddress(svc.destinations).map((dest) => ({
         label: `${formatIPv4(dest.addr)}:${dest.port}`,
         addr: dest.addr,
         activeConns: dest.activeConns,
         inactConns: dest.inactConns,
         persistConns: dest.persistConns,
-        conns: dest.stats.conns,
+        conns: dest.conns,
         weight: dest.weight,
       })),
     )
-    const tpl = new Float64Array(r.dirty.size * TEMPLATE_FIELDS)
-    let k = 0
-    for (const id of r.dirty) {
-      const t = r.templates.get(id)
-      if (!t) continue
-      const c = t.conn
-      tpl.set(
-        [
-          id,
-          c.caddr,
-          c.fwmark || c.vaddr,
-          c.vport,
-          c.daddr,
-          c.dport,
-          c.createdAt,
-          t.expiredAt >= 0 ? t.expiredAt : c.expiresAt,
-          t.firstRearmAt,
-          t.expiredAt,
-        ],
-        k,
-      )
-      k += TEMPLATE_FIELDS
-    }
-    r.dirty = new Set()
-    const refreshes = Float64Array.from(r.refreshes)
-    r.refreshes = []
+    const { templates, refreshes } = r.templates.take()
     const m = (r.player.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
     return {
       id: r.cfg.id,
       rs,
-      templates: tpl.subarray(0, k),
+      templates,
       refreshes,
       metrics: metricsView(m),
       samples: r.samples.take(),

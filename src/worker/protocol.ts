@@ -15,7 +15,14 @@ export type Request =
    * Load a scenario and rewind to 0, paused: the parsed JSON of a scenario file, or its text
    * (parsed here, so a file of megabytes does not stall the page).
    */
-  | { type: 'load'; scenario: unknown; name: string; seed?: number }
+  | {
+      type: 'load'
+      scenario: unknown
+      name: string
+      seed?: number
+      /** A saved session's journal: typed commands folded into the scenario at their times before it loads. */
+      journal?: JournalLine[]
+    }
   | { type: 'play' }
   | { type: 'pause' }
   | { type: 'speed'; speed: number }
@@ -37,9 +44,12 @@ export type Request =
   | { type: 'script' }
   /** One template as `ipvsadm -Lnc` prints it now (for the timeline's hover). */
   | { type: 'template-line'; templateId: number }
-  /** The scenario as it stands: the loaded one with the commands typed since folded in. */
-  /** The scenario as it stands; nothing but the version when it is still `unlessVersion`. */
-  | { type: 'export-scenario'; id: number; unlessVersion?: string }
+  /**
+   * The scenario as it stands: the loaded one with the commands typed since folded in; nothing but
+   * the version when it is still `unlessVersion`. With `journal`, the scenario as loaded (its
+   * version changes only with a load or a reset) and the typed commands beside it, as a journal.
+   */
+  | { type: 'export-scenario'; id: number; unlessVersion?: string; journal?: boolean }
   /** Compare mode: the base scenario's traffic (and seed) through each configuration. */
   | { type: 'compare-start'; base: unknown; configs: CompareConfig[] }
   | { type: 'compare-stop' }
@@ -51,6 +61,13 @@ export type Request =
   | { type: 'textbook'; on: boolean }
   /** Ask the engine a question about the scenario as it stands, on a scratch copy (lessons, exercises). */
   | { type: 'probe'; id: number; probe: Probe }
+
+/** A command typed (`run`) or a script applied (`apply`) at a simulated time: one line of the command journal. */
+export interface JournalLine {
+  atMs: number
+  kind: 'run' | 'apply'
+  text: string
+}
 
 export type WhyTarget =
   | { kind: 'attempt'; seq: number }
@@ -97,21 +114,198 @@ export interface DestinationView {
 }
 
 /**
- * Recent client attempts, 8 numbers each: at (ms), client address, client port, VIP, VIP port,
- * real server address (−1: none took it), how it was decided (see AttemptHow), template id (0: none).
+ * Recent client attempts, ATTEMPT_FIELDS numbers each, at the offsets AttemptField names: at (ms),
+ * client address, client port, VIP, VIP port, real server address (−1: none took it), how it was
+ * decided (see AttemptHow), template id (0: none). Written by encodeAttempt, read by decodeAttempt.
  */
+export const AttemptField = {
+  AT: 0,
+  CLIENT: 1,
+  CLIENT_PORT: 2,
+  VIP: 3,
+  VPORT: 4,
+  RS_ADDR: 5,
+  HOW: 6,
+  TEMPLATE_ID: 7,
+} as const
 export const ATTEMPT_FIELDS = 8
 export const AttemptHow = { SCHEDULED: 0, TEMPLATE_HIT: 1, TEMPLATE_NEW: 2, REFUSED: 3, DROPPED: 4, LOCAL: 5 } as const
 
-/**
- * Template rows that changed, 10 numbers each: id, client address (masked), service VIP or fwmark,
- * service port, real server address, real server port, created at (ms), expires at (ms; the
- * timer's current deadline), first re-arm at (ms, −1: never kept past its timeout), expired at
- * (ms, −1: live). Refresh ticks come separately.
- */
-export const TEMPLATE_FIELDS = 10
+/** One attempt as its row holds it. */
+export interface AttemptRecord {
+  at: number
+  client: number
+  clientPort: number
+  vip: number
+  vport: number
+  /** −1: no real server took it. */
+  rsAddr: number
+  how: number
+  /** 0: no template. */
+  templateId: number
+}
 
+/** Write one attempt's row at `offset` (a multiple of ATTEMPT_FIELDS). */
+export function encodeAttempt(out: Float64Array, offset: number, a: AttemptRecord): void {
+  out[offset + AttemptField.AT] = a.at
+  out[offset + AttemptField.CLIENT] = a.client
+  out[offset + AttemptField.CLIENT_PORT] = a.clientPort
+  out[offset + AttemptField.VIP] = a.vip
+  out[offset + AttemptField.VPORT] = a.vport
+  out[offset + AttemptField.RS_ADDR] = a.rsAddr
+  out[offset + AttemptField.HOW] = a.how
+  out[offset + AttemptField.TEMPLATE_ID] = a.templateId
+}
+
+/** The attempt in row `row` (0-based) of a frame's `attempts`. */
+export function decodeAttempt(a: Float64Array, row: number): AttemptRecord {
+  const o = row * ATTEMPT_FIELDS
+  return {
+    at: a[o + AttemptField.AT],
+    client: a[o + AttemptField.CLIENT],
+    clientPort: a[o + AttemptField.CLIENT_PORT],
+    vip: a[o + AttemptField.VIP],
+    vport: a[o + AttemptField.VPORT],
+    rsAddr: a[o + AttemptField.RS_ADDR],
+    how: a[o + AttemptField.HOW],
+    templateId: a[o + AttemptField.TEMPLATE_ID],
+  }
+}
+
+/** Every attempt of a frame's `attempts`, in order. */
+export function decodeAttempts(a: Float64Array): AttemptRecord[] {
+  const out: AttemptRecord[] = []
+  for (let row = 0; row * ATTEMPT_FIELDS < a.length; row++) out.push(decodeAttempt(a, row))
+  return out
+}
+
+/**
+ * Template rows that changed, TEMPLATE_FIELDS numbers each at the offsets TemplateField names: id,
+ * client address (masked), service VIP or fwmark, service port (65535: invalidated), real server
+ * address, real server port, created at (ms), expires at (ms; the timer's current deadline), first
+ * re-arm at (ms, −1: never kept past its timeout), expired at (ms, −1: live). Refresh ticks come
+ * separately, as pairs.
+ */
+export const TemplateField = {
+  ID: 0,
+  CLIENT: 1,
+  VADDR_OR_MARK: 2,
+  VPORT: 3,
+  RS_ADDR: 4,
+  RS_PORT: 5,
+  CREATED_AT: 6,
+  EXPIRES_AT: 7,
+  FIRST_REARM_AT: 8,
+  EXPIRED_AT: 9,
+} as const
+export const TEMPLATE_FIELDS = 10
+/** The service port a template row carries once the template was invalidated. */
+export const INVALIDATED_VPORT = 65535
+
+/** One template as its row holds it. */
+export interface TemplateRecord {
+  id: number
+  client: number
+  /** VIP address, or the firewall mark for a fwmark service (`vport` is then 0). */
+  vaddrOrMark: number
+  vport: number
+  rsAddr: number
+  rsPort: number
+  createdAt: number
+  expiresAt: number
+  firstRearmAt: number
+  expiredAt: number
+}
+
+/** The rows of `records`, in order, as one typed array. */
+export function encodeTemplates(records: readonly TemplateRecord[]): Float64Array {
+  const out = new Float64Array(records.length * TEMPLATE_FIELDS)
+  records.forEach((r, i) => {
+    const o = i * TEMPLATE_FIELDS
+    out[o + TemplateField.ID] = r.id
+    out[o + TemplateField.CLIENT] = r.client
+    out[o + TemplateField.VADDR_OR_MARK] = r.vaddrOrMark
+    out[o + TemplateField.VPORT] = r.vport
+    out[o + TemplateField.RS_ADDR] = r.rsAddr
+    out[o + TemplateField.RS_PORT] = r.rsPort
+    out[o + TemplateField.CREATED_AT] = r.createdAt
+    out[o + TemplateField.EXPIRES_AT] = r.expiresAt
+    out[o + TemplateField.FIRST_REARM_AT] = r.firstRearmAt
+    out[o + TemplateField.EXPIRED_AT] = r.expiredAt
+  })
+  return out
+}
+
+/** The template in row `row` (0-based) of a frame's `templates`. */
+export function decodeTemplate(t: Float64Array, row: number): TemplateRecord {
+  const o = row * TEMPLATE_FIELDS
+  return {
+    id: t[o + TemplateField.ID],
+    client: t[o + TemplateField.CLIENT],
+    vaddrOrMark: t[o + TemplateField.VADDR_OR_MARK],
+    vport: t[o + TemplateField.VPORT],
+    rsAddr: t[o + TemplateField.RS_ADDR],
+    rsPort: t[o + TemplateField.RS_PORT],
+    createdAt: t[o + TemplateField.CREATED_AT],
+    expiresAt: t[o + TemplateField.EXPIRES_AT],
+    firstRearmAt: t[o + TemplateField.FIRST_REARM_AT],
+    expiredAt: t[o + TemplateField.EXPIRED_AT],
+  }
+}
+
+/** Every template row of a frame's `templates`, in order. */
+export function decodeTemplates(t: Float64Array): TemplateRecord[] {
+  const out: TemplateRecord[] = []
+  for (let row = 0; row * TEMPLATE_FIELDS < t.length; row++) out.push(decodeTemplate(t, row))
+  return out
+}
+
+/**
+ * A real server's counters, RS_COUNTER_FIELDS numbers each at the offsets RsCounterField names:
+ * ActiveConn, InActConn, templates (persistConns), connections so far, weight.
+ */
+export const RsCounterField = { ACTIVE: 0, INACTIVE: 1, PERSIST: 2, CONNS: 3, WEIGHT: 4 } as const
 export const RS_COUNTER_FIELDS = 5
+
+export interface RsCounters {
+  activeConns: number
+  inactConns: number
+  persistConns: number
+  conns: number
+  weight: number
+}
+
+/** Append one counters row to `out` (a plain array, made typed once the frame is complete). */
+export function pushRsCounters(out: number[], c: RsCounters): void {
+  // in RsCounterField order
+  out.push(c.activeConns, c.inactConns, c.persistConns, c.conns, c.weight)
+}
+
+/** The counters row at `row` (0-based) of a frame's `rsCounters`, or null past its end. */
+export function decodeRsCounters(c: Float64Array, row: number): RsCounters | null {
+  const o = row * RS_COUNTER_FIELDS
+  if (o + RS_COUNTER_FIELDS > c.length) return null
+  return {
+    activeConns: c[o + RsCounterField.ACTIVE],
+    inactConns: c[o + RsCounterField.INACTIVE],
+    persistConns: c[o + RsCounterField.PERSIST],
+    conns: c[o + RsCounterField.CONNS],
+    weight: c[o + RsCounterField.WEIGHT],
+  }
+}
+
+/**
+ * Pairs (template id, time ms): a frame's `refreshes` (when a template was refreshed) and
+ * `textbookMarks` (when the textbook rule would have dropped it).
+ */
+export const PAIR_FIELDS = 2
+
+/** The pairs of `a` in order, as [template id, time ms]. */
+export function decodePairs(a: Float64Array): [id: number, atMs: number][] {
+  const out: [number, number][] = []
+  for (let i = 0; i + PAIR_FIELDS <= a.length; i += PAIR_FIELDS) out.push([a[i], a[i + 1]])
+  return out
+}
 
 /** A replayed recording beside the real kernel: every compared field, and whether it matched. */
 export type FidelityResult =
@@ -260,7 +454,15 @@ export type Reply =
   | { type: 'script'; text: string }
   | { type: 'template-line'; templateId: number; line: string | null }
   /** The scenario as it stands, as JSON text (stringified here, off the page's thread). */
-  | { type: 'scenario'; id: number; scenario: string | null; version: string; atMs: number }
+  | {
+      type: 'scenario'
+      id: number
+      scenario: string | null
+      version: string
+      atMs: number
+      /** Asked with `journal`: the typed commands since the scenario was loaded. */
+      journal?: JournalLine[]
+    }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
   | { type: 'probe'; id: number; answer: ProbeAnswer }
   | { type: 'fidelity'; id: number; result: FidelityResult }
@@ -275,7 +477,10 @@ export type Reply =
       runs: CompareRunFrame[]
     }
   | { type: 'busy'; what: 'seeking' | 'loading'; done: number }
-  /** The answer to a frame request while no scenario is loaded. */
+  /**
+   * The answer to a frame request while no scenario is loaded, or while the lab is paused and
+   * nothing a frame shows changed since the last one (a paused lab does no work).
+   */
   | { type: 'idle' }
   | { type: 'error'; message: string; fatal: boolean }
 

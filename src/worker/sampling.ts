@@ -1,4 +1,9 @@
 /**
+ * Sampling: the figures of every whole simulated second, once each, whatever the speed or the
+ * frame rate (advanceBySeconds), held between frames in one buffer per run (SampleBuffer).
+ */
+
+/**
  * Advance a clock from `from` to `to` (ms), stopping at every whole simulated second to take a
  * sample: charts and exported figures then hold one point a second, the same at any speed or
  * frame rate. Only the last `kept` seconds are sampled — a jump of years costs what its end costs.

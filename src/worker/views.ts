@@ -1,6 +1,18 @@
-import type { Destination } from '../engine'
+/**
+ * Views: what a frame shows of the engine's state — its figures, its services and real servers
+ * (drawn ones and the summed rest), their counters, and the "Why?" of a real server — read
+ * through the engine's read API (DirectorReadApi), never its internals.
+ */
+import { type DestinationReadView, type DirectorReadApi, formatIPv4, type ServiceReadView } from '../engine/index'
 import type { MetricsSnapshot } from '../engine/metrics/metrics'
-import type { MetricsView } from './protocol'
+import {
+  type DestinationView,
+  MAX_SHOWN_DESTINATIONS,
+  type MetricsView,
+  pushRsCounters,
+  type ServiceView,
+  type WhyStep,
+} from './protocol'
 
 /** The figures a frame carries, from the engine's snapshot (the lab and each compared run alike). */
 export function metricsView(m: MetricsSnapshot): MetricsView {
@@ -20,15 +32,102 @@ export function metricsView(m: MetricsSnapshot): MetricsView {
   }
 }
 
+/** A service as ipvsadm -Ln names it: `TCP 192.168.100.100:80`, `FWM 80`. */
+export function serviceLabel(svc: { fwmark: number; protocol: number; vaddr: number; vport: number }): string {
+  if (svc.fwmark) return `FWM ${svc.fwmark}`
+  return `${svc.protocol === 17 ? 'UDP' : svc.protocol === 132 ? 'SCTP' : 'TCP'} ${formatIPv4(svc.vaddr)}:${svc.vport}`
+}
+
 /** Per destination list (the service makes a new one whenever its destinations change). */
-const sortedCache = new WeakMap<readonly Destination[], readonly Destination[]>()
+const sortedCache = new WeakMap<readonly DestinationReadView[], readonly DestinationReadView[]>()
 
 /** A service's destinations in address order (as ipvsadm -Ln sorts them), sorted once per list. */
-export function destinationsByAddress(list: readonly Destination[]): readonly Destination[] {
+export function destinationsByAddress(list: readonly DestinationReadView[]): readonly DestinationReadView[] {
   let sorted = sortedCache.get(list)
   if (!sorted) {
     sorted = [...list].sort((a, b) => a.addr - b.addr || a.port - b.port)
     sortedCache.set(list, sorted)
   }
   return sorted
+}
+
+type Split = { shown: readonly DestinationReadView[]; hidden: readonly DestinationReadView[] }
+/** Per destination list: split once. */
+const shownCache = new WeakMap<readonly DestinationReadView[], Split>()
+
+/** A service's real servers as the panels draw them: the first MAX_SHOWN_DESTINATIONS by address, and the rest. */
+export function shownDestinations(svc: ServiceReadView): Split {
+  const list = svc.destinations
+  let split = shownCache.get(list)
+  if (!split) {
+    const sorted = destinationsByAddress(list)
+    split = { shown: sorted.slice(0, MAX_SHOWN_DESTINATIONS), hidden: sorted.slice(MAX_SHOWN_DESTINATIONS) }
+    shownCache.set(list, split)
+  }
+  return split
+}
+
+/** The services and their drawn real servers, as the Director and Real servers panels draw them. */
+export function servicesView(api: DirectorReadApi): ServiceView[] {
+  return api.services().map((svc) => ({
+    key: String(svc.id),
+    label: serviceLabel(svc),
+    scheduler: svc.scheduler,
+    persistSec: svc.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
+    netmask: formatIPv4(svc.netmask),
+    hiddenDestinations: shownDestinations(svc).hidden.length,
+    destinations: shownDestinations(svc).shown.map(
+      (dest): DestinationView => ({
+        addr: dest.addr,
+        port: dest.port,
+        label: `${formatIPv4(dest.addr)}:${dest.port}`,
+        weight: dest.weight,
+        forward: dest.forward,
+        activeConns: dest.activeConns,
+        inactConns: dest.inactConns,
+        persistConns: dest.persistConns,
+        conns: dest.conns,
+      }),
+    ),
+  }))
+}
+
+/** Every frame's counters (the protocol's RS_COUNTER rows): each drawn real server, then a service's summed rest. */
+export function rsCounters(api: DirectorReadApi): Float64Array {
+  const out: number[] = []
+  for (const svc of api.services()) {
+    const { shown, hidden } = shownDestinations(svc)
+    for (const dest of shown) pushRsCounters(out, dest)
+    if (hidden.length === 0) continue
+    const sum = { activeConns: 0, inactConns: 0, persistConns: 0, conns: 0, weight: 0 }
+    for (const dest of hidden) {
+      sum.activeConns += dest.activeConns
+      sum.inactConns += dest.inactConns
+      sum.persistConns += dest.persistConns
+      sum.conns += dest.conns
+      sum.weight += dest.weight
+    }
+    pushRsCounters(out, sum)
+  }
+  return Float64Array.from(out)
+}
+
+/** "Why?" of a real server: where it serves, its counters, what weight 0 means for its templates. */
+export function whyRs(api: DirectorReadApi | null, addr: number, port: number): WhyStep[] {
+  const steps: WhyStep[] = []
+  const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
+  const all = api ? api.services().flatMap((svc) => svc.destinations.map((dest) => ({ svc, dest }))) : []
+  const hits = all.filter(({ dest }) => dest.addr === addr && (port === 0 || dest.port === port))
+  if (hits.length === 0) s('why.rs.gone', { rs: formatIPv4(addr) })
+  for (const { svc, dest } of hits) {
+    s('why.rs.in', {
+      rs: `${formatIPv4(dest.addr)}:${dest.port}`,
+      service: serviceLabel(svc),
+      weight: dest.weight,
+      scheduler: svc.scheduler,
+    })
+    s('why.rs.counts', { active: dest.activeConns, inact: dest.inactConns, templates: dest.persistConns })
+    if (dest.weight === 0) s(api?.expireQuiescentTemplate ? 'why.rs.quiescentExpire' : 'why.rs.quiescent', {})
+  }
+  return steps
 }

@@ -4,6 +4,7 @@
  */
 import { CompareHost } from './compare'
 import { Host } from './host'
+import { wallClock } from './pacer'
 import type { Reply, Request } from './protocol'
 
 interface WorkerScope {
@@ -13,8 +14,9 @@ interface WorkerScope {
 }
 const scope = self as unknown as WorkerScope
 
-const host = new Host()
-const compare = new CompareHost()
+// the wall clock is injected here: the pacers' frame budget is measured on it
+const host = new Host({ now: wallClock })
+const compare = new CompareHost({ now: wallClock })
 /** The requests compare mode answers while it is on; the rest always go to the lab. */
 const COMPARE_ROUTED = new Set([
   'play',

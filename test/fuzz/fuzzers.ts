@@ -1,6 +1,5 @@
 import fc from 'fast-check'
-import { IPVSADM_OPTION_WORDS, runScenario, Simulator, validateScenario } from '../../src/engine/index'
-import { scriptLines } from '../../src/worker/host'
+import { IPVSADM_OPTION_WORDS, runScenario, Simulator, scriptLines, validateScenario } from '../../src/engine/index'
 
 /**
  * Fuzzing every parser a user (or a link, or a file) can reach: generated and mutated command

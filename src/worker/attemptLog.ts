@@ -1,0 +1,183 @@
+/**
+ * The attempt log: every client attempt the player reports, with how the director decided it
+ * (scheduled, template hit or new, refused, dropped, local). The newest MAX_ATTEMPTS_PER_FRAME of
+ * a frame travel as protocol rows; the latest `memory` are remembered to answer "Why?" about one.
+ */
+import {
+  type ClientAttempt,
+  type DirectorEvent,
+  type DirectorReadApi,
+  type EntryReadView,
+  formatIPv4,
+} from '../engine/index'
+import { ATTEMPT_FIELDS, AttemptHow, encodeAttempt, type WhyStep } from './protocol'
+import { serviceLabel } from './views'
+
+/** At most this many attempts travel in one frame (the rest are counted, not drawn). */
+export const MAX_ATTEMPTS_PER_FRAME = 400
+
+/** What "Why?" remembers of one attempt. */
+interface AttemptMemo {
+  seq: number
+  at: number
+  proto: 'tcp' | 'udp'
+  client: number
+  clientPort: number
+  vip: number
+  vport: number
+  rsAddr: number | null
+  how: number
+  templateId: number
+  templateClient: number
+  templateTimeoutMs: number
+  service: string
+  scheduler: string
+  persistSec: number
+  netmask: string
+  mark: number
+  status: string
+}
+
+/** What the director decided for the connection the next attempt reports (read when it is reported). */
+interface Decision {
+  how: number
+  conn: EntryReadView
+  template: EntryReadView | null
+}
+
+export class AttemptLog {
+  private seq = 0
+  /** This frame's attempts: a ring keeping the newest MAX_ATTEMPTS_PER_FRAME. */
+  private readonly ring = new Float64Array(MAX_ATTEMPTS_PER_FRAME * ATTEMPT_FIELDS)
+  private count = 0
+  /** The latest `memory` attempts, at seq % memory. */
+  private readonly memos: (AttemptMemo | undefined)[]
+  private pending: Decision | null = null
+  private refusedPending = false
+
+  private readonly memory: number
+
+  constructor(memory: number) {
+    this.memory = memory
+    this.memos = new Array<AttemptMemo | undefined>(memory)
+  }
+
+  clear(): void {
+    this.seq = 0
+    this.count = 0
+    this.memos.fill(undefined)
+  }
+
+  /** The director's decision for the connection about to be reported (or its refusal). */
+  onDirectorEvent(e: DirectorEvent, api: DirectorReadApi): void {
+    if (e.type === 'refused') this.refusedPending = true
+    if (e.type !== 'connection-created') return
+    const d = e.decision
+    const how =
+      d.templateOutcome === 'hit'
+        ? AttemptHow.TEMPLATE_HIT
+        : d.templateOutcome === null
+          ? AttemptHow.SCHEDULED
+          : AttemptHow.TEMPLATE_NEW
+    this.pending = { how, conn: api.entry(e.conn), template: d.template ? api.entry(d.template) : null }
+  }
+
+  /** One attempt the player reports: logged for the frame and for "Why?". */
+  onAttempt(a: ClientAttempt): void {
+    const dec = this.pending
+    this.pending = null
+    const refused = this.refusedPending
+    this.refusedPending = false
+    let how: number = AttemptHow.SCHEDULED
+    if (a.rsAddr !== null && dec) how = dec.how
+    else if (refused) how = AttemptHow.REFUSED
+    else if (a.status === 'pending' || a.status === 'dropped') how = AttemptHow.DROPPED
+    else if (a.rsAddr === null) how = AttemptHow.LOCAL
+    const seq = ++this.seq
+    const tpl = dec?.template ?? null
+    const svc = dec?.conn.service ?? null
+    const templateId = tpl ? tpl.id : 0
+    // keep the newest of this frame: the ring overwrites the oldest
+    encodeAttempt(this.ring, (this.count % MAX_ATTEMPTS_PER_FRAME) * ATTEMPT_FIELDS, {
+      at: a.at,
+      client: a.client,
+      clientPort: a.clientPort,
+      vip: a.vip,
+      vport: a.vport,
+      rsAddr: a.rsAddr ?? -1,
+      how,
+      templateId,
+    })
+    this.count++
+    this.memos[seq % this.memory] = {
+      seq,
+      at: a.at,
+      proto: a.proto,
+      client: a.client,
+      clientPort: a.clientPort,
+      vip: a.vip,
+      vport: a.vport,
+      rsAddr: a.rsAddr,
+      how,
+      templateId,
+      templateClient: tpl ? tpl.client : 0,
+      templateTimeoutMs: tpl ? tpl.timeoutMs : 0,
+      service: svc ? serviceLabel(svc) : `${a.proto.toUpperCase()} ${formatIPv4(a.vip)}:${a.vport}`,
+      scheduler: svc?.scheduler ?? '',
+      persistSec: svc?.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
+      netmask: svc ? formatIPv4(svc.netmask) : '',
+      mark: dec?.conn.fwmark ?? 0,
+      status: a.status,
+    }
+  }
+
+  /** This frame's attempts (the newest, oldest first), how many were left out, the first one's seq. */
+  take(): { attempts: Float64Array; skipped: number; firstSeq: number } {
+    const count = this.count
+    const kept = Math.min(count, MAX_ATTEMPTS_PER_FRAME)
+    const attempts = new Float64Array(kept * ATTEMPT_FIELDS)
+    const start = count > MAX_ATTEMPTS_PER_FRAME ? count % MAX_ATTEMPTS_PER_FRAME : 0
+    for (let i = 0; i < kept; i++) {
+      const from = ((start + i) % MAX_ATTEMPTS_PER_FRAME) * ATTEMPT_FIELDS
+      attempts.set(this.ring.subarray(from, from + ATTEMPT_FIELDS), i * ATTEMPT_FIELDS)
+    }
+    this.count = 0
+    return { attempts, skipped: count - kept, firstSeq: this.seq - kept + 1 }
+  }
+
+  /** "Why?" of attempt `seq`: how it arrived and what decided its real server (null: forgotten). */
+  why(seq: number): WhyStep[] | null {
+    const m = this.memos[seq % this.memory]
+    if (!m || m.seq !== seq) return null
+    const steps: WhyStep[] = []
+    const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
+    const client = `${formatIPv4(m.client)}:${m.clientPort}`
+    const vip = `${formatIPv4(m.vip)}:${m.vport}`
+    s('why.attempt.arrives', { client, vip, proto: m.proto.toUpperCase(), at: (m.at / 1000).toFixed(3) })
+    if (m.mark) s('why.attempt.marked', { mark: m.mark })
+    if (m.how === AttemptHow.REFUSED) s('why.attempt.refused', { service: m.service })
+    else if (m.how === AttemptHow.DROPPED) s('why.attempt.dropped', {})
+    else if (m.how === AttemptHow.LOCAL) s('why.attempt.local', {})
+    else {
+      s('why.attempt.service', { service: m.service, scheduler: m.scheduler })
+      const rs = formatIPv4(m.rsAddr ?? 0)
+      if (m.how === AttemptHow.TEMPLATE_HIT)
+        s('why.attempt.hit', {
+          template: `${formatIPv4(m.templateClient)}`,
+          rs,
+          timeout: Math.round(m.templateTimeoutMs / 1000),
+        })
+      else if (m.how === AttemptHow.TEMPLATE_NEW)
+        s('why.attempt.new', {
+          template: `${formatIPv4(m.templateClient)}`,
+          rs,
+          scheduler: m.scheduler,
+          timeout: m.persistSec,
+          netmask: m.netmask,
+        })
+      else s('why.attempt.scheduled', { rs, scheduler: m.scheduler })
+      s(m.how === AttemptHow.TEMPLATE_HIT ? 'why.attempt.sentHit' : 'why.attempt.sent', { rs })
+    }
+    return steps
+  }
+}

@@ -1,0 +1,26 @@
+import { describe, expect, it } from 'vitest'
+import { probe } from './probe'
+import { lessonOnline } from './testScenarios'
+
+describe('probes', () => {
+  it('answer on a scratch copy: a template kept past its timeout is live at 20 s, gone by 300 s', () => {
+    const sc = { ...lessonOnline, until: 400 }
+    expect(probe(sc, { kind: 'template-live', client: '10.0.0.7', atMs: 20_000 })).toEqual({ ok: true, value: true })
+    expect(probe(sc, { kind: 'template-live', client: '10.0.0.7', atMs: 300_000 })).toEqual({ ok: true, value: false })
+    expect(probe(sc, { kind: 'template-live', client: '10.0.0.8', atMs: 20_000 })).toEqual({ ok: true, value: false })
+    expect(probe(sc, { kind: 'template-live', client: 'ten', atMs: 0 })).toEqual({
+      ok: false,
+      error: 'ten: not an address',
+    })
+  })
+
+  it('which real server a connection reached, and a figure of the run', () => {
+    const first = probe(lessonOnline, { kind: 'connection-rs', index: 0 })
+    expect(first).toEqual({ ok: true, value: '192.168.8.102' })
+    // the same client within its template: the same real server
+    expect(probe(lessonOnline, { kind: 'connection-rs', index: 1 })).toEqual(first)
+    expect(probe(lessonOnline, { kind: 'connection-rs', index: 9 })).toEqual({ ok: false, error: 'no connection 9' })
+    expect(probe(lessonOnline, { kind: 'metric', name: 'templatesLive', atMs: 1000 })).toEqual({ ok: true, value: 1 })
+    expect(probe(null, { kind: 'metric', name: 'refused', atMs: 0 }).ok).toBe(false)
+  })
+})

@@ -1,0 +1,188 @@
+/**
+ * The template log: every persistence template the timeline draws, from the director's events
+ * (created, refreshed, re-armed, invalidated, expired). It keeps the latest `memory` templates
+ * (the oldest expired ones are forgotten first), sends the rows that changed since the last frame
+ * with the refresh ticks, and answers "Why?" about a template. The lab and each compared run keep
+ * one.
+ */
+import { type DirectorEvent, type DirectorReadApi, type EntryReadView, formatIPv4 } from '../engine/index'
+import { encodeTemplates, INVALIDATED_VPORT, type TemplateRecord, type WhyStep } from './protocol'
+import { serviceLabel } from './views'
+
+/** At most this many refresh ticks travel in one frame. */
+const MAX_REFRESHES_PER_FRAME = 4000
+
+export interface TemplateRow {
+  id: number
+  /** The template itself (its timer and n_control are read live). */
+  view: EntryReadView
+  service: string
+  scheduler: string
+  client: number
+  vaddrOrMark: number
+  vport: number
+  rsAddr: number
+  rsPort: number
+  createdAt: number
+  firstRearmAt: number
+  expiredAt: number
+  refreshes: number
+  lastRefreshAt: number
+  invalidated: boolean
+}
+
+export class TemplateLog {
+  private readonly rows = new Map<number, TemplateRow>()
+  private dirty = new Set<number>()
+  private refreshes: number[] = []
+  private readonly memory: number
+  /**
+   * The lab's log: invalidated templates travel with port 65535, and each row notes its service
+   * and scheduler for "Why?". Compare's mini timelines need neither.
+   */
+  private readonly explained: boolean
+
+  constructor(memory: number, explained: boolean) {
+    this.memory = memory
+    this.explained = explained
+  }
+
+  clear(): void {
+    this.rows.clear()
+    this.dirty = new Set()
+    this.refreshes = []
+  }
+
+  get(id: number): TemplateRow | undefined {
+    return this.rows.get(id)
+  }
+
+  /** Note a director event at simulated time `now`; the template row it created, if any. */
+  onEvent(e: DirectorEvent, api: DirectorReadApi, now: number): TemplateRow | null {
+    switch (e.type) {
+      case 'template-created':
+        return this.add(api.entry(e.template))
+      case 'template-refreshed': {
+        const row = this.rows.get(e.template.id)
+        if (!row) return null
+        row.refreshes++
+        row.lastRefreshAt = now
+        this.dirty.add(row.id)
+        if (this.refreshes.length < MAX_REFRESHES_PER_FRAME) this.refreshes.push(row.id, now)
+        return null
+      }
+      case 'template-rearmed': {
+        const row = this.rows.get(e.template.id)
+        if (!row) return null
+        if (row.firstRearmAt < 0) row.firstRearmAt = now
+        this.dirty.add(row.id)
+        return null
+      }
+      case 'template-invalidated': {
+        const row = this.rows.get(e.template.id)
+        if (!row || !this.explained) return null
+        row.invalidated = true
+        this.dirty.add(row.id)
+        return null
+      }
+      case 'template-expired': {
+        const row = this.rows.get(e.template.id)
+        if (!row) return null
+        row.expiredAt = now
+        this.dirty.add(row.id)
+        return null
+      }
+      default:
+        return null
+    }
+  }
+
+  private add(t: EntryReadView): TemplateRow {
+    if (this.rows.size >= this.memory) {
+      // forget the oldest expired template (Map keeps insertion order)
+      for (const [id, row] of this.rows)
+        if (row.expiredAt >= 0) {
+          this.rows.delete(id)
+          break
+        }
+    }
+    const svc = this.explained ? t.service : null
+    const row: TemplateRow = {
+      id: t.id,
+      view: t,
+      service: !this.explained
+        ? ''
+        : svc
+          ? serviceLabel(svc)
+          : t.fwmark
+            ? `FWM ${t.fwmark}`
+            : `${formatIPv4(t.vaddr)}:${t.vport}`,
+      scheduler: svc?.scheduler ?? '',
+      client: t.client,
+      vaddrOrMark: t.fwmark || t.vaddr,
+      vport: t.vport,
+      rsAddr: t.rsAddr,
+      rsPort: t.rsPort,
+      createdAt: t.createdAt,
+      firstRearmAt: -1,
+      expiredAt: -1,
+      refreshes: 0,
+      lastRefreshAt: t.createdAt,
+      invalidated: false,
+    }
+    this.rows.set(t.id, row)
+    this.dirty.add(t.id)
+    return row
+  }
+
+  /** The rows that changed since the last call (protocol rows), and the refresh ticks (pairs). */
+  take(): { templates: Float64Array; refreshes: Float64Array } {
+    const records: TemplateRecord[] = []
+    for (const id of this.dirty) {
+      const r = this.rows.get(id)
+      if (!r) continue
+      records.push({
+        id: r.id,
+        client: r.client,
+        vaddrOrMark: r.vaddrOrMark,
+        vport: r.invalidated ? INVALIDATED_VPORT : r.vport,
+        rsAddr: r.rsAddr,
+        rsPort: r.rsPort,
+        createdAt: r.createdAt,
+        expiresAt: r.expiredAt >= 0 ? r.expiredAt : r.view.expiresAt,
+        firstRearmAt: r.firstRearmAt,
+        expiredAt: r.expiredAt,
+      })
+    }
+    this.dirty = new Set()
+    const refreshes = Float64Array.from(this.refreshes)
+    this.refreshes = []
+    return { templates: encodeTemplates(records), refreshes }
+  }
+
+  /** "Why?" of a template at simulated time `nowMs`: born, refreshed, re-armed, expired or expiring (null: forgotten). */
+  why(id: number, nowMs: number): WhyStep[] | null {
+    const r = this.rows.get(id)
+    if (!r) return null
+    const steps: WhyStep[] = []
+    const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
+    s('why.template.created', {
+      client: formatIPv4(r.client),
+      service: r.service,
+      rs: `${formatIPv4(r.rsAddr)}:${r.rsPort}`,
+      at: (r.createdAt / 1000).toFixed(1),
+      scheduler: r.scheduler,
+    })
+    s('why.template.refreshed', { count: r.refreshes, n: r.refreshes, last: (r.lastRefreshAt / 1000).toFixed(1) })
+    if (r.invalidated) s('why.template.invalidated', {})
+    if (r.firstRearmAt >= 0) s('why.template.rearmed', { at: (r.firstRearmAt / 1000).toFixed(1), n: r.view.controlled })
+    if (r.expiredAt >= 0) s('why.template.expired', { at: (r.expiredAt / 1000).toFixed(1) })
+    else
+      s('why.template.expires', {
+        in: Math.max(0, Math.round((r.view.expiresAt - nowMs) / 1000)),
+        count: r.view.controlled,
+        n: r.view.controlled,
+      })
+    return steps
+  }
+}

@@ -1,0 +1,99 @@
+/**
+ * The textbook shadow: with the textbook switch on, the same scenario (and the typed commands)
+ * replayed in lockstep under the template rule teaching texts state. Where one of its templates
+ * expires at another time than the kernel's, the timeline gets a mark; attempts that reached
+ * another real server under that rule are counted.
+ */
+import {
+  type ClientAttempt,
+  type EntryReadView,
+  readDirector,
+  type Scenario,
+  ScenarioPlayer,
+  type SimMs,
+} from '../engine/index'
+
+/** At most this many marks wait for a frame (pairs: template id, time). */
+const MAX_MARKS = 20_000
+/** The kernel's recent attempts remembered to compare with the shadow's. */
+const MAX_KERNEL_ATTEMPTS = 50_000
+
+/** What identifies a template across two runs of the same scenario: client, service, birth. */
+function templateKey(t: EntryReadView): string {
+  return `${t.client}|${t.fwmark || t.vaddr}|${t.vport}|${t.createdAt}`
+}
+
+const attemptKey = (a: ClientAttempt) => `${a.client}:${a.clientPort}@${a.at}`
+
+export class TextbookShadow {
+  /** The switch. */
+  on = false
+  /** The shadow run (null while off, or before the live run started). */
+  player: ScenarioPlayer | null = null
+  private readonly kernelTemplates = new Map<string, number>()
+  private kernelAttemptRs = new Map<string, number>()
+  private marks: number[] = []
+  private divergent = 0
+
+  /** Forget everything (a new live run); the shadow starts again with start(). */
+  reset(): void {
+    this.kernelTemplates.clear()
+    this.kernelAttemptRs = new Map()
+    this.marks = []
+    this.divergent = 0
+    this.player = null
+  }
+
+  /**
+   * Start the shadow at time 0 of `kernelScenario` (the live player's). `kernelExpiredAt(id)`
+   * tells when the kernel's template of that id expired (undefined: unknown, −1: live).
+   */
+  start(kernelScenario: Scenario, kernelExpiredAt: (id: number) => number | undefined): void {
+    const shadow = new ScenarioPlayer(kernelScenario, {
+      setup: (sim) => {
+        sim.director.templateRule = 'textbook'
+      },
+    })
+    this.player = shadow
+    const api = readDirector(shadow.sim.director)
+    shadow.setListener({
+      director: (e) => {
+        if (e.type !== 'template-expired') return
+        const kernelId = this.kernelTemplates.get(templateKey(api.entry(e.template)))
+        if (kernelId === undefined || this.marks.length >= MAX_MARKS) return
+        // a mark only where the two rules part: the kernel dropped it at another time (or not yet)
+        if (kernelExpiredAt(kernelId) === shadow.now) return
+        this.marks.push(kernelId, shadow.now)
+      },
+      attempt: (a) => {
+        const kernelRs = this.kernelAttemptRs.get(attemptKey(a))
+        if (kernelRs !== undefined && kernelRs !== (a.rsAddr ?? -1)) this.divergent++
+      },
+    })
+    shadow.advanceTo(0 as SimMs)
+  }
+
+  /** A template the kernel created (remembered while the switch is on). */
+  noteKernelTemplate(t: EntryReadView): void {
+    if (this.on) this.kernelTemplates.set(templateKey(t), t.id)
+  }
+
+  /** An attempt the kernel decided (remembered while the switch is on). */
+  noteKernelAttempt(a: ClientAttempt): void {
+    if (!this.on) return
+    if (this.kernelAttemptRs.size > MAX_KERNEL_ATTEMPTS) this.kernelAttemptRs.clear()
+    this.kernelAttemptRs.set(attemptKey(a), a.rsAddr ?? -1)
+  }
+
+  /** The marks since the last call: pairs (kernel template id, when the textbook rule dropped it). */
+  takeMarks(): Float64Array {
+    const marks = Float64Array.from(this.marks)
+    this.marks = []
+    return marks
+  }
+
+  /** Attempts that went to another real server under the textbook rule (−1: the switch is off). */
+  get divergentCount(): number {
+    return this.on ? this.divergent : -1
+  }
+}
