@@ -1,35 +1,25 @@
-import { decodeAttempts, decodePairs, decodeTemplates, type Frame } from '../worker/protocol'
+import {
+  type AttemptRecord,
+  decodeAttempts,
+  decodePairs,
+  decodeTemplates,
+  type Frame,
+  type TemplateRecord,
+} from '../worker/protocol'
 
 /**
  * Per-frame data that bypasses React (docs/style.md §4): the canvas panels read these on their own
  * animation frames. Bounded: recent attempts in a ring, templates in a map trimmed by age.
  */
 
-export interface TemplateRow {
-  id: number
-  client: number
-  /** VIP address, or the firewall mark for a fwmark service (`vport` is then 0). */
-  vaddrOrMark: number
-  vport: number
-  rsAddr: number
-  rsPort: number
-  createdAt: number
-  expiresAt: number
-  firstRearmAt: number
-  expiredAt: number
+/** A template's row as the protocol carries it, with the times a new connection refreshed it. */
+export interface TemplateRow extends TemplateRecord {
   refreshes: number[]
 }
 
-export interface AttemptDot {
+/** An attempt as the protocol carries it, numbered on the page and stamped when it arrived. */
+export interface AttemptDot extends AttemptRecord {
   seq: number
-  at: number
-  client: number
-  clientPort: number
-  vip: number
-  vport: number
-  rsAddr: number
-  how: number
-  templateId: number
   /** Wall time it arrived on the page (for the animation). */
   seenAt: number
 }
