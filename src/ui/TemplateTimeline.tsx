@@ -3,8 +3,8 @@ import { select } from 'd3-selection'
 import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { actions, live, rsSlot, type TemplateRow, type TimelineSort, useLab } from '../store/index'
-import { resolvedPalette } from './colors'
+import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
+import { resolvedPalette, rsIndexNow } from './colors'
 import { canvasPng, saveBlob } from './exporting'
 import { ip, shortIp } from './format'
 import { useOnScreen } from './useOnScreen'
@@ -164,15 +164,13 @@ export function TemplateTimeline() {
       const first = Math.floor(viewport.scrollTop / ROW_H)
       const last = Math.min(rows.length, first + Math.ceil(VIEW_H / ROW_H) + 1)
       const offset = -(viewport.scrollTop % ROW_H)
-      // each server's colour for the session: a removed server's past rows keep theirs
-      const colors = st.rsColors
       ctx.font = '12px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace'
       ctx.textBaseline = 'middle'
       for (let i = first; i < last; i++) {
         const r = rows[i]
         const y = offset + (i - first) * ROW_H
         const mid = y + ROW_H / 2
-        const color = palette.rs[rsSlot(colors, r.rsAddr)]
+        const color = palette.rs[rsIndexNow(r.rsAddr)]
         if (i === cursorRef.current) {
           ctx.strokeStyle = palette.accent
           ctx.lineWidth = 2
@@ -327,7 +325,7 @@ export function TemplateTimeline() {
     }
     rows.forEach((r, i) => {
       const y = top + i * ROW_H
-      const color = p.rs[rsSlot(st.rsColors, r.rsAddr)]
+      const color = p.rs[rsIndexNow(r.rsAddr)]
       const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
       const lived = r.expiredAt >= 0 ? r.expiredAt : Math.min(st.nowMs, end)
       const a = clip(x(r.createdAt))

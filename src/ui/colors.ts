@@ -9,7 +9,10 @@ export function useRsColorIndex(): (addr: number) => number {
   return (addr: number) => rsSlot(reg, addr)
 }
 
-/** The session's colour slot of an address, outside React (for canvas loops). */
+/**
+ * The session's colour slot of an address, outside React (for canvas loops): a removed server's
+ * past rows and flights keep its colour.
+ */
 export const rsIndexNow = (addr: number): number => rsSlot(useLab.getState().rsColors, addr)
 
 export const rsVar = (i: number): string => `var(--rs-${i})`
