@@ -238,7 +238,7 @@ export function CompareView() {
   const runs = useLab((s) => s.compareRuns)
   const nowMs = useLab((s) => s.nowMs)
   const endMs = useLab((s) => s.endMs)
-  // the seed's story in one glance: none breaks sessions, PPC some, fwmark none (at a cost in
+  // the classic textbook example's story in one glance: none breaks sessions, PPC some, fwmark none (at a cost in
   // balance), shared sessions none at no cost
   const [chosen, setChosen] = useState<string[]>(['none', 'ppc', 'fwmark', 'shared'])
   const [error, setError] = useState<string | null>(null)
