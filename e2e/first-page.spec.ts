@@ -1,7 +1,9 @@
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
-test('the page opens on the seed’s PPC case, ready to play, with no console errors', async ({ page }) => {
+test('the page opens on the classic textbook example (PPC on :80), ready to play, with no console errors', async ({
+  page,
+}) => {
   const lab = new LabPage(page)
   await lab.open()
   await expect(page.getByRole('heading', { name: 'LVS Persistence Lab' })).toBeVisible()

@@ -1,4 +1,5 @@
 import { actions, live, testHooks, useLab } from './store/index'
+import { resolvedPalette, rsIndexNow } from './ui/colors'
 
 /**
  * A small read-only window into the page's store for the end-to-end tests (docs/style.md §8): what the
@@ -6,7 +7,8 @@ import { actions, live, testHooks, useLab } from './store/index'
  */
 export interface LabTestApi {
   nowMs(): number
-  templates(): { id: number; client: string; rs: string; createdAt: number; expiredAt: number }[]
+  /** Templates, each with the colour the timeline draws its row in (the palette resolved now). */
+  templates(): { id: number; client: string; rs: string; createdAt: number; expiredAt: number; color: string }[]
   attempts(): { at: number; client: string; rs: string | null; how: number }[]
   rs(): { label: string; weight: number; activeConns: number; inactConns: number; persistConns: number }[]
   /** Stop the worker as a crash would (the page must recover). */
@@ -26,14 +28,17 @@ declare global {
 export function installTestApi(): void {
   window.lab = {
     nowMs: () => useLab.getState().nowMs,
-    templates: () =>
-      [...live.templates.values()].map((r) => ({
+    templates: () => {
+      const palette = resolvedPalette()
+      return [...live.templates.values()].map((r) => ({
         id: r.id,
         client: ip(r.client),
         rs: ip(r.rsAddr),
         createdAt: r.createdAt,
         expiredAt: r.expiredAt,
-      })),
+        color: palette.rs[rsIndexNow(r.rsAddr)],
+      }))
+    },
     attempts: () =>
       live.attempts.map((a) => ({
         at: a.at,

@@ -271,9 +271,9 @@ export const LESSONS: Lesson[] = [
           until: 60,
         },
         text: {
-          en: 'iptables marks TCP 80 and 443 to the VIP with mark 80; ipvsadm -A -f 80 -p 3600 is one service for both. (The seed’s text marks --dport 23 where it means 443: with 23, HTTPS would never be marked.)',
+          en: 'iptables marks TCP 80 and 443 to the VIP with mark 80; ipvsadm -A -f 80 -p 3600 is one service for both. (The classic textbook example marks --dport 23 where it means 443: with 23, HTTPS would never be marked.)',
           'zh-CN':
-            'iptables 给发往 VIP 的 TCP 80 和 443 打上标记 80；ipvsadm -A -f 80 -p 3600 把两者当作一个服务。（种子文档把 443 误写成了 --dport 23：那样 HTTPS 永远不会被标记。）',
+            'iptables 给发往 VIP 的 TCP 80 和 443 打上标记 80；ipvsadm -A -f 80 -p 3600 把两者当作一个服务。（经典教材示例把 443 误写成了 --dport 23：那样 HTTPS 永远不会被标记。）',
         },
       },
       {
@@ -324,9 +324,9 @@ export const LESSONS: Lesson[] = [
         probe: { kind: 'template-live', client: '10.0.0.7', atMs: 20_000 },
         choices: YES_NO,
         explain: {
-          en: 'At 10 s the timer runs out while the connection still depends on the template: ip_vs_conn_expire() re-arms it for 60 s — and from then on its timeout stays 60 s. Linux 2.4 re-armed for 2 minutes, which is what older texts (and the seed) say.',
+          en: 'At 10 s the timer runs out while the connection still depends on the template: ip_vs_conn_expire() re-arms it for 60 s — and from then on its timeout stays 60 s. Linux 2.4 re-armed for 2 minutes, which is what older texts (the classic textbook example among them) say.',
           'zh-CN':
-            '10 秒时定时器到期，但连接仍依赖模板：ip_vs_conn_expire() 把它续期 60 秒——此后它的超时一直是 60 秒。Linux 2.4 续期 2 分钟，这正是老教材（和种子文档）的说法。',
+            '10 秒时定时器到期，但连接仍依赖模板：ip_vs_conn_expire() 把它续期 60 秒——此后它的超时一直是 60 秒。Linux 2.4 续期 2 分钟，这正是老教材（包括经典教材示例）的说法。',
         },
       },
       {

@@ -16,6 +16,7 @@ export { compareData, HistoryRing, history } from './histories'
 export { type AttemptDot, live, type TemplateRow } from './live'
 export { applyTheme } from './preferences'
 export { remember, remembered } from './remembered'
+export { RS_COLOR_SLOTS, type RsColors, rsSlot } from './rsColors'
 export { forgetSession, resumeSession, savedSession, saveSession } from './session'
 export {
   type CompareRunView,

@@ -11,6 +11,7 @@ import { answer, client, scriptWaiters, send, settleSeek } from './channel'
 import { applyCounters, flattenRs } from './frames'
 import { compareData, HistoryRing, history } from './histories'
 import { foldTemplates, live } from './live'
+import { forScenario, withAddresses } from './rsColors'
 import { saveSession } from './session'
 import { msg, pushConsole, useLab, verbatim } from './state'
 
@@ -49,6 +50,15 @@ function onFrame(f: Frame, wallMs: number): void {
     services,
     rs: rsNext.some((r, i) => r !== rs[i]) || f.services ? rsNext : s.rs,
     rsMore: more,
+    // a server seen for the first time gets its colour; one that went keeps it
+    ...(f.services
+      ? {
+          rsColors: withAddresses(
+            s.rsColors,
+            rs.map((r) => r.addr),
+          ),
+        }
+      : {}),
     metrics: f.metrics,
     textbookDivergent: f.textbookDivergent,
     textbookMarkCount: live.textbookMarks.size,
@@ -74,6 +84,8 @@ export function onReply(r: Reply): void {
         descriptions: r.descriptions,
         endMs: r.endMs,
         seed: r.seed,
+        // the same scenario again (a restored session, a restarted worker) keeps its colours
+        rsColors: forScenario(useLab.getState().rsColors, r.name),
         selection: null,
         why: null,
         busy: null,
@@ -158,6 +170,11 @@ export function onReply(r: Reply): void {
       }
       const labels = new Map(s.compareConfigs.map((c) => [c.id, c.label]))
       useLab.setState({
+        // the compared configurations' servers wear the lab's colours (new ones get theirs)
+        rsColors: withAddresses(
+          s.rsColors,
+          r.runs.flatMap((x) => x.rs.map((d) => d.addr)),
+        ),
         epoch: r.epoch,
         nowMs: r.nowMs,
         endMs: r.endMs,

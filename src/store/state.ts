@@ -9,6 +9,7 @@ import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
 import type { CompareRunFrame, JournalLine, MetricsView, ServiceView, WhyStep, WhyTarget } from '../worker/protocol'
 import type { RsLive, RsSummed } from './frames'
 import { initialLocale, initialTheme, type Theme } from './remembered'
+import { emptyRsColors, type RsColors } from './rsColors'
 
 export type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
 export type { Theme } from './remembered'
@@ -73,6 +74,8 @@ export interface LabState {
   rs: RsLive[]
   /** Services with more real servers than are drawn: the rest, summed (one row each). */
   rsMore: RsSummed[]
+  /** Each real server's colour slot by address, kept for the session (rsColors.ts). */
+  rsColors: RsColors
   metrics: MetricsView | null
   historyVersion: number
   // -- console and script
@@ -138,6 +141,7 @@ export const useLab = create<LabState>()(() => ({
   services: [],
   rs: [],
   rsMore: [],
+  rsColors: emptyRsColors(),
   metrics: null,
   historyVersion: 0,
   console: [],

@@ -1,10 +1,10 @@
 import { scaleLinear } from 'd3-scale'
 import { line } from 'd3-shape'
-import { useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
 import { actions, type CompareRunView, compareData, useLab } from '../store/index'
 import type { CompareConfig } from '../worker/protocol'
-import { resolvedPalette, rsIndexOf, rsVar } from './colors'
+import { resolvedPalette, rsIndexNow, rsVar, seriesStyle, useRsColorIndex } from './colors'
 import { saveBlob, saveCsv, svgPng, svgText } from './exporting'
 import { shortIp } from './format'
 import { fetchScenarioFile } from './presets'
@@ -18,14 +18,6 @@ const CHOICES = [
   { id: 'pcc', file: 'classroom-pcc.json', key: 'compare.pcc', sessionSharing: false },
   { id: 'fwmark', file: 'classroom-fwmark.json', key: 'compare.fwmark', sessionSharing: false },
   { id: 'shared', file: 'classroom-none.json', key: 'compare.shared', sessionSharing: true },
-] as const
-
-/** Line styles per configuration: colour and dash, so lines differ without colour too. */
-const SERIES_STYLE = [
-  { color: 'var(--rs-0)', dash: undefined },
-  { color: 'var(--rs-1)', dash: '6 3' },
-  { color: 'var(--rs-2)', dash: '2 3' },
-  { color: 'var(--rs-3)', dash: '8 3 2 3' },
 ] as const
 
 /** The imbalance chart's scale ignores the first half minute (see Chart). */
@@ -100,8 +92,8 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
             key={runs[i].id}
             d={path(d) ?? ''}
             fill="none"
-            stroke={SERIES_STYLE[i % 4].color}
-            strokeDasharray={SERIES_STYLE[i % 4].dash}
+            stroke={seriesStyle(runs[i].id).color}
+            strokeDasharray={seriesStyle(runs[i].id).dash}
             strokeWidth={2.2}
           />
         ))}
@@ -161,13 +153,12 @@ function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
       const x = scaleLinear()
         .domain([Math.min(...rows.map((r) => r.createdAt)), Math.max(nowMs, 60_000)])
         .range([0, w - 2])
-      const addrs = [...new Set(all.map((r) => r.rsAddr))].sort((a, b) => a - b)
       rows.forEach((r, i) => {
         const y = i * 5
         const end = r.expiredAt >= 0 ? r.expiredAt : Math.min(nowMs, r.expiresAt)
         const a = Math.max(0, x(r.createdAt))
         const b = x(end)
-        ctx.fillStyle = palette.rs[rsIndexOf(addrs, r.rsAddr)]
+        ctx.fillStyle = palette.rs[rsIndexNow(r.rsAddr)]
         // one encoding only, the caption's: lighter = kept past its timeout (a bar's end says it expired)
         ctx.globalAlpha = 1
         if (r.firstRearmAt >= 0 && r.firstRearmAt < end) {
@@ -189,11 +180,11 @@ function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
   return <canvas ref={ref} style={{ width: '100%', height: 130, display: 'block' }} />
 }
 
-function RunColumn({ run, index }: { run: CompareRunView; index: number }) {
+function RunColumn({ run }: { run: CompareRunView }) {
   const t = useT()
-  const addrs = useMemo(() => [...new Set(run.rs.map((r) => r.addr))].sort((a, b) => a - b), [run.rs])
+  const colorOf = useRsColorIndex()
   const max = Math.max(4, ...run.rs.map((r) => r.conns))
-  const style = SERIES_STYLE[index % 4]
+  const style = seriesStyle(run.id)
   return (
     <section className="panel compare-run" aria-labelledby={`run-${run.id}`} data-testid={`run-${run.id}`}>
       <header>
@@ -229,7 +220,7 @@ function RunColumn({ run, index }: { run: CompareRunView; index: number }) {
               {shortIp(r.addr)}:{r.label.split(':')[1]}
             </span>
             <span className="bar" aria-hidden="true">
-              <span style={{ width: `${(r.conns / max) * 100}%`, background: rsVar(rsIndexOf(addrs, r.addr)) }} />
+              <span style={{ width: `${(r.conns / max) * 100}%`, background: rsVar(colorOf(r.addr)) }} />
             </span>
             <span className="num">{r.conns}</span>
           </div>
@@ -247,7 +238,7 @@ export function CompareView() {
   const runs = useLab((s) => s.compareRuns)
   const nowMs = useLab((s) => s.nowMs)
   const endMs = useLab((s) => s.endMs)
-  // the seed's story in one glance: none breaks sessions, PPC some, fwmark none (at a cost in
+  // the classic textbook example's story in one glance: none breaks sessions, PPC some, fwmark none (at a cost in
   // balance), shared sessions none at no cost
   const [chosen, setChosen] = useState<string[]>(['none', 'ppc', 'fwmark', 'shared'])
   const [error, setError] = useState<string | null>(null)
@@ -347,8 +338,8 @@ export function CompareView() {
         </fieldset>
       </section>
       <div className="compare-grid">
-        {runs.map((r, i) => (
-          <RunColumn key={r.id} run={r} index={i} />
+        {runs.map((r) => (
+          <RunColumn key={r.id} run={r} />
         ))}
       </div>
       {runs.length > 0 && (
@@ -364,17 +355,17 @@ export function CompareView() {
             <Chart title={t('compare.chartMemory')} series="templateKiB" runs={runs} />
           </div>
           <ul className="legend">
-            {runs.map((r, i) => (
-              <li key={r.id}>
+            {runs.map((r) => (
+              <li key={r.id} data-testid={`legend-${r.id}`}>
                 <svg width="26" height="10" aria-hidden="true">
                   <line
                     x1="0"
                     y1="5"
                     x2="26"
                     y2="5"
-                    stroke={SERIES_STYLE[i % 4].color}
+                    stroke={seriesStyle(r.id).color}
                     strokeWidth="3"
-                    strokeDasharray={SERIES_STYLE[i % 4].dash}
+                    strokeDasharray={seriesStyle(r.id).dash}
                   />
                 </svg>
                 {r.label}

@@ -2,7 +2,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
 import { actions, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
-import { resolvedPalette, rsIndexOf, rsVar } from './colors'
+import { resolvedPalette, rsIndexNow, rsVar, useRsColorIndex } from './colors'
 import { ip } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
@@ -100,6 +100,7 @@ export function DirectorPanel() {
     [rsShape],
   )
   const rsAddrs = useMemo(() => [...new Set(rs.map((r) => r.addr))].sort((a, b) => a - b), [rs])
+  const colorOf = useRsColorIndex()
   const limit = expanded ? 24 : 6
   const nRs = rsAddrs.length + (moreRs > 0 ? 1 : 0)
   const rows = Math.max(groups.groups.length + (groups.others ? 1 : 0), services.length, nRs, 3)
@@ -168,7 +169,7 @@ export function DirectorPanel() {
         const y1 = si >= 0 ? ySvc(si) : TOP + ROW / 2
         let ri = rsAddrs.indexOf(a.rsAddr)
         if (ri < 0 && a.rsAddr >= 0 && nRs > rsAddrs.length) ri = rsAddrs.length
-        const color = a.rsAddr >= 0 ? palette.rs[rsIndexOf(rsAddrs, a.rsAddr)] : palette.err
+        const color = a.rsAddr >= 0 ? palette.rs[rsIndexNow(a.rsAddr)] : palette.err
         let x: number
         let y: number
         const failed = a.how === AttemptHow.REFUSED || a.how === AttemptHow.DROPPED || a.how === AttemptHow.LOCAL
@@ -266,7 +267,7 @@ export function DirectorPanel() {
                   y1={ySvc(si)}
                   x2={X_RS - 8}
                   y2={yRs(ri)}
-                  stroke={rsVar(rsIndexOf(rsAddrs, d.addr))}
+                  stroke={rsVar(colorOf(d.addr))}
                   strokeOpacity={d.weight === 0 ? 0.35 : 0.6}
                   strokeWidth={1.5 + Math.min(4, d.weight)}
                   strokeDasharray={d.weight === 0 ? '4 4' : undefined}
@@ -352,7 +353,7 @@ export function DirectorPanel() {
                   width={24}
                   height={24}
                   rx={4}
-                  fill={rsVar(rsIndexOf(rsAddrs, addr))}
+                  fill={rsVar(colorOf(addr))}
                   opacity={quiescent ? 0.45 : 1}
                 />
                 <text x={X_RS + 24} y={yRs(i) + 5} className="node-label" style={{ fontFamily: 'var(--mono)' }}>

@@ -4,7 +4,7 @@ import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIden
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
 import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
-import { resolvedPalette, rsIndexOf } from './colors'
+import { resolvedPalette, rsIndexNow } from './colors'
 import { canvasPng, saveBlob } from './exporting'
 import { ip, shortIp } from './format'
 import { useOnScreen } from './useOnScreen'
@@ -164,14 +164,13 @@ export function TemplateTimeline() {
       const first = Math.floor(viewport.scrollTop / ROW_H)
       const last = Math.min(rows.length, first + Math.ceil(VIEW_H / ROW_H) + 1)
       const offset = -(viewport.scrollTop % ROW_H)
-      const rsAddrs = [...new Set(st.rs.map((r) => r.addr))].sort((a, b) => a - b)
       ctx.font = '12px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace'
       ctx.textBaseline = 'middle'
       for (let i = first; i < last; i++) {
         const r = rows[i]
         const y = offset + (i - first) * ROW_H
         const mid = y + ROW_H / 2
-        const color = palette.rs[rsIndexOf(rsAddrs, r.rsAddr)]
+        const color = palette.rs[rsIndexNow(r.rsAddr)]
         if (i === cursorRef.current) {
           ctx.strokeStyle = palette.accent
           ctx.lineWidth = 2
@@ -314,7 +313,6 @@ export function TemplateTimeline() {
     }
     const rows = rowsRef.current.rows.slice(0, 2000)
     const p = resolvedPalette()
-    const addrs = [...new Set(st.rs.map((r) => r.addr))].sort((a, b) => a - b)
     const top = 26
     const h = top + rows.length * ROW_H + 4
     const clip = (v: number) => Math.max(LABEL_W, Math.min(width, v))
@@ -327,7 +325,7 @@ export function TemplateTimeline() {
     }
     rows.forEach((r, i) => {
       const y = top + i * ROW_H
-      const color = p.rs[rsIndexOf(addrs, r.rsAddr)]
+      const color = p.rs[rsIndexNow(r.rsAddr)]
       const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
       const lived = r.expiredAt >= 0 ? r.expiredAt : Math.min(st.nowMs, end)
       const a = clip(x(r.createdAt))

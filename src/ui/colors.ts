@@ -1,18 +1,43 @@
-import { useLab } from '../store/index'
+import { rsSlot, RS_COLOR_SLOTS as SLOTS, useLab } from '../store/index'
 
-const SLOTS = 8
-
-/** Each real server keeps one colour from the colour-blind-safe palette, by address order. */
+/**
+ * Each real server keeps one colour from the colour-blind-safe palette for the whole session: the
+ * slot its address got when first seen (the store's registry), whoever else comes or goes.
+ */
 export function useRsColorIndex(): (addr: number) => number {
-  const rs = useLab((s) => s.rs)
-  const addrs = [...new Set(rs.map((r) => r.addr))].sort((a, b) => a - b)
-  return (addr: number) => {
-    const i = addrs.indexOf(addr)
-    return i < 0 ? SLOTS - 1 : i % SLOTS
-  }
+  const reg = useLab((s) => s.rsColors)
+  return (addr: number) => rsSlot(reg, addr)
 }
 
+/**
+ * The session's colour slot of an address, outside React (for canvas loops): a removed server's
+ * past rows and flights keep its colour.
+ */
+export const rsIndexNow = (addr: number): number => rsSlot(useLab.getState().rsColors, addr)
+
 export const rsVar = (i: number): string => `var(--rs-${i})`
+
+/**
+ * The compared configurations' own line styles — not the servers' colours — fixed per
+ * configuration, so a configuration keeps its colour and dash whichever others are compared.
+ */
+export const SERIES_STYLE = {
+  none: { color: 'var(--series-0)', dash: undefined },
+  ppc: { color: 'var(--series-1)', dash: '6 3' },
+  pcc: { color: 'var(--series-2)', dash: '2 3' },
+  fwmark: { color: 'var(--series-3)', dash: '8 3 2 3' },
+  shared: { color: 'var(--series-4)', dash: '1 2' },
+} as const satisfies Record<string, { color: string; dash: string | undefined }>
+
+/** A configuration's line style by its id (an unknown id: a plain muted line). */
+export function seriesStyle(id: string): { color: string; dash: string | undefined } {
+  return (
+    (SERIES_STYLE as Record<string, { color: string; dash: string | undefined }>)[id] ?? {
+      color: 'var(--muted)',
+      dash: undefined,
+    }
+  )
+}
 
 /** The palette as canvas can use it (CSS variables resolved), re-read when the theme changes. */
 export function resolvedPalette(): {
@@ -37,10 +62,4 @@ export function resolvedPalette(): {
     err: v('--err'),
     accent: v('--accent'),
   }
-}
-
-/** The colour index of an address among the real servers, outside React (for canvas loops). */
-export function rsIndexOf(addrs: number[], addr: number): number {
-  const i = addrs.indexOf(addr)
-  return i < 0 ? SLOTS - 1 : i % SLOTS
 }

@@ -90,7 +90,7 @@ export abstract class IpvsConnections {
   }
   /** The connection sync daemons (`ipvsadm --start-daemon`); modelled as state only, nothing is synced. */
   readonly syncDaemons: { master: SyncDaemon | null; backup: SyncDaemon | null } = { master: null, backup: null }
-  /** The director's network interfaces, as the seed's commands name them. */
+  /** The director's network interfaces, as the classic textbook example's commands name them. */
   readonly interfaces: readonly string[] = ['lo', 'eth0']
 
   constructor() {
