@@ -16,22 +16,33 @@ async function loadStep(step: Extract<LessonStep, { kind: 'load' }>): Promise<vo
   actions.load(JSON.parse(JSON.stringify(json)), '', 'lesson')
 }
 
-/** The clock stands still at `ms`: no load or seek under way, not playing. */
-const standsAt = (ms: number) => {
+/** Not playing, and no load or seek under way: the clock stands where it is. */
+const still = () => {
   const s = useLab.getState()
-  return s.busy === null && s.seekTarget === null && !s.playing && s.nowMs === ms
+  return s.busy === null && s.seekTarget === null && !s.playing
 }
 
-/** Resolves true once the clock stands still at `ms`, false if it has not within 30 s. */
+/**
+ * The clock stands at `ms`: still, at `ms` or just past it. The engine's clock may end a little
+ * past a target, by the event it was handling there (lesson 1: playing or seeking to 300 s ends
+ * at 300.12 s, either way); it never ends before.
+ */
+const standsAt = (ms: number) => {
+  const now = useLab.getState().nowMs
+  return still() && now >= ms && now < ms + 1000
+}
+
+/** Resolves true once a move of the clock toward `ms` is done (still, at `ms` or past it), false if not within 30 s. */
 function clockAt(ms: number): Promise<boolean> {
-  if (standsAt(ms)) return Promise.resolve(true)
+  const done = () => still() && useLab.getState().nowMs >= ms
+  if (done()) return Promise.resolve(true)
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
       unsubscribe()
       resolve(false)
     }, 30_000)
     const unsubscribe = useLab.subscribe(() => {
-      if (!standsAt(ms)) return
+      if (!done()) return
       clearTimeout(timer)
       unsubscribe()
       resolve(true)
@@ -39,11 +50,12 @@ function clockAt(ms: number): Promise<boolean> {
   })
 }
 
-/** Pause and put the clock at `ms`; resolves true once it stands there. */
+/** Pause and put the clock at `ms` (a seek, unless it stands there); resolves true once it does. */
 function putClock(ms: number): Promise<boolean> {
-  const s = useLab.getState()
-  if (s.playing) actions.pause()
-  if (s.nowMs !== ms || s.seekTarget !== null || s.playing) actions.seek(ms)
+  if (standsAt(ms)) return Promise.resolve(true)
+  // paused in the worker too, whatever the last frame said
+  actions.pause()
+  actions.seek(ms)
   return clockAt(ms)
 }
 
@@ -62,7 +74,7 @@ async function enter(lesson: Lesson, from: number, to: number): Promise<void> {
     case 'play': {
       const step = lesson.steps[to] as Extract<LessonStep, { kind: 'play' }>
       // from where the step starts: a play step owns the clock from there to its time
-      if (!standsAt(e.fromMs) && !(await putClock(e.fromMs))) return
+      if (!(await putClock(e.fromMs))) return
       if (!current()) return
       actions.setSpeed(step.speed ?? 10)
       actions.playUntil(e.untilMs)
@@ -132,7 +144,7 @@ export function LessonPanel() {
   const untilMs = step?.kind === 'play' ? step.until * 1000 : null
   const held = useLab((s) => untilMs !== null && s.nowMs < untilMs)
   const moving = useLab((s) => s.busy !== null)
-  const reached = useLab((s) => untilMs !== null && s.nowMs === untilMs)
+  const reached = useLab((s) => untilMs !== null && s.nowMs >= untilMs)
 
   // clicker keys: PageDown / PageUp step through the lesson (space too, in presenter mode)
   useEffect(() => {
