@@ -192,3 +192,34 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
   expect(await page.evaluate(() => window.lab?.templates().length)).toBeGreaterThan(0)
   expect(await firstTemplate()).toBeGreaterThanOrEqual(120_000)
 })
+
+test('resuming lesson 1 after its run step: the command runs again at 120 s, once, in the reloaded scenario', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  const lesson = page.getByTestId('lesson')
+  const cmd = 'ipvsadm -E -t 192.168.100.100:80 -s rr -p 300'
+  await lab.open()
+  await page.getByTestId('presenter').click()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-why').click()
+  await expect(lab.consoleLog()).toContainText('— classroom-none —')
+  await page.locator('body').press('PageDown')
+  await page.locator('body').press('PageDown')
+  await expect(lesson).toContainText('Step 3 of 5')
+  await page.locator('body').press('PageDown') // jump to 120 s
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 120 s.')
+  await page.locator('body').press('PageDown') // the run step
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+
+  await lab.open() // the page again; this browser remembers the lesson at step 4
+  await page.getByTestId('view-lessons').click()
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lab.consoleLog()).toContainText('— classroom-none —')
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  const log = (await lab.consoleLog().textContent()) ?? ''
+  expect(log.split(`# ${cmd}`).length - 1).toBe(1)
+})

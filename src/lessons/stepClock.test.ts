@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { LESSONS, type LessonStep } from './lessons'
-import { onEnter, onPress, startTime, stepTimes, textbookAt } from './stepClock'
+import { onEnter, onPress, resumePlan, startTime, stepTimes, textbookAt } from './stepClock'
 
 const why = LESSONS.find((l) => l.id === 'why')
 if (!why) throw new Error('lesson 1 is missing')
@@ -97,5 +97,19 @@ describe('onEnter', () => {
     expect(textbookAt(online.steps, off)).toBe(false)
     expect(onEnter(online, on, on - 1, new Set())).toMatchObject({ kind: 'seek', textbook: false })
     expect(onEnter(online, off, off - 1, new Set())).toMatchObject({ kind: 'seek', textbook: true })
+  })
+})
+
+describe('resumePlan', () => {
+  it('resuming lesson 1 at its last step: load, the command at 120 s, the clock at 300 s', () => {
+    expect(resumePlan(why.steps, 4)).toEqual({
+      load: 0,
+      runs: [{ step: RUN, atMs: 120_000, cmd: 'ipvsadm -E -t 192.168.100.100:80 -s rr -p 300' }],
+      textbook: false,
+      atMs: 300_000,
+    })
+  })
+  it('resuming before the run step: no command', () => {
+    expect(resumePlan(why.steps, PLAY)).toEqual({ load: 0, runs: [], textbook: false, atMs: 120_000 })
   })
 })

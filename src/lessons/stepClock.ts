@@ -102,3 +102,19 @@ export function onEnter(lesson: Pick<Lesson, 'steps'>, from: number, to: number,
       return { kind: 'none', atMs: at }
   }
 }
+
+/** What resuming a lesson at step `at` does: the last load up to it, the commands of the run steps after that load at their times, the textbook rule, and the clock at the step's time. */
+export interface ResumePlan {
+  load: number | null
+  runs: { step: number; atMs: number; cmd: string }[]
+  textbook: boolean
+  atMs: number
+}
+
+export function resumePlan(steps: readonly LessonStep[], at: number): ResumePlan {
+  const times = stepTimes(steps)
+  const upTo = steps.slice(0, at + 1)
+  const load = upTo.findLastIndex((s) => s.kind === 'load')
+  const runs = upTo.flatMap((s, i) => (s.kind === 'run' && i > load ? [{ step: i, atMs: times[i], cmd: s.cmd }] : []))
+  return { load: load < 0 ? null : load, runs, textbook: textbookAt(steps, at), atMs: times[at] }
+}

@@ -2,7 +2,7 @@ import { useEffect, useState } from 'react'
 import { type Exercise, generateExercise } from '../lessons/exercise'
 import { isRight, type L10n, LESSONS, type Lesson, type LessonStep } from '../lessons/lessons'
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
-import { onEnter, onPress } from '../lessons/stepClock'
+import { onEnter, onPress, resumePlan } from '../lessons/stepClock'
 import { actions, type Locale, useLab } from '../store/index'
 import { fetchScenarioFile } from './presets'
 import { useT } from './useT'
@@ -32,9 +32,8 @@ const standsAt = (ms: number) => {
   return still() && now >= ms && now < ms + 1000
 }
 
-/** Resolves true once a move of the clock toward `ms` is done (still, at `ms` or past it), false if not within 30 s. */
-function clockAt(ms: number): Promise<boolean> {
-  const done = () => still() && useLab.getState().nowMs >= ms
+/** Resolves true once `done` holds (checked on every change of the store), false if not within 30 s. */
+function until(done: () => boolean): Promise<boolean> {
   if (done()) return Promise.resolve(true)
   return new Promise((resolve) => {
     const timer = setTimeout(() => {
@@ -49,6 +48,9 @@ function clockAt(ms: number): Promise<boolean> {
     })
   })
 }
+
+/** Resolves true once a move of the clock toward `ms` is done (still, at `ms` or past it), false if not within 30 s. */
+const clockAt = (ms: number) => until(() => still() && useLab.getState().nowMs >= ms)
 
 /** Pause and put the clock at `ms` (a seek, unless it stands there); resolves true once it does. */
 function putClock(ms: number): Promise<boolean> {
@@ -95,6 +97,27 @@ async function enter(lesson: Lesson, from: number, to: number): Promise<void> {
     case 'none':
       return
   }
+}
+
+/**
+ * Resume a lesson at step `at`: its scenario loaded again, the commands of its run steps before
+ * `at` run at their own times (once each), the textbook rule as the lesson had it, the clock at
+ * the step's time.
+ */
+async function resume(lesson: Lesson, at: number): Promise<void> {
+  const move = ++moves
+  const plan = resumePlan(lesson.steps, at)
+  if (plan.load !== null) {
+    await loadStep(lesson.steps[plan.load] as Extract<LessonStep, { kind: 'load' }>)
+    // loaded: a fresh run, paused at 0
+    if (!(await until(() => still() && useLab.getState().nowMs === 0)) || move !== moves) return
+  }
+  if (useLab.getState().textbook !== plan.textbook) actions.setTextbook(plan.textbook)
+  for (const r of plan.runs) {
+    if (!(await putClock(r.atMs)) || move !== moves) return
+    actions.lessonRun(r.step, r.cmd)
+  }
+  if (move === moves) await putClock(plan.atMs)
 }
 
 /** Go to step `to` of the lesson being followed: forward by one carries the step out, any other move restores the step's time. */
@@ -300,13 +323,9 @@ export function LessonsList() {
     if (!lesson) return
     actions.stopCompare()
     actions.openLesson(id, from)
-    // from the start: carry out the first step; resuming: load the lesson's scenario again
-    const load = lesson.steps
-      .slice(0, from + 1)
-      .filter((s) => s.kind === 'load')
-      .pop()
-    const started = from === 0 ? enter(lesson, -1, 0) : load?.kind === 'load' ? loadStep(load) : null
-    started?.catch((e: unknown) => actions.showError(String(e)))
+    // from the start: carry out the first step; resuming: the lesson as it stood at that step
+    const started = from === 0 ? enter(lesson, -1, 0) : resume(lesson, from)
+    started.catch((e: unknown) => actions.showError(String(e)))
   }
   return (
     <section className="panel lessons-list area-compare" aria-labelledby="lessons-h">
