@@ -104,3 +104,122 @@ test('fidelity, shown: a real-kernel recording replayed and compared field by fi
   expect(Number(m?.[2])).toBeGreaterThan(10)
   await lab.shot('fidelity')
 })
+
+test('issue 13: a play step owns the clock — the clicker jumps to its time, the command runs at 120 s, once', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  const lesson = page.getByTestId('lesson')
+  const cmd = 'ipvsadm -E -t 192.168.100.100:80 -s rr -p 300'
+  const typed = async () => {
+    // the console is hidden in presenter mode, its lines are there
+    const log = (await lab.consoleLog().textContent()) ?? ''
+    return log.split(`# ${cmd}`).length - 1
+  }
+  await lab.open()
+  await page.getByTestId('presenter').click()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-why').click()
+  await expect(lesson).toContainText('Step 1 of 5')
+  await expect(lab.consoleLog()).toContainText('— classroom-none —')
+  await page.locator('body').press('PageDown') // the question
+  await expect(lesson).toContainText('Step 2 of 5')
+  await page.locator('body').press('PageDown') // play to 120 s at 30×
+  await expect(lesson).toContainText('Step 3 of 5')
+  await expect(page.getByTestId('lesson-next')).toHaveText('Skip to 120 s →')
+  await expect(page.getByTestId('lesson-clock')).toContainText('Playing until 120 s')
+
+  // PageDown at once, while it plays: the clock jumps to 120 s, the lesson stays on its play step
+  const pressedAt = await lab.nowMs()
+  expect(pressedAt).toBeLessThan(120_000)
+  await page.locator('body').press('PageDown')
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 120 s.')
+  await expect(lesson).toContainText('Step 3 of 5')
+  expect(await typed()).toBe(0)
+  // no template yet: no persistence before the command
+  expect(await page.evaluate(() => window.lab?.templates().length)).toBe(0)
+
+  // Space: now it moves on, and the command runs at 120 s
+  await page.locator('body').press('Space')
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+  expect(await typed()).toBe(1)
+  expect(await lab.nowMs()).toBe(120_000)
+
+  // Next (the button), then Next at once while it plays to 300 s: a jump to 300 s
+  await page.getByTestId('lesson-next').click()
+  await expect(lesson).toContainText('Step 5 of 5')
+  await expect(page.getByTestId('lesson-next')).toHaveText('Skip to 300 s →')
+  await page.getByTestId('lesson-next').click()
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 300 s.')
+  await expect(lesson).toContainText('Step 5 of 5')
+  // the engine's clock ends just past 300 s (the event it handles there), as playing there does
+  const jumpedTo = await lab.nowMs()
+  expect(jumpedTo).toBeGreaterThanOrEqual(300_000)
+  expect(jumpedTo).toBeLessThan(301_000)
+  // the engine's own record: every persistence template was made at 120 s or after
+  const firstTemplate = () => page.evaluate(() => Math.min(...(window.lab?.templates().map((t) => t.createdAt) ?? [])))
+  expect(await page.evaluate(() => window.lab?.templates().length)).toBeGreaterThan(0)
+  expect(await firstTemplate()).toBeGreaterThanOrEqual(120_000)
+
+  // back: each step's time comes back; nothing runs again
+  await page.locator('body').press('PageUp')
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  await page.locator('body').press('PageUp')
+  await page.locator('body').press('PageUp')
+  await expect(lesson).toContainText('Step 2 of 5')
+  await expect.poll(() => lab.nowMs()).toBe(0)
+  expect(await page.evaluate(() => window.lab?.templates().length)).toBe(0)
+
+  // and forward again: the play step plays from 0, a press jumps to 120 s, the run step does not run twice
+  await page.locator('body').press('PageDown')
+  await expect(lesson).toContainText('Step 3 of 5')
+  await page.locator('body').press('PageDown')
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  await expect(lesson).toContainText('Step 3 of 5')
+  await page.locator('body').press('PageDown')
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  await page.locator('body').press('PageDown')
+  await expect(lesson).toContainText('Step 5 of 5')
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 300 s.', { timeout: 30_000 })
+  // played, not jumped: it ends where the jump did
+  expect(await lab.nowMs()).toBe(jumpedTo)
+  expect(await typed()).toBe(1)
+  // the command, replayed from the journal, still took effect at 120 s: templates, none before
+  expect(await page.evaluate(() => window.lab?.templates().length)).toBeGreaterThan(0)
+  expect(await firstTemplate()).toBeGreaterThanOrEqual(120_000)
+})
+
+test('resuming lesson 1 after its run step: the command runs again at 120 s, once, in the reloaded scenario', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  const lesson = page.getByTestId('lesson')
+  const cmd = 'ipvsadm -E -t 192.168.100.100:80 -s rr -p 300'
+  await lab.open()
+  await page.getByTestId('presenter').click()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-why').click()
+  await expect(lab.consoleLog()).toContainText('— classroom-none —')
+  await page.locator('body').press('PageDown')
+  await page.locator('body').press('PageDown')
+  await expect(lesson).toContainText('Step 3 of 5')
+  await page.locator('body').press('PageDown') // jump to 120 s
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 120 s.')
+  await page.locator('body').press('PageDown') // the run step
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+
+  await lab.open() // the page again; this browser remembers the lesson at step 4
+  await page.getByTestId('view-lessons').click()
+  await page.getByRole('button', { name: 'Resume' }).click()
+  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lab.consoleLog()).toContainText('— classroom-none —')
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  const log = (await lab.consoleLog().textContent()) ?? ''
+  expect(log.split(`# ${cmd}`).length - 1).toBe(1)
+})

@@ -183,7 +183,18 @@ export const labActions = {
   },
   /** Follow a lesson from step `step`, in the lab. */
   openLesson(lessonId: string, step: number): void {
-    useLab.setState({ view: 'lab', lessonId, lessonStep: step })
+    useLab.setState({ view: 'lab', lessonId, lessonStep: step, lessonRan: [] })
+  },
+  /** The lesson's scenario was loaded again: no command of its run steps has run in it. */
+  lessonLoaded(): void {
+    useLab.setState({ lessonRan: [] })
+  },
+  /** Run a lesson step's command (the clock stands at its time) and note that it ran. */
+  lessonRun(step: number, line: string): void {
+    const ran = useLab.getState().lessonRan
+    if (ran.includes(step)) return
+    useLab.setState({ lessonRan: [...ran, step] })
+    labActions.run(line)
   },
   setLessonStep(lessonStep: number): void {
     useLab.setState({ lessonStep })

@@ -108,6 +108,8 @@ export interface LabState {
   /** The lesson being followed (null: none) and its step. */
   lessonId: string | null
   lessonStep: number
+  /** The lesson's run steps whose command has run since its scenario was loaded (going back and forth never runs one twice). */
+  lessonRan: readonly number[]
   /** Presenter mode: big type, high contrast, clicker keys. */
   presenter: boolean
   /** The textbook switch, and how many connections went elsewhere under the textbook rule. */
@@ -161,6 +163,7 @@ export const useLab = create<LabState>()(() => ({
   hoverLine: null,
   lessonId: null,
   lessonStep: 0,
+  lessonRan: [],
   presenter: false,
   textbook: false,
   textbookDivergent: -1,

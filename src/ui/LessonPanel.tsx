@@ -1,38 +1,126 @@
 import { useEffect, useState } from 'react'
 import { type Exercise, generateExercise } from '../lessons/exercise'
-import { isRight, type L10n, LESSONS, type LessonStep } from '../lessons/lessons'
+import { isRight, type L10n, LESSONS, type Lesson, type LessonStep } from '../lessons/lessons'
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
+import { onEnter, onPress, resumePlan } from '../lessons/stepClock'
 import { actions, type Locale, useLab } from '../store/index'
 import { fetchScenarioFile } from './presets'
 import { useT } from './useT'
 
 const text = (l: L10n | string, locale: Locale) => (typeof l === 'string' ? l : l[locale])
 
-/** Carry out what a step does on entering it: load, play to a time, run a command, switch a rule. */
-async function perform(step: LessonStep): Promise<void> {
-  switch (step.kind) {
-    case 'load': {
-      const json = step.scenario ?? (await fetchScenarioFile(step.file ?? ''))
-      actions.load(JSON.parse(JSON.stringify(json)), '', 'lesson')
+/** Load a lesson's scenario (a file or one written inline): no command of its run steps has run in it. */
+async function loadStep(step: Extract<LessonStep, { kind: 'load' }>): Promise<void> {
+  const json = step.scenario ?? (await fetchScenarioFile(step.file ?? ''))
+  actions.lessonLoaded()
+  actions.load(JSON.parse(JSON.stringify(json)), '', 'lesson')
+}
+
+/** Not playing, and no load or seek under way: the clock stands where it is. */
+const still = () => {
+  const s = useLab.getState()
+  return s.busy === null && s.seekTarget === null && !s.playing
+}
+
+/**
+ * The clock stands at `ms`: still, at `ms` or just past it. The engine's clock may end a little
+ * past a target, by the event it was handling there (lesson 1: playing or seeking to 300 s ends
+ * at 300.12 s, either way); it never ends before.
+ */
+const standsAt = (ms: number) => {
+  const now = useLab.getState().nowMs
+  return still() && now >= ms && now < ms + 1000
+}
+
+/** Resolves true once `done` holds (checked on every change of the store), false if not within 30 s. */
+function until(done: () => boolean): Promise<boolean> {
+  if (done()) return Promise.resolve(true)
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      unsubscribe()
+      resolve(false)
+    }, 30_000)
+    const unsubscribe = useLab.subscribe(() => {
+      if (!done()) return
+      clearTimeout(timer)
+      unsubscribe()
+      resolve(true)
+    })
+  })
+}
+
+/** Resolves true once a move of the clock toward `ms` is done (still, at `ms` or past it), false if not within 30 s. */
+const clockAt = (ms: number) => until(() => still() && useLab.getState().nowMs >= ms)
+
+/** Pause and put the clock at `ms` (a seek, unless it stands there); resolves true once it does. */
+function putClock(ms: number): Promise<boolean> {
+  if (standsAt(ms)) return Promise.resolve(true)
+  // paused in the worker too, whatever the last frame said
+  actions.pause()
+  actions.seek(ms)
+  return clockAt(ms)
+}
+
+/** Each move through the lesson; a move's waiting part acts only if no later move came meanwhile. */
+let moves = 0
+
+/** Carry out entering step `to` of `lesson` from step `from` (stepClock.ts decides what that is). */
+async function enter(lesson: Lesson, from: number, to: number): Promise<void> {
+  const move = ++moves
+  const e = onEnter(lesson, from, to, new Set(useLab.getState().lessonRan))
+  const current = () => move === moves
+  switch (e.kind) {
+    case 'load':
+      await loadStep(lesson.steps[to] as Extract<LessonStep, { kind: 'load' }>)
+      return
+    case 'play': {
+      const step = lesson.steps[to] as Extract<LessonStep, { kind: 'play' }>
+      // from where the step starts: a play step owns the clock from there to its time
+      if (!(await putClock(e.fromMs))) return
+      if (!current()) return
+      actions.setSpeed(step.speed ?? 10)
+      actions.playUntil(e.untilMs)
       return
     }
-    case 'play':
-      actions.setSpeed(step.speed ?? 10)
-      actions.playUntil(step.until * 1000)
-      return
     case 'run':
-      actions.run(step.cmd)
+      // the command runs at the step's own time, never before: the clock goes there first
+      if (!(await putClock(e.atMs)) || !current()) return
+      actions.lessonRun(to, e.cmd)
+      return
+    case 'seek':
+      if (useLab.getState().textbook !== e.textbook) actions.setTextbook(e.textbook)
+      await putClock(e.atMs)
       return
     case 'textbook':
-      actions.setTextbook(step.on)
+      actions.setTextbook(e.on)
       return
-    case 'text':
-    case 'question':
+    case 'none':
       return
   }
 }
 
-/** Go to step `to` of the lesson being followed; going forward carries the step out. */
+/**
+ * Resume a lesson at step `at`: its scenario loaded again, the commands of its run steps before
+ * `at` run at their own times (once each), the textbook rule as the lesson had it, the clock at
+ * the step's time.
+ */
+async function resume(lesson: Lesson, at: number): Promise<void> {
+  const move = ++moves
+  const plan = resumePlan(lesson.steps, at)
+  if (plan.load !== null) {
+    await loadStep(lesson.steps[plan.load] as Extract<LessonStep, { kind: 'load' }>)
+    // loaded: a fresh run, paused at 0
+    if (!(await until(() => still() && useLab.getState().nowMs === 0)) || move !== moves) return
+  }
+  if (useLab.getState().textbook !== plan.textbook) actions.setTextbook(plan.textbook)
+  for (const r of plan.runs) {
+    if (!(await putClock(r.atMs)) || move !== moves) return
+    actions.lessonRun(r.step, r.cmd)
+  }
+  if (move === moves) await putClock(plan.atMs)
+}
+
+/** Go to step `to` of the lesson being followed: forward by one carries the step out, any other move restores the step's time. */
 function lessonGo(to: number): void {
   const { lessonId, lessonStep } = useLab.getState()
   const lesson = LESSONS.find((l) => l.id === lessonId)
@@ -46,8 +134,19 @@ function lessonGo(to: number): void {
     answers: prev?.answers ?? {},
     done: prev?.done || next === lesson.steps.length - 1,
   })
-  // moving back only shows a step again
-  if (next > lessonStep) perform(lesson.steps[next]).catch((e: unknown) => actions.showError(String(e)))
+  enter(lesson, lessonStep, next).catch((e: unknown) => actions.showError(String(e)))
+}
+
+/** Next, PageDown, Space (presenter): a play step still playing toward its time jumps the clock there first. */
+function lessonNext(): void {
+  const s = useLab.getState()
+  const lesson = LESSONS.find((l) => l.id === s.lessonId)
+  if (!lesson) return
+  const press = onPress(lesson.steps, s.lessonStep, { nowMs: s.nowMs, playing: s.playing, busy: s.busy !== null })
+  if (press.kind === 'jump') {
+    ++moves
+    void putClock(press.toMs)
+  } else if (press.kind === 'advance') lessonGo(s.lessonStep + 1)
 }
 
 interface Revealed {
@@ -64,6 +163,11 @@ export function LessonPanel() {
   const stepIndex = useLab((s) => s.lessonStep)
   const lesson = LESSONS.find((l) => l.id === lessonId)
   const step = lesson?.steps[stepIndex]
+  // a play step owns the clock until its time: Next jumps there first (single fields, not the clock itself)
+  const untilMs = step?.kind === 'play' ? step.until * 1000 : null
+  const held = useLab((s) => untilMs !== null && s.nowMs < untilMs)
+  const moving = useLab((s) => s.busy !== null)
+  const reached = useLab((s) => untilMs !== null && s.nowMs >= untilMs)
 
   // clicker keys: PageDown / PageUp step through the lesson (space too, in presenter mode)
   useEffect(() => {
@@ -73,7 +177,7 @@ export function LessonPanel() {
       if (e.key === 'PageDown' || (e.key === ' ' && useLab.getState().presenter)) {
         e.preventDefault()
         e.stopImmediatePropagation()
-        lessonGo(useLab.getState().lessonStep + 1)
+        lessonNext()
       } else if (e.key === 'PageUp') {
         e.preventDefault()
         e.stopImmediatePropagation()
@@ -104,12 +208,12 @@ export function LessonPanel() {
           <button
             type="button"
             className="btn primary"
-            onClick={() => lessonGo(stepIndex + 1)}
-            disabled={stepIndex >= lesson.steps.length - 1}
+            onClick={lessonNext}
+            disabled={stepIndex >= lesson.steps.length - 1 && !held}
             aria-keyshortcuts="PageDown"
             data-testid="lesson-next"
           >
-            {t('lessons.next')} →
+            {held && untilMs !== null ? t('lessons.skipTo', { s: untilMs / 1000 }) : t('lessons.next')} →
           </button>
           <button type="button" className="btn" onClick={() => actions.closeLesson()}>
             {t('lessons.close')}
@@ -119,6 +223,15 @@ export function LessonPanel() {
       <p className="lesson-text" aria-live="polite">
         {text(step.text, locale)}
       </p>
+      {untilMs !== null && (held || reached || moving) && (
+        <p className="lesson-clock" role="status" data-testid="lesson-clock">
+          {moving
+            ? t('lessons.moving')
+            : held
+              ? t('lessons.playingUntil', { s: untilMs / 1000 })
+              : t('lessons.reached', { s: untilMs / 1000 })}
+        </p>
+      )}
       {step.kind === 'run' && <pre className="term">{`# ${step.cmd}`}</pre>}
       {step.kind === 'question' && (
         <Question key={`${lesson.id}/${stepIndex}`} lessonId={lesson.id} stepIndex={stepIndex} step={step} />
@@ -210,13 +323,9 @@ export function LessonsList() {
     if (!lesson) return
     actions.stopCompare()
     actions.openLesson(id, from)
-    // from the start: carry out the first step; resuming: load the lesson's scenario again
-    const load = lesson.steps
-      .slice(0, from + 1)
-      .filter((s) => s.kind === 'load')
-      .pop()
-    const first = from === 0 ? lesson.steps[0] : load
-    if (first) perform(first).catch((e: unknown) => actions.showError(String(e)))
+    // from the start: carry out the first step; resuming: the lesson as it stood at that step
+    const started = from === 0 ? enter(lesson, -1, 0) : resume(lesson, from)
+    started.catch((e: unknown) => actions.showError(String(e)))
   }
   return (
     <section className="panel lessons-list area-compare" aria-labelledby="lessons-h">
