@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { allTexts, type DirectorLayoutInput, intersects, layoutDirector, textWidth } from './directorLayout'
+import {
+  allTexts,
+  type DirectorLayoutInput,
+  intersects,
+  layoutDirector,
+  methodLines,
+  serviceLines,
+  textWidth,
+} from './directorLayout'
 
 const HEADERS = {
   en: { clients: 'Clients by persistence netmask', services: 'Virtual services', servers: 'Real servers' },
@@ -84,5 +92,46 @@ describe('layoutDirector', () => {
     const label = { x: 350, y: 26 + 14 + 24 - 11, w: 80, h: 14 }
     const next = { x: 350, y: 26 + 14 + 28 - 13, w: 80, h: 26 }
     expect(intersects(label, next)).toBe(true)
+  })
+})
+
+describe('the lines the Director draws', () => {
+  const dest = (addr: number, forward: 'Route' | 'Masq' | 'Tunnel' | 'Local') => ({
+    addr,
+    port: 80,
+    label: `x:${addr}`,
+    weight: 1,
+    forward,
+    activeConns: 0,
+    inactConns: 0,
+    persistConns: 0,
+    conns: 0,
+  })
+  const svc = (label: string, persistSec: number, netmask: string, destinations: ReturnType<typeof dest>[]) => ({
+    key: label,
+    label,
+    scheduler: 'wlc',
+    persistSec,
+    netmask,
+    destinations,
+    hiddenDestinations: 0,
+  })
+
+  it('names the scheduler, -p when persistent and -M when set', () => {
+    expect(serviceLines(svc('TCP 1.2.3.4:80', 300, '255.255.255.255', []))).toEqual(['wlc · -p 300'])
+    expect(serviceLines(svc('TCP 1.2.3.4:80', 0, '255.255.255.255', []))).toEqual(['wlc'])
+    expect(serviceLines(svc('TCP 1.2.3.4:0', 300, '255.255.255.0', []))).toEqual(['wlc · -p 300', '-M 255.255.255.0'])
+  })
+
+  it("names a real server's forwarding method once, or per service when they differ", () => {
+    const a = svc('TCP 1.2.3.4:80', 300, '255.255.255.255', [dest(1, 'Route'), dest(2, 'Masq')])
+    const b = svc('TCP 1.2.3.4:443', 300, '255.255.255.255', [dest(1, 'Route'), dest(2, 'Tunnel')])
+    expect(methodLines([a, b], 1)).toEqual(['Route'])
+    expect(methodLines([a, b], 2)).toEqual(['Masq :80', 'Tunnel :443'])
+    expect(methodLines([a, b], 3)).toEqual([])
+    expect(methodLines([svc('FWM 80', 60, '255.255.255.255', [dest(1, 'Masq')]), b], 1)).toEqual([
+      'Masq FWM 80',
+      'Route :443',
+    ])
   })
 })

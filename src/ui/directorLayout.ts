@@ -8,6 +8,8 @@
  * a CSS pixel unless the panel is narrower than the picture needs (then it scales down, evenly).
  */
 
+import type { ServiceView } from '../worker/protocol'
+
 export interface Box {
   x: number
   y: number
@@ -231,4 +233,29 @@ export function allTexts(l: DirectorLayout): TextBox[] {
     ...l.services.flatMap((s) => [s.name, ...s.lines]),
     ...l.servers.flatMap((r) => [r.name, ...r.lines]),
   ]
+}
+
+/** A service's name in its box: `FWM 80`, or the port (`:443`) of `TCP 192.168.100.100:443`. */
+export function shortName(s: ServiceView): string {
+  return s.label.startsWith('FWM') ? s.label : `:${s.label.split(':').pop()}`
+}
+
+/** The lines under a service: its scheduler and -p, then -M when set (ipvsadm's own words). */
+export function serviceLines(s: ServiceView): string[] {
+  const lines = [s.persistSec ? `${s.scheduler} · -p ${s.persistSec}` : s.scheduler]
+  if (s.netmask !== '255.255.255.255') lines.push(`-M ${s.netmask}`)
+  return lines
+}
+
+/**
+ * A real server's forwarding method as ipvsadm -Ln names it (Route, Masq, Tunnel, Local); one line
+ * per service when its services forward to it differently.
+ */
+export function methodLines(services: ServiceView[], addr: number): string[] {
+  const uses = services.flatMap((s) =>
+    s.destinations.filter((d) => d.addr === addr).map((d) => ({ forward: d.forward, svc: shortName(s) })),
+  )
+  const methods = [...new Set(uses.map((u) => u.forward))]
+  if (methods.length <= 1) return methods
+  return uses.map((u) => `${u.forward} ${u.svc}`)
 }
