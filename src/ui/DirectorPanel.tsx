@@ -120,7 +120,8 @@ export function DirectorPanel() {
     const stage = stageRef.current
     if (!stage) return
     const ro = new ResizeObserver((entries) => {
-      const w = Math.round(entries[0].contentRect.width)
+      // floored: the picture is never drawn wider than the panel, so a label is never smaller than its size
+      const w = Math.floor(entries[0].contentRect.width)
       if (w > 0) setDrawnWidth(w)
     })
     ro.observe(stage)

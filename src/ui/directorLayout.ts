@@ -125,7 +125,7 @@ export function layoutDirector(input: DirectorLayoutInput): DirectorLayout {
   const rsCol = Math.max(swatch + 8 + rsText, textWidth(input.headers.servers, sub, false))
   const needed = MARGIN + clientCol + GAP + svcCol + GAP + rsCol + MARGIN
   // narrower than the picture needs: draw it at the width it needs, the SVG scales it down evenly
-  const width = Math.max(Math.round(input.width), Math.ceil(needed))
+  const width = Math.max(input.width, Math.ceil(needed))
 
   const xClient = MARGIN + clientCol
   const rsLeft = width - MARGIN - rsCol
