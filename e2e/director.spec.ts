@@ -46,6 +46,7 @@ for (const { width, height, presenter } of [
     await lab.preset('ppc')
     if (presenter) await page.getByTestId('presenter').click()
     // some traffic, so the client groups are drawn too
+    await lab.speed(10)
     await lab.playUntil(20_000)
     await expect(page.getByTestId('director-service-line')).toHaveCount(2)
     const d = await drawn(page)
