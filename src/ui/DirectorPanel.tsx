@@ -1,19 +1,22 @@
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
 import { actions, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
 import { resolvedPalette, rsIndexNow, rsVar, useRsColorIndex } from './colors'
+import {
+  type DirectorLayout,
+  layoutDirector,
+  methodLines,
+  serviceLines,
+  shortName,
+  type TextBox,
+} from './directorLayout'
 import { ip } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
 
-const W = 760
-const ROW = 28
-const TOP = 26
-const X_CLIENT = 150
-const X_SERVICE = 390
-const X_RS = 600
-const yGroup = (i: number) => TOP + i * ROW + ROW / 2
+/** The drawn width before the panel is measured. */
+const W0 = 760
 /** How long a connection takes to cross the picture (wall ms). */
 const FLIGHT_MS = 1400
 
@@ -67,12 +70,33 @@ function serviceIndexFor(services: ServiceView[], vip: number, vport: number, rs
   return services.findIndex((s) => s.label.endsWith(` ${ip(vip)}:0`))
 }
 
+/** A text of the layout, drawn; `halo` paints the panel's colour round it so paths crossing it do not hide it. */
+function Label({ t, className, halo, testId }: { t: TextBox; className: string; halo?: boolean; testId?: string }) {
+  return (
+    <text
+      x={t.tx}
+      y={t.ty}
+      textAnchor={t.anchor}
+      className={className}
+      data-testid={testId}
+      style={{
+        fontSize: t.size,
+        fontFamily: t.mono ? 'var(--mono)' : undefined,
+        ...(halo ? { paintOrder: 'stroke', stroke: 'var(--panel)', strokeWidth: 4, strokeLinejoin: 'round' } : {}),
+      }}
+    >
+      {t.text}
+    </text>
+  )
+}
+
 export function DirectorPanel() {
   const t = useT()
   const services = useLab((s) => s.services)
   // only what the picture depends on: addresses and weights (counters change every frame)
   const rsShape = useLab((s) => s.rs.map((r) => `${r.addr}/${r.weight}`).join(','))
   const theme = useLab((s) => s.theme)
+  const presenter = useLab((s) => s.presenter)
   // real servers beyond the drawn ones (65,535 would not draw): one node stands for them all
   const moreRs = useLab((s) => s.rsMore.reduce((n, m) => n + m.count, 0))
   const [expanded, setExpanded] = useState(false)
@@ -81,6 +105,9 @@ export function DirectorPanel() {
     others: 0,
     mask: 0xffffffff,
   })
+  // the drawn width in CSS pixels: the picture is laid out at it, so a label's size is its size on screen
+  const [drawnWidth, setDrawnWidth] = useState(W0)
+  const stageRef = useRef<HTMLDivElement>(null)
   const canvasRef = useRef<HTMLCanvasElement>(null)
   const svgRef = useRef<SVGSVGElement>(null)
   const onScreen = useOnScreen(svgRef)
@@ -88,6 +115,18 @@ export function DirectorPanel() {
   useEffect(() => {
     groupsRef.current = groups
   }, [groups])
+
+  useEffect(() => {
+    const stage = stageRef.current
+    if (!stage) return
+    const ro = new ResizeObserver((entries) => {
+      // floored: the picture is never drawn wider than the panel, so a label is never smaller than its size
+      const w = Math.floor(entries[0].contentRect.width)
+      if (w > 0) setDrawnWidth(w)
+    })
+    ro.observe(stage)
+    return () => ro.disconnect()
+  }, [])
 
   const rs = useMemo(
     () =>
@@ -103,8 +142,6 @@ export function DirectorPanel() {
   const colorOf = useRsColorIndex()
   const limit = expanded ? 24 : 6
   const nRs = rsAddrs.length + (moreRs > 0 ? 1 : 0)
-  const rows = Math.max(groups.groups.length + (groups.others ? 1 : 0), services.length, nRs, 3)
-  const H = TOP + rows * ROW + 10
 
   // client groups follow the traffic twice a second (not every frame: they are labels)
   useEffect(() => {
@@ -114,9 +151,38 @@ export function DirectorPanel() {
     return () => clearInterval(id)
   }, [limit])
 
-  const nSvc = services.length
-  const ySvc = useCallback((i: number) => TOP + (rows - nSvc) * (ROW / 2) + i * ROW + ROW / 2, [rows, nSvc])
-  const yRs = useCallback((i: number) => TOP + (rows - nRs) * (ROW / 2) + i * ROW + ROW / 2, [rows, nRs])
+  const quiescentWord = t('servers.quiescent')
+  const layout = useMemo(
+    () =>
+      layoutDirector({
+        width: drawnWidth,
+        presenter,
+        headers: {
+          clients: groups.mask === 0xffffffff ? t('director.clients') : t('director.clientsByMask'),
+          services: t('director.services'),
+          servers: t('director.servers'),
+        },
+        groups: groups.groups.map((g) => ({
+          label: g.label,
+          sub: g.clients > 1 ? t('director.groupClients', { count: g.clients, n: g.clients }) : undefined,
+        })),
+        others: groups.others > 0 ? t('director.others', { n: groups.others }) : undefined,
+        services: services.map((s) => ({ name: shortName(s), lines: serviceLines(s) })),
+        servers: [
+          ...rsAddrs.map((addr) => {
+            const quiescent = rs.filter((r) => r.addr === addr).every((r) => r.weight === 0)
+            return { name: ip(addr), lines: [...methodLines(services, addr), ...(quiescent ? [quiescentWord] : [])] }
+          }),
+          ...(moreRs > 0 ? [{ name: t('servers.more', { count: moreRs, n: groupDigits(moreRs) }), lines: [] }] : []),
+        ],
+      }),
+    [drawnWidth, presenter, groups, services, rsAddrs, rs, moreRs, quiescentWord, t],
+  )
+  const layoutRef = useRef<DirectorLayout>(layout)
+  useEffect(() => {
+    layoutRef.current = layout
+  }, [layout])
+  const L = layout
 
   // connections in flight: drawn on a canvas over the SVG, from the live ring, every animation frame
   // biome-ignore lint/correctness/useExhaustiveDependencies: the theme changes the palette the loop resolves
@@ -148,14 +214,20 @@ export function DirectorPanel() {
       }
       const ctx = canvas.getContext('2d')
       if (!ctx) return
-      const k = (rect.width / W) * dpr
+      const lay = layoutRef.current
+      const k = (rect.width / lay.width) * dpr
       ctx.setTransform(k, 0, 0, k, 0, 0)
-      ctx.clearRect(0, 0, W, H)
+      ctx.clearRect(0, 0, lay.width, lay.height)
       const nowWall = performance.now()
       const st = useLab.getState()
       const svcs = st.services
       const g = groupsRef.current
       const list = live.attempts
+      // where an attempt from an undrawn group starts: the "others" row, else the last group
+      const yOthers = lay.others
+        ? lay.others.y + lay.others.h / 2
+        : (lay.groups[lay.groups.length - 1]?.y ?? lay.height / 2)
+      const xRs = lay.rsLeft + lay.swatch / 3
       let drawn = 0
       for (let i = list.length - 1; i >= 0 && drawn < 300; i--) {
         const a = list[i]
@@ -164,23 +236,24 @@ export function DirectorPanel() {
         // spread a frame's arrivals over the frame so a burst reads as a stream
         const p = reduced ? 1 : Math.min(1, Math.max(0, age / FLIGHT_MS))
         const gi = g.groups.findIndex((x) => x.key === String((a.client & g.mask) >>> 0))
-        const y0 = yGroup(gi >= 0 ? gi : g.groups.length)
+        const y0 = gi >= 0 && gi < lay.groups.length ? lay.groups[gi].y : yOthers
         const si = serviceIndexFor(svcs, a.vip, a.vport, a.rsAddr)
-        const y1 = si >= 0 ? ySvc(si) : TOP + ROW / 2
+        const y1 = lay.services[Math.max(si, 0)]?.cy ?? lay.height / 2
         let ri = rsAddrs.indexOf(a.rsAddr)
         if (ri < 0 && a.rsAddr >= 0 && nRs > rsAddrs.length) ri = rsAddrs.length
+        const yr = lay.servers[ri]?.cy
         const color = a.rsAddr >= 0 ? palette.rs[rsIndexNow(a.rsAddr)] : palette.err
         let x: number
         let y: number
         const failed = a.how === AttemptHow.REFUSED || a.how === AttemptHow.DROPPED || a.how === AttemptHow.LOCAL
-        if (p < 0.5 || failed || ri < 0) {
+        if (p < 0.5 || failed || yr === undefined) {
           const q = Math.min(1, p * 2)
-          x = X_CLIENT + (X_SERVICE - 40 - X_CLIENT) * q
+          x = lay.xClient + (lay.svcLeft - lay.xClient) * q
           y = y0 + (y1 - y0) * q
         } else {
           const q = (p - 0.5) * 2
-          x = X_SERVICE + 40 + (X_RS - X_SERVICE - 40) * q
-          y = y1 + (yRs(ri) - y1) * q
+          x = lay.svcRight + (xRs - lay.svcRight) * q
+          y = y1 + (yr - y1) * q
         }
         ctx.globalAlpha = failed ? 1 - p * 0.5 : 1
         if (failed) {
@@ -218,7 +291,7 @@ export function DirectorPanel() {
             ctx.strokeStyle = color
             ctx.lineWidth = 2
             ctx.beginPath()
-            ctx.arc(X_SERVICE, y1, r, 0, Math.PI * 2)
+            ctx.arc(lay.xService, y1, r, 0, Math.PI * 2)
             ctx.stroke()
           }
         }
@@ -231,8 +304,8 @@ export function DirectorPanel() {
       cancelAnimationFrame(raf)
       ro.disconnect()
     }
-    // the layout values are read through refs and state each frame
-  }, [H, rsAddrs, nRs, theme, ySvc, yRs, onScreen])
+    // the layout is read through a ref each frame
+  }, [rsAddrs, nRs, theme, onScreen])
 
   return (
     <section className="panel director area-director" aria-labelledby="director-h">
@@ -240,33 +313,30 @@ export function DirectorPanel() {
         <h2 id="director-h">{t('director.title')}</h2>
         <p className="what">{t('director.what')}</p>
       </header>
-      <div className="stage">
+      <div className="stage" ref={stageRef}>
         <svg
           ref={svgRef}
-          viewBox={`0 0 ${W} ${H}`}
+          viewBox={`0 0 ${L.width} ${L.height}`}
           role="img"
+          data-testid="director-svg"
           aria-label={t('director.aria', { services: services.length, servers: rsAddrs.length })}
         >
-          <text x={X_CLIENT} y={16} textAnchor="end" className="node-sub">
-            {groups.mask === 0xffffffff ? t('director.clients') : t('director.clientsByMask')}
-          </text>
-          <text x={X_SERVICE} y={16} textAnchor="middle" className="node-sub">
-            {t('director.services')}
-          </text>
-          <text x={X_RS} y={16} className="node-sub">
-            {t('director.servers')}
-          </text>
+          {L.headers.map((h) => (
+            <Label key={h.anchor} t={h} className="node-sub" />
+          ))}
           {/* paths: service → its real servers */}
           {services.map((s, si) =>
             s.destinations.map((d) => {
               const ri = rsAddrs.indexOf(d.addr)
+              const to = L.servers[ri]
+              if (!to || !L.services[si]) return null
               return (
                 <line
                   key={`${s.key}-${d.label}`}
-                  x1={X_SERVICE + 40}
-                  y1={ySvc(si)}
-                  x2={X_RS - 8}
-                  y2={yRs(ri)}
+                  x1={L.svcRight}
+                  y1={L.services[si].cy}
+                  x2={L.rsLeft}
+                  y2={to.cy}
                   stroke={rsVar(colorOf(d.addr))}
                   strokeOpacity={d.weight === 0 ? 0.35 : 0.6}
                   strokeWidth={1.5 + Math.min(4, d.weight)}
@@ -275,62 +345,51 @@ export function DirectorPanel() {
               )
             }),
           )}
-          {groups.groups.map((g, i) => (
-            <g key={g.key}>
-              <line
-                x1={X_CLIENT + 6}
-                y1={yGroup(i)}
-                x2={X_SERVICE - 40}
-                y2={services.length ? ySvc(0) : yGroup(i)}
-                stroke="var(--line)"
-              />
-              <circle cx={X_CLIENT} cy={yGroup(i)} r={5} fill="var(--muted)" />
-              <text x={X_CLIENT - 10} y={yGroup(i) + 4} textAnchor="end" className="node-label">
-                {g.label}
-              </text>
-              {g.clients > 1 && (
-                <text x={X_CLIENT - 10} y={yGroup(i) + 14} textAnchor="end" className="node-sub">
-                  {t('director.groupClients', { count: g.clients, n: g.clients })}
-                </text>
-              )}
-            </g>
-          ))}
-          {groups.others > 0 && (
-            <g>
-              <text x={X_CLIENT - 10} y={yGroup(groups.groups.length) + 4} textAnchor="end" className="node-sub">
-                {t('director.others', { n: groups.others })}
-              </text>
-            </g>
-          )}
-          {services.map((s, i) => (
-            <g key={s.key}>
-              <rect
-                x={X_SERVICE - 40}
-                y={ySvc(i) - 13}
-                width={80}
-                height={26}
-                rx={6}
-                fill="var(--panel)"
-                stroke="var(--accent)"
-                strokeWidth={2}
-              />
-              <text
-                x={X_SERVICE}
-                y={ySvc(i) + 4}
-                textAnchor="middle"
-                className="node-label"
-                style={{ fontFamily: 'var(--mono)', fontSize: 11.5 }}
-              >
-                {s.label.startsWith('FWM') ? s.label : `:${s.label.split(':').pop()}`}
-              </text>
-              <text x={X_SERVICE} y={ySvc(i) + 24} textAnchor="middle" className="node-sub">
-                {s.scheduler}
-                {s.persistSec ? ` · -p ${s.persistSec}` : ''}
-                {s.netmask !== '255.255.255.255' ? ` · -M ${s.netmask}` : ''}
-              </text>
-            </g>
-          ))}
+          {groups.groups.map((g, i) => {
+            const at = L.groups[i]
+            if (!at) return null
+            return (
+              <g key={g.key}>
+                <line
+                  x1={L.xClient + 6}
+                  y1={at.y}
+                  x2={L.svcLeft}
+                  y2={L.services.length ? L.services[0].cy : at.y}
+                  stroke="var(--line)"
+                />
+                <circle cx={L.xClient} cy={at.y} r={5} fill="var(--muted)" />
+                <Label t={at.label} className="node-label" />
+                {at.sub && <Label t={at.sub} className="node-sub" />}
+              </g>
+            )
+          })}
+          {L.others && <Label t={L.others} className="node-sub" />}
+          {services.map((s, i) => {
+            const at = L.services[i]
+            if (!at) return null
+            return (
+              <g key={s.key} data-testid="director-service">
+                <rect
+                  x={at.box.x}
+                  y={at.box.y}
+                  width={at.box.w}
+                  height={at.box.h}
+                  rx={6}
+                  fill="var(--panel)"
+                  stroke="var(--accent)"
+                  strokeWidth={2}
+                  data-testid="director-service-box"
+                />
+                <Label t={at.name} className="node-label" />
+                {at.lines.map((line) => (
+                  <Label key={line.text} t={line} className="node-sub" halo testId="director-service-line" />
+                ))}
+              </g>
+            )
+          })}
           {rsAddrs.map((addr, i) => {
+            const at = L.servers[i]
+            if (!at) return null
             const quiescent = rs.filter((r) => r.addr === addr).every((r) => r.weight === 0)
             return (
               <g
@@ -346,42 +405,38 @@ export function DirectorPanel() {
                   }
                 }}
                 style={{ cursor: 'pointer' }}
+                data-testid="director-rs"
               >
                 <rect
-                  x={X_RS - 8}
-                  y={yRs(i) - 12}
-                  width={24}
-                  height={24}
+                  x={at.box.x}
+                  y={at.box.y}
+                  width={at.box.w}
+                  height={at.box.h}
                   rx={4}
                   fill={rsVar(colorOf(addr))}
                   opacity={quiescent ? 0.45 : 1}
+                  data-testid="director-rs-box"
                 />
-                <text x={X_RS + 24} y={yRs(i) + 5} className="node-label" style={{ fontFamily: 'var(--mono)' }}>
-                  {ip(addr)}
-                </text>
-                {quiescent && (
-                  <text x={X_RS + 24} y={yRs(i) + 18} className="node-sub">
-                    {t('servers.quiescent')}
-                  </text>
-                )}
+                <Label t={at.name} className="node-label" />
+                {at.lines.map((line) => (
+                  <Label key={line.text} t={line} className="node-sub" halo testId="director-rs-line" />
+                ))}
               </g>
             )
           })}
-          {moreRs > 0 && (
+          {moreRs > 0 && L.servers[rsAddrs.length] && (
             <g data-testid="director-more-rs">
               <rect
-                x={X_RS - 8}
-                y={yRs(rsAddrs.length) - 12}
-                width={24}
-                height={24}
+                x={L.servers[rsAddrs.length].box.x}
+                y={L.servers[rsAddrs.length].box.y}
+                width={L.swatch}
+                height={L.swatch}
                 rx={4}
                 fill="none"
                 stroke="var(--muted)"
                 strokeDasharray="3 3"
               />
-              <text x={X_RS + 24} y={yRs(rsAddrs.length) + 5} className="node-label">
-                {t('servers.more', { count: moreRs, n: groupDigits(moreRs) })}
-              </text>
+              <Label t={L.servers[rsAddrs.length].name} className="node-label" />
             </g>
           )}
         </svg>
