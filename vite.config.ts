@@ -17,5 +17,8 @@ export default defineConfig(({ mode }) => ({
     include: ['src/**/*.test.{ts,tsx}', 'test/**/*.test.ts'],
     environment: 'node',
     typecheck: { tsconfig: './tsconfig.app.json' },
+    // tests assert behaviour, never speed: a loaded 2-core machine may take several seconds for a
+    // whole-run test (compare mode, the estimator's idle years), more than vitest's 5 s default
+    testTimeout: 30_000,
   },
 }))
