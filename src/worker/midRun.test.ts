@@ -13,7 +13,10 @@ function frameOf(replies: Reply[]): Frame {
 }
 
 let wall = 0
-const ask = (host: Host) => host.handle({ type: 'frame', wallMs: (wall += 16), listing: null, listingFilter: '' })
+const ask = (host: Host) => {
+  wall += 16
+  return host.handle({ type: 'frame', wallMs: wall, listing: null, listingFilter: '' })
+}
 const seek = (host: Host, toMs: number): Frame => {
   host.handle({ type: 'seek', toMs })
   return frameOf(ask(host))
