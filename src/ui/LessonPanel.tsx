@@ -21,7 +21,7 @@ async function perform(step: LessonStep): Promise<void> {
       actions.playUntil(step.until * 1000)
       return
     case 'run':
-      actions.run(step.cmd)
+      actions.run(step.cmd, 'lesson')
       return
     case 'textbook':
       actions.setTextbook(step.on)

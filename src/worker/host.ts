@@ -159,10 +159,15 @@ export class Host {
         return []
       case 'run': {
         const { id, line } = req
-        if (!run) return [{ type: 'ran', id, line, atMs: 0, stdout: '', stderr: 'no scenario is loaded\n', exit: 1 }]
+        if (!run)
+          return [
+            { type: 'ran', id, line, atMs: 0, stdout: '', stderr: 'no scenario is loaded\n', exit: 1, listed: false },
+          ]
         const r = run.run(line, req.by)
         this.listing.invalidate()
-        return [{ type: 'ran', id, line, atMs: run.now, stdout: r.stdout, stderr: r.stderr, exit: r.exit }]
+        return [
+          { type: 'ran', id, line, atMs: run.now, stdout: r.stdout, stderr: r.stderr, exit: r.exit, listed: true },
+        ]
       }
       case 'apply-script': {
         if (!run) return [{ type: 'applied', id: req.id, ok: false, error: 'no scenario is loaded', line: null }]

@@ -479,7 +479,17 @@ export type Reply =
       endMs: number
       seed: number
     }
-  | { type: 'ran'; id: number; line: string; atMs: number; stdout: string; stderr: string; exit: number }
+  | {
+      type: 'ran'
+      id: number
+      line: string
+      atMs: number
+      stdout: string
+      stderr: string
+      exit: number
+      /** It ran in the lab's run: the frames' `midRun` lists it from now on (false: no scenario loaded). */
+      listed: boolean
+    }
   | { type: 'applied'; id: number; ok: boolean; error: string | null; line: number | null }
   | { type: 'why'; id: number; title: string; steps: WhyStep[] }
   | { type: 'script'; text: string }
