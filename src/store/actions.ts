@@ -10,6 +10,7 @@ import {
   type JournalLine,
   MAX_SPEED,
   MIN_SPEED,
+  type PageSource,
   type Probe,
   type ProbeAnswer,
   type WhyTarget,
@@ -21,7 +22,7 @@ import { canDrive, type ListingCmd, type Message, pushConsole, useLab, type View
 export const labActions = {
   load(scenario: unknown, presetId: string, name: string, atMs?: number, journal?: JournalLine[]): void {
     client.openAtMs = atMs ?? null
-    useLab.setState({ presetId, busy: 'loading', console: [], listing: null, seekTarget: null })
+    useLab.setState({ presetId, busy: 'loading', console: [], midRun: [], listing: null, seekTarget: null })
     live.reset(-1)
     send({ type: 'load', scenario, name, ...(journal?.length ? { journal } : {}) })
   },
@@ -71,11 +72,14 @@ export const labActions = {
     send({ type: 'reset', seed })
     if (seed !== undefined) useLab.setState({ seed })
   },
-  run(line: string): void {
+  /** Run a command now: typed in the console, or for the user by a button or a lesson step (`by`, labelled in the console). */
+  run(line: string, by: PageSource = 'typed'): void {
     const trimmed = line.trim()
     if (!trimmed) return
-    pushConsole({ kind: 'cmd', text: trimmed, atMs: useLab.getState().nowMs })
-    send({ type: 'run', id: newId(), line: trimmed })
+    const id = newId()
+    // its time until the worker says when it ran
+    pushConsole({ kind: 'cmd', text: trimmed, atMs: useLab.getState().nowMs, by, runId: id })
+    send({ type: 'run', id, line: trimmed, ...(by === 'typed' ? {} : { by }) })
   },
   clearConsole(): void {
     useLab.setState({ console: [] })
@@ -194,7 +198,7 @@ export const labActions = {
     const ran = useLab.getState().lessonRan
     if (ran.includes(step)) return
     useLab.setState({ lessonRan: [...ran, step] })
-    labActions.run(line)
+    labActions.run(line, 'lesson')
   },
   setLessonStep(lessonStep: number): void {
     useLab.setState({ lessonStep })

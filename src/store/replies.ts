@@ -5,7 +5,7 @@
  * decoding itself is in frames.ts and live.ts.
  */
 import { groupDigits } from '../engine/lib/digits'
-import { COMPARE_SAMPLE_SERIES, type Frame, type Reply } from '../worker/protocol'
+import { COMPARE_SAMPLE_SERIES, type Frame, type MidRunCommand, type Reply } from '../worker/protocol'
 import { labActions } from './actions'
 import { answer, client, scriptWaiters, send, settleSeek } from './channel'
 import { applyCounters, flattenRs } from './frames'
@@ -13,7 +13,59 @@ import { compareData, HistoryRing, history } from './histories'
 import { foldTemplates, live } from './live'
 import { forScenario, withAddresses } from './rsColors'
 import { saveSession } from './session'
-import { msg, pushConsole, useLab, verbatim } from './state'
+import { type ConsoleLine, midKey, msg, type NewConsoleLine, pushConsole, useLab, verbatim } from './state'
+
+/**
+ * The mid-run commands the console has shown since the scenario was loaded, by key (how many
+ * times): a rewind and a replay do not show them again, clearing the console does not bring back
+ * the old ones.
+ */
+const midShown = new Map<string, number>()
+
+/** A mid-run command's lines, as the console shows it: the command, then what the tool printed. */
+function midLines(m: MidRunCommand): NewConsoleLine[] {
+  const mid = midKey(m)
+  return [
+    { kind: 'cmd', text: m.cmd, atMs: m.atMs, by: m.by, mid },
+    ...(m.stdout ? [{ kind: 'out' as const, text: m.stdout, mid }] : []),
+    ...(m.stderr ? [{ kind: 'err' as const, text: m.stderr, mid }] : []),
+  ]
+}
+
+/** The worker's list of mid-run commands changed: the console shows the ones it has not shown yet. */
+function onMidRun(list: MidRunCommand[]): void {
+  const seen = new Map<string, number>()
+  const lines: NewConsoleLine[] = []
+  for (const m of list) {
+    const key = midKey(m)
+    const n = (seen.get(key) ?? 0) + 1
+    seen.set(key, n)
+    if ((midShown.get(key) ?? 0) >= n) continue
+    midShown.set(key, n)
+    lines.push(...midLines(m))
+  }
+  useLab.setState({ midRun: list })
+  if (lines.length) pushConsole(...lines)
+}
+
+/** A command the page sent has run: its line takes the worker's time and its mid-run key, and its output follows. */
+function onRan(r: Extract<Reply, { type: 'ran' }>): void {
+  const s = useLab.getState()
+  const i = s.console.findLastIndex((l) => l.kind === 'cmd' && l.runId === r.id)
+  const sent = i >= 0 ? (s.console[i] as Exclude<ConsoleLine, { kind: 'note' }>) : null
+  let mid: string | undefined
+  if (sent && r.listed) {
+    mid = midKey({ atMs: r.atMs, by: sent.by ?? 'typed', cmd: r.line })
+    midShown.set(mid, (midShown.get(mid) ?? 0) + 1)
+    const next = [...s.console]
+    next[i] = { ...sent, atMs: r.atMs, mid, runId: undefined }
+    useLab.setState({ console: next })
+  }
+  pushConsole(
+    ...(r.stdout ? [{ kind: 'out' as const, text: r.stdout, mid }] : []),
+    ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr, mid }] : []),
+  )
+}
 
 function onFrame(f: Frame, wallMs: number): void {
   const s = useLab.getState()
@@ -66,6 +118,7 @@ function onFrame(f: Frame, wallMs: number): void {
     ...(f.listing ? { listing: f.listing } : {}),
     seekTarget,
   })
+  if (f.midRun) onMidRun(f.midRun)
 }
 
 /** Every reply of the worker comes here (client.ts wires it to the worker's messages). */
@@ -77,6 +130,7 @@ export function onReply(r: Reply): void {
       return
     case 'loaded':
       performance.mark('lab:loaded')
+      midShown.clear()
       useLab.setState({
         ready: true,
         scenarioName: r.name,
@@ -116,10 +170,7 @@ export function onReply(r: Reply): void {
       }
       return
     case 'ran':
-      pushConsole(
-        ...(r.stdout ? [{ kind: 'out' as const, text: r.stdout }] : []),
-        ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr }] : []),
-      )
+      onRan(r)
       if (client.scriptWanted) labActions.requestScript()
       void saveSession()
       return

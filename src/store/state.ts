@@ -6,7 +6,16 @@
  */
 import { create } from 'zustand'
 import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
-import type { CompareRunFrame, JournalLine, MetricsView, ServiceView, WhyStep, WhyTarget } from '../worker/protocol'
+import type {
+  CommandSource,
+  CompareRunFrame,
+  JournalLine,
+  MetricsView,
+  MidRunCommand,
+  ServiceView,
+  WhyStep,
+  WhyTarget,
+} from '../worker/protocol'
 import type { RsLive, RsSummed } from './frames'
 import { initialLocale, initialTheme, type Theme } from './remembered'
 import { emptyRsColors, type RsColors } from './rsColors'
@@ -21,11 +30,26 @@ export const verbatim = (text: string): Message => ({ text })
 
 /**
  * A line of the console's scrollback: a command and its output are the tools' own words (never
- * translated); a note is the lab's message, translated when drawn.
+ * translated); a note is the lab's message, translated when drawn. A command run mid-run says who
+ * ran it (`by`: the console labels all but typed ones) and, with its output, carries `mid`, its
+ * key in the worker's list of commands run so far (`midKey`): a line whose key the list no longer
+ * has was undone by a rewind (shown as not run yet).
  */
 export type ConsoleLine =
-  | { id: number; kind: 'cmd' | 'out' | 'err'; text: string; atMs?: number }
+  | {
+      id: number
+      kind: 'cmd' | 'out' | 'err'
+      text: string
+      atMs?: number
+      by?: CommandSource
+      mid?: string
+      /** A command the page sent: its request id, until the worker's answer says when it ran. */
+      runId?: number
+    }
   | { id: number; kind: 'note'; msg: Message; atMs?: number }
+
+/** A mid-run command's key: when, who, what (the same command run again after a rewind has the same key). */
+export const midKey = (m: Pick<MidRunCommand, 'atMs' | 'by' | 'cmd'>): string => `${m.atMs}\u0000${m.by}\u0000${m.cmd}`
 
 export type TimelineSort = 'newest' | 'created' | 'expiry'
 export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
@@ -80,6 +104,11 @@ export interface LabState {
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
+  /**
+   * The commands run mid-run so far in this run (the scenario's, typed, a button's, a lesson's),
+   * oldest first, as the worker last sent them: none after the current time.
+   */
+  midRun: MidRunCommand[]
   script: string
   /** The first line a script was refused at: the tool's own message (never translated) and the line. */
   scriptError: { message: string; line: number | null } | null
@@ -147,6 +176,7 @@ export const useLab = create<LabState>()(() => ({
   metrics: null,
   historyVersion: 0,
   console: [],
+  midRun: [],
   script: '',
   scriptError: null,
   scriptApplied: 0,
@@ -199,6 +229,20 @@ let consoleId = 1
 export type NewConsoleLine =
   | Omit<Extract<ConsoleLine, { kind: 'note' }>, 'id'>
   | Omit<Extract<ConsoleLine, { kind: 'cmd' | 'out' | 'err' }>, 'id'>
+
+/**
+ * Whether a console line's command was undone by a rewind: it has a mid-run key the worker's list
+ * no longer has (the list keeps the newest MID_RUN_SHOWN: older lines are not judged).
+ */
+export function undoneByRewind(
+  line: ConsoleLine,
+  ran: ReadonlySet<string>,
+  midRun: readonly MidRunCommand[],
+  complete: boolean,
+): boolean {
+  if (line.kind === 'note' || line.mid === undefined || ran.has(line.mid)) return false
+  return complete || (line.atMs ?? 0) >= (midRun[0]?.atMs ?? 0)
+}
 
 /** Append to the console (the oldest lines go beyond MAX_CONSOLE_LINES). */
 export function pushConsole(...lines: NewConsoleLine[]): void {

@@ -1,7 +1,8 @@
-import { useEffect, useRef, useState } from 'react'
+import { useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { tMsg } from '../i18n/index'
-import { actions, setScriptWanted, useLab } from '../store/index'
+import { tDyn, tMsg } from '../i18n/index'
+import { actions, type ConsoleLine, midKey, setScriptWanted, undoneByRewind, useLab } from '../store/index'
+import { MID_RUN_SHOWN } from '../worker/protocol'
 import { complete } from './completion'
 import { clock } from './format'
 import { useT } from './useT'
@@ -9,7 +10,10 @@ import { useT } from './useT'
 export function ConsolePanel() {
   const t = useT()
   const lines = useLab((s) => s.console)
+  const midRun = useLab((s) => s.midRun)
   const services = useLab((s) => s.services)
+  /** The mid-run commands that have run at the current time: a line whose command is not among them was rewound. */
+  const ran = useMemo(() => new Set(midRun.map(midKey)), [midRun])
   const [input, setInput] = useState('')
   const [hint, setHint] = useState<string | null>(null)
   const history = useRef<string[]>([])
@@ -77,19 +81,21 @@ export function ConsolePanel() {
         aria-label={t('console.log')}
         data-testid="console-log"
       >
-        {lines.map((l) => (
-          <div
-            key={l.id}
-            className={l.kind === 'cmd' ? 'cmd' : l.kind === 'err' ? 'err' : l.kind === 'note' ? 'note' : undefined}
-          >
-            {l.kind === 'note'
-              ? tMsg(t, l.msg)
-              : l.kind === 'cmd'
-                ? `[${clock(l.atMs ?? 0)}] # ${l.text}`
-                : // the tools' own words, never translated
-                  l.text.replace(/\n$/, '')}
-          </div>
-        ))}
+        {lines.map((l) => {
+          const undone = undoneByRewind(l, ran, midRun, midRun.length < MID_RUN_SHOWN)
+          const kind = l.kind === 'cmd' ? 'cmd' : l.kind === 'err' ? 'err' : l.kind === 'note' ? 'note' : ''
+          return (
+            <div key={l.id} className={`${kind}${undone ? ' undone' : ''}`.trim() || undefined}>
+              {l.kind === 'note'
+                ? tMsg(t, l.msg)
+                : l.kind === 'cmd'
+                  ? commandLine(t, l)
+                  : // the tools' own words, never translated
+                    l.text.replace(/\n$/, '')}
+              {undone && l.kind === 'cmd' && <span className="undone-note"> {t('console.undone')}</span>}
+            </div>
+          )
+        })}
       </div>
       {hint && (
         <p className="what" style={{ fontFamily: 'var(--mono)' }}>
@@ -123,6 +129,15 @@ export function ConsolePanel() {
       <ScriptEditor />
     </section>
   )
+}
+
+/**
+ * A command's line: its simulated time, who ran it (typed ones have the prompt's `#`; the label is
+ * translated) and the command as it was run.
+ */
+function commandLine(t: ReturnType<typeof useT>, l: Exclude<ConsoleLine, { kind: 'note' }>): string {
+  const who = l.by && l.by !== 'typed' ? `${tDyn(t, `console.by.${l.by}`)}:` : '#'
+  return `[${clock(l.atMs ?? 0)}] ${who} ${l.text}`
 }
 
 /** Longer configurations (thousands of real servers) are not put in the editor: typing there would stall the page. */

@@ -40,7 +40,7 @@ function Figure({ k, v, hint }: { k: string; v: string; hint?: string }) {
 
 function setWeight(r: RsLive, w: number): void {
   if (!Number.isInteger(w) || w < 0 || w > 65535) return
-  actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`)
+  actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`, 'button')
 }
 
 /**
@@ -118,12 +118,13 @@ export function RealServersPanel() {
       ...x,
       { key: r.key, service: r.service, addr: r.addr, port: r.port, weight: r.weight, forward: r.forward },
     ])
-    actions.run(`ipvsadm -d ${serviceOption(r.service)} -r ${r.label}`)
+    actions.run(`ipvsadm -d ${serviceOption(r.service)} -r ${r.label}`, 'button')
   }, [])
   const bringUp = (d: Removed) => {
     setRemoved((x) => x.filter((y) => y.key !== d.key))
     actions.run(
       `ipvsadm -a ${serviceOption(d.service)} -r ${ip(d.addr)}:${d.port} ${forwardOption(d.forward)} -w ${d.weight}`,
+      'button',
     )
   }
   /** The figures over time (one row per simulated second) and the servers now, as CSV. */

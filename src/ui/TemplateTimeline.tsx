@@ -4,6 +4,8 @@ import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIden
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
 import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
+import { type AxisMark, axisMarks } from './axisMarks'
+import { CommandMarks } from './CommandMarks'
 import { resolvedPalette, rsIndexNow } from './colors'
 import { canvasPng, saveBlob } from './exporting'
 import { ip, shortIp } from './format'
@@ -56,6 +58,7 @@ export function TemplateTimeline() {
   const [follow, setFollow] = useState(true)
   const [rowCount, setRowCount] = useState(0)
   const [axis, setAxis] = useState<{ x: number; label: string }[]>([])
+  const [marks, setMarks] = useState<AxisMark[]>([])
   /** Where the tooltip goes (in the viewport's content coordinates) and the row under the pointer. */
   const [hover, setHover] = useState<{ left: number; top: number; row: TemplateRow } | null>(null)
   const canvasRef = useRef<HTMLCanvasElement>(null)
@@ -131,7 +134,7 @@ export function TemplateTimeline() {
       }
       if (!onScreen.current) return
       // redraw only when something moved, and at most 30 times a second: a timeline needs no more
-      const key = `${useLab.getState().nowMs}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      const key = `${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
       if (key === drawnFor || wall - lastDraw < 32) return
       drawnFor = key
       lastDraw = wall
@@ -251,6 +254,17 @@ export function TemplateTimeline() {
         ctx.stroke()
         ctx.globalAlpha = 1
       }
+      // the commands run mid-run: a dotted line down from their marker on the axis
+      ctx.strokeStyle = palette.accent
+      ctx.lineWidth = 1
+      ctx.setLineDash([2, 3])
+      ctx.beginPath()
+      for (const m of axisMarks(st.midRun, x, LABEL_W, width)) {
+        ctx.moveTo(Math.round(m.x) + 0.5, 0)
+        ctx.lineTo(Math.round(m.x) + 0.5, VIEW_H)
+      }
+      ctx.stroke()
+      ctx.setLineDash([])
       // now
       const xn = x(nowMs)
       if (xn >= LABEL_W && xn <= width) {
@@ -272,6 +286,13 @@ export function TemplateTimeline() {
           x
             .ticks(Math.max(2, Math.floor((width - LABEL_W) / 90)))
             .map((v) => ({ x: x(v), label: `${Math.round(v / 1000)} s` })),
+        )
+        const next = axisMarks(st.midRun, x, LABEL_W, width)
+        setMarks((cur) =>
+          cur.length === next.length &&
+          cur.every((c, i) => Math.abs(c.x - next[i].x) < 0.5 && c.commands.length === next[i].commands.length)
+            ? cur
+            : next,
         )
       }
     }
@@ -379,6 +400,7 @@ export function TemplateTimeline() {
       { k: 'timeline.legendDeadline', style: { border: '1.5px dashed var(--rs-0)' } },
       { k: 'timeline.legendRefresh', style: { borderLeft: '2px solid var(--ink)', width: 2 } },
       { k: 'timeline.legendTextbook', style: { borderLeft: '3px solid var(--err)', width: 3 } },
+      { k: 'timeline.legendCommand', style: { borderLeft: '2px dotted var(--accent)', width: 2 } },
     ],
     [],
   )
@@ -439,16 +461,19 @@ export function TemplateTimeline() {
           </button>
         </div>
       </header>
-      <svg className="axis" aria-hidden="true">
-        {axis.map((a) => (
-          <g key={a.label} transform={`translate(${a.x},0)`}>
-            <line y1={18} y2={26} />
-            <text y={13} textAnchor="middle">
-              {a.label}
-            </text>
-          </g>
-        ))}
-      </svg>
+      <div className="axis-wrap">
+        <svg className="axis" aria-hidden="true">
+          {axis.map((a) => (
+            <g key={a.label} transform={`translate(${a.x},0)`}>
+              <line y1={18} y2={26} />
+              <text y={13} textAnchor="middle">
+                {a.label}
+              </text>
+            </g>
+          ))}
+        </svg>
+        <CommandMarks marks={marks} />
+      </div>
       <div
         className="viewport"
         ref={viewportRef}

@@ -159,10 +159,15 @@ export class Host {
         return []
       case 'run': {
         const { id, line } = req
-        if (!run) return [{ type: 'ran', id, line, atMs: 0, stdout: '', stderr: 'no scenario is loaded\n', exit: 1 }]
-        const r = run.run(line)
+        if (!run)
+          return [
+            { type: 'ran', id, line, atMs: 0, stdout: '', stderr: 'no scenario is loaded\n', exit: 1, listed: false },
+          ]
+        const r = run.run(line, req.by)
         this.listing.invalidate()
-        return [{ type: 'ran', id, line, atMs: run.now, stdout: r.stdout, stderr: r.stderr, exit: r.exit }]
+        return [
+          { type: 'ran', id, line, atMs: run.now, stdout: r.stdout, stderr: r.stderr, exit: r.exit, listed: true },
+        ]
       }
       case 'apply-script': {
         if (!run) return [{ type: 'applied', id: req.id, ok: false, error: 'no scenario is loaded', line: null }]
@@ -223,10 +228,12 @@ export class Host {
     }
     const sc = check.scenario
     this.playing = false
-    const run = new LabRun(sc, seed ?? sc.seed ?? 1, this.run?.epoch ?? 0, this.textbook, () => {
+    const restart = () => {
       this.listing.invalidate()
       this.pacer.restart()
-    })
+    }
+    // a restored session's commands keep who ran them
+    const run = new LabRun(sc, seed ?? sc.seed ?? 1, this.run?.epoch ?? 0, this.textbook, restart, journal)
     this.run = run
     const commands = run.player.commands
     return [
@@ -322,12 +329,16 @@ export class Host {
       metrics: metricsView(m),
       samples: run.samples.take(),
       listing: this.listing.next(p, wallMs, listing, listingFilter),
+      midRun: run.takeMidRun(),
     }
   }
 
   /** Force the services and listing into the next frame (after the page subscribed anew). */
   refreshAll(): void {
-    if (this.run) this.run.servicesDirty = true
+    if (this.run) {
+      this.run.servicesDirty = true
+      this.run.resendMidRun()
+    }
     this.changed = true
     this.listing.invalidate()
   }

@@ -5,7 +5,9 @@
  * (one line per typed command), and what the exported scenario folds into its midCommands.
  */
 import { type Scenario, type ScenarioPlayer, type Simulator, scriptLines } from '../engine/index'
-import type { JournalLine } from './protocol'
+import { type JournalLine, PAGE_SOURCES } from './protocol'
+
+type CommandRecord = ReturnType<ScenarioPlayer['record']>
 
 /** What applying a script runs first: the configuration it replaces goes. */
 const APPLY_PREAMBLE = ['ipvsadm -C', 'iptables -t mangle -F', 'iptables -t mangle -X'] as const
@@ -39,10 +41,14 @@ export class CommandJournal {
   }
 }
 
-/** Run one journal line on a simulator, as it ran when typed (a script: all of it, the old configuration gone first). */
-export function replayLine(p: ScenarioPlayer, j: JournalLine): void {
-  if (j.kind === 'run') p.record(j.text)
-  else applyLines(p.sim, scriptLines(j.text))
+/**
+ * Run one journal line on a simulator, as it ran when typed (a script: all of it, the old
+ * configuration gone first); a command's output (a script: null).
+ */
+export function replayLine(p: ScenarioPlayer, j: JournalLine): CommandRecord | null {
+  if (j.kind === 'run') return p.record(j.text)
+  applyLines(p.sim, scriptLines(j.text))
+  return null
 }
 
 /** Clear IPVS and the mangle table, then run the lines; the first failure, if any. */
@@ -85,6 +91,7 @@ export function journalLinesOf(x: unknown): JournalLine[] {
       j !== null &&
       Number.isFinite((j as JournalLine).atMs) &&
       ((j as JournalLine).kind === 'run' || (j as JournalLine).kind === 'apply') &&
-      typeof (j as JournalLine).text === 'string',
+      typeof (j as JournalLine).text === 'string' &&
+      ((j as JournalLine).by === undefined || PAGE_SOURCES.includes((j as JournalLine).by as string)),
   )
 }

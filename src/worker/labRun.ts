@@ -13,10 +13,18 @@ import {
   type SimMs,
   Simulator,
   scriptLines,
+  secondsToSimMs,
 } from '../engine/index'
 import { AttemptLog } from './attemptLog'
 import { applyLines, CommandJournal, foldJournal, replayLine } from './journal'
-import { LAB_SAMPLE_FIELDS } from './protocol'
+import {
+  type CommandSource,
+  type JournalLine,
+  LAB_SAMPLE_FIELDS,
+  MID_RUN_SHOWN,
+  type MidRunCommand,
+  type PageSource,
+} from './protocol'
 import { advanceBySeconds, SampleBuffer } from './sampling'
 import { TemplateLog } from './templateLog'
 import type { TextbookShadow } from './textbook'
@@ -44,15 +52,62 @@ export class LabRun {
   /** The configuration changed since the services were last sent. */
   servicesDirty = true
   private readonly onRestart: () => void
+  /** The commands run mid-run in this epoch, oldest first (the newest MID_RUN_SHOWN). */
+  private midRunList: MidRunCommand[] = []
+  private midRunDirty = true
+  /**
+   * A restored session's commands, folded into the scenario's midCommands at load: who ran each
+   * (by time and text), so they keep their label instead of becoming the scenario's.
+   */
+  private readonly origins: readonly JournalLine[]
+  private originsLeft = new Map<string, PageSource[]>()
 
-  /** A run of `scenario` at time 0; `epoch` is the previous run's, `onRestart` is told of every restart. */
-  constructor(scenario: Scenario, seed: number, epoch: number, textbook: TextbookShadow, onRestart: () => void) {
+  /**
+   * A run of `scenario` at time 0; `epoch` is the previous run's, `onRestart` is told of every
+   * restart; `origins`: the journal lines a restored session folded into the scenario.
+   */
+  constructor(
+    scenario: Scenario,
+    seed: number,
+    epoch: number,
+    textbook: TextbookShadow,
+    onRestart: () => void,
+    origins: readonly JournalLine[] = [],
+  ) {
     this.scenario = scenario
     this.seed = seed
     this.epoch = epoch
     this.textbook = textbook
     this.onRestart = onRestart
+    this.origins = origins
     this.restart()
+  }
+
+  /** The commands run mid-run in this epoch if they changed since the last call (else null). */
+  takeMidRun(): MidRunCommand[] | null {
+    if (!this.midRunDirty) return null
+    this.midRunDirty = false
+    return [...this.midRunList]
+  }
+
+  /** Send the whole list again with the next frame. */
+  resendMidRun(): void {
+    this.midRunDirty = true
+  }
+
+  private noteMidRun(
+    atMs: number,
+    by: CommandSource,
+    r: { cmd: string; stdout: string; stderr: string; exit: number },
+  ) {
+    this.midRunList.push({ atMs, by, cmd: r.cmd, stdout: r.stdout, stderr: r.stderr, exit: r.exit })
+    if (this.midRunList.length > MID_RUN_SHOWN) this.midRunList.splice(0, this.midRunList.length - MID_RUN_SHOWN)
+    this.midRunDirty = true
+  }
+
+  /** Who ran a scenario mid command: a restored session's page source, or the scenario itself. */
+  private originOf(atMs: number, cmd: string): CommandSource {
+    return this.originsLeft.get(`${atMs}\u0000${cmd}`)?.shift() ?? 'scenario'
   }
 
   get now(): number {
@@ -74,6 +129,14 @@ export class LabRun {
     this.templates.clear()
     this.samples.clear()
     this.servicesDirty = true
+    this.midRunList = []
+    this.midRunDirty = true
+    this.originsLeft = new Map()
+    for (const j of this.origins) {
+      if (j.kind !== 'run') continue
+      const key = `${j.atMs}\u0000${j.text}`
+      this.originsLeft.set(key, [...(this.originsLeft.get(key) ?? []), j.by ?? 'typed'])
+    }
     this.onRestart()
     player.setListener({
       director: (e) => this.onDirectorEvent(e, api, player.now),
@@ -81,8 +144,10 @@ export class LabRun {
         this.attempts.onAttempt(a)
         this.textbook.noteKernelAttempt(a)
       },
-      command: () => {
+      command: (rec) => {
         this.servicesDirty = true
+        const atMs = secondsToSimMs(rec.at)
+        this.noteMidRun(atMs, this.originOf(atMs, rec.cmd), rec)
       },
     })
     this.textbook.reset()
@@ -130,7 +195,10 @@ export class LabRun {
   advance(target: number, from: number | null = this.player.now): void {
     for (const j of this.journal.between(from, target)) {
       this.advanceBoth(j.atMs)
-      for (const p of this.players()) replayLine(p, j)
+      for (const p of this.players()) {
+        const rec = replayLine(p, j)
+        if (rec && p === this.player) this.noteMidRun(j.atMs, j.by ?? 'typed', rec)
+      }
       this.servicesDirty = true
     }
     this.advanceBoth(target)
@@ -163,12 +231,13 @@ export class LabRun {
     }
   }
 
-  /** A command typed now: run (in the shadow too) and journaled. */
-  run(line: string): ReturnType<ScenarioPlayer['record']> {
+  /** A command run now (typed, or by a button or a lesson step): run (in the shadow too) and journaled. */
+  run(line: string, by: PageSource = 'typed'): ReturnType<ScenarioPlayer['record']> {
     const r = this.player.record(line)
     this.textbook.player?.record(line)
     // typing a command after a rewind starts a new history from here
-    this.journal.append({ atMs: this.player.now, kind: 'run', text: line })
+    this.journal.append({ atMs: this.player.now, kind: 'run', text: line, ...(by === 'typed' ? {} : { by }) })
+    this.noteMidRun(this.player.now, by, r)
     this.servicesDirty = true
     return r
   }

@@ -32,8 +32,11 @@ export type Request =
   | { type: 'seek'; toMs: number }
   /** Start again from 0 with the same scenario (the commands typed are forgotten). */
   | { type: 'reset'; seed?: number }
-  /** A command line typed in the console, run at the current simulated time. */
-  | { type: 'run'; id: number; line: string }
+  /**
+   * A command line run at the current simulated time: typed in the console, or run for the user by
+   * a button or a lesson step (`by`, default `typed`: the console labels it).
+   */
+  | { type: 'run'; id: number; line: string; by?: PageSource }
   /** Replace the configuration with a script (ipvsadm-save / iptables -S lines), all or nothing. */
   | { type: 'apply-script'; id: number; script: string }
   /** The main thread is ready to draw: advance to wall time × speed and send one frame. */
@@ -67,6 +70,25 @@ export interface JournalLine {
   atMs: number
   kind: 'run' | 'apply'
   text: string
+  /** A command (`run`): who ran it (absent: typed in the console). */
+  by?: PageSource
+}
+
+/** Who ran a command while the scenario played: its own `midCommands`, or the page. */
+export type CommandSource = 'scenario' | PageSource
+/** The page's ways to run a command: typed in the console, a panel's button, a lesson step. */
+export type PageSource = 'typed' | 'button' | 'lesson'
+export const PAGE_SOURCES: readonly string[] = ['typed', 'button', 'lesson'] satisfies PageSource[]
+
+/** A command that ran while the scenario played (not one of its initial commands), at its simulated time. */
+export interface MidRunCommand {
+  atMs: number
+  by: CommandSource
+  /** The command line, and what the tool printed: its own words. */
+  cmd: string
+  stdout: string
+  stderr: string
+  exit: number
 }
 
 export type WhyTarget =
@@ -421,7 +443,16 @@ export type Frame = {
    */
   samples: Float64Array
   listing: { cmd: string; text: string; lines: number } | null
+  /**
+   * The commands run mid-run in this epoch so far (all at or before `nowMs`, oldest first, the
+   * newest MID_RUN_SHOWN): sent whole when the list changed (a command ran, a rewind dropped
+   * some), null when it did not.
+   */
+  midRun: MidRunCommand[] | null
 }
+
+/** A frame's `midRun` holds at most this many commands (the newest). */
+export const MID_RUN_SHOWN = 1000
 
 /** What a lab sample holds after its time, in order. */
 export const LAB_SAMPLE_SERIES = [
@@ -448,7 +479,17 @@ export type Reply =
       endMs: number
       seed: number
     }
-  | { type: 'ran'; id: number; line: string; atMs: number; stdout: string; stderr: string; exit: number }
+  | {
+      type: 'ran'
+      id: number
+      line: string
+      atMs: number
+      stdout: string
+      stderr: string
+      exit: number
+      /** It ran in the lab's run: the frames' `midRun` lists it from now on (false: no scenario loaded). */
+      listed: boolean
+    }
   | { type: 'applied'; id: number; ok: boolean; error: string | null; line: number | null }
   | { type: 'why'; id: number; title: string; steps: WhyStep[] }
   | { type: 'script'; text: string }
