@@ -111,10 +111,11 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
   const lab = new LabPage(page)
   const lesson = page.getByTestId('lesson')
   const cmd = 'ipvsadm -E -t 192.168.100.100:80 -s rr -p 300'
+  // how many times the lesson's command is in the console (a lesson step labels what it runs)
   const typed = async () => {
     // the console is hidden in presenter mode, its lines are there
     const log = (await lab.consoleLog().textContent()) ?? ''
-    return log.split(`# ${cmd}`).length - 1
+    return log.split(`lesson: ${cmd}`).length - 1
   }
   await lab.open()
   await page.getByTestId('presenter').click()
@@ -143,7 +144,7 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
   // Space: now it moves on, and the command runs at 120 s
   await page.locator('body').press('Space')
   await expect(lesson).toContainText('Step 4 of 5')
-  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd}`)
   expect(await typed()).toBe(1)
   expect(await lab.nowMs()).toBe(120_000)
 
@@ -211,15 +212,15 @@ test('resuming lesson 1 after its run step: the command runs again at 120 s, onc
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 120 s.')
   await page.locator('body').press('PageDown') // the run step
   await expect(lesson).toContainText('Step 4 of 5')
-  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd}`)
 
   await lab.open() // the page again; this browser remembers the lesson at step 4
   await page.getByTestId('view-lessons').click()
   await page.getByRole('button', { name: 'Resume' }).click()
   await expect(lesson).toContainText('Step 4 of 5')
   await expect(lab.consoleLog()).toContainText('— classroom-none —')
-  await expect(lab.consoleLog()).toContainText(`[120.0 s] # ${cmd}`)
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd}`)
   await expect.poll(() => lab.nowMs()).toBe(120_000)
   const log = (await lab.consoleLog().textContent()) ?? ''
-  expect(log.split(`# ${cmd}`).length - 1).toBe(1)
+  expect(log.split(`lesson: ${cmd}`).length - 1).toBe(1)
 })
