@@ -61,6 +61,20 @@ export interface ListFormat {
   tunInfo: boolean
 }
 
+/** The listing format before any option: what a bare `ipvsadm` (= `-L`) prints with (ipvsadm.c's zeroed format). */
+export function defaultListFormat(): ListFormat {
+  return {
+    numeric: false,
+    stats: false,
+    rate: false,
+    thresholds: false,
+    persistentConn: false,
+    nosort: false,
+    exact: false,
+    tunInfo: false,
+  }
+}
+
 /** Everything one ipvsadm invocation asked for (ipvsadm's struct ipvs_command_entry). */
 export interface CommandEntry {
   cmd: Cmd
@@ -239,16 +253,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       tunPort: 0,
       tunFlags: 0,
     },
-    format: {
-      numeric: false,
-      stats: false,
-      rate: false,
-      thresholds: false,
-      persistentConn: false,
-      nosort: false,
-      exact: false,
-      tunInfo: false,
-    },
+    format: defaultListFormat(),
     timeouts: [0, 0, 0],
     daemon: { state: null, mcastIfn: '', syncid: 0 },
   }

@@ -16,7 +16,7 @@ import {
 } from './format'
 import { type IpvsFunc, ipvsStrerror, type KernelErrno, msg, TRY_HELP } from './messages'
 import { Cmd } from './options'
-import { AF_INET6, type CommandEntry, type ListFormat, parseIpvsadm } from './parse'
+import { AF_INET6, type CommandEntry, defaultListFormat, type ListFormat, parseIpvsadm } from './parse'
 
 /** `IP Virtual Server version 1.2.1 (size=4096)`: IPVS 1.2.1 and the default 2^12-bucket connection table. */
 const VERSION_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\n'
@@ -252,17 +252,7 @@ function restore(director: Director, stdin: string, argv0: string): Exec {
 /** Run `ipvsadm ARGS…` against a director; `stdin` feeds -R. Never throws on user input. */
 export function runIpvsadm(director: Director, args: readonly string[], stdin = '', argv0 = 'ipvsadm'): CommandResult {
   if (args.length === 0) {
-    const f: ListFormat = {
-      numeric: false,
-      stats: false,
-      rate: false,
-      thresholds: false,
-      persistentConn: false,
-      nosort: false,
-      exact: false,
-      tunInfo: false,
-    }
-    return ok(listAll(director, f, false))
+    return ok(listAll(director, defaultListFormat(), false))
   }
   const parsed = parseIpvsadm(args, argv0)
   if (parsed.kind === 'done') return parsed.result
