@@ -78,7 +78,8 @@ describe('the other 6.1 schedulers (first picks as in golden schedulers-first-pi
 })
 
 describe('sh and mh with weights up to INT_MAX (Debian ipvsadm takes -w 0…2147483647)', () => {
-  const clients = (sim: Simulator) => Array.from({ length: 64 }, (_, i) => request(sim, `10.1.${i}.${(i * 37) & 255}`, 42000 + i))
+  const clients = (sim: Simulator) =>
+    Array.from({ length: 64 }, (_, i) => request(sim, `10.1.${i}.${(i * 37) & 255}`, 42000 + i))
 
   it('sh: a server takes `weight` buckets of 256 in a row (ip_vs_sh_reassign(), int d_count), so 2147483647 takes them all', () => {
     const huge = clients(svc('sh', [1, 2147483647]))
