@@ -38,8 +38,11 @@ function Figure({ k, v, hint }: { k: string; v: string; hint?: string }) {
   )
 }
 
+/** Debian's ipvsadm takes `-w` 0…2147483647 (INT_MAX), not the man page's 65535. */
+const WEIGHT_MAX = 2147483647
+
 function setWeight(r: RsLive, w: number): void {
-  if (!Number.isInteger(w) || w < 0 || w > 65535) return
+  if (!Number.isInteger(w) || w < 0 || w > WEIGHT_MAX) return
   actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`, 'button')
 }
 
@@ -77,7 +80,9 @@ const RsRow = memo(function RsRow({
           <input
             type="number"
             min={0}
-            max={65535}
+            max={WEIGHT_MAX}
+            // as wide as the weight: a 10-digit weight must not show as its first 4 digits
+            style={{ width: `max(4.5em, ${String(r.weight).length + 4}ch)` }}
             defaultValue={r.weight}
             key={`${r.key}-${r.weight}`}
             aria-label={t('servers.weightOf', { rs: r.label })}

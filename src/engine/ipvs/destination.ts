@@ -84,9 +84,13 @@ export class Destination {
     return this.activeConns + this.inactConns
   }
 
-  /** ip_vs_dest_conn_overhead(): one active connection weighs as much as 256 inactive ones. */
+  /**
+   * ip_vs_dest_conn_overhead() in 6.1.192 (include/net/ip_vs.h): `(activeconns << 8) + totalconns`,
+   * so an active connection counts 257 times (its 256 plus itself in totalconns), an inactive one
+   * once; not mainline v6.1's `activeconns * 256 + inactconns`. The int arithmetic wraps as C's does.
+   */
   get connOverhead(): number {
-    return this.activeConns * 256 + this.inactConns
+    return ((this.activeConns << 8) + this.totalConns) | 0
   }
 
   /** What schedulers skip: weight 0 (quiescent) or the overload flag. */

@@ -1,4 +1,5 @@
 import type { Destination } from '../destination'
+import { s64MulGreater } from './loadCompare'
 import type { Scheduler } from './scheduler'
 import { localityOverloaded, weightedLeastConnection } from './wlcPick'
 
@@ -29,7 +30,7 @@ function setMin(set: DestSet): Destination | null {
       continue
     }
     const doh = d.connOverhead
-    if (loh * d.weight > doh * least.weight && d.available) {
+    if (s64MulGreater(loh, d.weight, doh, least.weight) && d.available) {
       least = d
       loh = doh
     }
@@ -50,7 +51,7 @@ function setMax(set: DestSet): Destination | null {
       continue
     }
     const doh = d.connOverhead
-    if (moh * d.weight < doh * most.weight && d.weight > 0) {
+    if (s64MulGreater(doh, most.weight, moh, d.weight) && d.weight > 0) {
       most = d
       moh = doh
     }

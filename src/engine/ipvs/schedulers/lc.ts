@@ -2,7 +2,7 @@ import type { Destination } from '../destination'
 import type { Scheduler } from './scheduler'
 
 /**
- * Least connection (ip_vs_lc.c): the smallest overhead (active × 256 + inactive) among usable
+ * Least connection (ip_vs_lc.c): the smallest overhead ((active << 8) + total, 6.1.192) among usable
  * destinations; weights other than 0 are ignored; ties go to the first in list order.
  */
 export const lc: Scheduler<null> = {

@@ -76,3 +76,22 @@ describe('the other 6.1 schedulers (first picks as in golden schedulers-first-pi
     }
   })
 })
+
+describe('sh and mh with weights up to INT_MAX (Debian ipvsadm takes -w 0…2147483647)', () => {
+  const clients = (sim: Simulator) =>
+    Array.from({ length: 64 }, (_, i) => request(sim, `10.1.${i}.${(i * 37) & 255}`, 42000 + i))
+
+  it('sh: a server takes `weight` buckets of 256 in a row (ip_vs_sh_reassign(), int d_count), so 2147483647 takes them all', () => {
+    const huge = clients(svc('sh', [1, 2147483647]))
+    expect(new Set(huge)).toEqual(new Set(['192.168.8.102:80']))
+    // the same table as weight 256: every bucket is the newest server's before its count runs out
+    expect(clients(svc('sh', [1, 256]))).toEqual(huge)
+  })
+
+  it('mh: weights are divided by their gcd and shifted to 6 bits (ip_vs_mh_shift_weight(): fls(2147483647) - 6 = 25)', () => {
+    // 2147483647 >> 25 = 63 turns, 1 >> 25 = 0 → `?: (lw != 0)` = 1 turn: the table of weights 63 and 1
+    const huge = clients(svc('mh', [2147483647, 1]))
+    expect(clients(svc('mh', [63, 1]))).toEqual(huge)
+    expect(new Set(huge).size).toBe(2)
+  })
+})

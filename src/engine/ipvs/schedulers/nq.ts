@@ -1,4 +1,5 @@
 import type { Destination } from '../destination'
+import { s64MulGreater } from './loadCompare'
 import type { Scheduler } from './scheduler'
 
 /**
@@ -16,7 +17,7 @@ export const nq: Scheduler<null> = {
       if (d.overloaded || d.weight === 0) continue
       const doh = d.activeConns + 1
       if (d.activeConns === 0) return d
-      if (least === null || loh * d.weight > doh * least.weight) {
+      if (least === null || s64MulGreater(loh, d.weight, doh, least.weight)) {
         least = d
         loh = doh
       }

@@ -1,3 +1,4 @@
+import { s64MulGreater } from './loadCompare'
 import type { Scheduler } from './scheduler'
 
 /**
@@ -19,7 +20,7 @@ export const sed: Scheduler<null> = {
       const d = list[i]
       if (d.overloaded) continue
       const doh = d.activeConns + 1
-      if (loh * d.weight > doh * least.weight) {
+      if (s64MulGreater(loh, d.weight, doh, least.weight)) {
         least = d
         loh = doh
       }

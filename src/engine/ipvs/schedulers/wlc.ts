@@ -1,3 +1,4 @@
+import { s64MulGreater } from './loadCompare'
 import type { Scheduler } from './scheduler'
 
 /**
@@ -20,7 +21,7 @@ export const wlc: Scheduler<null> = {
       const d = list[i]
       if (d.overloaded) continue
       const doh = d.connOverhead
-      if (loh * d.weight > doh * least.weight) {
+      if (s64MulGreater(loh, d.weight, doh, least.weight)) {
         least = d
         loh = doh
       }

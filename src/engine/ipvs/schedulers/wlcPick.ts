@@ -1,4 +1,5 @@
 import type { Destination } from '../destination'
+import { s64MulGreater } from './loadCompare'
 
 /**
  * The weighted least-connection pick the locality schedulers fall back on (__ip_vs_lblc_schedule(),
@@ -14,7 +15,7 @@ export function weightedLeastConnection(list: readonly Destination[]): Destinati
     const d = list[i]
     if (d.overloaded) continue
     const doh = d.connOverhead
-    if (loh * d.weight > doh * least.weight) {
+    if (s64MulGreater(loh, d.weight, doh, least.weight)) {
       least = d
       loh = doh
     }

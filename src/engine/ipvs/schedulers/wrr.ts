@@ -31,6 +31,13 @@ function maxWeight(svc: Service): number {
   return w
 }
 
+/** The largest weight a pass can take (not overloaded), 0 when none. */
+function maxUsableWeight(list: readonly Destination[]): number {
+  let w = 0
+  for (const d of list) if (!d.overloaded && d.weight > w) w = d.weight
+  return w
+}
+
 // mirrors ip_vs_wrr_dest_changed(): the position goes back to the head; the current weight is kept
 // unless it no longer fits (which is why wrr's first picks after -a one by one visit every RS once).
 function destChanged(svc: Service, s: WrrState): void {
@@ -66,7 +73,9 @@ export const wrr: Scheduler<WrrState> = {
     let stop: number | null = null
     let lastPass = false
     let restarted = false
+    let maxUsable = -1
     for (;;) {
+      const fromHead = pos === -1
       for (let i = pos + 1; i < list.length; i++) {
         const d = list[i]
         if (!d.overloaded && d.weight >= s.cw) {
@@ -79,6 +88,20 @@ export const wrr: Scheduler<WrrState> = {
         }
       }
       pos = -1
+      if (fromHead) {
+        // Not in the kernel, and changing nothing it does: with weights up to INT_MAX (Debian's -w)
+        // and the heaviest servers overloaded, the kernel walks the whole list once per step of cw,
+        // up to 2^31 times. A pass from the head that found nothing finds nothing again while cw
+        // stays above the heaviest usable weight (and above di, where last_pass and the restart
+        // begin), so those passes are taken in one subtraction; `stop` is unset here (a pass from
+        // the head would have reached it).
+        if (maxUsable < 0) maxUsable = maxUsableWeight(list)
+        const floor = Math.max(maxUsable, s.di)
+        if (s.cw - s.di > floor) {
+          s.cw -= (Math.ceil((s.cw - floor) / s.di) - 1) * s.di
+          lastPass = false
+        }
+      }
       s.cw -= s.di
       if (s.cw <= 0) {
         s.cw = s.mw

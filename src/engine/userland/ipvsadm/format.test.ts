@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Simulator } from '../../host/simulator'
 import { request, setup } from '../../testkit'
@@ -71,5 +72,43 @@ describe('ipvsadm listings', () => {
     expect(s.run('ipvsadm -Lnc').stdout).toContain(
       'TCP 1440:00 ASSURED     10.0.0.1:0         192.168.100.100:80 192.168.8.101:80\n',
     )
+  })
+})
+
+/** Listings the Debian ipvsadm binary printed under scripts/ipvsadm-stub (test/ipvsadm/). */
+const wide: {
+  setup: string[]
+  commands: { cmd: string; stdout: string; stderr: string; exit: number }[]
+} = JSON.parse(readFileSync(new URL('../../../../test/ipvsadm/debian-wide-columns.json', import.meta.url), 'utf8'))
+
+describe('numbers wider than their column, as Debian ipvsadm prints them', () => {
+  it.each(wide.commands.map((c) => [c.cmd, c] as const))(
+    '%s: printf widths are minimums (-w 2147483647 pushes ActiveConn right; FWM 4294967295 is -1)',
+    (_, want) => {
+      const sim = setup(new Simulator(), ...wide.setup)
+      expect(sim.run(want.cmd)).toEqual({ stdout: want.stdout, stderr: want.stderr, exit: want.exit })
+    },
+  )
+
+  it("--stats: a destination's connections and packets are read as u32 by ipvsadm, its bytes and the service's whole", () => {
+    const sim = setup(
+      new Simulator(),
+      'ipvsadm -A -t 192.168.100.100:80 -s rr',
+      'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g',
+    )
+    const svc = sim.director.services[0]
+    const n = 2 ** 40 + 5 // 1099511627781, what the stub reported for every counter
+    for (const st of [svc.stats, svc.destinations[0].stats]) {
+      st.conns = st.inpkts = st.outpkts = st.inbytes = st.outbytes = n
+    }
+    // Debian ipvsadm 1:1.31-1+b1, IPVSSTUB_STATS=1099511627781 ipvsadm -Ln --stats
+    expect(sim.run('ipvsadm -Ln --stats').stdout.split('\n').slice(3, 5)).toEqual([
+      'TCP  192.168.100.100:80              1099G    1099G    1099G    1099G    1099G',
+      '  -> 192.168.8.101:80                    5        5        5    1099G    1099G',
+    ])
+    expect(sim.run('ipvsadm -Ln --stats --exact').stdout.split('\n').slice(3, 5)).toEqual([
+      'TCP  192.168.100.100:80           1099511627781 1099511627781 1099511627781 1099511627781 1099511627781',
+      '  -> 192.168.8.101:80                    5        5        5 1099511627781 1099511627781',
+    ])
   })
 })

@@ -94,6 +94,15 @@ export function largeNum(n: number, exact: boolean): string {
   return `${padStart(String(Math.floor(n / 1e12)), 8)}T`
 }
 
+/**
+ * A destination's counters as ipvsadm 1.31 reads them: the kernel sends IPVS_DEST_ATTR_STATS64,
+ * but ipvs_dests_parse_cb() hands it to ipvs_parse_stats(), the 32-bit reader, which takes
+ * conns, packets and every rate with nla_get_u32() (the low half of each u64 on x86) and only the
+ * bytes whole. Checked on the Debian binary: a destination with 2^64-1 of everything lists
+ * `4294M` connections and `18446744T` bytes, its service `18446744T` for both.
+ */
+const low32 = (n: number): number => n % 2 ** 32
+
 /** print_title() */
 export function listTitle(f: ListFormat): string {
   if (f.stats)
@@ -129,7 +138,7 @@ export function serviceEntry(svc: Service, dests: readonly Destination[], f: Lis
     out = `${padEnd(title, 33)}${[s.conns, s.inpkts, s.outpkts, s.inbytes, s.outbytes].map((n) => largeNum(n, f.exact)).join('')}\n`
     for (const d of dests) {
       const t = d.stats
-      out += `  -> ${padEnd(destName(d), 28)}${[t.conns, t.inpkts, t.outpkts, t.inbytes, t.outbytes].map((n) => largeNum(n, f.exact)).join('')}\n`
+      out += `  -> ${padEnd(destName(d), 28)}${[low32(t.conns), low32(t.inpkts), low32(t.outpkts), t.inbytes, t.outbytes].map((n) => largeNum(n, f.exact)).join('')}\n`
     }
     return out
   }
@@ -138,7 +147,7 @@ export function serviceEntry(svc: Service, dests: readonly Destination[], f: Lis
     out = `${padEnd(title, 33)}${[r.cps, r.inpps, r.outpps, r.inbps, r.outbps].map((n) => largeNum(n, f.exact)).join('')}\n`
     for (const d of dests) {
       const t = d.stats.rates()
-      out += `  -> ${padEnd(destName(d), 28)} ${padStart(String(t.cps), 8)} ${padStart(String(t.inpps), 8)} ${padStart(String(t.outpps), 8)}${largeNum(t.inbps, f.exact)}${largeNum(t.outbps, f.exact)}\n`
+      out += `  -> ${padEnd(destName(d), 28)} ${padStart(String(low32(t.cps)), 8)} ${padStart(String(low32(t.inpps)), 8)} ${padStart(String(low32(t.outpps)), 8)}${largeNum(low32(t.inbps), f.exact)}${largeNum(low32(t.outbps), f.exact)}\n`
     }
     return out
   }

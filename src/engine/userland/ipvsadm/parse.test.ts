@@ -43,7 +43,7 @@ describe('ipvsadm parsing and errors (exact texts and exit codes of 1.31)', () =
     ['ipvsadm --set a b c', "invalid timeout value `a' specified\n", 2],
     ['ipvsadm --set 10 -1 0', '-1: unknown option\n', 255],
     ['ipvsadm -C extra', 'unexpected argument extra\n', 2],
-    ['ipvsadm -a -t 1.2.3.4:80 -r 1.1.1.1 -w 65536', 'illegal weight specified\n', 2],
+    ['ipvsadm -a -t 1.2.3.4:80 -r 1.1.1.1 -w 2147483648', 'illegal weight specified\n', 2],
     ['ipvsadm -a -t 1.2.3.4:80 -r 1.1.1.1 -w 1.5', 'illegal weight specified\n', 2],
     ['ipvsadm --start-daemon bogus', 'illegal start-daemon parameter specified\n', 2],
     ['ipvsadm --stop-daemon bogus', 'illegal start_daemon specified\n', 2],

@@ -4,6 +4,7 @@ import { resolveHost, servicePortOf } from '../../net/netdb'
 import { POPT_MESSAGES, PoptContext } from '../popt'
 import type { CommandResult } from '../shell'
 import { msg, TRY_HELP, VERSION_LINE } from './messages'
+import { LIMITS, parseFwmark, parseIpv6Netmask, stringToNumber } from './numbers'
 import {
   Cmd,
   LEGALITY,
@@ -96,18 +97,8 @@ export type ParseOutcome =
 
 export const SvcFlags = { PERSISTENT: 0x1, ONEPACKET: 0x4, SCHED1: 0x8, SCHED2: 0x10, SCHED3: 0x20 } as const
 export const DEFAULT_PERSISTENT_TIMEOUT = 360
-export const MAX_TIMEOUT = 86400 * 31
-const INT_MAX = 0x7fffffff
 
 const fail = (text: string): ParseOutcome => ({ kind: 'done', result: { stdout: '', stderr: `${text}\n`, exit: 2 } })
-
-/** strtol(s, &end, 10) that must consume everything, within [min, max] (string_to_number()). */
-export function stringToNumber(s: string, min: number, max: number): number | null {
-  if (!/^[ \t\n\v\f\r]*[+-]?\d+$/.test(s)) return null
-  const n = Number(s.trim())
-  if (!Number.isFinite(n) || n < min || n > max) return null
-  return n === 0 ? 0 : n
-}
 
 /** glibc inet_aton() accepts trailing whitespace and anything after it. */
 function inetAtonGlibc(text: string): IPv4 | null {
@@ -162,7 +153,7 @@ function parseService(
   let port = 0
   if (portText !== null) {
     result |= SVC_PORT
-    const n = stringToNumber(portText, 0, 65535)
+    const n = stringToNumber(portText, LIMITS.port.min, LIMITS.port.max)
     if (n !== null) port = n
     else {
       const pn = protoName(protocol)
@@ -326,8 +317,8 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       case 'f': {
         err = setOption('service-address')
         if (err) break
-        const n = /^[ \t\n\v\f\r]*[+]?\d+$/.test(arg) ? Number(arg.trim()) : Number.NaN
-        if (!(n >= 1 && n <= 4294967295)) return fail(msg.invalidFwmark(arg))
+        const n = parseFwmark(arg)
+        if (n === null) return fail(msg.invalidFwmark(arg))
         entry.svc.fwmark = n
         entry.svc.af = AF_INET
         entry.svc.protocol = 6
@@ -343,7 +334,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
         entry.svc.flags |= SvcFlags.PERSISTENT
         if (item.arg === null) entry.svc.timeout = DEFAULT_PERSISTENT_TIMEOUT
         else {
-          const t = stringToNumber(item.arg, 1, MAX_TIMEOUT)
+          const t = stringToNumber(item.arg, LIMITS.persistent.min, LIMITS.persistent.max)
           if (t === null) return fail(msg.invalidTimeout(item.arg))
           entry.svc.timeout = t
         }
@@ -353,8 +344,8 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
         err = setOption('netmask')
         if (err) break
         if (entry.svc.af === AF_INET6) {
-          const m = Number.parseInt(arg, 10)
-          if (!(m >= 1 && m <= 128)) return fail(msg.illegalIpv6Mask)
+          const m = parseIpv6Netmask(arg)
+          if (m === null) return fail(msg.illegalIpv6Mask)
           entry.svc.netmask = m
         } else {
           const m = inetAtonGlibc(arg) ?? resolveHost(arg)
@@ -383,7 +374,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       case 'w': {
         err = setOption('weight')
         if (err) break
-        const w = stringToNumber(arg, 0, 65535)
+        const w = stringToNumber(arg, LIMITS.weight.min, LIMITS.weight.max)
         if (w === null) return fail(msg.illegalWeight)
         entry.dest.weight = w
         break
@@ -391,7 +382,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       case 'x': {
         err = setOption('u-threshold')
         if (err) break
-        const v = stringToNumber(arg, 0, INT_MAX)
+        const v = stringToNumber(arg, LIMITS.uThreshold.min, LIMITS.uThreshold.max)
         if (v === null) return fail(msg.illegalUThreshold)
         entry.dest.uThreshold = v
         break
@@ -399,7 +390,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       case 'y': {
         err = setOption('l-threshold')
         if (err) break
-        const v = stringToNumber(arg, 0, INT_MAX)
+        const v = stringToNumber(arg, LIMITS.lThreshold.min, LIMITS.lThreshold.max)
         if (v === null) return fail(msg.illegalLThreshold)
         entry.dest.lThreshold = v
         break
@@ -411,7 +402,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       case 'I': {
         err = setOption('syncid')
         if (err) break
-        const v = stringToNumber(arg, 0, 255)
+        const v = stringToNumber(arg, LIMITS.syncid.min, LIMITS.syncid.max)
         if (v === null) return fail(msg.illegalSyncid)
         entry.daemon.syncid = v
         break
@@ -477,15 +468,18 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       }
       case 'mcast-port':
         err = setOption('mcast-port')
-        if (!err && stringToNumber(arg, 1, 65535) === null) return fail(msg.illegalMcastPort)
+        if (!err && stringToNumber(arg, LIMITS.mcastPort.min, LIMITS.mcastPort.max) === null)
+          return fail(msg.illegalMcastPort)
         break
       case 'mcast-ttl':
         err = setOption('mcast-ttl')
-        if (!err && stringToNumber(arg, 1, 255) === null) return fail(msg.illegalMcastTtl)
+        if (!err && stringToNumber(arg, LIMITS.mcastTtl.min, LIMITS.mcastTtl.max) === null)
+          return fail(msg.illegalMcastTtl)
         break
       case 'sync-maxlen':
         err = setOption('sync-maxlen')
-        if (!err && stringToNumber(arg, 1, 65507) === null) return fail(msg.illegalSyncMaxlen)
+        if (!err && stringToNumber(arg, LIMITS.syncMaxlen.min, LIMITS.syncMaxlen.max) === null)
+          return fail(msg.illegalSyncMaxlen)
         break
       case 'tun-type':
         err = setOption('tun-type')
@@ -496,7 +490,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       case 'tun-port': {
         err = setOption('tun-port')
         if (err) break
-        const p = stringToNumber(arg, 1, 65535)
+        const p = stringToNumber(arg, LIMITS.tunPort.min, LIMITS.tunPort.max)
         if (p === null) return fail(msg.illegalTunnelPort)
         entry.dest.tunPort = p
         break
@@ -523,7 +517,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
   if (entry.cmd === Cmd.TIMEOUT) {
     if (leftovers.length < 3) return fail(msg.setNeedsThree)
     for (let i = 0; i < 3; i++) {
-      const t = stringToNumber(leftovers[i], 0, MAX_TIMEOUT)
+      const t = stringToNumber(leftovers[i], LIMITS.setTimeout.min, LIMITS.setTimeout.max)
       if (t === null) return fail(msg.invalidTimeout(leftovers[i]))
       entry.timeouts[i] = t
     }
