@@ -19,6 +19,7 @@ import type {
 import type { RsLive, RsSummed } from './frames'
 import { initialLocale, initialTheme, type Theme } from './remembered'
 import { emptyRsColors, type RsColors } from './rsColors'
+import { readConsoleHistory } from './sessionStorage'
 
 export type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
 export type { Theme } from './remembered'
@@ -104,6 +105,8 @@ export interface LabState {
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
+  /** The lines typed at the console, oldest first (↑/↓): kept across views and reloads (sessionStorage.ts). */
+  consoleHistory: string[]
   /**
    * The commands run mid-run so far in this run (the scenario's, typed, a button's, a lesson's),
    * oldest first, as the worker last sent them: none after the current time.
@@ -176,6 +179,7 @@ export const useLab = create<LabState>()(() => ({
   metrics: null,
   historyVersion: 0,
   console: [],
+  consoleHistory: readConsoleHistory(),
   midRun: [],
   script: '',
   scriptError: null,
