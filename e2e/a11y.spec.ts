@@ -11,7 +11,8 @@ async function violations(page: Page): Promise<string[]> {
   const r = await new AxeBuilder({ page }).withTags(TAGS).analyze()
   return r.violations.flatMap((v) =>
     v.nodes.map(
-      (n) => `${v.id} (${v.impact}): ${v.help}\n    at ${n.target.join(' ')}\n    ${n.failureSummary?.replace(/\n/g, '\n    ')}`,
+      (n) =>
+        `${v.id} (${v.impact}): ${v.help}\n    at ${n.target.join(' ')}\n    ${n.failureSummary?.replace(/\n/g, '\n    ')}`,
     ),
   )
 }
@@ -42,9 +43,17 @@ for (const locale of ['en', 'zh-CN'] as const)
       await page.getByTestId('view-lessons').click()
       await expect(page.getByTestId('view-lessons')).toHaveAttribute('aria-selected', 'true')
       found.lessons = await violations(page)
+      // a lesson started from the Lessons view: its card beside the lab
+      await page.getByTestId('lesson-why').click()
+      await expect(page.getByTestId('lesson')).toBeVisible()
+      found.lesson = await violations(page)
       await page.getByTestId('view-compare').click()
       await expect(page.getByTestId('view-compare')).toHaveAttribute('aria-selected', 'true')
-      await page.waitForTimeout(1500)
+      // compare while it plays: the runs, the charts and the summary drawn
+      await expect(page.getByTestId('summary').locator('tbody tr')).toHaveCount(4, { timeout: 30_000 })
+      await lab.speed(10)
+      await lab.play()
+      await expect(page.getByTestId('clock')).not.toHaveText('0.0 s')
       found.compare = await violations(page)
       const report = Object.entries(found)
         .filter(([, v]) => v.length > 0)

@@ -1,8 +1,9 @@
 /**
  * The store's state: its shape (LabState), its initial values, the zustand store `useLab` and the
  * selectors panels share. Nothing here talks to the worker or to storage beyond reading the
- * remembered language and theme once. Messages for the user are kept as a key and values
- * (`Message`) and translated when drawn; a program's output is kept as its own text.
+ * remembered language and theme, and the console's history, once. Messages for the user are kept
+ * as a key and values (`Message`) and translated when drawn; a program's output is kept as its
+ * own text.
  */
 import { create } from 'zustand'
 import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
