@@ -22,7 +22,7 @@ for (const locale of ['en', 'zh-CN'] as const)
     test(`axe finds no WCAG 2.1 A/AA violation: Lab playing, Lessons, Compare (${locale}, ${theme})`, async ({
       page,
     }) => {
-      test.setTimeout(120_000)
+      test.setTimeout(240_000)
       await page.addInitScript(
         ([l, th]) => {
           localStorage.setItem('lab.locale', l)
