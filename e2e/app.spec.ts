@@ -108,7 +108,7 @@ test('a preset chosen on a slow network: play waits for it, then plays the new s
   await page.keyboard.press(' ')
   await expect(page.getByTestId('play')).toHaveText(/Play/)
   release()
-  await expect(lab.consoleLog()).toContainText('— classroom-pcc —')
+  await expect(lab.consoleLog()).toContainText('— PCC on :0 (persistent client) —')
   await expect(page.getByTestId('play')).toBeEnabled()
   await lab.playUntil(5_000)
   // the PCC service (port 0) is what plays

@@ -1,6 +1,6 @@
 /** The headless CLI as a user runs it: `npm run --silent sim -- FILE.json`. */
 import { execFileSync, spawnSync } from 'node:child_process'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -54,6 +54,29 @@ describe('sim CLI', () => {
     expect(r.stdout).toBe('')
     expect(r.stderr.trim().split('\n')).toHaveLength(1)
     expect(r.stderr).toMatch(pattern)
+  })
+
+  it("runs a snapshot's pipes through head, wc, sort and uniq as a director's shell does", () => {
+    const seed = JSON.parse(readFileSync(join(root, 'test/golden/scenarios/seed-ppc.json'), 'utf8')) as {
+      snapshots: { at: number; cmds: string[] }[]
+    }
+    const cmds = ['ipvsadm -Lnc', 'ipvsadm -Lnc | wc -l', 'ipvsadm -Lnc | sort -k5 | uniq -c', 'ipvsadm -Ln | head -3']
+    seed.snapshots = [{ at: 2.5, cmds }]
+    const out = execFileSync(tsx, ['scripts/sim.ts', file('pipes.json', JSON.stringify(seed))], {
+      cwd: root,
+      encoding: 'utf8',
+    })
+    const [lnc, wcL, counted, head3] = (JSON.parse(out) as RunResult).snapshots[0].outputs
+    expect(lnc.stdout.split('\n').length).toBeGreaterThan(4)
+    expect(wcL.stdout).toBe(`${lnc.stdout.split('\n').length - 1}\n`)
+    // uniq -c: `%7d ` then the line; sort -k5: by the source column on
+    for (const line of counted.stdout.trimEnd().split('\n')) expect(line).toMatch(/^ {6}[1-9] \S/)
+    expect(counted.stdout.split('\n')).toHaveLength(lnc.stdout.split('\n').length)
+    expect(head3.stdout.split('\n').slice(0, 2)).toEqual([
+      'IP Virtual Server version 1.2.1 (size=4096)',
+      'Prot LocalAddress:Port Scheduler Flags',
+    ])
+    expect(head3.stdout.split('\n')).toHaveLength(4)
   })
 
   it('exits 2 for a missing file', () => {

@@ -17,6 +17,7 @@ import {
 } from '../worker/protocol'
 import { ask, client, newId, scriptWaiters, send } from './channel'
 import { live } from './live'
+import { HISTORY_LINES, writeConsoleHistory } from './sessionStorage'
 import { canDrive, type ListingCmd, type Message, pushConsole, useLab, type View, verbatim } from './state'
 
 export const labActions = {
@@ -83,6 +84,14 @@ export const labActions = {
   },
   clearConsole(): void {
     useLab.setState({ console: [] })
+  },
+  /** A line typed at the console goes into its history (not twice in a row), kept with the session. */
+  rememberTyped(line: string): void {
+    const h = useLab.getState().consoleHistory
+    if (h[h.length - 1] === line) return
+    const next = [...h, line].slice(-HISTORY_LINES)
+    useLab.setState({ consoleHistory: next })
+    writeConsoleHistory(next)
   },
   applyScript(script: string): void {
     // a long script (thousands of real servers) keeps the worker busy: the watchdog waits longer

@@ -15,6 +15,9 @@ import { forScenario, withAddresses } from './rsColors'
 import { saveSession } from './session'
 import { type ConsoleLine, midKey, msg, type NewConsoleLine, pushConsole, useLab, verbatim } from './state'
 
+/** A preset's id (ui/presets.ts): its name is the catalogue's `presets.<id>`. */
+const PRESET_ID = /^[a-zA-Z0-9]+$/
+
 /**
  * The mid-run commands the console has shown since the scenario was loaded, by key (how many
  * times): a rewind and a replay do not show them again, clearing the console does not bring back
@@ -145,8 +148,13 @@ export function onReply(r: Reply): void {
         busy: null,
       })
       pushConsole(
-        // the scenario's own name, as its file gives it
-        { kind: 'note', msg: verbatim(`— ${r.name} —`) },
+        // the banner: a preset by its name in the interface's language; another scenario by its own name
+        {
+          kind: 'note',
+          msg: PRESET_ID.test(useLab.getState().presetId)
+            ? msg('console.banner', { preset: useLab.getState().presetId })
+            : verbatim(`— ${r.name} —`),
+        },
         ...(r.omittedCommands > 0
           ? [
               {

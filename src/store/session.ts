@@ -76,6 +76,6 @@ export const sessionActions = {
   /** Forget the saved session and its notice (the page then loads the default lab). */
   startFresh(): void {
     forgetSession()
-    useLab.setState({ notice: null, restoredSession: false })
+    useLab.setState({ notice: null, restoredSession: false, consoleHistory: [] })
   },
 }

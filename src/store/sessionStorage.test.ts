@@ -2,9 +2,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { JournalLine } from '../worker/protocol'
 import {
   clearStoredSession,
+  HISTORY_LINES,
+  readConsoleHistory,
   readStoredSession,
   SESSION_KEY,
   withJournalFolded,
+  writeConsoleHistory,
   writeStoredSession,
 } from './sessionStorage'
 
@@ -156,5 +159,29 @@ describe('the session in localStorage', () => {
       expect(withJournalFolded(saved).journal).toBeUndefined()
       expect(withJournalFolded({ scenario: 'x' })).toEqual({ scenario: 'x' })
     })
+  })
+})
+
+describe("the console's history beside the session", () => {
+  it('is read back in order, bounded, and forgotten with the session', async () => {
+    expect(readConsoleHistory()).toEqual([])
+    writeConsoleHistory(['ipvsadm -Ln', 'ipvsadm -Lnc | wc -l'])
+    expect(readConsoleHistory()).toEqual(['ipvsadm -Ln', 'ipvsadm -Lnc | wc -l'])
+    // a new save of the session keeps it
+    await writeStoredSession(where(1000), '{"until": 5}')
+    expect(readConsoleHistory()).toEqual(['ipvsadm -Ln', 'ipvsadm -Lnc | wc -l'])
+    const many = Array.from({ length: HISTORY_LINES + 20 }, (_, i) => `echo ${i}`)
+    writeConsoleHistory(many)
+    expect(readConsoleHistory()).toEqual(many.slice(-HISTORY_LINES))
+    clearStoredSession()
+    expect(readConsoleHistory()).toEqual([])
+  })
+  it('unreadable or refused storage: an empty history, and the page goes on', () => {
+    store.setItem('lab.session.history', '{not json')
+    expect(readConsoleHistory()).toEqual([])
+    store.setItem('lab.session.history', '[1, "ipvsadm -Ln", null]')
+    expect(readConsoleHistory()).toEqual(['ipvsadm -Ln'])
+    store.quota = 0
+    expect(() => writeConsoleHistory(['ipvsadm -Ln'])).not.toThrow()
   })
 })

@@ -143,11 +143,12 @@ function appendJournal(gen: { gen: string; journal: string[] }, journal: readonl
   return next.length
 }
 
-/** Forget the session: the record and every piece. */
+/** Forget the session: the record and every piece, and the console's history. */
 export function clearStoredSession(): void {
   current = null
   try {
     localStorage.removeItem(SESSION_KEY)
+    localStorage.removeItem(HISTORY_KEY)
     removePieces((key) => key.startsWith(PIECE_PREFIX) || key.startsWith(JOURNAL_PREFIX))
   } catch {
     // nothing kept
@@ -172,4 +173,29 @@ export function withJournalFolded<S extends { scenario: unknown; journal?: Journ
   if (!journal?.length) return saved
   const sc = (typeof saved.scenario === 'string' ? JSON.parse(saved.scenario) : saved.scenario) as Scenario
   return { ...rest, scenario: JSON.stringify(foldJournal(sc, journal)) } as S
+}
+
+/** The console's history (the lines typed, oldest first) is kept beside the session: `lab.session.history`. */
+const HISTORY_KEY = 'lab.session.history'
+/** How many typed lines are kept (bash's HISTSIZE default is 500). */
+export const HISTORY_LINES = 500
+
+/** The console's history as stored (none, or unreadable: empty). */
+export function readConsoleHistory(): string[] {
+  try {
+    const raw = typeof localStorage === 'undefined' ? null : localStorage.getItem(HISTORY_KEY)
+    const lines: unknown = raw ? JSON.parse(raw) : []
+    return Array.isArray(lines) ? lines.filter((l): l is string => typeof l === 'string').slice(-HISTORY_LINES) : []
+  } catch {
+    return []
+  }
+}
+
+/** Store the console's history; storage that refuses (quota, privacy mode) keeps it for this page only. */
+export function writeConsoleHistory(lines: readonly string[]): void {
+  try {
+    localStorage.setItem(HISTORY_KEY, JSON.stringify(lines.slice(-HISTORY_LINES)))
+  } catch {
+    // kept in memory
+  }
 }

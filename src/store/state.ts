@@ -1,8 +1,9 @@
 /**
  * The store's state: its shape (LabState), its initial values, the zustand store `useLab` and the
  * selectors panels share. Nothing here talks to the worker or to storage beyond reading the
- * remembered language and theme once. Messages for the user are kept as a key and values
- * (`Message`) and translated when drawn; a program's output is kept as its own text.
+ * remembered language and theme, and the console's history, once. Messages for the user are kept
+ * as a key and values (`Message`) and translated when drawn; a program's output is kept as its
+ * own text.
  */
 import { create } from 'zustand'
 import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
@@ -19,6 +20,7 @@ import type {
 import type { RsLive, RsSummed } from './frames'
 import { initialLocale, initialTheme, type Theme } from './remembered'
 import { emptyRsColors, type RsColors } from './rsColors'
+import { readConsoleHistory } from './sessionStorage'
 
 export type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
 export type { Theme } from './remembered'
@@ -104,6 +106,8 @@ export interface LabState {
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
+  /** The lines typed at the console, oldest first (↑/↓): kept across views and reloads (sessionStorage.ts). */
+  consoleHistory: string[]
   /**
    * The commands run mid-run so far in this run (the scenario's, typed, a button's, a lesson's),
    * oldest first, as the worker last sent them: none after the current time.
@@ -176,6 +180,7 @@ export const useLab = create<LabState>()(() => ({
   metrics: null,
   historyVersion: 0,
   console: [],
+  consoleHistory: readConsoleHistory(),
   midRun: [],
   script: '',
   scriptError: null,

@@ -16,7 +16,8 @@ export function ConsolePanel() {
   const ran = useMemo(() => new Set(midRun.map(midKey)), [midRun])
   const [input, setInput] = useState('')
   const [hint, setHint] = useState<string | null>(null)
-  const history = useRef<string[]>([])
+  // the lines typed, kept by the store across views and reloads
+  const history = useLab((s) => s.consoleHistory)
   const cursor = useRef(-1)
   const scrollRef = useRef<HTMLDivElement>(null)
 
@@ -32,7 +33,7 @@ export function ConsolePanel() {
     if (line === 'clear') {
       actions.clearConsole()
     } else actions.run(line)
-    if (history.current[history.current.length - 1] !== line) history.current.push(line)
+    actions.rememberTyped(line)
     cursor.current = -1
     setInput('')
     setHint(null)
@@ -44,24 +45,34 @@ export function ConsolePanel() {
       submit()
     } else if (e.key === 'ArrowUp') {
       e.preventDefault()
-      const h = history.current
+      const h = history
       if (!h.length) return
       cursor.current = cursor.current < 0 ? h.length - 1 : Math.max(0, cursor.current - 1)
       setInput(h[cursor.current])
     } else if (e.key === 'ArrowDown') {
       e.preventDefault()
-      const h = history.current
+      const h = history
       if (cursor.current < 0) return
       cursor.current += 1
       if (cursor.current >= h.length) {
         cursor.current = -1
         setInput('')
       } else setInput(h[cursor.current])
-    } else if (e.key === 'Tab') {
-      e.preventDefault()
+    } else if (e.key === 'Tab' && !e.shiftKey && !e.altKey && !e.ctrlKey && !e.metaKey) {
+      // Tab completes only when it changes something (the line, or the list of what fits);
+      // otherwise it moves on to the next control, as Tab does everywhere else
+      if (!input.trim()) return
       const r = complete(input, services)
+      const nextHint = r.candidates.length > 1 ? r.candidates.slice(0, 30).join('  ') : null
+      if (r.line === input && nextHint === hint) return
+      e.preventDefault()
       setInput(r.line)
-      setHint(r.candidates.length > 1 ? r.candidates.slice(0, 30).join('  ') : null)
+      setHint(nextHint)
+    } else if (e.key === 'Escape') {
+      // leave the console: to its output, which scrolls by keyboard (Tab comes back to the prompt)
+      e.preventDefault()
+      setHint(null)
+      scrollRef.current?.focus()
     } else if (e.key === 'l' && e.ctrlKey) {
       e.preventDefault()
       actions.clearConsole()
@@ -80,6 +91,8 @@ export function ConsolePanel() {
         role="log"
         aria-label={t('console.log')}
         data-testid="console-log"
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: a scrollable region must be reachable by keyboard (and Esc lands here)
+        tabIndex={0}
       >
         {lines.map((l) => {
           const undone = undoneByRewind(l, ran, midRun, midRun.length < MID_RUN_SHOWN)
@@ -98,7 +111,7 @@ export function ConsolePanel() {
         })}
       </div>
       {hint && (
-        <p className="what" style={{ fontFamily: 'var(--mono)' }}>
+        <p className="what" style={{ fontFamily: 'var(--mono)' }} data-testid="console-hint">
           {hint}
         </p>
       )}
@@ -113,7 +126,10 @@ export function ConsolePanel() {
           autoComplete="off"
           spellCheck={false}
           value={input}
-          onChange={(e) => setInput(e.target.value)}
+          onChange={(e) => {
+            setInput(e.target.value)
+            setHint(null)
+          }}
           onKeyDown={onKeyDown}
           placeholder="ipvsadm -Lnc"
           data-testid="console-input"

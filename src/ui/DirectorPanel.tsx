@@ -317,7 +317,8 @@ export function DirectorPanel() {
         <svg
           ref={svgRef}
           viewBox={`0 0 ${L.width} ${L.height}`}
-          role="img"
+          // a group, not an image: the real servers in it are buttons (an image's parts are not reachable)
+          role="group"
           data-testid="director-svg"
           aria-label={t('director.aria', { services: services.length, servers: rsAddrs.length })}
         >

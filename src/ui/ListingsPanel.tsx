@@ -39,20 +39,23 @@ export function ListingsPanel() {
         <h2 id="listings-h">{t('listings.title')}</h2>
         <p className="what">{t('listings.what')}</p>
       </header>
-      <div className="tabs" role="tablist" aria-label={t('listings.title')}>
-        {LISTINGS.map((l) => (
-          <button
-            key={l}
-            type="button"
-            role="tab"
-            className="btn"
-            aria-selected={cmd === l}
-            onClick={() => actions.setListing(l)}
-            style={{ fontFamily: 'var(--mono)', fontSize: '0.85rem' }}
-          >
-            {l.replace('ipvsadm ', '')}
-          </button>
-        ))}
+      {/* the tabs, then the filter beside them: a tablist holds tabs only */}
+      <div className="tabs">
+        <div className="tabs" role="tablist" aria-label={t('listings.title')}>
+          {LISTINGS.map((l) => (
+            <button
+              key={l}
+              type="button"
+              role="tab"
+              className="btn"
+              aria-selected={cmd === l}
+              onClick={() => actions.setListing(l)}
+              style={{ fontFamily: 'var(--mono)', fontSize: '0.85rem' }}
+            >
+              {l.replace('ipvsadm ', '')}
+            </button>
+          ))}
+        </div>
         <input
           type="search"
           placeholder={t('listings.filter')}
@@ -72,6 +75,7 @@ export function ListingsPanel() {
       <div
         className="term listing"
         role="tabpanel"
+        aria-label={cmd}
         ref={ref}
         style={{ height }}
         onScroll={(e) => setScrollTop((e.target as HTMLDivElement).scrollTop)}

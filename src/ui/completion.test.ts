@@ -1,31 +1,101 @@
 import { describe, expect, it } from 'vitest'
-import { complete } from './completion'
+import { KERNEL_SCHEDULER_NAMES } from '../engine/ipvs/schedulers/names'
+import { type CompletionServices, complete } from './completion'
+
+/** Two services as the store holds them (ServiceView's label and destinations). */
+const SERVICES = [
+  {
+    label: 'TCP 192.168.100.100:80',
+    destinations: [{ label: '192.168.8.101:80' }, { label: '192.168.8.102:80' }],
+  },
+  { label: 'TCP 192.168.100.100:443', destinations: [{ label: '192.168.8.103:443' }] },
+  { label: 'UDP 192.168.100.100:53', destinations: [{ label: '192.168.8.104:53' }] },
+  { label: 'FWM 80', destinations: [{ label: '192.168.8.105:0' }] },
+] as unknown as CompletionServices
 
 describe('console tab completion', () => {
-  it("completes ipvsadm's options from its own option table, and scheduler names", () => {
+  it("completes ipvsadm's options from its own option table", () => {
     expect(complete('ipvsadm --pers', [])).toEqual({
       line: 'ipvsadm --persistent',
       candidates: ['--persistent', '--persistent-conn'],
     })
     expect(complete('ipvsadm --tun-t', []).line).toBe('ipvsadm --tun-type ')
-    expect(complete('ipvsadm -A -t 192.168.100.100:80 -s lbl', []).candidates).toEqual(['lblc', 'lblcr'])
   })
 
-  it("completes iptables' options from its own option tables, extensions included", () => {
+  it('after -s: the schedulers the engine has', () => {
+    expect(complete('ipvsadm -A -t 192.168.100.100:80 -s lbl', []).candidates).toEqual(['lblc', 'lblcr'])
+    expect(complete('ipvsadm -E -t 192.168.100.100:80 -s ', SERVICES).candidates).toEqual(
+      [...KERNEL_SCHEDULER_NAMES].sort(),
+    )
+    expect(complete('ipvsadm -A -t 10.0.0.1:80 --scheduler w', []).candidates).toEqual(['wlc', 'wrr'])
+  })
+
+  it('after -r: the real servers configured — of the service the line names, if it names one', () => {
+    expect(complete('ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.1', SERVICES)).toEqual({
+      line: 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.10',
+      candidates: ['192.168.8.101', '192.168.8.102'],
+    })
+    expect(complete('ipvsadm -e -t 192.168.100.100:443 -r ', SERVICES).line).toBe(
+      'ipvsadm -e -t 192.168.100.100:443 -r 192.168.8.103 ',
+    )
+    expect(complete('ipvsadm -d -f 80 -r ', SERVICES).candidates).toEqual(['192.168.8.105'])
+    expect(complete('ipvsadm -d -u 192.168.100.100:53 -r ', SERVICES).candidates).toEqual(['192.168.8.104'])
+    // no service named: every real server
+    expect(complete('ipvsadm -r ', SERVICES).candidates).toHaveLength(5)
+  })
+
+  it('after -t / -u / -f: the services of that kind', () => {
+    expect(complete('ipvsadm -E -t ', SERVICES)).toEqual({
+      line: 'ipvsadm -E -t 192.168.100.100:',
+      candidates: ['192.168.100.100:443', '192.168.100.100:80'],
+    })
+    expect(complete('ipvsadm -L -u ', SERVICES).line).toBe('ipvsadm -L -u 192.168.100.100:53 ')
+    expect(complete('ipvsadm -D -f ', SERVICES).line).toBe('ipvsadm -D -f 80 ')
+    expect(complete('ipvsadm -D -t ', []).candidates).toEqual([])
+  })
+
+  it('iptables: -t the tables, then the chains of that table, -j, -m, options', () => {
+    expect(complete('iptables -t ', []).candidates).toEqual(['filter', 'mangle', 'nat', 'raw', 'security'])
+    expect(complete('iptables -t m', []).line).toBe('iptables -t mangle ')
+    expect(complete('iptables -t mangle -A P', []).candidates).toEqual(['POSTROUTING', 'PREROUTING'])
+    expect(complete('iptables -A ', []).candidates).toEqual(['FORWARD', 'INPUT', 'OUTPUT'])
+    expect(complete('iptables -t mangle -A PREROUTING -j M', []).line).toBe('iptables -t mangle -A PREROUTING -j MARK ')
     expect(complete('iptables --set-x', []).line).toBe('iptables --set-xmark ')
     expect(complete('iptables -t mangle -A PREROUTING -m multiport --dp', []).line).toBe(
       'iptables -t mangle -A PREROUTING -m multiport --dport',
     )
-    expect(complete('iptables --line', []).line).toBe('iptables --line-numbers ')
+    expect(complete('iptables -m mu', []).line).toBe('iptables -m multiport ')
   })
 
-  it('completes commands, then the addresses in use', () => {
+  it('sysctl: the keys the engine knows; with -w the key then its =', () => {
+    expect(complete('sysctl net.ipv4.vs.expire_q', []).line).toBe('sysctl net.ipv4.vs.expire_quiescent_template ')
+    expect(complete('sysctl -w net.ipv4.vs.expire_q', []).line).toBe('sysctl -w net.ipv4.vs.expire_quiescent_template=')
+    expect(complete('sysctl -w net.ipv4.vs.sloppy_', []).candidates).toEqual([
+      'net.ipv4.vs.sloppy_sctp',
+      'net.ipv4.vs.sloppy_tcp',
+    ])
+    expect(complete('sysctl ', []).line).toBe('sysctl net.ipv4.vs.')
+  })
+
+  it('commands (after a pipe too), the text utilities and their options, /proc files', () => {
     expect(complete('ipvsadm-s', []).line).toBe('ipvsadm-save ')
-    const services = [
-      { label: 'TCP 192.168.100.100:80', destinations: [{ label: '192.168.8.101:80' }] },
-    ] as unknown as Parameters<typeof complete>[1]
-    expect(complete('ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.1', services).line).toBe(
-      'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 ',
-    )
+    expect(complete('ipvsadm -Lnc | w', []).line).toBe('ipvsadm -Lnc | wc ')
+    expect(complete('ipvsadm -Lnc | sort -k5 | u', []).line).toBe('ipvsadm -Lnc | sort -k5 | uniq ')
+    expect(complete('ipvsadm -Ln | he', []).line).toBe('ipvsadm -Ln | head ')
+    expect(complete('ipvsadm -Ln | t', []).candidates).toEqual(['tail', 'true'])
+    expect(complete('ipvsadm -Lnc | so', []).line).toBe('ipvsadm -Lnc | sort ')
+    expect(complete('ipvsadm -Lnc | uniq --cou', []).line).toBe('ipvsadm -Lnc | uniq --count ')
+    expect(complete('ipvsadm -Lnc | wc -', []).candidates).toContain('-l')
+    expect(complete('cat /proc/net/ip_vs_c', []).line).toBe('cat /proc/net/ip_vs_conn ')
+    expect(complete('ipvsadm -Ln; ipvsadm-sa', []).line).toBe('ipvsadm -Ln; ipvsadm-save ')
+  })
+
+  it('nothing to complete: the line stays and there is no candidate', () => {
+    expect(complete('ipvsadm -A -t 192.168.100.100:80 -p ', SERVICES)).toEqual({
+      line: 'ipvsadm -A -t 192.168.100.100:80 -p ',
+      candidates: [],
+    })
+    expect(complete('echo hello', SERVICES).candidates).toEqual([])
+    expect(complete('nosuchcommand', []).candidates).toEqual([])
   })
 })

@@ -1,14 +1,8 @@
 import { type NfPacket, type Rule, ruleMatches } from './rule'
+import { TABLES } from './tableNames'
 import { applyMark } from './xt_mark'
 
-/** The tables iptables knows, with their built-in chains in hook order (nft.c xtables_ipv4[]). */
-export const TABLES: Record<string, readonly string[]> = {
-  raw: ['PREROUTING', 'OUTPUT'],
-  mangle: ['PREROUTING', 'INPUT', 'FORWARD', 'OUTPUT', 'POSTROUTING'],
-  filter: ['INPUT', 'FORWARD', 'OUTPUT'],
-  security: ['INPUT', 'FORWARD', 'OUTPUT'],
-  nat: ['PREROUTING', 'INPUT', 'OUTPUT', 'POSTROUTING'],
-}
+export { TABLES }
 
 export interface Chain {
   name: string

@@ -1,16 +1,22 @@
 import type { Director } from '../ipvs/director'
 import { SYSCTL_PREFIX, sysctlName } from '../ipvs/sysctl'
+import { PROC_SYSCTL_DIR } from './commandNames'
 import { cat, echo, falseProgram, grep, printf, trueProgram } from './coreutils'
+import { head } from './head'
 import { connectionStateName } from './ipvsadm/format'
 import { runIpvsadm } from './ipvsadm/run'
 import type { Program, ShellHost } from './shell'
+import { sort } from './sort'
+import { tail } from './tail'
+import { uniq } from './uniq'
+import { wc } from './wc'
 
 /** Optional programs a later layer provides (iptables and friends come with the netfilter model). */
 export interface ExtraPrograms {
   [name: string]: Program
 }
 
-const PROC_VS = '/proc/sys/net/ipv4/vs/'
+const PROC_VS = PROC_SYSCTL_DIR
 
 const hex = (n: number, w: number): string => (n >>> 0).toString(16).toUpperCase().padStart(w, '0')
 
@@ -70,8 +76,9 @@ function sysctlProgram(director: Director): Program {
 }
 
 /**
- * The director's userland: ipvsadm and its save/restore scripts, sysctl, and the few shell
- * utilities the scenarios pipe through, plus the /proc files they read and write.
+ * The director's userland: ipvsadm and its save/restore scripts, sysctl, and the shell
+ * utilities a director's admin pipes through (printf, echo, grep, cat, head, tail, wc, sort,
+ * uniq), plus the /proc files they read and write.
  */
 export function createUserland(director: Director, extra: ExtraPrograms = {}): ShellHost {
   const readFile = (path: string): string | null => {
@@ -112,6 +119,11 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
     echo,
     grep,
     cat: cat(readFile),
+    head: head(readFile),
+    tail: tail(readFile),
+    wc: wc(readFile),
+    sort: sort(readFile),
+    uniq: uniq(readFile),
     true: trueProgram,
     false: falseProgram,
     ...extra,

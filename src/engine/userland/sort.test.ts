@@ -1,0 +1,7 @@
+import { sort } from './sort'
+import { replayRecorded } from './textutils.recorded'
+
+replayRecorded(
+  'sort',
+  sort(() => null),
+)

@@ -1,0 +1,7 @@
+import { replayRecorded } from './textutils.recorded'
+import { uniq } from './uniq'
+
+replayRecorded(
+  'uniq',
+  uniq(() => null),
+)

@@ -1,0 +1,7 @@
+import { replayRecorded } from './textutils.recorded'
+import { wc } from './wc'
+
+replayRecorded(
+  'wc',
+  wc(() => null),
+)
