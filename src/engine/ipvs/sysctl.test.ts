@@ -72,7 +72,10 @@ describe('the net.ipv4.vs keys of 6.1.192', () => {
 })
 
 describe('the handlers refuse as the kernel does, and a refused value is not applied', () => {
-  const w = (s: Sysctls, name: SysctlName, text: string) => ({ rc: writeSysctl(s, name, text), now: readSysctl(s, name) })
+  const w = (s: Sysctls, name: SysctlName, text: string) => ({
+    rc: writeSysctl(s, name, text),
+    now: readSysctl(s, name),
+  })
   it('proc_do_defense_mode(): 0–3 only', () => {
     const s = defaultSysctls()
     expect(w(s, 'secure_tcp', '4\n')).toEqual({ rc: EINVAL, now: '0\n' })
@@ -167,7 +170,7 @@ function kernelAccepts(name: SysctlName, v: bigint[], current: Sysctls): boolean
   }
 }
 
-describe('property: accepted values read back, refused ones change nothing (but sync_threshold\'s partial copy)', () => {
+describe("property: accepted values read back, refused ones change nothing (but sync_threshold's partial copy)", () => {
   const value = fc.oneof(
     fc.bigInt({ min: -5n, max: 70n }),
     fc.bigInt({ min: -(2n ** 31n) - 2n, max: 2n ** 31n + 2n }),
