@@ -273,7 +273,7 @@ export function writeSysctl(s: Sysctls, name: SysctlName, text: string): ProcWri
  * The kernel also runs it every second (defense_work_handler()); what the strategies then do to
  * packets and TCP timeouts is not modelled here.
  */
-export function updateDefenseLevel(s: Sysctls, availablePages = DIRECTOR_MEMORY.availablePages): void {
+export function updateDefenseLevel(s: Sysctls, availablePages: number = DIRECTOR_MEMORY.availablePages): void {
   const nomem = availablePages < s.amemthresh
   for (const k of ['drop_entry', 'drop_packet', 'secure_tcp'] as const) {
     if (s[k] === 1 && nomem) s[k] = 2
