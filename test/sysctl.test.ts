@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { Simulator } from '../src/engine/host/simulator'
 
 /**
- * What the real sysctl (procps 2:4.0.2-3, Debian 12) printed for 127 command lines, each on a
+ * What the real sysctl (procps 2:4.0.2-3, Debian 12) printed for 134 command lines, each on a
  * fresh /proc/sys that holds the director's net/ipv4/vs keys at their defaults
  * (scripts/sysctl-record.sh). The engine must print the same, byte for byte, with the same exit
  * status. Writes the kernel would refuse are not here (the recorder's files are plain files):

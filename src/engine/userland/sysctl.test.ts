@@ -3,7 +3,7 @@ import { Simulator } from '../host/simulator'
 
 /**
  * procps 4.0.2 src/sysctl.c over the kernel's handlers (../ipvs/sysctl.ts). Options, messages and
- * exit codes without the kernel are pinned by test/sysctl.test.ts (127 lines recorded from the
+ * exit codes without the kernel are pinned by test/sysctl.test.ts (134 lines recorded from the
  * real binary); here, what only a kernel can say: a refused write. WriteSetting() writes
  * "value\n" and close_stream() reports the handler's EINVAL as xwarn("setting key \"%s\""),
  * exit 1, nothing echoed — as Debian 12's sysctl prints for `sysctl -w net.ipv4.tcp_syn_retries=abc`.

@@ -201,10 +201,33 @@ function readdir(dir: string): string[] {
   return [...SYSCTL_NAMES]
 }
 
-/** POSIX ERE (regcomp REG_EXTENDED) as far as JavaScript's RegExp agrees; a bad one matches nothing. */
+/** The POSIX bracket classes an ERE may use, as JavaScript class ranges. */
+const POSIX_CLASSES: Record<string, string> = {
+  alpha: 'A-Za-z',
+  digit: '0-9',
+  alnum: 'A-Za-z0-9',
+  upper: 'A-Z',
+  lower: 'a-z',
+  space: ' \\t\\n\\v\\f\\r',
+  blank: ' \\t',
+  xdigit: '0-9A-Fa-f',
+  punct: '!-\\/:-@\\[-`{-~',
+}
+
+/**
+ * pattern_match(): regcomp(REG_EXTENDED) and regexec(), as far as JavaScript's RegExp agrees with
+ * a POSIX ERE (bracket classes such as `[[:digit:]]` translated); a pattern that does not compile
+ * matches nothing, as in procps. Like grep here, it backtracks: key names are short.
+ */
 function patternMatcher(pat: string): (s: string) => boolean {
   try {
-    const re = new RegExp(pat)
+    const re = new RegExp(
+      pat.replace(/\[:([a-z]+):\]/g, (_m, c: string) => {
+        // an unknown class is REG_ECTYPE: nothing matches
+        if (!Object.hasOwn(POSIX_CLASSES, c)) throw new SyntaxError(c)
+        return POSIX_CLASSES[c]
+      }),
+    )
     return (s) => re.test(s)
   } catch {
     return () => false
