@@ -59,6 +59,13 @@ describe('sysctl on the director', () => {
     expect(sim.run('sysctl -w net.ipv4.vs.sync_refresh_period=30').exit).toBe(0)
     expect(sim.run('cat /proc/sys/net/ipv4/vs/sync_refresh_period').stdout).toBe('30\n')
     expect(sim.run('cat /proc/sys/net/ipv4/vs/secure_tcp').stdout).toBe('0\n')
+    // only the file's own name: the dotted key is no file there
+    expect(sim.run('cat /proc/sys/net/ipv4/vs/net.ipv4.vs.secure_tcp').exit).toBe(1)
+    expect(sim.run('echo 1 > /proc/sys/net/ipv4/vs/nope').stderr).toBe(
+      'bash: line 1: /proc/sys/net/ipv4/vs/nope: No such file or directory\n',
+    )
+    // printf '' writes nothing, so no handler runs and nothing is refused
+    expect(sim.run("printf '' > /proc/sys/net/ipv4/vs/secure_tcp").exit).toBe(0)
   })
 
   it('the model sees what sysctl wrote (expire_quiescent_template read by ip_vs_check_template())', () => {
