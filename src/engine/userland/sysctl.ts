@@ -250,10 +250,8 @@ function globProc(path: string): string[] {
 }
 
 interface Setting {
-  key: string
   path: string
   value: string | null
-  ignoreFailure: boolean
   globExclude: boolean
 }
 
@@ -459,7 +457,6 @@ class SysctlRun {
     if (this.pattern && !this.pattern(key)) return null
     const eq = key.indexOf('=')
     let value: string | null = null
-    let ignoreFailure = false
     let globExclude = false
     if (eq < 0) {
       if (key[0] !== '-') {
@@ -474,15 +471,13 @@ class SysctlRun {
         .replace(/^\s+/, '')
         .replace(/\s+$/, '')
       key = key.slice(0, eq)
-      if (key[0] === '-') {
-        ignoreFailure = true
-        key = key.slice(1)
-      }
+      // `-key=value`: ignore_failure, which only words a failed open(), and opening never fails here
+      if (key[0] === '-') key = key.slice(1)
       key = key.replace(/\s+$/, '')
     }
     // setting_new(): a second leading '-' is dropped from the path too
     const path = PROC_PATH + this.slashdot(key[0] === '-' ? key.slice(1) : key, '.', '/')
-    return { key, path, value, ignoreFailure, globExclude }
+    return { path, value, globExclude }
   }
 
   /** WriteSetting(): stat, write "value\n" through the key's handler, echo the value as given. */
