@@ -5,6 +5,11 @@
  * lblc and lblcr modules' own tables. Defaults from ip_vs_control_net_init_sysctl(), the lblc*
  * modules' DEFAULT_EXPIRATION. Each key has its proc handler, so a written text is checked as
  * the kernel checks it: a refused value is not applied (write(2) fails with EINVAL).
+ * Source read (linux-source-6.1, 6.1.192): net/netfilter/ipvs/ip_vs_ctl.c update_defense_level()
+ * l. 94, proc_do_defense_mode() l. 1823, proc_do_sync_threshold() l. 1850, proc_do_sync_ports()
+ * l. 1878, vs_vars[] l. 1907, ip_vs_control_net_init_sysctl() l. 4084; ip_vs_lblc.c
+ * vs_vars_table[] l. 118; ip_vs_lblcr.c vs_vars_table[] l. 289; include/net/ip_vs.h
+ * DEFAULT_SYNC_* l. 979–985; fs/proc/proc_sysctl.c namecmp() l. 109 (readdir order).
  *
  * What the model reads: `expire_quiescent_template`, `expire_nodest_conn`, `conn_reuse_mode`,
  * `sloppy_tcp`, `lblc_expiration`, `lblcr_expiration` (and the defence keys' own rewriting,

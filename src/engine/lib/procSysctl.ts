@@ -9,6 +9,12 @@
  * characters, and a space, tab or newline or the end after it); a conversion refuses what does not
  * fit; values already converted stay written when a later one fails; text left over after the
  * last value the table holds is ignored; a write with no value at all is EINVAL.
+ * Source read (linux-source-6.1, 6.1.192, kernel/sysctl.c): proc_skip_spaces() l. 274,
+ * strtoul_lenient() l. 309, proc_get_long() l. 346, do_proc_dointvec_conv() l. 447,
+ * __do_proc_dointvec() l. 491, do_proc_dointvec_minmax_conv() l. 846,
+ * __do_proc_doulongvec_minmax() l. 1047, do_proc_dointvec_jiffies_conv() l. 1175. The parsing was
+ * also checked against a running kernel through `sysctl -w net.ipv4.tcp_syn_retries=…`
+ * (`0x6`, `06`, `6 7`, ` 6` accepted; `+6`, `6a`, `6,`, `0x`, `08`, 21 digits, empty refused).
  */
 
 /** A write the handler refused: the kernel's -EINVAL, as write(2) reports it. */

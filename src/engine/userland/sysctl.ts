@@ -11,6 +11,11 @@
  * `-p FILE` reads only what the director has: `-` or /dev/stdin (standard input), and the stock
  * /etc/sysctl.conf, /etc/sysctl.d/99-sysctl.conf (comments only); `--system` reads procps' own
  * files, whose keys (kernel.pid_max, fs.protected_*) the lab does not have.
+ *
+ * Source read: procps-ng-4.0.2/src/sysctl.c — slashdot() l. 118, Usage() l. 223, ReadSetting()
+ * l. 319, DisplayAll() l. 481, WriteSetting() l. 529, parse_setting_line() l. 638,
+ * write_setting_list() l. 688, pattern_match() l. 722, Preload() l. 740, PreloadSystem() l. 806,
+ * main() l. 898 (optstring "bneNwfp::qoxaAXr:Vdh"); local/c.h USAGE_* l. 153–158.
  */
 
 import { readSysctl, SYSCTL_NAMES, type SysctlName, type Sysctls, sysctlName, writeSysctl } from '../ipvs/sysctl'
