@@ -18,6 +18,7 @@ export {
 } from './ipvs/readApi'
 export { findScheduler, KERNEL_SCHEDULER_NAMES, missingKernelSchedulers } from './ipvs/schedulers'
 export type { Service } from './ipvs/service'
+export { SYSCTL_KEYS } from './ipvs/sysctl'
 export { groupDigits } from './lib/digits'
 export { formatIPv4, parseDottedQuad } from './net/ipv4'
 export { compareWithRecording, type Mismatch, type RecordingLike } from './scenario/compare'

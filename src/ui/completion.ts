@@ -8,7 +8,7 @@
  */
 
 import { KERNEL_SCHEDULER_NAMES } from '../engine/ipvs/schedulers/names'
-import { SYSCTL_DEFAULTS, SYSCTL_PREFIX } from '../engine/ipvs/sysctl'
+import { SYSCTL_KEYS, SYSCTL_NAMES } from '../engine/ipvs/sysctl'
 import { TABLES } from '../engine/netfilter/tableNames'
 import { DIRECTOR_COMMANDS, PROC_FILES, PROC_SYSCTL_DIR } from '../engine/userland/commandNames'
 import { IPTABLES_OPTION_WORDS } from '../engine/userland/iptables/extensions'
@@ -25,8 +25,7 @@ export interface Completion {
   candidates: string[]
 }
 
-const SYSCTL_KEYS = Object.keys(SYSCTL_DEFAULTS).map((k) => `${SYSCTL_PREFIX}${k}`)
-const PROC_PATHS = [...PROC_FILES, ...Object.keys(SYSCTL_DEFAULTS).map((k) => `${PROC_SYSCTL_DIR}${k}`)]
+const PROC_PATHS = [...PROC_FILES, ...SYSCTL_NAMES.map((k) => `${PROC_SYSCTL_DIR}${k}`)]
 /** The options of the text utilities a director pipes through (coreutils 9.1's common ones). */
 const TEXT_OPTIONS: Record<string, string[]> = {
   head: ['-n', '-c', '-q', '-v', '--lines=', '--bytes=', '--quiet', '--verbose'],
@@ -50,7 +49,7 @@ const TEXT_OPTIONS: Record<string, string[]> = {
   ],
   uniq: ['-c', '-d', '-u', '-i', '-f', '-s', '-w', '--count', '--repeated', '--unique', '--ignore-case'],
   grep: ['-v', '-c', '-i', '-x', '-q', '-E', '-F', '-e'],
-  sysctl: ['-n', '-q', '-w'],
+  sysctl: ['-a', '-e', '-n', '-N', '-q', '-w', '-p', '-r', '--system'],
   'ipvsadm-save': ['-n'],
 }
 const IPTABLES_CHAIN_OPTIONS = new Set([
@@ -142,7 +141,7 @@ function wordsFor(
   if (cmd === 'sysctl') {
     if (word.startsWith('-')) return { pool: TEXT_OPTIONS.sysctl, after: ' ' }
     // `sysctl -w key=value`: the key, then its `=`
-    return { pool: SYSCTL_KEYS, after: words.some((w) => /^-[nqe]*w/.test(w)) ? '=' : ' ' }
+    return { pool: [...SYSCTL_KEYS], after: words.some((w) => /^-[aenNq]*w$|^--write$/.test(w)) ? '=' : ' ' }
   }
   if (word.startsWith('-')) return { pool: TEXT_OPTIONS[cmd] ?? [], after: ' ' }
   if (['cat', 'head', 'tail', 'wc', 'sort', 'uniq', 'grep'].includes(cmd) && word.startsWith('/'))

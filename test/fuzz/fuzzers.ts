@@ -1,5 +1,12 @@
 import fc from 'fast-check'
-import { IPVSADM_OPTION_WORDS, runScenario, Simulator, scriptLines, validateScenario } from '../../src/engine/index'
+import {
+  IPVSADM_OPTION_WORDS,
+  runScenario,
+  Simulator,
+  SYSCTL_KEYS,
+  scriptLines,
+  validateScenario,
+} from '../../src/engine/index'
 
 /**
  * Fuzzing every parser a user (or a link, or a file) can reach: generated and mutated command
@@ -128,6 +135,30 @@ const IPTABLES_TOKENS = fc.constantFrom(
   '-V',
 )
 const quote = (w: string) => `'${w.replace(/'/g, '')}'`
+
+/** sysctl's options, keys (also as paths, with values the handlers take or refuse) and patterns. */
+const SYSCTL_TOKENS = fc.oneof(
+  fc.constantFrom(
+    ...'-a -A -X -N -n -b -e -q -w -p -f -r -o -x -d -h -V -- - --all --names --values --binary --ignore --quiet --write --load --load=- --system --dry-run --deprecated --pattern --help --version'.split(
+      ' ',
+    ),
+    '/etc/sysctl.conf',
+    'net',
+    'net.ipv4.vs.',
+    'net/ipv4//vs',
+    '[[:alpha:]]+',
+    '(a|.)',
+    '=',
+  ),
+  fc.constantFrom(...SYSCTL_KEYS),
+  fc
+    .tuple(
+      fc.constantFrom(...SYSCTL_KEYS),
+      fc.constantFrom('', ' ', '-', '0x'),
+      fc.bigInt({ min: -(2n ** 65n), max: 2n ** 65n }),
+    )
+    .map(([k, pre, v]) => `${k}=${pre}${v}`),
+)
 
 export interface FuzzTarget {
   name: string
@@ -258,6 +289,17 @@ export const TARGETS: FuzzTarget[] = [
             checkResult(sim.run(line), sim, line)
           },
         ),
+        { seed, numRuns },
+      )
+    },
+  },
+  {
+    name: 'sysctl command lines',
+    weight: 5,
+    run(numRuns, seed) {
+      const sim = director()
+      return countedAssert(
+        fc.property(commandLine(SYSCTL_TOKENS, 'sysctl'), (line) => checkResult(sim.run(line), sim, line)),
         { seed, numRuns },
       )
     },

@@ -1,5 +1,5 @@
 import type { Director } from '../ipvs/director'
-import { SYSCTL_PREFIX, sysctlName } from '../ipvs/sysctl'
+import { readSysctl, sysctlName, writeSysctl } from '../ipvs/sysctl'
 import { PROC_SYSCTL_DIR } from './commandNames'
 import { cat, echo, falseProgram, grep, printf, trueProgram } from './coreutils'
 import { head } from './head'
@@ -7,6 +7,7 @@ import { connectionStateName } from './ipvsadm/format'
 import { runIpvsadm } from './ipvsadm/run'
 import type { Program, ShellHost } from './shell'
 import { sort } from './sort'
+import { sysctlProgram } from './sysctl'
 import { tail } from './tail'
 import { uniq } from './uniq'
 import { wc } from './wc'
@@ -31,50 +32,6 @@ function procIpVsConn(director: Director): string {
   return out
 }
 
-/** procps sysctl for the IPVS keys: `sysctl [-n] [-q] [-w] key[=value]…`. */
-function sysctlProgram(director: Director): Program {
-  return (args) => {
-    let quiet = false
-    let valueOnly = false
-    let stdout = ''
-    let stderr = ''
-    let exit = 0
-    const keys: string[] = []
-    for (const a of args) {
-      if (/^-[nqwe]+$/.test(a)) {
-        if (a.includes('n')) valueOnly = true
-        if (a.includes('q')) quiet = true
-      } else if (a.startsWith('-'))
-        return { stdout: '', stderr: `sysctl: unknown option -- '${a.slice(1, 2)}'\n`, exit: 255 }
-      else keys.push(a)
-    }
-    if (keys.length === 0) return { stdout: '', stderr: 'sysctl: no variables specified\n', exit: 255 }
-    for (const k of keys) {
-      const eq = k.indexOf('=')
-      const key = eq >= 0 ? k.slice(0, eq) : k
-      const name = sysctlName(key)
-      const dotted = key.replace(/\//g, '.')
-      if (name === null) {
-        stderr += `sysctl: cannot stat /proc/sys/${dotted.replace(/\./g, '/')}: No such file or directory\n`
-        exit = 255
-        continue
-      }
-      if (eq >= 0) {
-        const raw = k.slice(eq + 1).trim()
-        if (!/^[+-]?\d+$/.test(raw) || Math.abs(Number(raw)) > 0x7fffffff) {
-          stderr += `sysctl: setting key "${SYSCTL_PREFIX}${name}": Invalid argument\n`
-          exit = 255
-          continue
-        }
-        director.sysctl[name] = Number(raw)
-      }
-      if (!quiet)
-        stdout += valueOnly ? `${director.sysctl[name]}\n` : `${SYSCTL_PREFIX}${name} = ${director.sysctl[name]}\n`
-    }
-    return { stdout, stderr, exit }
-  }
-}
-
 /**
  * The director's userland: ipvsadm and its save/restore scripts, sysctl, and the shell
  * utilities a director's admin pipes through (printf, echo, grep, cat, head, tail, wc, sort,
@@ -86,7 +43,7 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
     if (path === '/proc/net/ip_vs') return runIpvsadm(director, ['-Ln']).stdout
     if (path.startsWith(PROC_VS)) {
       const name = sysctlName(path.slice(PROC_VS.length))
-      return name === null ? null : `${director.sysctl[name]}\n`
+      return name === null || PROC_VS + name !== path ? null : readSysctl(director.sysctl, name)
     }
     return null
   }
@@ -114,7 +71,7 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
       runIpvsadm(director, ['-C'])
       return runIpvsadm(director, ['-R'], input.endsWith('\n') ? input : `${input}\n`)
     },
-    sysctl: sysctlProgram(director),
+    sysctl: sysctlProgram(director.sysctl),
     printf,
     echo,
     grep,
@@ -133,11 +90,10 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
     writeFile: (path, data) => {
       if (path.startsWith(PROC_VS)) {
         const name = sysctlName(path.slice(PROC_VS.length))
-        if (name === null) return `${path}: No such file or directory`
-        const v = data.trim()
-        if (!/^[+-]?\d+$/.test(v)) return `echo: write error: Invalid argument`
-        director.sysctl[name] = Number(v)
-        return null
+        if (name === null || PROC_VS + name !== path) return `${path}: No such file or directory`
+        // nothing to write is no write(2) at all; a refused one is bash's write error
+        if (data === '') return null
+        return writeSysctl(director.sysctl, name, data) === 0 ? null : 'echo: write error: Invalid argument'
       }
       return `${path}: Read-only file system`
     },
