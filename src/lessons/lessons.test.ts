@@ -1,6 +1,17 @@
 import { describe, expect, it } from 'vitest'
+import type { Probe } from '../worker/protocol'
 import { type Answer, type Claim, describeClaim, evaluate, not } from './claims'
-import { answerOf, fill, isRight, type L10n, LESSONS, type Lesson, type LessonStep, placeholders } from './lessons'
+import {
+  answerOf,
+  fill,
+  isRight,
+  type L10n,
+  LESSONS,
+  type Lesson,
+  type LessonStep,
+  placeholders,
+  quoteFigure,
+} from './lessons'
 import { runLesson, type StepRun } from './testLessonRun'
 
 const LOCALES = ['en', 'zh-CN'] as const
@@ -96,8 +107,12 @@ describe('every lesson, run end to end through the worker host', () => {
         }
         if (step.kind === 'question') {
           // the reveal as the card shows it: every placeholder filled with the engine's figure
+          const probes: Record<string, Probe> = { answer: step.probe, ...step.figures }
           const values = Object.fromEntries(
-            Object.entries({ answer: run.answer, ...run.answers }).map(([k, a]) => [k, a?.ok ? String(a.value) : '?']),
+            Object.entries({ answer: run.answer, ...run.answers }).map(([k, a]) => [
+              k,
+              !a?.ok ? '?' : typeof a.value === 'number' ? quoteFigure(probes[k], a.value) : String(a.value),
+            ]),
           )
           for (const loc of LOCALES) expect(fill(step.explain[loc], values)).not.toMatch(/[{}?]/)
         }

@@ -116,9 +116,9 @@ export const LESSONS: Lesson[] = [
           { label: { en: 'many times (more than 50)', 'zh-CN': '很多次（超过 50 次）' }, value: [51, 1e9] },
         ],
         explain: {
-          en: 'Many: {answer} broken sessions by 120 s. With no -p the director keeps no template: rr sends every new connection to the next real server, so a user’s next connection lands on the other server about every other time. Watch “broken sessions” in the figures bar.',
+          en: 'Many: {answer} broken sessions by 120 s. With no -p the director keeps no template: rr sends every new connection to the next real server, so a user’s next connection lands on the other server about every other time. Watch “broken sessions” in the Real servers panel.',
           'zh-CN':
-            '很多：到 120 秒共有 {answer} 次会话中断。没有 -p，调度器不保留任何模板：rr 把每个新连接交给下一台真实服务器，所以用户的下一个连接大约每两次就有一次落到另一台服务器上。请看指标栏里的“会话中断”。',
+            '很多：到 120 秒共有 {answer} 次会话中断。没有 -p，调度器不保留任何模板：rr 把每个新连接交给下一台真实服务器，所以用户的下一个连接大约每两次就有一次落到另一台服务器上。请看“真实服务器”面板中的“会话中断”。',
         },
         claims: [answerIs([51, 1e9])],
       },
@@ -288,9 +288,9 @@ export const LESSONS: Lesson[] = [
         probe: { kind: 'connection-rs', index: 3 },
         choices: RS_CHOICES,
         explain: {
-          en: 'To {answer}, where its HTTP connection went at 0 s. A PCC template is keyed by the client’s address alone (TCP 10.0.0.7:0 → VIP:0): the first connection made it, and HTTPS and ssh found it, so rr was never asked. That keeps HTTP→HTTPS sessions — and also sends ports you did not mean to balance. Next: ipvsadm -Lnc lists it.',
+          en: 'To {answer}, where its HTTP connection went at 0 s. A PCC template is keyed by the client’s address alone (TCP 10.0.0.7:0 → VIP:0): the first connection made it, and HTTPS and ssh found it, so rr was never asked. That keeps HTTP→HTTPS sessions — and also sends ports you did not mean to balance. Next: ipvsadm -Lnc lists it (also under Listings).',
           'zh-CN':
-            '去了 {answer}，也就是它的 HTTP 连接在 0 秒去的那台。PCC 模板只按客户端地址建立（TCP 10.0.0.7:0 → VIP:0）：第一个连接创建了它，HTTPS 和 ssh 都找到了它，rr 根本没被问到。这样 HTTP→HTTPS 的会话不会断——但你不想均衡的端口也被一并送了过去。下一步用 ipvsadm -Lnc 列出来看。',
+            '去了 {answer}，也就是它的 HTTP 连接在 0 秒去的那台。PCC 模板只按客户端地址建立（TCP 10.0.0.7:0 → VIP:0）：第一个连接创建了它，HTTPS 和 ssh 都找到了它，rr 根本没被问到。这样 HTTP→HTTPS 的会话不会断——但你不想均衡的端口也被一并送了过去。下一步用 ipvsadm -Lnc 列出来看（“列表”面板里也有）。',
         },
         claims: [answerIs('192.168.8.102'), landsOn(0, '192.168.8.102'), landsOn(2, '192.168.8.102')],
       },
@@ -485,9 +485,9 @@ export const LESSONS: Lesson[] = [
         choices: YES_NO,
         figures: { broken: { kind: 'metric', name: 'brokenSessions', atMs: 180_000 } },
         explain: {
-          en: 'No: stickiness is {answer} (the share of connections that reached the user’s first server), and {broken} sessions broke. A PCC template is keyed by the full source address: to the director every address of a farm is another client, with its own template, and rr spreads them over both servers. See stickiness and broken sessions in the figures bar.',
+          en: 'No: stickiness is {answer} (the share of connections that reached the user’s first server), and {broken} sessions broke. A PCC template is keyed by the full source address: to the director every address of a farm is another client, with its own template, and rr spreads them over both servers. See stickiness and broken sessions in the Real servers panel.',
           'zh-CN':
-            '否：粘性只有 {answer}（到达用户第一台服务器的连接所占比例），会话中断 {broken} 次。PCC 模板按完整的源地址建立：在调度器看来，代理集群的每个地址都是另一个客户端，各有各的模板，rr 把它们分散到两台服务器上。请看指标栏里的粘性和会话中断。',
+            '否：粘性只有 {answer}（到达用户第一台服务器的连接所占比例），会话中断 {broken} 次。PCC 模板按完整的源地址建立：在调度器看来，代理集群的每个地址都是另一个客户端，各有各的模板，rr 把它们分散到两台服务器上。请看“真实服务器”面板中的粘性和会话中断。',
         },
         claims: [answerIs(false)],
       },
@@ -496,8 +496,8 @@ export const LESSONS: Lesson[] = [
         until: 180,
         speed: 30,
         text: {
-          en: 'Play 3 minutes and watch stickiness and broken sessions.',
-          'zh-CN': '播放 3 分钟，观察粘性和会话中断。',
+          en: 'Play 3 minutes and watch stickiness and broken sessions in the Real servers panel.',
+          'zh-CN': '播放 3 分钟，观察“真实服务器”面板中的粘性和会话中断。',
         },
         claims: [keepsGrowing('brokenSessions', { during: [120, 180] })],
       },
@@ -664,9 +664,9 @@ export const LESSONS: Lesson[] = [
         ],
         figures: { templates: { kind: 'metric', name: 'templatesLive', atMs: 300_000 } },
         explain: {
-          en: 'None: {answer} broken sessions. Every server reads the session from the shared store, so no connection can reach a server “without” it. The director keeps {templates} templates and rr keeps its balance. Persistence is the answer when sessions cannot be shared. See the figures bar; the Compare view shows all the cases side by side.',
+          en: 'None: {answer} broken sessions. Every server reads the session from the shared store, so no connection can reach a server “without” it. The director keeps {templates} templates and rr keeps its balance. Persistence is the answer when sessions cannot be shared. See the Real servers panel; the Compare view shows all the cases side by side.',
           'zh-CN':
-            '一次也没有：会话中断 {answer} 次。每台服务器都从共享存储读取会话，所以没有哪个连接会落到“没有会话”的服务器上。调度器保留 {templates} 个模板，rr 保持均衡。只有在会话无法共享时，持久化才是答案。请看指标栏；“对比”视图可以把各种情形放在一起看。',
+            '一次也没有：会话中断 {answer} 次。每台服务器都从共享存储读取会话，所以没有哪个连接会落到“没有会话”的服务器上。调度器保留 {templates} 个模板，rr 保持均衡。只有在会话无法共享时，持久化才是答案。请看“真实服务器”面板；“对比”视图可以把各种情形放在一起看。',
         },
         claims: [answerIs(0)],
       },
@@ -696,6 +696,12 @@ export function answerOf(
 ): string | number | boolean | null {
   if (!step.yesWhen || typeof value !== 'number') return value
   return value >= step.yesWhen[0] && value <= step.yesWhen[1]
+}
+
+/** A probe's figure as the lab shows it: stickiness in per cent (as the Real servers panel), a fraction to two decimals. */
+export function quoteFigure(p: Probe, v: number): string {
+  if (p.kind === 'metric' && p.name === 'stickiness') return `${Math.round(v * 100)}%`
+  return Number.isInteger(v) ? String(v) : v.toFixed(2)
 }
 
 /** `{name}` placeholders of a text (`{answer}` and a question's figures). */

@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { Host } from '../worker/host'
-import { type Frame, LAB_SAMPLE_FIELDS, LAB_SAMPLE_SERIES, type ProbeAnswer, type Reply } from '../worker/protocol'
+import { LAB_SAMPLE_FIELDS, LAB_SAMPLE_SERIES, type ProbeAnswer, type Reply } from '../worker/protocol'
 import type { Series, StepFigures } from './claims'
 import type { Lesson, LessonStep } from './lessons'
 
@@ -37,7 +37,7 @@ export function runLesson(lesson: Lesson): StepRun[] {
     for (const r of replies) {
       if (r.type === 'error') throw new Error(`${lesson.id}: ${r.message}`)
       if (r.type !== 'frame') continue
-      const f = r as Frame
+      const f = r
       if (f.epoch !== epoch) {
         epoch = f.epoch
         samples = new Map()
@@ -81,8 +81,8 @@ export function runLesson(lesson: Lesson): StepRun[] {
     switch (step.kind) {
       case 'load': {
         // as the app: the file's JSON (or the lesson's own scenario), a copy
-        const scenario = step.scenario ?? JSON.parse(scenarioFile(step.file ?? ''))
-        fold(host.handle({ type: 'load', scenario: JSON.parse(JSON.stringify(scenario)), name: '' }))
+        const scenario: unknown = step.scenario ?? JSON.parse(scenarioFile(step.file ?? ''))
+        fold(host.handle({ type: 'load', scenario: JSON.parse(JSON.stringify(scenario)) as unknown, name: '' }))
         frame()
         break
       }
