@@ -308,3 +308,45 @@ test('a reveal names what happened: lesson 2’s return at 330 s, and a yes/no a
   await expect(page.getByTestId('verdict')).toContainText(/^Right! The engine’s answer: no \(\d+%\)\./)
   await expect(page.getByTestId('reveal')).toContainText(/^No: stickiness is \d+% .* and \d+ sessions broke\./)
 })
+
+for (const locale of ['en', 'zh-CN'] as const)
+  test(`screenshots: the lesson card at 1280×720 in Presenter (${locale}) — a command's output and a reveal`, async ({
+    page,
+  }) => {
+    test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+    test.setTimeout(150_000)
+    await page.setViewportSize({ width: 1280, height: 720 })
+    const lab = new LabPage(page)
+    const lesson = page.getByTestId('lesson')
+    const next = () => page.locator('body').press('PageDown')
+    await lab.open()
+    await page.getByTestId('locale').selectOption(locale)
+    await page.getByTestId('presenter').click()
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-quiesce').click()
+    const at = (ms: number) => expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBeGreaterThanOrEqual(ms)
+    await next() // the question
+    await next() // play to 50 s
+    await next() // jump there
+    await at(50_000)
+    await next() // ipvsadm -d
+    await expect(page.getByTestId('lesson-output')).toContainText('ipvsadm -d')
+    await next() // the question
+    await next() // play to 65 s
+    await next()
+    await at(65_000)
+    await next() // ipvsadm -Lnc
+    await expect(page.getByTestId('lesson-output')).toContainText('65535')
+    await lesson.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `/tmp/shots-lessons/output-${locale}.png` })
+    await lesson.screenshot({ path: `/tmp/shots-lessons/output-card-${locale}.png` })
+    // lesson 6's question, answered: yes/no, the figure after, the reveal
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-megaproxy').click()
+    await next()
+    await page.getByTestId('choice-0').click()
+    await expect(page.getByTestId('reveal')).toBeVisible()
+    await lesson.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `/tmp/shots-lessons/reveal-${locale}.png` })
+    await lesson.screenshot({ path: `/tmp/shots-lessons/reveal-card-${locale}.png` })
+  })

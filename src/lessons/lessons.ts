@@ -712,6 +712,20 @@ export function fill(text: string, values: Record<string, string>): string {
   return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
 }
 
+/**
+ * The scenario a load step loads — the file's (`file`, as fetched) or the step's own — described
+ * by the step's text in both languages, never by the file's description, which may tell the
+ * class the answer to the question that follows (lesson 1's file says "users' sessions break").
+ */
+export function lessonScenario(step: Extract<LessonStep, { kind: 'load' }>, file: unknown): object {
+  const base = (step.scenario ?? file) as Record<string, unknown>
+  return {
+    ...(JSON.parse(JSON.stringify(base)) as Record<string, unknown>),
+    description: step.text.en,
+    descriptions: { 'zh-CN': step.text['zh-CN'] },
+  }
+}
+
 /** Is `choice` the right one for the engine's `answer`? */
 export function isRight(choice: Choice, answer: string | number | boolean | null): boolean {
   const v = choice.value

@@ -9,7 +9,7 @@ import { readFileSync } from 'node:fs'
 import { Host } from '../worker/host'
 import { LAB_SAMPLE_FIELDS, LAB_SAMPLE_SERIES, type ProbeAnswer, type Reply } from '../worker/protocol'
 import type { Series, StepFigures } from './claims'
-import type { Lesson, LessonStep } from './lessons'
+import { type Lesson, type LessonStep, lessonScenario } from './lessons'
 
 const scenarioFile = (name: string): string =>
   readFileSync(new URL(`../../public/scenarios/${name}`, import.meta.url), 'utf8')
@@ -80,9 +80,9 @@ export function runLesson(lesson: Lesson): StepRun[] {
     let answers: Record<string, ProbeAnswer> | undefined
     switch (step.kind) {
       case 'load': {
-        // as the app: the file's JSON (or the lesson's own scenario), a copy
-        const scenario: unknown = step.scenario ?? JSON.parse(scenarioFile(step.file ?? ''))
-        fold(host.handle({ type: 'load', scenario: JSON.parse(JSON.stringify(scenario)) as unknown, name: '' }))
+        // as the app: the file's JSON (or the lesson's own scenario), described by the step
+        const file: unknown = step.scenario ? null : JSON.parse(scenarioFile(step.file ?? ''))
+        fold(host.handle({ type: 'load', scenario: lessonScenario(step, file), name: '' }))
         frame()
         break
       }

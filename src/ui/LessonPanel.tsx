@@ -8,6 +8,7 @@ import {
   LESSONS,
   type Lesson,
   type LessonStep,
+  lessonScenario,
   quoteFigure,
 } from '../lessons/lessons'
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
@@ -19,11 +20,12 @@ import { useT } from './useT'
 
 const text = (l: L10n | string, locale: Locale) => (typeof l === 'string' ? l : l[locale])
 
-/** Load a lesson's scenario (a file or one written inline): no command of its run steps has run in it. */
+/** Load a lesson's scenario (a file or one written inline), described by the step's text: no command of its run steps has run in it. */
 async function loadStep(step: Extract<LessonStep, { kind: 'load' }>): Promise<void> {
-  const json = step.scenario ?? (await fetchScenarioFile(step.file ?? ''))
+  const file: unknown = step.scenario ? null : await fetchScenarioFile(step.file ?? '')
   actions.lessonLoaded()
-  actions.load(JSON.parse(JSON.stringify(json)), '', 'lesson')
+  // described by the lesson's own words: a file's description may give the answer away
+  actions.load(lessonScenario(step, file), '', 'lesson')
 }
 
 /** Not playing, and no load or seek under way: the clock stands where it is. */
