@@ -294,10 +294,10 @@ test('a reveal names what happened: lesson 2’s return at 330 s, and a yes/no a
   // which case happened, and why, in the kernel's words, with the panel that shows it
   const reveal = page.getByTestId('reveal')
   await expect(reveal).toContainText(
-    'It returns to 192.168.8.102: the template was still live at 330 s, so rr was not asked.',
+    'It returns to 192.168.8.102: the template made at 0 s was still live at 330 s, so rr was not asked.',
   )
   await expect(reveal).toContainText('ip_vs_conn_expire()')
-  await expect(reveal).toContainText('See the template timeline')
+  await expect(reveal).toContainText('See 10.0.0.7’s row on the template timeline')
 
   // lesson 6: a yes/no question is answered yes/no, the figure after
   await page.getByTestId('view-lessons').click()

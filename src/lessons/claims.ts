@@ -33,6 +33,8 @@ export type Claim =
   | { says: 'lands-on'; connection: number; rs: string | null }
   /** `client`'s template is live (or gone) at `at` seconds. */
   | { says: 'template-live'; client: string; at: number; live: boolean }
+  /** `client` has a live template at every whole second of `during` (it never expired between). */
+  | { says: 'template-live-throughout'; client: string; during: Span }
   /** A question's answer (after `yesWhen`) is `is`, or within it (a range of counts). */
   | { says: 'answer'; is: Answer | readonly [number, number] }
   /** The opposite of `claim` (the tests' way to show a false claim is caught). */
@@ -58,6 +60,11 @@ export const landsOn = (connection: number, rs: string | null): Claim => ({ says
 export const templateLive = (client: string, at: number): Claim => ({ says: 'template-live', client, at, live: true })
 export const templateGone = (client: string, at: number): Claim => ({ says: 'template-live', client, at, live: false })
 export const answerIs = (is: Answer | readonly [number, number]): Claim => ({ says: 'answer', is })
+export const templateLiveThroughout = (client: string, during: Span): Claim => ({
+  says: 'template-live-throughout',
+  client,
+  during,
+})
 export const not = (claim: Claim): Claim => ({ says: 'not', claim })
 
 /** What the engine computed on the lesson's own run when the step was carried out. */
@@ -136,6 +143,15 @@ export function evaluate(claim: Claim, f: StepFigures): Verdict {
         holds: a.value === claim.live,
         saw: `${claim.client}'s template was ${a.value ? 'live' : 'gone'} at ${claim.at} s`,
       }
+    }
+    case 'template-live-throughout': {
+      const [from, to] = claim.during
+      for (let t = from; t <= to; t++) {
+        const a = f.probe({ kind: 'template-live', client: claim.client, atMs: t * 1000 })
+        if (!a.ok) return { holds: false, saw: a.error }
+        if (a.value !== true) return { holds: false, saw: `${claim.client} had no live template at ${t} s` }
+      }
+      return { holds: true, saw: `${claim.client}'s template was live every second of ${from}–${to} s` }
     }
     case 'answer': {
       if (f.answer === undefined) return { holds: false, saw: 'the step asks no question' }

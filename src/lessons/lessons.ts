@@ -10,6 +10,7 @@ import {
   outputLists,
   stopsGrowing,
   templateLive,
+  templateLiveThroughout,
 } from './claims'
 
 /**
@@ -116,9 +117,9 @@ export const LESSONS: Lesson[] = [
           { label: { en: 'many times (more than 50)', 'zh-CN': '很多次（超过 50 次）' }, value: [51, 1e9] },
         ],
         explain: {
-          en: 'Many: {answer} broken sessions by 120 s. With no -p the director keeps no template: rr sends every new connection to the next real server, so a user’s next connection lands on the other server about every other time. Watch “broken sessions” in the Real servers panel.',
+          en: 'Many: {answer} broken sessions by 120 s. With no -p the director keeps no template: rr sends every new connection to the next real server, so a user’s later connections keep landing on the server that does not hold their session. Watch “broken sessions” in the Real servers panel.',
           'zh-CN':
-            '很多：到 120 秒共有 {answer} 次会话中断。没有 -p，调度器不保留任何模板：rr 把每个新连接交给下一台真实服务器，所以用户的下一个连接大约每两次就有一次落到另一台服务器上。请看“真实服务器”面板中的“会话中断”。',
+            '很多：到 120 秒共有 {answer} 次会话中断。没有 -p，调度器不保留任何模板：rr 把每个新连接交给下一台真实服务器，所以用户后来的连接一次次落到没有他会话的那台服务器上。请看“真实服务器”面板中的“会话中断”。',
         },
         claims: [answerIs([51, 1e9])],
       },
@@ -214,11 +215,11 @@ export const LESSONS: Lesson[] = [
         probe: { kind: 'template-live', client: '10.0.0.7', atMs: 149_900 },
         choices: YES_NO,
         explain: {
-          en: 'Yes. The kernel does not free a template while a connection still depends on it — and a closed connection still does while its entry waits in FIN_WAIT (120 s, until 155 s here). So at 90 s, when the 60 s ran out, ip_vs_conn_expire() re-armed the template for another 60 s instead of freeing it. See the hatched part of 10.0.0.7’s row in the template timeline. Texts that say “60 s after the last connection” are wrong here.',
+          en: 'Yes. The kernel does not free a template while a connection still depends on it — and a closed connection still does while its entry waits in FIN_WAIT (120 s). So at 90 s, when the 60 s ran out, ip_vs_conn_expire() re-armed the template for another 60 s instead of freeing it. See the hatched part of 10.0.0.7’s row in the template timeline. Texts that say “60 s after the last connection” are wrong here.',
           'zh-CN':
-            '在。只要还有连接依赖模板，内核就不会释放它——已关闭的连接在 FIN_WAIT 中等待（120 秒，这里到 155 秒）期间也算。所以 90 秒时 60 秒到期，ip_vs_conn_expire() 没有释放模板，而是再续 60 秒。请看模板时间线上 10.0.0.7 那一行带斜线的部分。说“最后一个连接后 60 秒”的教材在这里是错的。',
+            '在。只要还有连接依赖模板，内核就不会释放它——已关闭的连接在 FIN_WAIT 中等待（120 秒）期间也算。所以 90 秒时 60 秒到期，ip_vs_conn_expire() 没有释放模板，而是再续 60 秒。请看模板时间线上 10.0.0.7 那一行带斜线的部分。说“最后一个连接后 60 秒”的教材在这里是错的。',
         },
-        claims: [answerIs(true), templateLive('10.0.0.7', 91)],
+        claims: [answerIs(true), templateLiveThroughout('10.0.0.7', [0, 150])],
       },
       {
         kind: 'play',
@@ -239,11 +240,11 @@ export const LESSONS: Lesson[] = [
         probe: { kind: 'connection-rs', index: 4 },
         choices: RS_CHOICES,
         explain: {
-          en: 'It returns to {answer}: the template was still live at 330 s, so rr was not asked. Each time its timer ran out, the 150 s connection’s FIN_WAIT entry (until 275 s) still depended on it and ip_vs_conn_expire() re-armed it for 60 s — the last time at 270 s, to 330 s. Had it expired, rr would have chosen afresh and the session might have broken. See the template timeline, or type ipvsadm -Lnc.',
+          en: 'It returns to {answer}: the template made at 0 s was still live at 330 s, so rr was not asked. Each time its 60 s ran out, a connection’s FIN_WAIT entry (120 s after it closed) still depended on it, and ip_vs_conn_expire() re-armed it for another 60 s instead of freeing it. Had it expired, rr would have chosen afresh and the session might have broken. See 10.0.0.7’s row on the template timeline: one row, never ended.',
           'zh-CN':
-            '它回到了 {answer}：330 秒时模板仍然有效，所以根本没有问 rr。每次定时器到期时，150 秒那个连接的 FIN_WAIT 条目（到 275 秒）仍依赖模板，ip_vs_conn_expire() 便再续 60 秒——最后一次在 270 秒，续到 330 秒。如果模板已过期，rr 会重新选择，会话就可能中断。请看模板时间线，或输入 ipvsadm -Lnc。',
+            '它回到了 {answer}：0 秒时建立的模板到 330 秒仍然有效，所以根本没有问 rr。每次 60 秒到期时，总有某个连接的 FIN_WAIT 条目（关闭后保留 120 秒）仍依赖它，ip_vs_conn_expire() 便不释放模板，而是再续 60 秒。如果模板已过期，rr 会重新选择，会话就可能中断。请看模板时间线上 10.0.0.7 那一行：只有一行，从未结束。',
         },
-        claims: [answerIs('192.168.8.102'), templateLive('10.0.0.7', 271), templateLive('10.0.0.7', 329.9)],
+        claims: [answerIs('192.168.8.102'), templateLiveThroughout('10.0.0.7', [0, 330])],
       },
       {
         kind: 'play',
