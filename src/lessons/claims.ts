@@ -35,6 +35,8 @@ export type Claim =
   | { says: 'template-live'; client: string; at: number; live: boolean }
   /** `client` has a live template at every whole second of `during` (it never expired between). */
   | { says: 'template-live-throughout'; client: string; during: Span }
+  /** The textbook rule's replay parted from the kernel on at least one template (the timeline marks it). */
+  | { says: 'textbook-parts' }
   /** A question's answer (after `yesWhen`) is `is`, or within it (a range of counts). */
   | { says: 'answer'; is: Answer | readonly [number, number] }
   /** The opposite of `claim` (the tests' way to show a false claim is caught). */
@@ -65,6 +67,7 @@ export const templateLiveThroughout = (client: string, during: Span): Claim => (
   client,
   during,
 })
+export const textbookParts = (): Claim => ({ says: 'textbook-parts' })
 export const not = (claim: Claim): Claim => ({ says: 'not', claim })
 
 /** What the engine computed on the lesson's own run when the step was carried out. */
@@ -73,6 +76,8 @@ export interface StepFigures {
   value(of: Series, atSec: number): number | undefined
   /** What the step's command printed (stdout then stderr); null: the step ran no command. */
   output: string | null
+  /** Templates the timeline marks as dropped earlier or later by the textbook rule so far (0: off, or none). */
+  textbookMarks: number
   /** A question step's answer, as its reveal says it (undefined: not a question). */
   answer?: Answer
   /** The engine's answer to a probe on the scenario as it stands (the lesson's commands so far folded in). */
@@ -153,6 +158,11 @@ export function evaluate(claim: Claim, f: StepFigures): Verdict {
       }
       return { holds: true, saw: `${claim.client}'s template was live every second of ${from}–${to} s` }
     }
+    case 'textbook-parts':
+      return {
+        holds: f.textbookMarks > 0,
+        saw: `the timeline marked ${f.textbookMarks} templates the textbook rule drops earlier or later`,
+      }
     case 'answer': {
       if (f.answer === undefined) return { holds: false, saw: 'the step asks no question' }
       const is = claim.is

@@ -11,6 +11,7 @@ import {
   stopsGrowing,
   templateLive,
   templateLiveThroughout,
+  textbookParts,
 } from './claims'
 
 /**
@@ -453,7 +454,12 @@ export const LESSONS: Lesson[] = [
           'zh-CN':
             '观察 10.0.0.7 那一行：内核保留了模板（斜线部分），40 秒的连接找到了它；教科书标记显示按教材它本该被删除的位置。',
         },
-        claims: [templateLive('10.0.0.7', 39.9), landsOn(1, '192.168.8.102'), templateLive('10.0.0.7', 120)],
+        claims: [
+          templateLiveThroughout('10.0.0.7', [0, 120]),
+          landsOn(1, '192.168.8.102'),
+          landsOn(0, '192.168.8.102'),
+          textbookParts(),
+        ],
       },
       {
         kind: 'textbook',

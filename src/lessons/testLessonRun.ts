@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs'
 import { Host } from '../worker/host'
-import { LAB_SAMPLE_FIELDS, LAB_SAMPLE_SERIES, type ProbeAnswer, type Reply } from '../worker/protocol'
+import { decodePairs, LAB_SAMPLE_FIELDS, LAB_SAMPLE_SERIES, type ProbeAnswer, type Reply } from '../worker/protocol'
 import type { Series, StepFigures } from './claims'
 import { type Lesson, type LessonStep, lessonScenario } from './lessons'
 
@@ -31,6 +31,7 @@ export function runLesson(lesson: Lesson): StepRun[] {
   let wallMs = 0
   let nowMs = 0
   let playing = false
+  let textbookMarks = new Set<number>()
   let epoch = -1
   let samples = new Map<number, Float64Array>()
   const fold = (replies: Reply[]) => {
@@ -41,9 +42,11 @@ export function runLesson(lesson: Lesson): StepRun[] {
       if (f.epoch !== epoch) {
         epoch = f.epoch
         samples = new Map()
+        textbookMarks = new Set()
       }
       nowMs = f.nowMs
       playing = f.playing
+      for (const [id] of decodePairs(f.textbookMarks)) textbookMarks.add(id)
       for (let o = 0; o + LAB_SAMPLE_FIELDS <= f.samples.length; o += LAB_SAMPLE_FIELDS)
         samples.set(Math.floor(f.samples[o] / 1000), f.samples.slice(o + 1, o + LAB_SAMPLE_FIELDS))
     }
@@ -70,6 +73,7 @@ export function runLesson(lesson: Lesson): StepRun[] {
       value: (of: Series, atSec: number) => at.get(atSec)?.[LAB_SAMPLE_SERIES.indexOf(of)],
       output,
       probe,
+      textbookMarks: textbookMarks.size,
     }
   }
 
