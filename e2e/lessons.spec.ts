@@ -10,9 +10,12 @@ test('a lesson in English: predict, and the engine reveals', async ({ page }) =>
   await page.getByTestId('lesson-next').click() // play to 31 s
   await expect.poll(() => lab.nowMs(), { timeout: 20_000 }).toBe(31_000)
   await page.getByTestId('lesson-next').click() // the question
-  await expect(page.getByTestId('lesson')).toContainText('Is 10.0.0.7’s template still there at 150 s?')
+  await expect(page.getByTestId('lesson')).toContainText('Is 10.0.0.7’s template still there just before 150 s?')
   await page.getByTestId('choice-1').click() // "no", as a textbook would say
   await expect(page.getByTestId('verdict')).toContainText('Not quite. The engine’s answer: yes.')
+  // the reveal says what happened and why, in the kernel's terms, and where to see it
+  await expect(page.getByTestId('reveal')).toContainText('ip_vs_conn_expire() re-armed the template')
+  await expect(page.getByTestId('reveal')).toContainText('template timeline')
   await lab.shot('lesson-en')
 })
 
@@ -22,13 +25,15 @@ test('a lesson in 中文, to its question and answer', async ({ page }) => {
   await page.getByTestId('locale').selectOption('zh-CN')
   await page.getByTestId('view-lessons').click()
   await page.getByTestId('lesson-pcc').click()
-  await expect(page.getByTestId('lesson')).toContainText('3. PCC：一个客户端，所有端口')
+  await expect(page.getByTestId('lesson')).toContainText('3. PCC：端口为 0 的服务')
   await page.getByTestId('lesson-next').click()
   await expect(page.getByTestId('lesson')).toContainText('10.0.0.7 的 ssh 连接')
   // the HTTP connection at 0 s went to rr's first pick; ssh must follow it
   await page.getByTestId('choice-1').click()
   await expect(page.getByTestId('verdict')).toContainText('正确！')
   await expect(page.getByTestId('verdict')).toContainText('192.168.8.102')
+  // the reveal quotes the engine's answer in its sentence
+  await expect(page.getByTestId('reveal')).toContainText('去了 192.168.8.102，也就是它的 HTTP 连接在 0 秒去的那台')
   await lab.shot('lesson-zh')
 })
 
@@ -39,13 +44,13 @@ test('presenter mode: big type, and the clicker keys step the lesson', async ({ 
   await expect(page.locator('html')).toHaveAttribute('data-presenter', '')
   await page.getByTestId('view-lessons').click()
   await page.getByTestId('lesson-fwmark').click()
-  await expect(page.getByTestId('lesson')).toContainText('Step 1 of 4')
+  await expect(page.getByTestId('lesson')).toContainText('Step 1 of 5')
   await page.locator('body').press('PageDown')
-  await expect(page.getByTestId('lesson')).toContainText('Step 2 of 4')
+  await expect(page.getByTestId('lesson')).toContainText('Step 2 of 5')
   await page.locator('body').press('Space')
-  await expect(page.getByTestId('lesson')).toContainText('Step 3 of 4')
+  await expect(page.getByTestId('lesson')).toContainText('Step 3 of 5')
   await page.locator('body').press('PageUp')
-  await expect(page.getByTestId('lesson')).toContainText('Step 2 of 4')
+  await expect(page.getByTestId('lesson')).toContainText('Step 2 of 5')
   await expect(page.getByRole('heading', { name: 'Console' })).toBeHidden()
   await lab.shot('presenter')
 })
@@ -111,6 +116,7 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
   const lab = new LabPage(page)
   const lesson = page.getByTestId('lesson')
   const cmd = 'ipvsadm -E -t 192.168.100.100:80 -s rr -p 300'
+  const cmd443 = 'ipvsadm -E -t 192.168.100.100:443 -s rr -p 300'
   // how many times the lesson's command is in the console (a lesson step labels what it runs)
   const typed = async () => {
     // the console is hidden in presenter mode, its lines are there
@@ -121,12 +127,12 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
   await page.getByTestId('presenter').click()
   await page.getByTestId('view-lessons').click()
   await page.getByTestId('lesson-why').click()
-  await expect(lesson).toContainText('Step 1 of 5')
+  await expect(lesson).toContainText('Step 1 of 6')
   await expect(lab.consoleLog()).toContainText('— classroom-none —')
   await page.locator('body').press('PageDown') // the question
-  await expect(lesson).toContainText('Step 2 of 5')
+  await expect(lesson).toContainText('Step 2 of 6')
   await page.locator('body').press('PageDown') // play to 120 s at 30×
-  await expect(lesson).toContainText('Step 3 of 5')
+  await expect(lesson).toContainText('Step 3 of 6')
   await expect(page.getByTestId('lesson-next')).toHaveText('Skip to 120 s →')
   await expect(page.getByTestId('lesson-clock')).toContainText('Playing until 120 s')
 
@@ -136,25 +142,28 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
   await page.locator('body').press('PageDown')
   await expect.poll(() => lab.nowMs()).toBe(120_000)
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 120 s.')
-  await expect(lesson).toContainText('Step 3 of 5')
+  await expect(lesson).toContainText('Step 3 of 6')
   expect(await typed()).toBe(0)
   // no template yet: no persistence before the command
   expect(await page.evaluate(() => window.lab?.templates().length)).toBe(0)
 
   // Space: now it moves on, and the command runs at 120 s
   await page.locator('body').press('Space')
-  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lesson).toContainText('Step 4 of 6')
   await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd}`)
   expect(await typed()).toBe(1)
   expect(await lab.nowMs()).toBe(120_000)
 
-  // Next (the button), then Next at once while it plays to 300 s: a jump to 300 s
+  // the same for :443 (the next run step, at 120 s too), then Next at once while it plays to 300 s: a jump to 300 s
   await page.getByTestId('lesson-next').click()
-  await expect(lesson).toContainText('Step 5 of 5')
+  await expect(lesson).toContainText('Step 5 of 6')
+  await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd443}`)
+  await page.getByTestId('lesson-next').click()
+  await expect(lesson).toContainText('Step 6 of 6')
   await expect(page.getByTestId('lesson-next')).toHaveText('Skip to 300 s →')
   await page.getByTestId('lesson-next').click()
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 300 s.')
-  await expect(lesson).toContainText('Step 5 of 5')
+  await expect(lesson).toContainText('Step 6 of 6')
   // the engine's clock ends just past 300 s (the event it handles there), as playing there does
   const jumpedTo = await lab.nowMs()
   expect(jumpedTo).toBeGreaterThanOrEqual(300_000)
@@ -166,25 +175,30 @@ test('issue 13: a play step owns the clock — the clicker jumps to its time, th
 
   // back: each step's time comes back; nothing runs again
   await page.locator('body').press('PageUp')
-  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lesson).toContainText('Step 5 of 6')
   await expect.poll(() => lab.nowMs()).toBe(120_000)
   await page.locator('body').press('PageUp')
+  await expect(lesson).toContainText('Step 4 of 6')
   await page.locator('body').press('PageUp')
-  await expect(lesson).toContainText('Step 2 of 5')
+  await page.locator('body').press('PageUp')
+  await expect(lesson).toContainText('Step 2 of 6')
   await expect.poll(() => lab.nowMs()).toBe(0)
   expect(await page.evaluate(() => window.lab?.templates().length)).toBe(0)
 
   // and forward again: the play step plays from 0, a press jumps to 120 s, the run step does not run twice
   await page.locator('body').press('PageDown')
-  await expect(lesson).toContainText('Step 3 of 5')
+  await expect(lesson).toContainText('Step 3 of 6')
   await page.locator('body').press('PageDown')
   await expect.poll(() => lab.nowMs()).toBe(120_000)
-  await expect(lesson).toContainText('Step 3 of 5')
+  await expect(lesson).toContainText('Step 3 of 6')
   await page.locator('body').press('PageDown')
-  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lesson).toContainText('Step 4 of 6')
   await expect.poll(() => lab.nowMs()).toBe(120_000)
   await page.locator('body').press('PageDown')
-  await expect(lesson).toContainText('Step 5 of 5')
+  await expect(lesson).toContainText('Step 5 of 6')
+  await expect.poll(() => lab.nowMs()).toBe(120_000)
+  await page.locator('body').press('PageDown')
+  await expect(lesson).toContainText('Step 6 of 6')
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 300 s.', { timeout: 30_000 })
   // played, not jumped: it ends where the jump did
   expect(await lab.nowMs()).toBe(jumpedTo)
@@ -207,20 +221,143 @@ test('resuming lesson 1 after its run step: the command runs again at 120 s, onc
   await expect(lab.consoleLog()).toContainText('— classroom-none —')
   await page.locator('body').press('PageDown')
   await page.locator('body').press('PageDown')
-  await expect(lesson).toContainText('Step 3 of 5')
+  await expect(lesson).toContainText('Step 3 of 6')
   await page.locator('body').press('PageDown') // jump to 120 s
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 120 s.')
   await page.locator('body').press('PageDown') // the run step
-  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lesson).toContainText('Step 4 of 6')
   await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd}`)
 
   await lab.open() // the page again; this browser remembers the lesson at step 4
   await page.getByTestId('view-lessons').click()
   await page.getByRole('button', { name: 'Resume' }).click()
-  await expect(lesson).toContainText('Step 4 of 5')
+  await expect(lesson).toContainText('Step 4 of 6')
   await expect(lab.consoleLog()).toContainText('— classroom-none —')
   await expect(lab.consoleLog()).toContainText(`[120.0 s] lesson: ${cmd}`)
   await expect.poll(() => lab.nowMs()).toBe(120_000)
   const log = (await lab.consoleLog().textContent()) ?? ''
   expect(log.split(`lesson: ${cmd}`).length - 1).toBe(1)
 })
+
+test('a lesson step’s command output shows in the card (Presenter: the console is hidden) — the invalidated template, port 65535', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  const lesson = page.getByTestId('lesson')
+  const next = () => page.locator('body').press('PageDown')
+  await lab.open()
+  await page.getByTestId('presenter').click()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-quiesce').click()
+  await expect(lesson).toContainText('Step 1 of 7')
+  await next() // the question
+  await next() // play to 50 s
+  await expect(lesson).toContainText('Step 3 of 7')
+  await next() // jump to 50 s
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 50 s.')
+  await next() // ipvsadm -d: it prints nothing, and the card says so
+  await expect(lesson).toContainText('Step 4 of 7')
+  const output = page.getByTestId('lesson-output')
+  await expect(output).toContainText('# ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.102')
+  await expect(output).toContainText('(no output: the command succeeded)')
+  await next() // the question
+  await next() // play to 65 s
+  await expect(lesson).toContainText('Step 6 of 7')
+  await next()
+  await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 65 s.')
+  await next() // ipvsadm -Lnc
+  await expect(lesson).toContainText('Step 7 of 7')
+  await expect(output).toContainText('# ipvsadm -Lnc')
+  // the engine's listing, in the card: the deleted server's template re-hashed with port 65535
+  await expect(output).toContainText(/ASSURED\s+10\.0\.0\.7:0\s+192\.168\.100\.100:65535\s+192\.168\.8\.102:65535/)
+  await expect(output).toContainText(/ASSURED\s+10\.0\.0\.7:0\s+192\.168\.100\.100:0\s+192\.168\.8\.101:0/)
+  await expect(output).toBeVisible()
+  await expect(page.getByRole('heading', { name: 'Console' })).toBeHidden()
+})
+
+test('a reveal names what happened: lesson 2’s return at 330 s, and a yes/no answer with its figure after', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  const lesson = page.getByTestId('lesson')
+  await lab.open()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-ppc').click()
+  for (let i = 0; i < 4; i++) await page.getByTestId('lesson-next').click()
+  await expect(lesson).toContainText('Step 4 of 6')
+  await page.getByTestId('lesson-next').click() // reached 160 s
+  await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(160_000)
+  await page.getByTestId('lesson-next').click()
+  await expect(lesson).toContainText('Which real server?')
+  await page.getByTestId('choice-2').click() // refused: wrong
+  await expect(page.getByTestId('verdict')).toContainText('The engine’s answer: 192.168.8.102.')
+  // which case happened, and why, in the kernel's words, with the panel that shows it
+  const reveal = page.getByTestId('reveal')
+  await expect(reveal).toContainText(
+    'It returns to 192.168.8.102: the template made at 0 s was still live at 330 s, so rr was not asked.',
+  )
+  await expect(reveal).toContainText('ip_vs_conn_expire()')
+  await expect(reveal).toContainText('See 10.0.0.7’s row on the template timeline')
+
+  // lesson 6: a yes/no question is answered yes/no, the figure after
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-megaproxy').click()
+  await page.getByTestId('lesson-next').click()
+  await expect(lesson).toContainText('will every connection of every user have reached the user’s first real server?')
+  await page.getByTestId('choice-1').click() // no
+  await expect(page.getByTestId('verdict')).toContainText(/^Right! The engine’s answer: no \(\d+%\)\./)
+  await expect(page.getByTestId('reveal')).toContainText(/^No: stickiness is \d+% .* and \d+ sessions broke\./)
+})
+
+for (const locale of ['en', 'zh-CN'] as const)
+  test(`screenshots: the lesson card at 1280×720 in Presenter (${locale}) — a command's output and a reveal`, async ({
+    page,
+  }) => {
+    test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+    test.setTimeout(150_000)
+    await page.setViewportSize({ width: 1280, height: 720 })
+    const lab = new LabPage(page)
+    const lesson = page.getByTestId('lesson')
+    const next = () => page.locator('body').press('PageDown')
+    await lab.open()
+    await page.getByTestId('locale').selectOption(locale)
+    await page.getByTestId('presenter').click()
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-quiesce').click()
+    const at = (ms: number) => expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBeGreaterThanOrEqual(ms)
+    await next() // the question
+    await next() // play to 50 s
+    await next() // jump there
+    await at(50_000)
+    await next() // ipvsadm -d
+    await expect(page.getByTestId('lesson-output')).toContainText('ipvsadm -d')
+    await next() // the question
+    await next() // play to 65 s
+    await next()
+    await at(65_000)
+    await next() // ipvsadm -Lnc
+    await expect(page.getByTestId('lesson-output')).toContainText('65535')
+    await lesson.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `/tmp/shots-lessons/output-${locale}.png` })
+    await lesson.screenshot({ path: `/tmp/shots-lessons/output-card-${locale}.png` })
+    // lesson 6's question, answered: yes/no, the figure after, the reveal
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-megaproxy').click()
+    await next()
+    await page.getByTestId('choice-0').click()
+    await expect(page.getByTestId('reveal')).toBeVisible()
+    await lesson.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `/tmp/shots-lessons/reveal-${locale}.png` })
+    await lesson.screenshot({ path: `/tmp/shots-lessons/reveal-card-${locale}.png` })
+    // lesson 2's longest reveal, at 160 s
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-ppc').click()
+    for (let i = 0; i < 4; i++) await page.getByTestId('lesson-next').click()
+    await page.getByTestId('lesson-next').click()
+    await at(160_000)
+    await page.getByTestId('lesson-next').click()
+    await page.getByTestId('choice-0').click()
+    await expect(page.getByTestId('reveal')).toBeVisible()
+    await lesson.scrollIntoViewIfNeeded()
+    await page.screenshot({ path: `/tmp/shots-lessons/reveal2-${locale}.png` })
+  })

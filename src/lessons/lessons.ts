@@ -1,4 +1,18 @@
 import type { Probe } from '../worker/protocol'
+import {
+  answerIs,
+  type Claim,
+  figure,
+  growsSlower,
+  keepsGrowing,
+  landsOn,
+  outputLacks,
+  outputLists,
+  stopsGrowing,
+  templateLive,
+  templateLiveThroughout,
+  textbookParts,
+} from './claims'
 
 /**
  * Guided lessons: short steps that set up a scenario, run it to a point, ask the class to
@@ -14,18 +28,37 @@ export interface L10n {
 
 export type Choice = { label: L10n | string; value: string | boolean | [number, number] }
 
+/** What every step has: its text, and the claims that back what the text says the class will see. */
+interface StepBase {
+  text: L10n
+  /** Checked on the lesson's own run once the step is carried out (`lessons.test.ts`). */
+  claims?: Claim[]
+}
+
 export type LessonStep =
-  | { kind: 'text'; text: L10n }
+  | ({ kind: 'text' } & StepBase)
   /** Load a scenario (a file in public/scenarios, or one written here) into the lab. */
-  | { kind: 'load'; text: L10n; file?: string; scenario?: object }
+  | ({ kind: 'load'; file?: string; scenario?: object } & StepBase)
   /** Play until `until` seconds of simulated time, then pause. */
-  | { kind: 'play'; text: L10n; until: number; speed?: number }
-  /** A command shown and run in the console. */
-  | { kind: 'run'; text: L10n; cmd: string }
-  /** Predict, then reveal: the right choice is the one matching the engine's answer. */
-  | { kind: 'question'; text: L10n; probe: Probe; choices: Choice[]; explain: L10n }
+  | ({ kind: 'play'; until: number; speed?: number } & StepBase)
+  /** A command run at the step's time; its output shows in the lesson card. */
+  | ({ kind: 'run'; cmd: string } & StepBase)
+  /**
+   * Predict, then reveal: the right choice is the one matching the engine's answer. `yesWhen`
+   * turns a figure into a yes/no answer (yes: the figure is within it), the figure said after.
+   * `explain` may quote engine figures: `{answer}` (the probe's answer) and `{name}` for each of
+   * `figures`, probed when the answer is revealed.
+   */
+  | ({
+      kind: 'question'
+      probe: Probe
+      choices: Choice[]
+      explain: L10n
+      yesWhen?: [number, number]
+      figures?: Record<string, Probe>
+    } & StepBase)
   /** Turn the "textbook rule" replay on or off. */
-  | { kind: 'textbook'; text: L10n; on: boolean }
+  | ({ kind: 'textbook'; on: boolean } & StepBase)
 
 export interface Lesson {
   id: string
@@ -67,52 +100,75 @@ export const LESSONS: Lesson[] = [
         kind: 'load',
         file: 'classroom-none.json',
         text: {
-          en: 'A shop behind an LVS director with rr and no persistence. Each user logs in on the server of their first connection; the session (the cart) lives only there.',
+          en: 'A shop behind an LVS director: rr over two real servers for HTTP (:80) and HTTPS (:443), no persistence. Each user logs in on the server of their first connection; the session (the cart) lives only there.',
           'zh-CN':
-            '一个商店站点位于 LVS 调度器之后，使用 rr、没有持久化。每个用户在第一个连接到达的服务器上登录，会话（购物车）只保存在那里。',
+            '一个网店位于 LVS 调度器之后：HTTP（:80）和 HTTPS（:443）都用 rr 分给两台真实服务器，没有持久化。用户在第一个连接到达的服务器上登录，会话（购物车）只保存在那台服务器上。',
         },
       },
       {
         kind: 'question',
         text: {
-          en: 'Predict: after two minutes of traffic, how many times will a user’s connection have reached a server that does not hold their session?',
-          'zh-CN': '预测：两分钟后，用户的连接到达“没有其会话的服务器”会发生多少次？',
+          en: 'Predict: in the first two minutes, how often will a user’s connection reach a server that does not hold their session?',
+          'zh-CN': '预测：头两分钟里，用户的连接落到“没有他会话的服务器”上，会发生多少次？',
         },
         probe: { kind: 'metric', name: 'brokenSessions', atMs: 120_000 },
         choices: [
-          { label: { en: 'none', 'zh-CN': '0 次' }, value: [0, 0] },
-          { label: { en: 'a few (1–50)', 'zh-CN': '少数（1–50 次）' }, value: [1, 50] },
-          { label: { en: 'many (more than 50)', 'zh-CN': '很多（超过 50 次）' }, value: [51, 1e9] },
+          { label: { en: 'never', 'zh-CN': '一次也没有' }, value: [0, 0] },
+          { label: { en: 'a few times (1–50)', 'zh-CN': '少数几次（1–50 次）' }, value: [1, 50] },
+          { label: { en: 'many times (more than 50)', 'zh-CN': '很多次（超过 50 次）' }, value: [51, 1e9] },
         ],
         explain: {
-          en: 'rr sends each new connection to the next server: about every other connection of a user lands on the wrong one. Watch “broken sessions” grow.',
+          en: 'Many: {answer} broken sessions by 120 s. With no -p the director keeps no template: rr sends every new connection to the next real server, so a user’s later connections keep landing on the server that does not hold their session. Watch “broken sessions” in the Real servers panel.',
           'zh-CN':
-            'rr 把每个新连接发给下一台服务器：一个用户大约每两个连接就有一个落在错误的服务器上。观察“会话中断次数”不断增长。',
+            '很多：到 120 秒共有 {answer} 次会话中断。没有 -p，调度器不保留任何模板：rr 把每个新连接交给下一台真实服务器，所以用户后来的连接一次次落到没有他会话的那台服务器上。请看“真实服务器”面板中的“会话中断”。',
         },
+        claims: [answerIs([51, 1e9])],
       },
       {
         kind: 'play',
         until: 120,
         speed: 30,
-        text: { en: 'Play two minutes and watch the figures.', 'zh-CN': '播放两分钟，观察各项数字。' },
+        text: {
+          en: 'Play two minutes: the broken-session counter climbs the whole time.',
+          'zh-CN': '播放两分钟：会话中断计数一直在往上涨。',
+        },
+        claims: [
+          keepsGrowing('brokenSessions', { during: [0, 60] }),
+          keepsGrowing('brokenSessions', { during: [60, 120] }),
+        ],
       },
       {
         kind: 'run',
         cmd: `ipvsadm -E -t ${VIP}:80 -s rr -p 300`,
         text: {
-          en: 'Turn persistence on for HTTP (-p 300). From now on, a returning client of :80 goes back to the same server.',
-          'zh-CN': '为 HTTP 打开持久化（-p 300）。从现在起，访问 :80 的回头客会回到同一台服务器。',
+          en: 'Turn persistence on for HTTP (-p 300): a client’s first connection to :80 now makes a template, and its later connections follow it to the same real server.',
+          'zh-CN':
+            '为 HTTP 打开持久化（-p 300）：客户端第一次连接 :80 时会生成一个模板，之后的连接都按模板去同一台真实服务器。',
         },
+        claims: [outputLacks(/./)],
+      },
+      {
+        kind: 'run',
+        cmd: `ipvsadm -E -t ${VIP}:443 -s rr -p 300`,
+        text: {
+          en: 'And the same for HTTPS (-p 300 on :443). ipvsadm prints nothing when a command succeeds.',
+          'zh-CN': 'HTTPS 也一样（:443 上 -p 300）。命令成功时 ipvsadm 什么也不输出。',
+        },
+        claims: [outputLacks(/./)],
       },
       {
         kind: 'play',
         until: 300,
         speed: 30,
         text: {
-          en: 'Play on: the broken-session counter grows much more slowly — but not to zero, because HTTPS (:443) is still a separate service. Lessons 3 and 4 fix that.',
+          en: 'Play on: within half a minute the broken-session counter almost stops. Not quite: :80 and :443 keep a template each, so a user moving from HTTP to HTTPS is scheduled afresh on :443 and may land on the other server. Lessons 3 and 4 join the two.',
           'zh-CN':
-            '继续播放：会话中断次数增长明显变慢——但不为零，因为 HTTPS（:443）仍是另一个服务。第 3、4 课会解决这个问题。',
+            '继续播放：不到半分钟，会话中断计数几乎停住了。但没有完全停：:80 和 :443 各有各的模板，用户从 HTTP 转到 HTTPS 时会在 :443 上重新调度，可能落到另一台服务器。第 3、4 课会把两者合在一起。',
         },
+        claims: [
+          growsSlower('brokenSessions', { during: [150, 300], than: [0, 120], atMost: 0.1 }),
+          keepsGrowing('brokenSessions', { during: [150, 300] }),
+        ],
       },
     ],
   },
@@ -136,7 +192,7 @@ export const LESSONS: Lesson[] = [
         },
         text: {
           en: `ipvsadm -A -t ${VIP}:80 -s rr -p 60: persistent port, 60 s. Client 10.0.0.7 connects at 0, 30, 150 and 330 s; 10.0.0.8 at 10 s. Each connection lasts 5 s.`,
-          'zh-CN': `ipvsadm -A -t ${VIP}:80 -s rr -p 60：端口持久，60 秒。客户端 10.0.0.7 在 0、30、150、330 秒连接；10.0.0.8 在 10 秒连接。每个连接持续 5 秒。`,
+          'zh-CN': `ipvsadm -A -t ${VIP}:80 -s rr -p 60：端口持久，60 秒。客户端 10.0.0.7 在 0、30、150、330 秒各连一次；10.0.0.8 在 10 秒连一次。每个连接持续 5 秒。`,
         },
       },
       {
@@ -144,62 +200,68 @@ export const LESSONS: Lesson[] = [
         until: 31,
         speed: 5,
         text: {
-          en: 'The first connection of 10.0.0.7 creates a template (TCP 10.0.0.7:0 → the server rr chose). At 30 s its second connection finds it: same server, and the template’s timer is reset to 60 s (a tick on the timeline).',
+          en: 'The first connection of 10.0.0.7 creates a template (TCP 10.0.0.7:0 → the server rr chose). At 30 s its second connection finds it: same real server, and the template’s timer starts again from 60 s (a tick on its row of the template timeline).',
           'zh-CN':
-            '10.0.0.7 的第一个连接创建了模板（TCP 10.0.0.7:0 → rr 选中的服务器）。30 秒时第二个连接找到了它：同一台服务器，模板定时器被重置为 60 秒（时间线上的刻度）。',
+            '10.0.0.7 的第一个连接创建了模板（TCP 10.0.0.7:0 → rr 选中的服务器）。30 秒时第二个连接找到了它：同一台真实服务器，模板定时器重新从 60 秒开始计时（模板时间线上它那一行的刻度）。',
         },
+        claims: [landsOn(0, '192.168.8.102'), landsOn(2, '192.168.8.102'), templateLive('10.0.0.7', 31)],
       },
       {
         kind: 'question',
         text: {
-          en: 'Predict: the last connection before 150 s started at 30 s, and -p is 60. Is 10.0.0.7’s template still there at 150 s?',
-          'zh-CN': '预测：150 秒之前的最后一个连接在 30 秒开始，-p 为 60。150 秒时 10.0.0.7 的模板还在吗？',
+          en: 'Predict: the last connection before 150 s started at 30 s and lasted 5 s, and -p is 60. Is 10.0.0.7’s template still there just before 150 s?',
+          'zh-CN':
+            '预测：150 秒之前的最后一个连接在 30 秒开始、持续 5 秒，-p 为 60。到 150 秒前一刻，10.0.0.7 的模板还在吗？',
         },
         probe: { kind: 'template-live', client: '10.0.0.7', atMs: 149_900 },
         choices: YES_NO,
         explain: {
-          en: 'The kernel does not expire a template while connections still depend on it — and a closed connection still counts while it waits in FIN_WAIT (120 s). So at 90 s the template is re-armed for 60 s instead of expiring. Textbooks that say “60 s after the last connection” are wrong here.',
+          en: 'Yes. The kernel does not free a template while a connection still depends on it — and a closed connection still does while its entry waits in FIN_WAIT (120 s). So at 90 s, when the 60 s ran out, ip_vs_conn_expire() re-armed the template for another 60 s instead of freeing it. See the hatched part of 10.0.0.7’s row in the template timeline. Texts that say “60 s after the last connection” are wrong here.',
           'zh-CN':
-            '只要还有连接依赖模板，内核就不会让它过期——已关闭的连接在 FIN_WAIT 状态等待（120 秒）期间也算。所以 90 秒时模板没有过期，而是被续期 60 秒。说“最后一个连接后 60 秒”的教科书在这里是错的。',
+            '在。只要还有连接依赖模板，内核就不会释放它——已关闭的连接在 FIN_WAIT 中等待（120 秒）期间也算。所以 90 秒时 60 秒到期，ip_vs_conn_expire() 没有释放模板，而是再续 60 秒。请看模板时间线上 10.0.0.7 那一行带斜线的部分。说“最后一个连接后 60 秒”的教材在这里是错的。',
         },
+        claims: [answerIs(true), templateLiveThroughout('10.0.0.7', [0, 150])],
       },
       {
         kind: 'play',
         until: 160,
         speed: 10,
         text: {
-          en: 'Play to 160 s and check on the timeline (the hatched segment).',
-          'zh-CN': '播放到 160 秒，在时间线上查看（带斜线的部分）。',
+          en: 'Play to 160 s: the connection at 150 s finds the template and goes to the same real server. Check 10.0.0.7’s row on the template timeline.',
+          'zh-CN': '播放到 160 秒：150 秒的连接找到了模板，去了同一台真实服务器。请看模板时间线上 10.0.0.7 那一行。',
         },
+        claims: [landsOn(3, '192.168.8.102'), templateLive('10.0.0.7', 160)],
       },
       {
         kind: 'question',
         text: {
-          en: 'Predict: at 330 s 10.0.0.7 comes back once more. Which server?',
-          'zh-CN': '预测：330 秒时 10.0.0.7 再次到来。它会去哪台服务器？',
+          en: 'Predict: 10.0.0.7 comes back once more at 330 s, three minutes after its last connection. Which real server?',
+          'zh-CN': '预测：10.0.0.7 在 330 秒又来了，距上一个连接已经三分钟。它会去哪台真实服务器？',
         },
         probe: { kind: 'connection-rs', index: 4 },
         choices: RS_CHOICES,
         explain: {
-          en: 'If its template has expired by then, rr schedules it afresh — maybe to the other server, and that is the moment a session breaks; if the template is still alive (re-armed while FIN_WAIT entries lasted), it goes back. The timeline shows which.',
+          en: 'It returns to {answer}: the template made at 0 s was still live at 330 s, so rr was not asked. Each time its 60 s ran out, a connection’s FIN_WAIT entry (120 s after it closed) still depended on it, and ip_vs_conn_expire() re-armed it for another 60 s instead of freeing it. Had it expired, rr would have chosen afresh and the session might have broken. See 10.0.0.7’s row on the template timeline: one row, never ended.',
           'zh-CN':
-            '如果此时它的模板已经过期，rr 会重新调度——可能去另一台服务器，会话就在这一刻中断；如果模板还活着（FIN_WAIT 条目存在期间被续期），它就回到原来的服务器。时间线会告诉你是哪一种。',
+            '它回到了 {answer}：0 秒时建立的模板到 330 秒仍然有效，所以根本没有问 rr。每次 60 秒到期时，总有某个连接的 FIN_WAIT 条目（关闭后保留 120 秒）仍依赖它，ip_vs_conn_expire() 便不释放模板，而是再续 60 秒。如果模板已过期，rr 会重新选择，会话就可能中断。请看模板时间线上 10.0.0.7 那一行：只有一行，从未结束。',
         },
+        claims: [answerIs('192.168.8.102'), templateLiveThroughout('10.0.0.7', [0, 330])],
       },
       {
         kind: 'play',
         until: 340,
         speed: 20,
         text: {
-          en: 'Reveal: play to 340 s; type ipvsadm -Lnc to see the entries.',
-          'zh-CN': '揭晓：播放到 340 秒；输入 ipvsadm -Lnc 查看条目。',
+          en: 'Play to 340 s and watch 10.0.0.7’s row: it never ends, and the connection at 330 s joins it.',
+          'zh-CN': '播放到 340 秒，看 10.0.0.7 那一行：它一直没有断，330 秒的连接也接在上面。',
         },
+        claims: [landsOn(4, '192.168.8.102'), templateLive('10.0.0.7', 340)],
       },
     ],
   },
   {
     id: 'pcc',
-    title: { en: '3. PCC: one client, every port', 'zh-CN': '3. PCC：一个客户端，所有端口' },
+    title: { en: '3. PCC: a service on port 0', 'zh-CN': '3. PCC：端口为 0 的服务' },
     steps: [
       {
         kind: 'load',
@@ -215,40 +277,57 @@ export const LESSONS: Lesson[] = [
           until: 60,
         },
         text: {
-          en: `Persistent client: ipvsadm -A -t ${VIP}:0 -s rr -p 300 — port 0 means every port of the VIP. 10.0.0.7 opens HTTP at 0 s, HTTPS at 5 s and ssh at 10 s.`,
-          'zh-CN': `客户端持久：ipvsadm -A -t ${VIP}:0 -s rr -p 300 —— 端口 0 表示 VIP 的所有端口。10.0.0.7 在 0 秒打开 HTTP，5 秒打开 HTTPS，10 秒打开 ssh。`,
+          en: `Persistent client: ipvsadm -A -t ${VIP}:0 -s rr -p 300 — port 0 means every port of the VIP. 10.0.0.7 opens HTTP at 0 s, HTTPS at 5 s and ssh at 10 s; 10.0.0.8 opens HTTP at 2 s.`,
+          'zh-CN': `客户端持久：ipvsadm -A -t ${VIP}:0 -s rr -p 300 —— 端口 0 表示 VIP 的所有端口。10.0.0.7 在 0 秒打开 HTTP，5 秒打开 HTTPS，10 秒打开 ssh；10.0.0.8 在 2 秒打开 HTTP。`,
         },
       },
       {
         kind: 'question',
         text: {
           en: 'Predict: where does 10.0.0.7’s ssh connection (port 22) go?',
-          'zh-CN': '预测：10.0.0.7 的 ssh 连接（22 端口）去哪里？',
+          'zh-CN': '预测：10.0.0.7 的 ssh 连接（22 端口）会去哪里？',
         },
         probe: { kind: 'connection-rs', index: 3 },
         choices: RS_CHOICES,
         explain: {
-          en: 'One template per client (TCP 10.0.0.7:0 → VIP:0) decides every port: HTTP, HTTPS and ssh all reach the same server. That keeps HTTP→HTTPS sessions — and also sends ports you did not mean to balance to it.',
+          en: 'To {answer}, where its HTTP connection went at 0 s. A PCC template is keyed by the client’s address alone (TCP 10.0.0.7:0 → VIP:0): the first connection made it, and HTTPS and ssh found it, so rr was never asked. That keeps HTTP→HTTPS sessions — and also sends ports you did not mean to balance. Next: ipvsadm -Lnc lists it (also under Listings).',
           'zh-CN':
-            '每个客户端一个模板（TCP 10.0.0.7:0 → VIP:0）决定所有端口：HTTP、HTTPS 和 ssh 都到同一台服务器。这保住了 HTTP→HTTPS 的会话——也把你并不想负载均衡的端口一起送了过去。',
+            '去了 {answer}，也就是它的 HTTP 连接在 0 秒去的那台。PCC 模板只按客户端地址建立（TCP 10.0.0.7:0 → VIP:0）：第一个连接创建了它，HTTPS 和 ssh 都找到了它，rr 根本没被问到。这样 HTTP→HTTPS 的会话不会断——但你不想均衡的端口也被一并送了过去。下一步用 ipvsadm -Lnc 列出来看（“列表”面板里也有）。',
         },
+        claims: [answerIs('192.168.8.102'), landsOn(0, '192.168.8.102'), landsOn(2, '192.168.8.102')],
       },
       {
         kind: 'play',
         until: 12,
         speed: 2,
         text: {
-          en: 'Reveal, then type ipvsadm -Lnc: one template, three connections.',
-          'zh-CN': '揭晓，然后输入 ipvsadm -Lnc：一个模板，三个连接。',
+          en: 'Play to 12 s: 10.0.0.7’s three connections, one template.',
+          'zh-CN': '播放到 12 秒：10.0.0.7 的三个连接，一个模板。',
         },
+        claims: [landsOn(3, '192.168.8.102'), landsOn(1, '192.168.8.101')],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Lnc',
+        text: {
+          en: 'The connection table: one template per client (port 0, ASSURED), and 10.0.0.7’s connections to :80, :443 and :22 all to the same real server.',
+          'zh-CN':
+            '连接表：每个客户端一个模板（端口 0，ASSURED），10.0.0.7 到 :80、:443、:22 的连接都去了同一台真实服务器。',
+        },
+        claims: [
+          outputLists(/ASSURED\s+10\.0\.0\.7:0\s+192\.168\.100\.100:0\s+192\.168\.8\.102:0/),
+          outputLists(/10\.0\.0\.7:40001\s+192\.168\.100\.100:80\s+192\.168\.8\.102:80/),
+          outputLists(/10\.0\.0\.7:40003\s+192\.168\.100\.100:443\s+192\.168\.8\.102:443/),
+          outputLists(/10\.0\.0\.7:40004\s+192\.168\.100\.100:22\s+192\.168\.8\.102:22/),
+        ],
       },
     ],
   },
   {
     id: 'fwmark',
     title: {
-      en: '4. Firewall marks: HTTP and HTTPS as one service',
-      'zh-CN': '4. 防火墙标记：把 HTTP 和 HTTPS 当作一个服务',
+      en: '4. Firewall marks: a service made of two ports',
+      'zh-CN': '4. 防火墙标记：由两个端口组成的服务',
     },
     steps: [
       {
@@ -271,39 +350,64 @@ export const LESSONS: Lesson[] = [
           until: 60,
         },
         text: {
-          en: 'iptables marks TCP 80 and 443 to the VIP with mark 80; ipvsadm -A -f 80 -p 3600 is one service for both. (The classic textbook example marks --dport 23 where it means 443: with 23, HTTPS would never be marked.)',
+          en: 'iptables marks TCP 80 and 443 to the VIP with mark 80; ipvsadm -A -f 80 -p 3600 is a service for that mark. (The classic textbook example marks --dport 23 where it means 443: with 23, HTTPS would never be marked.) 10.0.0.7 opens HTTP at 0 s, HTTPS at 5 s, ssh at 8 s.',
           'zh-CN':
-            'iptables 给发往 VIP 的 TCP 80 和 443 打上标记 80；ipvsadm -A -f 80 -p 3600 把两者当作一个服务。（经典教材示例把 443 误写成了 --dport 23：那样 HTTPS 永远不会被标记。）',
+            'iptables 给发往 VIP 的 TCP 80 和 443 打上标记 80；ipvsadm -A -f 80 -p 3600 是针对这个标记的服务。（经典教材示例把 443 误写成了 --dport 23：那样 HTTPS 永远不会被标记。）10.0.0.7 在 0 秒打开 HTTP，5 秒打开 HTTPS，8 秒打开 ssh。',
         },
       },
       {
         kind: 'question',
         text: {
-          en: 'Predict: 10.0.0.7 moves to HTTPS at 5 s. Which server?',
-          'zh-CN': '预测：10.0.0.7 在 5 秒转到 HTTPS。去哪台服务器？',
+          en: 'Predict: 10.0.0.7 moves to HTTPS at 5 s. Which real server?',
+          'zh-CN': '预测：10.0.0.7 在 5 秒转到 HTTPS。它会去哪台真实服务器？',
         },
         probe: { kind: 'connection-rs', index: 2 },
         choices: RS_CHOICES,
         explain: {
-          en: 'The mark is set before IPVS looks up a service, and the fwmark service is looked up first: both ports share the template IP 10.0.0.7:0 → 0.0.0.80:0. Unlike PCC, ssh (22) is not marked and is not balanced.',
+          en: 'To {answer}, where its HTTP connection went. The mark is set in PREROUTING, before IPVS looks for a service, and the fwmark service is looked up first: both ports belong to FWM 80 and share one template, IP 10.0.0.7:0 → 0.0.0.80:0. Unlike PCC, ssh (22) is not marked: no service matches it and it is not balanced. See it in the next step’s ipvsadm -Lnc.',
           'zh-CN':
-            '标记在 IPVS 查找服务之前设置，且优先查找 fwmark 服务：两个端口共用模板 IP 10.0.0.7:0 → 0.0.0.80:0。与 PCC 不同，ssh（22）没有被标记，也不参与负载均衡。',
+            '去了 {answer}，也就是它的 HTTP 连接去的那台。标记在 PREROUTING 中设置，早于 IPVS 查找服务，而且 fwmark 服务优先查找：两个端口都属于 FWM 80，共用一个模板 IP 10.0.0.7:0 → 0.0.0.80:0。与 PCC 不同，ssh（22）没有被标记：没有服务匹配它，也就不参与负载均衡。下一步的 ipvsadm -Lnc 会显示出来。',
         },
+        claims: [answerIs('192.168.8.102'), landsOn(0, '192.168.8.102')],
       },
-      { kind: 'play', until: 10, speed: 2, text: { en: 'Reveal.', 'zh-CN': '揭晓。' } },
+      {
+        kind: 'play',
+        until: 10,
+        speed: 2,
+        text: {
+          en: 'Play to 10 s and watch where each of 10.0.0.7’s connections goes.',
+          'zh-CN': '播放到 10 秒，看 10.0.0.7 的每个连接分别去了哪里。',
+        },
+        claims: [landsOn(2, '192.168.8.102'), landsOn(3, null)],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Lnc',
+        text: {
+          en: 'One template for the mark (IP, virtual 0.0.0.80:0), its HTTP and HTTPS connections on the same real server, and no entry for ssh.',
+          'zh-CN':
+            '标记对应一个模板（IP，虚拟地址 0.0.0.80:0），HTTP 和 HTTPS 连接在同一台真实服务器上，ssh 没有任何条目。',
+        },
+        claims: [
+          outputLists(/^IP\s.*ASSURED\s+10\.0\.0\.7:0\s+0\.0\.0\.80:0\s+192\.168\.8\.102:0/),
+          outputLists(/10\.0\.0\.7:40003\s+192\.168\.100\.100:443\s+192\.168\.8\.102:443/),
+          outputLacks(/10\.0\.0\.7:40004/),
+        ],
+      },
       {
         kind: 'run',
         cmd: 'iptables -t mangle -L PREROUTING -n -v',
         text: {
-          en: 'The rules’ counters: packets that matched each rule.',
-          'zh-CN': '规则计数器：匹配每条规则的数据包数。',
+          en: 'The rules’ counters: packets that matched each rule — the :443 rule counted HTTPS too.',
+          'zh-CN': '规则计数器：匹配每条规则的数据包数——:443 那条规则也计到了 HTTPS 的包。',
         },
+        claims: [outputLists(/^\s*[1-9]\d*\s+\d+\s+MARK\s.*dpt:443 MARK set 0x50/)],
       },
     ],
   },
   {
     id: 'online',
-    title: { en: '5. “Still online”: the template outlives its timeout', 'zh-CN': '5. “仍在线”：模板比超时活得更久' },
+    title: { en: '5. -p 10 and a long download', 'zh-CN': '5. -p 10 与一次长时间下载' },
     steps: [
       {
         kind: 'load',
@@ -314,27 +418,31 @@ export const LESSONS: Lesson[] = [
           until: 200,
         },
         text: {
-          en: '-p 10, and 10.0.0.7 keeps one connection open for 25 s (a download).',
-          'zh-CN': '-p 10，10.0.0.7 的一个连接保持 25 秒（一次下载）。',
+          en: '-p 10, and 10.0.0.7 keeps one connection open for 25 s (a download). It comes back at 40 s.',
+          'zh-CN': '-p 10，10.0.0.7 的一个连接保持 25 秒（一次下载）。它在 40 秒再来一次。',
         },
       },
       {
         kind: 'question',
-        text: { en: 'Predict: is the template still there at 20 s?', 'zh-CN': '预测：20 秒时模板还在吗？' },
+        text: {
+          en: 'Predict: -p is 10 s. Is 10.0.0.7’s template still there at 20 s?',
+          'zh-CN': '预测：-p 是 10 秒。20 秒时 10.0.0.7 的模板还在吗？',
+        },
         probe: { kind: 'template-live', client: '10.0.0.7', atMs: 20_000 },
         choices: YES_NO,
         explain: {
-          en: 'At 10 s the timer runs out while the connection still depends on the template: ip_vs_conn_expire() re-arms it for 60 s — and from then on its timeout stays 60 s. Linux 2.4 re-armed for 2 minutes, which is what older texts (the classic textbook example among them) say.',
+          en: 'Yes. At 10 s the timer ran out while the download still depended on the template: ip_vs_conn_expire() re-armed it for 60 s — and from then on its timeout stays 60 s. Linux 2.4 re-armed for 2 minutes, which is what older texts (the classic textbook example among them) say. See the hatched part of 10.0.0.7’s row in the template timeline.',
           'zh-CN':
-            '10 秒时定时器到期，但连接仍依赖模板：ip_vs_conn_expire() 把它续期 60 秒——此后它的超时一直是 60 秒。Linux 2.4 续期 2 分钟，这正是老教材（包括经典教材示例）的说法。',
+            '在。10 秒时定时器到期，但下载连接仍依赖模板：ip_vs_conn_expire() 把它续期 60 秒——此后它的超时一直是 60 秒。Linux 2.4 续期 2 分钟，这正是老教材（包括经典教材示例）的说法。请看模板时间线上 10.0.0.7 那一行带斜线的部分。',
         },
+        claims: [answerIs(true), templateLive('10.0.0.7', 11)],
       },
       {
         kind: 'textbook',
         on: true,
         text: {
           en: 'Switch on “textbook rule”: the same run is replayed under the rule teaching texts state, and the timeline marks where the two disagree.',
-          'zh-CN': '打开“教科书规则”：同一次运行按教材所说的规则重放，时间线会标出两者不一致之处。',
+          'zh-CN': '打开“教科书规则”：同一次运行按教材所说的规则重放，时间线会标出两者不一致的地方。',
         },
       },
       {
@@ -342,64 +450,86 @@ export const LESSONS: Lesson[] = [
         until: 120,
         speed: 10,
         text: {
-          en: 'Watch the row of 10.0.0.7: the kernel keeps it (hatched), the textbook mark shows where the textbook would have dropped it.',
-          'zh-CN': '观察 10.0.0.7 那一行：内核保留了它（斜线部分），教科书标记显示按教科书它早该被删除的位置。',
+          en: 'Watch the row of 10.0.0.7: the kernel keeps the template (hatched) and the connection at 40 s finds it; the textbook mark shows where the textbook would have dropped it.',
+          'zh-CN':
+            '观察 10.0.0.7 那一行：内核保留了模板（斜线部分），40 秒的连接找到了它；教科书标记显示按教材它本该被删除的位置。',
         },
+        claims: [
+          templateLiveThroughout('10.0.0.7', [0, 120]),
+          landsOn(1, '192.168.8.102'),
+          landsOn(0, '192.168.8.102'),
+          textbookParts(),
+        ],
       },
-      { kind: 'textbook', on: false, text: { en: 'Back to the kernel’s rule alone.', 'zh-CN': '回到只有内核规则。' } },
+      {
+        kind: 'textbook',
+        on: false,
+        text: { en: 'Back to the kernel’s rule alone.', 'zh-CN': '回到只有内核规则。' },
+      },
     ],
   },
   {
     id: 'megaproxy',
-    title: { en: '6. Mega-proxies and -M 255.255.255.0', 'zh-CN': '6. 超级代理与 -M 255.255.255.0' },
+    title: { en: '6. Proxy farms and PCC', 'zh-CN': '6. 代理集群与 PCC' },
     steps: [
       {
         kind: 'load',
         file: 'preset-megaproxy.json',
         text: {
-          en: 'Many users browse through proxy farms: each of their connections leaves from another address of the farm’s /24. PCC without a netmask sees each address as a new client.',
+          en: 'PCC (-p 300) over two real servers. 40% of the users browse through proxy farms: each of their connections leaves from another address of the farm’s /24.',
           'zh-CN':
-            '很多用户通过代理集群上网：他们的每个连接都从该集群 /24 网段中的另一个地址发出。不带掩码的 PCC 把每个地址都当作新客户端。',
+            'PCC（-p 300），两台真实服务器。40% 的用户经由代理集群上网：他们的每个连接都从该集群 /24 网段中的另一个地址发出。',
         },
       },
       {
         kind: 'question',
         text: {
-          en: 'Predict: after 3 minutes, will every user’s connections have stayed on the user’s first server?',
-          'zh-CN': '预测：3 分钟后，每个用户的连接是否都还停留在他的第一台服务器上？',
+          en: 'Predict: after 3 minutes, will every connection of every user have reached the user’s first real server?',
+          'zh-CN': '预测：3 分钟后，每个用户的每个连接是否都到达了该用户的第一台真实服务器？',
         },
         probe: { kind: 'metric', name: 'stickiness', atMs: 180_000 },
-        choices: [
-          { label: { en: 'yes, all of them', 'zh-CN': '是，全部都是' }, value: [1, 1] },
-          { label: { en: 'no', 'zh-CN': '否' }, value: [0, 0.9999] },
-        ],
+        yesWhen: [1, 1],
+        choices: YES_NO,
+        figures: { broken: { kind: 'metric', name: 'brokenSessions', atMs: 180_000 } },
         explain: {
-          en: 'A proxy-farm user changes source address from one connection to the next: each address gets its own template, and rr spreads them over both servers.',
-          'zh-CN': '代理集群用户的源地址在连接之间不断变化：每个地址各有一个模板，rr 把它们分散到两台服务器。',
+          en: 'No: stickiness is {answer} (the share of connections that reached the user’s first server), and {broken} sessions broke. A PCC template is keyed by the full source address: to the director every address of a farm is another client, with its own template, and rr spreads them over both servers. See stickiness and broken sessions in the Real servers panel.',
+          'zh-CN':
+            '否：粘性只有 {answer}（到达用户第一台服务器的连接所占比例），会话中断 {broken} 次。PCC 模板按完整的源地址建立：在调度器看来，代理集群的每个地址都是另一个客户端，各有各的模板，rr 把它们分散到两台服务器上。请看“真实服务器”面板中的粘性和会话中断。',
         },
+        claims: [answerIs(false)],
       },
       {
         kind: 'play',
         until: 180,
         speed: 30,
-        text: { en: 'Play and watch stickiness and broken sessions.', 'zh-CN': '播放，观察粘性和会话中断次数。' },
+        text: {
+          en: 'Play 3 minutes and watch stickiness and broken sessions in the Real servers panel.',
+          'zh-CN': '播放 3 分钟，观察“真实服务器”面板中的粘性和会话中断。',
+        },
+        claims: [keepsGrowing('brokenSessions', { during: [120, 180] })],
       },
       {
         kind: 'run',
         cmd: `ipvsadm -E -t ${VIP}:0 -s rr -p 300 -M 255.255.255.0`,
         text: {
-          en: 'One template per /24 now (new templates only: -E never rewrites the existing ones).',
-          'zh-CN': '现在每个 /24 一个模板（只影响新模板：-E 从不改写已有模板）。',
+          en: 'A persistence netmask: one template per /24 from now on. Only for new templates: -E never rewrites the ones already in the table.',
+          'zh-CN': '加上持久化掩码：从现在起每个 /24 一个模板。只对新模板有效：-E 从不改写表中已有的模板。',
         },
+        claims: [outputLacks(/./)],
       },
       {
         kind: 'play',
         until: 420,
         speed: 30,
         text: {
-          en: 'Watch broken sessions stop growing, and balance get coarser.',
-          'zh-CN': '观察会话中断不再增加，而均衡变得更粗糙。',
+          en: 'Play on: broken sessions still grow for about a minute — the per-address templates made before -M still decide for their addresses, while a new /24 template may point elsewhere — then stop: flat from 240 s on.',
+          'zh-CN':
+            '继续播放：会话中断还会再涨大约一分钟——加 -M 之前按单个地址建立的模板仍在为这些地址做决定，而新的 /24 模板可能指向另一台——然后就停住了：从 240 秒起不再增加。',
         },
+        claims: [
+          keepsGrowing('brokenSessions', { during: [180, 240] }),
+          stopsGrowing('brokenSessions', { during: [240, 420] }),
+        ],
       },
     ],
   },
@@ -410,49 +540,101 @@ export const LESSONS: Lesson[] = [
       {
         kind: 'load',
         scenario: {
-          name: 'Lesson 7: weight 0',
+          name: 'Lesson 7: weight 0, then -d',
           commands: rs2(`-t ${VIP}:0`, ' -p 300'),
           connections: [
             conn(0, '10.0.0.7', 40001, 80, 5),
             conn(40, '10.0.0.7', 40002, 80, 5),
             conn(45, '10.0.0.9', 40003, 80, 5),
+            conn(60, '10.0.0.7', 40004, 80, 5),
           ],
           midCommands: [{ at: 20, cmd: `ipvsadm -e -t ${VIP}:0 -r 192.168.8.102 -g -w 0` }],
           until: 100,
         },
         text: {
-          en: 'PCC. 10.0.0.7 connects at 0 s (rr’s first pick is the most recently added server, .102). At 20 s .102 is quiesced: weight 0.',
-          'zh-CN': 'PCC。10.0.0.7 在 0 秒连接（rr 第一次选择最后添加的服务器 .102）。20 秒时 .102 被静默：权重 0。',
+          en: 'PCC. 10.0.0.7 connects at 0 s (rr’s first pick is the most recently added server, .102). At 20 s .102 is quiesced: weight 0. 10.0.0.7 returns at 40 s; a new client, 10.0.0.9, comes at 45 s.',
+          'zh-CN':
+            'PCC。10.0.0.7 在 0 秒连接（rr 第一次选择最后添加的服务器 .102）。20 秒时 .102 被静默：权重设为 0。10.0.0.7 在 40 秒回来；新客户端 10.0.0.9 在 45 秒到来。',
         },
+        claims: [landsOn(0, '192.168.8.102')],
       },
       {
         kind: 'question',
         text: {
-          en: 'Predict: 10.0.0.7 returns at 40 s. Which server?',
-          'zh-CN': '预测：10.0.0.7 在 40 秒回来。去哪台服务器？',
+          en: 'Predict: 10.0.0.7 returns at 40 s, after .102 was set to weight 0. Which real server?',
+          'zh-CN': '预测：.102 的权重已设为 0，10.0.0.7 在 40 秒回来。它会去哪台真实服务器？',
         },
         probe: { kind: 'connection-rs', index: 1 },
         choices: RS_CHOICES,
         explain: {
-          en: 'With expire_quiescent_template = 0 (the default) a valid template still decides, weight 0 or not: the client returns to the quiesced server. New clients (10.0.0.9) go elsewhere.',
+          en: '{answer}, the quiesced server. Its template still points there, and with expire_quiescent_template = 0 (the default) ip_vs_check_template() finds it valid, weight 0 or not. Weight 0 only keeps the scheduler from picking .102: the new client 10.0.0.9 went to {newcomer}. (With sysctl -w net.ipv4.vs.expire_quiescent_template=1 the template would be invalid and 10.0.0.7 rescheduled.) See the template timeline.',
           'zh-CN':
-            '在 expire_quiescent_template = 0（默认）时，有效模板仍然起决定作用，不管权重是否为 0：客户端回到被静默的服务器。新客户端（10.0.0.9）去别的服务器。',
+            '去了 {answer}，也就是被静默的那台。它的模板仍指向那里，而在 expire_quiescent_template = 0（默认）时，ip_vs_check_template() 认为模板有效，不管权重是不是 0。权重 0 只是让调度器不再选 .102：新客户端 10.0.0.9 去了 {newcomer}。（如果 sysctl -w net.ipv4.vs.expire_quiescent_template=1，模板会失效，10.0.0.7 会被重新调度。）请看模板时间线。',
         },
+        figures: { newcomer: { kind: 'connection-rs', index: 2 } },
+        claims: [answerIs('192.168.8.102'), landsOn(2, '192.168.8.101')],
       },
-      { kind: 'play', until: 50, speed: 5, text: { en: 'Reveal.', 'zh-CN': '揭晓。' } },
       {
-        kind: 'text',
+        kind: 'play',
+        until: 50,
+        speed: 5,
         text: {
-          en: 'With sysctl -w net.ipv4.vs.expire_quiescent_template=1 the template would be expired on its next use and the client rescheduled. Deleting the server (ipvsadm -d) invalidates its templates (listed with port 65535).',
-          'zh-CN':
-            '如果 sysctl -w net.ipv4.vs.expire_quiescent_template=1，模板会在下次使用时过期，客户端被重新调度。删除服务器（ipvsadm -d）会使其模板失效（以端口 65535 列出）。',
+          en: 'Play to 50 s: 10.0.0.7 on .102, 10.0.0.9 on .101.',
+          'zh-CN': '播放到 50 秒：10.0.0.7 在 .102 上，10.0.0.9 在 .101 上。',
         },
+        claims: [landsOn(1, '192.168.8.102'), landsOn(2, '192.168.8.101')],
+      },
+      {
+        kind: 'run',
+        cmd: `ipvsadm -d -t ${VIP}:0 -r 192.168.8.102`,
+        text: {
+          en: 'Now remove .102 altogether. 10.0.0.7’s template still names it; 10.0.0.7 comes back at 60 s.',
+          'zh-CN': '现在把 .102 彻底删除。10.0.0.7 的模板仍指向它；10.0.0.7 会在 60 秒回来。',
+        },
+        claims: [outputLacks(/./), templateLive('10.0.0.7', 50)],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: at 60 s 10.0.0.7 connects again. Its template points to the deleted .102. Which real server?',
+          'zh-CN': '预测：60 秒时 10.0.0.7 再次连接，它的模板指向已删除的 .102。它会去哪台真实服务器？',
+        },
+        probe: { kind: 'connection-rs', index: 3 },
+        choices: RS_CHOICES,
+        explain: {
+          en: '{answer}. ip_vs_check_template() found the template’s real server gone: it invalidated the template — re-hashed it with ports 65535, so it never matches again — and rr scheduled the connection afresh, making a new template. The invalid one stays listed until its timer runs out: the next step lists both.',
+          'zh-CN':
+            '去了 {answer}。ip_vs_check_template() 发现模板的真实服务器已不存在：它让模板失效——以端口 65535 重新散列，从此再也匹配不上——rr 重新调度这个连接，并建立新模板。失效的模板会一直列出，直到它的定时器到期：下一步会把两者都列出来。',
+        },
+        claims: [answerIs('192.168.8.101')],
+      },
+      {
+        kind: 'play',
+        until: 65,
+        speed: 5,
+        text: {
+          en: 'Play to 65 s.',
+          'zh-CN': '播放到 65 秒。',
+        },
+        claims: [landsOn(3, '192.168.8.101')],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Lnc',
+        text: {
+          en: 'The old template, invalidated: virtual and destination port 65535, still pointing at .102. Beside it, 10.0.0.7’s new template on .101.',
+          'zh-CN': '旧模板已失效：虚拟端口和目标端口都是 65535，仍指向 .102。旁边是 10.0.0.7 在 .101 上的新模板。',
+        },
+        claims: [
+          outputLists(/ASSURED\s+10\.0\.0\.7:0\s+192\.168\.100\.100:65535\s+192\.168\.8\.102:65535/),
+          outputLists(/ASSURED\s+10\.0\.0\.7:0\s+192\.168\.100\.100:0\s+192\.168\.8\.101:0/),
+        ],
       },
     ],
   },
   {
     id: 'sharing',
-    title: { en: '8. The alternative: share the sessions', 'zh-CN': '8. 另一种做法：共享会话' },
+    title: { en: '8. Sessions in a shared store', 'zh-CN': '8. 会话放在共享存储里' },
     steps: [
       {
         kind: 'load',
@@ -471,28 +653,85 @@ export const LESSONS: Lesson[] = [
           },
         },
         text: {
-          en: 'No persistence at all, but the servers keep sessions in a shared store (e.g. Redis): any server can serve any user.',
-          'zh-CN': '完全不用持久化，但服务器把会话保存在共享存储中（例如 Redis）：任何服务器都能服务任何用户。',
+          en: 'The shop of lesson 1 again: rr on :80 and :443, no -p. This time the application keeps its sessions in a store all its servers use (e.g. Redis), not in each server’s memory.',
+          'zh-CN':
+            '又是第 1 课的网店：:80 和 :443 都用 rr，没有 -p。不同的是，这次应用把会话放在所有服务器共用的存储里（例如 Redis），而不是各自的内存中。',
         },
       },
       {
         kind: 'question',
-        text: { en: 'Predict: how many broken sessions after 5 minutes?', 'zh-CN': '预测：5 分钟后有多少次会话中断？' },
+        text: {
+          en: 'Predict: how many broken sessions after 5 minutes?',
+          'zh-CN': '预测：5 分钟后会有多少次会话中断？',
+        },
         probe: { kind: 'metric', name: 'brokenSessions', atMs: 300_000 },
         choices: [
-          { label: { en: 'none', 'zh-CN': '0 次' }, value: [0, 0] },
+          { label: { en: 'none', 'zh-CN': '一次也没有' }, value: [0, 0] },
           { label: { en: 'some', 'zh-CN': '有一些' }, value: [1, 1e9] },
         ],
+        figures: { templates: { kind: 'metric', name: 'templatesLive', atMs: 300_000 } },
         explain: {
-          en: 'Nothing breaks, no template is kept, and rr keeps its perfect balance. Persistence is the answer when sessions cannot be shared. Try the Compare view to see all of them side by side.',
+          en: 'None: {answer} broken sessions. Every server reads the session from the shared store, so no connection can reach a server “without” it. The director keeps {templates} templates and rr keeps its balance. Persistence is the answer when sessions cannot be shared. See the Real servers panel; the Compare view shows all the cases side by side.',
           'zh-CN':
-            '什么都不会中断，不保留任何模板，rr 也保持完美均衡。只有在会话无法共享时，持久化才是答案。可以在“对比”视图中把它们放在一起看。',
+            '一次也没有：会话中断 {answer} 次。每台服务器都从共享存储读取会话，所以没有哪个连接会落到“没有会话”的服务器上。调度器保留 {templates} 个模板，rr 保持均衡。只有在会话无法共享时，持久化才是答案。请看“真实服务器”面板；“对比”视图可以把各种情形放在一起看。',
         },
+        claims: [answerIs(0)],
       },
-      { kind: 'play', until: 300, speed: 60, text: { en: 'Reveal.', 'zh-CN': '揭晓。' } },
+      {
+        kind: 'play',
+        until: 300,
+        speed: 60,
+        text: {
+          en: 'Play 5 minutes: broken sessions stay at 0, no template is made, and the real servers’ bars stay level.',
+          'zh-CN': '播放 5 分钟：会话中断一直是 0，没有生成任何模板，真实服务器的柱子保持一样高。',
+        },
+        claims: [
+          figure('brokenSessions', 300, '=', 0),
+          figure('templatesLive', 300, '=', 0),
+          figure('connections', 300, '>', 1000),
+          figure('imbalance', 300, '<', 1.01),
+        ],
+      },
     ],
   },
 ]
+
+/** A question's answer as its reveal says it: the probe's, or yes/no for a figure (`yesWhen`). */
+export function answerOf(
+  step: Pick<Extract<LessonStep, { kind: 'question' }>, 'yesWhen'>,
+  value: string | number | boolean | null,
+): string | number | boolean | null {
+  if (!step.yesWhen || typeof value !== 'number') return value
+  return value >= step.yesWhen[0] && value <= step.yesWhen[1]
+}
+
+/** A probe's figure as the lab shows it: stickiness in per cent (as the Real servers panel), a fraction to two decimals. */
+export function quoteFigure(p: Probe, v: number): string {
+  if (p.kind === 'metric' && p.name === 'stickiness') return `${Math.round(v * 100)}%`
+  return Number.isInteger(v) ? String(v) : v.toFixed(2)
+}
+
+/** `{name}` placeholders of a text (`{answer}` and a question's figures). */
+export const placeholders = (text: string): string[] => [...text.matchAll(/\{(\w+)\}/g)].map((m) => m[1]).sort()
+
+/** A text with its placeholders filled (a value not given stays as written). */
+export function fill(text: string, values: Record<string, string>): string {
+  return text.replace(/\{(\w+)\}/g, (whole, name: string) => values[name] ?? whole)
+}
+
+/**
+ * The scenario a load step loads — the file's (`file`, as fetched) or the step's own — described
+ * by the step's text in both languages, never by the file's description, which may tell the
+ * class the answer to the question that follows (lesson 1's file says "users' sessions break").
+ */
+export function lessonScenario(step: Extract<LessonStep, { kind: 'load' }>, file: unknown): object {
+  const base = (step.scenario ?? file) as Record<string, unknown>
+  return {
+    ...(JSON.parse(JSON.stringify(base)) as Record<string, unknown>),
+    description: step.text.en,
+    descriptions: { 'zh-CN': step.text['zh-CN'] },
+  }
+}
 
 /** Is `choice` the right one for the engine's `answer`? */
 export function isRight(choice: Choice, answer: string | number | boolean | null): boolean {

@@ -1,19 +1,31 @@
 import { useEffect, useState } from 'react'
 import { type Exercise, generateExercise } from '../lessons/exercise'
-import { isRight, type L10n, LESSONS, type Lesson, type LessonStep } from '../lessons/lessons'
+import {
+  answerOf,
+  fill,
+  isRight,
+  type L10n,
+  LESSONS,
+  type Lesson,
+  type LessonStep,
+  lessonScenario,
+  quoteFigure,
+} from '../lessons/lessons'
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
 import { onEnter, onPress, resumePlan } from '../lessons/stepClock'
 import { actions, type Locale, useLab } from '../store/index'
+import type { Probe } from '../worker/protocol'
 import { fetchScenarioFile } from './presets'
 import { useT } from './useT'
 
 const text = (l: L10n | string, locale: Locale) => (typeof l === 'string' ? l : l[locale])
 
-/** Load a lesson's scenario (a file or one written inline): no command of its run steps has run in it. */
+/** Load a lesson's scenario (a file or one written inline), described by the step's text: no command of its run steps has run in it. */
 async function loadStep(step: Extract<LessonStep, { kind: 'load' }>): Promise<void> {
-  const json = step.scenario ?? (await fetchScenarioFile(step.file ?? ''))
+  const file: unknown = step.scenario ? null : await fetchScenarioFile(step.file ?? '')
   actions.lessonLoaded()
-  actions.load(JSON.parse(JSON.stringify(json)), '', 'lesson')
+  // described by the lesson's own words: a file's description may give the answer away
+  actions.load(lessonScenario(step, file), '', 'lesson')
 }
 
 /** Not playing, and no load or seek under way: the clock stands where it is. */
@@ -152,7 +164,47 @@ function lessonNext(): void {
 interface Revealed {
   choice: number
   right: boolean
+  /** The answer as the reveal says it (yes/no for a figure's question), and the probe's own figure. */
   answer: string | number | boolean | null
+  figure: string | number | boolean | null
+  /** The reveal's placeholders, filled with the engine's figures. */
+  values: Record<string, string>
+}
+
+/**
+ * A run step's command and what it printed, from the commands run mid-run (the console's
+ * source too): the card shows it where the class looks, the console being hidden in Presenter.
+ */
+function RunOutput({ cmd }: { cmd: string }) {
+  const t = useT()
+  const ran = useLab((s) => s.midRun.findLast((m) => m.by === 'lesson' && m.cmd === cmd) ?? null)
+  return (
+    <pre className="term" data-testid="lesson-output">
+      <span className="cmd">{`# ${cmd}`}</span>
+      {ran && (ran.stdout || ran.stderr) ? (
+        <>
+          {'\n'}
+          {ran.stdout.trimEnd()}
+          {ran.stderr && <span className="err">{`${ran.stdout ? '\n' : ''}${ran.stderr.trimEnd()}`}</span>}
+        </>
+      ) : (
+        ran?.exit === 0 && (
+          <>
+            {'\n'}
+            <span className="note">{t('lessons.noOutput')}</span>
+          </>
+        )
+      )}
+    </pre>
+  )
+}
+
+/** A figure as a reveal quotes it: as the lab shows that figure (quoteFigure), an address as it is, none and yes/no in words. */
+function figureText(v: string | number | boolean | null, t: ReturnType<typeof useT>, p?: Probe): string {
+  if (v === null) return t('lessons.answerNone')
+  if (typeof v === 'boolean') return v ? t('lessons.yes') : t('lessons.no')
+  if (typeof v === 'number' && p) return quoteFigure(p, v)
+  return String(v)
 }
 
 /** The lesson in progress: its current step, the question and the engine's answer. */
@@ -232,7 +284,7 @@ export function LessonPanel() {
               : t('lessons.reached', { s: untilMs / 1000 })}
         </p>
       )}
-      {step.kind === 'run' && <pre className="term">{`# ${step.cmd}`}</pre>}
+      {step.kind === 'run' && <RunOutput cmd={step.cmd} />}
       {step.kind === 'question' && (
         <Question key={`${lesson.id}/${stepIndex}`} lessonId={lesson.id} stepIndex={stepIndex} step={step} />
       )}
@@ -258,27 +310,26 @@ function Question({
 
   const answer = async (choice: number) => {
     setAsking(true)
-    const a = await actions.probe(step.probe)
+    const named = Object.entries(step.figures ?? {})
+    const [a, ...figures] = await Promise.all([actions.probe(step.probe), ...named.map(([, p]) => actions.probe(p))])
     setAsking(false)
-    if (!a.ok) {
-      setError(a.error)
+    const failed = [a, ...figures].find((f) => !f.ok)
+    if (failed && !failed.ok) {
+      setError(failed.error)
       return
     }
-    const right = isRight(step.choices[choice], a.value)
-    setRevealed({ choice, right, answer: a.value })
+    if (!a.ok) return
+    const said = answerOf(step, a.value)
+    const right = isRight(step.choices[choice], said)
+    const values: Record<string, string> = { answer: figureText(a.value, t, step.probe) }
+    named.forEach(([n, p], i) => {
+      const f = figures[i]
+      if (f.ok) values[n] = figureText(f.value, t, p)
+    })
+    setRevealed({ choice, right, answer: said, figure: a.value, values })
     const prev: LessonProgress = loadProgress()[lessonId] ?? { step: stepIndex, answers: {}, done: false }
     saveProgress(lessonId, { ...prev, answers: { ...prev.answers, [stepIndex]: { choice, right } } })
   }
-  const answerText = (v: string | number | boolean | null) =>
-    v === null
-      ? t('lessons.answerNone')
-      : typeof v === 'boolean'
-        ? v
-          ? t('lessons.yes')
-          : t('lessons.no')
-        : typeof v === 'number' && !Number.isInteger(v)
-          ? v.toFixed(2)
-          : String(v)
 
   return (
     <div className="question">
@@ -300,8 +351,13 @@ function Question({
       {revealed && (
         <div className={revealed.right ? 'verdict right' : 'verdict wrong'} role="status" data-testid="verdict">
           <strong>{revealed.right ? t('lessons.right') : t('lessons.wrong')}</strong>{' '}
-          {t('lessons.engineSays', { answer: answerText(revealed.answer) })}
-          <p>{text(step.explain, locale)}</p>
+          {revealed.answer === revealed.figure
+            ? t('lessons.engineSays', { answer: figureText(revealed.answer, t) })
+            : t('lessons.engineSaysFigure', {
+                answer: figureText(revealed.answer, t),
+                figure: figureText(revealed.figure, t, step.probe),
+              })}
+          <p data-testid="reveal">{fill(text(step.explain, locale), revealed.values)}</p>
         </div>
       )}
       {error && (
