@@ -321,6 +321,8 @@ export function TemplateTimeline() {
         setAxis(
           x
             .ticks(Math.max(2, Math.floor((width - LABEL_W) / (fontPx * 7.5))))
+            // a label is drawn whole or not at all (centred on its tick, about 3 em wide)
+            .filter((v) => x(v) + fontPx * 1.6 <= width)
             .map((v) => ({ x: x(v), label: `${Math.round(v / 1000)} s` })),
         )
         const next = axisMarks(st.midRun, x, LABEL_W, width)

@@ -154,7 +154,7 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
             min={0}
             step={1}
             value={seed}
-            style={{ width: '7ch' }}
+            style={{ width: '9ch' }}
             onChange={(e) => {
               const v = Number(e.target.value)
               if (Number.isInteger(v) && v >= 0 && v < 2 ** 31) actions.reset(v)
