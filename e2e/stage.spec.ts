@@ -18,7 +18,7 @@ interface Box {
 
 async function box(l: Locator): Promise<Box> {
   const b = await l.boundingBox()
-  expect(b, `${l} has a box`).not.toBeNull()
+  expect(b, `${l.toString()} has a box`).not.toBeNull()
   return b as Box
 }
 
@@ -247,3 +247,37 @@ for (const { width, height, presenter } of SIZES)
         path: `/tmp/shots-stage/${width}x${height}${presenter ? '-presenter' : ''}-${locale}-lesson.png`,
       })
     })
+
+for (const { width, height, presenter } of SIZES)
+  test(`screenshot: -M (clients grouped by netmask) on the stage (${width}×${height}${presenter ? ' presenter' : ''})`, async ({
+    page,
+  }) => {
+    test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+    test.setTimeout(120_000)
+    const lab = await openAt(page, width, height, presenter)
+    await lab.preset('megaproxyM')
+    await lab.speed(10)
+    await lab.playUntil(90_000)
+    mkdirSync('/tmp/shots-stage', { recursive: true })
+    await page.screenshot({
+      path: `/tmp/shots-stage/${width}x${height}${presenter ? '-presenter' : ''}-megaproxyM.png`,
+    })
+  })
+
+test("screenshot: the README's pictures (the lab at 1366×768 while it plays, and the whole page)", async ({ page }) => {
+  test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+  test.setTimeout(120_000)
+  const lab = await openAt(page, 1366, 768, false)
+  await lab.speed(10)
+  await lab.play()
+  await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBeGreaterThan(90_000)
+  await lab.pause()
+  mkdirSync('/tmp/shots-stage', { recursive: true })
+  await page.screenshot({ path: '/tmp/shots-stage/docs-screenshot.png' })
+  // panels below the fold draw once on screen: bring each into view first
+  await page.getByTestId('listing').scrollIntoViewIfNeeded()
+  await expect(page.getByTestId('listing')).toContainText('IPVS connection entries')
+  await page.evaluate(() => window.scrollTo(0, 0))
+  await page.waitForTimeout(300)
+  await page.screenshot({ path: '/tmp/shots-stage/docs-screenshot-full.png', fullPage: true })
+})
