@@ -42,10 +42,11 @@ if (typeof window !== 'undefined') {
 }
 
 /** Keys that drive the player, unless the user is typing or on a control that uses them. */
-function isTypingTarget(el: EventTarget | null): boolean {
+function isTypingTarget(el: EventTarget | null, key: string): boolean {
   if (!(el instanceof HTMLElement)) return false
   const tag = el.tagName
-  if (tag === 'INPUT') return (el as HTMLInputElement).type !== 'range'
+  // the seek slider keeps its arrows; Space on it plays
+  if (tag === 'INPUT') return (el as HTMLInputElement).type !== 'range' || key !== ' '
   if (tag === 'BUTTON' || el.getAttribute('role') === 'tab') return el !== pointerFocused
   return tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable
 }
@@ -96,7 +97,7 @@ export function App() {
   // on the capture phase) take Space first and follow its clock (src/lessons/stepClock.ts)
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (isTypingTarget(e.target, e.key) || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key === ' ') {
         e.preventDefault()
         actions.toggle()
