@@ -302,3 +302,22 @@ test("screenshot: the README's pictures (the lab at 1366×768 while it plays, an
   await page.waitForTimeout(300)
   await page.screenshot({ path: '/tmp/shots-stage/docs-screenshot-full.png', fullPage: true })
 })
+
+test('screenshot: Compare in Presenter at 1280×720 (its chart ticks)', async ({ page }) => {
+  test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+  test.setTimeout(120_000)
+  const lab = await openAt(page, 1280, 720, true)
+  await page.getByTestId('view-compare').click()
+  await lab.play()
+  await page.waitForTimeout(4000)
+  const ticks = await page
+    .locator('.chart svg')
+    .first()
+    .evaluate((svg) => {
+      const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width
+      return [...svg.querySelectorAll('.tick')].map((t) => Number.parseFloat(getComputedStyle(t).fontSize) * scale)
+    })
+  console.log('compare ticks (px on screen):', ticks.join(', '))
+  mkdirSync('/tmp/shots-stage', { recursive: true })
+  await page.screenshot({ path: '/tmp/shots-stage/1280x720-presenter-compare.png', fullPage: true })
+})
