@@ -1,5 +1,5 @@
-import { useCallback, useEffect, useState } from 'react'
-import { actions, selectDescription, useLab, verbatim } from '../store/index'
+import { type CSSProperties, useCallback, useEffect, useRef, useState } from 'react'
+import { actions, useLab, verbatim } from '../store/index'
 import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
@@ -15,26 +15,62 @@ import { Toolbar } from './Toolbar'
 import { useT } from './useT'
 import { WhyPanel } from './WhyPanel'
 
+/**
+ * The button the pointer last focused (a click leaves focus there): Space on it plays or pauses
+ * like anywhere else, while a button reached with the keyboard keeps Space to press it.
+ */
+let pointerFocused: Element | null = null
+let pointerDown = false
+if (typeof window !== 'undefined') {
+  window.addEventListener(
+    'pointerdown',
+    () => {
+      pointerDown = true
+    },
+    { capture: true },
+  )
+  window.addEventListener(
+    'pointerup',
+    () => {
+      pointerDown = false
+    },
+    { capture: true },
+  )
+  window.addEventListener('focusin', (e) => {
+    pointerFocused = pointerDown ? (e.target as Element) : null
+  })
+}
+
 /** Keys that drive the player, unless the user is typing or on a control that uses them. */
-function isTypingTarget(el: EventTarget | null): boolean {
+function isTypingTarget(el: EventTarget | null, key: string): boolean {
   if (!(el instanceof HTMLElement)) return false
   const tag = el.tagName
-  return (
-    tag === 'INPUT' ||
-    tag === 'TEXTAREA' ||
-    tag === 'SELECT' ||
-    tag === 'BUTTON' ||
-    el.isContentEditable ||
-    el.getAttribute('role') === 'tab'
-  )
+  // the seek slider keeps its arrows; Space on it plays
+  if (tag === 'INPUT') return (el as HTMLInputElement).type !== 'range' || key !== ' '
+  if (tag === 'BUTTON' || el.getAttribute('role') === 'tab') return el !== pointerFocused
+  return tag === 'TEXTAREA' || tag === 'SELECT' || el.isContentEditable
+}
+
+/** The bar's height, as `--topbar-h` on the page: the stage below it fills the rest of the window. */
+function useTopbarHeight() {
+  const ref = useRef<HTMLElement>(null)
+  const [h, setH] = useState(0)
+  useEffect(() => {
+    const el = ref.current
+    if (!el) return
+    const ro = new ResizeObserver(() => setH(Math.ceil(el.getBoundingClientRect().height)))
+    ro.observe(el)
+    return () => ro.disconnect()
+  }, [])
+  return [ref, h] as const
 }
 
 export function App() {
   const t = useT()
   const locale = useLab((s) => s.locale)
-  // the scenario's own words, in the interface's language when the file has them
-  const description = useLab(selectDescription)
   const view = useLab((s) => s.view)
+  const inLesson = useLab((s) => s.lessonId !== null)
+  const [topbarRef, topbarH] = useTopbarHeight()
 
   const loadPreset = useCallback((id: string) => {
     const p = PRESETS.find((x) => x.id === id) ?? PRESETS[0]
@@ -57,9 +93,11 @@ export function App() {
     document.title = t('app.title')
   }, [locale, t])
 
+  // Space plays and pauses in every view and mode; in a lesson the lesson's own keys (LessonPanel,
+  // on the capture phase) take Space first and follow its clock (src/lessons/stepClock.ts)
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (isTypingTarget(e.target) || e.ctrlKey || e.metaKey || e.altKey) return
+      if (isTypingTarget(e.target, e.key) || e.ctrlKey || e.metaKey || e.altKey) return
       if (e.key === ' ') {
         e.preventDefault()
         actions.toggle()
@@ -73,15 +111,9 @@ export function App() {
   }, [])
 
   return (
-    <main className="app">
-      <section className="panel area-toolbar" aria-label={t('toolbar.label')}>
+    <main className="app" style={{ '--topbar-h': `${topbarH}px` } as CSSProperties}>
+      <section className="panel area-toolbar topbar" aria-label={t('toolbar.label')} ref={topbarRef}>
         <Toolbar onPreset={loadPreset} />
-        {view === 'lab' && <ShareMenu />}
-        {view === 'lab' && description && (
-          <p className="scenario-note" data-testid="description">
-            {description}
-          </p>
-        )}
         <Notices onStartFresh={() => loadPreset(DEFAULT_PRESET)} />
       </section>
       {view === 'compare' ? (
@@ -94,10 +126,16 @@ export function App() {
         </div>
       ) : (
         <>
-          <LessonPanel />
-          <DirectorPanel />
-          <RealServersPanel />
-          <TemplateTimeline />
+          {/* the stage: what the class watches, together in the window under the bar (a lesson's card beside it) */}
+          <div className={inLesson ? 'lab-stage with-lesson' : 'lab-stage'} data-testid="stage">
+            <LessonPanel />
+            <DirectorPanel />
+            <RealServersPanel />
+            <TemplateTimeline />
+          </div>
+          <div className="panel area-share">
+            <ShareMenu />
+          </div>
           {below && (
             <>
               <ConsolePanel />

@@ -221,12 +221,14 @@ export function LessonPanel() {
   const moving = useLab((s) => s.busy !== null)
   const reached = useLab((s) => untilMs !== null && s.nowMs >= untilMs)
 
-  // clicker keys: PageDown / PageUp step through the lesson (space too, in presenter mode)
+  // clicker keys: PageDown / PageUp step through the lesson, and Space is Next in every mode (the
+  // page's own Space, play / pause, in App.tsx, acts only outside a lesson)
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const el = e.target as HTMLElement | null
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return
-      if (e.key === 'PageDown' || (e.key === ' ' && useLab.getState().presenter)) {
+      if (useLab.getState().lessonId === null || e.ctrlKey || e.metaKey || e.altKey) return
+      if (e.key === 'PageDown' || e.key === ' ') {
         e.preventDefault()
         e.stopImmediatePropagation()
         lessonNext()

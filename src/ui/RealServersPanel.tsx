@@ -19,13 +19,12 @@ interface Removed {
 
 function Bar({ value, max, color, label }: { value: number; max: number; color: string; label: string }) {
   return (
-    <>
-      <span>{label}</span>
+    <div className="meter">
+      <span className="meter-k">{label}</span> <span className="num">{value}</span>
       <span className="bar" aria-hidden="true">
         <span style={{ width: `${max > 0 ? Math.min(100, (value / max) * 100) : 0}%`, background: color }} />
       </span>
-      <span className="num">{value}</span>
-    </>
+    </div>
   )
 }
 
@@ -71,8 +70,9 @@ const RsRow = memo(function RsRow({
         style={{ background: 'none', border: 'none', textAlign: 'left', cursor: 'pointer', padding: 0 }}
         onClick={() => actions.select({ kind: 'rs', addr: r.addr, port: r.port })}
       >
-        {r.label} <span className="svc">{r.service}</span>
-        {r.weight === 0 && <span className="badge quiescent"> {t('servers.quiescent')}</span>}
+        {r.label}
+        {r.weight === 0 && <span className="badge quiescent">{t('servers.quiescent')}</span>}{' '}
+        <span className="svc">{r.service}</span>
       </button>
       <span className="controls">
         <label className="inline">

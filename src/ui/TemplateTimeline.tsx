@@ -12,18 +12,31 @@ import { ip, shortIp } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
 
+/** The rows' height, label column and font in an exported file (and on screen in the lab). */
 const ROW_H = 18
 const LABEL_W = 230
-const VIEW_H = 300
+/**
+ * On screen: the lab's rows, or Presenter's (text at least 16 px for a projector). The canvas is
+ * drawn at the device's pixel ratio, so a row's text is as sharp as the HTML around it.
+ */
+interface RowGeometry {
+  rowH: number
+  labelW: number
+  fontPx: number
+}
+const LAB_ROWS: RowGeometry = { rowH: ROW_H, labelW: LABEL_W, fontPx: 12 }
+const PRESENTER_ROWS: RowGeometry = { rowH: 26, labelW: 300, fontPx: 16 }
+/** The rows' viewport before it is measured (the stage gives it the height it has left). */
+const VIEW_H0 = 300
 /** Seconds of simulated time shown when following "now". */
 const DEFAULT_SPAN_MS = 240_000
 
 /** The scale before zooming: the default window, ending a little after now. */
-function baseScale(nowMs: number, width: number) {
+function baseScale(nowMs: number, width: number, labelW = LABEL_W) {
   const end = Math.max(nowMs + DEFAULT_SPAN_MS * 0.15, DEFAULT_SPAN_MS * 0.85)
   return scaleLinear()
     .domain([end - DEFAULT_SPAN_MS, end])
-    .range([LABEL_W, width])
+    .range([labelW, width])
 }
 
 function rowLabel(r: TemplateRow): string {
@@ -55,6 +68,15 @@ export function TemplateTimeline() {
   const textbook = useLab((s) => s.textbook)
   const divergent = useLab((s) => s.textbookDivergent)
   const markCount = useLab((s) => s.textbookMarkCount)
+  const presenter = useLab((s) => s.presenter)
+  const geom = presenter ? PRESENTER_ROWS : LAB_ROWS
+  const geomRef = useRef(geom)
+  useEffect(() => {
+    geomRef.current = geom
+  }, [geom])
+  /** The rows' viewport's height, as laid out (the stage sizes it). */
+  const [viewH, setViewH] = useState(VIEW_H0)
+  const viewHRef = useRef(VIEW_H0)
   const [follow, setFollow] = useState(true)
   const [rowCount, setRowCount] = useState(0)
   const [axis, setAxis] = useState<{ x: number; label: string }[]>([])
@@ -80,6 +102,18 @@ export function TemplateTimeline() {
   /** The row the keyboard is on (↑/↓ move it, Enter explains it). */
   const cursorRef = useRef(-1)
   const onScreen = useOnScreen(viewportRef)
+
+  useEffect(() => {
+    const vp = viewportRef.current
+    if (!vp) return
+    const ro = new ResizeObserver(() => {
+      const h = Math.max(1, Math.floor(vp.clientHeight))
+      viewHRef.current = h
+      setViewH(h)
+    })
+    ro.observe(vp)
+    return () => ro.disconnect()
+  }, [])
 
   // The base scale maps a window of simulated time to the drawing area; the zoom transform rescales it.
 
@@ -134,7 +168,9 @@ export function TemplateTimeline() {
       }
       if (!onScreen.current) return
       // redraw only when something moved, and at most 30 times a second: a timeline needs no more
-      const key = `${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      const { rowH: ROW_H, labelW: LABEL_W, fontPx } = geomRef.current
+      const VIEW_H = viewHRef.current
+      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
       if (key === drawnFor || wall - lastDraw < 32) return
       drawnFor = key
       lastDraw = wall
@@ -152,7 +188,7 @@ export function TemplateTimeline() {
       const st = useLab.getState()
       const nowMs = st.nowMs
       const rows = cache.rows
-      let x = transformRef.current.rescaleX(baseScale(nowMs, width))
+      let x = transformRef.current.rescaleX(baseScale(nowMs, width, LABEL_W))
       if (followRef.current) {
         // keep "now" in view: shift the transformed scale so now sits at 85 % of the width
         const [d0, d1] = x.domain()
@@ -167,7 +203,7 @@ export function TemplateTimeline() {
       const first = Math.floor(viewport.scrollTop / ROW_H)
       const last = Math.min(rows.length, first + Math.ceil(VIEW_H / ROW_H) + 1)
       const offset = -(viewport.scrollTop % ROW_H)
-      ctx.font = '12px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace'
+      ctx.font = `${fontPx}px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace`
       ctx.textBaseline = 'middle'
       for (let i = first; i < last; i++) {
         const r = rows[i]
@@ -284,7 +320,9 @@ export function TemplateTimeline() {
         lastAxis = wall
         setAxis(
           x
-            .ticks(Math.max(2, Math.floor((width - LABEL_W) / 90)))
+            .ticks(Math.max(2, Math.floor((width - LABEL_W) / (fontPx * 7.5))))
+            // a label is drawn whole or not at all (centred on its tick, about 3 em wide)
+            .filter((v) => x(v) + fontPx * 1.6 <= width)
             .map((v) => ({ x: x(v), label: `${Math.round(v / 1000)} s` })),
         )
         const next = axisMarks(st.midRun, x, LABEL_W, width)
@@ -313,7 +351,7 @@ export function TemplateTimeline() {
     const canvas = canvasRef.current
     if (!viewport || !canvas) return null
     const y = clientY - canvas.getBoundingClientRect().top + viewport.scrollTop
-    return rowsRef.current.rows[Math.floor(y / ROW_H)] ?? null
+    return rowsRef.current.rows[Math.floor(y / geomRef.current.rowH)] ?? null
   }
 
   const zoomBy = (k: number) => {
@@ -465,8 +503,8 @@ export function TemplateTimeline() {
         <svg className="axis" aria-hidden="true">
           {axis.map((a) => (
             <g key={a.label} transform={`translate(${a.x},0)`}>
-              <line y1={18} y2={26} />
-              <text y={13} textAnchor="middle">
+              <line y1={presenter ? 22 : 18} y2={presenter ? 30 : 26} />
+              <text y={presenter ? 17 : 13} textAnchor="middle">
                 {a.label}
               </text>
             </g>
@@ -477,7 +515,6 @@ export function TemplateTimeline() {
       <div
         className="viewport"
         ref={viewportRef}
-        style={{ height: VIEW_H }}
         onMouseMove={(e) => {
           const row = rowAt(e.clientY)
           const vp = viewportRef.current
@@ -504,8 +541,9 @@ export function TemplateTimeline() {
             e.preventDefault()
             const next = Math.max(0, Math.min(rows.length - 1, cursorRef.current + (e.key === 'ArrowDown' ? 1 : -1)))
             cursorRef.current = next
-            if (next * ROW_H < vp.scrollTop) vp.scrollTop = next * ROW_H
-            if ((next + 1) * ROW_H > vp.scrollTop + VIEW_H) vp.scrollTop = (next + 1) * ROW_H - VIEW_H
+            const { rowH } = geomRef.current
+            if (next * rowH < vp.scrollTop) vp.scrollTop = next * rowH
+            if ((next + 1) * rowH > vp.scrollTop + viewHRef.current) vp.scrollTop = (next + 1) * rowH - viewHRef.current
           } else if (e.key === 'Enter' && cursorRef.current >= 0) {
             e.preventDefault()
             actions.select({ kind: 'template', templateId: rows[cursorRef.current].id })
@@ -518,8 +556,14 @@ export function TemplateTimeline() {
         aria-roledescription={t('timeline.roledescription')}
         aria-label={t('timeline.aria', { count: rowCount, n: rowCount })}
       >
-        <canvas ref={canvasRef} style={{ cursor: 'grab' }} />
-        <div style={{ height: Math.max(0, rowCount * ROW_H - VIEW_H) }} />
+        <canvas
+          ref={canvasRef}
+          style={{ cursor: 'grab' }}
+          data-testid="timeline-canvas"
+          data-row-height={geom.rowH}
+          data-font-px={geom.fontPx}
+        />
+        <div style={{ height: Math.max(0, rowCount * geom.rowH - viewH) }} />
         {hover && (
           <div className="tooltip" style={{ left: hover.left, top: hover.top }}>
             {hoverLine && hoverLine.templateId === hover.row.id
@@ -528,29 +572,31 @@ export function TemplateTimeline() {
           </div>
         )}
       </div>
-      <p className="what" data-testid="timeline-count">
-        {t('timeline.count', { count: rowCount, n: rowCount })}
-        {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}
-        {rowCount === 0 && ` — ${t('timeline.empty')}`}
-      </p>
-      <ul className="legend">
-        {legend.map((l) => (
-          <li key={l.k}>
-            <span
-              style={{
-                display: 'inline-block',
-                width: 18,
-                height: 10,
-                marginRight: 5,
-                verticalAlign: 'middle',
-                ...l.style,
-              }}
-            />
-            {tDyn(t, l.k)}
-          </li>
-        ))}
-        <li>{t('timeline.hint')}</li>
-      </ul>
+      <div className="timeline-foot">
+        <p className="what" data-testid="timeline-count">
+          {t('timeline.count', { count: rowCount, n: rowCount })}
+          {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}
+          {rowCount === 0 && ` — ${t('timeline.empty')}`}
+        </p>
+        <ul className="legend">
+          {legend.map((l) => (
+            <li key={l.k}>
+              <span
+                style={{
+                  display: 'inline-block',
+                  width: 18,
+                  height: 10,
+                  marginRight: 5,
+                  verticalAlign: 'middle',
+                  ...l.style,
+                }}
+              />
+              {tDyn(t, l.k)}
+            </li>
+          ))}
+          <li>{t('timeline.hint')}</li>
+        </ul>
+      </div>
     </section>
   )
 }

@@ -17,6 +17,25 @@ export function clock(ms: number): string {
   return `${m}:${String(Math.floor(s % 60)).padStart(2, '0')}`
 }
 
+/**
+ * The toolbar's clock: now and the run's end in one format, chosen by the end — seconds for a run
+ * under 1,000 s (`74.5 s / 600.0 s`, as lessons and markers speak), minutes above
+ * (`2:05.0 / 40:00.0`), so the two halves always read alike.
+ */
+export function clockPair(nowMs: number, endMs: number): [now: string, end: string] {
+  if (endMs < 1_000_000) {
+    const sec = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+    return [sec(nowMs), sec(endMs)]
+  }
+  const min = (ms: number) => {
+    const tenths = Math.round(ms / 100)
+    const m = Math.floor(tenths / 600)
+    const rest = (tenths % 600) / 10
+    return `${m}:${rest.toFixed(1).padStart(4, '0')}`
+  }
+  return [min(nowMs), min(endMs)]
+}
+
 /** ipvsadm's expire column: mm:ss. */
 export function mmss(ms: number): string {
   const s = Math.max(0, Math.floor(ms / 1000))

@@ -1,0 +1,14 @@
+import { describe, expect, it } from 'vitest'
+import { clockPair } from './format'
+
+describe("the toolbar's clock", () => {
+  it('shows both halves in seconds for a run under 1,000 s (the default 600 s presets)', () => {
+    expect(clockPair(0, 600_000)).toEqual(['0.0 s', '600.0 s'])
+    expect(clockPair(74_512, 600_000)).toEqual(['74.5 s', '600.0 s'])
+  })
+  it('shows both halves as minutes for a longer run (bench-10k: 40 minutes)', () => {
+    expect(clockPair(125_000, 2_400_000)).toEqual(['2:05.0', '40:00.0'])
+    expect(clockPair(0, 2_400_000)).toEqual(['0:00.0', '40:00.0'])
+    expect(clockPair(59_960, 2_400_000)).toEqual(['1:00.0', '40:00.0'])
+  })
+})
