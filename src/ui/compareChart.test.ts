@@ -53,7 +53,7 @@ describe('count axes', () => {
       const a = countAxis(values, values.slice(-2), 142, 8)
       expect(a.log).toBe(false)
       expect(a.ticks.length).toBeGreaterThanOrEqual(2)
-      for (const t of a.ticks) expect(Number.isInteger(t), `${values.join(",")}: ${t}`).toBe(true)
+      for (const t of a.ticks) expect(Number.isInteger(t), `${values.join(',')}: ${t}`).toBe(true)
     }
   })
 })
