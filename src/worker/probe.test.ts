@@ -16,11 +16,24 @@ describe('probes', () => {
 
   it('which real server a connection reached, and a figure of the run', () => {
     const first = probe(lessonOnline, { kind: 'connection-rs', index: 0 })
-    expect(first).toEqual({ ok: true, value: '192.168.8.102' })
+    expect(first).toMatchObject({ ok: true, value: '192.168.8.102' })
     // the same client within its template: the same real server
-    expect(probe(lessonOnline, { kind: 'connection-rs', index: 1 })).toEqual(first)
+    expect(probe(lessonOnline, { kind: 'connection-rs', index: 1 })).toMatchObject({ ok: true, value: '192.168.8.102' })
     expect(probe(lessonOnline, { kind: 'connection-rs', index: 9 })).toEqual({ ok: false, error: 'no connection 9' })
     expect(probe(lessonOnline, { kind: 'metric', name: 'templatesLive', atMs: 1000 })).toEqual({ ok: true, value: 1 })
     expect(probe(null, { kind: 'metric', name: 'refused', atMs: 0 }).ok).toBe(false)
+  })
+
+  it('a connection\'s answer carries the engine\'s decision in words, as "Why?" gives it: a new template, then a hit', () => {
+    const keys = (i: number) => {
+      const a = probe(lessonOnline, { kind: 'connection-rs', index: i })
+      return a.ok ? (a.why ?? []).map((s) => s.key) : []
+    }
+    expect(keys(0)).toEqual(['why.attempt.arrives', 'why.attempt.service', 'why.attempt.new', 'why.attempt.sent'])
+    expect(keys(1)).toEqual(['why.attempt.arrives', 'why.attempt.service', 'why.attempt.hit', 'why.attempt.sentHit'])
+    const a = probe(lessonOnline, { kind: 'connection-rs', index: 1 })
+    const c = lessonOnline.connections[1]
+    expect(a.ok && a.why?.[0].values.client).toBe(`${c.client}:${c.clientPort}`)
+    expect(a.ok && a.why?.[2].values.rs).toBe('192.168.8.102')
   })
 })

@@ -3,6 +3,7 @@
  * folded in), answered on a scratch copy so the class can predict before the live run reveals it.
  */
 import { parseDottedQuad, readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import { AttemptLog } from './attemptLog'
 import { assertNever, type Probe, type ProbeAnswer } from './protocol'
 
 /** SYN retries of a connection are over this long after it starts (ms). */
@@ -16,10 +17,26 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
     case 'connection-rs': {
       const c = check.scenario.connections[q.index]
       if (!c) return { ok: false, error: `no connection ${q.index}` }
+      // the director's decisions, logged as the lab's "Why?" logs them; the connection's last
+      // attempt (after any SYN retries) is the one that decided
+      const api = readDirector(scratch.sim.director)
+      const log = new AttemptLog(4096)
+      const client = parseDottedQuad(c.client)
+      let attempts = 0
+      let asked = 0
+      scratch.setListener({
+        director: (e) => log.onDirectorEvent(e, api),
+        attempt: (a) => {
+          log.onAttempt(a)
+          attempts++
+          if (a.client === client && a.clientPort === c.clientPort && a.vport === c.vport) asked = attempts
+        },
+      })
       // the answer is known once the connection (and its SYN retries) ran
       scratch.advanceTo((Math.round(c.at * 1000) + CONNECTION_SETTLED_MS) as SimMs)
       const rs = scratch.connections[q.index].rs
-      return { ok: true, value: rs ? rs.split(':')[0] : null }
+      const why = asked > 0 ? (log.why(asked) ?? undefined) : undefined
+      return { ok: true, value: rs ? rs.split(':')[0] : null, why }
     }
     case 'template-live': {
       scratch.advanceTo(Math.round(q.atMs) as SimMs)
