@@ -6,7 +6,8 @@ import { actions, type CompareRunView, compareData, useLab } from '../store/inde
 import type { CompareConfig } from '../worker/protocol'
 import { resolvedPalette, rsIndexNow, rsVar, seriesStyle, useRsColorIndex } from './colors'
 import { countAxis, markerIndices, seriesMarker, type TimeTick, timeDomainEnd, timeTicks } from './compareChart'
-import { saveBlob, saveCsv, svgPng, svgText } from './exporting'
+import { saveBlob, saveCsvFiles, svgPng, svgText } from './exporting'
+import { compareOverTime, compareSummary } from './exportTables'
 import { shortIp } from './format'
 import { fetchScenarioFile } from './presets'
 import { useOnScreen } from './useOnScreen'
@@ -353,42 +354,20 @@ export function CompareView() {
   }, [])
 
   const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—')
-  /** The summary table, then each configuration's figures over time, as CSV. */
-  const exportCsv = () => {
-    const rows: (string | number)[][] = [
-      [
-        'configuration',
-        'connections',
-        'broken_sessions',
-        'users_with_broken_session',
-        'stickiness',
-        'imbalance',
-        'refused',
-        'peak_templates',
-        'peak_template_bytes',
-      ],
-      ...runs.map((r) => [
-        r.label,
-        r.metrics.connections,
-        r.metrics.brokenSessions,
-        r.metrics.usersWithBrokenSession,
-        r.metrics.stickiness,
-        r.metrics.imbalance,
-        r.metrics.refused,
-        r.metrics.templatesPeak,
-        r.metrics.templatePeakBytes,
-      ]),
-      [],
-      ['configuration', 't_s', 'imbalance', 'broken_sessions', 'templates_live', 'template_KiB'],
-    ]
-    for (const r of runs) {
-      const h = compareData.get(r.id)?.history
-      if (!h) continue
-      const cols = ['imbalance', 'brokenSessions', 'templatesLive', 'templateKiB'].map((c) => h.series(c))
-      for (const [i, p] of cols[0].entries()) rows.push([r.label, p.t / 1000, ...cols.map((c) => c[i].v)])
-    }
-    saveCsv('compare.csv', rows)
-  }
+  /** The summary table and each configuration's figures over time: two CSV files, a table each. */
+  const exportCsv = () =>
+    saveCsvFiles([
+      { name: 'compare-summary.csv', rows: compareSummary(runs) },
+      {
+        name: 'compare-over-time.csv',
+        rows: compareOverTime(
+          runs.map((r) => {
+            const h = compareData.get(r.id)?.history
+            return { label: r.label, seriesOf: h ? (c: string) => h.series(c) : null }
+          }),
+        ),
+      },
+    ])
   return (
     <div className="compare area-compare">
       <section className="panel" aria-labelledby="compare-h">
