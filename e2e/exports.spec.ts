@@ -92,7 +92,9 @@ function oneTable(text: string): string[][] {
   return rows
 }
 
-test('the timeline PNG carries its title, time axis and legend; the SVG keeps its last tick inside', async ({ page }) => {
+test('the timeline PNG carries its title, time axis and legend; the SVG keeps its last tick inside', async ({
+  page,
+}) => {
   const lab = new LabPage(page)
   await lab.open()
   await lab.speed(30)
@@ -126,7 +128,12 @@ test('the timeline PNG carries its title, time axis and legend; the SVG keeps it
     const boxes = ticks.map((t) => t.getBBox())
     el.remove()
     const last = boxes.reduce((a, b) => (b.x > a.x ? b : a))
-    return { count: boxes.length, right: last.x + last.width, left: Math.min(...boxes.map((b) => b.x)), width: box.width }
+    return {
+      count: boxes.length,
+      right: last.x + last.width,
+      left: Math.min(...boxes.map((b) => b.x)),
+      width: box.width,
+    }
   }, text)
   expect(check.count).toBeGreaterThan(2)
   expect(check.right).toBeLessThanOrEqual(check.width)
