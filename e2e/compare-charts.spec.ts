@@ -78,8 +78,13 @@ for (const locale of ['en', 'zh-CN'] as const) {
     expect(note.toLowerCase()).toContain(refused.toLowerCase())
 
     if (process.env.SHOTS) {
+      // as a class sees it: the lab's laptop size, light then dark
+      await page.setViewportSize({ width: 1366, height: 768 })
       await page.getByTestId('chart-brokenSessions').scrollIntoViewIfNeeded()
-      await page.screenshot({ path: `/tmp/shots-offline/compare-charts-${locale}.png`, fullPage: true })
+      await page.screenshot({ path: `/tmp/shots-offline/compare-charts-${locale}-1366.png` })
+      await page.getByRole('button', { name: locale === 'en' ? 'Dark' : '深色' }).click()
+      await page.getByTestId('chart-brokenSessions').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `/tmp/shots-offline/compare-charts-${locale}-1366-dark.png` })
     }
   })
 }
