@@ -538,7 +538,7 @@ export function Exercises() {
               {t('lessons.engineSays', { answer: label(result.engine) })}
               {result.why.length > 0 && (
                 <>
-                  <p className="what">{t('exercise.why')}</p>
+                  <p className="what">{t(q.kind === 'rs' ? 'exercise.why' : 'exercise.whyCount')}</p>
                   <ol data-testid="exercise-why">
                     {result.why.map((w, i) => (
                       // biome-ignore lint/suspicious/noArrayIndexKey: the steps of one answer never reorder
