@@ -389,7 +389,8 @@ export function TemplateTimeline() {
       { label: t('timeline.legendDeadline'), swatch: 'dashed', color: p.rs[0] },
       { label: t('timeline.legendRefresh'), swatch: 'tick', color: p.ink },
       ...(st.textbook ? [{ label: t('timeline.legendTextbook'), swatch: 'tick' as const, color: p.err }] : []),
-      { label: t('timeline.legendCommand'), swatch: 'dotted', color: p.accent },
+      // a picture has no hover: the command legend without its hint
+      { label: t('export.legendCommand'), swatch: 'dotted', color: p.accent },
     ]
     const png = await timelinePng(
       canvas,
