@@ -1,6 +1,7 @@
 /// <reference types="vitest/config" />
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
+import { VitePWA } from 'vite-plugin-pwa'
 import { goldenAssets } from './scripts/golden-assets.ts'
 
 /**
@@ -10,7 +11,33 @@ import { goldenAssets } from './scripts/golden-assets.ts'
  * dropped from the product as dead code (test/bundle.test.ts checks).
  */
 export default defineConfig(({ mode }) => ({
-  plugins: [react(), goldenAssets('test/golden')],
+  // relative: dist/ works from any static host and under any sub-path (every fetch of the app's
+  // own files is relative to the document, import.meta.env.BASE_URL is './')
+  base: './',
+  plugins: [
+    react(),
+    goldenAssets('test/golden'),
+    // offline after one visit: a service worker (Workbox's generateSW) precaches the whole build —
+    // the page, the engine's worker, public/scenarios/*.json, the golden recordings, icons and any
+    // font — and serves index.html for every navigation (?preset=, ?scenario=, #s= included).
+    // registerSW.js (a file, as the Content-Security-Policy wants: no inline script) registers it;
+    // it takes charge of the page on the first visit, and a new build replaces the old one on the
+    // next visit (skipWaiting + clientsClaim).
+    VitePWA({
+      registerType: 'autoUpdate',
+      injectRegister: 'script',
+      manifest: false,
+      workbox: {
+        globPatterns: ['**/*.{html,js,css,json,svg,png,ico,woff,woff2,ttf}'],
+        // the largest recording or bundle must be precached too
+        maximumFileSizeToCacheInBytes: 8 * 1024 * 1024,
+        cleanupOutdatedCaches: true,
+        clientsClaim: true,
+        skipWaiting: true,
+        navigateFallback: 'index.html',
+      },
+    }),
+  ],
   worker: { format: 'es' },
   build: { outDir: mode === 'e2e' ? 'dist-e2e' : 'dist' },
   test: {

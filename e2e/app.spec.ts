@@ -99,19 +99,24 @@ test('keyboard: space plays and pauses, → steps', async ({ page }) => {
   await expect(page.getByRole('button', { name: /Play/ })).toBeVisible()
 })
 
-test('a preset chosen on a slow network: play waits for it, then plays the new scenario', async ({ page }) => {
-  const lab = new LabPage(page)
-  await lab.open()
-  const release = await lab.holdRequests('**/scenarios/classroom-pcc.json')
-  await page.getByTestId('preset').selectOption('pcc')
-  await expect(page.getByTestId('play')).toBeDisabled()
-  await page.keyboard.press(' ')
-  await expect(page.getByTestId('play')).toHaveText(/Play/)
-  release()
-  await expect(lab.consoleLog()).toContainText('— PCC on :0 (persistent client) —')
-  await expect(page.getByTestId('play')).toBeEnabled()
-  await lab.playUntil(5_000)
-  // the PCC service (port 0) is what plays
-  await lab.type('ipvsadm -Ln')
-  await expect(lab.consoleLog()).toContainText('TCP  192.168.100.100:0 rr persistent 300')
+test.describe('on a slow network', () => {
+  // held requests must reach the network: no service worker answering from its cache
+  test.use({ serviceWorkers: 'block' })
+
+  test('a preset chosen on a slow network: play waits for it, then plays the new scenario', async ({ page }) => {
+    const lab = new LabPage(page)
+    await lab.open()
+    const release = await lab.holdRequests('**/scenarios/classroom-pcc.json')
+    await page.getByTestId('preset').selectOption('pcc')
+    await expect(page.getByTestId('play')).toBeDisabled()
+    await page.keyboard.press(' ')
+    await expect(page.getByTestId('play')).toHaveText(/Play/)
+    release()
+    await expect(lab.consoleLog()).toContainText('— PCC on :0 (persistent client) —')
+    await expect(page.getByTestId('play')).toBeEnabled()
+    await lab.playUntil(5_000)
+    // the PCC service (port 0) is what plays
+    await lab.type('ipvsadm -Ln')
+    await expect(lab.consoleLog()).toContainText('TCP  192.168.100.100:0 rr persistent 300')
+  })
 })

@@ -29,21 +29,26 @@ test('compare four configurations on the same traffic and read the summary table
   await expect(page.getByRole('heading', { name: 'Template timeline' })).toBeVisible()
 })
 
-test('a speed and a play pressed while compare mode still loads its files wait for it, and then apply', async ({
-  page,
-}) => {
-  const lab = new LabPage(page)
-  await lab.open()
-  const release = await lab.holdRequests('**/scenarios/classroom-*.json')
-  await page.getByTestId('view-compare').click()
-  await lab.speed(1000)
-  await expect(page.getByTestId('play')).toBeDisabled()
-  // the keyboard's play is held too: nothing may start the lab behind the comparison
-  await page.keyboard.press(' ')
-  expect(await lab.nowMs()).toBe(0)
-  release()
-  await lab.play()
-  // played at the speed chosen before the engines existed: 1000× runs ten minutes in seconds
-  await expect(page.getByText('At the end of the run.')).toBeVisible({ timeout: 15_000 })
-  await expect(page.getByTestId('summary').locator('tbody tr')).toHaveCount(4)
+test.describe('on a slow network', () => {
+  // held requests must reach the network: no service worker answering from its cache
+  test.use({ serviceWorkers: 'block' })
+
+  test('a speed and a play pressed while compare mode still loads its files wait for it, and then apply', async ({
+    page,
+  }) => {
+    const lab = new LabPage(page)
+    await lab.open()
+    const release = await lab.holdRequests('**/scenarios/classroom-*.json')
+    await page.getByTestId('view-compare').click()
+    await lab.speed(1000)
+    await expect(page.getByTestId('play')).toBeDisabled()
+    // the keyboard's play is held too: nothing may start the lab behind the comparison
+    await page.keyboard.press(' ')
+    expect(await lab.nowMs()).toBe(0)
+    release()
+    await lab.play()
+    // played at the speed chosen before the engines existed: 1000× runs ten minutes in seconds
+    await expect(page.getByText('At the end of the run.')).toBeVisible({ timeout: 15_000 })
+    await expect(page.getByTestId('summary').locator('tbody tr')).toHaveCount(4)
+  })
 })

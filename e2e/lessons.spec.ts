@@ -74,10 +74,14 @@ test('an exercise from a seed, answered wrong then right, checked by the engine'
   const lab = new LabPage(page)
   await lab.open()
   await page.getByTestId('view-lessons').click()
-  // seed 5 asks which server a connection reaches
-  await page.getByTestId('exercise-seed').fill('5')
-  await page.getByTestId('exercise-load').click()
-  await expect(page.getByTestId('exercise')).toContainText('which real server does it reach?')
+  // seed 1 asks which server a connection reaches, naming it by the client's address and port
+  await page.getByTestId('exercise-seed').fill('1')
+  const load = page.getByTestId('exercise-load')
+  await load.click()
+  await expect(load).toBeEnabled()
+  await expect(page.getByTestId('exercise')).toContainText(
+    'The connection from 10.0.2.175:46059 to :443 at 54 s: which real server does it reach?',
+  )
   const answer = page.getByTestId('exercise-answer')
   const options = await answer
     .locator('option')
@@ -85,11 +89,15 @@ test('an exercise from a seed, answered wrong then right, checked by the engine'
   // try each choice until the engine says right: at least one is wrong, exactly one is right
   const verdicts: boolean[] = []
   for (const o of options) {
-    await page.getByTestId('exercise-load').click()
+    await load.click()
+    await expect(load).toBeEnabled()
     await answer.selectOption(o)
     await page.getByTestId('exercise-check').click()
     const text = (await page.getByTestId('exercise-result').textContent()) ?? ''
     verdicts.push(text.startsWith('Right!'))
+    // the reveal explains the engine's decision, in the words of the Why? panel
+    await expect(page.getByTestId('exercise-why')).toContainText('10.0.2.175:46059')
+    await expect(page.getByTestId('exercise-why')).toContainText('wrr')
   }
   expect(verdicts.filter(Boolean)).toHaveLength(1)
   expect(verdicts.filter((v) => !v).length).toBeGreaterThan(0)

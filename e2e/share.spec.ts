@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import type { Download } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
@@ -69,14 +70,20 @@ test('the timeline exports as SVG and the figures as CSV', async ({ page }) => {
   expect(svg).toMatch(/^<\?xml/)
   expect(svg).toContain('<svg xmlns="http://www.w3.org/2000/svg"')
   expect((svg.match(/<rect /g) ?? []).length).toBeGreaterThan(3)
-  const csvDownload = page.waitForEvent('download')
+  // two files, one table each: the figures over time, then the real servers now
+  const csvDownloads: Download[] = []
+  page.on('download', (d) => csvDownloads.push(d))
   await page.getByTestId('figures-csv').click()
-  const csv = readFileSync(await (await csvDownload).path(), 'utf8')
+  await expect.poll(() => csvDownloads.length).toBe(2)
+  const [overTime, servers] = csvDownloads
+  expect(overTime.suggestedFilename()).toBe('figures-over-time.csv')
+  expect(servers.suggestedFilename()).toBe('real-servers.csv')
+  const csv = readFileSync(await overTime.path(), 'utf8')
   const lines = csv.split('\r\n')
   expect(lines[0]).toBe('t_s,imbalance,current_imbalance,templates_live,connections,broken_sessions')
   // one row per simulated second, from 0 to where the clock stopped
   const seconds = lines.slice(1, lines.indexOf('')).map((l) => Number(l.split(',')[0]))
   expect(seconds.length).toBeGreaterThan(40)
   expect(seconds).toEqual(seconds.map((_, i) => i))
-  expect(csv).toContain('192.168.8.101:80,TCP 192.168.100.100:80,2,')
+  expect(readFileSync(await servers.path(), 'utf8')).toContain('192.168.8.101:80,TCP 192.168.100.100:80,2,')
 })

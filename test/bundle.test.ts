@@ -22,8 +22,12 @@ const HOOKS = [/\bwindow\.lab\s*=/, /\bseekForTest\b/, /\bkillWorker\b/]
 
 function build(mode: 'production' | 'e2e'): string {
   const out = join(tmp, mode)
+  // without vitest's NODE_ENV=test, as `npm run build` runs it (else React's and Workbox's
+  // development builds would be what is checked)
+  const { NODE_ENV: _, ...env } = process.env
   execFileSync(vite, ['build', '--mode', mode, '--outDir', out, '--emptyOutDir', '--logLevel', 'error'], {
     cwd: root,
+    env,
     stdio: ['ignore', 'ignore', 'inherit'],
   })
   return out
@@ -71,5 +75,27 @@ describe('the product build', () => {
       const listed = new RegExp(`(?<![\\w-])${f.slice(0, -'.json'.length)}(?![\\w-])`).test(code)
       expect(listed, f).toBe(replayable.includes(f))
     }
+  })
+})
+
+describe('the product build, hosted anywhere', () => {
+  it('refers to its own files relatively, so that it works under any sub-path', () => {
+    const html = readFileSync(join(product, 'index.html'), 'utf8')
+    const refs = [...html.matchAll(/\b(?:src|href)="([^"]+)"/g)].map((m) => m[1])
+    expect(refs.length).toBeGreaterThan(2)
+    for (const ref of refs) expect(ref, ref).toMatch(/^\.\//)
+  })
+
+  it("precaches every file of the build in its service worker (the page, the engine's worker, scenarios, recordings)", () => {
+    const sw = readFileSync(join(product, 'sw.js'), 'utf8')
+    const precached = new Set([...sw.matchAll(/url:\s*"([^"]+)"/g)].map((m) => m[1]))
+    const files = (dir: string, rel = ''): string[] =>
+      readdirSync(join(dir, rel), { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? files(dir, `${rel}${e.name}/`) : [`${rel}${e.name}`],
+      )
+    const shipped = files(product).filter((f) => f !== 'sw.js' && !/^workbox-.*\.js$/.test(f))
+    expect(shipped).toContain('scenarios/classroom-pcc.json')
+    expect(shipped.some((f) => /^assets\/worker-.*\.js$/.test(f))).toBe(true)
+    for (const f of shipped) expect(precached.has(f), f).toBe(true)
   })
 })

@@ -7,8 +7,9 @@ export class LabPage {
     this.page = page
   }
 
-  async open(): Promise<void> {
-    await this.page.goto('/')
+  /** `url`: the lab's address (default the test server's root; a sub-path or another server's). */
+  async open(url = '/'): Promise<void> {
+    await this.page.goto(url)
     await expect(this.page.getByTestId('play')).toBeEnabled()
     await expect(this.page.getByTestId('console-log')).toContainText('ipvsadm -A')
   }
@@ -22,7 +23,9 @@ export class LabPage {
 
   /**
    * Hold back the requests for `url` (a glob), as a slow network or a busy machine would; they go
-   * on when the returned function is called.
+   * on when the returned function is called. A request the service worker answers from its cache
+   * never reaches the network: a test that holds requests blocks the service worker
+   * (`test.use({ serviceWorkers: 'block' })`).
    */
   async holdRequests(url: string): Promise<() => void> {
     let release = () => {}

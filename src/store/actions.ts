@@ -126,10 +126,10 @@ export const labActions = {
     send({ type: 'play-until', toMs })
     useLab.setState({ playing: true })
   },
-  /** Ask the engine (on a scratch copy of the scenario as it stands). */
-  probe(probe: Probe): Promise<ProbeAnswer> {
+  /** Ask the engine, on a scratch copy of the scenario as it stands (or of `scenario`, e.g. an exercise's variant). */
+  probe(probe: Probe, scenario?: unknown): Promise<ProbeAnswer> {
     return ask(
-      (id) => ({ type: 'probe', id, probe }),
+      (id) => (scenario === undefined ? { type: 'probe', id, probe } : { type: 'probe', id, probe, scenario }),
       (r) => (r.type === 'probe' ? r.answer : undefined),
     )
   },

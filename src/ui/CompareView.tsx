@@ -1,11 +1,13 @@
 import { scaleLinear } from 'd3-scale'
-import { line } from 'd3-shape'
+import { line, symbol } from 'd3-shape'
 import { useEffect, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
 import { actions, type CompareRunView, compareData, useLab } from '../store/index'
 import type { CompareConfig } from '../worker/protocol'
 import { resolvedPalette, rsIndexNow, rsVar, seriesStyle, useRsColorIndex } from './colors'
-import { saveBlob, saveCsv, svgPng, svgText } from './exporting'
+import { countAxis, markerIndices, seriesMarker, type TimeTick, timeDomainEnd, timeTicks } from './compareChart'
+import { saveBlob, saveCsvFiles, svgPng, svgText } from './exporting'
+import { compareOverTime, compareSummary } from './exportTables'
 import { shortIp } from './format'
 import { fetchScenarioFile } from './presets'
 import { useOnScreen } from './useOnScreen'
@@ -26,7 +28,33 @@ const CHART_W = 360
 const CHART_H = 150
 const M = { l: 44, r: 8, t: 8, b: 22 }
 
+/** Series whose values are counts: integer ticks, and a log scale when they span orders of magnitude. */
+const COUNT_SERIES = new Set(['brokenSessions', 'templatesLive'])
+/** Pixels between two markers of one line. */
+const MARKER_SPACING = 64
+
+/** A configuration's marker as an SVG path at (0, 0). */
+const markerPath = (id: string, size = 30) => symbol(seriesMarker(id), size)() ?? ''
+
+/** A configuration's line and marker, as the legend and each column's heading show it. */
+export function SeriesKey({ id }: { id: string }) {
+  const style = seriesStyle(id)
+  return (
+    <svg width="30" height="12" aria-hidden="true" className="series-key">
+      <line x1="0" y1="6" x2="30" y2="6" stroke={style.color} strokeWidth="3" strokeDasharray={style.dash} />
+      <path
+        d={markerPath(id, 40)}
+        transform="translate(15 6)"
+        fill={style.color}
+        stroke="var(--panel)"
+        strokeWidth="1"
+      />
+    </svg>
+  )
+}
+
 function Chart({ title, series, runs }: { title: string; series: string; runs: CompareRunView[] }) {
+  const t = useT()
   const svgRef = useRef<SVGSVGElement>(null)
   useLab((s) => s.nowMs) // redraw as time passes
   const data = runs.map((r) => compareData.get(r.id)?.history.series(series) ?? [])
@@ -36,22 +64,41 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
   // its scale comes from what follows, and the early spike is cut at the top of the plot.
   const settled = (p: { t: number }) => !imbalance || p.t >= SETTLED_MS || maxT < 2 * SETTLED_MS
   const values = data.flatMap((d) => d.filter(settled).map((p) => p.v))
-  const lo = imbalance ? 1 : 0
-  const hi = Math.max(imbalance ? 1.1 : 1, ...values)
+  const endT = timeDomainEnd(maxT)
   const x = scaleLinear()
-    .domain([0, maxT])
+    .domain([0, endT])
     .range([M.l, CHART_W - M.r])
-  const y = scaleLinear()
-    .domain([lo, hi])
-    .nice()
-    .range([CHART_H - M.b, M.t])
+  const counts = COUNT_SERIES.has(series)
+  const axis = counts
+    ? countAxis(
+        values,
+        data.map((d) => d.at(-1)?.v ?? 0),
+        CHART_H - M.b,
+        M.t,
+      )
+    : (() => {
+        const lo = imbalance ? 1 : 0
+        const hi = Math.max(imbalance ? 1.1 : 1, ...values)
+        const y = scaleLinear()
+          .domain([lo, hi])
+          .nice()
+          .range([CHART_H - M.b, M.t])
+        return { y: (v: number) => y(v), ticks: y.ticks(4), log: false }
+      })()
+  const y = axis.y
   const path = line<{ t: number; v: number }>()
     .x((p) => x(p.t))
     .y((p) => y(p.v))
+  const tickText = (v: number) => (counts ? v.toLocaleString('en-US') : Number.isInteger(v) ? String(v) : v.toFixed(2))
+  const timeText = (k: TimeTick) =>
+    k.n === 0
+      ? '0'
+      : t(k.unit === 'h' ? 'compare.tickH' : k.unit === 'min' ? 'compare.tickMin' : 'compare.tickS', { n: k.n })
+  const shownTitle = axis.log ? `${title} · ${t('compare.logScale')}` : title
   return (
-    <figure className="chart">
+    <figure className="chart" data-testid={`chart-${series}`}>
       <figcaption>
-        {title}{' '}
+        {shownTitle}{' '}
         <button
           type="button"
           className="btn mini"
@@ -69,18 +116,25 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
           PNG
         </button>
       </figcaption>
-      <svg ref={svgRef} viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={title}>
-        {y.ticks(4).map((v) => (
+      <svg ref={svgRef} viewBox={`0 0 ${CHART_W} ${CHART_H}`} role="img" aria-label={shownTitle}>
+        {axis.ticks.map((v) => (
           <g key={v}>
             <line x1={M.l} x2={CHART_W - M.r} y1={y(v)} y2={y(v)} stroke="var(--line)" />
-            <text x={M.l - 4} y={y(v) + 4} textAnchor="end" className="tick">
-              {Number.isInteger(v) ? v : v.toFixed(2)}
+            <text x={M.l - 4} y={y(v) + 4} textAnchor="end" className="tick" data-tick={v}>
+              {tickText(v)}
             </text>
           </g>
         ))}
-        {x.ticks(4).map((v) => (
-          <text key={v} x={x(v)} y={CHART_H - 6} textAnchor="middle" className="tick">
-            {Math.round(v / 1000)} s
+        {timeTicks(endT).map((k, i, all) => (
+          <text
+            key={k.ms}
+            x={x(k.ms)}
+            y={CHART_H - 6}
+            textAnchor={i === 0 ? 'start' : i === all.length - 1 && x(k.ms) > CHART_W - M.r - 12 ? 'end' : 'middle'}
+            className="tick"
+            data-time-tick={k.ms}
+          >
+            {timeText(k)}
           </text>
         ))}
         <clipPath id={`plot-${series}`}>
@@ -97,6 +151,32 @@ function Chart({ title, series, runs }: { title: string; series: string; runs: C
             strokeWidth={2.2}
           />
         ))}
+        {/* markers: where lines coincide, each configuration's shapes still show, side by side */}
+        {data.map((d, i) => {
+          const id = runs[i].id
+          const marker = markerPath(id)
+          const style = seriesStyle(id)
+          const at = markerIndices(
+            d.map((p) => x(p.t)),
+            i,
+            data.length,
+            MARKER_SPACING,
+          )
+          return (
+            <g key={`m-${id}`} clipPath={`url(#plot-${series})`} data-testid={`markers-${series}-${id}`}>
+              {at.map((j) => (
+                <path
+                  key={j}
+                  d={marker}
+                  transform={`translate(${x(d[j].t).toFixed(1)} ${y(d[j].v).toFixed(1)})`}
+                  fill={style.color}
+                  stroke="var(--panel)"
+                  strokeWidth={1}
+                />
+              ))}
+            </g>
+          )
+        })}
       </svg>
     </figure>
   )
@@ -184,14 +264,13 @@ function RunColumn({ run }: { run: CompareRunView }) {
   const t = useT()
   const colorOf = useRsColorIndex()
   const max = Math.max(4, ...run.rs.map((r) => r.conns))
-  const style = seriesStyle(run.id)
   return (
     <section className="panel compare-run" aria-labelledby={`run-${run.id}`} data-testid={`run-${run.id}`}>
       <header>
         <h2 id={`run-${run.id}`}>
-          <svg width="26" height="10" aria-hidden="true" style={{ marginRight: 6 }}>
-            <line x1="0" y1="5" x2="26" y2="5" stroke={style.color} strokeWidth="3" strokeDasharray={style.dash} />
-          </svg>
+          <span style={{ marginRight: 6 }}>
+            <SeriesKey id={run.id} />
+          </span>
           {run.label}
         </h2>
       </header>
@@ -275,42 +354,20 @@ export function CompareView() {
   }, [])
 
   const fmt = (v: number, d = 2) => (Number.isFinite(v) ? v.toFixed(d) : '—')
-  /** The summary table, then each configuration's figures over time, as CSV. */
-  const exportCsv = () => {
-    const rows: (string | number)[][] = [
-      [
-        'configuration',
-        'connections',
-        'broken_sessions',
-        'users_with_broken_session',
-        'stickiness',
-        'imbalance',
-        'refused',
-        'peak_templates',
-        'peak_template_bytes',
-      ],
-      ...runs.map((r) => [
-        r.label,
-        r.metrics.connections,
-        r.metrics.brokenSessions,
-        r.metrics.usersWithBrokenSession,
-        r.metrics.stickiness,
-        r.metrics.imbalance,
-        r.metrics.refused,
-        r.metrics.templatesPeak,
-        r.metrics.templatePeakBytes,
-      ]),
-      [],
-      ['configuration', 't_s', 'imbalance', 'broken_sessions', 'templates_live', 'template_KiB'],
-    ]
-    for (const r of runs) {
-      const h = compareData.get(r.id)?.history
-      if (!h) continue
-      const cols = ['imbalance', 'brokenSessions', 'templatesLive', 'templateKiB'].map((c) => h.series(c))
-      for (const [i, p] of cols[0].entries()) rows.push([r.label, p.t / 1000, ...cols.map((c) => c[i].v)])
-    }
-    saveCsv('compare.csv', rows)
-  }
+  /** The summary table and each configuration's figures over time: two CSV files, a table each. */
+  const exportCsv = () =>
+    saveCsvFiles([
+      { name: 'compare-summary.csv', rows: compareSummary(runs) },
+      {
+        name: 'compare-over-time.csv',
+        rows: compareOverTime(
+          runs.map((r) => {
+            const h = compareData.get(r.id)?.history
+            return { label: r.label, seriesOf: h ? (c: string) => h.series(c) : null }
+          }),
+        ),
+      },
+    ])
   return (
     <div className="compare area-compare">
       <section className="panel" aria-labelledby="compare-h">
@@ -357,17 +414,7 @@ export function CompareView() {
           <ul className="legend">
             {runs.map((r) => (
               <li key={r.id} data-testid={`legend-${r.id}`}>
-                <svg width="26" height="10" aria-hidden="true">
-                  <line
-                    x1="0"
-                    y1="5"
-                    x2="26"
-                    y2="5"
-                    stroke={seriesStyle(r.id).color}
-                    strokeWidth="3"
-                    strokeDasharray={seriesStyle(r.id).dash}
-                  />
-                </svg>
+                <SeriesKey id={r.id} />
                 {r.label}
               </li>
             ))}
@@ -412,6 +459,9 @@ export function CompareView() {
               ))}
             </tbody>
           </table>
+          <p className="what" data-testid="summary-note">
+            {t('compare.columnsNote')}
+          </p>
           <p className="what">{t('compare.reading')}</p>
           <button type="button" className="btn" onClick={exportCsv} data-testid="compare-csv">
             {t('export.csv')}

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react'
-import { type Exercise, generateExercise } from '../lessons/exercise'
+import { tDyn } from '../i18n/index'
+import { acceptedExercise, connectionName, type Exercise } from '../lessons/exercise'
 import {
   answerOf,
   fill,
@@ -14,7 +15,7 @@ import {
 import { type LessonProgress, loadProgress, saveProgress } from '../lessons/progress'
 import { onEnter, onPress, resumePlan } from '../lessons/stepClock'
 import { actions, type Locale, useLab } from '../store/index'
-import type { Probe } from '../worker/protocol'
+import type { Probe, WhyStep } from '../worker/protocol'
 import { fetchScenarioFile } from './presets'
 import { useT } from './useT'
 
@@ -434,24 +435,32 @@ export function Exercises() {
   const [seed, setSeed] = useState(1)
   const [ex, setEx] = useState<Exercise | null>(null)
   const [answer, setAnswer] = useState('')
-  const [result, setResult] = useState<{ right: boolean; engine: string } | null>(null)
+  const [result, setResult] = useState<{ right: boolean; engine: string; why: WhyStep[] } | null>(null)
+  const [making, setMaking] = useState(false)
 
-  const load = (s: number) => {
-    const e = generateExercise(s)
-    setEx(e)
-    setAnswer('')
-    setResult(null)
-    actions.load(JSON.parse(JSON.stringify(e.scenario)), '', e.scenario.name)
+  // the engine checks each candidate question on variants of its history (in the worker), and the
+  // first whose answer can come out more than one way is the exercise: the same on every machine
+  const load = async (s: number) => {
+    setMaking(true)
+    try {
+      const e = await acceptedExercise(s, (scenario, probe) => actions.probe(probe, scenario))
+      setEx(e)
+      setAnswer('')
+      setResult(null)
+      actions.load(JSON.parse(JSON.stringify(e.scenario)), '', e.scenario.name)
+    } finally {
+      setMaking(false)
+    }
   }
   const check = async () => {
     if (!ex) return
     const a = await actions.probe(ex.question.probe)
     if (!a.ok) {
-      setResult({ right: false, engine: a.error })
+      setResult({ right: false, engine: a.error, why: [] })
       return
     }
     const engine = a.value === null ? 'null' : String(a.value)
-    setResult({ right: engine === answer.trim(), engine })
+    setResult({ right: engine === answer.trim(), engine, why: a.why ?? [] })
   }
   const q = ex?.question
   const label = (v: string) => (v === 'null' ? t('lessons.answerNone') : v)
@@ -474,7 +483,13 @@ export function Exercises() {
             style={{ width: '10ch' }}
           />
         </label>
-        <button type="button" className="btn primary" onClick={() => load(seed)} data-testid="exercise-load">
+        <button
+          type="button"
+          className="btn primary"
+          onClick={() => void load(seed)}
+          disabled={making}
+          data-testid="exercise-load"
+        >
           {t('exercise.load')}
         </button>
         <button
@@ -483,8 +498,9 @@ export function Exercises() {
           onClick={() => {
             const s = crypto.getRandomValues(new Uint32Array(1))[0] % 1_000_000
             setSeed(s)
-            load(s)
+            void load(s)
           }}
+          disabled={making}
         >
           {t('exercise.random')}
         </button>
@@ -495,7 +511,6 @@ export function Exercises() {
           <table className="summary">
             <thead>
               <tr>
-                <th scope="col">#</th>
                 <th scope="col">{t('exercise.at')}</th>
                 <th scope="col">{t('exercise.client')}</th>
                 <th scope="col">{t('exercise.to')}</th>
@@ -503,13 +518,10 @@ export function Exercises() {
               </tr>
             </thead>
             <tbody>
-              {ex.scenario.connections.map((c, i) => (
+              {ex.scenario.connections.map((c) => (
                 <tr key={c.clientPort}>
-                  <td>{i + 1}</td>
                   <td className="num">{c.at} s</td>
-                  <td>
-                    {c.client}:{c.clientPort}
-                  </td>
+                  <td>{connectionName(c)}</td>
                   <td>
                     {c.vip}:{c.vport}
                   </td>
@@ -521,8 +533,8 @@ export function Exercises() {
           <p className="lesson-text">
             {q.kind === 'rs'
               ? t('exercise.qRs', {
-                  n: q.index + 1,
-                  client: `${ex.scenario.connections[q.index].client}:${ex.scenario.connections[q.index].vport}`,
+                  conn: connectionName(ex.scenario.connections[q.index]),
+                  vport: ex.scenario.connections[q.index].vport,
                   at: ex.scenario.connections[q.index].at,
                 })
               : t('exercise.qCount', { at: q.atSec })}
@@ -581,6 +593,17 @@ export function Exercises() {
             >
               <strong>{result.right ? t('lessons.right') : t('lessons.wrong')}</strong>{' '}
               {t('lessons.engineSays', { answer: label(result.engine) })}
+              {result.why.length > 0 && (
+                <>
+                  <p className="what">{t(q.kind === 'rs' ? 'exercise.why' : 'exercise.whyCount')}</p>
+                  <ol data-testid="exercise-why">
+                    {result.why.map((w, i) => (
+                      // biome-ignore lint/suspicious/noArrayIndexKey: the steps of one answer never reorder
+                      <li key={`${w.key}-${i}`}>{tDyn(t, w.key, w.values)}</li>
+                    ))}
+                  </ol>
+                </>
+              )}
             </div>
           )}
         </div>

@@ -3,7 +3,8 @@ import { groupDigits } from '../engine/lib/digits'
 import { actions, history, type RsLive, useLab } from '../store/index'
 import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
 import { rsVar, useRsColorIndex } from './colors'
-import { saveCsv } from './exporting'
+import { saveCsvFiles } from './exporting'
+import { figuresOverTime, realServersNow } from './exportTables'
 import { forwardOption, ip, serviceOption } from './format'
 import { useT } from './useT'
 
@@ -132,22 +133,12 @@ export function RealServersPanel() {
       'button',
     )
   }
-  /** The figures over time (one row per simulated second) and the servers now, as CSV. */
-  const exportCsv = () => {
-    const rows: (string | number)[][] = [
-      ['t_s', 'imbalance', 'current_imbalance', 'templates_live', 'connections', 'broken_sessions'],
-    ]
-    const cols = ['imbalance', 'currentImbalance', 'templatesLive', 'connections', 'brokenSessions'].map((c) =>
-      history.series(c),
-    )
-    for (const [i, p] of cols[0].entries()) rows.push([p.t / 1000, ...cols.map((c) => c[i].v)])
-    rows.push([])
-    rows.push(['real_server', 'service', 'weight', 'ActiveConn', 'InActConn', 'templates', 'connections'])
-    for (const r of rs) rows.push([r.label, r.service, r.weight, r.activeConns, r.inactConns, r.persistConns, r.conns])
-    for (const m of rsMore)
-      rows.push([`+${m.count}`, m.service, m.weight, m.activeConns, m.inactConns, m.persistConns, m.conns])
-    saveCsv('figures.csv', rows)
-  }
+  /** The figures over time (one row per simulated second) and the servers now: two CSV files, a table each. */
+  const exportCsv = () =>
+    saveCsvFiles([
+      { name: 'figures-over-time.csv', rows: figuresOverTime((c) => history.series(c)) },
+      { name: 'real-servers.csv', rows: realServersNow(rs, rsMore) },
+    ])
   const fmt = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? '—' : x.toFixed(digits))
   const stillRemoved = removed.filter((d) => !rs.some((r) => r.key === d.key))
 

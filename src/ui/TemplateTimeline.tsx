@@ -7,8 +7,8 @@ import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../s
 import { type AxisMark, axisMarks } from './axisMarks'
 import { CommandMarks } from './CommandMarks'
 import { resolvedPalette, rsIndexNow } from './colors'
-import { canvasPng, saveBlob } from './exporting'
-import { ip, shortIp } from './format'
+import { type LegendEntry, saveBlob, tickAnchor, timelinePng } from './exporting'
+import { clock, ip, shortIp } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
 
@@ -380,7 +380,11 @@ export function TemplateTimeline() {
     for (const v of x.ticks(Math.max(2, Math.floor((width - LABEL_W) / 90)))) {
       const tx = x(v)
       if (tx < LABEL_W) continue
-      body += `<line x1="${tx}" x2="${tx}" y1="${top - 6}" y2="${h}" stroke="${p.line}"/><text x="${tx}" y="${top - 10}" font-size="11" text-anchor="middle" fill="${p.muted}">${Math.round(v / 1000)} s</text>`
+      const label = `${Math.round(v / 1000)} s`
+      // the last tick's label ends at its tick rather than run off the drawing's right edge
+      const anchor = tickAnchor(tx, 0, width, label.length * 3.5)
+      const lx = anchor === 'end' ? Math.min(tx, width - 2) : anchor === 'start' ? Math.max(tx, 2) : tx
+      body += `<line x1="${tx}" x2="${tx}" y1="${top - 6}" y2="${h}" stroke="${p.line}"/><text x="${lx}" y="${top - 10}" font-size="11" text-anchor="${anchor}" fill="${p.muted}">${label}</text>`
     }
     rows.forEach((r, i) => {
       const y = top + i * ROW_H
@@ -410,9 +414,33 @@ export function TemplateTimeline() {
 <svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${h}" viewBox="0 0 ${width} ${h}"><defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="${p.hatch}" stroke-width="1.5"/></pattern></defs><rect width="100%" height="100%" fill="${p.panel}"/>${body}</svg>`
     saveBlob('template-timeline.svg', new Blob([svg], { type: 'image/svg+xml' }))
   }
+  /** What is on screen as a picture, with its title, time axis and legend. */
   const exportPng = async () => {
     const canvas = canvasRef.current
-    if (canvas) saveBlob('template-timeline.png', await canvasPng(canvas))
+    if (!canvas) return
+    const st = useLab.getState()
+    const p = resolvedPalette()
+    const servers = [...new Set(rowsRef.current.rows.map((r) => r.rsAddr))].sort((a, b) => a - b)
+    const legend: LegendEntry[] = [
+      ...servers.map((a) => ({ label: ip(a), swatch: 'solid' as const, color: p.rs[rsIndexNow(a)] })),
+      { label: t('timeline.legendKept'), swatch: 'kept', color: p.rs[0] },
+      { label: t('timeline.legendDeadline'), swatch: 'dashed', color: p.rs[0] },
+      { label: t('timeline.legendRefresh'), swatch: 'tick', color: p.ink },
+      ...(st.textbook ? [{ label: t('timeline.legendTextbook'), swatch: 'tick' as const, color: p.err }] : []),
+      // a picture has no hover: the command legend without its hint
+      { label: t('export.legendCommand'), swatch: 'dotted', color: p.accent },
+    ]
+    const png = await timelinePng(
+      canvas,
+      {
+        title: t('timeline.title'),
+        subtitle: `${st.scenarioName} · ${clock(st.nowMs)}`,
+        ticks: axis,
+        legend,
+      },
+      p,
+    )
+    saveBlob('template-timeline.png', png)
   }
 
   const fit = () => {
@@ -470,7 +498,13 @@ export function TemplateTimeline() {
           <button type="button" className="btn" onClick={() => zoomBy(1.6)} aria-label={t('timeline.zoomIn')}>
             +
           </button>
-          <button type="button" className="btn" onClick={() => void exportPng()} title={t('export.pngHint')}>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => void exportPng()}
+            title={t('export.pngHint')}
+            data-testid="timeline-png"
+          >
             PNG
           </button>
           <button

@@ -129,7 +129,7 @@ export class Host {
         this.pacer.resync()
         return []
       case 'probe':
-        return [{ type: 'probe', id: req.id, answer: probe(run?.exportScenario() ?? null, req.probe) }]
+        return [{ type: 'probe', id: req.id, answer: probe(req.scenario ?? run?.exportScenario() ?? null, req.probe) }]
       case 'fidelity':
         return [{ type: 'fidelity', id: req.id, result: fidelity(req.scenario, req.recording) }]
       case 'textbook':

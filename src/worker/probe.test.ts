@@ -16,11 +16,38 @@ describe('probes', () => {
 
   it('which real server a connection reached, and a figure of the run', () => {
     const first = probe(lessonOnline, { kind: 'connection-rs', index: 0 })
-    expect(first).toEqual({ ok: true, value: '192.168.8.102' })
+    expect(first).toMatchObject({ ok: true, value: '192.168.8.102' })
     // the same client within its template: the same real server
-    expect(probe(lessonOnline, { kind: 'connection-rs', index: 1 })).toEqual(first)
+    expect(probe(lessonOnline, { kind: 'connection-rs', index: 1 })).toMatchObject({ ok: true, value: '192.168.8.102' })
     expect(probe(lessonOnline, { kind: 'connection-rs', index: 9 })).toEqual({ ok: false, error: 'no connection 9' })
-    expect(probe(lessonOnline, { kind: 'metric', name: 'templatesLive', atMs: 1000 })).toEqual({ ok: true, value: 1 })
+    expect(probe(lessonOnline, { kind: 'metric', name: 'templatesLive', atMs: 1000 })).toMatchObject({
+      ok: true,
+      value: 1,
+    })
     expect(probe(null, { kind: 'metric', name: 'refused', atMs: 0 }).ok).toBe(false)
+  })
+
+  it('a connection\'s answer carries the engine\'s decision in words, as "Why?" gives it: a new template, then a hit', () => {
+    const keys = (i: number) => {
+      const a = probe(lessonOnline, { kind: 'connection-rs', index: i })
+      return a.ok ? (a.why ?? []).map((s) => s.key) : []
+    }
+    expect(keys(0)).toEqual(['why.attempt.arrives', 'why.attempt.service', 'why.attempt.new', 'why.attempt.sent'])
+    expect(keys(1)).toEqual(['why.attempt.arrives', 'why.attempt.service', 'why.attempt.hit', 'why.attempt.sentHit'])
+    const a = probe(lessonOnline, { kind: 'connection-rs', index: 1 })
+    const c = lessonOnline.connections[1]
+    expect(a.ok && a.why?.[0].values.client).toBe(`${c.client}:${c.clientPort}`)
+    expect(a.ok && a.why?.[2].values.rs).toBe('192.168.8.102')
+  })
+
+  it('the count of live templates carries each template of the run then: live, or expired when', () => {
+    const sc = { ...lessonOnline, until: 400 }
+    const early = probe(sc, { kind: 'metric', name: 'templatesLive', atMs: 20_000 })
+    expect(early).toMatchObject({ ok: true, value: 1 })
+    expect(early.ok && early.why?.map((w) => w.key)).toEqual(['why.count.live'])
+    expect(early.ok && early.why?.[0].values.client).toBe('10.0.0.7')
+    const late = probe(sc, { kind: 'metric', name: 'templatesLive', atMs: 300_000 })
+    expect(late).toMatchObject({ ok: true, value: 0 })
+    expect(late.ok && late.why?.map((w) => w.key)).toEqual(['why.count.expired'])
   })
 })

@@ -2,8 +2,17 @@
  * Probes: a lesson's or an exercise's question about the scenario as it stands (typed commands
  * folded in), answered on a scratch copy so the class can predict before the live run reveals it.
  */
-import { parseDottedQuad, readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
-import { assertNever, type Probe, type ProbeAnswer } from './protocol'
+import {
+  formatIPv4,
+  parseDottedQuad,
+  readDirector,
+  ScenarioPlayer,
+  type SimMs,
+  validateScenario,
+} from '../engine/index'
+import { AttemptLog } from './attemptLog'
+import { assertNever, type Probe, type ProbeAnswer, type WhyStep } from './protocol'
+import { TemplateLog, type TemplateRow } from './templateLog'
 
 /** SYN retries of a connection are over this long after it starts (ms). */
 const CONNECTION_SETTLED_MS = 64_000
@@ -16,10 +25,26 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
     case 'connection-rs': {
       const c = check.scenario.connections[q.index]
       if (!c) return { ok: false, error: `no connection ${q.index}` }
+      // the director's decisions, logged as the lab's "Why?" logs them; the connection's last
+      // attempt (after any SYN retries) is the one that decided
+      const api = readDirector(scratch.sim.director)
+      const log = new AttemptLog(4096)
+      const client = parseDottedQuad(c.client)
+      let attempts = 0
+      let asked = 0
+      scratch.setListener({
+        director: (e) => log.onDirectorEvent(e, api),
+        attempt: (a) => {
+          log.onAttempt(a)
+          attempts++
+          if (a.client === client && a.clientPort === c.clientPort && a.vport === c.vport) asked = attempts
+        },
+      })
       // the answer is known once the connection (and its SYN retries) ran
       scratch.advanceTo((Math.round(c.at * 1000) + CONNECTION_SETTLED_MS) as SimMs)
       const rs = scratch.connections[q.index].rs
-      return { ok: true, value: rs ? rs.split(':')[0] : null }
+      const why = asked > 0 ? (log.why(asked) ?? undefined) : undefined
+      return { ok: true, value: rs ? rs.split(':')[0] : null, why }
     }
     case 'template-live': {
       scratch.advanceTo(Math.round(q.atMs) as SimMs)
@@ -28,12 +53,39 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
       return { ok: true, value: readDirector(scratch.sim.director).hasLiveTemplateFor(client) }
     }
     case 'metric': {
+      // for the count of live templates, every template of the run so far, to say which are live
+      const api = readDirector(scratch.sim.director)
+      const log = new TemplateLog(4096, false)
+      const rows: TemplateRow[] = []
+      if (q.name === 'templatesLive')
+        scratch.setListener({
+          director: (e) => {
+            const row = log.onEvent(e, api, scratch.now)
+            if (row) rows.push(row)
+          },
+        })
       scratch.advanceTo(Math.round(q.atMs) as SimMs)
       const m = (scratch.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
       const value = q.name === 'templatesLive' ? m.templates.live : m[q.name]
-      return { ok: true, value }
+      return q.name === 'templatesLive' ? { ok: true, value, why: templatesAt(rows, q.atMs) } : { ok: true, value }
     }
     default:
       return assertNever(q)
   }
+}
+
+/** Each template of the run at `atMs`, in the order born: live (and for how long yet), or expired when. */
+function templatesAt(rows: TemplateRow[], atMs: number): WhyStep[] {
+  const sec = (ms: number) => Math.round(ms / 1000)
+  return rows.map((r) => {
+    const values = {
+      client: formatIPv4(r.client),
+      port: `:${r.vport}`,
+      rs: formatIPv4(r.rsAddr),
+      born: sec(r.createdAt),
+    }
+    return r.expiredAt >= 0
+      ? { key: 'why.count.expired', values: { ...values, expired: sec(r.expiredAt) } }
+      : { key: 'why.count.live', values: { ...values, left: Math.max(0, sec(r.view.expiresAt - atMs)) } }
+  })
 }

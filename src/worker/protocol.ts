@@ -63,7 +63,8 @@ export type Request =
   /** Replay the run under the textbook's template rule too, and mark where the two differ. */
   | { type: 'textbook'; on: boolean }
   /** Ask the engine a question about the scenario as it stands, on a scratch copy (lessons, exercises). */
-  | { type: 'probe'; id: number; probe: Probe }
+  /** A probe on a scratch copy of `scenario` (absent: of the scenario as it stands, typed commands folded in). */
+  | { type: 'probe'; id: number; probe: Probe; scenario?: unknown }
 
 /** A command typed (`run`) or a script applied (`apply`) at a simulated time: one line of the command journal. */
 export interface JournalLine {
@@ -355,7 +356,13 @@ export type Probe =
   /** A figure of the run at `atMs`. */
   | { kind: 'metric'; name: 'brokenSessions' | 'stickiness' | 'imbalance' | 'templatesLive' | 'refused'; atMs: number }
 
-export type ProbeAnswer = { ok: true; value: string | number | boolean | null } | { ok: false; error: string }
+/**
+ * A probe's answer; for a connection's real server, `why` is the engine's decision in words — the
+ * same steps "Why?" gives for that connection in the lab.
+ */
+export type ProbeAnswer =
+  | { ok: true; value: string | number | boolean | null; why?: WhyStep[] }
+  | { ok: false; error: string }
 
 /** One configuration of a comparison: its commands, and whether sessions are shared (e.g. Redis). */
 export interface CompareConfig {
