@@ -90,8 +90,7 @@ export function functionSlots(root: unknown): string[] {
     seen.add(v)
     const name = (v as object).constructor?.name ?? 'Object'
     if (Array.isArray(v)) for (const x of v) stack.push([x, `${path}[]`])
-    else if (v instanceof Map)
-      for (const [k, x] of v) stack.push([k, `${path}.<key>`], [x, `${path}.<value>`])
+    else if (v instanceof Map) for (const [k, x] of v) stack.push([k, `${path}.<key>`], [x, `${path}.<value>`])
     else if (v instanceof Set) for (const x of v) stack.push([x, `${path}.<item>`])
     else for (const k of Object.keys(v)) stack.push([(v as Record<string, unknown>)[k], `${name}.${k}`])
   }

@@ -51,6 +51,13 @@ interface RunState {
   originsLeft: Map<string, PageSource[]>
 }
 
+/** How a run rewinds (tests): checkpoints every `everyMs` within `capBytes`, or always from 0. */
+export interface RewindOptions {
+  everyMs?: number
+  capBytes?: number
+  replayOnly?: boolean
+}
+
 /** What a copy shares with the original instead of copying: the schedulers (module constants). */
 const SCHEDULERS: object[] = KERNEL_SCHEDULER_NAMES.flatMap((n) => {
   const s = findScheduler(n)
@@ -71,7 +78,9 @@ export class LabRun {
   templates = new TemplateLog(TEMPLATE_MEMORY, true)
   samples = new SampleBuffer(LAB_SAMPLE_FIELDS, SAMPLES_KEPT)
   /** Copies of the whole state every few simulated seconds: a rewind restores one and replays the rest. */
-  readonly checkpoints = new Checkpoints<RunState>()
+  readonly checkpoints: Checkpoints<RunState>
+  /** Rewinds replay from 0, as before checkpoints (the property test's reference). */
+  private readonly replayOnly: boolean
   /** Whether the checkpoints held have the textbook shadow (the switch changes what a copy holds). */
   private checkpointsTextbook = false
   /** How many of the journal's lines have run on this run's players (a prefix: lines are in time order). */
@@ -100,7 +109,10 @@ export class LabRun {
     textbook: TextbookShadow,
     onRestart: () => void,
     origins: readonly JournalLine[] = [],
+    rewind: RewindOptions = {},
   ) {
+    this.replayOnly = rewind.replayOnly === true
+    this.checkpoints = new Checkpoints(rewind.everyMs, this.replayOnly ? 0 : rewind.capBytes)
     this.scenario = scenario
     this.seed = seed
     this.epoch = epoch
@@ -265,7 +277,7 @@ export class LabRun {
       this.checkpointsTextbook = this.textbook.on
     }
     const shadowAsSwitched = this.textbook.on === (this.textbook.player !== null)
-    if (target >= this.player.now && shadowAsSwitched) this.newEpoch()
+    if (target >= this.player.now && shadowAsSwitched && !this.replayOnly) this.newEpoch()
     else {
       const cp = this.checkpoints.latest(target)
       if (cp) this.restore(cp)
@@ -289,7 +301,7 @@ export class LabRun {
    */
   private advanceBoth(t: number): void {
     for (;;) {
-      const due = this.checkpoints.due(this.player.now, t, this.endMs())
+      const due = this.replayOnly ? null : this.checkpoints.due(this.player.now, t, this.endMs())
       if (due === null) break
       this.advanceSampled(due)
       // a checkpoint's samples cover the SAMPLES_KEPT seconds before it (what a replay from 0 shows)

@@ -4,7 +4,6 @@
  */
 import { RecentRows } from './recentRows'
 
-
 /**
  * Advance a clock from `from` to `to` (ms), stopping at every whole simulated second to take a
  * sample: charts and exported figures then hold one point a second, the same at any speed or
