@@ -10,7 +10,8 @@
 
 type Memo = Map<object, unknown>
 
-const TYPED_ARRAY = Object.getPrototypeOf(Int8Array)
+/** The constructor every typed array (Float64Array, Int32Array, …) inherits from. */
+const TYPED_ARRAY = Object.getPrototypeOf(Int8Array) as abstract new () => ArrayBufferView
 
 /** What a copy cost: its estimated size in bytes (V8's object layout, roughly). */
 export interface CloneStats {
@@ -40,7 +41,7 @@ export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: Cl
     else if (v instanceof Set) out = new Set()
     else if (v instanceof ArrayBuffer || v instanceof DataView || v instanceof WeakMap || v instanceof WeakSet)
       throw new TypeError(`cloneGraph: cannot copy a ${v.constructor.name}`)
-    else out = Object.create(Object.getPrototypeOf(v)) as object
+    else out = Object.create(Object.getPrototypeOf(v) as object | null) as object
     memo.set(v, out)
     work.push([v, out])
     return out
@@ -88,7 +89,7 @@ export function functionSlots(root: unknown): string[] {
     }
     if (typeof v !== 'object' || v === null || seen.has(v) || v instanceof TYPED_ARRAY) continue
     seen.add(v)
-    const name = (v as object).constructor?.name ?? 'Object'
+    const name = v.constructor?.name ?? 'Object'
     if (Array.isArray(v)) for (const x of v) stack.push([x, `${path}[]`])
     else if (v instanceof Map) for (const [k, x] of v) stack.push([k, `${path}.<key>`], [x, `${path}.<value>`])
     else if (v instanceof Set) for (const x of v) stack.push([x, `${path}.<item>`])
