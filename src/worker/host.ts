@@ -90,6 +90,12 @@ export class Host {
     this.rewind = options.rewind ?? {}
   }
 
+  /** The rewind checkpoints the lab holds: how many, and their estimated size (cloneGraph's count). */
+  checkpointStats(): { checkpointBytes: number; checkpoints: number } {
+    const cps = this.run?.checkpoints
+    return { checkpointBytes: cps?.bytes ?? 0, checkpoints: cps?.count ?? 0 }
+  }
+
   /** Frames built so far (a paused lab that nothing changed builds none). */
   get framesBuilt(): number {
     return this.built

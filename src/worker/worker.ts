@@ -48,6 +48,11 @@ scope.onmessage = (ev) => {
   for (const r of toCompare ? compare.handle(req) : host.handle(req)) post(r)
 }
 
+// the test build only: what `npm run bench:app` reads of the worker (the checkpoints' estimated size)
+if (import.meta.env.MODE === 'e2e')
+  (self as unknown as { labWorkerStats: () => { checkpointBytes: number; checkpoints: number } }).labWorkerStats =
+    () => host.checkpointStats()
+
 scope.onerror = (e) => {
   post({ type: 'error', message: e instanceof ErrorEvent ? e.message : String(e), fatal: true })
 }
