@@ -9,6 +9,8 @@
 
 /** Checkpoints are at least this many simulated ms apart. */
 export const CHECKPOINT_EVERY_MS = 10_000
+/** A run's checkpoints are spaced so that at most about this many cover it (years of simulated time). */
+export const MAX_CHECKPOINTS = 400
 /** The checkpoints of a run hold at most about this many bytes (estimated while copying). */
 export const CHECKPOINT_CAP_BYTES = 256 * 2 ** 20
 
@@ -51,7 +53,7 @@ export class Checkpoints<S> {
 
   /** How far apart checkpoints are taken in a run of `endMs`: a whole run's worth fits the cap. */
   spacing(endMs: number): number {
-    const fit = this.lastBytes > 0 ? (endMs * this.lastBytes) / this.capBytes : 0
+    const fit = Math.max(endMs / MAX_CHECKPOINTS, this.lastBytes > 0 ? (endMs * this.lastBytes) / this.capBytes : 0)
     return Math.max(this.everyMs, Math.ceil(fit / this.everyMs) * this.everyMs)
   }
 
