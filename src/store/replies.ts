@@ -12,7 +12,7 @@ import { applyCounters, flattenRs } from './frames'
 import { compareData, HistoryRing, history } from './histories'
 import { foldTemplates, live } from './live'
 import { forScenario, withAddresses } from './rsColors'
-import { saveSession } from './session'
+import { savePausedAt, saveSession } from './session'
 import { type ConsoleLine, midKey, msg, type NewConsoleLine, pushConsole, useLab, verbatim } from './state'
 
 /** A preset's id (ui/presets.ts): its name is the catalogue's `presets.<id>`. */
@@ -122,6 +122,8 @@ function onFrame(f: Frame, wallMs: number): void {
     seekTarget,
   })
   if (f.midRun) onMidRun(f.midRun)
+  // paused, or a seek done: a reload comes back to this very time
+  if (!f.playing && seekTarget === null && s.view !== 'compare') savePausedAt(f.nowMs)
 }
 
 /** Every reply of the worker comes here (client.ts wires it to the worker's messages). */

@@ -39,6 +39,19 @@ export function forgetSession(): void {
   clearStoredSession()
 }
 
+/** The paused time last saved (or being saved): a paused lab is saved once per time it stops at. */
+let pausedSavedAt: number | null = null
+
+/**
+ * The lab is paused (or sought to) at `atMs`: saved once, so that a reload comes back to this
+ * very time, not to the last save while it played.
+ */
+export function savePausedAt(atMs: number): void {
+  if (pausedSavedAt === atMs || lastSession === null || lastSession.atMs === atMs) return
+  pausedSavedAt = atMs
+  void saveSession()
+}
+
 /** Save the session now (after a command, a load, every few seconds while playing). */
 export function saveSession(): Promise<void> {
   saving = saving.then(saveSessionNow, saveSessionNow)

@@ -11,6 +11,7 @@ import {
   formatIPv4,
 } from '../engine/index'
 import { ATTEMPT_FIELDS, AttemptHow, encodeAttempt, type WhyStep } from './protocol'
+import { RecentRows } from './recentRows'
 import { serviceLabel } from './views'
 
 /** At most this many attempts travel in one frame (the rest are counted, not drawn). */
@@ -47,9 +48,8 @@ interface Decision {
 
 export class AttemptLog {
   private seq = 0
-  /** This frame's attempts: a ring keeping the newest MAX_ATTEMPTS_PER_FRAME. */
-  private readonly ring = new Float64Array(MAX_ATTEMPTS_PER_FRAME * ATTEMPT_FIELDS)
-  private count = 0
+  /** The newest MAX_ATTEMPTS_PER_FRAME attempts as protocol rows (those since the last frame travel). */
+  private readonly rows = new RecentRows(ATTEMPT_FIELDS, MAX_ATTEMPTS_PER_FRAME)
   /** The latest `memory` attempts, at seq % memory. */
   private readonly memos: (AttemptMemo | undefined)[]
   private pending: Decision | null = null
@@ -64,8 +64,13 @@ export class AttemptLog {
 
   clear(): void {
     this.seq = 0
-    this.count = 0
+    this.rows.clear()
     this.memos.fill(undefined)
+  }
+
+  /** After a rewind: the next frame carries the newest attempts since the run began. */
+  resend(): void {
+    this.rows.resend()
   }
 
   /** The director's decision for the connection about to be reported (or its refusal). */
@@ -97,8 +102,9 @@ export class AttemptLog {
     const tpl = dec?.template ?? null
     const svc = dec?.conn.service ?? null
     const templateId = tpl ? tpl.id : 0
-    // keep the newest of this frame: the ring overwrites the oldest
-    encodeAttempt(this.ring, (this.count % MAX_ATTEMPTS_PER_FRAME) * ATTEMPT_FIELDS, {
+    // keep the newest: the ring overwrites the oldest
+    const { buf, offset } = this.rows.next()
+    encodeAttempt(buf, offset, {
       at: a.at,
       client: a.client,
       clientPort: a.clientPort,
@@ -108,7 +114,6 @@ export class AttemptLog {
       how,
       templateId,
     })
-    this.count++
     this.memos[seq % this.memory] = {
       seq,
       at: a.at,
@@ -133,16 +138,9 @@ export class AttemptLog {
 
   /** This frame's attempts (the newest, oldest first), how many were left out, the first one's seq. */
   take(): { attempts: Float64Array; skipped: number; firstSeq: number } {
-    const count = this.count
-    const kept = Math.min(count, MAX_ATTEMPTS_PER_FRAME)
-    const attempts = new Float64Array(kept * ATTEMPT_FIELDS)
-    const start = count > MAX_ATTEMPTS_PER_FRAME ? count % MAX_ATTEMPTS_PER_FRAME : 0
-    for (let i = 0; i < kept; i++) {
-      const from = ((start + i) % MAX_ATTEMPTS_PER_FRAME) * ATTEMPT_FIELDS
-      attempts.set(this.ring.subarray(from, from + ATTEMPT_FIELDS), i * ATTEMPT_FIELDS)
-    }
-    this.count = 0
-    return { attempts, skipped: count - kept, firstSeq: this.seq - kept + 1 }
+    const { rows, skipped } = this.rows.take()
+    const kept = rows.length / ATTEMPT_FIELDS
+    return { attempts: rows, skipped, firstSeq: this.seq - kept + 1 }
   }
 
   /** "Why?" of attempt `seq`: how it arrived and what decided its real server (null: forgotten). */

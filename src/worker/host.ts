@@ -9,7 +9,7 @@
 import { connectionLine, parseScenario, readDirector, validateScenario } from '../engine/index'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
-import { LabRun } from './labRun'
+import { LabRun, type RewindOptions } from './labRun'
 import { LiveListing } from './listing'
 import { type Clock, Pacer, wallClock } from './pacer'
 import { probe } from './probe'
@@ -49,6 +49,8 @@ const CHECKED = new Set<Request['type']>(['run', 'apply-script', 'load', 'seek',
 export interface HostOptions {
   /** The wall clock the pacer's frame budget is measured on (default: performance.now()). */
   now?: Clock
+  /** How the lab's runs rewind (tests: checkpoint spacing and cap, or replay from 0). */
+  rewind?: RewindOptions
 }
 
 export class Host {
@@ -81,8 +83,17 @@ export class Host {
   private lastFilterAsked = ''
   private built = 0
 
+  private readonly rewind: RewindOptions
+
   constructor(options: HostOptions = {}) {
     this.pacer = new Pacer(options.now ?? wallClock)
+    this.rewind = options.rewind ?? {}
+  }
+
+  /** The rewind checkpoints the lab holds: how many, and their estimated size (cloneGraph's count). */
+  checkpointStats(): { checkpointBytes: number; checkpoints: number } {
+    const cps = this.run?.checkpoints
+    return { checkpointBytes: cps?.bytes ?? 0, checkpoints: cps?.count ?? 0 }
   }
 
   /** Frames built so far (a paused lab that nothing changed builds none). */
@@ -233,7 +244,7 @@ export class Host {
       this.pacer.restart()
     }
     // a restored session's commands keep who ran them
-    const run = new LabRun(sc, seed ?? sc.seed ?? 1, this.run?.epoch ?? 0, this.textbook, restart, journal)
+    const run = new LabRun(sc, seed ?? sc.seed ?? 1, this.run?.epoch ?? 0, this.textbook, restart, journal, this.rewind)
     this.run = run
     const commands = run.player.commands
     return [

@@ -7,6 +7,8 @@
 import {
   type DirectorEvent,
   type DirectorReadApi,
+  findScheduler,
+  KERNEL_SCHEDULER_NAMES,
   readDirector,
   type Scenario,
   ScenarioPlayer,
@@ -16,6 +18,8 @@ import {
   secondsToSimMs,
 } from '../engine/index'
 import { AttemptLog } from './attemptLog'
+import { type Checkpoint, Checkpoints } from './checkpoints'
+import { cloneGraph } from './cloneGraph'
 import { applyLines, CommandJournal, foldJournal, replayLine } from './journal'
 import {
   type CommandSource,
@@ -27,7 +31,7 @@ import {
 } from './protocol'
 import { advanceBySeconds, SampleBuffer } from './sampling'
 import { TemplateLog } from './templateLog'
-import type { TextbookShadow } from './textbook'
+import type { TextbookShadow, TextbookState } from './textbook'
 
 /** "Why?" remembers this many recent attempts. */
 const WHY_MEMORY = 20_000
@@ -35,6 +39,30 @@ const WHY_MEMORY = 20_000
 const TEMPLATE_MEMORY = 20_000
 /** Per-second samples kept between frames (the page's history ring holds 900). */
 export const SAMPLES_KEPT = 900
+
+/** The run's whole state, as a rewind checkpoint copies it (deep, prototypes kept: cloneGraph). */
+interface RunState {
+  player: ScenarioPlayer
+  textbook: TextbookState
+  attempts: AttemptLog
+  templates: TemplateLog
+  samples: SampleBuffer
+  midRunList: MidRunCommand[]
+  originsLeft: Map<string, PageSource[]>
+}
+
+/** How a run rewinds (tests): checkpoints every `everyMs` within `capBytes`, or always from 0. */
+export interface RewindOptions {
+  everyMs?: number
+  capBytes?: number
+  replayOnly?: boolean
+}
+
+/** What a copy shares with the original instead of copying: the schedulers (module constants). */
+const SCHEDULERS: object[] = KERNEL_SCHEDULER_NAMES.flatMap((n) => {
+  const s = findScheduler(n)
+  return s ? [s] : []
+})
 
 export class LabRun {
   /** The scenario as loaded. */
@@ -46,9 +74,17 @@ export class LabRun {
   epoch: number
   readonly journal = new CommandJournal()
   readonly textbook: TextbookShadow
-  readonly attempts = new AttemptLog(WHY_MEMORY)
-  readonly templates = new TemplateLog(TEMPLATE_MEMORY, true)
-  readonly samples = new SampleBuffer(LAB_SAMPLE_FIELDS, SAMPLES_KEPT)
+  attempts = new AttemptLog(WHY_MEMORY)
+  templates = new TemplateLog(TEMPLATE_MEMORY, true)
+  samples = new SampleBuffer(LAB_SAMPLE_FIELDS, SAMPLES_KEPT)
+  /** Copies of the whole state every few simulated seconds: a rewind restores one and replays the rest. */
+  readonly checkpoints: Checkpoints<RunState>
+  /** Rewinds replay from 0, as before checkpoints (the property test's reference). */
+  private readonly replayOnly: boolean
+  /** Whether the checkpoints held have the textbook shadow (the switch changes what a copy holds). */
+  private checkpointsTextbook = false
+  /** How many of the journal's lines have run on this run's players (a prefix: lines are in time order). */
+  private applied = 0
   /** The configuration changed since the services were last sent. */
   servicesDirty = true
   private readonly onRestart: () => void
@@ -73,7 +109,10 @@ export class LabRun {
     textbook: TextbookShadow,
     onRestart: () => void,
     origins: readonly JournalLine[] = [],
+    rewind: RewindOptions = {},
   ) {
+    this.replayOnly = rewind.replayOnly === true
+    this.checkpoints = new Checkpoints(rewind.everyMs, this.replayOnly ? 0 : rewind.capBytes)
     this.scenario = scenario
     this.seed = seed
     this.epoch = epoch
@@ -118,26 +157,52 @@ export class LabRun {
     return this.player.lastEventMs
   }
 
-  /** A fresh player at time 0 (a new epoch): the scenario's initial commands have run. */
+  /** A fresh player at time 0 (a new epoch): the scenario's initial commands have run. Checkpoints go. */
   restart(): void {
+    this.checkpoints.clear()
+    this.checkpointsTextbook = this.textbook.on
+    this.restartFrom0()
+  }
+
+  /** A fresh player at time 0 (a new epoch), checkpoints kept: a rewind without one before its target. */
+  private restartFrom0(): void {
     const player = new ScenarioPlayer(this.withSeed(this.scenario) as Scenario, { metrics: true })
-    const api = readDirector(player.sim.director)
     this.player = player
-    this.api = api
-    this.epoch++
     this.attempts.clear()
     this.templates.clear()
     this.samples.clear()
-    this.servicesDirty = true
     this.midRunList = []
-    this.midRunDirty = true
     this.originsLeft = new Map()
     for (const j of this.origins) {
       if (j.kind !== 'run') continue
       const key = `${j.atMs}\u0000${j.text}`
       this.originsLeft.set(key, [...(this.originsLeft.get(key) ?? []), j.by ?? 'typed'])
     }
+    this.applied = 0
+    this.newEpoch()
+    this.listen(player)
+    this.textbook.reset()
+    // what happens at time 0 (mid commands, the first clients) has happened when the player is shown
+    player.advanceTo(0 as SimMs)
+    if (this.textbook.on) this.textbook.start(player.scenario, this.kernelExpiredAt)
+    this.sample()
+  }
+
+  /** When the kernel's template `id` expired (−1: live, undefined: forgotten), for the textbook's marks. */
+  private readonly kernelExpiredAt = (id: number): number | undefined => this.templates.get(id)?.expiredAt
+
+  /** The page drops what it kept of the last epoch; the next frame carries services and the mid-run list. */
+  private newEpoch(): void {
+    this.epoch++
+    this.servicesDirty = true
+    this.midRunDirty = true
     this.onRestart()
+  }
+
+  /** The live player's events go to the logs (and the shadow's comparison). */
+  private listen(player: ScenarioPlayer): void {
+    const api = readDirector(player.sim.director)
+    this.api = api
     player.setListener({
       director: (e) => this.onDirectorEvent(e, api, player.now),
       attempt: (a) => {
@@ -150,11 +215,47 @@ export class LabRun {
         this.noteMidRun(atMs, this.originOf(atMs, rec.cmd), rec)
       },
     })
-    this.textbook.reset()
-    // what happens at time 0 (mid commands, the first clients) has happened when the player is shown
-    player.advanceTo(0 as SimMs)
-    if (this.textbook.on) this.textbook.start(player.scenario, (id) => this.templates.get(id)?.expiredAt)
-    this.sample()
+  }
+
+  /** The state a checkpoint copies (the objects themselves: cloneGraph copies them). */
+  private state(): RunState {
+    return {
+      player: this.player,
+      textbook: this.textbook.state(),
+      attempts: this.attempts,
+      templates: this.templates,
+      samples: this.samples,
+      midRunList: this.midRunList,
+      originsLeft: this.originsLeft,
+    }
+  }
+
+  /** Objects a copy shares: the scenario as played (never changed) and the schedulers. */
+  private shared(): object[] {
+    return [this.scenario, this.player.scenario, ...SCHEDULERS]
+  }
+
+  /** A copy of the whole state now (a whole simulated second) into the checkpoints. */
+  private takeCheckpoint(): void {
+    const stats = { bytes: 0 }
+    const state = cloneGraph(this.state(), this.shared(), stats)
+    this.checkpoints.add({ atMs: this.player.now, applied: this.applied, bytes: stats.bytes, state })
+  }
+
+  /** Back to a checkpoint (a new epoch): a copy of it, so that it serves the next rewind too. */
+  private restore(cp: Checkpoint<RunState>): void {
+    const st = cloneGraph(cp.state, this.shared())
+    st.player.relink()
+    this.player = st.player
+    this.attempts = st.attempts
+    this.templates = st.templates
+    this.samples = st.samples
+    this.midRunList = st.midRunList
+    this.originsLeft = st.originsLeft
+    this.applied = cp.applied
+    this.newEpoch()
+    this.listen(st.player)
+    this.textbook.restore(st.textbook, this.kernelExpiredAt)
   }
 
   private onDirectorEvent(e: DirectorEvent, api: DirectorReadApi, now: number): void {
@@ -163,11 +264,30 @@ export class LabRun {
     if (created) this.textbook.noteKernelTemplate(created.view)
   }
 
-  /** Deterministic replay from 0 to `toMs`, with the commands typed so far at their times. */
+  /**
+   * Go to `toMs` (a new epoch): forward from the present, play on; backward, restore the latest
+   * checkpoint before it (or start again from 0) and replay the rest with the commands journaled
+   * at their times. Either way the same state as a replay from 0, and the next frame carries
+   * everything the page shows (the newest attempts, rows, ticks, marks and samples).
+   */
   seek(toMs: number): void {
     const target = Math.round(Math.max(0, Math.min(toMs, this.endMs()))) as SimMs
-    this.restart()
-    this.advance(target, null)
+    if (this.checkpointsTextbook !== this.textbook.on) {
+      this.checkpoints.clear()
+      this.checkpointsTextbook = this.textbook.on
+    }
+    const shadowAsSwitched = this.textbook.on === (this.textbook.player !== null)
+    if (target >= this.player.now && shadowAsSwitched && !this.replayOnly) this.newEpoch()
+    else {
+      const cp = this.checkpoints.latest(target)
+      if (cp) this.restore(cp)
+      else this.restartFrom0()
+    }
+    this.advance(target)
+    this.attempts.resend()
+    this.templates.resend()
+    this.samples.resend()
+    this.textbook.resend()
   }
 
   /** The live player and, with the textbook switch on, its shadow under the textbook rule. */
@@ -175,8 +295,22 @@ export class LabRun {
     return this.textbook.player ? [this.player, this.textbook.player] : [this.player]
   }
 
-  /** Both players to `t`, noting the live player's figures at every whole simulated second. */
+  /**
+   * Both players to `t`, noting the live player's figures at every whole simulated second, and a
+   * checkpoint wherever one is due on the way.
+   */
   private advanceBoth(t: number): void {
+    for (;;) {
+      const due = this.replayOnly ? null : this.checkpoints.due(this.player.now, t, this.endMs())
+      if (due === null) break
+      this.advanceSampled(due)
+      // a checkpoint's samples cover the SAMPLES_KEPT seconds before it (what a replay from 0 shows)
+      if (this.samples.completeSince <= Math.max(0, due - SAMPLES_KEPT * 1000)) this.takeCheckpoint()
+    }
+    this.advanceSampled(t)
+  }
+
+  private advanceSampled(t: number): void {
     advanceBySeconds(
       this.player.now,
       t,
@@ -185,20 +319,21 @@ export class LabRun {
         for (const p of this.players()) p.advanceTo(x as SimMs)
       },
       () => this.sample(),
+      (x) => this.samples.gap(x),
     )
   }
 
-  /**
-   * Advance to `target`, running the typed commands journaled in between (after a rewind): those
-   * after `from` (null: every one from the start).
-   */
-  advance(target: number, from: number | null = this.player.now): void {
-    for (const j of this.journal.between(from, target)) {
+  /** Advance to `target`, running the journal's lines not run yet (after a rewind) at their times. */
+  advance(target: number): void {
+    const lines = this.journal.entries
+    while (this.applied < lines.length && lines[this.applied].atMs <= target) {
+      const j = lines[this.applied]
       this.advanceBoth(j.atMs)
       for (const p of this.players()) {
         const rec = replayLine(p, j)
         if (rec && p === this.player) this.noteMidRun(j.atMs, j.by ?? 'typed', rec)
       }
+      this.applied++
       this.servicesDirty = true
     }
     this.advanceBoth(target)
@@ -237,6 +372,7 @@ export class LabRun {
     this.textbook.player?.record(line)
     // typing a command after a rewind starts a new history from here
     this.journal.append({ atMs: this.player.now, kind: 'run', text: line, ...(by === 'typed' ? {} : { by }) })
+    this.journaled()
     this.noteMidRun(this.player.now, by, r)
     this.servicesDirty = true
     return r
@@ -252,8 +388,15 @@ export class LabRun {
     if (bad) return bad
     for (const q of this.players()) applyLines(q.sim, lines)
     this.journal.append({ atMs: this.player.now, kind: 'apply', text: script })
+    this.journaled()
     this.servicesDirty = true
     return null
+  }
+
+  /** A line was journaled now (and ran): checkpoints taken later did not run it, nor the lines it replaced. */
+  private journaled(): void {
+    this.applied = this.journal.entries.length
+    this.checkpoints.dropAfter(this.player.now, this.applied)
   }
 
   /** `sc` with the seed in use (its traffic's too). */

@@ -2,6 +2,7 @@
  * Sampling: the figures of every whole simulated second, once each, whatever the speed or the
  * frame rate (advanceBySeconds), held between frames in one buffer per run (SampleBuffer).
  */
+import { RecentRows } from './recentRows'
 
 /**
  * Advance a clock from `from` to `to` (ms), stopping at every whole simulated second to take a
@@ -14,13 +15,17 @@ export function advanceBySeconds(
   kept: number,
   advance: (t: number) => void,
   sample: () => void,
+  /** Told when seconds were jumped over unsampled: sampling starts again after `t`. */
+  gap?: (t: number) => void,
 ): void {
   let t = from
   const sampledFrom = to - kept * 1000
   if (t < sampledFrom) {
     t = Math.floor(sampledFrom / 1000) * 1000
-    if (t > from) advance(t)
-    else t = from
+    if (t > from) {
+      advance(t)
+      gap?.(t)
+    } else t = from
   }
   if (t >= to) {
     advance(to)
@@ -34,32 +39,41 @@ export function advanceBySeconds(
 }
 
 /**
- * Samples taken since the last frame, in rows of `fields` numbers, sent as one typed array.
- * Only the newest `kept` rows are held: trimmed in halves, so samples no frame asked for cost O(1)
- * each.
+ * The samples of the newest `kept` whole seconds: those since the last frame travel with it, and
+ * after a rewind all of them (resend). A long jump samples only its last `kept` seconds: the
+ * seconds before are a gap, and `completeSince` says since when every second was sampled.
  */
 export class SampleBuffer {
-  private rows: number[] = []
-  private readonly fields: number
-  private readonly kept: number
+  private readonly rows: RecentRows
+  /** Every whole second after this time (ms) was sampled. */
+  completeSince = 0
+
   constructor(fields: number, kept: number) {
-    this.fields = fields
-    this.kept = kept
+    this.rows = new RecentRows(fields, kept)
   }
 
   add(...row: number[]): void {
     this.rows.push(...row)
-    if (this.rows.length >= 2 * this.kept * this.fields) this.rows.splice(0, this.rows.length - this.kept * this.fields)
   }
 
-  /** The rows so far, oldest first; the buffer is empty after. */
+  /** The rows since the last take, oldest first. */
   take(): Float64Array {
-    const out = Float64Array.from(this.rows)
-    this.rows = []
-    return out
+    return this.rows.take().rows
+  }
+
+  /** Seconds up to `atMs` were jumped over unsampled: what came before is not shown with what follows. */
+  gap(atMs: number): void {
+    this.rows.clear()
+    this.completeSince = atMs
+  }
+
+  /** After a rewind: the next take carries the newest `kept` rows. */
+  resend(): void {
+    this.rows.resend()
   }
 
   clear(): void {
-    this.rows = []
+    this.rows.clear()
+    this.completeSince = 0
   }
 }

@@ -7,10 +7,11 @@
  */
 import { type DirectorEvent, type DirectorReadApi, type EntryReadView, formatIPv4 } from '../engine/index'
 import { encodeTemplates, INVALIDATED_VPORT, type TemplateRecord, type WhyStep } from './protocol'
+import { RecentRows } from './recentRows'
 import { serviceLabel } from './views'
 
-/** At most this many refresh ticks travel in one frame. */
-const MAX_REFRESHES_PER_FRAME = 4000
+/** At most this many refresh ticks (the newest) travel in one frame. */
+const MAX_REFRESHES_PER_FRAME = 2000
 
 export interface TemplateRow {
   id: number
@@ -34,7 +35,8 @@ export interface TemplateRow {
 export class TemplateLog {
   private readonly rows = new Map<number, TemplateRow>()
   private dirty = new Set<number>()
-  private refreshes: number[] = []
+  /** Refresh ticks (template id, time), the newest MAX_REFRESHES_PER_FRAME. */
+  private readonly refreshes = new RecentRows(2, MAX_REFRESHES_PER_FRAME)
   private readonly memory: number
   /**
    * The lab's log: invalidated templates travel with port 65535, and each row notes its service
@@ -50,7 +52,13 @@ export class TemplateLog {
   clear(): void {
     this.rows.clear()
     this.dirty = new Set()
-    this.refreshes = []
+    this.refreshes.clear()
+  }
+
+  /** After a rewind: the next frame carries every row kept and the newest refresh ticks. */
+  resend(): void {
+    this.dirty = new Set(this.rows.keys())
+    this.refreshes.resend()
   }
 
   get(id: number): TemplateRow | undefined {
@@ -68,7 +76,7 @@ export class TemplateLog {
         row.refreshes++
         row.lastRefreshAt = now
         this.dirty.add(row.id)
-        if (this.refreshes.length < MAX_REFRESHES_PER_FRAME) this.refreshes.push(row.id, now)
+        this.refreshes.push(row.id, now)
         return null
       }
       case 'template-rearmed': {
@@ -155,9 +163,7 @@ export class TemplateLog {
       })
     }
     this.dirty = new Set()
-    const refreshes = Float64Array.from(this.refreshes)
-    this.refreshes = []
-    return { templates: encodeTemplates(records), refreshes }
+    return { templates: encodeTemplates(records), refreshes: this.refreshes.take().rows }
   }
 
   /** "Why?" of a template at simulated time `nowMs`: born, refreshed, re-armed, expired or expiring (null: forgotten). */

@@ -12,9 +12,10 @@ import {
   ScenarioPlayer,
   type SimMs,
 } from '../engine/index'
+import { RecentRows } from './recentRows'
 
-/** At most this many marks wait for a frame (pairs: template id, time). */
-const MAX_MARKS = 20_000
+/** At most this many marks (the newest) wait for a frame (pairs: template id, time). */
+const MAX_MARKS = 10_000
 /** The kernel's recent attempts remembered to compare with the shadow's. */
 const MAX_KERNEL_ATTEMPTS = 50_000
 
@@ -25,21 +26,30 @@ function templateKey(t: EntryReadView): string {
 
 const attemptKey = (a: ClientAttempt) => `${a.client}:${a.clientPort}@${a.at}`
 
+/** The shadow's state, as a checkpoint keeps it. */
+export interface TextbookState {
+  player: ScenarioPlayer | null
+  kernelTemplates: Map<string, number>
+  kernelAttemptRs: Map<string, number>
+  marks: RecentRows
+  divergent: number
+}
+
 export class TextbookShadow {
   /** The switch. */
   on = false
   /** The shadow run (null while off, or before the live run started). */
   player: ScenarioPlayer | null = null
-  private readonly kernelTemplates = new Map<string, number>()
+  private kernelTemplates = new Map<string, number>()
   private kernelAttemptRs = new Map<string, number>()
-  private marks: number[] = []
+  private marks = new RecentRows(2, MAX_MARKS)
   private divergent = 0
 
   /** Forget everything (a new live run); the shadow starts again with start(). */
   reset(): void {
     this.kernelTemplates.clear()
     this.kernelAttemptRs = new Map()
-    this.marks = []
+    this.marks = new RecentRows(2, MAX_MARKS)
     this.divergent = 0
     this.player = null
   }
@@ -55,12 +65,17 @@ export class TextbookShadow {
       },
     })
     this.player = shadow
+    this.listen(shadow, kernelExpiredAt)
+    shadow.advanceTo(0 as SimMs)
+  }
+
+  private listen(shadow: ScenarioPlayer, kernelExpiredAt: (id: number) => number | undefined): void {
     const api = readDirector(shadow.sim.director)
     shadow.setListener({
       director: (e) => {
         if (e.type !== 'template-expired') return
         const kernelId = this.kernelTemplates.get(templateKey(api.entry(e.template)))
-        if (kernelId === undefined || this.marks.length >= MAX_MARKS) return
+        if (kernelId === undefined) return
         // a mark only where the two rules part: the kernel dropped it at another time (or not yet)
         if (kernelExpiredAt(kernelId) === shadow.now) return
         this.marks.push(kernelId, shadow.now)
@@ -70,7 +85,35 @@ export class TextbookShadow {
         if (kernelRs !== undefined && kernelRs !== (a.rsAddr ?? -1)) this.divergent++
       },
     })
-    shadow.advanceTo(0 as SimMs)
+  }
+
+  /** What a rewind checkpoint keeps of the shadow (the run's checkpoint copies it). */
+  state(): TextbookState {
+    return {
+      player: this.player,
+      kernelTemplates: this.kernelTemplates,
+      kernelAttemptRs: this.kernelAttemptRs,
+      marks: this.marks,
+      divergent: this.divergent,
+    }
+  }
+
+  /** Back to a checkpoint's copy of state(): its player, re-linked, listens as start()'s did. */
+  restore(st: TextbookState, kernelExpiredAt: (id: number) => number | undefined): void {
+    this.player = st.player
+    this.kernelTemplates = st.kernelTemplates
+    this.kernelAttemptRs = st.kernelAttemptRs
+    this.marks = st.marks
+    this.divergent = st.divergent
+    if (st.player) {
+      st.player.relink()
+      this.listen(st.player, kernelExpiredAt)
+    }
+  }
+
+  /** After a rewind: the next frame carries the newest marks since the run began. */
+  resend(): void {
+    this.marks.resend()
   }
 
   /** A template the kernel created (remembered while the switch is on). */
@@ -87,9 +130,7 @@ export class TextbookShadow {
 
   /** The marks since the last call: pairs (kernel template id, when the textbook rule dropped it). */
   takeMarks(): Float64Array {
-    const marks = Float64Array.from(this.marks)
-    this.marks = []
-    return marks
+    return this.marks.take().rows
   }
 
   /** Attempts that went to another real server under the textbook rule (−1: the switch is off). */

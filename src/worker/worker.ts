@@ -42,11 +42,20 @@ function post(r: Reply): void {
   else scope.postMessage(r)
 }
 
+/** Wall ms spent handling requests (the test build's stats: the worker's busy time). */
+let busyMs = 0
+
 scope.onmessage = (ev) => {
+  const start = wallClock()
   const req = ev.data
   const toCompare = req.type === 'compare-start' || (compare.active && COMPARE_ROUTED.has(req.type))
   for (const r of toCompare ? compare.handle(req) : host.handle(req)) post(r)
+  busyMs += wallClock() - start
 }
+
+// the test build only: what `npm run bench:app` reads of the worker (the checkpoints' estimated size)
+if (import.meta.env.MODE === 'e2e')
+  (self as unknown as { labWorkerStats: () => object }).labWorkerStats = () => ({ ...host.checkpointStats(), busyMs })
 
 scope.onerror = (e) => {
   post({ type: 'error', message: e instanceof ErrorEvent ? e.message : String(e), fatal: true })

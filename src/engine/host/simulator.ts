@@ -50,9 +50,20 @@ export class Simulator {
   readonly director = new Director()
   /** The director's iptables rule sets (nf_tables and legacy), walked before IPVS sees a packet. */
   readonly netfilter = new Netfilter()
-  private readonly userland: ShellHost
+  private userland!: ShellHost
+  private readonly extraPrograms: ExtraPrograms
 
   constructor(extraPrograms: ExtraPrograms = {}) {
+    this.extraPrograms = extraPrograms
+    this.relink()
+  }
+
+  /**
+   * The shell's programs are closures over this director and its rule sets: made here, and made
+   * again after a deep copy (the app's rewind checkpoints) so that the copy's shell drives the copy.
+   */
+  relink(): void {
+    const extraPrograms = this.extraPrograms
     const nf = this.netfilter
     const wallClock = () => WALL_CLOCK_EPOCH_MS + this.director.now
     this.userland = createUserland(this.director, {

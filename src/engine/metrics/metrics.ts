@@ -90,7 +90,14 @@ export class Metrics {
   }
 
   /** Feed the director's events (template re-arms, peaks). */
-  onDirectorEvent = (e: DirectorEvent): void => {
+  onDirectorEvent = (e: DirectorEvent): void => this.noteDirectorEvent(e)
+
+  /** After a deep copy (the app's rewind checkpoints): the listener above speaks for the copy. */
+  relink(): void {
+    this.onDirectorEvent = (e: DirectorEvent): void => this.noteDirectorEvent(e)
+  }
+
+  private noteDirectorEvent(e: DirectorEvent): void {
     if (e.type === 'template-rearmed') this.rearmed.add(e.template.id)
     else if (e.type === 'template-created') {
       const live = this.director.table.templates

@@ -146,6 +146,20 @@ export class ScenarioPlayer {
     return this.sim.now
   }
 
+  /**
+   * After a deep copy of this player (the app's rewind checkpoints): the closures its parts hold
+   * (the shell's programs, the traffic's random source and sink, the director's listener) are
+   * made again to speak for the copy. The listener is dropped: the copy's owner sets its own.
+   */
+  relink(): void {
+    this.sim.relink()
+    this.metrics?.relink()
+    this.generator?.relink()
+    this.generator?.setSink({ queueRequest: (req) => this.queueTraffic(req) })
+    this.listener = {}
+    this.listenToDirector()
+  }
+
   setListener(listener: PlayerListener): void {
     this.listener = listener
     this.listenToDirector()

@@ -96,10 +96,16 @@ export const TRAFFIC_DEFAULTS = {
  */
 export class TrafficGenerator {
   readonly users: TrafficUser[] = []
-  private readonly rnd: () => number
-  private readonly exp: (lambda: number) => () => number
-  private readonly geo: (p: number) => () => number
-  private readonly int: (min: number, max: number) => () => number
+  /**
+   * The argument that starts d3's LCG where this generator's stands: the seed, then each draw
+   * (a draw is the LCG's state over 2^32, which randomLcg() takes back exactly). relink() re-makes
+   * the closures below from it after a deep copy (the app's rewind checkpoints).
+   */
+  private lcgSeed: number
+  private rnd!: () => number
+  private exp!: (lambda: number) => () => number
+  private geo!: (p: number) => () => number
+  private int!: (min: number, max: number) => () => number
   private readonly arrivals: number[]
   private nextArrival = 0
   /** Requests planned but not yet pulled, by start time (ties in planning order). */
@@ -114,11 +120,8 @@ export class TrafficGenerator {
 
   constructor(spec: TrafficSpec, defaults: { seed: number; untilSec: number }) {
     this.spec = spec
-    const source = randomLcg((spec.seed ?? defaults.seed) / 2 ** 31)
-    this.rnd = source
-    this.exp = randomExponential.source(source)
-    this.geo = randomGeometric.source(source)
-    this.int = randomInt.source(source)
+    this.lcgSeed = (spec.seed ?? defaults.seed) / 2 ** 31
+    this.relink()
     this.vip = (parseInetAton(spec.vip ?? TRAFFIC_DEFAULTS.vip) ?? 0) as IPv4
     this.clientNets = (spec.clients ?? TRAFFIC_DEFAULTS.clients).map((c) => ({
       ...subnet(c.subnet),
@@ -131,30 +134,48 @@ export class TrafficGenerator {
     const duration = (spec.duration ?? Math.max(0, defaults.untilSec - (spec.start ?? 0))) * 1000
     this.arrivals = this.arrivalTimes(start, duration)
 
-    // The session's distributions depend on the spec only: made once, drawn per user.
     const ss = spec.session ?? {}
     const D = TRAFFIC_DEFAULTS
     this.pagesMax = ss.pages?.max ?? D.pagesMax
+    this.thinkMax = ss.thinkSeconds?.max ?? D.thinkMax
+    this.keepAliveMs = (ss.keepAliveSeconds ?? D.keepAliveSeconds) * 1000
+  }
+
+  /**
+   * The random source and the session's distributions (they depend on the spec only: made once,
+   * drawn per user) — closures over this generator, made again after a deep copy.
+   */
+  relink(): void {
+    const lcg = randomLcg(this.lcgSeed)
+    const source = () => {
+      const x = lcg()
+      this.lcgSeed = x
+      return x
+    }
+    this.rnd = source
+    this.exp = randomExponential.source(source)
+    this.geo = randomGeometric.source(source)
+    this.int = randomInt.source(source)
+    const ss = this.spec.session ?? {}
+    const D = TRAFFIC_DEFAULTS
     this.pages = this.geo(1 / (ss.pages?.mean ?? D.pagesMean))
     const thinkMean = ss.thinkSeconds?.mean ?? D.thinkMean
     this.think = thinkMean > 0 ? this.exp(1 / thinkMean) : () => 0
-    this.thinkMax = ss.thinkSeconds?.max ?? D.thinkMax
     const cmin = ss.connectionsPerPage?.min ?? D.connectionsMin
     this.connections = this.int(cmin, Math.max(cmin, ss.connectionsPerPage?.max ?? D.connectionsMax) + 1)
     const requestMean = ss.requestSeconds ?? D.requestSeconds
     this.request = requestMean > 0 ? this.exp(1 / requestMean) : () => 0
-    this.keepAliveMs = (ss.keepAliveSeconds ?? D.keepAliveSeconds) * 1000
     this.longHold = this.exp(1 / (ss.longLived?.holdSeconds ?? D.longLivedSeconds))
   }
 
   private readonly pagesMax: number
-  private readonly pages: () => number
-  private readonly think: () => number
+  private pages!: () => number
+  private think!: () => number
   private readonly thinkMax: number
-  private readonly connections: () => number
-  private readonly request: () => number
+  private connections!: () => number
+  private request!: () => number
   private readonly keepAliveMs: number
-  private readonly longHold: () => number
+  private longHold!: () => number
   /** The user being planned: its number, kind and address. */
   private planUser = 0
   private planKind: UserKind = 'direct'

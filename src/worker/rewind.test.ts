@@ -1,0 +1,242 @@
+import fc from 'fast-check'
+import { describe, expect, it, vi } from 'vitest'
+import { type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import { cloneGraph, functionSlots } from './cloneGraph'
+import { Host } from './host'
+import { LabRun } from './labRun'
+import { ATTEMPT_FIELDS, AttemptField, type Frame, type Reply, TEMPLATE_FIELDS, TemplateField } from './protocol'
+import { classroom, lessonOnline } from './testScenarios'
+import { TextbookShadow } from './textbook'
+
+/**
+ * Rewinding through checkpoints is a replay from 0, faster: for random scenarios, typed
+ * commands, plays, steps, the textbook switch and rewinds, a host rewinding through checkpoints
+ * and one replaying from 0 send the same frames — services, counters, attempts, template rows,
+ * refresh ticks, textbook marks, figures, samples, the commands run mid-run and the live listings
+ * (`ipvsadm -Lnc`, `--stats`, `--rate`) — byte for byte once entry ids are named by first
+ * appearance (ids are unique over the process, so two runs number their entries differently).
+ */
+
+const rsFailure = classroom('preset-rs-failure') as { traffic: object; midCommands: object[] }
+const SCENARIOS: Record<string, unknown> = {
+  'rs-failure': rsFailure,
+  // users arriving all along (each planned — random draws — as the clock reaches it), a command mid-run
+  arrivals: {
+    ...rsFailure,
+    until: 200,
+    midCommands: [{ at: 90, cmd: 'ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.102 -g -w 0' }],
+    traffic: { ...rsFailure.traffic, users: 400, duration: 200 },
+  },
+  ppc: classroom('classroom-ppc'),
+  fwmark: classroom('classroom-fwmark'),
+  lesson5: lessonOnline,
+}
+
+const COMMANDS = [
+  'ipvsadm -E -t 192.168.100.100:80 -s rr -p 60',
+  'ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101 -g -w 0',
+  'ipvsadm -d -t 192.168.100.100:80 -r 192.168.8.102',
+  'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.103 -g -w 1',
+  'ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 0',
+  'ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.102',
+  'ipvsadm -E -f 1 -s wlc -p 30',
+  'sysctl -w net.ipv4.vs.expire_nodest_conn=1',
+  'sysctl -w net.ipv4.vs.expire_quiescent_template=1',
+]
+const LISTINGS = ['ipvsadm -Lnc', 'ipvsadm -Ln --stats', 'ipvsadm -Ln --rate']
+
+type Op =
+  | { kind: 'seek'; at: number }
+  | { kind: 'play'; frames: number; speed: number }
+  | { kind: 'run'; cmd: string }
+  | { kind: 'step'; unit: 'event' | 'second' }
+  | { kind: 'textbook'; on: boolean }
+
+const op: fc.Arbitrary<Op> = fc.oneof(
+  {
+    weight: 4,
+    arbitrary: fc.record({ kind: fc.constant('seek' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('play' as const),
+      frames: fc.integer({ min: 1, max: 40 }),
+      speed: fc.constantFrom(1, 10, 50),
+    }),
+  },
+  { weight: 2, arbitrary: fc.record({ kind: fc.constant('run' as const), cmd: fc.constantFrom(...COMMANDS) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('step' as const), unit: fc.constantFrom('event', 'second') }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('textbook' as const), on: fc.boolean() }) },
+)
+
+/** The frame as comparable text: entry ids renamed by first appearance in it. */
+function canonical(f: Frame): string {
+  const names = new Map<number, number>()
+  const name = (id: number) => {
+    if (id === 0) return 0
+    let n = names.get(id)
+    if (n === undefined) {
+      n = names.size + 1
+      names.set(id, n)
+    }
+    return n
+  }
+  const templates = Array.from(f.templates)
+  for (let o = 0; o < templates.length; o += TEMPLATE_FIELDS)
+    templates[o + TemplateField.ID] = name(templates[o + TemplateField.ID])
+  const attempts = Array.from(f.attempts)
+  for (let o = 0; o < attempts.length; o += ATTEMPT_FIELDS)
+    attempts[o + AttemptField.TEMPLATE_ID] = name(attempts[o + AttemptField.TEMPLATE_ID])
+  const pairs = (a: Float64Array) => Array.from(a, (x, i) => (i % 2 === 0 ? name(x) : x))
+  return JSON.stringify({
+    ...f,
+    // service keys are ids too (unique over the process)
+    services: f.services?.map((svc, i) => ({ ...svc, key: i })) ?? null,
+    templates,
+    attempts,
+    refreshes: pairs(f.refreshes),
+    textbookMarks: pairs(f.textbookMarks),
+    rsCounters: Array.from(f.rsCounters),
+    samples: Array.from(f.samples),
+  })
+}
+
+function scenarioOf(x: unknown): Scenario {
+  const check = validateScenario(x)
+  if (!check.ok) throw new Error(check.error)
+  return check.scenario
+}
+
+const frameOf = (replies: Reply[]): Frame | null => replies.find((r): r is Frame => r.type === 'frame') ?? null
+
+/** Two hosts driven alike: one rewinding through checkpoints, one replaying from 0. */
+function driveBoth(scenario: string, ops: Op[], everyMs: number, capBytes: number): void {
+  let wall = 0
+  const fast = new Host({ now: () => wall, rewind: { everyMs, capBytes } })
+  const slow = new Host({ now: () => wall, rewind: { replayOnly: true } })
+  const both = (req: Parameters<Host['handle']>[0]) => [fast.handle(req), slow.handle(req)]
+  const [loaded] = both({ type: 'load', scenario: SCENARIOS[scenario], name: scenario })
+  const endMs = (loaded[0] as { endMs: number }).endMs
+  let k = 0
+  const compareFrame = (what: string) => {
+    wall += 1000 / 60
+    const listing = LISTINGS[k++ % LISTINGS.length]
+    const [a, b] = both({ type: 'frame', wallMs: wall, listing, listingFilter: '' }).map(frameOf)
+    expect(a === null ? null : canonical(a), what).toBe(b === null ? null : canonical(b))
+  }
+  for (const [i, o] of ops.entries()) {
+    const what = `${scenario}, op ${i}: ${JSON.stringify(o)}`
+    if (o.kind === 'seek') both({ type: 'seek', toMs: Math.round(o.at * endMs) })
+    else if (o.kind === 'run') {
+      const [a, b] = both({ type: 'run', id: i, line: o.cmd })
+      expect(a, what).toEqual(b)
+    } else if (o.kind === 'step') both({ type: 'step', unit: o.unit })
+    else if (o.kind === 'textbook') both({ type: 'textbook', on: o.on })
+    else {
+      both({ type: 'speed', speed: o.speed })
+      both({ type: 'play' })
+      for (let n = 0; n < o.frames; n++) compareFrame(what)
+      both({ type: 'pause' })
+    }
+    compareFrame(what)
+  }
+}
+
+describe('rewinding through checkpoints', () => {
+  it('sends the same frames and listings as replaying from 0 (random runs, commands and rewinds)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...Object.keys(SCENARIOS)),
+        fc.array(op, { minLength: 4, maxLength: 14 }),
+        fc.constantFrom(1000, 5000, 10_000),
+        (scenario, ops, everyMs) => driveBoth(scenario, ops, everyMs, 256 * 2 ** 20),
+      ),
+      { numRuns: 40, seed: 13 },
+    )
+  }, 300_000)
+
+  it('the same with a memory cap that keeps only a few checkpoints (thinned)', () => {
+    fc.assert(
+      fc.property(
+        fc.constantFrom('rs-failure', 'arrivals', 'ppc'),
+        fc.array(op, { minLength: 4, maxLength: 10 }),
+        (scenario, ops) => driveBoth(scenario, ops, 1000, 4 * 2 ** 20),
+      ),
+      { numRuns: 12, seed: 7 },
+    )
+  }, 300_000)
+
+  it('a rewind restores a checkpoint (not a replay from 0), and the checkpoints stay under the cap', () => {
+    const run = new LabRun(scenarioOf(lessonOnline), 1, 0, new TextbookShadow(), () => {}, [], {
+      everyMs: 10_000,
+      capBytes: 16 * 2 ** 20,
+    })
+    const fromZero = vi.spyOn(run as unknown as { restartFrom0: () => void }, 'restartFrom0')
+    run.advance(150_000)
+    expect(run.checkpoints.times()).toEqual([
+      10_000, 20_000, 30_000, 40_000, 50_000, 60_000, 70_000, 80_000, 90_000, 100_000, 110_000, 120_000, 130_000,
+      140_000, 150_000,
+    ])
+    expect(run.checkpoints.bytes).toBeLessThanOrEqual(16 * 2 ** 20)
+    const epoch = run.epoch
+    run.seek(95_000)
+    expect(run.epoch).toBe(epoch + 1)
+    expect(run.now).toBe(95_000)
+    expect(fromZero).not.toHaveBeenCalled()
+    // a command typed at 95 s: the checkpoints after it did not run it
+    run.run('ipvsadm -E -t 192.168.100.100:80 -s rr -p 60')
+    expect(run.checkpoints.times().at(-1)).toBe(90_000)
+  })
+
+  it('where a copy shares functions: only the audited slots, each re-made by relink()', () => {
+    const run = new LabRun(scenarioOf(classroom('preset-rs-failure')), 1, 0, new TextbookShadow(), () => {})
+    run.advance(60_000)
+    const slots = functionSlots(run.player)
+    expect(slots).toEqual([
+      'Director.listener',
+      'Metrics.onDirectorEvent',
+      'Object.attempt',
+      'Object.command',
+      'Object.delDest',
+      'Object.director',
+      'Object.init',
+      'Object.program',
+      'Object.queueRequest',
+      'Object.schedule',
+      'Object.writeFile',
+      'TrafficGenerator.connections',
+      'TrafficGenerator.exp',
+      'TrafficGenerator.geo',
+      'TrafficGenerator.int',
+      'TrafficGenerator.longHold',
+      'TrafficGenerator.pages',
+      'TrafficGenerator.request',
+      'TrafficGenerator.rnd',
+      'TrafficGenerator.think',
+    ])
+    // a copy, re-linked, runs on by itself: the same run as the original's, which it leaves alone
+    // (its random numbers, its shell, its director's events are its own)
+    const scenario = scenarioOf(SCENARIOS['rs-failure'])
+    const original = new ScenarioPlayer(scenario, { metrics: true })
+    original.advanceTo(30_000 as SimMs)
+    const copy = cloneGraph(original)
+    copy.relink()
+    copy.advanceTo(450_000 as SimMs)
+    copy.record('ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 0')
+    expect(original.sim.run('ipvsadm -Ln').stdout).toMatch(/192\.168\.8\.101:0 +Route +2 /)
+    original.advanceTo(450_000 as SimMs)
+    const reference = new ScenarioPlayer(scenario, { metrics: true })
+    reference.advanceTo(450_000 as SimMs)
+    const lnc = (p: ScenarioPlayer) => p.sim.run('ipvsadm -Lnc').stdout
+    expect(lnc(original)).toBe(lnc(reference))
+    expect(lnc(copy)).toBe(lnc(reference))
+    // templates kept past their timeout by long connections: the copy's metrics count its own
+    expect(reference.metrics?.snapshot().templates.keptPastTimeout).toBeGreaterThan(0)
+    expect(original.metrics?.snapshot()).toEqual(reference.metrics?.snapshot())
+    copy.record('ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 2')
+    reference.record('ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 0')
+    reference.record('ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 2')
+    expect(copy.metrics?.snapshot()).toEqual(reference.metrics?.snapshot())
+  })
+})
