@@ -200,9 +200,14 @@ export function DirectorPanel() {
     })
     ro.observe(svg)
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches
+    // whether the last frame drew anything: a blank canvas is not cleared again (a clear every frame
+    // would have the compositor repaint it 60 times a second while the lab is paused)
+    let blank = false
     const draw = () => {
       raf = requestAnimationFrame(draw)
       if (!onScreen.current) return
+      const newest = live.attempts[live.attempts.length - 1]
+      if (blank && (newest === undefined || performance.now() - newest.seenAt > FLIGHT_MS)) return
       palette ??= resolvedPalette()
       rect ??= svg.getBoundingClientRect()
       const dpr = window.devicePixelRatio || 1
@@ -298,6 +303,7 @@ export function DirectorPanel() {
         drawn++
       }
       ctx.globalAlpha = 1
+      blank = drawn === 0
     }
     raf = requestAnimationFrame(draw)
     return () => {
