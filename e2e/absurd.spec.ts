@@ -50,7 +50,7 @@ test('absurd traffic and ipvsadm values are refused with their reason, and the l
   await expect(page.getByRole('alert')).toContainText('until: must be at most ten years')
   await lab.type('ipvsadm -A -t 192.168.100.100:81 -s rr -p 99999999')
   await expect(lab.consoleLog()).toContainText("invalid timeout value `99999999' specified")
-  await lab.type('ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.103 -g -w 99999999')
+  await lab.type('ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.103 -g -w 2147483648')
   await expect(lab.consoleLog()).toContainText('illegal weight specified')
   // the lab that was open is still there and still runs
   await expect(page.getByTestId('rs-192.168.8.101:80')).toBeVisible()
@@ -96,7 +96,7 @@ test('a jump of years: ten years of traffic, and the time slider goes to the end
   await lab.open()
   const tenYears = 10 * 365 * 86400
   await openScenario(page, 'ten-years.json', { ...base, until: tenYears, traffic: { users: 1000 } })
-  await expect(page.getByTestId('clock')).toHaveText('0.0 s')
+  await expect(page.getByTestId('clock')).toHaveText('0:00:00')
   await page.getByTestId('seek').focus()
   await page.keyboard.press('End')
   await expect.poll(() => lab.nowMs(), { timeout: 60_000 }).toBe(tenYears * 1000)

@@ -34,7 +34,7 @@ test('after one visit the lab loads, plays and opens a preset with the network o
   await plays(lab, 5_000)
   // a scenario from the preset list is a file the page fetches: the cache answers
   await lab.preset('pcc')
-  await expect(lab.consoleLog()).toContainText('— classroom-pcc —')
+  await expect(lab.consoleLog()).toContainText('— PCC on :0 (persistent client) —')
   await plays(lab, 3_000)
   await lab.type('ipvsadm -Ln')
   await expect(lab.consoleLog()).toContainText('TCP  192.168.100.100:0 rr persistent 300')
@@ -95,7 +95,7 @@ test.describe('served from a sub-path of another static host', () => {
     await lab.open(base)
     await plays(lab, 5_000)
     await lab.preset('pcc')
-    await expect(lab.consoleLog()).toContainText('— classroom-pcc —')
+    await expect(lab.consoleLog()).toContainText('— PCC on :0 (persistent client) —')
     await plays(lab, 3_000)
     // the service worker's scope is the sub-path
     expect(await page.evaluate(async () => (await navigator.serviceWorker.ready).scope)).toBe(base)

@@ -146,18 +146,18 @@ test('in a lesson, Space is the lesson’s Next in the lab too (not play/pause),
   await page.getByTestId('view-lessons').click()
   await page.getByTestId('lesson-why').click()
   const card = page.getByTestId('lesson')
-  await expect(card).toContainText('Step 1 of 5')
+  await expect(card).toContainText('Step 1 of 6')
   await expect(lab.consoleLog()).toContainText('— classroom-none —')
   await page.keyboard.press('Space') // the question
-  await expect(card).toContainText('Step 2 of 5')
+  await expect(card).toContainText('Step 2 of 6')
   await expect(page.getByTestId('play')).toHaveText(/Play/)
   await page.keyboard.press('Space') // the play step: it plays toward 120 s
-  await expect(card).toContainText('Step 3 of 5')
+  await expect(card).toContainText('Step 3 of 6')
   await expect(page.getByTestId('lesson-clock')).toBeVisible()
   // Space while it plays: the clock goes to the step's time, the lesson stays on its step
   await page.keyboard.press('Space')
   await expect.poll(() => lab.nowMs()).toBe(120_000)
-  await expect(card).toContainText('Step 3 of 5')
+  await expect(card).toContainText('Step 3 of 6')
 })
 
 test("Presenter draws its text at 16 px or more at 1280 wide: the director's labels, the timeline's rows and its axis", async ({

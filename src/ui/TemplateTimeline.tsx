@@ -606,7 +606,8 @@ export function TemplateTimeline() {
           </div>
         )}
       </div>
-      <div className="timeline-foot">
+      {/* it scrolls sideways when the legend is long: a tab stop, so a keyboard can scroll it too */}
+      <div className="timeline-foot" role="group" aria-label={t('timeline.footLabel')} tabIndex={0}>
         <p className="what" data-testid="timeline-count">
           {t('timeline.count', { count: rowCount, n: rowCount })}
           {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}

@@ -11,4 +11,9 @@ describe("the toolbar's clock", () => {
     expect(clockPair(0, 2_400_000)).toEqual(['0:00.0', '40:00.0'])
     expect(clockPair(59_960, 2_400_000)).toEqual(['1:00.0', '40:00.0'])
   })
+  it('shows hours, minutes and seconds for a run of ten hours or more (a jump of years)', () => {
+    const tenYears = 10 * 365 * 86400 * 1000
+    expect(clockPair(0, tenYears)).toEqual(['0:00:00', '87600:00:00'])
+    expect(clockPair(3_723_400, tenYears)).toEqual(['1:02:03', '87600:00:00'])
+  })
 })
