@@ -606,8 +606,13 @@ export function TemplateTimeline() {
           </div>
         )}
       </div>
-      {/* it scrolls sideways when the legend is long: a tab stop, so a keyboard can scroll it too */}
-      <div className="timeline-foot" role="group" aria-label={t('timeline.footLabel')} tabIndex={0}>
+      <div
+        className="timeline-foot"
+        role="group"
+        aria-label={t('timeline.footLabel')}
+        // biome-ignore lint/a11y/noNoninteractiveTabindex: it scrolls sideways when the legend is long; a scrollable region must be reachable by keyboard
+        tabIndex={0}
+      >
         <p className="what" data-testid="timeline-count">
           {t('timeline.count', { count: rowCount, n: rowCount })}
           {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}
