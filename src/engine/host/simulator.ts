@@ -8,8 +8,10 @@ import type { NfPacket } from '../netfilter/rule'
 import { Netfilter } from '../netfilter/tables'
 import { labMacOf } from '../netfilter/xt_mac'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
+import { dmesg } from '../userland/dmesg'
 import { runIptables } from '../userland/iptables/commands'
 import { runIptablesSave } from '../userland/iptables/save'
+import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
 
@@ -63,6 +65,8 @@ export class Simulator {
       'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
       'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
       'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
+      dmesg: (args) => dmesg(nf.kmsg, args),
+      journalctl: (args) => journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
       ...extraPrograms,
     })
   }
