@@ -74,7 +74,7 @@ describe('console tab completion', () => {
     expect(complete('iptables -m ma', []).candidates).toEqual(['mac', 'mark'])
     expect(complete('iptables -A INPUT -j L', []).line).toBe('iptables -A INPUT -j LOG ')
     expect(complete('iptables -j LOG --log-p', []).line).toBe('iptables -j LOG --log-prefix ')
-    expect(complete('iptables -m conntrack --ctst', []).line).toBe('iptables -m conntrack --ctstate ')
+    expect(complete('iptables -m conntrack --ctstat', []).candidates).toEqual(['--ctstate', '--ctstatus'])
     expect(complete('iptables -m iprange --src-r', []).line).toBe('iptables -m iprange --src-range ')
     expect(complete('dm', []).line).toBe('dmesg ')
     expect(complete('journ', []).line).toBe('journalctl ')
