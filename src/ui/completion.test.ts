@@ -67,7 +67,7 @@ describe('console tab completion', () => {
     expect(complete('iptables -m mu', []).line).toBe('iptables -m multiport ')
   })
 
-  it('iptables: the matches and targets of a teacher\'s script (comment, iprange, state, conntrack, mac, LOG)', () => {
+  it("iptables: the matches and targets of a teacher's script (comment, iprange, state, conntrack, mac, LOG)", () => {
     expect(complete('iptables -m c', []).candidates).toEqual(['comment', 'conntrack'])
     expect(complete('iptables -m ip', []).line).toBe('iptables -m iprange ')
     expect(complete('iptables -m st', []).line).toBe('iptables -m state ')

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { newClientTcp, Simulator } from '../host/simulator'
 import { parseDottedQuad } from '../net/ipv4'
-import { CT_ESTABLISHED, CT_INVALID, CT_NEW, Conntrack, firstPacketState } from './nf_conntrack'
+import { Conntrack, CT_ESTABLISHED, CT_INVALID, CT_NEW, firstPacketState } from './nf_conntrack'
 import type { NfPacket } from './rule'
 
 const ip = (s: string) => parseDottedQuad(s) as number as ReturnType<typeof parseDottedQuad> & number

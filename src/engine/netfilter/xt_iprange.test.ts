@@ -4,8 +4,7 @@ import { Simulator } from '../host/simulator'
 import type { NfPacket } from './rule'
 import { iprangeMatches } from './xt_iprange'
 
-const pkt = (saddr: number, daddr: number): NfPacket =>
-  ({ saddr, daddr }) as NfPacket
+const pkt = (saddr: number, daddr: number): NfPacket => ({ saddr, daddr }) as NfPacket
 
 const dotted = (a: number) => `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
 const addr = fc.nat(0xffffffff)

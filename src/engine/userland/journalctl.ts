@@ -29,6 +29,8 @@ const UNSUPPORTED_LONG =
   'boot since until unit user-unit identifier grep follow reverse utc all catalog merge output-fields system user directory file root image list-boots disk-usage vacuum-size vacuum-time vacuum-files rotate flush sync verify header fields field cursor after-cursor show-cursor cursor-file facility case-sensitive pager-end no-full full help version'.split(
     ' ',
   )
+/** parse_lines() with `graceful`: a separate word after -n is taken only when it reads as a count. */
+const LINES = /^\+?\d+$/
 const UNSUPPORTED_SHORT = 'bSUutfreaxNmDFMhc'
 
 function parsePriority(s: string): [number, number] | null {
@@ -108,7 +110,7 @@ export function journalctl(kmsg: Kmsg, args: readonly string[], epochOfBootMs: n
       else if (k.arg === 'required') {
         if (i + 1 >= args.length) return fail(`journalctl: option '--${key}' requires an argument`)
         arg = args[++i]
-      } else if (k.arg === 'optional' && i + 1 < args.length && !args[i + 1].startsWith('-')) arg = args[++i]
+      } else if (k.arg === 'optional' && i + 1 < args.length && LINES.test(args[i + 1])) arg = args[++i]
       const r = set(key, arg)
       if (r) return r
       continue
@@ -128,7 +130,7 @@ export function journalctl(kmsg: Kmsg, args: readonly string[], epochOfBootMs: n
           else if (k.arg === 'required') {
             if (i + 1 >= args.length) return fail(`journalctl: option requires an argument -- '${c}'`)
             arg = args[++i]
-          } else if (i + 1 < args.length && !args[i + 1].startsWith('-')) arg = args[++i]
+          } else if (i + 1 < args.length && LINES.test(args[i + 1])) arg = args[++i]
           j = a.length
         }
         const r = set(key, arg)

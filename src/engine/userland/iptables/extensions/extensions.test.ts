@@ -26,14 +26,20 @@ const piece = fc.oneof(
   fc.tuple(bang, addr, addr).map(([b, x, y]) => `-m iprange ${b}--src-range ${x}-${y}`),
   fc.tuple(bang, addr).map(([b, x]) => `-m iprange ${b}--dst-range ${x}`),
   fc.tuple(bang, states).map(([b, s]) => `-m state ${b}--state ${s}`),
-  fc.tuple(bang, states, fc.constantFrom('6', '17', 'tcp')).map(([b, s, p]) => `-m conntrack ${b}--ctstate ${s} --ctproto ${p}`),
+  fc
+    .tuple(bang, states, fc.constantFrom('6', '17', 'tcp'))
+    .map(([b, s, p]) => `-m conntrack ${b}--ctstate ${s} --ctproto ${p}`),
   fc.tuple(bang, addr, fc.nat(32)).map(([b, a, l]) => `-m conntrack ${b}--ctorigdst ${a}/${l}`),
   fc.tuple(bang, mac).map(([b, m]) => `-m mac ${b}--mac-source ${m}`),
 )
 const target = fc.oneof(
   fc.constant('-j ACCEPT'),
   fc
-    .tuple(fc.nat(7), fc.stringMatching(/^[A-Za-z0-9 :_-]{0,29}$/), fc.subarray(['--log-uid', '--log-macdecode', '--log-tcp-sequence']))
+    .tuple(
+      fc.nat(7),
+      fc.stringMatching(/^[A-Za-z0-9 :_-]{0,29}$/),
+      fc.subarray(['--log-uid', '--log-macdecode', '--log-tcp-sequence']),
+    )
     .map(([l, p, f]) => `-j LOG --log-level ${l}${p ? ` --log-prefix${saveString(p)}` : ''} ${f.join(' ')}`.trimEnd()),
 )
 
