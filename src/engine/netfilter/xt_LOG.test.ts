@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { newClientTcp, Simulator } from '../host/simulator'
 import { parseDottedQuad } from '../net/ipv4'
+import type { SimMs } from '../sim/time'
 import type { NfPacket } from './rule'
 import { logLine } from './xt_LOG'
 import { labMacOf, macMatches } from './xt_mac'
@@ -56,7 +57,7 @@ describe('the LOG line (nf_log_syslog.c nf_log_ip_packet(), dump_mac_header(), d
       'iptables -t mangle -A PREROUTING -p tcp --syn -j MARK --set-mark 7',
     ])
       expect(sim.run(l)).toMatchObject({ exit: 0 })
-    sim.advanceTo(1500)
+    sim.advanceTo(1500 as SimMs)
     sim.tcpConnect(newClientTcp(ip('10.0.0.1'), 40000, ip('192.168.100.100'), 80))
     expect(sim.netfilter.kmsg.records).toHaveLength(1)
     expect(sim.netfilter.kmsg.records[0]).toMatchObject({ ms: 1500, level: 6 })
