@@ -32,7 +32,9 @@ test('a teacher logs the clients’ SYNs with -j LOG and reads them with dmesg a
   await expect(outputOf(lab, 'journalctl -k -n 1 -o cat')).toHaveText(/^syn: IN=eth0 OUT= /)
   // an option dmesg has but the lab does not model: said so, where it was typed
   await lab.type('dmesg -T')
-  await expect(lab.consoleLog().locator('div.err').last()).toContainText("dmesg: option not supported in this lab -- 'T'")
+  await expect(lab.consoleLog().locator('div.err').last()).toContainText(
+    "dmesg: option not supported in this lab -- 'T'",
+  )
 })
 
 for (const locale of ['en', 'zh-CN'] as const)
