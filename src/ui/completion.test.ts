@@ -67,6 +67,19 @@ describe('console tab completion', () => {
     expect(complete('iptables -m mu', []).line).toBe('iptables -m multiport ')
   })
 
+  it("iptables: the matches and targets of a teacher's script (comment, iprange, state, conntrack, mac, LOG)", () => {
+    expect(complete('iptables -m c', []).candidates).toEqual(['comment', 'conntrack'])
+    expect(complete('iptables -m ip', []).line).toBe('iptables -m iprange ')
+    expect(complete('iptables -m st', []).line).toBe('iptables -m state ')
+    expect(complete('iptables -m ma', []).candidates).toEqual(['mac', 'mark'])
+    expect(complete('iptables -A INPUT -j L', []).line).toBe('iptables -A INPUT -j LOG ')
+    expect(complete('iptables -j LOG --log-p', []).line).toBe('iptables -j LOG --log-prefix ')
+    expect(complete('iptables -m conntrack --ctstat', []).candidates).toEqual(['--ctstate', '--ctstatus'])
+    expect(complete('iptables -m iprange --src-r', []).line).toBe('iptables -m iprange --src-range ')
+    expect(complete('dm', []).line).toBe('dmesg ')
+    expect(complete('journ', []).line).toBe('journalctl ')
+  })
+
   it('sysctl: the keys the engine knows; with -w the key then its =', () => {
     expect(complete('sysctl net.ipv4.vs.expire_q', []).line).toBe('sysctl net.ipv4.vs.expire_quiescent_template ')
     expect(complete('sysctl -w net.ipv4.vs.expire_q', []).line).toBe('sysctl -w net.ipv4.vs.expire_quiescent_template=')

@@ -11,7 +11,7 @@ import { KERNEL_SCHEDULER_NAMES } from '../engine/ipvs/schedulers/names'
 import { SYSCTL_KEYS, SYSCTL_NAMES } from '../engine/ipvs/sysctl'
 import { TABLES } from '../engine/netfilter/tableNames'
 import { DIRECTOR_COMMANDS, PROC_FILES, PROC_SYSCTL_DIR } from '../engine/userland/commandNames'
-import { IPTABLES_OPTION_WORDS } from '../engine/userland/iptables/extensions'
+import { IPTABLES_MATCHES, IPTABLES_OPTION_WORDS, IPTABLES_TARGETS } from '../engine/userland/iptables/extensions'
 import { IPVSADM_OPTION_WORDS } from '../engine/userland/ipvsadm/options'
 import type { ServiceView } from '../worker/protocol'
 
@@ -74,8 +74,6 @@ const IPTABLES_CHAIN_OPTIONS = new Set([
   '-X',
   '--delete-chain',
 ])
-const IPTABLES_TARGETS = ['ACCEPT', 'DROP', 'RETURN', 'MARK']
-const IPTABLES_MATCHES = ['tcp', 'udp', 'multiport', 'mark']
 
 function commonPrefix(words: string[]): string {
   if (words.length === 0) return ''
@@ -133,8 +131,8 @@ function wordsFor(
     if (prev === '-t' || prev === '--table') return { pool: Object.keys(TABLES), after: ' ' }
     if (IPTABLES_CHAIN_OPTIONS.has(prev))
       return { pool: [...(TABLES[optionValue(words, ['-t', '--table']) ?? 'filter'] ?? [])], after: ' ' }
-    if (prev === '-j' || prev === '--jump') return { pool: IPTABLES_TARGETS, after: ' ' }
-    if (prev === '-m' || prev === '--match') return { pool: IPTABLES_MATCHES, after: ' ' }
+    if (prev === '-j' || prev === '--jump') return { pool: [...IPTABLES_TARGETS], after: ' ' }
+    if (prev === '-m' || prev === '--match') return { pool: [...IPTABLES_MATCHES], after: ' ' }
     if (prev === '-p' || prev === '--protocol') return { pool: ['tcp', 'udp'], after: ' ' }
     return { pool: word.startsWith('-') ? [...IPTABLES_OPTION_WORDS] : [], after: ' ' }
   }

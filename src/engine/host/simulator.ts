@@ -6,9 +6,12 @@ import { Protocol } from '../ipvs/service'
 import { asPort, formatIPv4, type IPv4, type Port } from '../net/ipv4'
 import type { NfPacket } from '../netfilter/rule'
 import { Netfilter } from '../netfilter/tables'
+import { labMacOf } from '../netfilter/xt_mac'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
+import { dmesg } from '../userland/dmesg'
 import { runIptables } from '../userland/iptables/commands'
 import { runIptablesSave } from '../userland/iptables/save'
+import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
 
@@ -73,6 +76,8 @@ export class Simulator {
       'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
       'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
       'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
+      dmesg: (args) => dmesg(nf.kmsg, args),
+      journalctl: (args) => journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
       ...extraPrograms,
     })
   }
@@ -102,6 +107,12 @@ export class Simulator {
     inIface: 'eth0',
     outIface: '',
     tcpFlags: 0,
+    srcMac: '',
+    ctState: 0,
+    ctOrigSrc: 0,
+    ctOrigDst: 0,
+    ctReplSrc: 0,
+    ctReplDst: 0,
   }
 
   /**
@@ -123,6 +134,11 @@ export class Simulator {
     n.mark = 0
     const f = pkt.tcp
     n.tcpFlags = f ? (f.fin ? 0x01 : 0) | (f.syn ? 0x02 : 0) | (f.rst ? 0x04 : 0) | (f.ack ? 0x10 : 0) : 0
+    n.srcMac = labMacOf(pkt.saddr)
+    const now = this.director.now
+    this.netfilter.now = now
+    // conntrack (PREROUTING, priority -200) sees the packet before any chain the lab walks
+    this.netfilter.conntrack.classify(n, path === 'reply', this.director.sysctl.conntrack !== 0, now)
     const pass = this.netfilter.beforeIpvs(n, path)
     pkt.mark = n.mark
     return pass

@@ -1,3 +1,8 @@
+import { type CommentMatch, commentMatches } from './xt_comment'
+import { type ConntrackMatch, conntrackMatches } from './xt_conntrack'
+import { type IprangeMatch, iprangeMatches } from './xt_iprange'
+import type { LogTarget } from './xt_LOG'
+import { type MacMatch, macMatches } from './xt_mac'
 import { type MarkMatch, type MarkTarget, markMatches } from './xt_mark'
 import { type MultiportMatch, multiportMatches } from './xt_multiport'
 import { type TcpUdpMatch, tcpUdpMatches } from './xt_tcpudp'
@@ -5,9 +10,14 @@ import { type TcpUdpMatch, tcpUdpMatches } from './xt_tcpudp'
 /**
  * A rule as the kernel holds it (struct ipt_entry: struct ipt_ip, the matches, the target, the
  * counters) and the test every packet meets in ipt_do_table(): ip_packet_match(), then each
- * match's match() function (xt_tcpudp.ts, xt_multiport.ts, xt_mark.ts).
+ * match's match() function (xt_tcpudp.ts, xt_multiport.ts, xt_mark.ts, xt_comment.ts, xt_iprange.ts, xt_conntrack.ts, xt_mac.ts).
  */
 
+export type { CommentMatch } from './xt_comment'
+export type { ConntrackMatch } from './xt_conntrack'
+export type { IprangeMatch } from './xt_iprange'
+export type { LogTarget } from './xt_LOG'
+export type { MacMatch } from './xt_mac'
 export type { MarkMatch, MarkTarget } from './xt_mark'
 export type { MultiportMatch } from './xt_multiport'
 export type { TcpUdpMatch } from './xt_tcpudp'
@@ -23,11 +33,12 @@ export interface PortRange {
 }
 
 /** A match a rule carries (xt matches; tcp/udp also when loaded implicitly by -p). */
-export type Match = TcpUdpMatch | MultiportMatch | MarkMatch
+export type Match = TcpUdpMatch | MultiportMatch | MarkMatch | CommentMatch | IprangeMatch | ConntrackMatch | MacMatch
 
 /** A rule's target: MARK (as the kernel stores it: mark and mask), a verdict, a jump or a goto. */
 export type Target =
   | MarkTarget
+  | LogTarget
   | { kind: 'verdict'; verdict: 'ACCEPT' | 'DROP' | 'RETURN' | 'QUEUE' }
   | { kind: 'jump'; chain: string }
   | { kind: 'goto'; chain: string }
@@ -65,6 +76,14 @@ export interface NfPacket {
   outIface: string
   /** TCP flag bits (FIN 0x01 SYN 0x02 RST 0x04 PSH 0x08 ACK 0x10 URG 0x20); 0 for UDP. */
   tcpFlags: number
+  /** The Ethernet source of the frame (xt_mac.ts labMacOf()). */
+  srcMac: string
+  /** Its conntrack state bit (nf_conntrack.ts CT_*) and tuple, filled by Conntrack.classify(). */
+  ctState: number
+  ctOrigSrc: number
+  ctOrigDst: number
+  ctReplSrc: number
+  ctReplDst: number
 }
 
 function ifaceMatches(pattern: string, name: string): boolean {
@@ -93,6 +112,18 @@ export function ruleMatches(r: Rule, pkt: NfPacket): boolean {
         break
       case 'mark':
         if (!markMatches(m, pkt)) return false
+        break
+      case 'comment':
+        if (!commentMatches(m)) return false
+        break
+      case 'iprange':
+        if (!iprangeMatches(m, pkt)) return false
+        break
+      case 'conntrack':
+        if (!conntrackMatches(m, pkt)) return false
+        break
+      case 'mac':
+        if (!macMatches(m, pkt)) return false
         break
     }
   }

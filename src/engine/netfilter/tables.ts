@@ -1,5 +1,8 @@
+import { Kmsg } from './kmsg'
+import { Conntrack } from './nf_conntrack'
 import { type NfPacket, type Rule, ruleMatches } from './rule'
 import { TABLES } from './tableNames'
+import { logPacket } from './xt_LOG'
 import { applyMark } from './xt_mark'
 
 export { TABLES }
@@ -90,6 +93,12 @@ export class Netfilter {
   readonly legacy = new RuleSet(true)
   /** Legacy tables in the order they were instantiated. */
   readonly legacyInstantiated: string[] = []
+  /** The kernel log the LOG target writes to (read by dmesg and journalctl -k). */
+  readonly kmsg = new Kmsg()
+  /** Connection tracking (nf_conntrack.ts): the state `-m state` / `-m conntrack` read. */
+  readonly conntrack = new Conntrack()
+  /** The simulated time of the packet being walked (ms since boot), for LOG's timestamp. */
+  now = 0
 
   instantiateLegacy(t: Table): void {
     if (t.exists) return
@@ -168,6 +177,10 @@ export class Netfilter {
       if (!tg) continue
       if (tg.kind === 'MARK') {
         pkt.mark = applyMark(pkt.mark, tg)
+        continue
+      }
+      if (tg.kind === 'LOG') {
+        logPacket(this.kmsg, this.now, tg, pkt)
         continue
       }
       if (tg.kind === 'verdict') {

@@ -14,6 +14,8 @@ export const DIRECTOR_COMMANDS = [
   'iptables-nft-save',
   'iptables-legacy-save',
   'sysctl',
+  'dmesg',
+  'journalctl',
   'printf',
   'echo',
   'grep',

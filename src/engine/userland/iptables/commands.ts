@@ -1,6 +1,7 @@
 import type { Rule } from '../../netfilter/rule'
 import type { Chain, Netfilter, RuleSet, Table } from '../../netfilter/tables'
 import { TABLES } from '../../netfilter/tables'
+import { MAC_HOOKS } from '../../netfilter/xt_mac'
 import type { CommandResult } from '../shell'
 import { IptError, IptOutput } from './errors'
 import { listChains, listRules, printRuleText } from './listing'
@@ -80,6 +81,12 @@ const RULE_OPS: Record<string, string> = { A: 'RULE_APPEND', I: 'RULE_INSERT', R
 /** Rule build and commit-time checks: tcp/udp need their protocol, jump targets must exist. */
 function checkRules(t: Table, p: Parsed, legacy: boolean): void {
   for (const r of p.rules) {
+    // xt_check_match(): the mac match only in the hooks it registers (netfilter/xt_mac.ts MAC_HOOKS)
+    const builtin = t.chains.get(p.chain)?.builtin
+    if (builtin && RULE_OPS[p.cmd] && r.matches.some((m) => m.name === 'mac') && !MAC_HOOKS.has(p.chain)) {
+      if (legacy) throw opFail('Invalid argument', true)
+      throw batchFail(RULE_OPS[p.cmd], 'Invalid argument', `rule in chain ${p.chain}`)
+    }
     for (const m of r.matches) {
       if (m.name !== 'tcp' && m.name !== 'udp') continue
       const want = m.name === 'tcp' ? 6 : 17

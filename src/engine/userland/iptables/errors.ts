@@ -29,7 +29,7 @@ export class IptOutput extends Error {
 export const notModelled = (what: string) =>
   new IptError(
     2,
-    `${what} is a real iptables extension, but LVS Persistence Lab does not model it (modelled: -m tcp, udp, multiport, mark; -j MARK, ACCEPT, DROP, RETURN, QUEUE, user chains)`,
+    `${what} is a real iptables extension, but LVS Persistence Lab does not model it (modelled: -m tcp, udp, multiport, mark, comment, iprange, state, conntrack, mac; -j MARK, LOG, ACCEPT, DROP, RETURN, QUEUE, user chains)`,
     true,
     false,
   )

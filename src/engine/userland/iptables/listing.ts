@@ -5,7 +5,7 @@ import { u32 } from '../../netfilter/xt_mark'
 import { listText, saveMatchesText, saveTargetText } from './extensions'
 import { targetColumn } from './extensions/libxt_standard'
 import type { Parsed } from './parse'
-import { protoName } from './xtables'
+import { ipaddrToAnyname, protoName } from './xtables'
 
 /**
  * What `iptables -L` (with -n -v -x --line-numbers), `-S` and the `-v` echo of a rule print:
@@ -14,19 +14,11 @@ import { protoName } from './xtables'
  * text comes from their extensions (extensions/libxt_*.ts).
  */
 
-/** The director's /etc/hosts and /etc/networks (Debian 12 defaults) for names in `iptables -L`. */
-const HOSTS = new Map([[0x7f000001, 'localhost']])
-const NETWORKS = new Map([
-  [0, 'default'],
-  [0x7f000000, 'loopback'],
-  [0xa9fe0000, 'link-local'],
-])
-
 /** An address column: `0.0.0.0/0`, `192.168.100.100`, `10.0.0.0/24`; `anywhere` without -n. */
 export function addrText(a: AddrMask, numeric: boolean): string {
   if (!numeric && a.mask === 0) return 'anywhere'
   // xtables_ipaddr_to_anyname(): /etc/hosts first, then /etc/networks (Debian's), else numeric
-  const host = numeric ? formatIPv4(a.addr) : (HOSTS.get(a.addr) ?? NETWORKS.get(a.addr) ?? formatIPv4(a.addr))
+  const host = numeric ? formatIPv4(a.addr) : ipaddrToAnyname(a.addr)
   if (u32(a.mask) === 0xffffffff) return host
   const len = prefixLength(a.mask)
   return `${host}/${len >= 0 ? len : formatIPv4(a.mask)}`

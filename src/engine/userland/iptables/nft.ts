@@ -87,8 +87,7 @@ export function nftDecode(rule: Rule): Rule {
   const decoded = new Set<Match>(Object.values(merged))
   const kept = matches.filter(
     (m) =>
-      !decoded.has(m) ||
-      (m.name !== 'mark' && m.name !== 'multiport' && (m.sport || m.dport || m.flagsMask || m.flagsInv)),
+      !decoded.has(m) || ((m.name === 'tcp' || m.name === 'udp') && (m.sport || m.dport || m.flagsMask || m.flagsInv)),
   )
   return { ...rule, matches: kept }
 }

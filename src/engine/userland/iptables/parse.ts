@@ -1,10 +1,16 @@
-import type { Match, Rule, Target } from '../../netfilter/rule'
+import type { ConntrackMatch, IprangeMatch, MacMatch, Match, Rule, Target } from '../../netfilter/rule'
 import { IptError, IptOutput, notModelled, perr } from './errors'
-import { EXTENSION_HELP, EXTENSION_OPTIONS } from './extensions'
+import { EXTENSION_HELP, EXTENSION_OPTIONS, IPTABLES_MATCHES, type MatchName } from './extensions'
+import { checkComment, parseComment } from './extensions/libxt_comment'
+import { checkConntrack, newConntrack, parseConntrack } from './extensions/libxt_conntrack'
+import { checkIprange, newIprange, parseIprange } from './extensions/libxt_iprange'
+import { newLogTarget, parseLogTarget } from './extensions/libxt_LOG_target'
 import { type MarkOption, markTarget, parseMarkTarget } from './extensions/libxt_MARK_target'
+import { checkMac, parseMac } from './extensions/libxt_mac'
 import { checkMark, parseMark } from './extensions/libxt_mark'
 import { checkMultiport, type MultiportState, parseMultiport } from './extensions/libxt_multiport'
 import { standardTarget } from './extensions/libxt_standard'
+import { checkState, parseState } from './extensions/libxt_state'
 import { parseTcp } from './extensions/libxt_tcp'
 import { parseUdp } from './extensions/libxt_udp'
 import { newPortState, type PortState } from './extensions/ports'
@@ -22,12 +28,12 @@ import { PROTO_NAMES, parseAddrs, parseIface, parseProto, strtoui } from './xtab
 
 /** Real iptables extensions this lab does not model: refused plainly rather than mis-simulated. */
 const UNMODELLED_MATCHES = new Set(
-  'addrtype ah bpf cgroup cluster comment connbytes connlabel connlimit connmark conntrack cpu dccp devgroup dscp ecn esp hashlimit helper icmp iprange ipvs length limit mac nfacct osf owner physdev pkttype policy quota rateest realm recent rpfilter sctp set socket state statistic string tcpmss time tos ttl u32 udplite'.split(
+  'addrtype ah bpf cgroup cluster connbytes connlabel connlimit connmark cpu dccp devgroup dscp ecn esp hashlimit helper icmp ipvs length limit nfacct osf owner physdev pkttype policy quota rateest realm recent rpfilter sctp set socket statistic string tcpmss time tos ttl u32 udplite'.split(
     ' ',
   ),
 )
 const UNMODELLED_TARGETS = new Set(
-  'AUDIT CHECKSUM CLASSIFY CONNMARK CONNSECMARK CT DNAT DSCP ECN HMARK IDLETIMER LED LOG MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL'.split(
+  'AUDIT CHECKSUM CLASSIFY CONNMARK CONNSECMARK CT DNAT DSCP ECN HMARK IDLETIMER LED MASQUERADE NETMAP NFLOG NFQUEUE NOTRACK RATEEST REDIRECT REJECT SECMARK SET SNAT SYNPROXY TCPMSS TCPOPTSTRIP TEE TOS TPROXY TRACE TTL'.split(
     ' ',
   ),
 )
@@ -132,26 +138,50 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
   // Every `-m NAME` loads a new instance of the match (xtables_find_match() clones a used one);
   // its options are merged in front of the older ones, so an option goes to the newest instance.
   interface Instance extends MultiportState {
-    name: 'tcp' | 'udp' | 'multiport' | 'mark'
+    name: MatchName
     port: PortState
     mark: { value: number; mask: number; inv: boolean } | null
+    comment: string | null
+    iprange: IprangeMatch
+    ct: ConntrackMatch
+    ctGiven: Set<string>
+    state: ConntrackMatch | null
+    mac: MacMatch | null
   }
   const instances: Instance[] = []
   const loadedNames = () => instances.map((m) => m.name as string)
   let markLoaded = false
   const markOpts: MarkOption[] = []
+  let logLoaded = false
+  const logTarget = newLogTarget()
+  const logGiven = new Set<string>()
   const mergeOptions = (defs: OptDef[]) => {
     g.longs = [...BASE_LONG, ...defs, ...g.longs.slice(BASE_LONG.length)]
   }
   const loadMatch = (name: Instance['name']) => {
     const id = instances.length
-    instances.push({ name, port: newPortState(), multi: null, multiGiven: [], mark: null })
+    instances.push({
+      name,
+      port: newPortState(),
+      multi: null,
+      multiGiven: [],
+      mark: null,
+      comment: null,
+      iprange: newIprange(),
+      ct: newConntrack(false),
+      ctGiven: new Set(),
+      state: null,
+      mac: null,
+    })
     mergeOptions(EXTENSION_OPTIONS[name].map((o) => ({ ...o, val: `${o.val}:${id}` })))
   }
   const loadExt = (name: string) => {
     if (name === 'MARK') {
       if (!markLoaded) mergeOptions(EXTENSION_OPTIONS.MARK)
       markLoaded = true
+    } else if (name === 'LOG') {
+      if (!logLoaded) mergeOptions(EXTENSION_OPTIONS.LOG)
+      logLoaded = true
     } else loadMatch(name as Instance['name'])
   }
   const cannotInvert = (letter: string) => {
@@ -242,7 +272,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         } else if (v === 'N') {
           if (chain.startsWith('-') || chain.startsWith('!'))
             throw perr(`chain name not allowed to start with \`${chain[0]}'`)
-          if (['ACCEPT', 'DROP', 'QUEUE', 'RETURN', 'MARK'].includes(chain))
+          if (['ACCEPT', 'DROP', 'QUEUE', 'RETURN', 'MARK', 'LOG'].includes(chain))
             throw perr('chain name may not clash with target name')
           if (/\s/.test(chain)) throw perr(`Invalid chain name \`${chain}'`)
         }
@@ -302,7 +332,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         if (/\s/.test(name)) throw perr(`Invalid target name \`${name}'`)
         if (UNMODELLED_TARGETS.has(name)) throw notModelled(`target \`${name}'`)
         targetName = name
-        if (name === 'MARK') loadExt('MARK')
+        if (name === 'MARK' || name === 'LOG') loadExt(name)
         break
       }
       case 'g':
@@ -313,7 +343,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         if (invert) throw perr('unexpected ! flag before --match')
         const name = arg as string
         if (UNMODELLED_MATCHES.has(name)) throw notModelled(`match \`${name}'`)
-        if (!['tcp', 'udp', 'multiport', 'mark'].includes(name))
+        if (!(IPTABLES_MATCHES as readonly string[]).includes(name))
           throw perr(`Couldn't load match \`${name}':No such file or directory\n`)
         if (name === 'tcp') explicitTcp = true
         if (name === 'udp') explicitUdp = true
@@ -405,7 +435,7 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         const matchHelp = loadedNames()
         if (matchHelp.length === 0 && protoGiven && (proto === 6 || proto === 17))
           matchHelp.push(proto === 6 ? 'tcp' : 'udp')
-        const ext = [...(markLoaded ? ['MARK'] : []), ...matchHelp]
+        const ext = [...(markLoaded ? ['MARK'] : []), ...(logLoaded ? ['LOG'] : []), ...matchHelp]
         throw new IptOutput(IPTABLES_HELP(variant) + ext.map((e) => `\n${EXTENSION_HELP[e]}`).join(''))
       }
       default: {
@@ -417,6 +447,12 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
         else if (ext === 'multiport') parseMultiport(inst, opt, arg, invert, { proto, protoGiven, protoInv })
         else if (ext === 'mark') inst.mark = parseMark(inst.mark, arg, invert)
         else if (ext === 'MARK') parseMarkTarget(markOpts, opt, arg, invert)
+        else if (ext === 'comment') inst.comment = parseComment(inst.comment, arg as string, invert)
+        else if (ext === 'iprange') warnings += parseIprange(inst.iprange, opt, arg as string, invert)
+        else if (ext === 'state') inst.state = parseState(inst.state, arg as string, invert)
+        else if (ext === 'conntrack') parseConntrack(inst.ct, inst.ctGiven, opt, arg as string, invert)
+        else if (ext === 'mac') inst.mac = parseMac(inst.mac, arg as string, invert)
+        else if (ext === 'LOG') parseLogTarget(logTarget, logGiven, opt, arg, invert)
       }
     }
     invert = false
@@ -429,8 +465,18 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
   for (const inst of instances) {
     if (inst.name === 'mark') checkMark(inst.mark)
     if (inst.name === 'multiport') checkMultiport(inst.multiGiven)
+    if (inst.name === 'comment') checkComment(inst.comment)
+    if (inst.name === 'iprange') checkIprange(inst.iprange)
+    if (inst.name === 'state') checkState(inst.state)
+    if (inst.name === 'conntrack') checkConntrack(inst.ctGiven)
+    if (inst.name === 'mac') checkMac(inst.mac)
   }
-  const target: Target | null = targetName === 'MARK' ? markTarget(markOpts) : standardTarget(targetName, gotoName)
+  const target: Target | null =
+    targetName === 'MARK'
+      ? markTarget(markOpts)
+      : targetName === 'LOG'
+        ? { ...logTarget }
+        : standardTarget(targetName, gotoName)
 
   if (cmds.length === 0) throw perr('no command specified')
   if (invert) throw perr('nothing appropriate following !')
@@ -462,6 +508,11 @@ export function parseIptables(argv: string[], legacy: boolean): Parsed {
     if (inst.name === 'tcp' || inst.name === 'udp') matches.push({ name: inst.name, ...portData })
     else if (inst.name === 'multiport' && inst.multi) matches.push({ name: 'multiport', ...inst.multi })
     else if (inst.name === 'mark' && inst.mark) matches.push({ name: 'mark', ...inst.mark })
+    else if (inst.name === 'comment' && inst.comment !== null) matches.push({ name: 'comment', comment: inst.comment })
+    else if (inst.name === 'iprange') matches.push({ ...inst.iprange })
+    else if (inst.name === 'state' && inst.state) matches.push(inst.state)
+    else if (inst.name === 'conntrack') matches.push({ ...inst.ct })
+    else if (inst.name === 'mac' && inst.mac) matches.push(inst.mac)
   }
   const rules: Rule[] = []
   for (const s of srcs)

@@ -1,3 +1,4 @@
+import { formatIPv4 } from '../../net/ipv4'
 import { servicePortOf } from '../../net/netdb'
 import type { AddrMask } from '../../netfilter/rule'
 import { perr } from './errors'
@@ -74,6 +75,32 @@ export function portOrName(s: string, proto: 'tcp' | 'udp'): number {
   return p
 }
 
+/** The director's /etc/hosts and /etc/networks (Debian 12 defaults) for names in `iptables -L`. */
+const HOSTS = new Map([[0x7f000001, 'localhost']])
+const NETWORKS = new Map([
+  [0, 'default'],
+  [0x7f000000, 'loopback'],
+  [0xa9fe0000, 'link-local'],
+])
+
+/** xtables_ipaddr_to_anyname(): /etc/hosts first, then /etc/networks, else numeric. */
+export const ipaddrToAnyname = (a: number): string => HOSTS.get(a) ?? NETWORKS.get(a) ?? formatIPv4(a)
+
+/** inet_aton() (what getaddrinfo() takes for a numeric IPv4 host): 1–4 parts, base 0, the last fills the rest. */
+export function inetAton(s: string): number | null {
+  const parts = s.split('.')
+  if (parts.length > 4 || parts.some((p) => p === '')) return null
+  const nums = parts.map((p) => strtoui(p, 0xffffffff))
+  if (nums.some((n) => n === null)) return null
+  const v = nums as number[]
+  const last = v[v.length - 1]
+  const lead = v.slice(0, -1)
+  if (lead.some((n) => n > 255) || last >= 2 ** (8 * (4 - lead.length))) return null
+  let a = 0
+  for (const n of lead) a = a * 256 + n
+  return (a * 2 ** (8 * (4 - lead.length)) + last) >>> 0
+}
+
 /** xtables_numeric_to_ipaddr(): 1…4 dotted parts filled from the left, each 0…255 (base 0). */
 function hostAddr(s: string): number | null {
   if (s === 'localhost') return 0x7f000001
@@ -90,6 +117,33 @@ function hostAddr(s: string): number | null {
     a = a * 256 + v
   }
   return a >>> 0
+}
+
+/** xtables_numeric_to_ipaddr(): a dotted address (1…4 parts, filled from the left), or null. */
+export const numericToIpaddr = (s: string): number | null => (s === 'localhost' ? null : hostAddr(s))
+
+/**
+ * xtables_save_string(): as is when made only of `_-0-9a-zA-Z` (and not empty), otherwise in
+ * double quotes with `"`, `\` and `'` escaped by a backslash. Begins with a space.
+ */
+export function saveString(value: string): string {
+  if (/^[_\-0-9a-zA-Z]+$/.test(value)) return ` ${value}`
+  return ` "${value.replace(/["\\']/g, (c) => `\\${c}`)}"`
+}
+
+/** xtopt_parse_string() with XTOPT_PUT into a char[size]: the text cut to size-1 bytes. */
+export function putString(arg: string, size: number): string {
+  let bytes = 0
+  let out = ''
+  for (const ch of arg) {
+    const cp = ch.codePointAt(0) as number
+    const n = cp < 0x80 ? 1 : cp < 0x800 ? 2 : cp < 0x10000 ? 3 : 4
+    // (a character cut in the middle is dropped whole: the lab keeps text, not bytes)
+    if (bytes + n > size - 1) break
+    bytes += n
+    out += ch
+  }
+  return out
 }
 
 /** -s / -d: a comma list of address[/mask] (xtables_ipparse_multiple()). */

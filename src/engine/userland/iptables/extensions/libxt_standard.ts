@@ -17,10 +17,10 @@ export function standardTarget(targetName: string | null, gotoName: string | nul
 
 /** The target column of -L: the extension's name, the verdict or the chain. */
 export const targetColumn = (t: Target | null): string =>
-  !t ? '' : t.kind === 'MARK' ? 'MARK' : t.kind === 'verdict' ? t.verdict : t.chain
+  !t ? '' : t.kind === 'MARK' || t.kind === 'LOG' ? t.kind : t.kind === 'verdict' ? t.verdict : t.chain
 
 /** A standard target as -S and iptables-save write it. */
-export function saveStandardTarget(t: Exclude<Target, { kind: 'MARK' }>): string {
+export function saveStandardTarget(t: Exclude<Target, { kind: 'MARK' } | { kind: 'LOG' }>): string {
   if (t.kind === 'verdict') return ` -j ${t.verdict}`
   if (t.kind === 'jump') return ` -j ${t.chain}`
   return ` -g ${t.chain}`
