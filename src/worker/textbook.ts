@@ -5,6 +5,7 @@
  * another real server under that rule are counted.
  */
 import {
+  type Addr,
   type ClientAttempt,
   type EntryReadView,
   readDirector,
@@ -31,7 +32,7 @@ export class TextbookShadow {
   /** The shadow run (null while off, or before the live run started). */
   player: ScenarioPlayer | null = null
   private readonly kernelTemplates = new Map<string, number>()
-  private kernelAttemptRs = new Map<string, number>()
+  private kernelAttemptRs = new Map<string, Addr | -1>()
   private marks: number[] = []
   private divergent = 0
 
