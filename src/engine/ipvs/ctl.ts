@@ -119,6 +119,17 @@ export abstract class IpvsControl extends IpvsConnections {
 
   // ---------------------------------------------------------------- destinations
 
+  /**
+   * ip_vs_genl_set_cmd() before NEW_DEST / SET_DEST: a destination of the other family than its
+   * service only if it is tunnelled (conn_flags exactly IP_VS_CONN_F_TUNNEL), and never while a
+   * sync daemon runs (the sync protocol cannot carry mixed families). ipvsadm refuses the first
+   * case itself ("Different address family is allowed only for tunneling servers").
+   */
+  private mixedFamilyRefused(svc: Service, spec: DestinationSpec): boolean {
+    if (familyOf(spec.addr) === svc.af) return false
+    return spec.forward !== 2 || this.syncDaemons.master !== null || this.syncDaemons.backup !== null
+  }
+
   /** ip_vs_lookup_dest() */
   findDest(svc: Service, addr: Addr, port: Port): Destination | null {
     return svc.findDest(addr, port)
@@ -126,6 +137,7 @@ export abstract class IpvsControl extends IpvsConnections {
 
   // mirrors ip_vs_add_dest(): a destination found in the trash for the same service identity is revived.
   addDest(svc: Service, spec: DestinationSpec): Errno | null {
+    if (this.mixedFamilyRefused(svc, spec)) return 'EINVAL'
     const err = this.checkDestSpec(spec)
     if (err) return err
     if (this.findDest(svc, spec.addr, spec.port)) return 'EEXIST'
@@ -146,6 +158,7 @@ export abstract class IpvsControl extends IpvsConnections {
 
   // mirrors ip_vs_edit_dest()
   editDest(svc: Service, spec: DestinationSpec): Errno | null {
+    if (this.mixedFamilyRefused(svc, spec)) return 'EINVAL'
     const err = this.checkDestSpec(spec)
     if (err) return err
     const dest = this.findDest(svc, spec.addr, spec.port)
