@@ -26,7 +26,7 @@ const WORDS_CACHE = new Map<string, readonly number[]>()
 export function ipv6Words(a: IPv6): readonly number[] {
   let w = WORDS_CACHE.get(a)
   if (w === undefined) {
-    w = ipaddr.IPv6.parse(a).parts
+    w = ipaddr.IPv6.parse(hexForm(a) ?? '::').parts
     if (WORDS_CACHE.size >= 4096) WORDS_CACHE.clear()
     WORDS_CACHE.set(a, w)
   }
@@ -79,16 +79,19 @@ export function ipv6FromWords(words: readonly number[]): IPv6 {
  */
 export function parseIPv6(text: string): IPv6 | null {
   if (text.includes('%') || text.indexOf(':') === text.lastIndexOf(':')) return null
-  let hex = text
+  const hex = hexForm(text)
+  if (hex === null || !/^[0-9a-fA-F:]+$/.test(hex) || !ipaddr.IPv6.isValid(hex)) return null
+  return ipv6FromWords(ipaddr.IPv6.parse(hex).parts)
+}
+
+/** The text with a dotted-quad tail written as two hex groups (null if the tail is not a dotted quad). */
+function hexForm(text: string): string | null {
   const lastColon = text.lastIndexOf(':')
   const tail = text.slice(lastColon + 1)
-  if (tail.includes('.')) {
-    const v4 = parseDottedQuad(tail)
-    if (v4 === null) return null
-    hex = `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`
-  }
-  if (!/^[0-9a-fA-F:]+$/.test(hex) || !ipaddr.IPv6.isValid(hex)) return null
-  return ipv6FromWords(ipaddr.IPv6.parse(hex).parts)
+  if (!tail.includes('.')) return text
+  const v4 = parseDottedQuad(tail)
+  if (v4 === null) return null
+  return `${text.slice(0, lastColon + 1)}${(v4 >>> 16).toString(16)}:${(v4 & 0xffff).toString(16)}`
 }
 
 /** ipv6_addr_prefix(): the first `plen` bits of the address, the rest zero. */

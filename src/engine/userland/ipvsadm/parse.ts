@@ -133,13 +133,11 @@ function parseService(buf: string, protocol: number): { result: number; af: numb
     af = AF_INET6
     addr = v6
   } else {
-    if (!buf.startsWith('[')) {
-      const colon = host.lastIndexOf(':')
-      if (colon >= 0) {
-        portText = host.slice(colon + 1)
-        host = host.slice(0, colon)
-      }
-    } else if (host.includes(':')) return none
+    // portp = strrchr(buf, ':'): inside brackets too, so `[1.2.3.4]:80` loses its port and
+    // `[1.2.3.4:5]:80` is 1.2.3.4 port 5
+    const colon = host.lastIndexOf(':')
+    portText = colon >= 0 ? host.slice(colon + 1) : null
+    if (colon >= 0) host = host.slice(0, colon)
     const a = inetAtonGlibc(host) ?? resolveHost(host)
     if (a === null) return none
     addr = a as IPv4
