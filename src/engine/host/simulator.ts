@@ -112,7 +112,7 @@ export class Simulator {
     }
     const n = this.nfScratch
     n.protocol = pkt.protocol
-    n.saddr = pkt.saddr as IPv4
+    n.saddr = pkt.saddr
     n.sport = pkt.sport
     n.daddr = pkt.daddr as IPv4
     n.dport = pkt.dport

@@ -118,7 +118,7 @@ function parseService(buf: string, protocol: number): { result: number; af: numb
   let host = buf
   let portText: string | null = null
   let af = AF_INET
-  let addr: Addr = 0 as IPv4
+  let addr: Addr
   if (buf.startsWith('[')) {
     const close = buf.indexOf(']')
     if (close < 0) return none
