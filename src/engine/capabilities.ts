@@ -6,5 +6,5 @@ export const capabilities = {
   /** iptables -t mangle … -j MARK (firewall marks). */
   netfilter: true,
   /** Services, real servers and clients of family IPv6 (AF_INET6). */
-  ipv6: false,
+  ipv6: true,
 } as const

@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import { Simulator } from './host/simulator'
 import { templateKeyFor } from './ipvs/template'
-import { formatIPv4 } from './net/ipv4'
+import { formatAddr } from './net/ipv6'
 import { at, connect, ip, lnc, setup } from './testkit'
 import { IPVSADM_OPTION_WORDS } from './userland/ipvsadm/options'
 
@@ -73,7 +73,7 @@ describe('engine invariants (property tests, pinned seeds)', () => {
                 const ct = d.table.findTemplate(key.protocol, key.caddr, key.vaddr, key.vport)
                 const valid = ct?.dest?.available && !(d.sysctl.expire_quiescent_template && ct.dest.weight === 0)
                 const c = connect(sim, client, port++)
-                if (valid && ct?.dest) expect(c.rs).toBe(`${formatIPv4(ct.dest.addr)}:80`)
+                if (valid && ct?.dest) expect(c.rs).toBe(`${formatAddr(ct.dest.addr)}:80`)
                 if (s.close) sim.tcpClose(c, 'fin')
                 break
               }
@@ -101,7 +101,7 @@ describe('engine invariants (property tests, pinned seeds)', () => {
             const rows = lnc(sim).filter((l) => !/ (ASSURED|NONE) /.test(l))
             for (const svc of d.services)
               for (const dest of svc.destinations) {
-                const n = rows.filter((l) => l.endsWith(` ${formatIPv4(dest.addr)}:80`)).length
+                const n = rows.filter((l) => l.endsWith(` ${formatAddr(dest.addr)}:80`)).length
                 expect(dest.activeConns + dest.inactConns).toBe(n)
               }
           }

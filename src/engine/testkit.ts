@@ -5,6 +5,7 @@
 
 import { type ClientTcp, clientRs, newClientTcp, type Simulator } from './host/simulator'
 import { type IPv4, parseInetAton } from './net/ipv4'
+import { type Addr, parseIPv6 } from './net/ipv6'
 import type { SimMs } from './sim/time'
 
 export const ip = (s: string): IPv4 => {
@@ -12,6 +13,9 @@ export const ip = (s: string): IPv4 => {
   if (a === null) throw new Error(`bad address ${s}`)
   return a
 }
+
+/** An IPv6 address (inet_pton) or an IPv4 one (inet_aton). */
+export const addr = (s: string): Addr => parseIPv6(s) ?? ip(s)
 
 export const VIP = '192.168.100.100'
 
@@ -32,7 +36,7 @@ export function connect(
   vport = 80,
   vip = VIP,
 ): ClientTcp & { rs: string | null } {
-  const c = newClientTcp(ip(client), port, ip(vip), vport)
+  const c = newClientTcp(addr(client), port, addr(vip), vport)
   sim.tcpConnect(c)
   return Object.assign(c, { rs: clientRs(c) })
 }

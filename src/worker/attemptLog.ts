@@ -4,10 +4,13 @@
  * a frame travel as protocol rows; the latest `memory` are remembered to answer "Why?" about one.
  */
 import {
+  type Addr,
+  addrFold,
   type ClientAttempt,
   type DirectorEvent,
   type DirectorReadApi,
   type EntryReadView,
+  formatAddr,
   formatIPv4,
 } from '../engine/index'
 import { ATTEMPT_FIELDS, AttemptHow, encodeAttempt, type WhyStep } from './protocol'
@@ -22,11 +25,11 @@ interface AttemptMemo {
   seq: number
   at: number
   proto: 'tcp' | 'udp'
-  client: number
+  client: Addr
   clientPort: number
-  vip: number
+  vip: Addr
   vport: number
-  rsAddr: number | null
+  rsAddr: Addr | null
   how: number
   templateId: number
   templateClient: number
@@ -106,11 +109,12 @@ export class AttemptLog {
     const { buf, offset } = this.rows.next()
     encodeAttempt(buf, offset, {
       at: a.at,
-      client: a.client,
+      // the frame's numeric lanes: an IPv4 address exactly, an IPv6 one folded to 32 bits
+      client: addrFold(a.client),
       clientPort: a.clientPort,
-      vip: a.vip,
+      vip: addrFold(a.vip),
       vport: a.vport,
-      rsAddr: a.rsAddr ?? -1,
+      rsAddr: a.rsAddr === null ? -1 : addrFold(a.rsAddr),
       how,
       templateId,
     })
@@ -127,7 +131,7 @@ export class AttemptLog {
       templateId,
       templateClient: tpl ? tpl.client : 0,
       templateTimeoutMs: tpl ? tpl.timeoutMs : 0,
-      service: svc ? serviceLabel(svc) : `${a.proto.toUpperCase()} ${formatIPv4(a.vip)}:${a.vport}`,
+      service: svc ? serviceLabel(svc) : `${a.proto.toUpperCase()} ${formatAddr(a.vip)}:${a.vport}`,
       scheduler: svc?.scheduler ?? '',
       persistSec: svc?.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
       netmask: svc ? formatIPv4(svc.netmask) : '',
@@ -149,8 +153,8 @@ export class AttemptLog {
     if (!m || m.seq !== seq) return null
     const steps: WhyStep[] = []
     const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
-    const client = `${formatIPv4(m.client)}:${m.clientPort}`
-    const vip = `${formatIPv4(m.vip)}:${m.vport}`
+    const client = `${formatAddr(m.client)}:${m.clientPort}`
+    const vip = `${formatAddr(m.vip)}:${m.vport}`
     s('why.attempt.arrives', { client, vip, proto: m.proto.toUpperCase(), at: (m.at / 1000).toFixed(3) })
     if (m.mark) s('why.attempt.marked', { mark: m.mark })
     if (m.how === AttemptHow.REFUSED) s('why.attempt.refused', { service: m.service })
@@ -158,7 +162,7 @@ export class AttemptLog {
     else if (m.how === AttemptHow.LOCAL) s('why.attempt.local', {})
     else {
       s('why.attempt.service', { service: m.service, scheduler: m.scheduler })
-      const rs = formatIPv4(m.rsAddr ?? 0)
+      const rs = formatAddr(m.rsAddr ?? (0 as Addr))
       if (m.how === AttemptHow.TEMPLATE_HIT)
         s('why.attempt.hit', {
           template: `${formatIPv4(m.templateClient)}`,

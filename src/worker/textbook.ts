@@ -5,6 +5,7 @@
  * another real server under that rule are counted.
  */
 import {
+  type Addr,
   type ClientAttempt,
   type EntryReadView,
   readDirector,
@@ -30,7 +31,7 @@ const attemptKey = (a: ClientAttempt) => `${a.client}:${a.clientPort}@${a.at}`
 export interface TextbookState {
   player: ScenarioPlayer | null
   kernelTemplates: Map<string, number>
-  kernelAttemptRs: Map<string, number>
+  kernelAttemptRs: Map<string, Addr | -1>
   marks: RecentRows
   divergent: number
 }
@@ -41,7 +42,7 @@ export class TextbookShadow {
   /** The shadow run (null while off, or before the live run started). */
   player: ScenarioPlayer | null = null
   private kernelTemplates = new Map<string, number>()
-  private kernelAttemptRs = new Map<string, number>()
+  private kernelAttemptRs = new Map<string, Addr | -1>()
   private marks = new RecentRows(2, MAX_MARKS)
   private divergent = 0
 

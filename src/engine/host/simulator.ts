@@ -3,7 +3,8 @@ import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
-import { asPort, formatIPv4, type IPv4, type Port } from '../net/ipv4'
+import { asPort, type IPv4, type Port } from '../net/ipv4'
+import { type Addr, formatAddrPort } from '../net/ipv6'
 import type { NfPacket } from '../netfilter/rule'
 import { Netfilter } from '../netfilter/tables'
 import { labMacOf } from '../netfilter/xt_mac'
@@ -15,8 +16,14 @@ import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
 
-/** Bytes on the wire of the packets a Linux client sends (IP + TCP with timestamps; SYN with options). */
+/**
+ * Bytes on the wire of the packets a Linux client sends (IP + TCP with timestamps; SYN with
+ * options), over IPv4; an IPv6 packet's header is 20 bytes longer (`IPV6_HEADER_EXTRA`).
+ */
 export const WIRE = { SYN: 60, SYNACK: 60, ACK: 52, FIN: 52, RST: 40, UDP_HEADER: 28, UDP_PAYLOAD: 10 } as const
+
+/** struct ipv6hdr (40 bytes) minus struct iphdr (20 bytes). */
+export const IPV6_HEADER_EXTRA = 20
 
 /** Linux's SYN retransmissions (initial RTO 1 s, doubling; tcp_syn_retries = 6). */
 export const SYN_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 32000] as const
@@ -31,13 +38,13 @@ export type ClientStatus =
 
 /** A client's TCP connection as the client sees it. */
 export interface ClientTcp {
-  saddr: IPv4
+  saddr: Addr
   sport: Port
-  daddr: IPv4
+  daddr: Addr
   dport: Port
   status: ClientStatus
   /** The real server that accepted it (address and port; 0 until then). */
-  rsAddr: number
+  rsAddr: Addr
   rsPort: number
   /** The director's entry the handshake went through. */
   entry: Connection | null
@@ -120,7 +127,8 @@ export class Simulator {
    * a rule or policy drops the packet. Both directions arrive on eth0.
    */
   private netfilterPasses(pkt: Packet, path: 'toVip' | 'reply'): boolean {
-    if (!this.netfilter.walksPackets) {
+    // iptables sees IPv4 only; an IPv6 packet would walk ip6tables, which the director leaves empty
+    if (!this.netfilter.walksPackets || typeof pkt.saddr === 'string') {
       pkt.mark = 0
       return true
     }
@@ -128,7 +136,7 @@ export class Simulator {
     n.protocol = pkt.protocol
     n.saddr = pkt.saddr
     n.sport = pkt.sport
-    n.daddr = pkt.daddr
+    n.daddr = pkt.daddr as IPv4
     n.dport = pkt.dport
     n.len = pkt.len
     n.mark = 0
@@ -148,7 +156,7 @@ export class Simulator {
   private readonly scratch = scratchPacket()
 
   /** A client's packet to the director. */
-  private send(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, tcp: TcpFlags, len: number): Verdict {
+  private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     if (!this.netfilterPasses(pkt, 'toVip')) return NETFILTER_DROP
     return this.director.receive(pkt)
@@ -156,9 +164,9 @@ export class Simulator {
 
   /** A real server's reply through the director (NAT only); false when iptables dropped it. */
   private reply(
-    saddr: IPv4,
+    saddr: Addr,
     sport: Port,
-    daddr: IPv4,
+    daddr: Addr,
     dport: Port,
     entry: Connection,
     tcp: TcpFlags,
@@ -183,7 +191,7 @@ export class Simulator {
    * A client's SYN from this tuple and, when it is answered, the rest of the handshake. Returns what
    * the client sees ('pending': no answer yet, it will retry); the entry is left in `handshakeEntry`.
    */
-  handshake(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): ClientStatus {
+  handshake(saddr: Addr, sport: Port, daddr: Addr, dport: Port): ClientStatus {
     this.handshakeEntry = null
     const v = this.send(saddr, sport, daddr, dport, SYN, WIRE.SYN)
     if (v.kind === 'forwarded') {
@@ -200,7 +208,7 @@ export class Simulator {
   }
 
   /** A connected client closes: FIN, then the ACK of the server's FIN (NAT: the server's FIN passes the director). */
-  hangUp(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, how: 'fin' | 'rst'): void {
+  hangUp(saddr: Addr, sport: Port, daddr: Addr, dport: Port, how: 'fin' | 'rst'): void {
     if (how === 'rst') {
       this.send(saddr, sport, daddr, dport, RST, WIRE.RST)
       return
@@ -231,13 +239,13 @@ export class Simulator {
   }
 
   /** One UDP datagram; returns the real server that got it (`ip:port`) or null. */
-  udpSend(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): string | null {
+  udpSend(saddr: Addr, sport: Port, daddr: Addr, dport: Port): string | null {
     const e = this.udpDatagram(saddr, sport, daddr, dport)
-    return e ? `${formatIPv4(e.daddr)}:${e.dport}` : null
+    return e ? formatAddrPort(e.daddr, e.dport) : null
   }
 
   /** One UDP datagram; returns the entry that carried it to a real server, or null. */
-  udpDatagram(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): Connection | null {
+  udpDatagram(saddr: Addr, sport: Port, daddr: Addr, dport: Port): Connection | null {
     const pkt = fillPacket(
       this.scratch,
       Protocol.UDP,
@@ -272,9 +280,9 @@ function scratchPacket(): Packet {
 function fillPacket(
   pkt: Packet,
   protocol: number,
-  saddr: IPv4,
+  saddr: Addr,
   sport: Port,
-  daddr: IPv4,
+  daddr: Addr,
   dport: Port,
   tcp: TcpFlags | undefined,
   len: number,
@@ -285,7 +293,7 @@ function fillPacket(
   pkt.daddr = daddr
   pkt.dport = dport
   pkt.tcp = tcp
-  pkt.len = len
+  pkt.len = typeof saddr === 'string' ? len + IPV6_HEADER_EXTRA : len
   return pkt
 }
 
@@ -296,17 +304,17 @@ const ACK: TcpFlags = Object.freeze({ ack: true })
 const FINACK: TcpFlags = Object.freeze({ fin: true, ack: true })
 const RST: TcpFlags = Object.freeze({ rst: true })
 
-export const newClientTcp = (saddr: IPv4, sport: number, daddr: IPv4, dport: number): ClientTcp => ({
+export const newClientTcp = (saddr: Addr, sport: number, daddr: Addr, dport: number): ClientTcp => ({
   saddr,
   sport: asPort(sport),
   daddr,
   dport: asPort(dport),
   status: 'pending',
-  rsAddr: 0,
+  rsAddr: 0 as IPv4,
   rsPort: 0,
   entry: null,
   synRetries: 0,
 })
 
-/** The real server a client reached, as recordings write it (`192.168.8.101:80`), or null. */
-export const clientRs = (c: ClientTcp): string | null => (c.entry ? `${formatIPv4(c.rsAddr)}:${c.rsPort}` : null)
+/** The real server a client reached, as recordings write it (`192.168.8.101:80`, `[2001:db8:8::102]:80`), or null. */
+export const clientRs = (c: ClientTcp): string | null => (c.entry ? formatAddrPort(c.rsAddr, c.rsPort) : null)

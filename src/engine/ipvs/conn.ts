@@ -1,4 +1,5 @@
-import { asIPv4, asPort, type IPv4, type Port } from '../net/ipv4'
+import { asIPv4, asPort, type Port } from '../net/ipv4'
+import type { Addr } from '../net/ipv6'
 import { CalendarQueue } from '../sim/calendarQueue'
 import type { SimMs } from '../sim/time'
 import { wheelLatenessMs } from '../sim/timerWheel'
@@ -43,7 +44,7 @@ export abstract class IpvsConnections {
   }
   /** Services in creation order (the kernel's own order is its hash tables'; ipvsadm sorts anyway). */
   readonly services: Service[] = []
-  protected readonly byKey = new Map<number, Service>()
+  protected readonly byKey = new Map<number | string, Service>()
   protected readonly byFwmark = new Map<number, Service>()
   protected ftpsvcCounter = 0
   protected nullsvcCounter = 0
@@ -300,11 +301,11 @@ export abstract class IpvsConnections {
   // mirrors ip_vs_conn_new(): bound to the destination, timeout 3 s, hashed unless one-packet.
   protected connNew(
     protocol: number,
-    caddr: IPv4,
+    caddr: Addr,
     cport: Port,
-    vaddr: IPv4,
+    vaddr: Addr,
     vport: Port,
-    daddr: IPv4,
+    daddr: Addr,
     dport: Port,
     isTemplate: boolean,
     onePacket: boolean,

@@ -1,4 +1,5 @@
-import type { IPv4, Port } from '../net/ipv4'
+import type { Port } from '../net/ipv4'
+import { type Addr, addrFold } from '../net/ipv6'
 import type { SimMs } from '../sim/time'
 import type { Destination, ForwardMethod } from './destination'
 
@@ -19,9 +20,9 @@ export class Connection {
   /** Next entry with the same key (the hash chain). */
   hashNext: Connection | null = null
   cport = 0 as Port
-  caddr = 0 as IPv4
+  caddr = 0 as Addr
   vport = 0 as Port
-  vaddr = 0 as IPv4
+  vaddr = 0 as Addr
   protocol = 0
   /** Fixed for the entry's life (an entry object is only reused for another of its kind). */
   readonly isTemplate: boolean
@@ -54,7 +55,7 @@ export class Connection {
   listPrev: Connection | null = null
   listNext: Connection | null = null
   listed = false
-  daddr = 0 as IPv4
+  daddr = 0 as Addr
   dport = 0 as Port
   /** Copied from the destination when bound (ip_vs_bind_dest()); later edits of the RS do not change it. */
   forward: ForwardMethod = 3
@@ -73,11 +74,11 @@ export class Connection {
 
   constructor(
     protocol: number,
-    caddr: IPv4,
+    caddr: Addr,
     cport: Port,
-    vaddr: IPv4,
+    vaddr: Addr,
     vport: Port,
-    daddr: IPv4,
+    daddr: Addr,
     dport: Port,
     isTemplate: boolean,
     fwmark: number,
@@ -94,11 +95,11 @@ export class Connection {
    */
   reinit(
     protocol: number,
-    caddr: IPv4,
+    caddr: Addr,
     cport: Port,
-    vaddr: IPv4,
+    vaddr: Addr,
     vport: Port,
-    daddr: IPv4,
+    daddr: Addr,
     dport: Port,
     fwmark: number,
     now: SimMs,
@@ -143,10 +144,12 @@ export class Connection {
  * <proto, caddr, cport> too). Entries of one bucket are told apart by comparing every field, as
  * ip_vs_conn_in_get()/ip_vs_ct_in_get() do.
  */
-function hashOf(caddr: number, cport: number): number {
+function hashOf(caddr: Addr, cport: number): number {
+  // an IPv6 client: its four words folded, as ip_vs_conn_hashkey() folds them
+  const a = typeof caddr === 'string' ? addrFold(caddr) : caddr
   // murmur3's finaliser: every input bit reaches the low bits the bucket mask keeps (a /24 netmask
   // leaves templates' low address bits all zero)
-  let h = (caddr ^ Math.imul(cport, 0x9e3779b1)) | 0
+  let h = (a ^ Math.imul(cport, 0x9e3779b1)) | 0
   h = Math.imul(h ^ (h >>> 16), 0x85ebca6b)
   h = Math.imul(h ^ (h >>> 13), 0xc2b2ae35)
   return (h ^ (h >>> 16)) >>> 0
@@ -285,7 +288,7 @@ export class ConnectionTable {
   }
 
   /** ip_vs_conn_in_get(): a real connection by its 5-tuple (templates never match: their cport is 0). */
-  findConnection(protocol: number, caddr: number, cport: number, vaddr: number, vport: number): Connection | null {
+  findConnection(protocol: number, caddr: Addr, cport: number, vaddr: Addr, vport: number): Connection | null {
     for (let c = this.heads[hashOf(caddr, cport) & this.mask]; c !== null; c = c.hashNext) {
       if (
         c.cport === cport &&
@@ -301,7 +304,7 @@ export class ConnectionTable {
   }
 
   /** ip_vs_ct_in_get(): a template by its key; an invalidated template (ports 65535) has another key. */
-  findTemplate(protocol: number, caddr: number, vaddr: number, vport: number): Connection | null {
+  findTemplate(protocol: number, caddr: Addr, vaddr: Addr, vport: number): Connection | null {
     for (let c = this.heads[hashOf(caddr, 0) & this.mask]; c !== null; c = c.hashNext) {
       if (
         c.cport === 0 &&

@@ -1,9 +1,10 @@
-import type { IPv4, Port } from '../net/ipv4'
+import type { Port } from '../net/ipv4'
+import { type Addr, familyOf, ipv6Words } from '../net/ipv6'
 import { DEST_TRASH_PERIOD_MS, IpvsConnections } from './conn'
 import { Destination, type DestinationSpec } from './destination'
 import { TcpState } from './proto/tcp'
 import { findScheduler } from './schedulers'
-import { FTPDATA, FTPPORT, Protocol, Service, type ServiceSpec, serviceKey } from './service'
+import { FTPDATA, FTPPORT, fwmarkKey, Protocol, Service, type ServiceSpec, serviceKey } from './service'
 import { ESTIMATOR_PERIOD_MS } from './stats'
 import type { Errno, ServiceId } from './types'
 
@@ -19,7 +20,7 @@ export abstract class IpvsControl extends IpvsConnections {
 
   /** The service a command names (__ip_vs_service_find() / __ip_vs_svc_fwm_find()). */
   getService(id: ServiceId): Service | null {
-    if ('fwmark' in id) return this.byFwmark.get(id.fwmark) ?? null
+    if ('fwmark' in id) return this.byFwmark.get(fwmarkKey(id.fwmark, id.af)) ?? null
     return this.byKey.get(serviceKey(id.protocol, id.vaddr, id.vport)) ?? null
   }
 
@@ -33,7 +34,7 @@ export abstract class IpvsControl extends IpvsConnections {
     const svc = new Service(spec)
     svc.scheduler = sched
     svc.schedState = sched ? sched.init(svc) : null
-    if (svc.isFwmark) this.byFwmark.set(svc.fwmark, svc)
+    if (svc.isFwmark) this.byFwmark.set(fwmarkKey(svc.fwmark, svc.af), svc)
     else this.byKey.set(serviceKey(svc.protocol, svc.vaddr, svc.vport), svc)
     if (!svc.isFwmark) {
       if (svc.vport === FTPPORT) this.ftpsvcCounter++
@@ -75,7 +76,7 @@ export abstract class IpvsControl extends IpvsConnections {
       this.unlinkDest(svc, dest, false)
       this.delDestToTrash(dest)
     }
-    if (svc.isFwmark) this.byFwmark.delete(svc.fwmark)
+    if (svc.isFwmark) this.byFwmark.delete(fwmarkKey(svc.fwmark, svc.af))
     else {
       this.byKey.delete(serviceKey(svc.protocol, svc.vaddr, svc.vport))
       if (svc.vport === FTPPORT) this.ftpsvcCounter--
@@ -118,13 +119,25 @@ export abstract class IpvsControl extends IpvsConnections {
 
   // ---------------------------------------------------------------- destinations
 
+  /**
+   * ip_vs_genl_set_cmd() before NEW_DEST / SET_DEST: a destination of the other family than its
+   * service only if it is tunnelled (conn_flags exactly IP_VS_CONN_F_TUNNEL), and never while a
+   * sync daemon runs (the sync protocol cannot carry mixed families). ipvsadm refuses the first
+   * case itself ("Different address family is allowed only for tunneling servers").
+   */
+  private mixedFamilyRefused(svc: Service, spec: DestinationSpec): boolean {
+    if (familyOf(spec.addr) === svc.af) return false
+    return spec.forward !== 2 || this.syncDaemons.master !== null || this.syncDaemons.backup !== null
+  }
+
   /** ip_vs_lookup_dest() */
-  findDest(svc: Service, addr: IPv4, port: Port): Destination | null {
+  findDest(svc: Service, addr: Addr, port: Port): Destination | null {
     return svc.findDest(addr, port)
   }
 
   // mirrors ip_vs_add_dest(): a destination found in the trash for the same service identity is revived.
   addDest(svc: Service, spec: DestinationSpec): Errno | null {
+    if (this.mixedFamilyRefused(svc, spec)) return 'EINVAL'
     const err = this.checkDestSpec(spec)
     if (err) return err
     if (this.findDest(svc, spec.addr, spec.port)) return 'EEXIST'
@@ -145,6 +158,7 @@ export abstract class IpvsControl extends IpvsConnections {
 
   // mirrors ip_vs_edit_dest()
   editDest(svc: Service, spec: DestinationSpec): Errno | null {
+    if (this.mixedFamilyRefused(svc, spec)) return 'EINVAL'
     const err = this.checkDestSpec(spec)
     if (err) return err
     const dest = this.findDest(svc, spec.addr, spec.port)
@@ -184,7 +198,7 @@ export abstract class IpvsControl extends IpvsConnections {
   }
 
   // mirrors ip_vs_del_dest()
-  delDest(svc: Service, addr: IPv4, port: Port): Errno | null {
+  delDest(svc: Service, addr: Addr, port: Port): Errno | null {
     const dest = this.findDest(svc, addr, port)
     if (!dest) return 'ENOENT'
     this.unlinkDest(svc, dest, true)
@@ -251,9 +265,9 @@ export abstract class IpvsControl extends IpvsConnections {
 
   // mirrors ip_vs_service_find(): fwmark first, then <proto, VIP, port>, then FTP's data-port
   // fallback to port 21, then the port-0 service.
-  findServiceFor(mark: number, protocol: number, vaddr: IPv4, vport: Port): Service | null {
+  findServiceFor(mark: number, protocol: number, vaddr: Addr, vport: Port): Service | null {
     if (mark) {
-      const svc = this.byFwmark.get(mark >>> 0)
+      const svc = this.byFwmark.get(fwmarkKey(mark, familyOf(vaddr)))
       if (svc) return svc
     }
     let svc = this.byKey.get(serviceKey(protocol, vaddr, vport)) ?? null
@@ -290,15 +304,28 @@ export abstract class IpvsControl extends IpvsConnections {
 
 /** The identity of the service a spec names. */
 export const serviceIdOf = (spec: ServiceSpec): ServiceId =>
-  spec.fwmark ? { fwmark: spec.fwmark } : { protocol: spec.protocol, vaddr: spec.vaddr, vport: spec.vport }
+  spec.fwmark ? { fwmark: spec.fwmark, af: spec.af } : { protocol: spec.protocol, vaddr: spec.vaddr, vport: spec.vport }
 
 /** inet_addr_type() is RTN_LOCAL or RTN_UNICAST: not 0.0.0.0/8, not broadcast, not multicast. */
 /** What ip_vs_trash_get_dest() matches: the address, and the service by fwmark or by protocol, VIP and port. */
-function trashIdentity(addr: IPv4, port: Port, fwmark: number, protocol: number, vaddr: IPv4, vport: Port): string {
-  return fwmark !== 0 ? `${addr}:${port} fwm ${fwmark}/${protocol}` : `${addr}:${port} ${protocol} ${vaddr}:${vport}`
+function trashIdentity(addr: Addr, port: Port, fwmark: number, protocol: number, vaddr: Addr, vport: Port): string {
+  return fwmark !== 0 ? `${addr}]${port} fwm ${fwmark}/${protocol}` : `${addr}]${port} ${protocol} ${vaddr}]${vport}`
 }
 
-function isUnicast(addr: IPv4): boolean {
+/**
+ * IPv6 (ip_vs_new_dest()): __ipv6_addr_type() must say unicast and not link-local — not `::`,
+ * not ff00::/8 (multicast), not fe80::/10, not ::ffff:0:0/96 (mapped, no UNICAST bit); `::1` and
+ * `::a.b.c.d` are unicast. The exception for the director's own link-local addresses never applies here.
+ */
+function isUnicast(addr: Addr): boolean {
+  if (typeof addr === 'string') {
+    const w = ipv6Words(addr)
+    if (w.every((g) => g === 0)) return false
+    if (w[0] >>> 8 === 0xff) return false
+    if ((w[0] & 0xffc0) === 0xfe80) return false
+    if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) return false
+    return true
+  }
   const a = addr >>> 0
   if (a >>> 24 === 0) return false
   if (a === 0xffffffff) return false

@@ -1,4 +1,5 @@
-import type { IPv4, Port } from '../net/ipv4'
+import type { Port } from '../net/ipv4'
+import type { Addr } from '../net/ipv6'
 import type { Service } from './service'
 import { IpvsStats } from './stats'
 import type { DestinationSpec } from './types'
@@ -28,7 +29,8 @@ let nextDestinationId = 1
  */
 export class Destination {
   readonly id = nextDestinationId++
-  addr: IPv4
+  /** Its family (dest->af) is the address's: a tunnelled destination may differ from its service's. */
+  addr: Addr
   port: Port
   forward: ForwardMethod
   weight: number
@@ -56,7 +58,7 @@ export class Destination {
   svc: Service | null = null
   readonly vfwmark: number
   readonly protocol: number
-  readonly vaddr: IPv4
+  readonly vaddr: Addr
   readonly vport: Port
 
   /** Trash bookkeeping (ip_vs_dest_trash_expire()): 0 = not yet seen idle. */

@@ -1,4 +1,5 @@
-import type { IPv4, Port } from '../net/ipv4'
+import type { Port } from '../net/ipv4'
+import { type Addr, AF_INET6 } from '../net/ipv6'
 import type { Destination } from './destination'
 import type { AnyScheduler } from './schedulers/scheduler'
 import { IpvsStats } from './stats'
@@ -30,15 +31,20 @@ let nextServiceId = 1
 /** A virtual service (struct ip_vs_service): TCP/UDP/SCTP VIP:port, a port-0 (PCC) service, or a firewall mark. */
 export class Service {
   readonly id = nextServiceId++
+  /** svc->af: AF_INET or AF_INET6. */
+  readonly af: number
   readonly protocol: Protocol
-  readonly vaddr: IPv4
+  readonly vaddr: Addr
   readonly vport: Port
   /** 0 unless this is a fwmark service. */
   readonly fwmark: number
   flags: number
   /** svc->timeout: the persistence timeout, in simulated ms. */
   persistTimeoutMs: number
-  /** Network-order semantics kept as a host-order u32: a client address & netmask is the template key. */
+  /**
+   * IPv4: the mask as a host-order u32 (a client address & netmask is the template key); IPv6: the
+   * prefix length 1…128 (ipv6_addr_prefix()).
+   */
   netmask: number
   peName: string
   scheduler: AnyScheduler | null = null
@@ -53,10 +59,11 @@ export class Service {
    * The same destinations by address and port. The kernel walks the list (ip_vs_lookup_dest());
    * the index gives the same answer without the walk.
    */
-  private readonly destIndex = new Map<number, Destination>()
+  private readonly destIndex = new Map<number | string, Destination>()
   readonly stats = new IpvsStats()
 
   constructor(spec: ServiceSpec) {
+    this.af = spec.af
     this.protocol = spec.protocol
     this.vaddr = spec.vaddr
     this.vport = spec.vport
@@ -74,14 +81,14 @@ export class Service {
   }
 
   /** ip_vs_lookup_dest(): this service's destination with this address and port. */
-  findDest(addr: number, port: number): Destination | null {
-    return this.destIndex.get(addr * 65536 + port) ?? null
+  findDest(addr: Addr, port: number): Destination | null {
+    return this.destIndex.get(destKey(addr, port)) ?? null
   }
 
   /** list_add_rcu() at the head of svc->destinations. */
   linkDest(dest: Destination): void {
     this.destsOldestFirst.push(dest)
-    this.destIndex.set(dest.addr * 65536 + dest.port, dest)
+    this.destIndex.set(destKey(dest.addr, dest.port), dest)
     this.destsView = null
   }
 
@@ -90,7 +97,7 @@ export class Service {
     const i = this.destsOldestFirst.lastIndexOf(dest)
     if (i < 0) return -1
     this.destsOldestFirst.splice(i, 1)
-    this.destIndex.delete(dest.addr * 65536 + dest.port)
+    this.destIndex.delete(destKey(dest.addr, dest.port))
     this.destsView = null
     return this.destsOldestFirst.length - i
   }
@@ -108,8 +115,21 @@ export class Service {
   }
 }
 
-/** Key of the <protocol, vaddr, vport> service table: a 50-bit number, exact in a double. */
-export const serviceKey = (protocol: number, vaddr: number, vport: number): number =>
-  (protocol === Protocol.TCP ? 0 : protocol === Protocol.UDP ? 1 : protocol === Protocol.SCTP ? 2 : 3) * 2 ** 48 +
-  vaddr * 65536 +
-  vport
+/** A destination's key in its service: <addr, port>, a number for IPv4, a string for IPv6. */
+const destKey = (addr: Addr, port: number): number | string =>
+  typeof addr === 'string' ? `${addr}]${port}` : addr * 65536 + port
+
+/**
+ * Key of the <protocol, vaddr, vport> service table: a 50-bit number, exact in a double, for an
+ * IPv4 VIP; a string for an IPv6 one (the address carries the family, as __ip_vs_service_find()
+ * compares svc->af).
+ */
+export const serviceKey = (protocol: number, vaddr: Addr, vport: number): number | string =>
+  typeof vaddr === 'string'
+    ? `${protocol}/${vaddr}]${vport}`
+    : (protocol === Protocol.TCP ? 0 : protocol === Protocol.UDP ? 1 : protocol === Protocol.SCTP ? 2 : 3) * 2 ** 48 +
+      vaddr * 65536 +
+      vport
+
+/** Key of the fwmark service table: __ip_vs_svc_fwm_find() matches the mark and the family. */
+export const fwmarkKey = (fwmark: number, af: number): number => (af === AF_INET6 ? -(fwmark >>> 0) - 1 : fwmark >>> 0)

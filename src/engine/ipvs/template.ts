@@ -1,12 +1,13 @@
-import { asIPv4, asPort, type IPv4, type Port } from '../net/ipv4'
+import { asIPv4, asPort, type Port } from '../net/ipv4'
+import { type Addr, AF_INET6, ipv6FromFirstWord, ipv6Prefix } from '../net/ipv6'
 import type { Connection, ConnectionTable } from './connection'
 import { FTPPORT, Protocol, type Service } from './service'
 
 /** The fields of a persistence template's key: <protocol, client network, 0, vaddr, vport>. */
 export interface TemplateKey {
   protocol: number
-  caddr: IPv4
-  vaddr: IPv4
+  caddr: Addr
+  vaddr: Addr
   vport: Port
 }
 
@@ -18,12 +19,14 @@ export type TemplateKind = 'ppc' | 'ftp' | 'pcc' | 'fwmark'
  * - PPC (packet to the service port, not FTP): <proto, snet, 0, VIP, vport>
  * - FTP control (service port 21): <TCP, snet, 0, VIP, 0> — shared with passive data connections
  * - port-0 (PCC) service, or FTP data through the FTP fallback: <proto, snet, 0, VIP, 0>
- * - fwmark service: <IP, snet, 0, 0.0.0.<mark>, 0> — one template for TCP and UDP alike
- * where snet is the client address masked with the service's -M netmask.
+ * - fwmark service: <IP, snet, 0, 0.0.0.<mark>, 0> — one template for TCP and UDP alike (IPv6:
+ *   the address whose first 32 bits are the mark, `0:9::` for mark 9: `{ .ip = htonl(fwmark) }`)
+ * where snet is the client address masked with the service's -M netmask (IPv4) or its first
+ * -M bits (IPv6: ipv6_addr_prefix()).
  */
 export function templateKeyFor(
   svc: Service,
-  pkt: { protocol: number; saddr: number; daddr: number; dport: number },
+  pkt: { protocol: number; saddr: Addr; daddr: Addr; dport: number },
   out: TemplateKey & { kind: TemplateKind } = {
     protocol: 0,
     caddr: asIPv4(0),
@@ -32,21 +35,21 @@ export function templateKeyFor(
     kind: 'ppc',
   },
 ): TemplateKey & { kind: TemplateKind } {
-  out.caddr = asIPv4(pkt.saddr & svc.netmask)
+  out.caddr = typeof pkt.saddr === 'string' ? ipv6Prefix(pkt.saddr, svc.netmask) : asIPv4(pkt.saddr & svc.netmask)
   if (pkt.dport === svc.vport) {
     const ftp = svc.vport === FTPPORT
     out.protocol = pkt.protocol
-    out.vaddr = asIPv4(pkt.daddr)
+    out.vaddr = pkt.daddr
     out.vport = asPort(ftp ? 0 : pkt.dport)
     out.kind = ftp ? 'ftp' : 'ppc'
   } else if (svc.isFwmark) {
     out.protocol = Protocol.IP
-    out.vaddr = asIPv4(svc.fwmark)
+    out.vaddr = svc.af === AF_INET6 ? ipv6FromFirstWord(svc.fwmark) : asIPv4(svc.fwmark)
     out.vport = asPort(0)
     out.kind = 'fwmark'
   } else {
     out.protocol = pkt.protocol
-    out.vaddr = asIPv4(pkt.daddr)
+    out.vaddr = pkt.daddr
     out.vport = asPort(0)
     out.kind = 'pcc'
   }

@@ -1,4 +1,5 @@
-import type { IPv4, Port } from '../net/ipv4'
+import type { Port } from '../net/ipv4'
+import type { Addr } from '../net/ipv6'
 import type { SimMs } from '../sim/time'
 import type { Connection } from './connection'
 import type { Destination, ForwardMethod, TunnelType } from './destination'
@@ -18,15 +19,15 @@ import type { TemplateKind } from './template'
 /** Kernel error numbers the control operations return; ipvsadm turns them into its messages. */
 export type Errno = 'EEXIST' | 'ESRCH' | 'ENOENT' | 'ERANGE' | 'EINVAL' | 'EPROTONOSUPPORT'
 
-/** How a command names a service: a firewall mark, or <protocol, VIP, port>. */
-export type ServiceId = { fwmark: number } | { protocol: number; vaddr: IPv4; vport: Port }
+/** How a command names a service: a firewall mark of a family (`-f 9` or `-f 9 -6`), or <protocol, VIP, port>. */
+export type ServiceId = { fwmark: number; af: number } | { protocol: number; vaddr: Addr; vport: Port }
 
 /** A packet arriving at the director. `fromServer`: a reply from a real server (seen only with NAT). */
 export interface Packet {
   protocol: number
-  saddr: IPv4
+  saddr: Addr
   sport: Port
-  daddr: IPv4
+  daddr: Addr
   dport: Port
   tcp?: TcpFlags
   /** Bytes on the wire (IP total length), for the InBytes/OutBytes counters. */
@@ -90,21 +91,24 @@ export interface TimeoutTables {
 
 /** What ipvsadm sends for -A/-E (struct ip_vs_service_user). */
 export interface ServiceSpec {
+  /** AF_INET or AF_INET6: a fwmark service's family (`-6`); a VIP's family otherwise. */
+  af: number
   protocol: Protocol
-  vaddr: IPv4
+  vaddr: Addr
   vport: Port
   fwmark: number
   schedName: string
   /** PERSISTENT | ONEPACKET | SCHED1..3 */
   flags: number
   timeoutSec: number
+  /** IPv4: the u32 mask; IPv6: the prefix length 1…128 (the kernel keeps both in svc->netmask). */
   netmask: number
   peName: string
 }
 
 /** What ipvsadm sends for -a/-e (struct ip_vs_dest_user). */
 export interface DestinationSpec {
-  addr: IPv4
+  addr: Addr
   port: Port
   forward: ForwardMethod
   weight: number
@@ -120,9 +124,9 @@ export interface DestinationSpec {
 /** What a scheduler may read of the packet that asks for a new connection (the skb and ip_vs_iphdr). */
 export interface SchedulePacket {
   protocol: number
-  saddr: IPv4
+  saddr: Addr
   sport: Port
-  daddr: IPv4
+  daddr: Addr
   dport: Port
 }
 

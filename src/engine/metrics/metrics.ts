@@ -1,5 +1,5 @@
 import type { Director, DirectorEvent } from '../ipvs/director'
-import { formatIPv4 } from '../net/ipv4'
+import { type Addr, formatAddr } from '../net/ipv6'
 import type { SimMs } from '../sim/time'
 
 /**
@@ -59,8 +59,8 @@ export interface MetricsSnapshot {
 }
 
 interface UserState {
-  firstRs: number
-  sessionRs: number
+  firstRs: Addr
+  sessionRs: Addr
   appConnections: number
   onFirst: number
   broken: boolean
@@ -71,7 +71,7 @@ interface UserState {
  * per-server counts and rates, balance, stickiness, broken sessions, refusals, template memory.
  */
 export class Metrics {
-  private readonly rs = new Map<number, RsCounters>()
+  private readonly rs = new Map<Addr, RsCounters>()
   private readonly users = new Map<string, UserState>()
   private connections = 0
   private refused = 0
@@ -106,13 +106,13 @@ export class Metrics {
   }
 
   /** A connection attempt and where it went: the real server's address, or null (refused). */
-  onConnection(user: string, app: boolean, rsAddr: number | null, at: SimMs): void {
+  onConnection(user: string, app: boolean, rsAddr: Addr | number | null, at: SimMs): void {
     this.connections++
     if (rsAddr === null) {
       this.refused++
       return
     }
-    const addr = rsAddr
+    const addr = rsAddr as Addr
     let c = this.rs.get(addr)
     if (!c) {
       c = { total: 0, bins: new Uint32Array(WINDOW_BINS), binStart: Math.floor(at / 1000) }
@@ -171,7 +171,7 @@ export class Metrics {
     const servers = new Map<string, RealServerFigures>()
     for (const svc of d.services)
       for (const dest of svc.destinations) {
-        const address = formatIPv4(dest.addr)
+        const address = formatAddr(dest.addr)
         const f = servers.get(address) ?? {
           address,
           weight: 0,
@@ -188,7 +188,7 @@ export class Metrics {
         servers.set(address, f)
       }
     for (const [addr, c] of this.rs) {
-      const f = servers.get(formatIPv4(addr))
+      const f = servers.get(formatAddr(addr))
       if (!f) continue
       f.connections = c.total
       f.connectionsPerSecond = this.rate(c, now, Math.min(windowSeconds, WINDOW_BINS))

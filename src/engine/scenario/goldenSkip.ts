@@ -8,9 +8,10 @@ const IPV6_IN_TEXT =
 
 /**
  * Why a recording cannot be replayed by this engine yet, decided by rule (never by name), from the
- * scenario file's text: it names IPv6 addresses while the engine models IPv4 only, uses iptables
- * while the netfilter model is absent, or a kernel scheduler the engine lacks. A scenario that does
- * none of these must parse and replay. One rule for the golden test (test/golden.test.ts), the
+ * scenario file's text: it names IPv6 addresses in a build without the IPv6 model, uses iptables
+ * while the netfilter model is absent, marks IPv6 packets with ip6tables (IPv6 packets walk no
+ * tables in the model), or a kernel scheduler the engine lacks. A scenario that does none of these
+ * must parse and replay. One rule for the golden test (test/golden.test.ts), the
  * report (scripts/golden-report.ts) and the app's "Check against Linux" list (vite.config.ts).
  */
 export function goldenSkipReason(scenarioText: string): string | null {
@@ -26,6 +27,8 @@ export function goldenSkipReason(scenarioText: string): string | null {
   ]
   if (!capabilities.netfilter && lines.some((l) => /(^|[|;&]\s*)iptables(-legacy|-save|-restore)?\b/.test(l)))
     return 'uses iptables (firewall marks are not modelled yet)'
+  if (lines.some((l) => /(^|[|;&]\s*)ip6tables(-legacy|-nft|-save|-restore)?\b/.test(l)))
+    return 'uses ip6tables (IPv6 firewall marks are not modelled yet)'
   const missing = new Set(missingKernelSchedulers())
   for (const l of lines) {
     for (const m of l.matchAll(/(?:^|\s)(?:-s|--scheduler)[=\s]+(\S+)/g)) {

@@ -1,7 +1,8 @@
 import { type ClientTcp, clientRs, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../host/simulator'
 import type { DirectorEvent } from '../ipvs/director'
 import { Metrics } from '../metrics/metrics'
-import { asPort, formatIPv4, type IPv4, parseDottedQuad } from '../net/ipv4'
+import { asPort } from '../net/ipv4'
+import { type Addr, formatAddrPort, parseAddr } from '../net/ipv6'
 import { CalendarQueue } from '../sim/calendarQueue'
 import { type SimMs, secondsToSimMs } from '../sim/time'
 import { type ConnRequest, TrafficGenerator } from '../traffic/generator'
@@ -44,12 +45,12 @@ export const SNAPSHOT_COMMAND_MS = 120
 export interface ClientAttempt {
   at: SimMs
   proto: 'tcp' | 'udp'
-  client: IPv4
+  client: Addr
   clientPort: number
-  vip: IPv4
+  vip: Addr
   vport: number
   /** The real server's address that took it, or null (refused, dropped, nothing listening). */
-  rsAddr: number | null
+  rsAddr: Addr | null
   /** A synthetic user's number, or -1 for a scenario's explicit connection. */
   user: number
   status: string
@@ -125,9 +126,7 @@ export class ScenarioPlayer {
       const rec: ScenarioPlayer['connections'][number] = { ...c, index, rs: null, status: 'pending' }
       const at = secondsToSimMs(c.at)
       if (c.proto === 'tcp') {
-        this.clients.push(
-          newClientTcp(parseDottedQuad(c.client) as IPv4, c.clientPort, parseDottedQuad(c.vip) as IPv4, c.vport),
-        )
+        this.clients.push(newClientTcp(parseAddr(c.client) as Addr, c.clientPort, parseAddr(c.vip) as Addr, c.vport))
         this.push({ at, rank: Rank.OPEN, kind: 'open', index })
       } else {
         this.clients.push(null)
@@ -401,12 +400,12 @@ export class ScenarioPlayer {
       case 'datagram': {
         const c = this.scenario.connections[e.index]
         const entry = sim.udpDatagram(
-          parseDottedQuad(c.client) as IPv4,
+          parseAddr(c.client) as Addr,
           asPort(c.clientPort),
-          parseDottedQuad(c.vip) as IPv4,
+          parseAddr(c.vip) as Addr,
           asPort(c.vport),
         )
-        const rs = entry ? `${formatIPv4(entry.daddr)}:${entry.dport}` : null
+        const rs = entry ? formatAddrPort(entry.daddr, entry.dport) : null
         const rec = this.connections[e.index]
         rec.datagrams?.push({ k: e.k, rs })
         if (e.k === 0) {
@@ -416,9 +415,9 @@ export class ScenarioPlayer {
           this.attempt({
             at: e.at,
             proto: 'udp',
-            client: parseDottedQuad(c.client) as IPv4,
+            client: parseAddr(c.client) as Addr,
             clientPort: c.clientPort,
-            vip: parseDottedQuad(c.vip) as IPv4,
+            vip: parseAddr(c.vip) as Addr,
             vport: c.vport,
             rsAddr: entry ? entry.daddr : null,
             user: -1,

@@ -1,6 +1,6 @@
 import * as v from 'valibot'
 import { groupDigits } from '../lib/digits'
-import { parseDottedQuad } from '../net/ipv4'
+import { parseAddr } from '../net/ipv6'
 import { estimateUsersOnline, MAX_USERS_ONLINE, meanVisitSeconds, peakArrivalRate } from '../traffic/load'
 import { TrafficSchema } from '../traffic/schema'
 
@@ -18,9 +18,12 @@ const seconds = v.pipe(
   v.minValue(0, 'must not be negative'),
   v.maxValue(10 * 365 * 86400, 'must be at most ten years'),
 )
-const ipv4 = v.pipe(
-  v.string('expected an IPv4 address as a string'),
-  v.check((s) => parseDottedQuad(s) !== null, 'expected a dotted-quad IPv4 address like 10.0.0.1'),
+const address = v.pipe(
+  v.string('expected an IP address as a string'),
+  v.check(
+    (s) => parseAddr(s) !== null,
+    'expected a dotted-quad IPv4 address like 10.0.0.1 or an IPv6 address like 2001:db8::1',
+  ),
 )
 const port = v.pipe(
   v.number('expected a port number'),
@@ -35,10 +38,10 @@ const commandLine = v.pipe(
 
 export const ConnectionSpecSchema = v.strictObject({
   at: seconds,
-  client: ipv4,
+  client: address,
   clientPort: v.pipe(port, v.minValue(1, 'a client port is 1…65535')),
   proto: v.picklist(['tcp', 'udp'], 'expected "tcp" or "udp"'),
-  vip: ipv4,
+  vip: address,
   vport: port,
   /** TCP: seconds until the client closes; UDP: ignored (kept for the recorder). */
   hold: seconds,
@@ -99,7 +102,7 @@ export const ScenarioSchema = v.strictObject({
   /** Commands read at the end (default: ipvsadm -Ln and -Lnc). */
   finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
   // Fields the real-kernel recorder used; accepted and kept, they change nothing in the model:
-  realServers: v.optional(v.array(ipv4, 'expected a list of addresses')),
+  realServers: v.optional(v.array(address, 'expected a list of addresses')),
   listenPorts: v.optional(v.array(port, 'expected a list of ports')),
   modules: v.optional(v.array(v.string('expected a module name'))),
   lncPerConnection: v.optional(v.boolean('expected true or false')),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatIPv4 } from '../net/ipv4'
+import { formatAddr } from '../net/ipv6'
 import { type ConnRequest, TrafficGenerator } from './generator'
 import type { TrafficSpec } from './schema'
 
@@ -75,10 +75,10 @@ describe('traffic model', () => {
       megaProxies: { fraction: 0.25, addresses: 2 },
       proxyFarms: { fraction: 0.25 },
     })
-    const mega = new Set(reqs.filter((r) => gen.users[r.user].kind === 'mega-proxy').map((r) => formatIPv4(r.client)))
+    const mega = new Set(reqs.filter((r) => gen.users[r.user].kind === 'mega-proxy').map((r) => formatAddr(r.client)))
     expect(mega.size).toBeLessThanOrEqual(2)
     const farmUser = gen.users.find((u) => u.kind === 'proxy-farm' && reqs.filter((r) => r.user === u.id).length > 4)
-    const farm = reqs.filter((r) => r.user === farmUser?.id).map((r) => formatIPv4(r.client))
+    const farm = reqs.filter((r) => r.user === farmUser?.id).map((r) => formatAddr(r.client))
     expect(new Set(farm.map((a) => a.split('.').slice(0, 3).join('.'))).size).toBe(1)
     expect(new Set(farm).size).toBeGreaterThan(1)
   })
@@ -87,5 +87,22 @@ describe('traffic model', () => {
     const { reqs } = all({ users: 50, seed: 4, megaProxies: { fraction: 1 } })
     const ports = reqs.map((r) => r.clientPort)
     expect(new Set(ports).size).toBe(ports.length)
+  })
+
+  it('IPv6 client subnets: addresses inside the prefix, several clients per /64, an IPv6 VIP', () => {
+    const { reqs } = all({ users: 200, seed: 3, vip: '2001:db8::100', clients: [{ subnet: '2001:db8:a::/56' }] })
+    const clients = [...new Set(reqs.map((r) => r.client))]
+    expect(clients.every((c) => typeof c === 'string' && /^2001:db8:a:[0-9a-f]{1,2}:/.test(c) && c.endsWith('1'))).toBe(
+      true,
+    )
+    expect(reqs.every((r) => r.vip === '2001:db8::100')).toBe(true)
+    const per64 = new Map<string, number>()
+    for (const c of clients) {
+      const k = (c as string).split(':').slice(0, 4).join(':')
+      per64.set(k, (per64.get(k) ?? 0) + 1)
+    }
+    // 200 users in the 256 /64s of a /56: some /64s hold two users or more, and many are used
+    expect(Math.max(...per64.values())).toBeGreaterThan(1)
+    expect(per64.size).toBeGreaterThan(50)
   })
 })

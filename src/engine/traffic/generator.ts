@@ -1,5 +1,6 @@
 import { randomExponential, randomGeometric, randomInt, randomLcg } from 'd3-random'
 import { asIPv4, asPort, type IPv4, type Port, parseInetAton } from '../net/ipv4'
+import { type Addr, ipv6FromWords, ipv6Words, parseIPv6 } from '../net/ipv6'
 import { CalendarQueue } from '../sim/calendarQueue'
 import type { SimMs } from '../sim/time'
 import type { TrafficSpec } from './schema'
@@ -7,10 +8,10 @@ import type { TrafficSpec } from './schema'
 /** One connection the traffic model asks for, in the scenario's terms. */
 export interface ConnRequest {
   at: SimMs
-  client: IPv4
+  client: Addr
   clientPort: Port
   proto: 'tcp' | 'udp'
-  vip: IPv4
+  vip: Addr
   vport: Port
   /** TCP: how long the client holds it before closing (ms). */
   holdMs: number
@@ -35,7 +36,7 @@ export interface TrafficUser {
   kind: UserKind
   arrivesAt: SimMs
   /** The address it connects from (a proxy farm user: its farm's /24 network). */
-  address: IPv4
+  address: Addr
 }
 
 const NO_EXTRAS: { o: NonNullable<NonNullable<TrafficSpec['session']>['otherPorts']>[number]; page: number }[] = []
@@ -55,6 +56,43 @@ const blankRequest = (): ConnRequest => ({
   user: 0,
   app: false,
 })
+
+/** An IPv6 client subnet: its prefix's eight groups and how many host bits follow. */
+interface Ipv6Net {
+  words: readonly number[]
+  hostBits: number
+}
+
+/** An IPv6 subnet `2001:db8:a::/56`, or null for an IPv4 one. */
+function ipv6Subnet(cidr: string): Ipv6Net | null {
+  const [a, len] = cidr.split('/')
+  const v6 = a.includes(':') ? parseIPv6(a) : null
+  if (v6 === null) return null
+  const bits = Number(len)
+  const words = ipv6Words(v6).map((w, i) => {
+    const keep = Math.min(16, Math.max(0, bits - i * 16))
+    return keep === 0 ? 0 : w & ((0xffff << (16 - keep)) & 0xffff)
+  })
+  return { words, hostBits: 128 - bits }
+}
+
+/**
+ * A host of an IPv6 subnet from one draw in [0, 1): the top (up to) 32 host bits from the draw,
+ * the last bit set (never the subnet-router anycast address), the rest zero. Two clients then share
+ * a /64 of a /56 often, as a provider's customers do.
+ */
+function ipv6Host(net: Ipv6Net, draw: number): Addr {
+  const w = [...net.words]
+  const randomBits = Math.min(32, net.hostBits)
+  let r = Math.floor(draw * 2 ** randomBits)
+  // write the random bits just below the prefix, from its low end upward
+  for (let bit = 128 - net.hostBits + randomBits - 1; bit >= 128 - net.hostBits; bit--) {
+    if (r % 2) w[bit >> 4] |= 0x8000 >>> (bit & 15)
+    r = Math.floor(r / 2)
+  }
+  w[7] |= 1
+  return ipv6FromWords(w)
+}
 
 /** A subnet as [network, size]. */
 function subnet(cidr: string): { base: number; size: number } {
@@ -110,9 +148,9 @@ export class TrafficGenerator {
   private nextArrival = 0
   /** Requests planned but not yet pulled, by start time (ties in planning order). */
   private readonly pending = new CalendarQueue<ConnRequest>()
-  private readonly ports = new Map<number, number>()
-  private readonly vip: IPv4
-  private readonly clientNets: { base: number; size: number; weight: number }[]
+  private readonly ports = new Map<Addr, number>()
+  private readonly vip: Addr
+  private readonly clientNets: { base: number; size: number; weight: number; v6: Ipv6Net | null }[]
   private readonly megaAddresses: IPv4[]
   private readonly farmNet: { base: number; size: number }
 
@@ -122,11 +160,12 @@ export class TrafficGenerator {
     this.spec = spec
     this.lcgSeed = (spec.seed ?? defaults.seed) / 2 ** 31
     this.relink()
-    this.vip = (parseInetAton(spec.vip ?? TRAFFIC_DEFAULTS.vip) ?? 0) as IPv4
-    this.clientNets = (spec.clients ?? TRAFFIC_DEFAULTS.clients).map((c) => ({
-      ...subnet(c.subnet),
-      weight: c.weight ?? 1,
-    }))
+    const vip = spec.vip ?? TRAFFIC_DEFAULTS.vip
+    this.vip = (vip.includes(':') ? parseIPv6(vip) : parseInetAton(vip)) ?? asIPv4(0)
+    this.clientNets = (spec.clients ?? TRAFFIC_DEFAULTS.clients).map((c) => {
+      const v6 = ipv6Subnet(c.subnet)
+      return { ...(v6 ? { base: 0, size: 0 } : subnet(c.subnet)), weight: c.weight ?? 1, v6 }
+    })
     const mega = subnet(spec.megaProxies?.subnet ?? TRAFFIC_DEFAULTS.megaProxySubnet)
     this.megaAddresses = Array.from({ length: spec.megaProxies?.addresses ?? 1 }, (_, i) => this.hostIn(mega, i))
     this.farmNet = subnet(spec.proxyFarms?.subnet ?? TRAFFIC_DEFAULTS.proxyFarmSubnet)
@@ -179,7 +218,7 @@ export class TrafficGenerator {
   /** The user being planned: its number, kind and address. */
   private planUser = 0
   private planKind: UserKind = 'direct'
-  private planAddress = asIPv4(0)
+  private planAddress: Addr = asIPv4(0)
   /** Its connections kept alive for the next page: the request and when it was last used (ms). */
   private openReq: ConnRequest[] = []
   private openLastUse: number[] = []
@@ -211,11 +250,12 @@ export class TrafficGenerator {
     return asIPv4(net.base + 1 + (index % (net.size - 2)))
   }
 
-  private randomHost(net: { base: number; size: number }): IPv4 {
+  private randomHost(net: { base: number; size: number; v6?: Ipv6Net | null }): Addr {
+    if (net.v6) return ipv6Host(net.v6, this.rnd())
     return this.hostIn(net, Math.floor(this.rnd() * Math.max(1, net.size - 2)))
   }
 
-  private directAddress(): IPv4 {
+  private directAddress(): Addr {
     const total = this.clientNets.reduce((s, c) => s + c.weight, 0)
     let x = this.rnd() * total
     for (const c of this.clientNets) {
@@ -226,7 +266,7 @@ export class TrafficGenerator {
   }
 
   /** The next ephemeral port of an address (Linux counts up in 32768…60999). */
-  private ephemeralPort(addr: number): Port {
+  private ephemeralPort(addr: Addr): Port {
     let p = this.ports.get(addr)
     if (p === undefined) p = 32768 + Math.floor(this.rnd() * (60999 - 32768))
     p = p >= 60999 ? 32768 : p + 1
@@ -237,9 +277,9 @@ export class TrafficGenerator {
   // ---------------------------------------------------------------- sessions
 
   /** The source address of the planned user's next connection (a proxy farm rotates within its /24). */
-  private sourceFor(): IPv4 {
+  private sourceFor(): Addr {
     return this.planKind === 'proxy-farm'
-      ? asIPv4(this.planAddress + 1 + Math.floor(this.rnd() * 254))
+      ? asIPv4((this.planAddress as IPv4) + 1 + Math.floor(this.rnd() * 254))
       : this.planAddress
   }
 
@@ -316,7 +356,7 @@ export class TrafficGenerator {
     const farmShare = this.spec.proxyFarms?.fraction ?? 0
     const kind: UserKind =
       kindRoll < megaShare ? 'mega-proxy' : kindRoll < megaShare + farmShare ? 'proxy-farm' : 'direct'
-    let address: IPv4
+    let address: Addr
     if (kind === 'mega-proxy') address = this.megaAddresses[Math.floor(this.rnd() * this.megaAddresses.length)]
     else if (kind === 'proxy-farm') {
       const farms = Math.max(1, Math.floor(this.farmNet.size / 256))

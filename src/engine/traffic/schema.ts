@@ -1,4 +1,5 @@
 import * as v from 'valibot'
+import { parseIPv6 } from '../net/ipv6'
 
 /**
  * The `traffic` block of a scenario: a seeded model of the users a class wants to watch.
@@ -20,6 +21,21 @@ const cidr = v.pipe(
   v.regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}\/([0-9]|[12]\d|3[0-2])$/, 'expected a subnet like 10.0.0.0/16'),
 )
 
+/** A client subnet: an IPv4 one, or an IPv6 prefix like 2001:db8:a::/56. */
+const clientCidr = v.union(
+  [
+    cidr,
+    v.pipe(
+      v.string(),
+      v.check((t) => {
+        const [a, len, extra] = t.split('/')
+        return extra === undefined && /^\d{1,3}$/.test(len ?? '') && Number(len) <= 128 && parseIPv6(a) !== null
+      }),
+    ),
+  ],
+  'expected a subnet like 10.0.0.0/16 or 2001:db8:a::/56',
+)
+
 export const TrafficSchema = v.strictObject({
   /** How many users arrive during the run (required). */
   users: int(0, 1_000_000, 'a number of users (0…1,000,000)'),
@@ -35,12 +51,23 @@ export const TrafficSchema = v.strictObject({
   ),
   /** With "burst": this share of the users arrive within `within` seconds from `at`; the rest as "poisson". */
   burst: v.optional(v.strictObject({ at: num(0, 1e9), fraction: probability, within: num(0, 1e9) })),
-  /** The virtual IP the users talk to (default 192.168.100.100). */
-  vip: v.optional(v.pipe(v.string(), v.regex(/^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/, 'expected an IPv4 address'))),
-  /** Where ordinary users' addresses come from, with relative weights (default [{subnet: "10.0.0.0/16"}]). */
+  /** The virtual IP the users talk to (default 192.168.100.100); IPv6 too (2001:db8::100). */
+  vip: v.optional(
+    v.pipe(
+      v.string(),
+      v.check(
+        (t) => /^\d{1,3}\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(t) || parseIPv6(t) !== null,
+        'expected an IPv4 or IPv6 address',
+      ),
+    ),
+  ),
+  /**
+   * Where ordinary users' addresses come from, with relative weights (default [{subnet: "10.0.0.0/16"}]).
+   * An IPv6 subnet gives clients whose top 32 host bits are random and whose last bit is 1.
+   */
   clients: v.optional(
     v.pipe(
-      v.array(v.strictObject({ subnet: cidr, weight: v.optional(num(0, 1e9)) })),
+      v.array(v.strictObject({ subnet: clientCidr, weight: v.optional(num(0, 1e9)) })),
       v.minLength(1, 'at least one subnet'),
     ),
   ),

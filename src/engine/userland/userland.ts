@@ -1,5 +1,6 @@
 import type { Director } from '../ipvs/director'
 import { readSysctl, sysctlName, writeSysctl } from '../ipvs/sysctl'
+import { type Addr, procIPv6 } from '../net/ipv6'
 import { PROC_SYSCTL_DIR } from './commandNames'
 import { cat, echo, falseProgram, grep, printf, trueProgram } from './coreutils'
 import { head } from './head'
@@ -20,14 +21,16 @@ export interface ExtraPrograms {
 const PROC_VS = PROC_SYSCTL_DIR
 
 const hex = (n: number, w: number): string => (n >>> 0).toString(16).toUpperCase().padStart(w, '0')
+/** An address as the seq file prints it: `%08X` of the IPv4 address, `%pI6` (eight full groups) of an IPv6 one. */
+const procAddr = (a: Addr): string => (typeof a === 'string' ? procIPv6(a) : hex(a, 8))
 
-/** /proc/net/ip_vs_conn as ip_vs_conn_seq_show() prints it. */
+/** /proc/net/ip_vs_conn as ip_vs_conn_seq_show() prints it (each address in its own family's form). */
 function procIpVsConn(director: Director): string {
   let out = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n'
   for (const c of director.table.all) {
     const proto = c.protocol === 6 ? 'TCP' : c.protocol === 17 ? 'UDP' : c.protocol === 132 ? 'SCTP' : 'IP'
     const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
-    out += `${proto.padEnd(3)} ${hex(c.caddr, 8)} ${hex(c.cport, 4)} ${hex(c.vaddr, 8)} ${hex(c.vport, 4)} ${hex(c.daddr, 8)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${String(expires).padStart(7)}\n`
+    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${String(expires).padStart(7)}\n`
   }
   return out
 }

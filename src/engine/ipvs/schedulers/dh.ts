@@ -1,3 +1,4 @@
+import { addrFold } from '../../net/ipv6'
 import type { Destination } from '../destination'
 import type { Service } from '../service'
 import type { Scheduler } from './scheduler'
@@ -32,7 +33,7 @@ export const dh: Scheduler<DhState> = {
   updDest: (svc, s) => reassign(svc, s),
   // mirrors ip_vs_dh_schedule()
   schedule(_svc, s, pkt) {
-    const d = s.buckets[hash32(pkt.daddr, DH_TAB_BITS)]
+    const d = s.buckets[hash32(addrFold(pkt.daddr), DH_TAB_BITS)]
     if (!d?.available || d.weight <= 0 || d.overloaded) return null
     return d
   },

@@ -1,3 +1,4 @@
+import type { Addr } from '../../net/ipv6'
 import type { Destination } from '../destination'
 import type { Scheduler } from './scheduler'
 import { localityOverloaded, weightedLeastConnection } from './wlcPick'
@@ -8,7 +9,7 @@ interface LblcEntry {
 }
 interface LblcState {
   /** Keyed by the packet's destination address. */
-  cache: Map<number, LblcEntry>
+  cache: Map<Addr, LblcEntry>
 }
 
 /**

@@ -1,3 +1,4 @@
+import type { Addr } from '../../net/ipv6'
 import type { Destination } from '../destination'
 import { s64MulGreater } from './loadCompare'
 import type { Scheduler } from './scheduler'
@@ -13,7 +14,7 @@ interface LblcrEntry {
   lastUseMs: number
 }
 interface LblcrState {
-  cache: Map<number, LblcrEntry>
+  cache: Map<Addr, LblcrEntry>
 }
 
 // mirrors ip_vs_dest_set_min(): weighted least connection inside the set, available members only.

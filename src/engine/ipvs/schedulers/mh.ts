@@ -1,4 +1,5 @@
 import { hsiphashU32, u64From } from '../../lib/hsiphash'
+import { addrFold } from '../../net/ipv6'
 import type { Destination } from '../destination'
 import { type Service, SvcFlag } from '../service'
 import type { Scheduler } from './scheduler'
@@ -41,8 +42,8 @@ function reassign(svc: Service, s: MhState): void {
   for (const d of list) if (d.lastWeight > maxW) maxW = d.lastWeight
   const shift = Math.max(0, fls(Math.floor(maxW / g)) - MH_TAB_BITS)
   const setup = list.map((d) => {
-    const offset = hashKey(d.addr, d.port, HASH1, 0) % MH_TAB_SIZE
-    const skip = (hashKey(d.addr, d.port, HASH2, 0) % (MH_TAB_SIZE - 1)) + 1
+    const offset = hashKey(addrFold(d.addr), d.port, HASH1, 0) % MH_TAB_SIZE
+    const skip = (hashKey(addrFold(d.addr), d.port, HASH2, 0) % (MH_TAB_SIZE - 1)) + 1
     const turns = Math.floor(d.lastWeight / g) >> shift || (d.lastWeight !== 0 ? 1 : 0)
     return { offset, skip, perm: offset, turns }
   })
@@ -93,14 +94,14 @@ export const mh: Scheduler<MhState> = {
   // mirrors ip_vs_mh_schedule(), ip_vs_mh_get() and ip_vs_mh_get_fallback()
   schedule(svc, s, pkt) {
     const port = svc.flags & SvcFlag.SCHED2 ? pkt.sport : 0
-    const ihash = hashKey(pkt.saddr, port, HASH1, 0) % MH_TAB_SIZE
+    const ihash = hashKey(addrFold(pkt.saddr), port, HASH1, 0) % MH_TAB_SIZE
     const first = s.lookup[ihash]
     if (!(svc.flags & SvcFlag.SCHED1)) return !first || unavailable(first) ? null : first
     if (!first) return null
     if (!unavailable(first)) return first
     for (let offset = 0; offset < MH_TAB_SIZE; offset++) {
       const roffset = (offset + ihash) % MH_TAB_SIZE
-      const d = s.lookup[hashKey(pkt.saddr, port, HASH1, roffset) % MH_TAB_SIZE]
+      const d = s.lookup[hashKey(addrFold(pkt.saddr), port, HASH1, roffset) % MH_TAB_SIZE]
       if (!d) return null
       if (!unavailable(d)) return d
     }

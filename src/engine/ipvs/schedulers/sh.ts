@@ -1,3 +1,4 @@
+import { addrFold } from '../../net/ipv6'
 import type { Destination } from '../destination'
 import { type Service, SvcFlag } from '../service'
 import type { SchedulePacket, Scheduler } from './scheduler'
@@ -59,14 +60,14 @@ export const sh: Scheduler<ShState> = {
   // mirrors ip_vs_sh_schedule(), ip_vs_sh_get() and ip_vs_sh_get_fallback()
   schedule(svc, s, pkt: SchedulePacket) {
     const port = svc.flags & SvcFlag.SCHED2 ? pkt.sport : 0
-    const ihash = hashKey(pkt.saddr, port, 0)
+    const ihash = hashKey(addrFold(pkt.saddr), port, 0)
     const first = s.buckets[ihash]
     if (!(svc.flags & SvcFlag.SCHED1)) return unavailable(first) ? null : first
     if (first === null) return null
     if (!unavailable(first)) return first
     for (let offset = 0; offset < SH_TAB_SIZE; offset++) {
       const roffset = (offset + ihash) % SH_TAB_SIZE
-      const d = s.buckets[hashKey(pkt.saddr, port, roffset)]
+      const d = s.buckets[hashKey(addrFold(pkt.saddr), port, roffset)]
       if (!unavailable(d)) return d
     }
     return null

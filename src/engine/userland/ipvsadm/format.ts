@@ -6,6 +6,7 @@ import { TCP_STATE_NAMES } from '../../ipvs/proto/tcp'
 import { UDP_STATE_NAME } from '../../ipvs/proto/udp'
 import { PROTOCOL_NAMES, type Service, SvcFlag } from '../../ipvs/service'
 import { formatIPv4 } from '../../net/ipv4'
+import { type Addr, AF_INET6, addrWords32 } from '../../net/ipv6'
 import { serviceNameOf } from '../../net/netdb'
 import type { ListFormat } from './parse'
 
@@ -18,14 +19,15 @@ const protoForNames = (protocol: number): 'tcp' | 'udp' | 'sctp' | null =>
   protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 132 ? 'sctp' : null
 
 /**
- * addrport_to_anyname(): `a.b.c.d:port`, or without -n the port's name from /etc/services for the
+ * addrport_to_anyname(): `a.b.c.d:port` or `[2001:db8::10]:port`, or without -n the port's name from /etc/services for the
  * given protocol (protocol 0 — fwmark services and IP templates — stays numeric). Addresses stay
  * numeric: the simulated director has no DNS to ask, like the VM the recordings come from.
  */
-export function addrPortName(addr: number, port: number, protocol: number, numeric: boolean): string {
+export function addrPortName(addr: Addr, port: number, protocol: number, numeric: boolean): string {
   const proto = protoForNames(protocol)
   const name = !numeric && proto ? serviceNameOf(port, proto) : null
-  return `${formatIPv4(addr)}:${name ?? port}`.slice(0, 59)
+  const host = typeof addr === 'string' ? `[${addr}]` : formatIPv4(addr)
+  return `${host}:${name ?? port}`.slice(0, 59)
 }
 
 /** A fwmark is a u32 printed with %d in ipvsadm 1.31, so marks ≥ 2^31 come out negative. */
@@ -34,16 +36,17 @@ export const fwmarkText = (mark: number): string => String(mark | 0)
 /** The protocol ipvsadm gets back for a service: the kernel sends none for fwmark services. */
 const listedProtocol = (svc: Service): number => (svc.isFwmark ? 0 : svc.protocol)
 
-/** svc_name() in list form: `TCP  192.168.100.100:80`, `FWM  80`; IPv4 names cut at 33. */
+/** svc_name() in list form: `TCP  192.168.100.100:80`, `FWM  80`, `FWM  9 IPv6`; IPv4 names cut at 33, IPv6 ones not. */
 export function serviceTitle(svc: Service, numeric: boolean): string {
-  if (svc.isFwmark) return `FWM  ${fwmarkText(svc.fwmark)}`
+  if (svc.isFwmark) return `FWM  ${fwmarkText(svc.fwmark)}${svc.af === AF_INET6 ? ' IPv6' : ''}`
   const proto = PROTOCOL_NAMES[svc.protocol] ?? '?'
-  return `${padEnd(proto, 4)} ${addrPortName(svc.vaddr, svc.vport, svc.protocol, numeric)}`.slice(0, 33)
+  const name = `${padEnd(proto, 4)} ${addrPortName(svc.vaddr, svc.vport, svc.protocol, numeric)}`
+  return svc.af === AF_INET6 ? name : name.slice(0, 33)
 }
 
-/** svc_name() in rule form for -S: `-t 192.168.100.100:80`, `-f 80`. */
+/** svc_name() in rule form for -S: `-t 192.168.100.100:80`, `-f 80`, `-f 9 -6`. */
 export function serviceRule(svc: Service, numeric: boolean): string {
-  if (svc.isFwmark) return `-f ${fwmarkText(svc.fwmark)}`
+  if (svc.isFwmark) return `-f ${fwmarkText(svc.fwmark)}${svc.af === AF_INET6 ? ' -6' : ''}`
   const opt =
     svc.protocol === 6 ? '-t' : svc.protocol === 17 ? '-u' : svc.protocol === 132 ? '--sctp-service' : '--xxx-service'
   return `${opt} ${addrPortName(svc.vaddr, svc.vport, svc.protocol, numeric)}`
@@ -74,7 +77,9 @@ function serviceDetails(svc: Service): string {
   if (anySchedFlag(svc)) s += ` (${schedFlagNames(svc)})`
   if (svc.persistent) {
     s += ` persistent ${svc.persistTimeoutMs / 1000}`
-    if (svc.netmask >>> 0 !== 0xffffffff) s += ` mask ${formatIPv4(svc.netmask)}`
+    if (svc.af === AF_INET6) {
+      if (svc.netmask !== 128) s += ` mask ${svc.netmask}`
+    } else if (svc.netmask >>> 0 !== 0xffffffff) s += ` mask ${formatIPv4(svc.netmask)}`
     if (svc.peName) s += ` pe ${svc.peName}`
   }
   if (svc.onePacket) s += ' ops'
@@ -131,7 +136,11 @@ function tunnelInfo(d: Destination): string {
 export function serviceEntry(svc: Service, dests: readonly Destination[], f: ListFormat): string {
   const title = serviceTitle(svc, f.numeric)
   const proto = listedProtocol(svc)
-  const destName = (d: Destination) => addrPortName(d.addr, d.port, proto, f.numeric).slice(0, 28)
+  // an IPv4 destination's name is cut at 28, an IPv6 one's is not (print_service_entry())
+  const destName = (d: Destination) => {
+    const n = addrPortName(d.addr, d.port, proto, f.numeric)
+    return typeof d.addr === 'string' ? n : n.slice(0, 28)
+  }
   let out: string
   if (f.stats) {
     const s = svc.stats
@@ -172,7 +181,9 @@ export function serviceRules(svc: Service, dests: readonly Destination[], numeri
   let out = `-A ${name} -s ${schedName(svc)}`
   if (svc.persistent) {
     out += ` -p ${svc.persistTimeoutMs / 1000}`
-    if (svc.netmask >>> 0 !== 0xffffffff) out += ` -M ${formatIPv4(svc.netmask)}`
+    if (svc.af === AF_INET6) {
+      if (svc.netmask !== 128) out += ` -M ${svc.netmask}`
+    } else if (svc.netmask >>> 0 !== 0xffffffff) out += ` -M ${formatIPv4(svc.netmask)}`
   }
   if (svc.peName) out += ` --pe ${svc.peName}`
   if (svc.onePacket) out += ' -o'
@@ -217,20 +228,39 @@ export function connectionRow(c: Connection, expiresSec: number, numeric: boolea
   return `${padEnd(proto, 3)} ${padEnd(expire, 6)} ${padEnd(connectionStateName(c), 11)} ${padEnd(src, 18)} ${padEnd(virt, 18)} ${dst}\n`
 }
 
-/** ipvs_cmp_services(): signed 32-bit differences, as libipvs computes them (so it is not a numeric sort). */
+/**
+ * The address part of libipvs' comparators: signed 32-bit differences of ntohl() words, the four
+ * words of an IPv6 address in turn, read as the *first* entry's family (the other's union
+ * nf_inet_addr: an IPv4 address is its first word, the rest zero).
+ */
+function compareAddrs(a: Addr, b: Addr): number {
+  if (typeof a !== 'string') return ((a >>> 0) - (typeof b === 'string' ? addrWords32(b)[0] : b >>> 0)) | 0
+  const wa = addrWords32(a)
+  const wb = addrWords32(b)
+  let r = 0
+  for (let i = 0; !r && i < 4; i++) r = (wa[i] - wb[i]) | 0
+  return r
+}
+
+/**
+ * ipvs_cmp_services(): fwmark, then family (AF_INET before AF_INET6), then protocol, then address
+ * and port — signed 32-bit differences, as libipvs computes them (so it is not a numeric sort).
+ */
 export function compareServices(a: Service, b: Service): number {
   let r = (a.fwmark - b.fwmark) | 0
   if (r) return r
+  r = a.af - b.af
+  if (r) return r
   r = listedProtocol(a) - listedProtocol(b)
   if (r) return r
-  r = (a.vaddr - b.vaddr) | 0
+  r = compareAddrs(a.vaddr, b.vaddr)
   if (r) return r
   return a.vport - b.vport
 }
 
-/** ipvs_cmp_dests() */
+/** ipvs_cmp_dests(): address words as the first destination's family reads them, then port. */
 export function compareDests(a: Destination, b: Destination): number {
-  const r = (a.addr - b.addr) | 0
+  const r = compareAddrs(a.addr, b.addr)
   if (r) return r
   return a.port - b.port
 }

@@ -1,5 +1,6 @@
 import ipaddr from 'ipaddr.js'
 import { type IPv4, parseInetAton } from '../../net/ipv4'
+import { type Addr, AF_INET, AF_INET6, parseIPv6 } from '../../net/ipv6'
 import { resolveHost, servicePortOf } from '../../net/netdb'
 import { POPT_MESSAGES, PoptContext } from '../popt'
 import type { CommandResult } from '../shell'
@@ -18,15 +19,13 @@ import {
 } from './options'
 import { USAGE } from './usage'
 
-export const AF_INET = 2
-export const AF_INET6 = 10
+export { AF_INET, AF_INET6 }
 
-/** struct ip_vs_service_user as ipvsadm fills it. IPv6 addresses are kept as text (not modelled further). */
+/** struct ip_vs_service_user as ipvsadm fills it; `addr` is of family `af` (a fwmark service's is 0). */
 export interface ServiceArgs {
   af: number
   protocol: number
-  addr: IPv4
-  addr6: string | null
+  addr: Addr
   port: number
   fwmark: number
   schedName: string
@@ -38,8 +37,7 @@ export interface ServiceArgs {
 
 export interface DestArgs {
   af: number
-  addr: IPv4
-  addr6: string | null
+  addr: Addr
   port: number
   /** IP_VS_CONN_F_FWD_MASK value: 0 masq, 2 tunnel, 3 droute. */
   fwd: number
@@ -114,17 +112,13 @@ const protoName = (protocol: number): 'tcp' | 'udp' | 'sctp' | null =>
   protocol === 6 ? 'tcp' : protocol === 17 ? 'udp' : protocol === 132 ? 'sctp' : null
 
 // mirrors parse_service(): host[:port], [v6]:port, inet_aton quirks, service names per protocol.
-function parseService(
-  buf: string,
-  protocol: number,
-): { result: number; af: number; addr: IPv4; addr6: string | null; port: number } {
-  const none = { result: SVC_NONE, af: AF_INET, addr: 0 as IPv4, addr6: null, port: 0 }
+function parseService(buf: string, protocol: number): { result: number; af: number; addr: Addr; port: number } {
+  const none = { result: SVC_NONE, af: AF_INET, addr: 0 as IPv4, port: 0 }
   if (/^\d*$/.test(buf)) return none
   let host = buf
   let portText: string | null = null
   let af = AF_INET
-  let addr = 0 as IPv4
-  let addr6: string | null = null
+  let addr: Addr
   if (buf.startsWith('[')) {
     const close = buf.indexOf(']')
     if (close < 0) return none
@@ -133,18 +127,17 @@ function parseService(
     if (!after.startsWith(':')) return none
     portText = after.slice(1)
   }
-  // an IPv6 address has two colons at least; the cheap test first (isValid is slow on IPv4:port)
-  if (host.indexOf(':') !== host.lastIndexOf(':') && ipaddr.IPv6.isValid(host)) {
+  // inet_pton(AF_INET6) first; an IPv6 address has two colons at least, the cheap test first
+  const v6 = host.indexOf(':') !== host.lastIndexOf(':') ? parseIPv6(host) : null
+  if (v6 !== null) {
     af = AF_INET6
-    addr6 = ipaddr.IPv6.parse(host).toNormalizedString()
+    addr = v6
   } else {
-    if (!buf.startsWith('[')) {
-      const colon = host.lastIndexOf(':')
-      if (colon >= 0) {
-        portText = host.slice(colon + 1)
-        host = host.slice(0, colon)
-      }
-    } else if (host.includes(':')) return none
+    // portp = strrchr(buf, ':'): inside brackets too, so `[1.2.3.4]:80` loses its port and
+    // `[1.2.3.4:5]:80` is 1.2.3.4 port 5
+    const colon = host.lastIndexOf(':')
+    portText = colon >= 0 ? host.slice(colon + 1) : null
+    if (colon >= 0) host = host.slice(0, colon)
     const a = inetAtonGlibc(host) ?? resolveHost(host)
     if (a === null) return none
     addr = a as IPv4
@@ -162,7 +155,7 @@ function parseService(
       port = p
     }
   }
-  return { result, af, addr, addr6, port }
+  return { result, af, addr, port }
 }
 
 function parseSchedFlags(sched: string, arg: string): { flags: number } | { error: string } {
@@ -222,7 +215,6 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
       af: AF_INET,
       protocol: 0,
       addr: 0 as IPv4,
-      addr6: null,
       port: 0,
       fwmark: 0,
       schedName: '',
@@ -234,7 +226,6 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
     dest: {
       af: AF_INET,
       addr: 0 as IPv4,
-      addr6: null,
       port: 0,
       fwd: 3,
       weight: 1,
@@ -309,7 +300,6 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
         if (!(r.result & SVC_ADDR)) return fail(msg.illegalVirtualServer)
         entry.svc.af = r.af
         entry.svc.addr = r.addr
-        entry.svc.addr6 = r.addr6
         entry.svc.port = r.port
         if (r.af === AF_INET6) entry.svc.netmask = 128
         break
@@ -361,7 +351,6 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
         if (!(r.result & SVC_ADDR)) return fail(msg.illegalRealServer)
         entry.dest.af = r.af
         entry.dest.addr = r.addr
-        entry.dest.addr6 = r.addr6
         entry.dest.port = r.result === SVC_ADDR ? entry.svc.port : r.port
         break
       }

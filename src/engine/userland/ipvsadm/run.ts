@@ -16,7 +16,7 @@ import {
 } from './format'
 import { type IpvsFunc, ipvsStrerror, type KernelErrno, msg, TRY_HELP } from './messages'
 import { Cmd } from './options'
-import { AF_INET6, type CommandEntry, defaultListFormat, type ListFormat, parseIpvsadm } from './parse'
+import { type CommandEntry, defaultListFormat, type ListFormat, parseIpvsadm } from './parse'
 
 /** `IP Virtual Server version 1.2.1 (size=4096)`: IPVS 1.2.1 and the default 2^12-bucket connection table. */
 const VERSION_HEADER = 'IP Virtual Server version 1.2.1 (size=4096)\n'
@@ -30,6 +30,7 @@ const kernelError = (func: IpvsFunc, err: KernelErrno): CommandResult => ({
 
 function serviceSpec(e: CommandEntry): ServiceSpec {
   return {
+    af: e.svc.af,
     protocol: e.svc.protocol as Protocol,
     vaddr: e.svc.addr,
     vport: asPort(e.svc.port),
@@ -44,7 +45,7 @@ function serviceSpec(e: CommandEntry): ServiceSpec {
 
 function serviceId(e: CommandEntry): ServiceId {
   return e.svc.fwmark
-    ? { fwmark: e.svc.fwmark }
+    ? { fwmark: e.svc.fwmark, af: e.svc.af }
     : { protocol: e.svc.protocol, vaddr: e.svc.addr, vport: asPort(e.svc.port) }
 }
 
@@ -140,23 +141,19 @@ interface Exec {
 
 function execute(director: Director, e: CommandEntry, stdin: string, argv0: string): Exec {
   const done = (result: CommandResult, exitNow = false): Exec => ({ exitNow, result })
-  const v6 = e.svc.af === AF_INET6
   switch (e.cmd) {
     case Cmd.ADD: {
-      if (v6) return done(kernelError('add_service', 'EAFNOSUPPORT'))
       if (e.svc.peName && e.svc.peName !== 'sip') return done(kernelError('add_service', 'ENOENT'))
       const err = director.addService(serviceSpec(e))
       return done(err ? kernelError('add_service', err) : ok())
     }
     case Cmd.EDIT: {
-      if (v6) return done(kernelError('update_service', 'EAFNOSUPPORT'))
       if (!director.getService(serviceId(e))) return done(kernelError('update_service', 'ESRCH'))
       if (e.svc.peName && e.svc.peName !== 'sip') return done(kernelError('update_service', 'ENOENT'))
       const err = director.editService(serviceSpec(e))
       return done(err ? kernelError('update_service', err) : ok())
     }
     case Cmd.DEL: {
-      if (v6) return done(kernelError('del_service', 'EAFNOSUPPORT'))
       const err = director.delService(serviceId(e))
       return done(err ? kernelError('del_service', err) : ok())
     }
@@ -164,8 +161,7 @@ function execute(director: Director, e: CommandEntry, stdin: string, argv0: stri
       director.flush()
       return done(ok())
     case Cmd.ZERO: {
-      const all = !e.svc.fwmark && e.svc.addr === 0 && e.svc.port === 0 && !e.svc.addr6
-      if (!all && v6) return done(kernelError('zero_service', 'EAFNOSUPPORT'))
+      const all = !e.svc.fwmark && e.svc.addr === 0 && e.svc.port === 0
       const err = director.zero(all ? null : serviceId(e))
       return done(err ? kernelError('zero_service', err) : ok())
     }
@@ -173,7 +169,6 @@ function execute(director: Director, e: CommandEntry, stdin: string, argv0: stri
     case Cmd.EDITDEST:
     case Cmd.DELDEST: {
       const func: IpvsFunc = e.cmd === Cmd.ADDDEST ? 'add_dest' : e.cmd === Cmd.EDITDEST ? 'update_dest' : 'del_dest'
-      if (v6 || e.dest.af === AF_INET6) return done(kernelError(func, 'EAFNOSUPPORT'))
       const svc = director.getService(serviceId(e))
       if (!svc) return done(kernelError(func, 'ESRCH'))
       const spec = destSpec(e)
@@ -210,7 +205,6 @@ function execute(director: Director, e: CommandEntry, stdin: string, argv0: stri
       const f = e.format
       if (e.options.has(1)) return done(ok(listConnections(director, f.numeric, f.persistentConn)))
       if (e.options.has(2)) {
-        if (v6) return done({ stdout: '', stderr: `${ipvsStrerror('get_service', 'EAFNOSUPPORT')}\n`, exit: 1 }, true)
         const svc = director.getService(serviceId(e))
         if (!svc) return done({ stdout: '', stderr: `${msg.noSuchService}\n`, exit: 1 }, true)
         return done(ok(listTitle(f) + serviceEntry(svc, listedDests(svc, f.nosort), f)))
