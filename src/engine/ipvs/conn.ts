@@ -269,7 +269,7 @@ export abstract class IpvsConnections {
     if (c.isTemplate) dest.persistConns++
     else if (c.inactive) dest.inactConns++
     else dest.activeConns++
-    dest.checkUpperThreshold()
+    if (!c.isTemplate) dest.checkUpperThreshold()
   }
 
   // mirrors ip_vs_unbind_dest()
@@ -279,7 +279,7 @@ export abstract class IpvsConnections {
     if (c.isTemplate) dest.persistConns--
     else if (c.inactive) dest.inactConns--
     else dest.activeConns--
-    dest.checkLowerThreshold()
+    if (!c.isTemplate) dest.checkLowerThreshold()
     dest.refs--
   }
 

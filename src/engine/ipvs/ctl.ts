@@ -173,9 +173,12 @@ export abstract class IpvsControl extends IpvsConnections {
       dest.svc = svc
     }
     dest.available = true
-    if (spec.uThreshold === 0 || spec.uThreshold > dest.uThreshold) dest.overloaded = false
-    dest.uThreshold = spec.uThreshold
-    dest.lThreshold = spec.lThreshold
+    // 6.1.192: a change of -x or -y recomputes the flag at once (__ip_vs_dest_update_overload(dest, 0))
+    if (dest.uThreshold !== spec.uThreshold || dest.lThreshold !== spec.lThreshold) {
+      dest.uThreshold = spec.uThreshold
+      dest.lThreshold = spec.lThreshold
+      dest.updateOverload(0)
+    }
     const sched = svc.scheduler
     if (add) {
       svc.linkDest(dest)
