@@ -32,7 +32,7 @@ export abstract class IpvsControl extends IpvsConnections {
     if (spec.schedName !== 'none' && !sched) return 'ENOENT'
     const svc = new Service(spec)
     svc.scheduler = sched
-    svc.schedState = sched ? sched.init(svc) : null
+    svc.schedState = sched ? sched.init(svc, this.now) : null
     if (svc.isFwmark) this.byFwmark.set(svc.fwmark, svc)
     else this.byKey.set(serviceKey(svc.protocol, svc.vaddr, svc.vport), svc)
     if (!svc.isFwmark) {
@@ -53,7 +53,7 @@ export abstract class IpvsControl extends IpvsConnections {
     if (spec.schedName !== 'none' && !sched) return 'ENOENT'
     if (sched !== svc.scheduler) {
       svc.scheduler = sched
-      svc.schedState = sched ? sched.init(svc) : null
+      svc.schedState = sched ? sched.init(svc, this.now) : null
     }
     svc.flags = spec.flags
     svc.persistTimeoutMs = spec.timeoutSec * 1000

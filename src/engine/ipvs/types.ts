@@ -138,8 +138,8 @@ export interface ScheduleContext {
  */
 export interface Scheduler<State = unknown> {
   readonly name: string
-  /** init_service */
-  init(svc: Service): State
+  /** init_service; `now` is when (for a scheduler's own periodic timer). */
+  init(svc: Service, now?: number): State
   /** add_dest / del_dest / upd_dest hooks; called after the destination list changed. */
   addDest?(svc: Service, state: State, dest: Destination): void
   /** `formerIndex`: where the destination was in the list before it was unlinked. */
