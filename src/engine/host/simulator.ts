@@ -3,6 +3,7 @@ import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
+import { utf8Length } from '../lib/utf8'
 import { asPort, formatIPv4, type IPv4, type Port } from '../net/ipv4'
 import type { NfPacket } from '../netfilter/rule'
 import { Netfilter } from '../netfilter/tables'
@@ -204,13 +205,16 @@ export class Simulator {
   }
 
   /** One UDP datagram; returns the real server that got it (`ip:port`) or null. */
-  udpSend(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): string | null {
-    const e = this.udpDatagram(saddr, sport, daddr, dport)
+  udpSend(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, payload?: string): string | null {
+    const e = this.udpDatagram(saddr, sport, daddr, dport, payload)
     return e ? `${formatIPv4(e.daddr)}:${e.dport}` : null
   }
 
-  /** One UDP datagram; returns the entry that carried it to a real server, or null. */
-  udpDatagram(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port): Connection | null {
+  /**
+   * One UDP datagram; returns the entry that carried it to a real server, or null. `payload`: its
+   * text (a SIP request, for `--pe sip`); without, WIRE.UDP_PAYLOAD bytes the director never reads.
+   */
+  udpDatagram(saddr: IPv4, sport: Port, daddr: IPv4, dport: Port, payload?: string): Connection | null {
     const pkt = fillPacket(
       this.scratch,
       Protocol.UDP,
@@ -219,8 +223,9 @@ export class Simulator {
       daddr,
       dport,
       undefined,
-      WIRE.UDP_HEADER + WIRE.UDP_PAYLOAD,
+      WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
+    pkt.payload = payload
     if (!this.netfilterPasses(pkt, 'toVip')) return null
     const v = this.director.receive(pkt)
     return v.kind === 'forwarded' ? v.conn : null
@@ -238,6 +243,7 @@ function scratchPacket(): Packet {
     tcp: undefined,
     len: 0,
     mark: 0,
+    payload: undefined,
   }
 }
 
@@ -259,6 +265,7 @@ function fillPacket(
   pkt.dport = dport
   pkt.tcp = tcp
   pkt.len = len
+  pkt.payload = undefined
   return pkt
 }
 

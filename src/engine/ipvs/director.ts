@@ -2,6 +2,7 @@ import { asIPv4, asPort } from '../net/ipv4'
 import { Connection, TemplateState } from './connection'
 import { IpvsControl } from './ctl'
 import { type Destination, ForwardMethod } from './destination'
+import { sipFillParam } from './pe/sip'
 import { Direction, isActiveTcpState, nextTcpState, TcpState } from './proto/tcp'
 import { UDP_STATE_NORMAL } from './proto/udp'
 import { FTPDATA, FTPPORT, Protocol, type Service } from './service'
@@ -30,6 +31,8 @@ export type {
  */
 export class Director extends IpvsControl {
   /** The verdict of the last forwarded packet: one object, refilled for every packet (a packet allocates nothing). */
+  /** Set by schedPersist() when the persistence engine refused the packet (*ignored = -1). */
+  private peDropped = false
   private readonly forwarded: Extract<Verdict, { kind: 'forwarded' }> = {
     kind: 'forwarded',
     conn: null as unknown as Connection,
@@ -126,7 +129,12 @@ export class Director extends IpvsControl {
     if (!svc) return { kind: 'local', reason: 'no-service' }
     if (pkt.sport === FTPDATA) return { kind: 'local', reason: 'not-schedulable' }
     this.lastDecision = null
+    this.peDropped = false
     const conn = svc.persistent ? this.schedPersist(svc, pkt) : this.schedPlain(svc, pkt)
+    if (this.peDropped) {
+      // *ignored = -1 (ip_vs_sched_persist(): the PE's fill_param failed): NF_DROP, no ICMP
+      return { kind: 'dropped', conn: null, reason: 'pe-no-callid' }
+    }
     if (conn) {
       this.connStats(conn, svc)
       if (this.listener && this.lastDecision)
@@ -178,7 +186,16 @@ export class Director extends IpvsControl {
   // mirrors ip_vs_sched_persist()
   private schedPersist(svc: Service, pkt: Packet): Connection | null {
     const key = templateKeyFor(svc, pkt, this.keyScratch)
-    let ct = this.table.findTemplate(key.protocol, key.caddr, key.vaddr, key.vport)
+    // ip_vs_conn_fill_param_persist(): with --pe sip the template also keys on the Call-ID
+    let peData: string | null = null
+    if (svc.peName === 'sip') {
+      peData = sipFillParam(pkt.protocol, pkt.payload)
+      if (peData === null) {
+        this.peDropped = true
+        return null
+      }
+    }
+    let ct = this.table.findTemplate(key.protocol, key.caddr, key.vaddr, key.vport, peData)
     let outcome: ScheduleDecision['templateOutcome'] = 'hit'
     let invalidated: Connection | null = null
     if (ct && !checkTemplate(this.table, ct, this.sysctl.expire_quiescent_template !== 0)) {
@@ -206,6 +223,7 @@ export class Director extends IpvsControl {
         pkt.mark,
       )
       ct.timeoutMs = svc.persistTimeoutMs
+      ct.peData = peData
       outcome = invalidated ? 'invalidated' : 'new'
       if (this.listener) this.emit({ type: 'template-created', template: ct })
     } else {

@@ -33,6 +33,8 @@ export interface Packet {
   len: number
   /** skb->mark, as set by iptables -t mangle … -j MARK before IPVS sees the packet. */
   mark: number
+  /** UDP: the datagram's payload as text (what the SIP persistence engine reads a Call-ID from). */
+  payload?: string
 }
 
 /** Why a new connection went where it went: the decision the "Why?" panel explains. */
@@ -55,7 +57,7 @@ export type Verdict =
    * Dropped silently: by IPVS (its connection's destination is gone and expire_nodest_conn=0, …)
    * or, before IPVS saw it, by an iptables rule or policy.
    */
-  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' }
+  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' | 'pe-no-callid' }
   /** Not for IPVS: delivered to the director's own stack (no service, not a SYN, …). */
   | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'ftp-passthrough' }
   /** A service matched but no destination would take it: ICMP port unreachable (ip_vs_leave()). */

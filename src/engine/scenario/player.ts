@@ -391,6 +391,7 @@ export class ScenarioPlayer {
           asPort(c.clientPort),
           parseDottedQuad(c.vip) as IPv4,
           asPort(c.vport),
+          c.payload,
         )
         const rs = entry ? `${formatIPv4(entry.daddr)}:${entry.dport}` : null
         const rec = this.connections[e.index]

@@ -81,7 +81,7 @@ export function listConnections(director: Director, numeric: boolean, persistent
   for (const c of director.table.all) {
     if (!c.hashed && !c.timerArmed) continue
     const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
-    out += connectionRow(c, expires, numeric)
+    out += connectionRow(c, expires, numeric, persistentConn)
   }
   return out
 }
