@@ -2,6 +2,7 @@ import type { Connection } from '../../ipvs/connection'
 import type { DestinationSpec, ForwardMethod, TunnelType } from '../../ipvs/destination'
 import type { Director, ServiceId } from '../../ipvs/director'
 import type { Protocol, Service, ServiceSpec } from '../../ipvs/service'
+import { servicesInTableOrder } from '../../ipvs/serviceTable'
 import { asPort } from '../../net/ipv4'
 import type { CommandResult } from '../shell'
 import {
@@ -62,9 +63,9 @@ function destSpec(e: CommandEntry): DestinationSpec {
   }
 }
 
-/** Services as ipvsadm lists them: sorted by libipvs' comparator unless --nosort. */
+/** Services as ipvsadm lists them: sorted by libipvs' comparator, or with --nosort as the kernel's tables hold them. */
 export function listedServices(director: Director, nosort = false): Service[] {
-  return nosort ? [...director.services] : glibcMergeSort(director.services, compareServices)
+  return nosort ? servicesInTableOrder(director.services) : glibcMergeSort(director.services, compareServices)
 }
 
 export const listedDests = (svc: Service, nosort = false) =>
