@@ -290,7 +290,9 @@ export class Director extends IpvsControl {
         else d = Direction.INPUT_ONLY
       }
       const from = c.state
-      const to = nextTcpState(from as TcpState, d, pkt.tcp ?? {})
+      // pd->tcp_state_table: tcp_states_dos while secure_tcp is 2 or 3 — every run of
+      // update_defense_level() (at each write of the key, and every second) leaves it so
+      const to = nextTcpState(from as TcpState, d, pkt.tcp ?? {}, this.sysctl.secure_tcp >= 2)
       if (to !== from) {
         const dest = c.dest
         if (dest) {
