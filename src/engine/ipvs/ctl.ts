@@ -1,3 +1,4 @@
+import { inetAddrType } from '../net/fibLocal'
 import type { IPv4, Port } from '../net/ipv4'
 import { DEST_TRASH_PERIOD_MS, IpvsConnections } from './conn'
 import { Destination, type DestinationSpec } from './destination'
@@ -136,7 +137,9 @@ export abstract class IpvsControl extends IpvsConnections {
       this.trash.delete(dest)
       this.trashByIdentity.delete(identity)
     } else {
-      if (!isUnicast(spec.addr)) return 'EINVAL'
+      // ip_vs_new_dest(): inet_addr_type() must be RTN_LOCAL or RTN_UNICAST
+      const atype = inetAddrType(spec.addr)
+      if (atype !== 'LOCAL' && atype !== 'UNICAST') return 'EINVAL'
       dest = new Destination(spec, svc)
     }
     this.updateDest(svc, dest, spec, true)
@@ -295,16 +298,7 @@ export abstract class IpvsControl extends IpvsConnections {
 export const serviceIdOf = (spec: ServiceSpec): ServiceId =>
   spec.fwmark ? { fwmark: spec.fwmark } : { protocol: spec.protocol, vaddr: spec.vaddr, vport: spec.vport }
 
-/** inet_addr_type() is RTN_LOCAL or RTN_UNICAST: not 0.0.0.0/8, not broadcast, not multicast. */
 /** What ip_vs_trash_get_dest() matches: the address, and the service by fwmark or by protocol, VIP and port. */
 function trashIdentity(addr: IPv4, port: Port, fwmark: number, protocol: number, vaddr: IPv4, vport: Port): string {
   return fwmark !== 0 ? `${addr}:${port} fwm ${fwmark}/${protocol}` : `${addr}:${port} ${protocol} ${vaddr}:${vport}`
-}
-
-function isUnicast(addr: IPv4): boolean {
-  const a = addr >>> 0
-  if (a >>> 24 === 0) return false
-  if (a === 0xffffffff) return false
-  if (a >>> 28 === 0xe) return false
-  return true
 }
