@@ -40,9 +40,18 @@ export class Director extends IpvsControl {
     decision: null,
   }
 
+  /**
+   * sysctl_backup_only(): backup_only=1 while a backup sync daemon runs — both hooks then let
+   * every packet through to the director's own stack (ip_vs_in_hook(), ip_vs_out_hook()).
+   */
+  private get backupOnly(): boolean {
+    return this.sysctl.backup_only !== 0 && this.syncDaemons.backup !== null
+  }
+
   /** A packet from a client (ip_vs_in_hook()). A 'forwarded' verdict is valid until the next packet. */
   receive(pkt: Packet): Verdict {
     if (!this.enabled) return { kind: 'local', reason: 'ipvs-disabled' }
+    if (this.backupOnly) return { kind: 'local', reason: 'backup-only' }
     this.wakeEstimator()
     let cp = this.table.findConnection(pkt.protocol, pkt.saddr, pkt.sport, pkt.daddr, pkt.dport)
 
@@ -90,7 +99,7 @@ export class Director extends IpvsControl {
 
   /** A reply from a real server through the director (NAT only): handle_response(). */
   receiveReply(cp: Connection, pkt: Packet): boolean {
-    if (!cp.hashed || cp.forward !== ForwardMethod.MASQ) return false
+    if (!cp.hashed || cp.forward !== ForwardMethod.MASQ || this.backupOnly) return false
     this.wakeEstimator()
     if (cp.dest?.available) {
       cp.dest.stats.outpkts++

@@ -59,7 +59,7 @@ export type Verdict =
    */
   | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' | 'pe-no-callid' }
   /** Not for IPVS: delivered to the director's own stack (no service, not a SYN, …). */
-  | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'ftp-passthrough' }
+  | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'backup-only' | 'ftp-passthrough' }
   /** A service matched but no destination would take it: ICMP port unreachable (ip_vs_leave()). */
   | { kind: 'refused'; service: Service }
 
