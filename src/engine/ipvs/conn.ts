@@ -96,6 +96,8 @@ export abstract class IpvsConnections {
   readonly syncDaemons: { master: SyncDaemon | null; backup: SyncDaemon | null } = { master: null, backup: null }
   /** The director's network interfaces, as the classic textbook example's commands name them. */
   readonly interfaces: readonly string[] = ['lo', 'eth0']
+  /** Their MTUs (dev->mtu): what a backup sync daemon's default maxlen follows. */
+  readonly interfaceMtu: Readonly<Record<string, number>> = Object.freeze({ lo: 65536, eth0: 1500 })
 
   constructor() {
     this.timers.push(ESTIMATOR_PERIOD_MS, 'estimator')

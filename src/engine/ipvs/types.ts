@@ -80,6 +80,11 @@ export type DirectorEvent =
 export interface SyncDaemon {
   mcastIfn: string
   syncid: number
+  /** As start_sync_thread() settled them (its defaults and clamps applied). */
+  syncMaxlen: number
+  mcastGroup: { af: 'inet' | 'inet6'; text: string }
+  mcastPort: number
+  mcastTtl: number
 }
 
 /** The per-state timeout tables of one network namespace (pd->timeout_table), in ms. */

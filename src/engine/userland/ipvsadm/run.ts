@@ -3,6 +3,7 @@ import type { DestinationSpec, ForwardMethod, TunnelType } from '../../ipvs/dest
 import type { Director, ServiceId } from '../../ipvs/director'
 import type { Protocol, Service, ServiceSpec } from '../../ipvs/service'
 import { servicesInTableOrder } from '../../ipvs/serviceTable'
+import { startSyncDaemon } from '../../ipvs/syncDaemon'
 import { asPort } from '../../net/ipv4'
 import type { CommandResult } from '../shell'
 import {
@@ -127,7 +128,7 @@ function listDaemons(director: Director): string {
   for (const state of ['master', 'backup'] as const) {
     const d = director.syncDaemons[state]
     if (d)
-      out += `${state} sync daemon (mcast=${d.mcastIfn}, syncid=${d.syncid}, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n`
+      out += `${state} sync daemon (mcast=${d.mcastIfn}, syncid=${d.syncid}, maxlen=${d.syncMaxlen}, group=${d.mcastGroup.text}, port=${d.mcastPort}, ttl=${d.mcastTtl})\n`
   }
   return out
 }
@@ -194,7 +195,7 @@ function execute(director: Director, e: CommandEntry, stdin: string, argv0: stri
       const state = e.daemon.state as 'master' | 'backup'
       if (director.syncDaemons[state]) return done(kernelError('start_daemon', 'EEXIST'))
       if (!director.interfaces.includes(e.daemon.mcastIfn)) return done(kernelError('start_daemon', 'ENODEV'))
-      director.syncDaemons[state] = { mcastIfn: e.daemon.mcastIfn, syncid: e.daemon.syncid }
+      director.syncDaemons[state] = startSyncDaemon(e.daemon, state, director.interfaceMtu[e.daemon.mcastIfn])
       return done(ok())
     }
     case Cmd.STOPDAEMON: {
