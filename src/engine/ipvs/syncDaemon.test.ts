@@ -39,4 +39,13 @@ describe('sync daemon options', () => {
       'master sync daemon (mcast=eth0, syncid=0, maxlen=1452, group=ff02::1:2, port=8848, ttl=1)\n',
     )
   })
+
+  it('start_sync_thread(): an unknown interface is refused before a running daemon is', () => {
+    const sim = new Simulator()
+    expect(sim.run('ipvsadm --start-daemon master').exit).toBe(0)
+    const again = sim.run('ipvsadm --start-daemon master --mcast-interface eth9')
+    const exists = sim.run('ipvsadm --start-daemon master')
+    expect(again.stderr).not.toBe(exists.stderr)
+    expect(again.stderr).toBe(new Simulator().run('ipvsadm --start-daemon master --mcast-interface eth9').stderr)
+  })
 })
