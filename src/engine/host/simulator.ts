@@ -3,6 +3,7 @@ import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
+import { utf8Length } from '../lib/utf8'
 import { asPort, type IPv4, type Port } from '../net/ipv4'
 import { type Addr, formatAddrPort } from '../net/ipv6'
 import type { NfPacket } from '../netfilter/rule'
@@ -239,13 +240,16 @@ export class Simulator {
   }
 
   /** One UDP datagram; returns the real server that got it (`ip:port`) or null. */
-  udpSend(saddr: Addr, sport: Port, daddr: Addr, dport: Port): string | null {
-    const e = this.udpDatagram(saddr, sport, daddr, dport)
+  udpSend(saddr: Addr, sport: Port, daddr: Addr, dport: Port, payload?: string): string | null {
+    const e = this.udpDatagram(saddr, sport, daddr, dport, payload)
     return e ? formatAddrPort(e.daddr, e.dport) : null
   }
 
-  /** One UDP datagram; returns the entry that carried it to a real server, or null. */
-  udpDatagram(saddr: Addr, sport: Port, daddr: Addr, dport: Port): Connection | null {
+  /**
+   * One UDP datagram; returns the entry that carried it to a real server, or null. `payload`: its
+   * text (a SIP request, for `--pe sip`); without, WIRE.UDP_PAYLOAD bytes the director never reads.
+   */
+  udpDatagram(saddr: Addr, sport: Port, daddr: Addr, dport: Port, payload?: string): Connection | null {
     const pkt = fillPacket(
       this.scratch,
       Protocol.UDP,
@@ -254,8 +258,9 @@ export class Simulator {
       daddr,
       dport,
       undefined,
-      WIRE.UDP_HEADER + WIRE.UDP_PAYLOAD,
+      WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
+    pkt.payload = payload
     if (!this.netfilterPasses(pkt, 'toVip')) return null
     const v = this.director.receive(pkt)
     return v.kind === 'forwarded' ? v.conn : null
@@ -273,6 +278,7 @@ function scratchPacket(): Packet {
     tcp: undefined,
     len: 0,
     mark: 0,
+    payload: undefined,
   }
 }
 
@@ -294,6 +300,7 @@ function fillPacket(
   pkt.dport = dport
   pkt.tcp = tcp
   pkt.len = typeof saddr === 'string' ? len + IPV6_HEADER_EXTRA : len
+  pkt.payload = undefined
   return pkt
 }
 

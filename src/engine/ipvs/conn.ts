@@ -10,7 +10,7 @@ import { UDP_DEFAULT_TIMEOUT_SEC } from './proto/udp'
 import type { ScheduleContext } from './schedulers'
 import type { Service } from './service'
 import { ESTIMATOR_PERIOD_MS, IpvsStats } from './stats'
-import { defaultSysctls, type Sysctls } from './sysctl'
+import { defaultSysctls, type Sysctls, updateDefenseLevel } from './sysctl'
 import type { TemplateKey, TemplateKind } from './template'
 import type { DirectorEvent, ScheduleDecision, SyncDaemon, TimeoutTables } from './types'
 
@@ -23,6 +23,8 @@ export const TEMPLATE_REARM_MS = 60_000
 const TEXTBOOK_EXTEND_MS = 120_000
 /** IP_VS_DEST_TRASH_PERIOD: a destination idle this long in the trash is freed; checked every half of it. */
 export const DEST_TRASH_PERIOD_MS = 120_000
+/** DEFENSE_TIMER_PERIOD (ip_vs_ctl.c): 1 s. */
+export const DEFENSE_TIMER_PERIOD_MS = 1000
 /** At most this many expired connection objects wait for reuse. */
 const FREE_CONNECTIONS_KEPT = 1 << 16
 /** A new entry's timeout until its first state transition (ip_vs_conn_new()). */
@@ -74,6 +76,8 @@ export abstract class IpvsConnections {
    * tick is queued at the kernel's 2-second phase. Years of idle time cost nothing.
    */
   protected estimatorRestingSince: number | null = null
+  /** The whole second (of simulated time) of update_defense_level()'s last periodic run. */
+  private defenseRunSecond = 0
   /** false: the estimator ticks every 2 s even at rest (a test checks both give the same rates). */
   estimatorMayRest = true
   /** Every timer due at or before this time has run. */
@@ -93,6 +97,8 @@ export abstract class IpvsConnections {
   readonly syncDaemons: { master: SyncDaemon | null; backup: SyncDaemon | null } = { master: null, backup: null }
   /** The director's network interfaces, as the classic textbook example's commands name them. */
   readonly interfaces: readonly string[] = ['lo', 'eth0']
+  /** Their MTUs (dev->mtu): what a backup sync daemon's default maxlen follows. */
+  readonly interfaceMtu: Readonly<Record<string, number>> = Object.freeze({ lo: 65536, eth0: 1500 })
 
   constructor() {
     this.timers.push(ESTIMATOR_PERIOD_MS, 'estimator')
@@ -127,6 +133,21 @@ export abstract class IpvsConnections {
     }
     if (t > this.now) this.now = t
     this.timersRunThrough = Math.max(this.timersRunThrough, inclusive ? t : t - 0.5)
+    this.defenseWork()
+  }
+
+  /**
+   * defense_work_handler(): update_defense_level() every second (DEFENSE_TIMER_PERIOD), from the
+   * namespace's start. What it reads besides the sysctls — the director's free memory — is
+   * constant in the model, so a run changes something only after `amemthresh` was written, and
+   * one run stands for every run since: it runs when time crosses a whole second. Nothing the
+   * timers above do reads the defence keys, so running it after them is the same.
+   */
+  private defenseWork(): void {
+    const second = Math.floor(this.timersRunThrough / DEFENSE_TIMER_PERIOD_MS)
+    if (second <= this.defenseRunSecond) return
+    this.defenseRunSecond = second
+    updateDefenseLevel(this.sysctl)
   }
 
   protected fire(timer: DirectorTimer, at: SimMs, gen: number): void {
@@ -270,7 +291,7 @@ export abstract class IpvsConnections {
     if (c.isTemplate) dest.persistConns++
     else if (c.inactive) dest.inactConns++
     else dest.activeConns++
-    dest.checkUpperThreshold()
+    if (!c.isTemplate) dest.checkUpperThreshold()
   }
 
   // mirrors ip_vs_unbind_dest()
@@ -280,7 +301,7 @@ export abstract class IpvsConnections {
     if (c.isTemplate) dest.persistConns--
     else if (c.inactive) dest.inactConns--
     else dest.activeConns--
-    dest.checkLowerThreshold()
+    if (!c.isTemplate) dest.checkLowerThreshold()
     dest.refs--
   }
 

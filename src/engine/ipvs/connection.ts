@@ -71,6 +71,8 @@ export class Connection {
   rearms = 0
   /** Set once ip_vs_check_template() rewrote the ports to 65535. */
   invalidated = false
+  /** cp->pe_data: a SIP template's Call-ID (one char a byte), null for every other entry. */
+  peData: string | null = null
 
   constructor(
     protocol: number,
@@ -136,6 +138,7 @@ export class Connection {
     this.refreshedAt = now
     this.rearms = 0
     this.invalidated = false
+    this.peData = null
   }
 }
 
@@ -304,9 +307,19 @@ export class ConnectionTable {
   }
 
   /** ip_vs_ct_in_get(): a template by its key; an invalidated template (ports 65535) has another key. */
-  findTemplate(protocol: number, caddr: Addr, vaddr: Addr, vport: number): Connection | null {
+  findTemplate(
+    protocol: number,
+    caddr: Addr,
+    vaddr: Addr,
+    vport: number,
+    peData: string | null = null,
+  ): Connection | null {
+    // With pe_data the kernel hashes on it and matches with the PE's ct_match() (ip_vs_sip_ct_match():
+    // the same fields and the same Call-ID); without, templates that carry pe_data sit in other
+    // buckets: here, one chain for both, told apart by peData.
     for (let c = this.heads[hashOf(caddr, 0) & this.mask]; c !== null; c = c.hashNext) {
       if (
+        c.peData === peData &&
         c.cport === 0 &&
         c.caddr === caddr &&
         c.vport === vport &&

@@ -1,5 +1,6 @@
+import { inetAddrType } from '../net/fibLocal'
 import type { Port } from '../net/ipv4'
-import { type Addr, familyOf, ipv6Words } from '../net/ipv6'
+import { type Addr, familyOf, type IPv6, ipv6Words } from '../net/ipv6'
 import { DEST_TRASH_PERIOD_MS, IpvsConnections } from './conn'
 import { Destination, type DestinationSpec } from './destination'
 import { TcpState } from './proto/tcp'
@@ -33,7 +34,7 @@ export abstract class IpvsControl extends IpvsConnections {
     if (spec.schedName !== 'none' && !sched) return 'ENOENT'
     const svc = new Service(spec)
     svc.scheduler = sched
-    svc.schedState = sched ? sched.init(svc) : null
+    svc.schedState = sched ? sched.init(svc, this.now) : null
     if (svc.isFwmark) this.byFwmark.set(fwmarkKey(svc.fwmark, svc.af), svc)
     else this.byKey.set(serviceKey(svc.protocol, svc.vaddr, svc.vport), svc)
     if (!svc.isFwmark) {
@@ -54,7 +55,7 @@ export abstract class IpvsControl extends IpvsConnections {
     if (spec.schedName !== 'none' && !sched) return 'ENOENT'
     if (sched !== svc.scheduler) {
       svc.scheduler = sched
-      svc.schedState = sched ? sched.init(svc) : null
+      svc.schedState = sched ? sched.init(svc, this.now) : null
     }
     svc.flags = spec.flags
     svc.persistTimeoutMs = spec.timeoutSec * 1000
@@ -149,7 +150,14 @@ export abstract class IpvsControl extends IpvsConnections {
       this.trash.delete(dest)
       this.trashByIdentity.delete(identity)
     } else {
-      if (!isUnicast(spec.addr)) return 'EINVAL'
+      // ip_vs_new_dest(): IPv4 asks inet_addr_type(), which must say RTN_LOCAL or RTN_UNICAST;
+      // IPv6 asks __ipv6_addr_type() (isUnicast below)
+      if (typeof spec.addr === 'string') {
+        if (!isUnicast(spec.addr)) return 'EINVAL'
+      } else {
+        const atype = inetAddrType(spec.addr)
+        if (atype !== 'LOCAL' && atype !== 'UNICAST') return 'EINVAL'
+      }
       dest = new Destination(spec, svc)
     }
     this.updateDest(svc, dest, spec, true)
@@ -187,9 +195,12 @@ export abstract class IpvsControl extends IpvsConnections {
       dest.svc = svc
     }
     dest.available = true
-    if (spec.uThreshold === 0 || spec.uThreshold > dest.uThreshold) dest.overloaded = false
-    dest.uThreshold = spec.uThreshold
-    dest.lThreshold = spec.lThreshold
+    // 6.1.192: a change of -x or -y recomputes the flag at once (__ip_vs_dest_update_overload(dest, 0))
+    if (dest.uThreshold !== spec.uThreshold || dest.lThreshold !== spec.lThreshold) {
+      dest.uThreshold = spec.uThreshold
+      dest.lThreshold = spec.lThreshold
+      dest.updateOverload(0)
+    }
     const sched = svc.scheduler
     if (add) {
       svc.linkDest(dest)
@@ -306,7 +317,6 @@ export abstract class IpvsControl extends IpvsConnections {
 export const serviceIdOf = (spec: ServiceSpec): ServiceId =>
   spec.fwmark ? { fwmark: spec.fwmark, af: spec.af } : { protocol: spec.protocol, vaddr: spec.vaddr, vport: spec.vport }
 
-/** inet_addr_type() is RTN_LOCAL or RTN_UNICAST: not 0.0.0.0/8, not broadcast, not multicast. */
 /** What ip_vs_trash_get_dest() matches: the address, and the service by fwmark or by protocol, VIP and port. */
 function trashIdentity(addr: Addr, port: Port, fwmark: number, protocol: number, vaddr: Addr, vport: Port): string {
   return fwmark !== 0 ? `${addr}]${port} fwm ${fwmark}/${protocol}` : `${addr}]${port} ${protocol} ${vaddr}]${vport}`
@@ -317,18 +327,11 @@ function trashIdentity(addr: Addr, port: Port, fwmark: number, protocol: number,
  * not ff00::/8 (multicast), not fe80::/10, not ::ffff:0:0/96 (mapped, no UNICAST bit); `::1` and
  * `::a.b.c.d` are unicast. The exception for the director's own link-local addresses never applies here.
  */
-function isUnicast(addr: Addr): boolean {
-  if (typeof addr === 'string') {
-    const w = ipv6Words(addr)
-    if (w.every((g) => g === 0)) return false
-    if (w[0] >>> 8 === 0xff) return false
-    if ((w[0] & 0xffc0) === 0xfe80) return false
-    if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) return false
-    return true
-  }
-  const a = addr >>> 0
-  if (a >>> 24 === 0) return false
-  if (a === 0xffffffff) return false
-  if (a >>> 28 === 0xe) return false
+function isUnicast(addr: IPv6): boolean {
+  const w = ipv6Words(addr)
+  if (w.every((g) => g === 0)) return false
+  if (w[0] >>> 8 === 0xff) return false
+  if ((w[0] & 0xffc0) === 0xfe80) return false
+  if (w[0] === 0 && w[1] === 0 && w[2] === 0 && w[3] === 0 && w[4] === 0 && w[5] === 0xffff) return false
   return true
 }

@@ -100,19 +100,45 @@ export class Destination {
     return this.weight > 0 && !this.overloaded
   }
 
-  /** The overload flag after an entry was bound (ip_vs_bind_dest()). */
-  checkUpperThreshold(): void {
-    if (this.uThreshold !== 0 && this.totalConns >= this.uThreshold) this.overloaded = true
+  /**
+   * l_threshold_val (6.1.192): the lower threshold in use — `-y`, or when it is 0, 3/4 of `-x`
+   * rounded up (`u - (u >> 2)`). Set by __ip_vs_update_dest() together with the thresholds.
+   */
+  get lThresholdVal(): number {
+    return this.lThreshold || this.uThreshold - (this.uThreshold >>> 2)
   }
 
-  /** The overload flag after an entry was unbound (ip_vs_unbind_dest()). */
-  checkLowerThreshold(): void {
-    if (this.lThreshold !== 0) {
-      if (this.totalConns < this.lThreshold) this.overloaded = false
-    } else if (this.uThreshold !== 0) {
-      if (this.totalConns * 4 < this.uThreshold * 3) this.overloaded = false
-    } else {
+  /**
+   * __ip_vs_dest_update_overload() (6.1.192, ip_vs_ctl.c): no `-x` clears the flag; at or above
+   * `u` (mode ≥ 0) — or above the lower threshold after a bind reached `u` (mode 1) — it is set;
+   * at or above the lower threshold it stays as it is (mode ≥ 0); below it, it clears.
+   */
+  updateOverload(mode: -1 | 0 | 1): void {
+    const u = this.uThreshold
+    if (u === 0) {
       this.overloaded = false
+      return
     }
+    const l = this.lThresholdVal
+    const conns = this.totalConns
+    if (conns >= (mode > 0 ? l : u)) {
+      this.overloaded = true
+      return
+    }
+    if (conns >= (mode < 0 ? u : l)) return
+    this.overloaded = false
+  }
+
+  /** After an entry was bound (ip_vs_bind_dest(), 6.1.192): only the bind that reaches `-x` exactly. */
+  checkUpperThreshold(): void {
+    if (this.totalConns === this.uThreshold) this.updateOverload(1)
+  }
+
+  /**
+   * After an entry was unbound (ip_vs_unbind_dest(), 6.1.192): only the unbind that takes
+   * totalconns from the lower threshold in use one below it.
+   */
+  checkLowerThreshold(): void {
+    if (this.totalConns + 1 === this.lThresholdVal) this.updateOverload(-1)
   }
 }

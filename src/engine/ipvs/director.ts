@@ -2,6 +2,7 @@ import { asIPv4, asPort } from '../net/ipv4'
 import { Connection, TemplateState } from './connection'
 import { IpvsControl } from './ctl'
 import { type Destination, ForwardMethod } from './destination'
+import { sipFillParam } from './pe/sip'
 import { Direction, isActiveTcpState, nextTcpState, TcpState } from './proto/tcp'
 import { UDP_STATE_NORMAL } from './proto/udp'
 import { FTPDATA, FTPPORT, Protocol, type Service } from './service'
@@ -30,6 +31,8 @@ export type {
  */
 export class Director extends IpvsControl {
   /** The verdict of the last forwarded packet: one object, refilled for every packet (a packet allocates nothing). */
+  /** Set by schedPersist() when the persistence engine refused the packet (*ignored = -1). */
+  private peDropped = false
   private readonly forwarded: Extract<Verdict, { kind: 'forwarded' }> = {
     kind: 'forwarded',
     conn: null as unknown as Connection,
@@ -37,9 +40,18 @@ export class Director extends IpvsControl {
     decision: null,
   }
 
+  /**
+   * sysctl_backup_only(): backup_only=1 while a backup sync daemon runs — both hooks then let
+   * every packet through to the director's own stack (ip_vs_in_hook(), ip_vs_out_hook()).
+   */
+  private get backupOnly(): boolean {
+    return this.sysctl.backup_only !== 0 && this.syncDaemons.backup !== null
+  }
+
   /** A packet from a client (ip_vs_in_hook()). A 'forwarded' verdict is valid until the next packet. */
   receive(pkt: Packet): Verdict {
     if (!this.enabled) return { kind: 'local', reason: 'ipvs-disabled' }
+    if (this.backupOnly) return { kind: 'local', reason: 'backup-only' }
     this.wakeEstimator()
     let cp = this.table.findConnection(pkt.protocol, pkt.saddr, pkt.sport, pkt.daddr, pkt.dport)
 
@@ -87,7 +99,7 @@ export class Director extends IpvsControl {
 
   /** A reply from a real server through the director (NAT only): handle_response(). */
   receiveReply(cp: Connection, pkt: Packet): boolean {
-    if (!cp.hashed || cp.forward !== ForwardMethod.MASQ) return false
+    if (!cp.hashed || cp.forward !== ForwardMethod.MASQ || this.backupOnly) return false
     this.wakeEstimator()
     if (cp.dest?.available) {
       cp.dest.stats.outpkts++
@@ -126,7 +138,12 @@ export class Director extends IpvsControl {
     if (!svc) return { kind: 'local', reason: 'no-service' }
     if (pkt.sport === FTPDATA) return { kind: 'local', reason: 'not-schedulable' }
     this.lastDecision = null
+    this.peDropped = false
     const conn = svc.persistent ? this.schedPersist(svc, pkt) : this.schedPlain(svc, pkt)
+    if (this.peDropped) {
+      // *ignored = -1 (ip_vs_sched_persist(): the PE's fill_param failed): NF_DROP, no ICMP
+      return { kind: 'dropped', conn: null, reason: 'pe-no-callid' }
+    }
     if (conn) {
       this.connStats(conn, svc)
       if (this.listener && this.lastDecision)
@@ -178,7 +195,16 @@ export class Director extends IpvsControl {
   // mirrors ip_vs_sched_persist()
   private schedPersist(svc: Service, pkt: Packet): Connection | null {
     const key = templateKeyFor(svc, pkt, this.keyScratch)
-    let ct = this.table.findTemplate(key.protocol, key.caddr, key.vaddr, key.vport)
+    // ip_vs_conn_fill_param_persist(): with --pe sip the template also keys on the Call-ID
+    let peData: string | null = null
+    if (svc.peName === 'sip') {
+      peData = sipFillParam(pkt.protocol, pkt.payload)
+      if (peData === null) {
+        this.peDropped = true
+        return null
+      }
+    }
+    let ct = this.table.findTemplate(key.protocol, key.caddr, key.vaddr, key.vport, peData)
     let outcome: ScheduleDecision['templateOutcome'] = 'hit'
     let invalidated: Connection | null = null
     if (ct && !checkTemplate(this.table, ct, this.sysctl.expire_quiescent_template !== 0)) {
@@ -206,6 +232,7 @@ export class Director extends IpvsControl {
         pkt.mark,
       )
       ct.timeoutMs = svc.persistTimeoutMs
+      ct.peData = peData
       outcome = invalidated ? 'invalidated' : 'new'
       if (this.listener) this.emit({ type: 'template-created', template: ct })
     } else {
@@ -272,7 +299,9 @@ export class Director extends IpvsControl {
         else d = Direction.INPUT_ONLY
       }
       const from = c.state
-      const to = nextTcpState(from as TcpState, d, pkt.tcp ?? {})
+      // pd->tcp_state_table: tcp_states_dos while secure_tcp is 2 or 3 — every run of
+      // update_defense_level() (at each write of the key, and every second) leaves it so
+      const to = nextTcpState(from as TcpState, d, pkt.tcp ?? {}, this.sysctl.secure_tcp >= 2)
       if (to !== from) {
         const dest = c.dest
         if (dest) {

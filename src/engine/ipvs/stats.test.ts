@@ -63,3 +63,41 @@ describe('the rate estimator at rest', () => {
     expect(sim.run('ipvsadm -Ln --rate').stdout).toMatch(/TCP {2}192\.168\.100\.100:80\s+6\s/)
   })
 })
+
+describe('-Z against the estimator’s last copy (6.1.192 ip_vs_zero_stats(): kstats0 = kstats)', () => {
+  const conns = (sim: Simulator) =>
+    sim
+      .run('ipvsadm -Ln --stats')
+      .stdout.split('\n')
+      .filter((l) => l.startsWith('TCP') || l.startsWith('  -> 192'))
+      .map((l) => Number(l.trim().split(/ +/)[2]))
+  it('a connection since the last 2 s tick still shows after -Z; one before it is zeroed', () => {
+    const sim = setup(new Simulator(), ...CONFIG)
+    sim.advanceTo(500 as SimMs)
+    request(sim, '10.0.0.1', 40001)
+    sim.advanceTo(1000 as SimMs)
+    setup(sim, 'ipvsadm -Z')
+    // no tick yet (the first is at 2 s): kstats is still 0, so nothing was zeroed
+    expect(conns(sim)).toEqual([1, 0, 1])
+    sim.advanceTo(3000 as SimMs) // the tick at 2 s copied it
+    request(sim, '10.0.0.2', 40002)
+    sim.advanceTo(3500 as SimMs)
+    setup(sim, 'ipvsadm -Z')
+    // the first connection was in the copy; the second came after it and stays
+    expect(conns(sim)).toEqual([1, 1, 0])
+    sim.advanceTo(5000 as SimMs)
+    setup(sim, 'ipvsadm -Z') // the tick at 4 s copied it
+    expect(conns(sim)).toEqual([0, 0, 0])
+  })
+
+  it('the rate after -Z counts what came in between the last tick and -Z (last_* = kstats)', () => {
+    const sim = setup(new Simulator(), ...CONFIG)
+    sim.advanceTo(2500 as SimMs)
+    for (let i = 0; i < 8; i++) request(sim, '10.0.0.1', 40001 + i)
+    setup(sim, 'ipvsadm -Z')
+    expect(sim.run('ipvsadm -Ln --rate').stdout).toContain('TCP  192.168.100.100:80                  0')
+    // the tick at 4 s: 8 conns since last_conns = kstats (0 at the 2 s tick): cps (8·512/4 + 0x1FF) >> 10 = 1
+    sim.advanceTo(4000 as SimMs)
+    expect(sim.run('ipvsadm -Ln --rate').stdout).toMatch(/TCP {2}192\.168\.100\.100:80 +1 /)
+  })
+})

@@ -275,8 +275,9 @@ export function writeSysctl(s: Sysctls, name: SysctlName, text: string): ProcWri
 /**
  * update_defense_level() (ip_vs_ctl.c), for the sysctl values it rewrites: strategy 1 becomes 2
  * when memory runs short (free + buffer pages below `amemthresh`), 2 becomes 1 when it does not.
- * The kernel also runs it every second (defense_work_handler()); what the strategies then do to
- * packets and TCP timeouts is not modelled here.
+ * The kernel also runs it every second (defense_work_handler(); the Director's defenseWork(),
+ * ../ipvs/conn.ts). secure_tcp at 2 or 3 makes the Director use tcp_states_dos (director.ts
+ * setState()); drop_entry and drop_packet stay inert (no random drops).
  */
 export function updateDefenseLevel(s: Sysctls, availablePages: number = DIRECTOR_MEMORY.availablePages): void {
   const nomem = availablePages < s.amemthresh

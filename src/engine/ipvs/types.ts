@@ -34,6 +34,8 @@ export interface Packet {
   len: number
   /** skb->mark, as set by iptables -t mangle … -j MARK before IPVS sees the packet. */
   mark: number
+  /** UDP: the datagram's payload as text (what the SIP persistence engine reads a Call-ID from). */
+  payload?: string
 }
 
 /** Why a new connection went where it went: the decision the "Why?" panel explains. */
@@ -56,9 +58,9 @@ export type Verdict =
    * Dropped silently: by IPVS (its connection's destination is gone and expire_nodest_conn=0, …)
    * or, before IPVS saw it, by an iptables rule or policy.
    */
-  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' }
+  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' | 'pe-no-callid' }
   /** Not for IPVS: delivered to the director's own stack (no service, not a SYN, …). */
-  | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'ftp-passthrough' }
+  | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'backup-only' | 'ftp-passthrough' }
   /** A service matched but no destination would take it: ICMP port unreachable (ip_vs_leave()). */
   | { kind: 'refused'; service: Service }
 
@@ -79,6 +81,11 @@ export type DirectorEvent =
 export interface SyncDaemon {
   mcastIfn: string
   syncid: number
+  /** As start_sync_thread() settled them (its defaults and clamps applied). */
+  syncMaxlen: number
+  mcastGroup: { af: 'inet' | 'inet6'; text: string }
+  mcastPort: number
+  mcastTtl: number
 }
 
 /** The per-state timeout tables of one network namespace (pd->timeout_table), in ms. */
@@ -142,8 +149,8 @@ export interface ScheduleContext {
  */
 export interface Scheduler<State = unknown> {
   readonly name: string
-  /** init_service */
-  init(svc: Service): State
+  /** init_service; `now` is when (for a scheduler's own periodic timer). */
+  init(svc: Service, now?: number): State
   /** add_dest / del_dest / upd_dest hooks; called after the destination list changed. */
   addDest?(svc: Service, state: State, dest: Destination): void
   /** `formerIndex`: where the destination was in the list before it was unlinked. */

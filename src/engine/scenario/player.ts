@@ -404,6 +404,7 @@ export class ScenarioPlayer {
           asPort(c.clientPort),
           parseAddr(c.vip) as Addr,
           asPort(c.vport),
+          c.payload,
         )
         const rs = entry ? formatAddrPort(entry.daddr, entry.dport) : null
         const rec = this.connections[e.index]

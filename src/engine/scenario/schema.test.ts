@@ -9,4 +9,15 @@ describe('the scenario schema', () => {
     expect(bad.ok).toBe(false)
     expect(!bad.ok && bad.error).toMatch(/expected a locale such as zh-CN/)
   })
+
+  it('a UDP connection may carry a payload (a SIP request for --pe sip); a TCP one may not', () => {
+    const conn = { at: 0, client: '10.0.0.1', clientPort: 5060, vip: '192.168.100.100', vport: 5060, hold: 0 }
+    const payload = 'OPTIONS sip:x SIP/2.0\r\nCall-ID: abc\r\n\r\n'
+    const ok = validateScenario({ until: 10, connections: [{ ...conn, proto: 'udp', payload }] })
+    expect(ok.ok && ok.scenario.connections[0].payload).toBe(payload)
+    const tcp = validateScenario({ until: 10, connections: [{ ...conn, proto: 'tcp', payload }] })
+    expect(!tcp.ok && tcp.error).toBe('connections[0].payload: a payload is for UDP datagrams ("proto": "udp")')
+    const big = validateScenario({ until: 10, connections: [{ ...conn, proto: 'udp', payload: 'é'.repeat(32754) }] })
+    expect(!big.ok && big.error).toBe('connections[0].payload: a UDP payload is at most 65,507 bytes')
+  })
 })

@@ -1,5 +1,6 @@
 import * as v from 'valibot'
 import { groupDigits } from '../lib/digits'
+import { utf8Length } from '../lib/utf8'
 import { parseAddr } from '../net/ipv6'
 import { estimateUsersOnline, MAX_USERS_ONLINE, meanVisitSeconds, peakArrivalRate } from '../traffic/load'
 import { TrafficSchema } from '../traffic/schema'
@@ -58,6 +59,17 @@ export const ConnectionSpecSchema = v.strictObject({
   ),
   /** …`interval` seconds apart. */
   interval: v.optional(seconds),
+  /**
+   * UDP: every datagram's payload, as text (sent as UTF-8). What `--pe sip` reads a Call-ID from
+   * (ip_vs_pe_sip.c): e.g. "OPTIONS sip:vip SIP/2.0\r\nCall-ID: a84b4c76e66710\r\n\r\n".
+   * Without it a datagram carries 10 bytes no engine reads.
+   */
+  payload: v.optional(
+    v.pipe(
+      v.string('expected the datagram payload as a string'),
+      v.check((s) => utf8Length(s) <= 65507, 'a UDP payload is at most 65,507 bytes'),
+    ),
+  ),
 })
 export type ConnectionSpec = v.InferOutput<typeof ConnectionSpecSchema>
 
@@ -145,6 +157,9 @@ export function validateScenario(input: unknown): ScenarioCheck {
   const err =
     order('connections', s.connections) ?? order('midCommands', s.midCommands) ?? order('snapshots', s.snapshots)
   if (err) return { ok: false, error: err }
+  const tcpPayload = s.connections.findIndex((c) => c.proto === 'tcp' && c.payload !== undefined)
+  if (tcpPayload >= 0)
+    return { ok: false, error: `connections[${tcpPayload}].payload: a payload is for UDP datagrams ("proto": "udp")` }
   for (const [label, list] of [
     ['connections', s.connections],
     ['midCommands', s.midCommands],

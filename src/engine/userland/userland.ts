@@ -30,7 +30,7 @@ function procIpVsConn(director: Director): string {
   for (const c of director.table.all) {
     const proto = c.protocol === 6 ? 'TCP' : c.protocol === 17 ? 'UDP' : c.protocol === 132 ? 'SCTP' : 'IP'
     const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
-    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${String(expires).padStart(7)}\n`
+    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${String(expires).padStart(7)}${c.peData === null ? '' : ` sip ${c.peData}`}\n`
   }
   return out
 }

@@ -99,11 +99,46 @@ const TCP_STATES: readonly (readonly (readonly TcpState[])[])[] = [
   ],
 ]
 
-/** The next state for a packet; a packet with no flag at all closes the entry (set_tcp_state()). */
-export function nextTcpState(current: TcpState, dir: Direction, flags: TcpFlags): TcpState {
+const SA = S.SA
+
+/**
+ * tcp_states_dos[]: the table secure_tcp ≥ 2 switches to (tcp_timeout_change()). A handshake
+ * seen from both sides ends in SYNACK, not ESTABLISHED, and an ACK keeps it there (a NAT
+ * connection never becomes established, so its template is never assured); DR/TUN's INPUT_ONLY
+ * rows take a first SYN to SYNACK.
+ */
+const TCP_STATES_DOS: readonly (readonly (readonly TcpState[])[])[] = [
+  // INPUT
+  [
+    /*syn*/ [SR, ES, ES, SR, SR, SR, SR, SR, SR, SR, SA],
+    /*fin*/ [CL, CW, SS, TW, TW, TW, CL, CW, LA, LI, SA],
+    /*ack*/ [ES, ES, SS, SR, FW, TW, CL, CW, CL, LI, SA],
+    /*rst*/ [CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL],
+  ],
+  // OUTPUT
+  [
+    /*syn*/ [SS, ES, SS, SA, SS, SS, SS, SS, SS, LI, SA],
+    /*fin*/ [TW, FW, SS, TW, FW, TW, CL, TW, LA, LI, TW],
+    /*ack*/ [ES, ES, SS, ES, FW, TW, CL, CW, LA, ES, ES],
+    /*rst*/ [CL, CL, SS, CL, CL, TW, CL, CL, CL, CL, CL],
+  ],
+  // INPUT_ONLY
+  [
+    /*syn*/ [SA, ES, ES, SR, SA, SA, SA, SA, SA, SA, SA],
+    /*fin*/ [CL, FW, SS, TW, FW, TW, CL, CW, LA, LI, TW],
+    /*ack*/ [ES, ES, SS, ES, FW, TW, CL, CW, CL, LI, ES],
+    /*rst*/ [CL, CL, CL, SR, CL, CL, CL, CL, LA, LI, CL],
+  ],
+]
+
+/**
+ * The next state for a packet; a packet with no flag at all closes the entry (set_tcp_state()).
+ * `dos`: the state table is tcp_states_dos (secure_tcp at 2 or 3, update_defense_level()).
+ */
+export function nextTcpState(current: TcpState, dir: Direction, flags: TcpFlags, dos = false): TcpState {
   const cls = tcpFlagClass(flags)
   if (cls === -1) return TcpState.CLOSE
-  return TCP_STATES[dir][cls][current]
+  return (dos ? TCP_STATES_DOS : TCP_STATES)[dir][cls][current]
 }
 
 /**

@@ -1,5 +1,6 @@
 import type { Addr } from '../../net/ipv6'
 import type { Destination } from '../destination'
+import { catchUp, newPeriodicCheck, type PeriodicCheck } from './localityExpire'
 import type { Scheduler } from './scheduler'
 import { localityOverloaded, weightedLeastConnection } from './wlcPick'
 
@@ -10,25 +11,25 @@ interface LblcEntry {
 interface LblcState {
   /** Keyed by the packet's destination address. */
   cache: Map<Addr, LblcEntry>
+  /** The table's periodic_timer and counter (ip_vs_lblc_check_expire()). */
+  check: PeriodicCheck
 }
 
 /**
  * Locality-based least connection (ip_vs_lblc.c): a cache maps the packet's destination address
  * to a server, kept while that server is available, has weight and is not "overloaded" in lblc's
  * sense; otherwise a weighted-least-connection pick replaces it. With one VIP every client shares
- * one entry. Entries unused for lblc_expiration are dropped (the kernel reaps them in a periodic
- * sweep; here they are dropped when next looked at).
+ * one entry. Entries unused for lblc_expiration are dropped only by the table's periodic full
+ * check, every 30 minutes or so (see localityExpire.ts); the lookup uses an entry however old
+ * (Linux 6.1.192, ip_vs_lblc_schedule()).
  */
 export const lblc: Scheduler<LblcState> = {
   name: 'lblc',
-  init: () => ({ cache: new Map() }),
+  init: (_svc, now = 0) => ({ cache: new Map(), check: newPeriodicCheck(now) }),
   // mirrors ip_vs_lblc_schedule()
   schedule(svc, s, pkt, ctx) {
-    let en = s.cache.get(pkt.daddr)
-    if (en && ctx.now - en.lastUseMs >= ctx.sysctl.lblc_expiration * 1000) {
-      s.cache.delete(pkt.daddr)
-      en = undefined
-    }
+    catchUp(s.check, s.cache, ctx.now, ctx.sysctl.lblc_expiration * 1000)
+    const en = s.cache.get(pkt.daddr)
     if (en) {
       en.lastUseMs = ctx.now
       const d = en.dest

@@ -1,6 +1,7 @@
 import type { Addr } from '../../net/ipv6'
 import type { Destination } from '../destination'
 import { s64MulGreater } from './loadCompare'
+import { catchUp, newPeriodicCheck, type PeriodicCheck } from './localityExpire'
 import type { Scheduler } from './scheduler'
 import { localityOverloaded, weightedLeastConnection } from './wlcPick'
 
@@ -15,6 +16,8 @@ interface LblcrEntry {
 }
 interface LblcrState {
   cache: Map<Addr, LblcrEntry>
+  /** The table's periodic_timer and counter (ip_vs_lblcr_check_expire()). */
+  check: PeriodicCheck
 }
 
 // mirrors ip_vs_dest_set_min(): weighted least connection inside the set, available members only.
@@ -70,19 +73,17 @@ function insert(set: DestSet, dest: Destination, now: number): void {
  * Locality-based least connection with replication (ip_vs_lblcr.c): the cache maps a destination
  * address to a *set* of servers; the least loaded member serves unless it is "overloaded", then
  * the weighted-least-connection server joins the set; a set unchanged for lblcr_expiration loses
- * its most loaded member.
+ * its most loaded member. An entry unused for lblcr_expiration goes only at the table's periodic
+ * full check (see localityExpire.ts), never on lookup (Linux 6.1.192, ip_vs_lblcr_schedule()).
  */
 export const lblcr: Scheduler<LblcrState> = {
   name: 'lblcr',
-  init: () => ({ cache: new Map() }),
+  init: (_svc, now = 0) => ({ cache: new Map(), check: newPeriodicCheck(now) }),
   // mirrors ip_vs_lblcr_schedule()
   schedule(svc, s, pkt, ctx) {
     const expiration = ctx.sysctl.lblcr_expiration * 1000
-    let en = s.cache.get(pkt.daddr)
-    if (en && ctx.now - en.lastUseMs >= expiration) {
-      s.cache.delete(pkt.daddr)
-      en = undefined
-    }
+    catchUp(s.check, s.cache, ctx.now, expiration)
+    const en = s.cache.get(pkt.daddr)
     if (en) {
       en.lastUseMs = ctx.now
       let dest = setMin(en.set)

@@ -218,13 +218,19 @@ export function connectionHeader(persistentConn: boolean): string {
     : `IPVS connection entries\npro expire ${padEnd('state', 11)} ${padEnd('source', 18)} ${padEnd('virtual', 18)} destination\n`
 }
 
-/** One row of `ipvsadm -Lc` (print_conn()); `expiresSec` as /proc/net/ip_vs_conn reports it. */
-export function connectionRow(c: Connection, expiresSec: number, numeric: boolean): string {
+/**
+ * One row of `ipvsadm -Lc` (print_conn()); `expiresSec` as /proc/net/ip_vs_conn reports it. With
+ * --persistent-conn, a row whose /proc line has the PE's two extra fields (a SIP template: `sip`
+ * and its Call-ID) prints them — after the destination padded to 16, not the header's 18.
+ */
+export function connectionRow(c: Connection, expiresSec: number, numeric: boolean, persistentConn = false): string {
   const proto = PROTOCOL_NAMES[c.protocol] ?? `IP_${c.protocol}`
   const expire = `${String(Math.floor(expiresSec / 60)).padStart(2, '0')}:${String(expiresSec % 60).padStart(2, '0')}`
   const src = addrPortName(c.caddr, c.cport, c.protocol, numeric)
   const virt = addrPortName(c.vaddr, c.vport, c.protocol, numeric)
   const dst = addrPortName(c.daddr, c.dport, c.protocol, numeric)
+  if (persistentConn && c.peData !== null)
+    return `${padEnd(proto, 3)} ${padEnd(expire, 6)} ${padEnd(connectionStateName(c), 11)} ${padEnd(src, 18)} ${padEnd(virt, 18)} ${padEnd(dst, 16)} ${padEnd('sip', 18)} ${c.peData}\n`
   return `${padEnd(proto, 3)} ${padEnd(expire, 6)} ${padEnd(connectionStateName(c), 11)} ${padEnd(src, 18)} ${padEnd(virt, 18)} ${dst}\n`
 }
 

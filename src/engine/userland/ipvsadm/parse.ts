@@ -1,5 +1,5 @@
 import ipaddr from 'ipaddr.js'
-import { type IPv4, parseInetAton } from '../../net/ipv4'
+import { formatIPv4, type IPv4, parseInetAton } from '../../net/ipv4'
 import { type Addr, AF_INET, AF_INET6, parseIPv6 } from '../../net/ipv6'
 import { resolveHost, servicePortOf } from '../../net/netdb'
 import { POPT_MESSAGES, PoptContext } from '../popt'
@@ -82,7 +82,19 @@ export interface CommandEntry {
   dest: DestArgs
   format: ListFormat
   timeouts: [number, number, number]
-  daemon: { state: 'master' | 'backup' | null; mcastIfn: string; syncid: number }
+  daemon: DaemonArgs
+}
+
+/** What --start-daemon sends (struct ipvs_daemon_t); 0 / null: not given, the kernel's default. */
+export interface DaemonArgs {
+  state: 'master' | 'backup' | null
+  mcastIfn: string
+  syncid: number
+  syncMaxlen: number
+  /** The group as inet_ntop() prints it, and its family. */
+  mcastGroup: { af: 'inet' | 'inet6'; text: string } | null
+  mcastPort: number
+  mcastTtl: number
 }
 
 /**
@@ -237,7 +249,7 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
     },
     format: defaultListFormat(),
     timeouts: [0, 0, 0],
-    daemon: { state: null, mcastIfn: '', syncid: 0 },
+    daemon: { state: null, mcastIfn: '', syncid: 0, syncMaxlen: 0, mcastGroup: null, mcastPort: 0, mcastTtl: 0 },
   }
   const tryHelp = (): ParseOutcome => ({ kind: 'done', result: { stdout: '', stderr: TRY_HELP(argv0), exit: 255 } })
   const popt = new PoptContext(argv, POPT_TABLE)
@@ -449,26 +461,40 @@ export function parseIpvsadm(argv: readonly string[], argv0 = 'ipvsadm', reading
         if (arg.includes(':')) {
           if (!(ipaddr.IPv6.isValid(arg) && ipaddr.IPv6.parse(arg).range() === 'multicast'))
             return fail(msg.invalidMcastGroup6(arg))
+          entry.daemon.mcastGroup = { af: 'inet6', text: ipaddr.IPv6.parse(arg).toRFC5952String() }
         } else {
           const g = /^\d+\.\d+\.\d+\.\d+$/.test(arg) ? parseInetAton(arg) : null
           if (g === null || g >>> 28 !== 0xe) return fail(msg.invalidMcastGroup4(arg))
+          entry.daemon.mcastGroup = { af: 'inet', text: formatIPv4(g) }
         }
         break
       }
       case 'mcast-port':
         err = setOption('mcast-port')
-        if (!err && stringToNumber(arg, LIMITS.mcastPort.min, LIMITS.mcastPort.max) === null)
-          return fail(msg.illegalMcastPort)
+        if (err) break
+        {
+          const v = stringToNumber(arg, LIMITS.mcastPort.min, LIMITS.mcastPort.max)
+          if (v === null) return fail(msg.illegalMcastPort)
+          entry.daemon.mcastPort = v
+        }
         break
       case 'mcast-ttl':
         err = setOption('mcast-ttl')
-        if (!err && stringToNumber(arg, LIMITS.mcastTtl.min, LIMITS.mcastTtl.max) === null)
-          return fail(msg.illegalMcastTtl)
+        if (err) break
+        {
+          const v = stringToNumber(arg, LIMITS.mcastTtl.min, LIMITS.mcastTtl.max)
+          if (v === null) return fail(msg.illegalMcastTtl)
+          entry.daemon.mcastTtl = v
+        }
         break
       case 'sync-maxlen':
         err = setOption('sync-maxlen')
-        if (!err && stringToNumber(arg, LIMITS.syncMaxlen.min, LIMITS.syncMaxlen.max) === null)
-          return fail(msg.illegalSyncMaxlen)
+        if (err) break
+        {
+          const v = stringToNumber(arg, LIMITS.syncMaxlen.min, LIMITS.syncMaxlen.max)
+          if (v === null) return fail(msg.illegalSyncMaxlen)
+          entry.daemon.syncMaxlen = v
+        }
         break
       case 'tun-type':
         err = setOption('tun-type')

@@ -2,6 +2,8 @@ import type { Connection } from '../../ipvs/connection'
 import type { DestinationSpec, ForwardMethod, TunnelType } from '../../ipvs/destination'
 import type { Director, ServiceId } from '../../ipvs/director'
 import type { Protocol, Service, ServiceSpec } from '../../ipvs/service'
+import { servicesInTableOrder } from '../../ipvs/serviceTable'
+import { startSyncDaemon } from '../../ipvs/syncDaemon'
 import { asPort } from '../../net/ipv4'
 import type { CommandResult } from '../shell'
 import {
@@ -63,9 +65,9 @@ function destSpec(e: CommandEntry): DestinationSpec {
   }
 }
 
-/** Services as ipvsadm lists them: sorted by libipvs' comparator unless --nosort. */
+/** Services as ipvsadm lists them: sorted by libipvs' comparator, or with --nosort as the kernel's tables hold them. */
 export function listedServices(director: Director, nosort = false): Service[] {
-  return nosort ? [...director.services] : glibcMergeSort(director.services, compareServices)
+  return nosort ? servicesInTableOrder(director.services) : glibcMergeSort(director.services, compareServices)
 }
 
 export const listedDests = (svc: Service, nosort = false) =>
@@ -82,7 +84,7 @@ export function listConnections(director: Director, numeric: boolean, persistent
   for (const c of director.table.all) {
     if (!c.hashed && !c.timerArmed) continue
     const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
-    out += connectionRow(c, expires, numeric)
+    out += connectionRow(c, expires, numeric, persistentConn)
   }
   return out
 }
@@ -127,7 +129,7 @@ function listDaemons(director: Director): string {
   for (const state of ['master', 'backup'] as const) {
     const d = director.syncDaemons[state]
     if (d)
-      out += `${state} sync daemon (mcast=${d.mcastIfn}, syncid=${d.syncid}, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n`
+      out += `${state} sync daemon (mcast=${d.mcastIfn}, syncid=${d.syncid}, maxlen=${d.syncMaxlen}, group=${d.mcastGroup.text}, port=${d.mcastPort}, ttl=${d.mcastTtl})\n`
   }
   return out
 }
@@ -186,9 +188,10 @@ function execute(director: Director, e: CommandEntry, stdin: string, argv0: stri
     }
     case Cmd.STARTDAEMON: {
       const state = e.daemon.state as 'master' | 'backup'
-      if (director.syncDaemons[state]) return done(kernelError('start_daemon', 'EEXIST'))
+      // start_sync_thread(): the interface is looked up before a running daemon is refused
       if (!director.interfaces.includes(e.daemon.mcastIfn)) return done(kernelError('start_daemon', 'ENODEV'))
-      director.syncDaemons[state] = { mcastIfn: e.daemon.mcastIfn, syncid: e.daemon.syncid }
+      if (director.syncDaemons[state]) return done(kernelError('start_daemon', 'EEXIST'))
+      director.syncDaemons[state] = startSyncDaemon(e.daemon, state, director.interfaceMtu[e.daemon.mcastIfn])
       return done(ok())
     }
     case Cmd.STOPDAEMON: {
