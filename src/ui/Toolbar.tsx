@@ -111,7 +111,14 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
           </select>
         </label>
         <span className="clock-pair">
-          <output className="clock" aria-label={t('toolbar.clock')} data-testid="clock">
+          {/* as wide as the end's text: the slider beside it must not move while the time is dragged
+              from 100.0 s to 99.0 s (the thumb would jump away from the pointer) */}
+          <output
+            className="clock"
+            aria-label={t('toolbar.clock')}
+            data-testid="clock"
+            style={{ minWidth: `${endText.length}ch` }}
+          >
             {nowText}
           </output>
           <span className="clock-end" aria-hidden="true" data-testid="clock-end">
