@@ -7,6 +7,28 @@
 import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { Host } from '../src/worker/host'
+import { LabRun } from '../src/worker/labRun'
+
+/** Time spent in the run's rewind phases (restore = copying a checkpoint back; replay; from 0). */
+const phases: Record<string, number> = {}
+function timed(name: string): void {
+  const proto = LabRun.prototype as unknown as Record<string, (...a: unknown[]) => unknown>
+  const f = proto[name]
+  proto[name] = function (this: unknown, ...a: unknown[]) {
+    const t = performance.now()
+    try {
+      return f.apply(this, a)
+    } finally {
+      phases[name] = (phases[name] ?? 0) + performance.now() - t
+    }
+  }
+}
+for (const name of ['restore', 'restartFrom0', 'advance', 'takeCheckpoint']) timed(name)
+const takePhases = () => {
+  const out = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]))
+  for (const k of Object.keys(phases)) delete phases[k]
+  return out
+}
 
 function prng(seed: number): () => number {
   let a = seed >>> 0
@@ -36,6 +58,7 @@ console.log(
     endMs,
     checkpoints: stats0.checkpoints,
     checkpointMiB: +(stats0.checkpointBytes / 2 ** 20).toFixed(1),
+    ...takePhases(),
   }),
 )
 const next = prng(13)
@@ -47,7 +70,7 @@ for (let i = 0; i < seeks; i++) {
   frame()
   const ms = performance.now() - t0
   times.push(ms)
-  console.log(JSON.stringify({ seek: i, targetS: target / 1000, ms: Math.round(ms) }))
+  console.log(JSON.stringify({ seek: i, targetS: target / 1000, ms: Math.round(ms), ...takePhases() }))
 }
 const sorted = [...times].sort((a, b) => a - b)
 const stats = host.checkpointStats()
@@ -58,5 +81,6 @@ console.log(
     seek_max_ms: Math.round(sorted[sorted.length - 1]),
     checkpoints: stats.checkpoints,
     checkpointMiB: +(stats.checkpointBytes / 2 ** 20).toFixed(1),
+    checkpointS: (host as unknown as { run: LabRun }).run.checkpoints.times().map((t) => t / 1000),
   }),
 )
