@@ -39,4 +39,19 @@ describe('rewind checkpoints', () => {
     small.add(cp(10, 100))
     expect(small.spacing(315_360_000_000)).toBe(788_400_000)
   })
+
+  it('the spacing only grows, and no copy is taken over the cap only to be thinned at once', () => {
+    const c = new Checkpoints<null>(10_000, 350)
+    for (const s of [10, 20, 30]) c.add(cp(s))
+    // 100 s × 100 bytes / 350 bytes → 30 s; a smaller state later does not bring it back
+    expect(c.spacing(100_000)).toBe(30_000)
+    c.add(cp(30, 10))
+    expect(c.spacing(100_000)).toBe(30_000)
+    c.add(cp(30, 100))
+    // 10, 20, 30 held, at the cap: 15 s would go at once (closest neighbours); 60 s extends the run
+    const d = new Checkpoints<null>(5_000, 300)
+    for (const s of [10, 20, 30]) d.add(cp(s))
+    expect(d.due(10_000, 15_000, 5_000)).toBeNull()
+    expect(d.due(30_000, 60_000, 5_000)).toBe(35_000)
+  })
 })

@@ -29,6 +29,8 @@ export class Checkpoints<S> {
   private total = 0
   /** The size of the newest copy: the spacing grows with it. */
   private lastBytes = 0
+  /** The widest spacing used since the last clear. */
+  private widest = 0
   readonly everyMs: number
   readonly capBytes: number
 
@@ -51,17 +53,33 @@ export class Checkpoints<S> {
     return this.list.map((c) => c.atMs)
   }
 
-  /** How far apart checkpoints are taken in a run of `endMs`: a whole run's worth fits the cap. */
+  /**
+   * How far apart checkpoints are taken in a run of `endMs`: a whole run's worth fits the cap.
+   * It only grows until the checkpoints are cleared: states of different sizes would otherwise
+   * move the grid at every copy, and copies off the grid would be taken only to be thinned.
+   */
   spacing(endMs: number): number {
     const fit = Math.max(endMs / MAX_CHECKPOINTS, this.lastBytes > 0 ? (endMs * this.lastBytes) / this.capBytes : 0)
-    return Math.max(this.everyMs, Math.ceil(fit / this.everyMs) * this.everyMs)
+    this.widest = Math.max(this.widest, this.everyMs, Math.ceil(fit / this.everyMs) * this.everyMs)
+    return this.widest
   }
 
-  /** The first time after `fromMs` (exclusive) up to `toMs` (inclusive) a checkpoint is due, or null. */
+  /**
+   * The first time after `fromMs` (exclusive) up to `toMs` (inclusive) a checkpoint is due, or
+   * null. Not one that would go again at once: over the cap, where its neighbours are the closest.
+   */
   due(fromMs: number, toMs: number, endMs: number): number | null {
     const every = this.spacing(endMs)
-    for (let t = (Math.floor(fromMs / every) + 1) * every; t <= toMs; t += every) if (!this.has(t)) return t
+    for (let t = (Math.floor(fromMs / every) + 1) * every; t <= toMs; t += every)
+      if (!this.has(t) && !this.wouldGo(t)) return t
     return null
+  }
+
+  /** A copy at `t` (as big as the last) would be over the cap and the first to be thinned. */
+  private wouldGo(t: number): boolean {
+    if (this.total + this.lastBytes <= this.capBytes) return false
+    const times = [...this.times(), t].sort((a, b) => a - b)
+    return times[this.thinned(times)] === t
   }
 
   has(atMs: number): boolean {
@@ -79,19 +97,23 @@ export class Checkpoints<S> {
 
   /** Drop one: the one whose neighbours are closest (never the first or last of three or more). */
   private thin(): void {
-    let drop = 0
-    if (this.list.length >= 3) {
-      let best = Number.POSITIVE_INFINITY
-      for (let i = 1; i < this.list.length - 1; i++) {
-        const span = this.list[i + 1].atMs - this.list[i - 1].atMs
-        if (span < best) {
-          best = span
-          drop = i
-        }
-      }
-    }
+    const drop = this.thinned(this.times())
     this.total -= this.list[drop].bytes
     this.list.splice(drop, 1)
+  }
+
+  /** Which of `times` (sorted) thinning drops: the one whose neighbours are closest. */
+  private thinned(times: number[]): number {
+    let drop = 0
+    let best = Number.POSITIVE_INFINITY
+    for (let i = 1; i < times.length - 1; i++) {
+      const span = times[i + 1] - times[i - 1]
+      if (span < best) {
+        best = span
+        drop = i
+      }
+    }
+    return drop
   }
 
   /** The latest checkpoint at or before `atMs` (null: none). */
@@ -111,5 +133,6 @@ export class Checkpoints<S> {
     this.list = []
     this.total = 0
     this.lastBytes = 0
+    this.widest = 0
   }
 }

@@ -189,6 +189,37 @@ describe('rewinding through checkpoints', () => {
     expect(run.checkpoints.times().at(-1)).toBe(90_000)
   })
 
+  it('a seek forward restores a checkpoint well ahead of the present, and sends what a replay from 0 sends', () => {
+    let wall = 0
+    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000 } })
+    const slow = new Host({ now: () => wall, rewind: { replayOnly: true } })
+    const both = (req: Parameters<Host['handle']>[0]) => [fast.handle(req), slow.handle(req)]
+    both({ type: 'load', scenario: SCENARIOS.arrivals, name: 'arrivals' })
+    const run = () => (fast as unknown as { run: LabRun }).run
+    const frames = () => {
+      wall += 1000 / 60
+      return both({ type: 'frame', wallMs: wall, listing: 'ipvsadm -Lnc', listingFilter: '' }).map((r) => {
+        const f = frameOf(r)
+        return f === null ? null : canonical(f)
+      })
+    }
+    both({ type: 'seek', toMs: 150_000 })
+    frames()
+    both({ type: 'seek', toMs: 12_000 })
+    frames()
+    const restore = vi.spyOn(run() as unknown as { restore: () => void }, 'restore')
+    // 2 s ahead: plays on; 128 s ahead, past the checkpoint at 140 s: restores it
+    both({ type: 'seek', toMs: 14_000 })
+    const [a1, b1] = frames()
+    expect(restore).not.toHaveBeenCalled()
+    expect(a1).toBe(b1)
+    both({ type: 'seek', toMs: 142_000 })
+    const [a2, b2] = frames()
+    expect(restore).toHaveBeenCalledTimes(1)
+    expect(run().now).toBe(142_000)
+    expect(a2).toBe(b2)
+  })
+
   it('where a copy shares functions: only the audited slots, each re-made by relink()', () => {
     const run = new LabRun(scenarioOf(classroom('preset-rs-failure')), 1, 0, new TextbookShadow(), () => {})
     run.advance(60_000)
