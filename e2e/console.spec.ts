@@ -78,8 +78,9 @@ test('forward Tab from the console reaches every control below it, in order; Shi
   // a few connections, so that the Why? panel lists some to click
   await lab.speed(10)
   await lab.playUntil(5_000)
-  // every control after the prompt, in document order, that the keyboard should reach
-  const n = await page.evaluate(() => {
+  // every control after the prompt, in document order, that the keyboard should reach — counted once
+  // the page has settled (the Why? panel and the listing fill in a frame or two after the pause)
+  const count = () => page.evaluate(() => {
     const prompt = document.getElementById('console-input') as HTMLElement
     const all = [
       ...document.querySelectorAll<HTMLElement | SVGElement>(
@@ -99,6 +100,13 @@ test('forward Tab from the console reaches every control below it, in order; Shi
     })
     return reachable.length
   })
+  let n = await count()
+  for (let settled = 0; settled < 2; ) {
+    await page.waitForTimeout(500)
+    const again = await count()
+    settled = again === n ? settled + 1 : 0
+    n = again
+  }
   // the Run button, the script editor, the listings' tabs and filter, the listing, the Why? panel…
   expect(n).toBeGreaterThanOrEqual(8)
   await input(page).focus()
