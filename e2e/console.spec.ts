@@ -80,26 +80,27 @@ test('forward Tab from the console reaches every control below it, in order; Shi
   await lab.playUntil(5_000)
   // every control after the prompt, in document order, that the keyboard should reach — counted once
   // the page has settled (the Why? panel and the listing fill in a frame or two after the pause)
-  const count = () => page.evaluate(() => {
-    const prompt = document.getElementById('console-input') as HTMLElement
-    const all = [
-      ...document.querySelectorAll<HTMLElement | SVGElement>(
-        'a[href], button, input, select, textarea, summary, [tabindex]',
-      ),
-    ]
-    const reachable = all.filter(
-      (el) =>
-        el.tabIndex >= 0 &&
-        !(el as HTMLButtonElement).disabled &&
-        el.checkVisibility({ visibilityProperty: true }) &&
-        el.closest('[inert]') === null &&
-        (prompt.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
-    )
-    reachable.forEach((el, i) => {
-      el.dataset.tabOrder = String(i)
+  const count = () =>
+    page.evaluate(() => {
+      const prompt = document.getElementById('console-input') as HTMLElement
+      const all = [
+        ...document.querySelectorAll<HTMLElement | SVGElement>(
+          'a[href], button, input, select, textarea, summary, [tabindex]',
+        ),
+      ]
+      const reachable = all.filter(
+        (el) =>
+          el.tabIndex >= 0 &&
+          !(el as HTMLButtonElement).disabled &&
+          el.checkVisibility({ visibilityProperty: true }) &&
+          el.closest('[inert]') === null &&
+          (prompt.compareDocumentPosition(el) & Node.DOCUMENT_POSITION_FOLLOWING) !== 0,
+      )
+      reachable.forEach((el, i) => {
+        el.dataset.tabOrder = String(i)
+      })
+      return reachable.length
     })
-    return reachable.length
-  })
   let n = await count()
   for (let settled = 0; settled < 2; ) {
     await page.waitForTimeout(500)
