@@ -29,6 +29,9 @@ test('a session that stops the worker twice in a minute is not restored again, a
   await page.evaluate(() => window.lab?.killWorker?.())
   await expect(page.getByTestId('notice')).toContainText('restarted from your last saved state', { timeout: 20_000 })
   await expect(page.getByTestId('rs-192.168.8.101:80')).toContainText('quiescent')
+  // the restored session has finished loading and going back to its time (while it is busy the
+  // watchdog gives the worker a minute, not 5 s)
+  await expect(page.getByTestId('play')).toBeEnabled()
   // the same session stops it again: no third try, the default lab instead
   await page.evaluate(() => window.lab?.killWorker?.())
   await expect(page.getByTestId('notice')).toContainText('stopped twice within a minute', { timeout: 20_000 })
