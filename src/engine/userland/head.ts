@@ -4,7 +4,7 @@
  */
 import { getopt, isFailure, type LongOption, usageError } from './getopt'
 import type { CommandResult, Program } from './shell'
-import { bytesOf, parseCount, type ReadFile, readInputs, splitLines, textOf } from './textInput'
+import { bytesOf, eachWithHeaders, parseCount, type ReadFile, readInputs, splitLines, textOf } from './textInput'
 
 const LONGS: LongOption[] = [
   { name: 'bytes', val: 'c', arg: true },
@@ -60,22 +60,5 @@ export const head =
       else return usageError('head', `invalid trailing option -- ${opt}`)
     }
     const inputs = readInputs(parsed.operands, stdin, readFile)
-    const withHeaders = headers ?? inputs.length > 1
-    let stdout = ''
-    let stderr = ''
-    let exit = 0
-    let first = true
-    for (const input of inputs) {
-      if (input.text === null) {
-        stderr += `head: cannot open '${input.name}' for reading: No such file or directory\n`
-        exit = 1
-        continue
-      }
-      if (withHeaders) {
-        stdout += `${first ? '' : '\n'}==> ${input.name === '-' ? 'standard input' : input.name} <==\n`
-        first = false
-      }
-      stdout += headOf(input.text, cut)
-    }
-    return { stdout, stderr, exit }
+    return eachWithHeaders('head', inputs, headers ?? inputs.length > 1, (text) => headOf(text, cut))
   }

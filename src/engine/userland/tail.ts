@@ -5,7 +5,7 @@
  */
 import { getopt, isFailure, type LongOption, usageError } from './getopt'
 import type { CommandResult, Program } from './shell'
-import { bytesOf, parseCount, type ReadFile, readInputs, splitLines, textOf } from './textInput'
+import { bytesOf, eachWithHeaders, parseCount, type ReadFile, readInputs, splitLines, textOf } from './textInput'
 
 const LONGS: LongOption[] = [
   { name: 'bytes', val: 'c', arg: true },
@@ -83,22 +83,5 @@ export const tail =
     if (follow && parsed.operands.some((o) => o !== '-'))
       return usageError('tail', `option not supported in this lab -- 'f'`)
     const inputs = readInputs(parsed.operands, stdin, readFile)
-    const withHeaders = headers ?? inputs.length > 1
-    let stdout = ''
-    let stderr = ''
-    let exit = 0
-    let first = true
-    for (const input of inputs) {
-      if (input.text === null) {
-        stderr += `tail: cannot open '${input.name}' for reading: No such file or directory\n`
-        exit = 1
-        continue
-      }
-      if (withHeaders) {
-        stdout += `${first ? '' : '\n'}==> ${input.name === '-' ? 'standard input' : input.name} <==\n`
-        first = false
-      }
-      stdout += tailOf(input.text, cut)
-    }
-    return { stdout, stderr, exit }
+    return eachWithHeaders('tail', inputs, headers ?? inputs.length > 1, (text) => tailOf(text, cut))
   }

@@ -26,6 +26,36 @@ export function readInputs(operands: readonly string[], stdin: string, readFile:
   })
 }
 
+/**
+ * head's and tail's output: each input's part, under a `==> name <==` header when there is more
+ * than one input or -v (coreutils' write_header(), the same in head.c and tail.c); an input that
+ * cannot be opened is reported and the others go on.
+ */
+export function eachWithHeaders(
+  prog: string,
+  inputs: readonly Input[],
+  withHeaders: boolean,
+  part: (text: string) => string,
+): CommandResult {
+  let stdout = ''
+  let stderr = ''
+  let exit = 0
+  let first = true
+  for (const input of inputs) {
+    if (input.text === null) {
+      stderr += `${prog}: cannot open '${input.name}' for reading: No such file or directory\n`
+      exit = 1
+      continue
+    }
+    if (withHeaders) {
+      stdout += `${first ? '' : '\n'}==> ${input.name === '-' ? 'standard input' : input.name} <==\n`
+      first = false
+    }
+    stdout += part(input.text)
+  }
+  return { stdout, stderr, exit }
+}
+
 /** Lines with their terminators; a last line without one is a line too. */
 export function splitLines(text: string): string[] {
   const lines = text.match(/[^\n]*\n|[^\n]+$/g)
