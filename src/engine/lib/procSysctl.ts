@@ -110,8 +110,12 @@ export const jiffiesConv: IntConv = (neg, val) => {
   return neg ? -Number(val) : Number(val)
 }
 
-/** The write half of __do_proc_dointvec(): `data` is changed in place, as the kernel does. */
-export function procDoIntVecWrite(data: number[], text: string, conv: IntConv = intConv): ProcWriteResult {
+/**
+ * The loop both write halves share (__do_proc_dointvec(), __do_proc_doulongvec_minmax()): up to
+ * data.length numbers, each through `conv` (null: -EINVAL); `data` is changed in place as far as it
+ * got, as the kernel does.
+ */
+function procVecWrite<T>(data: T[], text: string, conv: (neg: boolean, val: bigint) => T | null): ProcWriteResult {
   let buf = text.slice(0, PAGE_SIZE - 1)
   let first = true
   let err = false
@@ -119,12 +123,8 @@ export function procDoIntVecWrite(data: number[], text: string, conv: IntConv = 
     buf = skipSpaces(buf)
     if (!buf.length) break
     const r = procGetLong(buf)
-    if (!r) {
-      err = true
-      break
-    }
-    const v = conv(r.neg, r.val)
-    if (v === null) {
+    const v = r ? conv(r.neg, r.val) : null
+    if (!r || v === null) {
       err = true
       break
     }
@@ -134,23 +134,14 @@ export function procDoIntVecWrite(data: number[], text: string, conv: IntConv = 
   return first || err ? EINVAL : 0
 }
 
+/** The write half of __do_proc_dointvec(). */
+export function procDoIntVecWrite(data: number[], text: string, conv: IntConv = intConv): ProcWriteResult {
+  return procVecWrite(data, text, conv)
+}
+
 /** The write half of __do_proc_doulongvec_minmax() without min/max: a sign is -EINVAL. */
 export function procDoUlongVecWrite(data: bigint[], text: string): ProcWriteResult {
-  let buf = text.slice(0, PAGE_SIZE - 1)
-  let first = true
-  let err = false
-  for (let i = 0; buf.length && i < data.length; i++, first = false) {
-    buf = skipSpaces(buf)
-    if (!buf.length) break
-    const r = procGetLong(buf)
-    if (!r || r.neg) {
-      err = true
-      break
-    }
-    data[i] = r.val
-    buf = buf.slice(r.len)
-  }
-  return first || err ? EINVAL : 0
+  return procVecWrite(data, text, (neg, val) => (neg ? null : val))
 }
 
 /** The read half of both: the values in decimal, tab-separated, and a newline. */
