@@ -22,24 +22,13 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test'
+import { seekTargets } from './seekTargets'
 
 const PORT = 4179
 const URL_BASE = `http://127.0.0.1:${PORT}`
 const MEASURE_MS = 10_000
 const PAUSED_MS = 5_000
 const SEEKS = 20
-
-/** A fixed pseudo-random sequence (mulberry32): the same seek targets on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
 
 /** TaskDuration (s) of a CDP target, by the browser's own Performance domain. */
 type TaskClock = () => Promise<number>
@@ -126,12 +115,8 @@ async function timeSeek(page: Page, target: number): Promise<number> {
 async function seeksAndCheckpoints(browser: Browser, page: Page): Promise<void> {
   void browser
   const endMs = Number(await page.getByTestId('seek').getAttribute('max'))
-  const next = prng(13)
   const times: number[] = []
-  for (let i = 0; i < SEEKS; i++) {
-    const target = Math.floor((next() * endMs) / 1000) * 1000
-    times.push(await timeSeek(page, target))
-  }
+  for (const target of seekTargets(endMs, SEEKS)) times.push(await timeSeek(page, target))
   const sorted = [...times].sort((a, b) => a - b)
   report('app.seek_p95_ms', sorted[Math.ceil(sorted.length * 0.95) - 1], 'ms')
   report('app.seek_median_ms', sorted[Math.floor(sorted.length / 2)], 'ms')

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { performance } from 'node:perf_hooks'
 import { Host } from '../src/worker/host'
 import { LabRun } from '../src/worker/labRun'
+import { seekTargets } from './seekTargets'
 
 /** Time spent in the run's rewind phases (restore = copying a checkpoint back; replay; from 0). */
 const phases: Record<string, number> = {}
@@ -30,17 +31,6 @@ const takePhases = () => {
   return out
 }
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0
-    let t = a
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
-}
-
 const seeks = Number(process.argv[2] ?? 20)
 const text = readFileSync(new URL('../public/scenarios/bench-10k.json', import.meta.url), 'utf8')
 const host = new Host({ now: () => performance.now() })
@@ -61,10 +51,8 @@ console.log(
     ...takePhases(),
   }),
 )
-const next = prng(13)
 const times: number[] = []
-for (let i = 0; i < seeks; i++) {
-  const target = Math.floor((next() * endMs) / 1000) * 1000
+for (const [i, target] of seekTargets(endMs, seeks).entries()) {
   t0 = performance.now()
   host.handle({ type: 'seek', toMs: target })
   frame()
