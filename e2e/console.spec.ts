@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync } from 'node:fs'
-import type { Locator, Page } from '@playwright/test'
+import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
@@ -16,16 +16,6 @@ const focused = (page: Page) =>
     const el = document.activeElement as HTMLElement | null
     return el?.dataset.tabOrder ?? el?.dataset.testid ?? el?.tagName ?? null
   })
-
-/** The output printed right after the last line that ran `cmd`. */
-function outputOf(lab: LabPage, cmd: string): Locator {
-  return lab
-    .consoleLog()
-    .locator('div.cmd')
-    .filter({ hasText: new RegExp(`# ${cmd.replace(/[|.*+?^${}()[\]\\]/g, '\\$&')}$`) })
-    .last()
-    .locator('xpath=following-sibling::div[1]')
-}
 
 test('Tab completes only where there is something to complete, else moves on; Shift+Tab goes back; Esc leaves', async ({
   page,
@@ -134,18 +124,18 @@ test('head, tail, wc, sort and uniq in pipes print what coreutils prints', async
   await lab.playUntil(20_000)
   // paused: every command below sees the same tables
   await lab.type('ipvsadm -Lnc')
-  const lnc = (await outputOf(lab, 'ipvsadm -Lnc').textContent()) ?? ''
+  const lnc = (await lab.outputOf('ipvsadm -Lnc').textContent()) ?? ''
   const lines = lnc.split('\n')
   expect(lines.length).toBeGreaterThan(3)
   await lab.type('ipvsadm -Lnc | wc -l')
-  await expect(outputOf(lab, 'ipvsadm -Lnc | wc -l')).toHaveText(String(lines.length))
+  await expect(lab.outputOf('ipvsadm -Lnc | wc -l')).toHaveText(String(lines.length))
   await lab.type('ipvsadm -Lnc | sort -k5 | uniq -c')
-  const counted = ((await outputOf(lab, 'ipvsadm -Lnc | sort -k5 | uniq -c').textContent()) ?? '').split('\n')
+  const counted = ((await lab.outputOf('ipvsadm -Lnc | sort -k5 | uniq -c').textContent()) ?? '').split('\n')
   // `%7d ` then the line; as many lines in all as -Lnc printed
   for (const l of counted) expect(l).toMatch(/^ {0,6}\d+ \S/)
   expect(counted.reduce((sum, l) => sum + Number(l.slice(0, 7)), 0)).toBe(lines.length)
   await lab.type('ipvsadm -Ln | head -3')
-  await expect(outputOf(lab, 'ipvsadm -Ln | head -3')).toHaveText(
+  await expect(lab.outputOf('ipvsadm -Ln | head -3')).toHaveText(
     [
       'IP Virtual Server version 1.2.1 (size=4096)',
       'Prot LocalAddress:Port Scheduler Flags',
@@ -153,7 +143,7 @@ test('head, tail, wc, sort and uniq in pipes print what coreutils prints', async
     ].join('\n'),
   )
   await lab.type('ipvsadm -Lnc | tail -n +3 | wc -l')
-  await expect(outputOf(lab, 'ipvsadm -Lnc | tail -n +3 | wc -l')).toHaveText(String(lines.length - 2))
+  await expect(lab.outputOf('ipvsadm -Lnc | tail -n +3 | wc -l')).toHaveText(String(lines.length - 2))
   // an error in coreutils' own words, where it was typed
   await lab.type('ipvsadm -Ln | head -n x')
   await expect(lab.consoleLog().locator('div.err').last()).toHaveText('head: invalid number of lines: ‘x’')

@@ -1,16 +1,5 @@
-import type { Locator } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
-
-/** The output printed right after the last line that ran `cmd`. */
-function outputOf(lab: LabPage, cmd: string): Locator {
-  return lab
-    .consoleLog()
-    .locator('div.cmd')
-    .filter({ hasText: new RegExp(`# ${cmd.replace(/[|.*+?^${}()[\]\\]/g, '\\$&')}$`) })
-    .last()
-    .locator('xpath=following-sibling::div[1]')
-}
 
 test('a teacher logs the clients’ SYNs with -j LOG and reads them with dmesg and journalctl -k', async ({ page }) => {
   const lab = new LabPage(page)
@@ -19,17 +8,17 @@ test('a teacher logs the clients’ SYNs with -j LOG and reads them with dmesg a
     'iptables -t mangle -A PREROUTING -p tcp --syn -m comment --comment "web farm" -m state --state NEW -j LOG --log-prefix "syn: "',
   )
   await lab.type('iptables -t mangle -S PREROUTING')
-  await expect(outputOf(lab, 'iptables -t mangle -S PREROUTING')).toHaveText(
+  await expect(lab.outputOf('iptables -t mangle -S PREROUTING')).toHaveText(
     '-P PREROUTING ACCEPT\n-A PREROUTING -p tcp -m tcp --tcp-flags FIN,SYN,RST,ACK SYN -m comment --comment "web farm" -m state --state NEW -j LOG --log-prefix "syn: "',
   )
   await lab.speed(10)
   await lab.playUntil(5_000)
   await lab.type('dmesg | head -1')
-  await expect(outputOf(lab, 'dmesg | head -1')).toHaveText(
+  await expect(lab.outputOf('dmesg | head -1')).toHaveText(
     /^\[ +\d+\.\d{6}\] syn: IN=eth0 OUT= MAC=52:54:00:12:34:56:02:00(:[0-9a-f]{2}){4}:08:00 SRC=[\d.]+ DST=[\d.]+ LEN=60 TOS=0x00 PREC=0x00 TTL=64 ID=\d+ DF PROTO=TCP SPT=\d+ DPT=\d+ WINDOW=64240 RES=0x00 SYN URGP=0 ?$/,
   )
   await lab.type('journalctl -k -n 1 -o cat')
-  await expect(outputOf(lab, 'journalctl -k -n 1 -o cat')).toHaveText(/^syn: IN=eth0 OUT= /)
+  await expect(lab.outputOf('journalctl -k -n 1 -o cat')).toHaveText(/^syn: IN=eth0 OUT= /)
   // an option dmesg has but the lab does not model: said so, where it was typed
   await lab.type('dmesg -T')
   await expect(lab.consoleLog().locator('div.err').last()).toContainText(
@@ -48,7 +37,7 @@ for (const locale of ['en', 'zh-CN'] as const)
     await lab.speed(10)
     await lab.playUntil(3_000)
     await lab.type('dmesg | tail -3')
-    await expect(outputOf(lab, 'dmesg | tail -3')).toContainText('syn: IN=eth0')
+    await expect(lab.outputOf('dmesg | tail -3')).toContainText('syn: IN=eth0')
     await lab.consoleLog().scrollIntoViewIfNeeded()
     const { mkdirSync } = await import('node:fs')
     mkdirSync('/tmp/shots-xt', { recursive: true })

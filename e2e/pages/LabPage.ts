@@ -1,4 +1,4 @@
-import { expect, type Page } from '@playwright/test'
+import { expect, type Locator, type Page } from '@playwright/test'
 
 /** The page as a user drives it: toolbar, console, real servers, timeline (a page object: docs/style.md §8). */
 export class LabPage {
@@ -70,6 +70,15 @@ export class LabPage {
 
   consoleLog() {
     return this.page.getByTestId('console-log')
+  }
+
+  /** The output printed right after the last console line that ran `cmd`. */
+  outputOf(cmd: string): Locator {
+    return this.consoleLog()
+      .locator('div.cmd')
+      .filter({ hasText: new RegExp(`# ${cmd.replace(/[|.*+?^${}()[\]\\]/g, '\\$&')}$`) })
+      .last()
+      .locator('xpath=following-sibling::div[1]')
   }
 
   /**
