@@ -9,6 +9,7 @@ export interface SyncDaemonRequest {
   mcastIfn: string
   syncid: number
   syncMaxlen: number
+  /** The group as inet_ntop() prints it, and its family. */
   mcastGroup: { af: 'inet' | 'inet6'; text: string } | null
   mcastPort: number
   mcastTtl: number

@@ -1,4 +1,5 @@
 import ipaddr from 'ipaddr.js'
+import type { SyncDaemonRequest } from '../../ipvs/syncDaemon'
 import { formatIPv4, type IPv4, parseInetAton } from '../../net/ipv4'
 import { type Addr, AF_INET, AF_INET6, parseIPv6 } from '../../net/ipv6'
 import { resolveHost, servicePortOf } from '../../net/netdb'
@@ -85,16 +86,9 @@ export interface CommandEntry {
   daemon: DaemonArgs
 }
 
-/** What --start-daemon sends (struct ipvs_daemon_t); 0 / null: not given, the kernel's default. */
-export interface DaemonArgs {
+/** What --start-daemon sends (struct ipvs_daemon_t, the kernel's request) and which daemon it starts. */
+export interface DaemonArgs extends SyncDaemonRequest {
   state: 'master' | 'backup' | null
-  mcastIfn: string
-  syncid: number
-  syncMaxlen: number
-  /** The group as inet_ntop() prints it, and its family. */
-  mcastGroup: { af: 'inet' | 'inet6'; text: string } | null
-  mcastPort: number
-  mcastTtl: number
 }
 
 /**
