@@ -7,7 +7,7 @@ import { parseMac } from './libxt_mac'
 /**
  * The extensions a teacher's script uses (comment, iprange, state, conntrack, mac, LOG): what
  * `-S` writes re-parses to the same rule. Exact texts are pinned by the recordings of the real
- * iptables 1.8.9 (test/iptables-xt.test.ts); these are the invariants between them.
+ * iptables 1.8.9 (test/iptables.test.ts); these are the invariants between them.
  */
 
 const octet = fc.nat(255)
