@@ -41,7 +41,14 @@ export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: Cl
     else if (v instanceof Set) out = new Set()
     else if (v instanceof ArrayBuffer || v instanceof DataView || v instanceof WeakMap || v instanceof WeakSet)
       throw new TypeError(`cloneGraph: cannot copy a ${v.constructor.name}`)
-    else out = Object.create(Object.getPrototypeOf(v) as object | null) as object
+    else {
+      // a spread then the prototype: the copy keeps V8's fast properties (an Object.create()d
+      // object given its 34 fields one by one falls back to a dictionary — a Connection among
+      // them — and every engine step on the copy is then slower). Fields are fixed below.
+      const proto = Object.getPrototypeOf(v) as object | null
+      out = { ...v }
+      if (proto !== Object.prototype) Object.setPrototypeOf(out, proto)
+    }
     memo.set(v, out)
     work.push([v, out])
     return out
@@ -62,11 +69,13 @@ export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: Cl
       bytes += 32 + 16 * v.size
       for (const x of v) o.add(copy(x))
     } else {
-      const src = v as Record<string, unknown>
       const o = out as Record<string, unknown>
-      const keys = Object.keys(src)
+      const keys = Object.keys(o)
       bytes += 24 + 8 * keys.length
-      for (const k of keys) o[k] = copy(src[k])
+      for (const k of keys) {
+        const x = o[k]
+        if (typeof x === 'object' && x !== null) o[k] = copy(x)
+      }
     }
   }
   if (stats) stats.bytes = bytes
