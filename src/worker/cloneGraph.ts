@@ -18,6 +18,16 @@ export interface CloneStats {
   bytes: number
 }
 
+/**
+ * The heap a primitive field costs beyond its slot: a number that is not a small integer is a
+ * boxed HeapNumber (16 bytes); a string its characters (shared when interned, so a guess).
+ */
+function primitiveBytes(x: unknown): number {
+  if (typeof x === 'number') return (x | 0) === x ? 0 : 16
+  if (typeof x === 'string') return 16 + x.length
+  return 0
+}
+
 /** A copy of `root`; objects in `shared` (and frozen ones) are kept as they are. */
 export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: CloneStats): T {
   let bytes = 0
@@ -59,7 +69,12 @@ export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: Cl
     if (Array.isArray(v)) {
       const o = out as unknown[]
       bytes += 16 + 8 * v.length
-      for (let i = 0; i < v.length; i++) if (i in v) o[i] = copy(v[i])
+      for (let i = 0; i < v.length; i++)
+        if (i in v) {
+          const x = v[i]
+          o[i] = copy(x)
+          bytes += primitiveBytes(x)
+        }
     } else if (v instanceof Map) {
       const o = out as Map<unknown, unknown>
       bytes += 32 + 24 * v.size
@@ -75,6 +90,7 @@ export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: Cl
       for (const k of keys) {
         const x = o[k]
         if (typeof x === 'object' && x !== null) o[k] = copy(x)
+        else bytes += primitiveBytes(x)
       }
     }
   }
