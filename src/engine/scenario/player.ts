@@ -160,6 +160,11 @@ export class ScenarioPlayer {
     return this.sim.now
   }
 
+  /** The client's TCP of scenario connection `index` (null for UDP): its state and retransmissions so far. */
+  clientOf(index: number): Readonly<ClientTcp> | null {
+    return this.clients[index] ?? null
+  }
+
   /**
    * After a deep copy of this player (the app's rewind checkpoints): the closures its parts hold
    * (the shell's programs, the traffic's random source and sink, the director's listener) are
