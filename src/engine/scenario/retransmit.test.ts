@@ -82,6 +82,26 @@ describe("the clients' retransmissions (tcp_retransmit_timer())", () => {
     expect(run.metrics?.timedOut).toEqual({ connect: 1, close: 0 })
   })
 
+  it('a SYN the SIP persistence engine refuses (no Call-ID in a TCP packet: ip_vs_sched_persist() drops it) goes again until ETIMEDOUT; IPVS counts none', () => {
+    const run = runScenario(
+      scenario({
+        commands: [
+          'ipvsadm -A -t 192.168.100.100:5060 -s rr -p 60 --pe sip',
+          'ipvsadm -a -t 192.168.100.100:5060 -r 192.168.8.101 -g',
+        ],
+        connections: [{ ...conn(0, 40001, 5), vport: 5060 }],
+        finalCmds: ['ipvsadm -Ln --stats', 'ipvsadm -Lnc'],
+        until: 5,
+      }),
+      { metrics: true },
+    )
+    expect(run.connections[0].status).toBe('connect-failed: ETIMEDOUT')
+    expect(run.final.at).toBe(127)
+    expect(run.metrics?.timedOut).toEqual({ connect: 1, close: 0 })
+    expect(run.final.outputs[0].stdout).toMatch(/TCP {2}192\.168\.100\.100:5060 +0 +0 +0 +0 +0/)
+    expect(run.final.outputs[1].stdout.split('\n').filter((l) => l.startsWith('TCP'))).toEqual([])
+  })
+
   it('a FIN dropped by IPVS (its real server deleted, expire_nodest_conn=0) goes again 9 times, unseen by --stats; the orphan gives up at 204.6 s', () => {
     const s = scenario({
       commands: [...SERVICE, 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.102 -g'],
