@@ -51,7 +51,7 @@ describe('the attempt log', () => {
     expect(rows.every((a, i) => i === 0 || a.at >= rows[i - 1].at)).toBe(true)
   })
 
-  it('a client whose SYNs the director dropped until it gave up (ETIMEDOUT at 127 s) is logged as dropped, not as answered locally', () => {
+  it('a client whose SYNs the director dropped until it gave up (ETIMEDOUT at 129.0 s) is logged as dropped, not as answered locally', () => {
     const { player, log } = logged({
       commands: [
         'ipvsadm -A -t 192.168.100.100:80 -s rr',
@@ -65,6 +65,6 @@ describe('the attempt log', () => {
     })
     player.advanceTo(200_000 as SimMs)
     const rows = decodeAttempts(log.take().attempts)
-    expect(rows.map((a) => [a.at, a.how])).toEqual([[127_000, AttemptHow.DROPPED]])
+    expect(rows.map((a) => [a.at, a.how])).toEqual([[129_048, AttemptHow.DROPPED]])
   })
 })

@@ -1,3 +1,5 @@
+import { wheelLatenessMs } from '../sim/timerWheel'
+
 /**
  * A Linux client's retransmission timer, as Linux 6.1.192's net/ipv4/tcp_timer.c runs it
  * (`tcp_retransmit_timer()`, `tcp_write_timeout()`, `retransmits_timed_out()`,
@@ -76,9 +78,11 @@ export function retransmitsTimedOut(
  * The timer of one segment nobody acknowledges, from its first transmission (time 0): `firings[i]`
  * is when the retransmission timer fires the (i+1)-th time (ms); the first `retransmits` firings
  * send the segment again, the next one gives up (`tcp_write_err()`: ETIMEDOUT, the socket is done).
+ * `rtos[i]` is the RTO the timer was armed with before that firing (the backoff series).
  */
 export interface RetransmitSchedule {
   readonly firings: readonly number[]
+  readonly rtos: readonly number[]
   readonly retransmits: number
 }
 
@@ -90,11 +94,21 @@ export interface RetransmitSchedule {
  * the first retransmission in `retrans_stamp`; a SYN's was saved when it was first sent, by
  * `tcp_connect()`) and the RTO doubles, up to TCP_RTO_MAX.
  *
- * The first RTO: TCP_TIMEOUT_INIT for a SYN; TCP_RTO_MIN after the handshake (on a LAN the
- * smoothed RTT is far below a millisecond, and `tcp_rtt_estimator()` keeps `rttvar` at
- * TCP_RTO_MIN or more; a real client's is that plus its RTT, rounded up to a jiffy — 204 ms at
- * Debian's HZ=250 — which this model leaves out). `tcp_out_of_resources()` (too many orphans,
- * memory pressure) never kills a lab client's socket early.
+ * The timer is a kernel timer armed `icsk_rto` ahead (`inet_csk_reset_xmit_timer()`): an RTO of
+ * 16.1 s or more lands in the timer wheel's level 3 and fires late, as every long timer of the
+ * engine does (`wheelLatenessMs()`, docs/adr/0001: half a 2.048 s bucket). That lateness decides
+ * an orphan's last firing: without it the 9th would come 102.0 s after the first retransmission,
+ * 0.2 s short of tcp_model_timeout(8) = 102.2 s, and go out once more; with any lateness at all
+ * (on a real kernel, three level-3 timers' worth) it finds the time up — 8 retransmissions, as
+ * tcp_orphan_retries' comment says.
+ *
+ * The first RTO: TCP_TIMEOUT_INIT for a SYN; TCP_RTO_MIN after the handshake. On a LAN the
+ * smoothed RTT is far below a millisecond and `tcp_rtt_estimator()` keeps `rttvar` at
+ * TCP_RTO_MIN or more, so the RTO is TCP_RTO_MIN plus that RTT rounded up to a jiffy (204 ms at
+ * Debian's HZ=250) when the handshake seeds it, TCP_RTO_MIN exactly when `tcp_init_metrics()`
+ * seeds it from an earlier connection's cached RTT; the model takes TCP_RTO_MIN (by the 8th
+ * retransmission the two differ by 1 s). `tcp_out_of_resources()` (too many orphans, memory
+ * pressure) never kills a lab client's socket early.
  */
 export function retransmitSchedule(
   kind: RetransmitKind,
@@ -106,10 +120,12 @@ export function retransmitSchedule(
   let retransmits = 0
   let t = 0
   const firings: number[] = []
+  const rtos: number[] = []
   for (;;) {
-    // inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk_rto, TCP_RTO_MAX)
-    t += rto
+    // inet_csk_reset_xmit_timer(sk, ICSK_TIME_RETRANS, icsk_rto, TCP_RTO_MAX), fired by the wheel
+    t += rto + wheelLatenessMs(rto)
     firings.push(t)
+    rtos.push(rto)
     // tcp_write_timeout()
     let expired = false
     let retryUntil: number
@@ -121,7 +137,7 @@ export function retransmitSchedule(
       if (kind === 'orphan') retryUntil = tcpOrphanRetries(sysctl.tcp_orphan_retries, rto < TCP_RTO_MAX_MS)
     }
     if (!expired) expired = retransmitsTimedOut(retransmits, t - (retransStamp ?? t), retryUntil, synSent)
-    if (expired) return { firings, retransmits }
+    if (expired) return { firings, rtos, retransmits }
     // icsk_retransmits++; tcp_retransmit_skb(): "Save stamp of the first (attempted) retransmit."
     retransmits++
     if (retransStamp === null) retransStamp = t
@@ -130,11 +146,14 @@ export function retransmitSchedule(
   }
 }
 
-/** A client's SYN: retransmitted at 1, 3, 7, 15, 31 and 63 s; ETIMEDOUT at 127 s. */
+/**
+ * A client's SYN: retransmitted at 1, 3, 7, 15, 31 and 64.0 s (the 32 s RTO fires 1 s late);
+ * ETIMEDOUT at 129.0 s.
+ */
 export const SYN_SCHEDULE = retransmitSchedule('syn')
 
 /**
- * A closed client's FIN: retransmitted at 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 25.4, 51.0 and 102.2 s
- * after it was first sent; the socket is destroyed, silently, at 204.6 s.
+ * A closed client's FIN: retransmitted at 0.2, 0.6, 1.4, 3.0, 6.2, 12.6, 25.4 and 52.0 s after
+ * it was first sent; the socket is destroyed, silently, at 104.2 s.
  */
 export const ORPHAN_FIN_SCHEDULE = retransmitSchedule('orphan')
