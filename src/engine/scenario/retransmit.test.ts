@@ -40,7 +40,7 @@ function play(s: Scenario): { player: ScenarioPlayer; attempts: ClientAttempt[] 
 }
 
 describe("the clients' retransmissions (tcp_retransmit_timer())", () => {
-  it('a SYN dropped by iptables goes again at 1 and 3 s; the one at 7 s, after the rule went, connects (its hold counts from then)', () => {
+  it('tcp_retransmit_timer(): a SYN dropped by iptables goes again at 1 and 3 s; the one at 7 s, after the rule went, connects (its hold counts from then)', () => {
     const { player, attempts } = play(
       scenario({
         commands: [...SERVICE, DROP_SYN],
@@ -56,7 +56,7 @@ describe("the clients' retransmissions (tcp_retransmit_timer())", () => {
     expect(player.sim.run('ipvsadm -Ln --stats').stdout).toMatch(/-> 192\.168\.8\.101:80 +1 +4 +0 +216 +0/)
   })
 
-  it("every copy of the SYN walks the rules: the DROP rule's counter reads 3 after 3 s", () => {
+  it("every copy of the SYN walks the rules: the DROP rule's counter (ipt_do_table()) reads 3 after 3 s", () => {
     const s = scenario({
       commands: [...SERVICE, DROP_SYN],
       connections: [conn(0, 40001, 10)],
@@ -144,7 +144,7 @@ describe("the clients' retransmissions (tcp_retransmit_timer())", () => {
     expect(player.metrics?.snapshot().timedOut).toBeUndefined()
   })
 
-  it('a FIN that no entry takes (the entry timed out) is answered RST by the director: never sent again', () => {
+  it('a FIN that no entry takes (the entry timed out) is answered RST by the director (tcp_v4_send_reset()): the client's socket is reset, nothing sent again', () => {
     const s = scenario({
       commands: [...SERVICE, 'ipvsadm --set 5 5 5'],
       connections: [conn(0, 40001, 30)],
@@ -155,7 +155,7 @@ describe("the clients' retransmissions (tcp_retransmit_timer())", () => {
     expect(player.metrics?.snapshot().timedOut).toBeUndefined()
   })
 
-  it('synthetic users: SYNs dropped the whole run time out 129.0 s after their first SYN, counted apart from refusals', () => {
+  it('tcp_write_timeout(), synthetic users: SYNs dropped the whole run time out 129.0 s after their first SYN, counted apart from refusals', () => {
     const s = scenario({
       seed: 4,
       commands: [...SERVICE, DROP_SYN],
