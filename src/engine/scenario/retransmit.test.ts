@@ -144,7 +144,7 @@ describe("the clients' retransmissions (tcp_retransmit_timer())", () => {
     expect(player.metrics?.snapshot().timedOut).toBeUndefined()
   })
 
-  it('a FIN that no entry takes (the entry timed out) is answered RST by the director (tcp_v4_send_reset()): the client's socket is reset, nothing sent again', () => {
+  it("a FIN that no entry takes (the entry timed out) is answered RST by the director (tcp_v4_send_reset()): the client's socket is reset, nothing sent again", () => {
     const s = scenario({
       commands: [...SERVICE, 'ipvsadm --set 5 5 5'],
       connections: [conn(0, 40001, 30)],
