@@ -79,6 +79,46 @@ describe('sim CLI', () => {
     expect(head3.stdout.split('\n')).toHaveLength(4)
   })
 
+  it("replays fin-retransmit-rs-readded: the client's FIN, dropped while .102 was deleted, reaches it once re-added", () => {
+    // tcp_retransmit_timer(): the FIN sent at 10 s goes again at 10.2, 10.6, 11.4, 13.0, 16.2, 22.6 s …;
+    // .102 is back at 20 s, so the one at 22.6 s passes and the entry is FIN_WAIT from then for 120 s
+    const r = sim('public/scenarios/fin-retransmit-rs-readded.json', '--metrics')
+    expect(r.status).toBe(0)
+    const run = JSON.parse(r.stdout) as RunResult
+    expect(run.connections.map((c) => [c.rs, c.status])).toEqual([
+      ['192.168.8.102:80', 'connected'],
+      ['192.168.8.101:80', 'connected'],
+    ])
+    const lnc = (at: number) =>
+      run.snapshots
+        .find((s) => s.at === at)
+        ?.outputs.find((o) => o.cmd === 'ipvsadm -Lnc')
+        ?.stdout.split('\n')
+        .filter((l) => l.startsWith('TCP'))
+        .sort() // by the expire column
+    // dropped packets do not touch the entry: still ESTABLISHED, its timer counting from the ACK at 0 s
+    expect(lnc(15)).toEqual([
+      'TCP 01:54  FIN_WAIT    10.0.0.2:40002     192.168.100.100:80 192.168.8.101:80',
+      'TCP 14:44  ESTABLISHED 10.0.0.1:40001     192.168.100.100:80 192.168.8.102:80',
+    ])
+    expect(lnc(21)?.[1]).toContain('ESTABLISHED 10.0.0.1:40001')
+    expect(lnc(23)).toEqual([
+      'TCP 01:46  FIN_WAIT    10.0.0.2:40002     192.168.100.100:80 192.168.8.101:80',
+      'TCP 01:59  FIN_WAIT    10.0.0.1:40001     192.168.100.100:80 192.168.8.102:80',
+    ])
+    // 90 s after the client closed, its entry is still listed, 12.6 s behind its neighbour's
+    expect(lnc(100)).toEqual([
+      'TCP 00:30  FIN_WAIT    10.0.0.2:40002     192.168.100.100:80 192.168.8.101:80',
+      'TCP 00:42  FIN_WAIT    10.0.0.1:40001     192.168.100.100:80 192.168.8.102:80',
+    ])
+    // --stats: the retransmitted FIN that passed (and the ACK after it) are packets; the dropped ones are not
+    const stats = run.snapshots.find((s) => s.at === 23)?.outputs.find((o) => o.cmd === 'ipvsadm -Ln --stats')
+    expect(stats?.stdout).toContain('  -> 192.168.8.102:80                    1        4        0      216        0')
+    // the FIN got through: no client gave up
+    expect(run.metrics?.timedOut).toBeUndefined()
+    expect(run.final.outputs[1].stdout.split('\n').filter((l) => l.startsWith('TCP'))).toEqual([])
+  })
+
   it('exits 2 for a missing file', () => {
     const r = sim(join(tmp, 'nope.json'))
     expect(r.status).toBe(2)

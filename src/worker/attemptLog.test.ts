@@ -50,4 +50,21 @@ describe('the attempt log', () => {
     // oldest first
     expect(rows.every((a, i) => i === 0 || a.at >= rows[i - 1].at)).toBe(true)
   })
+
+  it('a client whose SYNs the director dropped until it gave up (ETIMEDOUT at 129.0 s) is logged as dropped, not as answered locally', () => {
+    const { player, log } = logged({
+      commands: [
+        'ipvsadm -A -t 192.168.100.100:80 -s rr',
+        'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g',
+        'iptables -A INPUT -p tcp --syn -j DROP',
+      ],
+      connections: [
+        { at: 0, client: '10.0.0.1', clientPort: 40001, proto: 'tcp', vip: '192.168.100.100', vport: 80, hold: 5 },
+      ],
+      until: 10,
+    })
+    player.advanceTo(200_000 as SimMs)
+    const rows = decodeAttempts(log.take().attempts)
+    expect(rows.map((a) => [a.at, a.how])).toEqual([[129_048, AttemptHow.DROPPED]])
+  })
 })

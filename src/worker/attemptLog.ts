@@ -99,7 +99,8 @@ export class AttemptLog {
     let how: number = AttemptHow.SCHEDULED
     if (a.rsAddr !== null && dec) how = dec.how
     else if (refused) how = AttemptHow.REFUSED
-    else if (a.status === 'pending' || a.status === 'dropped') how = AttemptHow.DROPPED
+    // a UDP datagram dropped, or a TCP client whose SYNs the director dropped until it gave up
+    else if (a.status === 'dropped' || a.status === 'connect-failed: ETIMEDOUT') how = AttemptHow.DROPPED
     else if (a.rsAddr === null) how = AttemptHow.LOCAL
     const seq = ++this.seq
     const tpl = dec?.template ?? null

@@ -26,9 +26,6 @@ export const WIRE = { SYN: 60, SYNACK: 60, ACK: 52, FIN: 52, RST: 40, UDP_HEADER
 /** struct ipv6hdr (40 bytes) minus struct iphdr (20 bytes). */
 export const IPV6_HEADER_EXTRA = 20
 
-/** Linux's SYN retransmissions (initial RTO 1 s, doubling; tcp_syn_retries = 6). */
-export const SYN_RETRY_DELAYS_MS = [1000, 2000, 4000, 8000, 16000, 32000] as const
-
 export type ClientStatus =
   | 'connected'
   | 'sent'
@@ -49,13 +46,26 @@ export interface ClientTcp {
   rsPort: number
   /** The director's entry the handshake went through. */
   entry: Connection | null
+  /** SYNs sent again so far (`SYN_SCHEDULE`, tcpRetransmit.ts). */
   synRetries: number
+  /** FINs sent again so far (`ORPHAN_FIN_SCHEDULE`). */
+  finRetries: number
 }
+
+/**
+ * What became of a client's FIN: acknowledged (it reached the real server, and under NAT the
+ * server's answer came back through the director); lost (the director or an iptables rule dropped
+ * it: the client will send it again); reset (no IPVS entry took it, so the director's own stack,
+ * which owns the VIP, answered RST and the client's socket is gone).
+ */
+export type FinOutcome = 'acked' | 'lost' | 'reset'
 
 /**
  * A director and its clients on one simulated clock. The director (IPVS) is the model; the
  * clients here only produce the packets a real Linux client sends: the handshake, then FIN (and
- * the ACK of the server's FIN) or RST when it closes; UDP datagrams.
+ * the ACK of the server's FIN) or RST when it closes; UDP datagrams. When a SYN or a FIN gets no
+ * answer, the scenario player sends it again on the client's retransmission timer
+ * (tcpRetransmit.ts): every copy walks the same path as the first (netfilter, then IPVS).
  */
 export class Simulator {
   readonly director = new Director()
@@ -208,16 +218,26 @@ export class Simulator {
     return v.kind === 'dropped' ? 'pending' : 'connect-failed: ECONNREFUSED'
   }
 
-  /** A connected client closes: FIN, then the ACK of the server's FIN (NAT: the server's FIN passes the director). */
-  hangUp(saddr: Addr, sport: Port, daddr: Addr, dport: Port, how: 'fin' | 'rst'): void {
+  /**
+   * A connected client closes: FIN (or its retransmission), then the ACK of the server's FIN
+   * (NAT: the server's FIN passes the director). RST is never answered nor sent again ('acked').
+   */
+  hangUp(saddr: Addr, sport: Port, daddr: Addr, dport: Port, how: 'fin' | 'rst'): FinOutcome {
     if (how === 'rst') {
       this.send(saddr, sport, daddr, dport, RST, WIRE.RST)
-      return
+      return 'acked'
     }
     const v = this.send(saddr, sport, daddr, dport, FINACK, WIRE.FIN)
-    if (v.kind !== 'forwarded') return
-    if (v.conn.forward === ForwardMethod.MASQ) this.reply(saddr, sport, daddr, dport, v.conn, FINACK, WIRE.FIN)
+    // no entry took it: the VIP is the director's own address, and no socket listens there
+    if (v.kind === 'local') return 'reset'
+    // dropped; or (sloppy_tcp) ICMP port unreachable, which tcp_v4_err() only notes as a soft
+    // error on a synchronized socket: the FIN goes again either way
+    if (v.kind !== 'forwarded') return 'lost'
+    // NAT: the server's FIN (with the ACK of the client's) comes back through the director
+    if (v.conn.forward === ForwardMethod.MASQ && !this.reply(saddr, sport, daddr, dport, v.conn, FINACK, WIRE.FIN))
+      return 'lost'
     this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
+    return 'acked'
   }
 
   /** The client's SYN and, when it is answered, the rest of the handshake. */
@@ -232,11 +252,20 @@ export class Simulator {
     c.status = status
   }
 
-  /** The client closes: FIN, then the ACK of the server's FIN (NAT: the server's FIN passes the director). */
-  tcpClose(c: ClientTcp, how: 'fin' | 'rst'): void {
-    if (c.status !== 'connected') return
+  /**
+   * The client closes: FIN, then the ACK of the server's FIN (NAT: the server's FIN passes the
+   * director). 'lost': the FIN is to be sent again (`tcpRetransmitFin`, ORPHAN_FIN_SCHEDULE).
+   */
+  tcpClose(c: ClientTcp, how: 'fin' | 'rst'): FinOutcome {
+    if (c.status !== 'connected') return 'acked'
     c.status = 'closed'
-    this.hangUp(c.saddr, c.sport, c.daddr, c.dport, how)
+    return this.hangUp(c.saddr, c.sport, c.daddr, c.dport, how)
+  }
+
+  /** The closed client's retransmission timer fired: its FIN again (tcp_retransmit_timer()). */
+  tcpRetransmitFin(c: ClientTcp): FinOutcome {
+    c.finRetries++
+    return this.hangUp(c.saddr, c.sport, c.daddr, c.dport, 'fin')
   }
 
   /** One UDP datagram; returns the real server that got it (`ip:port`) or null. */
@@ -321,6 +350,7 @@ export const newClientTcp = (saddr: Addr, sport: number, daddr: Addr, dport: num
   rsPort: 0,
   entry: null,
   synRetries: 0,
+  finRetries: 0,
 })
 
 /** The real server a client reached, as recordings write it (`192.168.8.101:80`, `[2001:db8:8::102]:80`), or null. */

@@ -35,6 +35,14 @@ export interface MetricsSnapshot {
   connections: number
   /** Connection attempts no real server took (ICMP port unreachable or nothing listening). */
   refused: number
+  /**
+   * Connections a client gave up on, its packets dropped by the director every time it sent them
+   * (host/tcpRetransmit.ts): `connect`, attempts whose SYN went unanswered through
+   * tcp_syn_retries (connect() failed with ETIMEDOUT: counted in `connections` too, like a
+   * refusal); `close`, connections whose FIN was never acknowledged through tcp_orphan_retries.
+   * Present only once a client has given up, so that a run with no lost packet reads as before.
+   */
+  timedOut?: { connect: number; close: number }
   /** A user's application connection reached a server that did not hold the user's session. */
   brokenSessions: number
   /** Users whose session broke at least once. */
@@ -75,6 +83,8 @@ export class Metrics {
   private readonly users = new Map<string, UserState>()
   private connections = 0
   private refused = 0
+  private connectTimedOut = 0
+  private closeTimedOut = 0
   private broken = 0
   private brokenUsers = 0
   private appConnections = 0
@@ -139,6 +149,17 @@ export class Metrics {
       u.broken = true
       u.sessionRs = addr
     }
+  }
+
+  /** A client's SYN retransmissions all went unanswered: a connection attempt that failed (ETIMEDOUT). */
+  onConnectTimedOut(): void {
+    this.connections++
+    this.connectTimedOut++
+  }
+
+  /** A closed client's FIN retransmissions all went unanswered: its socket was destroyed. */
+  onCloseTimedOut(): void {
+    this.closeTimedOut++
   }
 
   private bin(c: RsCounters, at: number): void {
@@ -212,6 +233,9 @@ export class Metrics {
       atSeconds: now / 1000,
       connections: this.connections,
       refused: this.refused,
+      ...(this.connectTimedOut + this.closeTimedOut > 0
+        ? { timedOut: { connect: this.connectTimedOut, close: this.closeTimedOut } }
+        : {}),
       brokenSessions: this.broken,
       usersWithBrokenSession: this.brokenUsers,
       stickiness: this.appConnections === 0 ? 1 : this.onFirst / this.appConnections,

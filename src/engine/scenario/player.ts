@@ -1,4 +1,5 @@
-import { type ClientTcp, clientRs, newClientTcp, Simulator, SYN_RETRY_DELAYS_MS } from '../host/simulator'
+import { type ClientTcp, clientRs, type FinOutcome, newClientTcp, Simulator } from '../host/simulator'
+import { ORPHAN_FIN_SCHEDULE, SYN_SCHEDULE } from '../host/tcpRetransmit'
 import type { DirectorEvent } from '../ipvs/director'
 import { Metrics } from '../metrics/metrics'
 import { asPort } from '../net/ipv4'
@@ -24,16 +25,30 @@ const keyOf = (at: number, rank: number): number => at * RANKS + rank
 type ScenarioEvent =
   | { at: SimMs; rank: number; kind: 'mid'; index: number }
   | { at: SimMs; rank: number; kind: 'open'; index: number }
+  /** The client's SYN retransmission timer fired for the last time: ETIMEDOUT. */
+  | { at: SimMs; rank: number; kind: 'syn-timeout'; index: number }
   | { at: SimMs; rank: number; kind: 'close'; index: number }
+  /** The closed client's retransmission timer fired the (k+1)-th time (ORPHAN_FIN_SCHEDULE.firings[k]). */
+  | { at: SimMs; rank: number; kind: 'fin-timer'; index: number; k: number }
   | { at: SimMs; rank: number; kind: 'datagram'; index: number; k: number }
   | { at: SimMs; rank: number; kind: 'snapshot'; index: number }
 
 /**
  * What a queued entry is, in its tag. Synthetic traffic (most events) queues its request itself,
- * with no event object: TRAFFIC_DATAGRAM + TAG_KINDS × k is the request's k-th datagram.
+ * with no event object: TRAFFIC_DATAGRAM + TAG_KINDS × k is the request's k-th datagram;
+ * TRAFFIC_SYN_TIMER / TRAFFIC_FIN_TIMER + TAG_KINDS × k the k-th firing of its client's
+ * retransmission timer (SYN_SCHEDULE.firings[k] after its first SYN, ORPHAN_FIN_SCHEDULE.firings[k]
+ * after its first FIN).
  */
-const Tag = { SCENARIO: 0, TRAFFIC_OPEN: 1, TRAFFIC_CLOSE: 2, TRAFFIC_DATAGRAM: 3 } as const
-const TAG_KINDS = 4
+const Tag = {
+  SCENARIO: 0,
+  TRAFFIC_OPEN: 1,
+  TRAFFIC_CLOSE: 2,
+  TRAFFIC_DATAGRAM: 3,
+  TRAFFIC_SYN_TIMER: 4,
+  TRAFFIC_FIN_TIMER: 5,
+} as const
+const TAG_KINDS = 6
 
 /**
  * How long one command of a snapshot takes to run: each later command in the list reads the
@@ -145,6 +160,11 @@ export class ScenarioPlayer {
     return this.sim.now
   }
 
+  /** The client's TCP of scenario connection `index` (null for UDP): its state and retransmissions so far. */
+  clientOf(index: number): Readonly<ClientTcp> | null {
+    return this.clients[index] ?? null
+  }
+
   /**
    * After a deep copy of this player (the app's rewind checkpoints): the closures its parts hold
    * (the shell's programs, the traffic's random source and sink, the director's listener) are
@@ -208,16 +228,28 @@ export class ScenarioPlayer {
     this.sim.advanceTo(limit)
   }
 
-  /** Play the next event only (and the director's timers due before it); false when none is left. */
+  /**
+   * Play the next event only (and the director's timers due before it); false when none is left
+   * within the run (a client's FIN sent again after `lastEventMs` is not waited for).
+   */
   step(): boolean {
     const at = this.nextEventAt()
-    if (at === Number.POSITIVE_INFINITY) return false
+    if (at === Number.POSITIVE_INFINITY || at > this.lastEventMs) return false
     this.handleNext()
     return true
   }
 
+  /** A scenario event; the run lasts at least until it (the recorder waited for its connections). */
   private push(e: ScenarioEvent): void {
     if (e.at > this.lastEventMs) this.lastEventMs = e.at
+    this.queue.push(keyOf(e.at, e.rank), e, Tag.SCENARIO)
+  }
+
+  /**
+   * What a client's kernel does on its own after the program closed the socket (a FIN sent
+   * again): played when its time comes within the run, but it does not make the run longer.
+   */
+  private pushBackground(e: ScenarioEvent): void {
     this.queue.push(keyOf(e.at, e.rank), e, Tag.SCENARIO)
   }
 
@@ -272,37 +304,36 @@ export class ScenarioPlayer {
     else this.handleTraffic(item as ConnRequest, tag, at)
   }
 
-  /** A synthetic user's connection opens, closes, or sends its k-th datagram. */
+  /**
+   * A synthetic user's connection opens, closes, sends its k-th datagram, or its client's
+   * retransmission timer fires (the SYN or the FIN again, or the client gives up).
+   */
   private handleTraffic(req: ConnRequest, tag: number, at: SimMs): void {
     const sim = this.sim
     // Timers due by then fire first (those due at this very millisecond too).
     sim.advanceTo(at)
-    if (tag === Tag.TRAFFIC_OPEN) {
-      const status = sim.handshake(req.client, req.clientPort, req.vip, req.vport)
-      const entry = sim.handshakeEntry
-      const rsAddr = entry ? entry.daddr : null
-      this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at)
-      if (this.listener.attempt)
-        this.attempt({
-          at,
-          proto: 'tcp',
-          client: req.client,
-          clientPort: req.clientPort,
-          vip: req.vip,
-          vport: req.vport,
-          rsAddr,
-          user: req.user,
-          status,
-        })
-      const closeAt = at + req.holdMs
-      if (status === 'connected' && closeAt <= this.untilMs)
-        this.queue.push(keyOf(closeAt, Rank.CLOSE), req, Tag.TRAFFIC_CLOSE)
-      else this.generator?.release(req)
-    } else if (tag === Tag.TRAFFIC_CLOSE) {
-      sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin')
-      this.generator?.release(req)
+    const kind = tag % TAG_KINDS
+    const k = (tag - kind) / TAG_KINDS
+    if (tag === Tag.TRAFFIC_OPEN) this.trafficSyn(req, at, 0)
+    else if (kind === Tag.TRAFFIC_SYN_TIMER) {
+      if (k < SYN_SCHEDULE.retransmits) this.trafficSyn(req, at, k + 1)
+      else {
+        // tcp_write_timeout(): tcp_syn_retries SYNs went unanswered, connect() fails with ETIMEDOUT
+        this.metrics?.onConnectTimedOut()
+        this.trafficAttempt(req, at, null, 'connect-failed: ETIMEDOUT')
+        this.generator?.release(req)
+      }
+    } else if (tag === Tag.TRAFFIC_CLOSE)
+      this.trafficFin(req, at, 0, sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin'))
+    else if (kind === Tag.TRAFFIC_FIN_TIMER) {
+      if (k < ORPHAN_FIN_SCHEDULE.retransmits)
+        this.trafficFin(req, at, k + 1, sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin'))
+      else {
+        // tcp_write_timeout(): the orphan's tcp_orphan_retries ran out; the socket is destroyed
+        this.metrics?.onCloseTimedOut()
+        this.generator?.release(req)
+      }
     } else {
-      const k = (tag - Tag.TRAFFIC_DATAGRAM) / TAG_KINDS
       const entry = sim.udpDatagram(req.client, req.clientPort, req.vip, req.vport)
       if (k === 0) {
         const rsAddr = entry ? entry.daddr : null
@@ -322,6 +353,64 @@ export class ScenarioPlayer {
       }
       if (k === req.packets - 1) this.generator?.release(req)
     }
+  }
+
+  /**
+   * A synthetic user's SYN (`firing` = 0) or its retransmission: connected (its close queued),
+   * refused, or unanswered — then the timer's next firing is queued, within the run.
+   */
+  private trafficSyn(req: ConnRequest, at: SimMs, firing: number): void {
+    const status = this.sim.handshake(req.client, req.clientPort, req.vip, req.vport)
+    if (status === 'pending') {
+      this.queueTimer(req, req.at + SYN_SCHEDULE.firings[firing], Rank.OPEN, Tag.TRAFFIC_SYN_TIMER, firing)
+      return
+    }
+    const entry = this.sim.handshakeEntry
+    const rsAddr = entry ? entry.daddr : null
+    this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at)
+    this.trafficAttempt(req, at, rsAddr, status)
+    const closeAt = at + req.holdMs
+    if (status === 'connected' && closeAt <= this.untilMs)
+      this.queue.push(keyOf(closeAt, Rank.CLOSE), req, Tag.TRAFFIC_CLOSE)
+    else this.generator?.release(req)
+  }
+
+  /** What became of a synthetic user's FIN: lost, it goes again when the timer fires next (`firing`). */
+  private trafficFin(req: ConnRequest, at: SimMs, firing: number, outcome: FinOutcome): void {
+    if (outcome !== 'lost') {
+      this.generator?.release(req)
+      return
+    }
+    const gap = ORPHAN_FIN_SCHEDULE.firings[firing] - (firing === 0 ? 0 : ORPHAN_FIN_SCHEDULE.firings[firing - 1])
+    this.queueTimer(req, at + gap, Rank.CLOSE, Tag.TRAFFIC_FIN_TIMER, firing)
+  }
+
+  /** A retransmission timer's firing, queued when it falls within the run (the request is handed back otherwise). */
+  private queueTimer(req: ConnRequest, at: number, rank: number, tag: number, firing: number): void {
+    if (at > this.untilMs) this.generator?.release(req)
+    else this.queue.push(keyOf(at, rank), req, tag + TAG_KINDS * firing)
+  }
+
+  private trafficAttempt(req: ConnRequest, at: SimMs, rsAddr: Addr | null, status: string): void {
+    if (this.listener.attempt)
+      this.attempt({
+        at,
+        proto: 'tcp',
+        client: req.client,
+        clientPort: req.clientPort,
+        vip: req.vip,
+        vport: req.vport,
+        rsAddr,
+        user: req.user,
+        status,
+      })
+  }
+
+  /** A scenario client's FIN was lost: its retransmission timer fires next (`firing`), in the background. */
+  private finTimer(e: ScenarioEvent, firing: number, outcome: FinOutcome): void {
+    if (outcome !== 'lost') return
+    const gap = ORPHAN_FIN_SCHEDULE.firings[firing] - (firing === 0 ? 0 : ORPHAN_FIN_SCHEDULE.firings[firing - 1])
+    this.pushBackground({ at: (e.at + gap) as SimMs, rank: Rank.CLOSE, kind: 'fin-timer', index: e.index, k: firing })
   }
 
   private handle(e: ScenarioEvent): void {
@@ -367,34 +456,47 @@ export class ScenarioPlayer {
             kind: 'close',
             index: e.index,
           })
+        // No answer: the client's retransmission timer fires next at SYN_SCHEDULE.firings[n] after
+        // its first SYN (n: the SYNs sent again so far); the last firing gives up.
         if (client.status === 'pending') {
-          if (client.synRetries < SYN_RETRY_DELAYS_MS.length)
-            this.push({
-              at: (e.at + SYN_RETRY_DELAYS_MS[client.synRetries++]) as SimMs,
-              rank: Rank.OPEN,
-              kind: 'open',
-              index: e.index,
-            })
-          else {
-            rec.status = client.status = 'connect-failed: ETIMEDOUT'
-            this.attempt({
-              at: e.at,
-              proto: 'tcp',
-              client: client.saddr,
-              clientPort: client.sport,
-              vip: client.daddr,
-              vport: client.dport,
-              rsAddr: null,
-              user: -1,
-              status: client.status,
-            })
-          }
+          const n = client.synRetries
+          const at = (secondsToSimMs(spec.at) + SYN_SCHEDULE.firings[n]) as SimMs
+          if (n < SYN_SCHEDULE.retransmits) {
+            client.synRetries++
+            this.push({ at, rank: Rank.OPEN, kind: 'open', index: e.index })
+          } else this.push({ at, rank: Rank.OPEN, kind: 'syn-timeout', index: e.index })
         }
+        break
+      }
+      case 'syn-timeout': {
+        // tcp_write_timeout(): icsk_retransmits reached tcp_syn_retries, connect() fails
+        const client = this.clients[e.index] as ClientTcp
+        const rec = this.connections[e.index]
+        rec.status = client.status = 'connect-failed: ETIMEDOUT'
+        metrics?.onConnectTimedOut()
+        this.attempt({
+          at: e.at,
+          proto: 'tcp',
+          client: client.saddr,
+          clientPort: client.sport,
+          vip: client.daddr,
+          vport: client.dport,
+          rsAddr: null,
+          user: -1,
+          status: client.status,
+        })
         break
       }
       case 'close': {
         const client = this.clients[e.index] as ClientTcp
-        sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin')
+        this.finTimer(e, 0, sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin'))
+        break
+      }
+      case 'fin-timer': {
+        const client = this.clients[e.index] as ClientTcp
+        if (e.k < ORPHAN_FIN_SCHEDULE.retransmits) this.finTimer(e, e.k + 1, sim.tcpRetransmitFin(client))
+        // tcp_write_timeout(): the orphan's tcp_orphan_retries ran out; the socket is destroyed
+        else metrics?.onCloseTimedOut()
         break
       }
       case 'datagram': {
