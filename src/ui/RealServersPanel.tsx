@@ -1,11 +1,11 @@
 import { memo, useCallback, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { actions, history, type RsLive, useLab } from '../store/index'
+import { actions, addrPortText, history, type RsLive, useLab } from '../store/index'
 import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
 import { rsVar, useRsColorIndex } from './colors'
 import { saveCsvFiles } from './exporting'
 import { figuresOverTime, realServersNow } from './exportTables'
-import { forwardOption, ip, serviceOption } from './format'
+import { forwardOption, serviceOption } from './format'
 import { useT } from './useT'
 
 /** A real server the "health check" took out, so it can be put back as it was. */
@@ -129,7 +129,7 @@ export function RealServersPanel() {
   const bringUp = (d: Removed) => {
     setRemoved((x) => x.filter((y) => y.key !== d.key))
     actions.run(
-      `ipvsadm -a ${serviceOption(d.service)} -r ${ip(d.addr)}:${d.port} ${forwardOption(d.forward)} -w ${d.weight}`,
+      `ipvsadm -a ${serviceOption(d.service)} -r ${addrPortText(d.addr, d.port)} ${forwardOption(d.forward)} -w ${d.weight}`,
       'button',
     )
   }
@@ -209,7 +209,7 @@ export function RealServersPanel() {
           <div className="rs" key={`down-${d.key}`}>
             <span className="swatch" style={{ background: 'var(--line)' }} aria-hidden="true" />
             <span className="name">
-              {ip(d.addr)}:{d.port} <span className="svc">{d.service}</span>{' '}
+              {addrPortText(d.addr, d.port)} <span className="svc">{d.service}</span>{' '}
               <span className="badge down">{t('servers.isDown')}</span>
             </span>
             <span className="controls">

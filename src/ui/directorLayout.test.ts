@@ -110,6 +110,7 @@ describe('the lines the Director draws', () => {
   const svc = (label: string, persistSec: number, netmask: string, destinations: ReturnType<typeof dest>[]) => ({
     key: label,
     label,
+    family: label.includes('[') ? ('inet6' as const) : ('inet' as const),
     scheduler: 'wlc',
     persistSec,
     netmask,

@@ -1,12 +1,38 @@
 /** Small text helpers for the panels (the engine's own printers stay in the worker). */
+import { addrText, isV6Num, type LabState, useLab } from '../store/index'
+import { distinguishingTails, shortName } from './addressText'
 
+/** An address number (protocol.ts V6_ADDR_BASE) as ipvsadm -n prints it: `192.168.8.101`, `2001:db8:8::101`. */
 export function ip(a: number): string {
-  return `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
+  return addrText(a)
 }
 
-/** The last octet, as people say it in class: `.102`. */
+let tailsFor: { rs: LabState['rs'] | null; runs: LabState['compareRuns'] | null; tails: Map<string, string> } = {
+  rs: null,
+  runs: null,
+  tails: new Map(),
+}
+
+/** The distinguishing tails among the real servers configured now (the lab's and the compared runs'), and `text`. */
+function rsTails(text: string): ReadonlyMap<string, string> {
+  const { rs, compareRuns } = useLab.getState()
+  if (tailsFor.rs !== rs || tailsFor.runs !== compareRuns) {
+    const texts = [...rs.map((r) => addrText(r.addr)), ...compareRuns.flatMap((c) => c.rs.map((r) => addrText(r.addr)))]
+    tailsFor = { rs, runs: compareRuns, tails: distinguishingTails(texts) }
+  }
+  if (tailsFor.tails.has(text)) return tailsFor.tails
+  // a server that is gone (a template's, an old attempt's): its tail among those configured
+  return distinguishingTails([...tailsFor.tails.keys(), text])
+}
+
+/**
+ * A real server as people say it in class: IPv4 the last octet (`.102`); IPv6 its distinguishing
+ * tail among the real servers configured (`…::102`, addressText.ts).
+ */
 export function shortIp(a: number): string {
-  return `.${a & 255}`
+  if (!isV6Num(a)) return `.${a & 255}`
+  const text = addrText(a)
+  return shortName(text, rsTails(text))
 }
 
 /** Simulated milliseconds as `123.4 s`, or `12:03` above ten minutes. */
