@@ -12,6 +12,7 @@ import { useT } from './useT'
 interface Removed {
   key: string
   service: string
+  serviceFamily: 'inet' | 'inet6'
   addr: number
   port: number
   weight: number
@@ -43,7 +44,10 @@ const WEIGHT_MAX = 2147483647
 
 function setWeight(r: RsLive, w: number): void {
   if (!Number.isInteger(w) || w < 0 || w > WEIGHT_MAX) return
-  actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`, 'button')
+  actions.run(
+    `ipvsadm -e ${serviceOption(r.service, r.serviceFamily)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`,
+    'button',
+  )
 }
 
 /**
@@ -122,14 +126,22 @@ export function RealServersPanel() {
   const takeDown = useCallback((r: RsLive) => {
     setRemoved((x) => [
       ...x,
-      { key: r.key, service: r.service, addr: r.addr, port: r.port, weight: r.weight, forward: r.forward },
+      {
+        key: r.key,
+        service: r.service,
+        serviceFamily: r.serviceFamily,
+        addr: r.addr,
+        port: r.port,
+        weight: r.weight,
+        forward: r.forward,
+      },
     ])
-    actions.run(`ipvsadm -d ${serviceOption(r.service)} -r ${r.label}`, 'button')
+    actions.run(`ipvsadm -d ${serviceOption(r.service, r.serviceFamily)} -r ${r.label}`, 'button')
   }, [])
   const bringUp = (d: Removed) => {
     setRemoved((x) => x.filter((y) => y.key !== d.key))
     actions.run(
-      `ipvsadm -a ${serviceOption(d.service)} -r ${addrPortText(d.addr, d.port)} ${forwardOption(d.forward)} -w ${d.weight}`,
+      `ipvsadm -a ${serviceOption(d.service, d.serviceFamily)} -r ${addrPortText(d.addr, d.port)} ${forwardOption(d.forward)} -w ${d.weight}`,
       'button',
     )
   }

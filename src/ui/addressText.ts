@@ -46,9 +46,8 @@ export function abbreviate(text: string, tail: string, maxChars: number): string
   if (text.length <= maxChars || tail === text) return text
   const room = maxChars - tail.length - ELLIPSIS.length
   let head = room > 0 ? text.slice(0, room) : ''
-  // end the head at a group's end: before a colon
-  const cut = head.lastIndexOf(':')
-  if (cut >= 0 && head.length < text.length - tail.length) head = head.slice(0, cut)
+  // whole groups only: end the head where a group ends (before a colon)
+  if (text[head.length] !== ':') head = head.slice(0, Math.max(0, head.lastIndexOf(':')))
   head = head.replace(/:+$/, '')
   return `${head}${ELLIPSIS}${tail}`
 }

@@ -78,10 +78,15 @@ export function mmss(ms: number): string {
   return `${String(Math.floor(s / 60)).padStart(2, '0')}:${String(s % 60).padStart(2, '0')}`
 }
 
-/** The ipvsadm -e/-d service option for a service label (`TCP 1.2.3.4:80` → `-t 1.2.3.4:80`, `FWM 80` → `-f 80`). */
-export function serviceOption(label: string): string {
+/**
+ * The ipvsadm -e/-d service option for a service label (`TCP 1.2.3.4:80` → `-t 1.2.3.4:80`,
+ * `TCP [2001:db8::10]:80` → `-t [2001:db8::10]:80`, `FWM 80` → `-f 80`; an IPv6 fwmark service
+ * `-f 80 -6`).
+ */
+export function serviceOption(label: string, family: 'inet' | 'inet6' = 'inet'): string {
   const [proto, rest] = label.split(' ')
-  return `${proto === 'FWM' ? '-f' : proto === 'UDP' ? '-u' : proto === 'SCTP' ? '--sctp-service' : '-t'} ${rest}`
+  if (proto === 'FWM') return family === 'inet6' ? `-f ${rest} -6` : `-f ${rest}`
+  return `${proto === 'UDP' ? '-u' : proto === 'SCTP' ? '--sctp-service' : '-t'} ${rest}`
 }
 
 export function forwardOption(forward: string): string {
