@@ -74,8 +74,10 @@ const RsRow = memo(function RsRow({
         className="name"
         style={{ background: 'none', border: 'none', textAlign: 'left', cursor: 'pointer', padding: 0 }}
         onClick={() => actions.select({ kind: 'rs', addr: r.addr, port: r.port })}
+        // a long (IPv6) service is cut with an ellipsis where the panel is narrow: whole on hover
+        title={`${r.label} ${r.service}`}
       >
-        {r.label}
+        <span className="addr">{r.label}</span>
         {r.weight === 0 && <span className="badge quiescent">{t('servers.quiescent')}</span>}{' '}
         <span className="svc">{r.service}</span>
       </button>
