@@ -72,7 +72,7 @@ test('the IPv6 preset: director, real servers, timeline and Why? show IPv6 addre
       .getByTestId(`rs-[${rs}]:0`)
       .locator('.swatch')
       .evaluate((e) => getComputedStyle(e).backgroundColor)
-  const colour = { [RS1]: await swatch(RS1), [RS2]: await swatch(RS2) }
+  const colour: Record<string, string> = { [RS1]: await swatch(RS1), [RS2]: await swatch(RS2) }
   expect(colour[RS1]).not.toBe(colour[RS2])
   const toRgb = (c: string) =>
     page.evaluate((css) => {
