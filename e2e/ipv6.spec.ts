@@ -114,6 +114,14 @@ test('the IPv6 preset: director, real servers, timeline and Why? show IPv6 addre
   await expect(page.getByTestId('why')).toContainText(`[${RS2}]:0 serves TCP ${SVC}`)
 
   expect(await overflowing(page)).toEqual([])
+
+  // the live listing: ipvsadm's own -Lnc lines, IPv6 templates in brackets; a line wider than the pane scrolls
+  const listing = page.getByTestId('listing')
+  await listing.scrollIntoViewIfNeeded()
+  await expect(listing).toContainText(
+    /TCP \d\d:\d\d +ASSURED +\[2001:db8:a:[12]::\]:0 +\[2001:db8::10\]:0 +\[2001:db8:8::10[12]\]:0/,
+  )
+  expect(await listing.evaluate((e) => getComputedStyle(e).overflowX)).toBe('auto')
 })
 
 test('the IPv6 preset in Presenter mode at 1280×720 and at 1366×768: no label overflows its panel', async ({

@@ -166,7 +166,8 @@ export function TemplateTimeline() {
       // redraw only when something moved, and at most 30 times a second: a timeline needs no more
       const { rowH: ROW_H, labelW: LABEL_W, fontPx } = geomRef.current
       const VIEW_H = viewHRef.current
-      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      // the rows' own version too: rows recomputed after the templates changed (up to 250 ms later) are drawn
+      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${cache.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
       if (key === drawnFor || wall - lastDraw < 32) return
       drawnFor = key
       lastDraw = wall
