@@ -142,6 +142,37 @@ test('the IPv6 preset in Presenter mode at 1280×720 and at 1366×768: no label 
   }
 })
 
+test('without -M, clients are grouped by address: a long IPv6 address is cut in the middle, never two alike, whole in its tooltip', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.preset('ipv6pcc')
+  await lab.type(`ipvsadm -E -t ${SVC} -s rr -p 300`)
+  await seek(lab, 30_000)
+  const director = page.getByTestId('director-svg')
+  await expect(director).toContainText('…')
+  // each drawn client: its label, and the whole address its tooltip gives
+  const groups = await director.locator('g:has(> title)').evaluateAll((gs) =>
+    gs
+      .filter((g) => g.querySelector('circle'))
+      .map((g) => ({
+        full: g.querySelector('title')?.textContent ?? '',
+        drawn: g.querySelector('text')?.textContent ?? '',
+      })),
+  )
+  expect(groups.length).toBeGreaterThan(1)
+  for (const { full, drawn } of groups) {
+    expect(full).toMatch(/^2001:db8:a:[12]:/)
+    const [head, tail] = drawn.split('…')
+    expect(drawn.length).toBeLessThan(full.length)
+    expect(full.startsWith(head) && full.endsWith(tail)).toBe(true)
+  }
+  expect(new Set(groups.map((g) => g.drawn)).size).toBe(groups.length)
+  await expect(director.getByTestId('director-service-line')).toHaveText(['rr · -p 300'])
+  expect(await overflowing(page)).toEqual([])
+})
+
 test('the console completes IPv6 services and real servers; the Down and Up buttons speak IPv6', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open()
@@ -217,3 +248,26 @@ for (const [w, h, presenter] of [
         await page.waitForTimeout(300)
         await page.screenshot({ path: `${name}-console.png` })
       })
+
+for (const [w, h, presenter] of [
+  [1280, 720, true],
+  [1366, 768, false],
+] as const)
+  test(`screenshot: the IPv6 preset without -M, clients by address (${w}×${h}${presenter ? ' presenter' : ''})`, async ({
+    page,
+  }) => {
+    test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+    await page.setViewportSize({ width: w, height: h })
+    const lab = new LabPage(page)
+    await lab.open()
+    await lab.preset('ipv6pcc')
+    await lab.type(`ipvsadm -E -t ${SVC} -s rr -p 300`)
+    if (presenter) await page.getByTestId('presenter').click()
+    await seek(lab, 60_000)
+    await expect(page.getByTestId('director-svg')).toContainText('…')
+    await page.getByTestId('console-input').blur()
+    await page.evaluate(() => window.scrollTo(0, 0))
+    await page.waitForTimeout(400)
+    mkdirSync(SHOTS, { recursive: true })
+    await page.screenshot({ path: `${SHOTS}/${w}x${h}${presenter ? '-presenter' : ''}-en-light-noM-stage.png` })
+  })
