@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs'
+import AxeBuilder from '@axe-core/playwright'
 import type { Page } from '@playwright/test'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
@@ -204,6 +205,30 @@ test('the console completes IPv6 services and real servers; the Down and Up butt
   await expect(page.getByTestId(`rs-[${RS1}]:0`)).toBeVisible()
   await expect(lab.consoleLog().locator('.err')).toHaveCount(0)
 })
+
+for (const [locale, theme] of [
+  ['en', 'light'],
+  ['zh-CN', 'dark'],
+] as const)
+  test(`axe finds no WCAG 2.1 A/AA violation on the IPv6 lab, a connection explained (${locale}, ${theme})`, async ({
+    page,
+  }) => {
+    await page.addInitScript(
+      ([l, th]) => {
+        localStorage.setItem('lab.locale', l)
+        localStorage.setItem('lab.theme', th)
+      },
+      [locale, theme],
+    )
+    const lab = new LabPage(page)
+    await lab.open()
+    await lab.preset('ipv6pcc')
+    await seek(lab, 60_000)
+    await page.getByTestId('recent').getByRole('button').first().click()
+    await expect(page.getByTestId('why').locator('li').first()).toContainText('[2001:db8::10]')
+    const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
+    expect(r.violations.flatMap((v) => v.nodes.map((n) => `${v.id}: ${n.target.join(' ')}`))).toEqual([])
+  })
 
 const SHOTS = '/tmp/shots-v6ui'
 for (const [w, h, presenter] of [
