@@ -1,4 +1,4 @@
-import { actions, live, testHooks, useLab } from './store/index'
+import { actions, addrText, live, testHooks, useLab } from './store/index'
 import { resolvedPalette, rsIndexNow } from './ui/colors'
 
 /**
@@ -17,7 +17,8 @@ export interface LabTestApi {
   seekForTest?(ms: number): void
 }
 
-const ip = (a: number) => `${(a >>> 24) & 255}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`
+/** An address number as ipvsadm -n prints the address (IPv4 or IPv6). */
+const ip = (a: number) => addrText(a)
 
 declare global {
   interface Window {

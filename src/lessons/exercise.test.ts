@@ -32,6 +32,8 @@ describe('exercises from a seed', () => {
         expect(c.clientPort).toBeLessThanOrEqual(60999)
       }
     }
+    // an IPv6 client is written as ipvsadm writes the endpoint, in brackets
+    expect(connectionName({ client: '2001:db8:a:1::7', clientPort: 40212 })).toBe('[2001:db8:a:1::7]:40212')
   })
 
   it('no question whose answer the configuration forces: no count without persistence, no connection to an unserved port', () => {

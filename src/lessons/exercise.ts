@@ -44,9 +44,16 @@ const VIP = '192.168.100.100'
 /** Linux's default ephemeral ports (net.ipv4.ip_local_port_range). */
 const EPHEMERAL = [32768, 60999] as const
 
-/** A connection's name in questions and tables: the client's address and source port. */
+/**
+ * A connection's name in questions and tables: the client's address and source port, as ipvsadm
+ * writes an endpoint (`10.0.2.7:40212`, `[2001:db8:a:1::7]:40212`).
+ */
 export const connectionName = (c: Pick<ExerciseConnection, 'client' | 'clientPort'>): string =>
-  `${c.client}:${c.clientPort}`
+  endpoint(c.client, c.clientPort)
+
+/** An address and a port as ipvsadm -n writes them: an IPv6 address in brackets. */
+export const endpoint = (addr: string, port: number): string =>
+  addr.includes(':') ? `[${addr}]:${port}` : `${addr}:${port}`
 
 /** The virtual ports the director serves: PPC :80 and :443, PCC every port (:0), none :80. */
 const served = (cfg: Config, vport: number): boolean =>

@@ -11,6 +11,8 @@ export interface RsLive {
   port: number
   label: string
   service: string
+  /** The service's family: an IPv6 fwmark service is `-f N -6`. */
+  serviceFamily: 'inet' | 'inet6'
   weight: number
   forward: string
   activeConns: number
@@ -40,6 +42,7 @@ export function flattenRs(services: ServiceView[]): RsLive[] {
       port: d.port,
       label: d.label,
       service: s.label,
+      serviceFamily: s.family,
       weight: d.weight,
       forward: d.forward,
       activeConns: d.activeConns,

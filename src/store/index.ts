@@ -9,6 +9,7 @@ import { labActions } from './actions'
 import { preferenceActions } from './preferences'
 import { sessionActions } from './session'
 
+export { addrOf, addrPortText, addrText, compareAddrNums, isV6Num } from './addresses'
 export { setListingVisible, setScriptWanted } from './channel'
 export { connectSender, connectWorker, testHooks } from './client'
 export type { RsLive, RsSummed } from './frames'

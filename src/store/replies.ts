@@ -7,6 +7,7 @@
 import { groupDigits } from '../engine/lib/digits'
 import { COMPARE_SAMPLE_SERIES, type Frame, type MidRunCommand, type Reply } from '../worker/protocol'
 import { labActions } from './actions'
+import { addrOf, foldAddrBook } from './addresses'
 import { answer, client, scriptWaiters, send, settleSeek } from './channel'
 import { applyCounters, flattenRs } from './frames'
 import { compareData, HistoryRing, history } from './histories'
@@ -71,6 +72,8 @@ function onRan(r: Extract<Reply, { type: 'ran' }>): void {
 }
 
 function onFrame(f: Frame, wallMs: number): void {
+  // first: every address number of the frame can be read then
+  foldAddrBook(f.addrs)
   const s = useLab.getState()
   if (f.epoch !== s.epoch) {
     history.clear()
@@ -110,7 +113,7 @@ function onFrame(f: Frame, wallMs: number): void {
       ? {
           rsColors: withAddresses(
             s.rsColors,
-            rs.map((r) => r.addr),
+            rs.map((r) => addrOf(r.addr)),
           ),
         }
       : {}),
@@ -214,6 +217,8 @@ export function onReply(r: Reply): void {
       return
     case 'compare-frame': {
       client.frameInFlight = false
+      // first, whatever view: the book's entries are sent once
+      foldAddrBook(r.addrs)
       const s = useLab.getState()
       if (s.view !== 'compare') return
       const newEpoch = r.epoch !== s.epoch
@@ -234,7 +239,7 @@ export function onReply(r: Reply): void {
         // the compared configurations' servers wear the lab's colours (new ones get theirs)
         rsColors: withAddresses(
           s.rsColors,
-          r.runs.flatMap((x) => x.rs.map((d) => d.addr)),
+          r.runs.flatMap((x) => x.rs.map((d) => addrOf(d.addr))),
         ),
         epoch: r.epoch,
         nowMs: r.nowMs,

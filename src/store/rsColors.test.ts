@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Host } from '../worker/host'
 import type { Reply, Request } from '../worker/protocol'
+import { addrOf, addrText } from './addresses'
 import { connectSender } from './client'
 import { emptyRsColors, forScenario, RS_COLOR_SLOTS, rsSlot, withAddresses } from './rsColors'
 import { useLab } from './state'
@@ -35,6 +36,12 @@ describe('the real servers’ colour registry', () => {
     expect(forScenario(reg, 'failure')).toBe(reg)
     const other = withAddresses(forScenario(reg, 'ppc'), [A101, A102])
     expect([rsSlot(other, A101), rsSlot(other, A102), rsSlot(other, A103)]).toEqual([0, 1, RS_COLOR_SLOTS - 1])
+  })
+
+  it('keys an IPv6 server by its address text, after the IPv4 ones seen with it', () => {
+    const reg = withAddresses(emptyRsColors('s'), ['2001:db8:8::102', A101, '2001:db8:8::101'])
+    expect([rsSlot(reg, A101), rsSlot(reg, '2001:db8:8::101'), rsSlot(reg, '2001:db8:8::102')]).toEqual([0, 1, 2])
+    expect(rsSlot(reg, null)).toBe(RS_COLOR_SLOTS - 1)
   })
 
   it('comes round the palette after its last slot', () => {
@@ -83,5 +90,38 @@ describe('the store keeps each server’s colour through a session (a real worke
     frame()
     const ppc = [...new Set(shown())].sort((a, b) => a - b)
     expect(ppc.map(slotOf)).toEqual(ppc.map((_, i) => i % RS_COLOR_SLOTS))
+  })
+
+  it("an IPv6 server's colour follows its address: kept when it is removed and added again", () => {
+    const host = new Host({ now: () => 0 })
+    let wall = 0
+    const onReply: (r: Reply) => void = connectSender((req: Request) => {
+      for (const r of host.handle(req)) onReply(r)
+    })
+    const frame = () => {
+      wall += 1000 / 60
+      for (const r of host.handle({ type: 'frame', wallMs: wall, listing: null, listingFilter: '' })) onReply(r)
+    }
+    const run = (line: string) => {
+      for (const r of host.handle({ type: 'run', id: 1, line })) onReply(r)
+      frame()
+    }
+    const slots = () =>
+      useLab.getState().rs.map((r) => [addrText(r.addr), rsSlot(useLab.getState().rsColors, addrOf(r.addr))])
+    for (const r of host.handle({ type: 'load', scenario: scenario('preset-ipv6-pcc.json'), name: 'v6' })) onReply(r)
+    frame()
+    expect(slots()).toEqual([
+      ['2001:db8:8::101', 0],
+      ['2001:db8:8::102', 1],
+    ])
+    run('ipvsadm -d -t [2001:db8::10]:0 -r 2001:db8:8::101')
+    expect(slots()).toEqual([['2001:db8:8::102', 1]])
+    run('ipvsadm -a -t [2001:db8::10]:0 -r 2001:db8:8::103 -g')
+    run('ipvsadm -a -t [2001:db8::10]:0 -r 2001:db8:8::101 -g')
+    expect(slots()).toEqual([
+      ['2001:db8:8::101', 0],
+      ['2001:db8:8::102', 1],
+      ['2001:db8:8::103', 2],
+    ])
   })
 })

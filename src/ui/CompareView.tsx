@@ -292,11 +292,11 @@ function RunColumn({ run }: { run: CompareRunView }) {
           <div className="k">{t('servers.templatesShort')}</div>
         </div>
       </div>
-      <div className="bars" style={{ gridTemplateColumns: '8ch 1fr 6ch' }}>
+      <div className="bars" style={{ gridTemplateColumns: 'minmax(8ch, max-content) 1fr 6ch' }}>
         {run.rs.map((r) => (
           <div key={r.label} style={{ display: 'contents' }}>
-            <span style={{ fontFamily: 'var(--mono)' }}>
-              {shortIp(r.addr)}:{r.label.split(':')[1]}
+            <span style={{ fontFamily: 'var(--mono)' }} title={r.label}>
+              {shortIp(r.addr)}:{r.label.slice(r.label.lastIndexOf(':') + 1)}
             </span>
             <span className="bar" aria-hidden="true">
               <span style={{ width: `${(r.conns / max) * 100}%`, background: rsVar(colorOf(r.addr)) }} />

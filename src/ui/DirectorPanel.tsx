@@ -1,14 +1,16 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { actions, live, useLab } from '../store/index'
+import { type IPv6, ipv6Prefix } from '../engine/net/ipv6'
+import { actions, addrPortText, addrText, compareAddrNums, isV6Num, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
+import { abbreviateAll } from './addressText'
 import { resolvedPalette, rsIndexNow, rsVar, useRsColorIndex } from './colors'
 import {
   type DirectorLayout,
   layoutDirector,
   methodLines,
   serviceLines,
-  shortName,
+  serviceNames,
   type TextBox,
 } from './directorLayout'
 import { ip } from './format'
@@ -20,9 +22,15 @@ const W0 = 760
 /** How long a connection takes to cross the picture (wall ms). */
 const FLIGHT_MS = 1400
 
+/** A drawn label of an address is at most this long (an IPv6 address is cut in the middle: addressText.ts). */
+const MAX_ADDR_CHARS = 22
+
 interface Group {
   key: string
+  /** What is drawn (an IPv6 prefix or address perhaps abbreviated)… */
   label: string
+  /** …and the whole of it (the tooltip). */
+  full: string
   clients: number
   last: number
 }
@@ -32,42 +40,88 @@ function maskOf(netmask: string): number {
   return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0 || 0xffffffff
 }
 
-/** Client groups from the recent attempts: by persistence netmask when -M is set, else by address. */
-function groupClients(services: ServiceView[], limit: number): { groups: Group[]; others: number; mask: number } {
-  const masks = services.filter((s) => s.persistSec > 0).map((s) => maskOf(s.netmask))
-  const mask = masks.find((m) => m !== 0xffffffff) ?? 0xffffffff
-  const byKey = new Map<number, { clients: Set<number>; last: number }>()
+/**
+ * How the clients are grouped: IPv4 clients by the first IPv4 -M netmask set (else by address),
+ * IPv6 clients by the first IPv6 -M prefix length below 128 (else by address).
+ */
+export interface Grouping {
+  mask: number
+  plen: number
+}
+
+/** The group an attempt's client (an address number) falls in, by the grouping's mask or prefix length. */
+function groupKey(client: number, g: Grouping, cache: Map<number, string>): string {
+  if (!isV6Num(client)) return String((client & g.mask) >>> 0)
+  let k = cache.get(client)
+  if (k === undefined) {
+    const text = addrText(client)
+    k = g.plen >= 128 || text === '?' ? text : ipv6Prefix(text as IPv6, g.plen)
+    cache.set(client, k)
+  }
+  return k
+}
+
+function groupingOf(services: ServiceView[]): Grouping {
+  const persistent = services.filter((s) => s.persistSec > 0)
+  const masks = persistent.filter((s) => s.family === 'inet').map((s) => maskOf(s.netmask))
+  const plens = persistent.filter((s) => s.family === 'inet6').map((s) => Number(s.netmask))
+  return { mask: masks.find((m) => m !== 0xffffffff) ?? 0xffffffff, plen: plens.find((p) => p < 128) ?? 128 }
+}
+
+/** Client groups from the recent attempts: by persistence netmask (IPv6: prefix length) when -M is set, else by address. */
+function groupClients(
+  services: ServiceView[],
+  limit: number,
+): { groups: Group[]; others: number; grouping: Grouping; keys: Map<number, string> } {
+  const grouping = groupingOf(services)
+  const keys = new Map<number, string>()
+  const byKey = new Map<string, { v6: boolean; sample: number; clients: Set<number>; last: number }>()
   const recent = live.attempts
   for (let i = Math.max(0, recent.length - 1500); i < recent.length; i++) {
     const a = recent[i]
-    const k = (a.client & mask) >>> 0
+    const k = groupKey(a.client, grouping, keys)
     let g = byKey.get(k)
     if (!g) {
-      g = { clients: new Set(), last: 0 }
+      g = { v6: isV6Num(a.client), sample: a.client, clients: new Set(), last: 0 }
       byKey.set(k, g)
     }
     g.clients.add(a.client)
     g.last = Math.max(g.last, a.at)
   }
   const all = [...byKey.entries()].sort((a, b) => b[1].last - a[1].last)
-  const bits = 32 - Math.clz32(~mask >>> 0)
-  const groups = all.slice(0, limit).map(([k, g]) => ({
-    key: String(k),
-    label: mask === 0xffffffff ? ip(k) : `${ip(k)}/${32 - bits}`,
-    clients: g.clients.size,
-    last: g.last,
-  }))
-  return { groups, others: Math.max(0, all.length - limit), mask }
+  const bits = 32 - Math.clz32(~grouping.mask >>> 0)
+  const shown = all.slice(0, limit)
+  // IPv6 groups: their texts, cut in the middle among the groups drawn when long
+  const short = abbreviateAll(
+    shown.filter(([, g]) => g.v6).map(([k]) => k),
+    MAX_ADDR_CHARS,
+  )
+  const groups = shown.map(([k, g]) => {
+    if (g.v6) {
+      const suffix = grouping.plen < 128 ? `/${grouping.plen}` : ''
+      return {
+        key: k,
+        label: `${short.get(k) ?? k}${suffix}`,
+        full: `${k}${suffix}`,
+        clients: g.clients.size,
+        last: g.last,
+      }
+    }
+    const n = Number(k)
+    const label = grouping.mask === 0xffffffff ? ip(n) : `${ip(n)}/${32 - bits}`
+    return { key: k, label, full: label, clients: g.clients.size, last: g.last }
+  })
+  return { groups, others: Math.max(0, all.length - limit), grouping, keys }
 }
 
 /** Which drawn service an attempt belongs to: the fwmark service holding its server, the exact VIP:port, or VIP:0. */
 function serviceIndexFor(services: ServiceView[], vip: number, vport: number, rsAddr: number): number {
-  const exact = `${ip(vip)}:${vport}`
+  const exact = addrPortText(vip, vport)
   const fw = services.findIndex((s) => s.label.startsWith('FWM') && s.destinations.some((d) => d.addr === rsAddr))
   if (fw >= 0) return fw
   const i = services.findIndex((s) => s.label.endsWith(` ${exact}`))
   if (i >= 0) return i
-  return services.findIndex((s) => s.label.endsWith(` ${ip(vip)}:0`))
+  return services.findIndex((s) => s.label.endsWith(` ${addrPortText(vip, 0)}`))
 }
 
 /** A text of the layout, drawn; `halo` paints the panel's colour round it so paths crossing it do not hide it. */
@@ -100,10 +154,11 @@ export function DirectorPanel() {
   // real servers beyond the drawn ones (65,535 would not draw): one node stands for them all
   const moreRs = useLab((s) => s.rsMore.reduce((n, m) => n + m.count, 0))
   const [expanded, setExpanded] = useState(false)
-  const [groups, setGroups] = useState<{ groups: Group[]; others: number; mask: number }>({
+  const [groups, setGroups] = useState<ReturnType<typeof groupClients>>({
     groups: [],
     others: 0,
-    mask: 0xffffffff,
+    grouping: { mask: 0xffffffff, plen: 128 },
+    keys: new Map(),
   })
   // the drawn width in CSS pixels: the picture is laid out at it, so a label's size is its size on screen
   const [drawnWidth, setDrawnWidth] = useState(W0)
@@ -138,7 +193,14 @@ export function DirectorPanel() {
         : [],
     [rsShape],
   )
-  const rsAddrs = useMemo(() => [...new Set(rs.map((r) => r.addr))].sort((a, b) => a - b), [rs])
+  const rsAddrs = useMemo(() => [...new Set(rs.map((r) => r.addr))].sort(compareAddrNums), [rs])
+  // a real server's name as drawn (a long IPv6 address cut in the middle, never ambiguously) and in full
+  const rsNames = useMemo(() => {
+    const full = rsAddrs.map((a) => ip(a))
+    const short = abbreviateAll(full, MAX_ADDR_CHARS)
+    return rsAddrs.map((_, i) => ({ full: full[i], drawn: short.get(full[i]) ?? full[i] }))
+  }, [rsAddrs])
+  const svcNames = useMemo(() => serviceNames(services, MAX_ADDR_CHARS), [services])
   const colorOf = useRsColorIndex()
   const limit = expanded ? 24 : 6
   const nRs = rsAddrs.length + (moreRs > 0 ? 1 : 0)
@@ -158,7 +220,10 @@ export function DirectorPanel() {
         width: drawnWidth,
         presenter,
         headers: {
-          clients: groups.mask === 0xffffffff ? t('director.clients') : t('director.clientsByMask'),
+          clients:
+            groups.grouping.mask === 0xffffffff && groups.grouping.plen >= 128
+              ? t('director.clients')
+              : t('director.clientsByMask'),
           services: t('director.services'),
           servers: t('director.servers'),
         },
@@ -167,16 +232,19 @@ export function DirectorPanel() {
           sub: g.clients > 1 ? t('director.groupClients', { count: g.clients, n: g.clients }) : undefined,
         })),
         others: groups.others > 0 ? t('director.others', { n: groups.others }) : undefined,
-        services: services.map((s) => ({ name: shortName(s), lines: serviceLines(s) })),
+        services: services.map((s, i) => ({ name: svcNames[i], lines: serviceLines(s) })),
         servers: [
-          ...rsAddrs.map((addr) => {
+          ...rsAddrs.map((addr, i) => {
             const quiescent = rs.filter((r) => r.addr === addr).every((r) => r.weight === 0)
-            return { name: ip(addr), lines: [...methodLines(services, addr), ...(quiescent ? [quiescentWord] : [])] }
+            return {
+              name: rsNames[i].drawn,
+              lines: [...methodLines(services, addr), ...(quiescent ? [quiescentWord] : [])],
+            }
           }),
           ...(moreRs > 0 ? [{ name: t('servers.more', { count: moreRs, n: groupDigits(moreRs) }), lines: [] }] : []),
         ],
       }),
-    [drawnWidth, presenter, groups, services, rsAddrs, rs, moreRs, quiescentWord, t],
+    [drawnWidth, presenter, groups, services, svcNames, rsAddrs, rsNames, rs, moreRs, quiescentWord, t],
   )
   const layoutRef = useRef<DirectorLayout>(layout)
   useEffect(() => {
@@ -240,7 +308,7 @@ export function DirectorPanel() {
         if (age > FLIGHT_MS) break
         // spread a frame's arrivals over the frame so a burst reads as a stream
         const p = reduced ? 1 : Math.min(1, Math.max(0, age / FLIGHT_MS))
-        const gi = g.groups.findIndex((x) => x.key === String((a.client & g.mask) >>> 0))
+        const gi = g.groups.findIndex((x) => x.key === groupKey(a.client, g.grouping, g.keys))
         const y0 = gi >= 0 && gi < lay.groups.length ? lay.groups[gi].y : yOthers
         const si = serviceIndexFor(svcs, a.vip, a.vport, a.rsAddr)
         const y1 = lay.services[Math.max(si, 0)]?.cy ?? lay.height / 2
@@ -357,6 +425,7 @@ export function DirectorPanel() {
             if (!at) return null
             return (
               <g key={g.key}>
+                {g.full !== g.label && <title>{g.full}</title>}
                 <line
                   x1={L.xClient + 6}
                   y1={at.y}
@@ -376,6 +445,7 @@ export function DirectorPanel() {
             if (!at) return null
             return (
               <g key={s.key} data-testid="director-service">
+                <title>{s.label}</title>
                 <rect
                   x={at.box.x}
                   y={at.box.y}
@@ -403,7 +473,7 @@ export function DirectorPanel() {
                 key={addr}
                 role="button"
                 tabIndex={0}
-                aria-label={t('director.explainRs', { rs: ip(addr) })}
+                aria-label={t('director.explainRs', { rs: rsNames[i].full })}
                 onClick={() => actions.select({ kind: 'rs', addr, port: 0 })}
                 onKeyDown={(e) => {
                   if (e.key === 'Enter' || e.key === ' ') {
@@ -414,6 +484,7 @@ export function DirectorPanel() {
                 style={{ cursor: 'pointer' }}
                 data-testid="director-rs"
               >
+                {rsNames[i].drawn !== rsNames[i].full && <title>{rsNames[i].full}</title>}
                 <rect
                   x={at.box.x}
                   y={at.box.y}

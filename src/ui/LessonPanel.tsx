@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { acceptedExercise, connectionName, type Exercise } from '../lessons/exercise'
+import { acceptedExercise, connectionName, type Exercise, endpoint } from '../lessons/exercise'
 import {
   answerOf,
   fill,
@@ -522,9 +522,7 @@ export function Exercises() {
                 <tr key={c.clientPort}>
                   <td className="num">{c.at} s</td>
                   <td>{connectionName(c)}</td>
-                  <td>
-                    {c.vip}:{c.vport}
-                  </td>
+                  <td>{endpoint(c.vip, c.vport)}</td>
                   <td className="num">{c.hold} s</td>
                 </tr>
               ))}

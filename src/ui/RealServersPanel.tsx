@@ -1,17 +1,18 @@
 import { memo, useCallback, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { actions, history, type RsLive, useLab } from '../store/index'
+import { actions, addrPortText, history, type RsLive, useLab } from '../store/index'
 import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
 import { rsVar, useRsColorIndex } from './colors'
 import { saveCsvFiles } from './exporting'
 import { figuresOverTime, realServersNow } from './exportTables'
-import { forwardOption, ip, serviceOption } from './format'
+import { forwardOption, serviceOption } from './format'
 import { useT } from './useT'
 
 /** A real server the "health check" took out, so it can be put back as it was. */
 interface Removed {
   key: string
   service: string
+  serviceFamily: 'inet' | 'inet6'
   addr: number
   port: number
   weight: number
@@ -43,7 +44,10 @@ const WEIGHT_MAX = 2147483647
 
 function setWeight(r: RsLive, w: number): void {
   if (!Number.isInteger(w) || w < 0 || w > WEIGHT_MAX) return
-  actions.run(`ipvsadm -e ${serviceOption(r.service)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`, 'button')
+  actions.run(
+    `ipvsadm -e ${serviceOption(r.service, r.serviceFamily)} -r ${r.label} ${forwardOption(r.forward)} -w ${w}`,
+    'button',
+  )
 }
 
 /**
@@ -70,8 +74,10 @@ const RsRow = memo(function RsRow({
         className="name"
         style={{ background: 'none', border: 'none', textAlign: 'left', cursor: 'pointer', padding: 0 }}
         onClick={() => actions.select({ kind: 'rs', addr: r.addr, port: r.port })}
+        // a long (IPv6) service is cut with an ellipsis where the panel is narrow: whole on hover
+        title={`${r.label} ${r.service}`}
       >
-        {r.label}
+        <span className="addr">{r.label}</span>
         {r.weight === 0 && <span className="badge quiescent">{t('servers.quiescent')}</span>}{' '}
         <span className="svc">{r.service}</span>
       </button>
@@ -122,14 +128,22 @@ export function RealServersPanel() {
   const takeDown = useCallback((r: RsLive) => {
     setRemoved((x) => [
       ...x,
-      { key: r.key, service: r.service, addr: r.addr, port: r.port, weight: r.weight, forward: r.forward },
+      {
+        key: r.key,
+        service: r.service,
+        serviceFamily: r.serviceFamily,
+        addr: r.addr,
+        port: r.port,
+        weight: r.weight,
+        forward: r.forward,
+      },
     ])
-    actions.run(`ipvsadm -d ${serviceOption(r.service)} -r ${r.label}`, 'button')
+    actions.run(`ipvsadm -d ${serviceOption(r.service, r.serviceFamily)} -r ${r.label}`, 'button')
   }, [])
   const bringUp = (d: Removed) => {
     setRemoved((x) => x.filter((y) => y.key !== d.key))
     actions.run(
-      `ipvsadm -a ${serviceOption(d.service)} -r ${ip(d.addr)}:${d.port} ${forwardOption(d.forward)} -w ${d.weight}`,
+      `ipvsadm -a ${serviceOption(d.service, d.serviceFamily)} -r ${addrPortText(d.addr, d.port)} ${forwardOption(d.forward)} -w ${d.weight}`,
       'button',
     )
   }
@@ -209,7 +223,7 @@ export function RealServersPanel() {
           <div className="rs" key={`down-${d.key}`}>
             <span className="swatch" style={{ background: 'var(--line)' }} aria-hidden="true" />
             <span className="name">
-              {ip(d.addr)}:{d.port} <span className="svc">{d.service}</span>{' '}
+              {addrPortText(d.addr, d.port)} <span className="svc">{d.service}</span>{' '}
               <span className="badge down">{t('servers.isDown')}</span>
             </span>
             <span className="controls">

@@ -3,12 +3,13 @@ import { select } from 'd3-selection'
 import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { actions, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
+import { actions, compareAddrNums, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
 import { type AxisMark, axisMarks } from './axisMarks'
 import { CommandMarks } from './CommandMarks'
 import { resolvedPalette, rsIndexNow } from './colors'
 import { type LegendEntry, saveBlob, tickAnchor, timelinePng } from './exporting'
-import { clock, ip, shortIp } from './format'
+import { clock, ip } from './format'
+import { MONO_EM, rowLabels } from './timelineLabels'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
 
@@ -37,11 +38,6 @@ function baseScale(nowMs: number, width: number, labelW = LABEL_W) {
   return scaleLinear()
     .domain([end - DEFAULT_SPAN_MS, end])
     .range([labelW, width])
-}
-
-function rowLabel(r: TemplateRow): string {
-  const svc = r.vport === 0 && r.vaddrOrMark < 65536 ? `fwm ${r.vaddrOrMark}` : `:${r.vport}`
-  return `${ip(r.client)} ${svc} → ${shortIp(r.rsAddr)}`
 }
 
 function filterRows(filter: string, sort: TimelineSort): TemplateRow[] {
@@ -170,7 +166,8 @@ export function TemplateTimeline() {
       // redraw only when something moved, and at most 30 times a second: a timeline needs no more
       const { rowH: ROW_H, labelW: LABEL_W, fontPx } = geomRef.current
       const VIEW_H = viewHRef.current
-      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      // the rows' own version too: rows recomputed after the templates changed (up to 250 ms later) are drawn
+      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${cache.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
       if (key === drawnFor || wall - lastDraw < 32) return
       drawnFor = key
       lastDraw = wall
@@ -205,6 +202,7 @@ export function TemplateTimeline() {
       const offset = -(viewport.scrollTop % ROW_H)
       ctx.font = `${fontPx}px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace`
       ctx.textBaseline = 'middle'
+      const labels = rowLabels(rows.slice(first, last), Math.floor((LABEL_W - 10) / (MONO_EM * fontPx)))
       for (let i = first; i < last; i++) {
         const r = rows[i]
         const y = offset + (i - first) * ROW_H
@@ -222,7 +220,7 @@ export function TemplateTimeline() {
           ctx.globalAlpha = 1
         }
         ctx.fillStyle = r.expiredAt >= 0 ? palette.muted : palette.ink
-        ctx.fillText(rowLabel(r), 6, mid, LABEL_W - 10)
+        ctx.fillText(labels[i - first], 6, mid, LABEL_W - 10)
         const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
         const x0 = Math.max(LABEL_W, x(r.createdAt))
         const xNow = x(Math.min(nowMs, end))
@@ -386,6 +384,8 @@ export function TemplateTimeline() {
       const lx = anchor === 'end' ? Math.min(tx, width - 2) : anchor === 'start' ? Math.max(tx, 2) : tx
       body += `<line x1="${tx}" x2="${tx}" y1="${top - 6}" y2="${h}" stroke="${p.line}"/><text x="${lx}" y="${top - 10}" font-size="11" text-anchor="${anchor}" fill="${p.muted}">${label}</text>`
     }
+    // every row, cut as the lab's label column cuts them (12 px monospace)
+    const labels = rowLabels(rows, Math.floor((LABEL_W - 10) / (MONO_EM * 12)))
     rows.forEach((r, i) => {
       const y = top + i * ROW_H
       const color = p.rs[rsIndexNow(r.rsAddr)]
@@ -394,7 +394,7 @@ export function TemplateTimeline() {
       const a = clip(x(r.createdAt))
       const rearm = r.firstRearmAt >= 0 ? clip(x(r.firstRearmAt)) : null
       const b = clip(x(lived))
-      body += `<text x="6" y="${y + 13}" font-size="12" font-family="monospace" fill="${r.expiredAt >= 0 ? p.muted : p.ink}">${esc(rowLabel(r))}</text>`
+      body += `<text x="6" y="${y + 13}" font-size="12" font-family="monospace" fill="${r.expiredAt >= 0 ? p.muted : p.ink}">${esc(labels[i])}</text>`
       const solid = rearm !== null ? Math.min(rearm, b) : b
       if (solid > a) body += `<rect x="${a}" y="${y + 3}" width="${solid - a}" height="${ROW_H - 6}" fill="${color}"/>`
       if (rearm !== null && b > rearm)
@@ -420,7 +420,7 @@ export function TemplateTimeline() {
     if (!canvas) return
     const st = useLab.getState()
     const p = resolvedPalette()
-    const servers = [...new Set(rowsRef.current.rows.map((r) => r.rsAddr))].sort((a, b) => a - b)
+    const servers = [...new Set(rowsRef.current.rows.map((r) => r.rsAddr))].sort(compareAddrNums)
     const legend: LegendEntry[] = [
       ...servers.map((a) => ({ label: ip(a), swatch: 'solid' as const, color: p.rs[rsIndexNow(a)] })),
       { label: t('timeline.legendKept'), swatch: 'kept', color: p.rs[0] },
@@ -602,7 +602,7 @@ export function TemplateTimeline() {
           <div className="tooltip" style={{ left: hover.left, top: hover.top }}>
             {hoverLine && hoverLine.templateId === hover.row.id
               ? (hoverLine.line ?? t('timeline.expired', { at: (hover.row.expiredAt / 1000).toFixed(1) }))
-              : rowLabel(hover.row)}
+              : rowLabels([hover.row], 80)[0]}
           </div>
         )}
       </div>

@@ -1,8 +1,8 @@
 import { useEffect, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { type AttemptDot, actions, live, useLab } from '../store/index'
+import { type AttemptDot, actions, addrPortText, live, useLab } from '../store/index'
 import { AttemptHow } from '../worker/protocol'
-import { clock, ip, shortIp } from './format'
+import { clock, shortIp } from './format'
 import { useT } from './useT'
 
 const HOW_KEYS: Record<number, string> = {
@@ -28,6 +28,10 @@ export function WhyPanel() {
     return () => clearInterval(id)
   }, [])
 
+  // the clients' column as wide as its widest (`[2001:db8:a:1::10]:40001` is wider than an IPv4 one)
+  const clients = recent.map((a) => addrPortText(a.client, a.clientPort))
+  const clientW = Math.max(21, ...clients.map((c) => c.length))
+
   return (
     <section className="panel why area-why" aria-labelledby="why-h">
       <header>
@@ -51,14 +55,14 @@ export function WhyPanel() {
       </div>
       <h3 style={{ fontSize: '0.9rem', margin: '8px 0 0' }}>{t('why.recent')}</h3>
       <ul className="recent" data-testid="recent">
-        {recent.map((a) => (
+        {recent.map((a, i) => (
           <li key={a.seq}>
             <button
               type="button"
               aria-current={selection?.kind === 'attempt' && selection.seq === a.seq}
               onClick={() => actions.select({ kind: 'attempt', seq: a.seq })}
             >
-              {clock(a.at).padStart(8)} {`${ip(a.client)}:${a.clientPort}`.padEnd(21)} → :{a.vport}{' '}
+              {clock(a.at).padStart(8)} {clients[i].padEnd(clientW)} → :{a.vport}{' '}
               {a.rsAddr >= 0 ? shortIp(a.rsAddr) : '✕'} · {tDyn(t, HOW_KEYS[a.how])}
             </button>
           </li>

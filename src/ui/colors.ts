@@ -1,19 +1,20 @@
-import { rsSlot, RS_COLOR_SLOTS as SLOTS, useLab } from '../store/index'
+import { addrOf, rsSlot, RS_COLOR_SLOTS as SLOTS, useLab } from '../store/index'
 
 /**
  * Each real server keeps one colour from the colour-blind-safe palette for the whole session: the
- * slot its address got when first seen (the store's registry), whoever else comes or goes.
+ * slot its address got when first seen (the store's registry), whoever else comes or goes. `addr`
+ * is an address number (protocol.ts V6_ADDR_BASE); the registry keys the address itself.
  */
 export function useRsColorIndex(): (addr: number) => number {
   const reg = useLab((s) => s.rsColors)
-  return (addr: number) => rsSlot(reg, addr)
+  return (addr: number) => rsSlot(reg, addrOf(addr))
 }
 
 /**
  * The session's colour slot of an address, outside React (for canvas loops): a removed server's
  * past rows and flights keep its colour.
  */
-export const rsIndexNow = (addr: number): number => rsSlot(useLab.getState().rsColors, addr)
+export const rsIndexNow = (addr: number): number => rsSlot(useLab.getState().rsColors, addrOf(addr))
 
 export const rsVar = (i: number): string => `var(--rs-${i})`
 

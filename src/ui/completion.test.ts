@@ -103,6 +103,40 @@ describe('console tab completion', () => {
     expect(complete('ipvsadm -Ln; ipvsadm-sa', []).line).toBe('ipvsadm -Ln; ipvsadm-save ')
   })
 
+  it('IPv6: -t the bracketed services, -r the bare addresses, -f N -6 the IPv6 fwmark service', () => {
+    const V6 = [
+      {
+        label: 'TCP [2001:db8::10]:0',
+        family: 'inet6',
+        destinations: [{ label: '[2001:db8:8::101]:0' }, { label: '[2001:db8:8::102]:0' }],
+      },
+      { label: 'TCP [2001:db8::10]:443', family: 'inet6', destinations: [{ label: '[2001:db8:8::103]:443' }] },
+      { label: 'FWM 9', family: 'inet6', destinations: [{ label: '[2001:db8:8::109]:0' }] },
+      { label: 'FWM 9', family: 'inet', destinations: [{ label: '192.168.8.109:0' }] },
+      ...SERVICES,
+    ] as unknown as CompletionServices
+    expect(complete('ipvsadm -E -t [', V6)).toEqual({
+      line: 'ipvsadm -E -t [2001:db8::10]:',
+      candidates: ['[2001:db8::10]:0', '[2001:db8::10]:443'],
+    })
+    // typed without the bracket: found, and written as ipvsadm takes it
+    expect(complete('ipvsadm -E -t 2001:db8::10]:4', V6).line).toBe('ipvsadm -E -t [2001:db8::10]:443 ')
+    expect(complete('ipvsadm -E -t 2001', V6).line).toBe('ipvsadm -E -t [2001:db8::10]:')
+    // -r: the addresses of the service named, without brackets or port
+    expect(complete('ipvsadm -e -t [2001:db8::10]:0 -r 2001', V6)).toEqual({
+      line: 'ipvsadm -e -t [2001:db8::10]:0 -r 2001:db8:8::10',
+      candidates: ['2001:db8:8::101', '2001:db8:8::102'],
+    })
+    expect(complete('ipvsadm -d -t [2001:db8::10]:443 -r ', V6).line).toBe(
+      'ipvsadm -d -t [2001:db8::10]:443 -r 2001:db8:8::103 ',
+    )
+    // -f: an IPv6 fwmark service is `-f 9 -6`; with -6 its real servers, without it the IPv4 one's
+    expect(complete('ipvsadm -E -f ', V6).candidates).toEqual(['80', '9', '9 -6'])
+    expect(complete('ipvsadm -E -f 9 -', V6).candidates).toContain('-6')
+    expect(complete('ipvsadm -d -f 9 -6 -r ', V6).candidates).toEqual(['2001:db8:8::109'])
+    expect(complete('ipvsadm -d -f 9 -r ', V6).candidates).toEqual(['192.168.8.109'])
+  })
+
   it('nothing to complete: the line stays and there is no candidate', () => {
     expect(complete('ipvsadm -A -t 192.168.100.100:80 -p ', SERVICES)).toEqual({
       line: 'ipvsadm -A -t 192.168.100.100:80 -p ',

@@ -15,8 +15,10 @@ import { IPTABLES_MATCHES, IPTABLES_OPTION_WORDS, IPTABLES_TARGETS } from '../en
 import { IPVSADM_OPTION_WORDS } from '../engine/userland/ipvsadm/options'
 import type { ServiceView } from '../worker/protocol'
 
-/** What completion knows of the configuration: the services as the store holds them. */
-export type CompletionServices = readonly Pick<ServiceView, 'label' | 'destinations'>[]
+/** What completion knows of the configuration: the services as the store holds them (`family` absent: IPv4). */
+export type CompletionServices = readonly (Pick<ServiceView, 'label' | 'destinations'> & {
+  family?: ServiceView['family']
+})[]
 
 export interface Completion {
   /** The line completed as far as the candidates agree. */
@@ -88,9 +90,23 @@ function optionValue(words: readonly string[], names: readonly string[]): string
   return null
 }
 
-/** The services in the form ipvsadm's option for their kind takes: `-t`/`-u` address:port, `-f` the mark. */
+/**
+ * The services in the form ipvsadm's option for their kind takes: `-t`/`-u` address:port
+ * (`[2001:db8::10]:80` for IPv6), `-f` the mark (`9 -6` for an IPv6 fwmark service).
+ */
 function servicesOf(services: CompletionServices, kind: 'TCP' | 'UDP' | 'FWM'): string[] {
-  return services.filter((s) => s.label.startsWith(`${kind} `)).map((s) => s.label.slice(kind.length + 1).trim())
+  return services
+    .filter((s) => s.label.startsWith(`${kind} `))
+    .map((s) => {
+      const v = s.label.slice(kind.length + 1).trim()
+      return kind === 'FWM' && s.family === 'inet6' ? `${v} -6` : v
+    })
+}
+
+/** A real server's address as `-r` takes it, from its label: `192.168.8.101`, `2001:db8:8::101` (no brackets, no port). */
+const rsAddress = (label: string): string => {
+  const a = label.replace(/:\d+$/, '')
+  return a.startsWith('[') ? a.slice(1, -1) : a
 }
 
 /** The real servers' addresses: of the service the line names (-t/-u/-f), else of every service. */
@@ -107,8 +123,12 @@ function realServersOf(services: CompletionServices, words: readonly string[]): 
       return v === null ? null : `${kind} ${v}`
     })
     .find((l) => l !== null)
-  const pool = named ? services.filter((s) => s.label === named) : services
-  return (pool.length > 0 ? pool : services).flatMap((s) => s.destinations.map((d) => d.label.replace(/:\d+$/, '')))
+  // `-f 9 -6` names the IPv6 fwmark service 9
+  const v6 = words.includes('-6') || words.includes('--ipv6')
+  const pool = named
+    ? services.filter((s) => s.label === named && (!named.startsWith('FWM') || (s.family === 'inet6') === v6))
+    : services
+  return (pool.length > 0 ? pool : services).flatMap((s) => s.destinations.map((d) => rsAddress(d.label)))
 }
 
 /** The words that may stand where the cursor's word is, and what follows a single match. */
@@ -157,7 +177,12 @@ export function complete(line: string, services: CompletionServices): Completion
   const words = segment.trim().split(/\s+/).filter(Boolean)
   const { pool, after } =
     words.length === 0 ? { pool: [...DIRECTOR_COMMANDS] as string[], after: ' ' } : wordsFor(words, word, services)
-  const candidates = [...new Set(pool.filter((w) => w.startsWith(word)))].sort()
+  // an IPv6 service is written in brackets: `-t 2001:db8` finds `[2001:db8::10]:80` too
+  const candidates = [
+    ...new Set(
+      pool.filter((w) => w.startsWith(word) || (w.startsWith('[') && word !== '' && w.startsWith(`[${word}`))),
+    ),
+  ].sort()
   if (candidates.length === 0) return { line, candidates }
   if (candidates.length === 1) {
     const w = candidates[0]

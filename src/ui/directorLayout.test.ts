@@ -6,6 +6,7 @@ import {
   layoutDirector,
   methodLines,
   serviceLines,
+  serviceNames,
   textWidth,
 } from './directorLayout'
 
@@ -110,6 +111,7 @@ describe('the lines the Director draws', () => {
   const svc = (label: string, persistSec: number, netmask: string, destinations: ReturnType<typeof dest>[]) => ({
     key: label,
     label,
+    family: label.includes('[') ? ('inet6' as const) : ('inet' as const),
     scheduler: 'wlc',
     persistSec,
     netmask,
@@ -121,6 +123,27 @@ describe('the lines the Director draws', () => {
     expect(serviceLines(svc('TCP 1.2.3.4:80', 300, '255.255.255.255', []))).toEqual(['wlc · -p 300'])
     expect(serviceLines(svc('TCP 1.2.3.4:80', 0, '255.255.255.255', []))).toEqual(['wlc'])
     expect(serviceLines(svc('TCP 1.2.3.4:0', 300, '255.255.255.0', []))).toEqual(['wlc · -p 300', '-M 255.255.255.0'])
+  })
+
+  it('an IPv6 service: -M as the prefix length, and its VIP in the box', () => {
+    expect(serviceLines(svc('TCP [2001:db8::10]:0', 300, '64', []))).toEqual(['wlc · -p 300', '-M 64'])
+    expect(serviceLines(svc('TCP [2001:db8::10]:0', 300, '128', []))).toEqual(['wlc · -p 300'])
+    // one IPv4 VIP: the ports say it all (the usual lab)
+    expect(
+      serviceNames([svc('TCP 1.2.3.4:80', 0, '255.255.255.255', []), svc('FWM 80', 0, '255.255.255.255', [])], 22),
+    ).toEqual([':80', 'FWM 80'])
+    // an IPv6 VIP is named; a long one cut in the middle among the others
+    expect(serviceNames([svc('TCP [2001:db8::10]:0', 300, '64', [])], 22)).toEqual(['[2001:db8::10]:0'])
+    expect(
+      serviceNames(
+        [
+          svc('TCP [2001:db8:1234:5678:9abc::10]:80', 0, '128', []),
+          svc('TCP [2001:db8:1234:5678:9abc::11]:80', 0, '128', []),
+          svc('TCP 1.2.3.4:80', 0, '255.255.255.255', []),
+        ],
+        16,
+      ),
+    ).toEqual(['[2001:db8…::10]:80', '[2001:db8…::11]:80', '1.2.3.4:80'])
   })
 
   it("names a real server's forwarding method once, or per service when they differ", () => {

@@ -9,6 +9,7 @@
  */
 
 import type { ServiceView } from '../worker/protocol'
+import { abbreviateAll } from './addressText'
 
 export interface Box {
   x: number
@@ -235,15 +236,49 @@ export function allTexts(l: DirectorLayout): TextBox[] {
   ]
 }
 
-/** A service's name in its box: `FWM 80`, or the port (`:443`) of `TCP 192.168.100.100:443`. */
+/** A service by its port (`:443` of `TCP 192.168.100.100:443`), or `FWM 80`. */
 export function shortName(s: ServiceView): string {
   return s.label.startsWith('FWM') ? s.label : `:${s.label.split(':').pop()}`
 }
 
-/** The lines under a service: its scheduler and -p, then -M when set (ipvsadm's own words). */
+/** A service label's VIP and port: `TCP [2001:db8::10]:80` → ['2001:db8::10', '80'] (null: a fwmark service). */
+function vipAndPort(label: string): [vip: string, port: string] | null {
+  if (label.startsWith('FWM')) return null
+  const endpoint = label.slice(label.indexOf(' ') + 1)
+  const colon = endpoint.lastIndexOf(':')
+  const vip = endpoint.slice(0, colon)
+  return [vip.startsWith('[') ? vip.slice(1, -1) : vip, endpoint.slice(colon + 1)]
+}
+
+/**
+ * The names in the services' boxes: the port alone (`:80`) while every service shares one IPv4
+ * VIP — the usual lab —, else the VIP too (`[2001:db8::10]:80`, `10.0.0.1:80`), a long IPv6 VIP
+ * cut in the middle among the others (`maxChars`, addressText.ts); a fwmark service by its mark.
+ */
+export function serviceNames(services: readonly ServiceView[], maxChars: number): string[] {
+  const eps = services.map((s) => vipAndPort(s.label))
+  const vips = [...new Set(eps.flatMap((e) => (e ? [e[0]] : [])))]
+  const portsOnly = vips.length <= 1 && services.every((s) => s.family === 'inet')
+  const short = abbreviateAll(
+    vips.filter((v) => v.includes(':')),
+    maxChars,
+  )
+  return services.map((s, i) => {
+    const e = eps[i]
+    if (!e) return s.label
+    if (portsOnly) return `:${e[1]}`
+    const vip = short.get(e[0]) ?? e[0]
+    return vip.includes(':') || vip.includes('…') ? `[${vip}]:${e[1]}` : `${vip}:${e[1]}`
+  })
+}
+
+/** The netmask that groups nothing: IPv4 255.255.255.255, IPv6 a /128. */
+const fullMask = (s: ServiceView): boolean => s.netmask === (s.family === 'inet6' ? '128' : '255.255.255.255')
+
+/** The lines under a service: its scheduler and -p, then -M when set (ipvsadm's own words: `-M 255.255.255.0`, `-M 64`). */
 export function serviceLines(s: ServiceView): string[] {
   const lines = [s.persistSec ? `${s.scheduler} · -p ${s.persistSec}` : s.scheduler]
-  if (s.netmask !== '255.255.255.255') lines.push(`-M ${s.netmask}`)
+  if (!fullMask(s)) lines.push(`-M ${s.netmask}`)
   return lines
 }
 

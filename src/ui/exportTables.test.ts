@@ -41,6 +41,7 @@ describe('figures as CSV, one table per file', () => {
       port: 80,
       label: '192.168.8.101:80',
       service: 'TCP 192.168.100.100:80',
+      serviceFamily: 'inet' as const,
       weight: 2,
       forward: 'Route',
       activeConns: 3,

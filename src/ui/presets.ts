@@ -9,6 +9,7 @@ export const PRESETS = [
   { id: 'megaproxy', file: 'preset-megaproxy.json', key: 'presets.megaproxy' },
   { id: 'megaproxyM', file: 'preset-megaproxy-netmask.json', key: 'presets.megaproxyM' },
   { id: 'failure', file: 'preset-rs-failure.json', key: 'presets.failure' },
+  { id: 'ipv6pcc', file: 'preset-ipv6-pcc.json', key: 'presets.ipv6pcc' },
 ] as const
 
 export type PresetId = (typeof PRESETS)[number]['id']

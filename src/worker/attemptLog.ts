@@ -5,17 +5,17 @@
  */
 import {
   type Addr,
-  addrFold,
   type ClientAttempt,
   type DirectorEvent,
   type DirectorReadApi,
   type EntryReadView,
   formatAddr,
-  formatIPv4,
+  formatAddrPort,
 } from '../engine/index'
+import { addrBook } from './addrBook'
 import { ATTEMPT_FIELDS, AttemptHow, encodeAttempt, type WhyStep } from './protocol'
 import { RecentRows } from './recentRows'
-import { serviceLabel } from './views'
+import { netmaskText, serviceLabel } from './views'
 
 /** At most this many attempts travel in one frame (the rest are counted, not drawn). */
 export const MAX_ATTEMPTS_PER_FRAME = 400
@@ -32,7 +32,7 @@ interface AttemptMemo {
   rsAddr: Addr | null
   how: number
   templateId: number
-  templateClient: number
+  templateClient: Addr | null
   templateTimeoutMs: number
   service: string
   scheduler: string
@@ -110,12 +110,12 @@ export class AttemptLog {
     const { buf, offset } = this.rows.next()
     encodeAttempt(buf, offset, {
       at: a.at,
-      // the frame's numeric lanes: an IPv4 address exactly, an IPv6 one folded to 32 bits
-      client: addrFold(a.client),
+      // the frame's numeric lanes: address numbers (an IPv4 address itself, an IPv6 one's index in the book)
+      client: addrBook.encode(a.client),
       clientPort: a.clientPort,
-      vip: addrFold(a.vip),
+      vip: addrBook.encode(a.vip),
       vport: a.vport,
-      rsAddr: a.rsAddr === null ? -1 : addrFold(a.rsAddr),
+      rsAddr: a.rsAddr === null ? -1 : addrBook.encode(a.rsAddr),
       how,
       templateId,
     })
@@ -130,12 +130,13 @@ export class AttemptLog {
       rsAddr: a.rsAddr,
       how,
       templateId,
-      templateClient: tpl ? tpl.client : 0,
+      templateClient: tpl ? tpl.client : null,
       templateTimeoutMs: tpl ? tpl.timeoutMs : 0,
       service: svc ? serviceLabel(svc) : `${a.proto.toUpperCase()} ${formatAddr(a.vip)}:${a.vport}`,
       scheduler: svc?.scheduler ?? '',
       persistSec: svc?.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
-      netmask: svc ? formatIPv4(svc.netmask) : '',
+      // ipvsadm's -M: a dotted mask, or /64 for an IPv6 prefix length
+      netmask: svc ? (svc.af === 10 ? `/${svc.netmask}` : netmaskText(svc)) : '',
       mark: dec?.conn.fwmark ?? 0,
       status: a.status,
     }
@@ -154,8 +155,8 @@ export class AttemptLog {
     if (!m || m.seq !== seq) return null
     const steps: WhyStep[] = []
     const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
-    const client = `${formatAddr(m.client)}:${m.clientPort}`
-    const vip = `${formatAddr(m.vip)}:${m.vport}`
+    const client = formatAddrPort(m.client, m.clientPort)
+    const vip = formatAddrPort(m.vip, m.vport)
     s('why.attempt.arrives', { client, vip, proto: m.proto.toUpperCase(), at: (m.at / 1000).toFixed(3) })
     if (m.mark) s('why.attempt.marked', { mark: m.mark })
     if (m.how === AttemptHow.REFUSED) s('why.attempt.refused', { service: m.service })
@@ -166,13 +167,13 @@ export class AttemptLog {
       const rs = formatAddr(m.rsAddr ?? (0 as Addr))
       if (m.how === AttemptHow.TEMPLATE_HIT)
         s('why.attempt.hit', {
-          template: `${formatIPv4(m.templateClient)}`,
+          template: formatAddr(m.templateClient ?? (0 as Addr)),
           rs,
           timeout: Math.round(m.templateTimeoutMs / 1000),
         })
       else if (m.how === AttemptHow.TEMPLATE_NEW)
         s('why.attempt.new', {
-          template: `${formatIPv4(m.templateClient)}`,
+          template: formatAddr(m.templateClient ?? (0 as Addr)),
           rs,
           scheduler: m.scheduler,
           timeout: m.persistSec,

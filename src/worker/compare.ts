@@ -4,13 +4,14 @@
  */
 import {
   type DirectorReadApi,
-  formatIPv4,
+  formatAddrPort,
   readDirector,
   type Scenario,
   ScenarioPlayer,
   type SimMs,
   validateScenario,
 } from '../engine/index'
+import { AddrBookCursor, addrBook } from './addrBook'
 import { type Clock, Pacer, wallClock } from './pacer'
 import {
   COMPARE_SAMPLE_FIELDS,
@@ -53,6 +54,8 @@ export class CompareHost {
   private playing = false
   private speed = 10
   private readonly pacer: Pacer
+  /** What the page has of the address book. */
+  private readonly addrs = new AddrBookCursor()
 
   constructor(options: { now?: Clock } = {}) {
     this.pacer = new Pacer(options.now ?? wallClock)
@@ -196,14 +199,16 @@ export class CompareHost {
       playing: this.playing,
       speed: this.speed,
       runs: this.runs.map((r) => this.runFrame(r)),
+      // last: the runs above may have named new addresses
+      addrs: this.addrs.take(),
     }
   }
 
   private runFrame(r: Run): CompareRunFrame {
     const rs = r.api.services().flatMap((svc) =>
       destinationsByAddress(svc.destinations).map((dest) => ({
-        label: `${formatIPv4(dest.addr)}:${dest.port}`,
-        addr: dest.addr,
+        label: formatAddrPort(dest.addr, dest.port),
+        addr: addrBook.encode(dest.addr),
         activeConns: dest.activeConns,
         inactConns: dest.inactConns,
         persistConns: dest.persistConns,

@@ -7,6 +7,7 @@
  * replies, and tests drive it directly under Node.
  */
 import { connectionLine, parseScenario, readDirector, validateScenario } from '../engine/index'
+import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
 import { LabRun, type RewindOptions } from './labRun'
@@ -77,6 +78,8 @@ export class Host {
   private stopAtMs: number | null = null
   private readonly textbook = new TextbookShadow()
   private readonly listing = new LiveListing()
+  /** What the page has of the address book. */
+  private readonly addrs = new AddrBookCursor()
   /** Something a frame shows changed since the last frame was built (paused and unchanged: no frame). */
   private changed = true
   private lastListingAsked: string | null = null
@@ -341,6 +344,8 @@ export class Host {
       samples: run.samples.take(),
       listing: this.listing.next(p, wallMs, listing, listingFilter),
       midRun: run.takeMidRun(),
+      // last: the services and rows above may have named new addresses
+      addrs: this.addrs.take(),
     }
   }
 

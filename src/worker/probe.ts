@@ -2,14 +2,7 @@
  * Probes: a lesson's or an exercise's question about the scenario as it stands (typed commands
  * folded in), answered on a scratch copy so the class can predict before the live run reveals it.
  */
-import {
-  formatIPv4,
-  parseDottedQuad,
-  readDirector,
-  ScenarioPlayer,
-  type SimMs,
-  validateScenario,
-} from '../engine/index'
+import { formatAddr, parseAddr, readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { AttemptLog } from './attemptLog'
 import { assertNever, type Probe, type ProbeAnswer, type WhyStep } from './protocol'
 import { TemplateLog, type TemplateRow } from './templateLog'
@@ -29,7 +22,7 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
       // attempt (after any SYN retries) is the one that decided
       const api = readDirector(scratch.sim.director)
       const log = new AttemptLog(4096)
-      const client = parseDottedQuad(c.client)
+      const client = parseAddr(c.client)
       let attempts = 0
       let asked = 0
       scratch.setListener({
@@ -44,11 +37,11 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
       scratch.advanceTo((Math.round(c.at * 1000) + CONNECTION_SETTLED_MS) as SimMs)
       const rs = scratch.connections[q.index].rs
       const why = asked > 0 ? (log.why(asked) ?? undefined) : undefined
-      return { ok: true, value: rs ? rs.split(':')[0] : null, why }
+      return { ok: true, value: rs ? rsAddress(rs) : null, why }
     }
     case 'template-live': {
       scratch.advanceTo(Math.round(q.atMs) as SimMs)
-      const client = parseDottedQuad(q.client)
+      const client = parseAddr(q.client)
       if (client === null) return { ok: false, error: `${q.client}: not an address` }
       return { ok: true, value: readDirector(scratch.sim.director).hasLiveTemplateFor(client) }
     }
@@ -74,14 +67,19 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
   }
 }
 
+/** The address of a connection's `rs` as the player writes it: `192.168.8.102:80` or `[2001:db8:8::102]:80`. */
+export function rsAddress(rs: string): string {
+  return rs.startsWith('[') ? rs.slice(1, rs.indexOf(']')) : rs.slice(0, rs.lastIndexOf(':'))
+}
+
 /** Each template of the run at `atMs`, in the order born: live (and for how long yet), or expired when. */
 function templatesAt(rows: TemplateRow[], atMs: number): WhyStep[] {
   const sec = (ms: number) => Math.round(ms / 1000)
   return rows.map((r) => {
     const values = {
-      client: formatIPv4(r.client),
+      client: formatAddr(r.client),
       port: `:${r.vport}`,
-      rs: formatIPv4(r.rsAddr),
+      rs: formatAddr(r.rsAddr),
       born: sec(r.createdAt),
     }
     return r.expiredAt >= 0

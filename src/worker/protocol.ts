@@ -4,7 +4,37 @@
  * This is the only file the UI and the worker share.
  */
 
+import type { Addr } from '../engine/net/ipv6'
+
 export const PROTOCOL_VERSION = 1
+
+/**
+ * How an address travels in a frame's numbers (an "address number"): an IPv4 address is its
+ * host-order u32 (0…2³²−1), as it always was; an IPv6 address is V6_ADDR_BASE + its index in the
+ * worker's address book (`src/worker/addrBook.ts`), whose entries reach the page in the frames'
+ * `addrs` (a Float64 lane holds either exactly). An index never changes meaning while the worker
+ * runs; a restarted worker starts its book again from 0 and sends it again.
+ */
+export const V6_ADDR_BASE = 2 ** 32
+
+/** New entries of the worker's address book: `list[i]` is the IPv6 address (inet_ntop text) of index `from + i`. */
+export interface AddrBookDelta {
+  from: number
+  list: string[]
+}
+
+/** The address an address number stands for (`v6`: the page's copy of the book); null for an index it has not been sent. */
+export function decodeAddr(n: number, v6: readonly string[]): Addr | null {
+  if (n < V6_ADDR_BASE) return n >= 0 ? ((n >>> 0) as Addr) : null
+  const text = v6[n - V6_ADDR_BASE]
+  return text === undefined ? null : (text as Addr)
+}
+
+/** Fold a book delta into the page's copy (idempotent: a resent entry writes the same text). */
+export function applyAddrBook(v6: string[], d: AddrBookDelta | null): void {
+  if (!d) return
+  for (let i = 0; i < d.list.length; i++) v6[d.from + i] = d.list[i]
+}
 
 /** Speeds the worker accepts: simulated seconds per wall second. */
 export const MIN_SPEED = 0.1
@@ -95,6 +125,7 @@ export interface MidRunCommand {
 export type WhyTarget =
   | { kind: 'attempt'; seq: number }
   | { kind: 'template'; templateId: number }
+  /** `addr`: an address number (V6_ADDR_BASE). */
   | { kind: 'rs'; addr: number; port: number }
 
 /** One reason step of a "Why?" answer: a key the UI translates, with its values. */
@@ -106,12 +137,17 @@ export interface WhyStep {
 /** A service and its real servers as the Director and Real servers panels draw them. */
 export interface ServiceView {
   key: string
-  /** `TCP 192.168.100.100:80`, `FWM 80`: as ipvsadm -Ln names it. */
+  /** `TCP 192.168.100.100:80`, `TCP [2001:db8::10]:80`, `FWM 80`: as ipvsadm -Ln names it. */
   label: string
+  /** The service's family (a fwmark service's: `-6` or not). */
+  family: 'inet' | 'inet6'
   scheduler: string
   /** Persistence timeout in seconds, 0 when not persistent. */
   persistSec: number
-  /** The persistence netmask, dotted (255.255.255.255 unless -M). */
+  /**
+   * The persistence netmask as ipvsadm -S writes it: IPv4 dotted (255.255.255.255 unless -M), IPv6
+   * the prefix length (128 unless -M).
+   */
   netmask: string
   /** The first MAX_SHOWN_DESTINATIONS real servers by address… */
   destinations: DestinationView[]
@@ -123,9 +159,10 @@ export interface ServiceView {
 export const MAX_SHOWN_DESTINATIONS = 16
 
 export interface DestinationView {
+  /** An address number (V6_ADDR_BASE). */
   addr: number
   port: number
-  /** `192.168.8.101:80` */
+  /** `192.168.8.101:80`, `[2001:db8:8::101]:80` */
   label: string
   weight: number
   forward: 'Route' | 'Masq' | 'Tunnel' | 'Local'
@@ -138,7 +175,8 @@ export interface DestinationView {
 
 /**
  * Recent client attempts, ATTEMPT_FIELDS numbers each, at the offsets AttemptField names: at (ms),
- * client address, client port, VIP, VIP port, real server address (−1: none took it), how it was
+ * client address, client port, VIP, VIP port, real server address (−1: none took it; addresses are
+ * address numbers, see V6_ADDR_BASE), how it was
  * decided (see AttemptHow), template id (0: none). Written by encodeAttempt, read by decodeAttempt.
  */
 export const AttemptField = {
@@ -204,7 +242,8 @@ export function decodeAttempts(a: Float64Array): AttemptRecord[] {
 
 /**
  * Template rows that changed, TEMPLATE_FIELDS numbers each at the offsets TemplateField names: id,
- * client address (masked), service VIP or fwmark, service port (65535: invalidated), real server
+ * client address (masked; addresses are address numbers, see V6_ADDR_BASE), service VIP or, for a fwmark
+ * template, the mark itself, service port (65535: invalidated), real server
  * address, real server port, created at (ms), expires at (ms; the timer's current deadline), first
  * re-arm at (ms, −1: never kept past its timeout), expired at (ms, −1: live). Refresh ticks come
  * separately, as pairs.
@@ -376,6 +415,7 @@ export interface CompareRunFrame {
   id: string
   rs: {
     label: string
+    /** An address number (V6_ADDR_BASE). */
     addr: number
     activeConns: number
     inactConns: number
@@ -450,6 +490,8 @@ export type Frame = {
    */
   samples: Float64Array
   listing: { cmd: string; text: string; lines: number } | null
+  /** The IPv6 addresses this frame's numbers name that the page may not have yet (null: none). */
+  addrs: AddrBookDelta | null
   /**
    * The commands run mid-run in this epoch so far (all at or before `nowMs`, oldest first, the
    * newest MID_RUN_SHOWN): sent whole when the list changed (a command ran, a rewind dropped
@@ -523,6 +565,8 @@ export type Reply =
       playing: boolean
       speed: number
       runs: CompareRunFrame[]
+      /** As a lab frame's `addrs`. */
+      addrs: AddrBookDelta | null
     }
   | { type: 'busy'; what: 'seeking' | 'loading'; done: number }
   /**

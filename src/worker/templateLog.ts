@@ -5,7 +5,15 @@
  * with the refresh ticks, and answers "Why?" about a template. The lab and each compared run keep
  * one.
  */
-import { type DirectorEvent, type DirectorReadApi, type EntryReadView, formatIPv4 } from '../engine/index'
+import {
+  type Addr,
+  type DirectorEvent,
+  type DirectorReadApi,
+  type EntryReadView,
+  formatAddr,
+  formatAddrPort,
+} from '../engine/index'
+import { addrBook } from './addrBook'
 import { encodeTemplates, INVALIDATED_VPORT, type TemplateRecord, type WhyStep } from './protocol'
 import { RecentRows } from './recentRows'
 import { serviceLabel } from './views'
@@ -19,10 +27,11 @@ export interface TemplateRow {
   view: EntryReadView
   service: string
   scheduler: string
-  client: number
-  vaddrOrMark: number
+  client: Addr
+  /** The VIP, or a fwmark template's mark. */
+  vaddrOrMark: Addr
   vport: number
-  rsAddr: number
+  rsAddr: Addr
   rsPort: number
   createdAt: number
   firstRearmAt: number
@@ -124,10 +133,10 @@ export class TemplateLog {
           ? serviceLabel(svc)
           : t.fwmark
             ? `FWM ${t.fwmark}`
-            : `${formatIPv4(t.vaddr)}:${t.vport}`,
+            : formatAddrPort(t.vaddr, t.vport),
       scheduler: svc?.scheduler ?? '',
       client: t.client,
-      vaddrOrMark: t.fwmark || t.vaddr,
+      vaddrOrMark: t.fwmark ? (t.fwmark as Addr) : t.vaddr,
       vport: t.vport,
       rsAddr: t.rsAddr,
       rsPort: t.rsPort,
@@ -151,10 +160,10 @@ export class TemplateLog {
       if (!r) continue
       records.push({
         id: r.id,
-        client: r.client,
-        vaddrOrMark: r.vaddrOrMark,
+        client: addrBook.encode(r.client),
+        vaddrOrMark: addrBook.encode(r.vaddrOrMark),
         vport: r.invalidated ? INVALIDATED_VPORT : r.vport,
-        rsAddr: r.rsAddr,
+        rsAddr: addrBook.encode(r.rsAddr),
         rsPort: r.rsPort,
         createdAt: r.createdAt,
         expiresAt: r.expiredAt >= 0 ? r.expiredAt : r.view.expiresAt,
@@ -173,9 +182,9 @@ export class TemplateLog {
     const steps: WhyStep[] = []
     const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
     s('why.template.created', {
-      client: formatIPv4(r.client),
+      client: formatAddr(r.client),
       service: r.service,
-      rs: `${formatIPv4(r.rsAddr)}:${r.rsPort}`,
+      rs: formatAddrPort(r.rsAddr, r.rsPort),
       at: (r.createdAt / 1000).toFixed(1),
       scheduler: r.scheduler,
     })

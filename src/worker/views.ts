@@ -3,8 +3,18 @@
  * (drawn ones and the summed rest), their counters, and the "Why?" of a real server — read
  * through the engine's read API (DirectorReadApi), never its internals.
  */
-import { type DestinationReadView, type DirectorReadApi, formatIPv4, type ServiceReadView } from '../engine/index'
+import {
+  type Addr,
+  compareAddr,
+  type DestinationReadView,
+  type DirectorReadApi,
+  formatAddr,
+  formatAddrPort,
+  formatIPv4,
+  type ServiceReadView,
+} from '../engine/index'
 import type { MetricsSnapshot } from '../engine/metrics/metrics'
+import { addrBook } from './addrBook'
 import {
   type DestinationView,
   MAX_SHOWN_DESTINATIONS,
@@ -32,10 +42,18 @@ export function metricsView(m: MetricsSnapshot): MetricsView {
   }
 }
 
-/** A service as ipvsadm -Ln names it: `TCP 192.168.100.100:80`, `FWM 80`. */
-export function serviceLabel(svc: { fwmark: number; protocol: number; vaddr: number; vport: number }): string {
+/** AF_INET6 (the read API's `af`). */
+const AF_INET6 = 10
+
+/** A service as ipvsadm -Ln names it: `TCP 192.168.100.100:80`, `TCP [2001:db8::10]:80`, `FWM 80`. */
+export function serviceLabel(svc: { fwmark: number; protocol: number; vaddr: Addr; vport: number }): string {
   if (svc.fwmark) return `FWM ${svc.fwmark}`
-  return `${svc.protocol === 17 ? 'UDP' : svc.protocol === 132 ? 'SCTP' : 'TCP'} ${formatIPv4(svc.vaddr)}:${svc.vport}`
+  return `${svc.protocol === 17 ? 'UDP' : svc.protocol === 132 ? 'SCTP' : 'TCP'} ${formatAddrPort(svc.vaddr, svc.vport)}`
+}
+
+/** A service's -M as ipvsadm -S writes it: a dotted mask (IPv4), a prefix length (IPv6). */
+export function netmaskText(svc: { af: number; netmask: number }): string {
+  return svc.af === AF_INET6 ? String(svc.netmask) : formatIPv4(svc.netmask)
 }
 
 /** Per destination list (the service makes a new one whenever its destinations change). */
@@ -45,7 +63,7 @@ const sortedCache = new WeakMap<readonly DestinationReadView[], readonly Destina
 export function destinationsByAddress(list: readonly DestinationReadView[]): readonly DestinationReadView[] {
   let sorted = sortedCache.get(list)
   if (!sorted) {
-    sorted = [...list].sort((a, b) => a.addr - b.addr || a.port - b.port)
+    sorted = [...list].sort((a, b) => compareAddr(a.addr, b.addr) || a.port - b.port)
     sortedCache.set(list, sorted)
   }
   return sorted
@@ -72,15 +90,16 @@ export function servicesView(api: DirectorReadApi): ServiceView[] {
   return api.services().map((svc) => ({
     key: String(svc.id),
     label: serviceLabel(svc),
+    family: svc.af === AF_INET6 ? 'inet6' : 'inet',
     scheduler: svc.scheduler,
     persistSec: svc.persistent ? Math.round(svc.persistTimeoutMs / 1000) : 0,
-    netmask: formatIPv4(svc.netmask),
+    netmask: netmaskText(svc),
     hiddenDestinations: shownDestinations(svc).hidden.length,
     destinations: shownDestinations(svc).shown.map(
       (dest): DestinationView => ({
-        addr: dest.addr,
+        addr: addrBook.encode(dest.addr),
         port: dest.port,
-        label: `${formatIPv4(dest.addr)}:${dest.port}`,
+        label: formatAddrPort(dest.addr, dest.port),
         weight: dest.weight,
         forward: dest.forward,
         activeConns: dest.activeConns,
@@ -112,16 +131,17 @@ export function rsCounters(api: DirectorReadApi): Float64Array {
   return Float64Array.from(out)
 }
 
-/** "Why?" of a real server: where it serves, its counters, what weight 0 means for its templates. */
-export function whyRs(api: DirectorReadApi | null, addr: number, port: number): WhyStep[] {
+/** "Why?" of a real server (`addr`: its address number): where it serves, its counters, what weight 0 means for its templates. */
+export function whyRs(api: DirectorReadApi | null, addrNum: number, port: number): WhyStep[] {
+  const addr = addrBook.decode(addrNum)
   const steps: WhyStep[] = []
   const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
   const all = api ? api.services().flatMap((svc) => svc.destinations.map((dest) => ({ svc, dest }))) : []
   const hits = all.filter(({ dest }) => dest.addr === addr && (port === 0 || dest.port === port))
-  if (hits.length === 0) s('why.rs.gone', { rs: formatIPv4(addr) })
+  if (hits.length === 0) s('why.rs.gone', { rs: addr === null ? '?' : formatAddr(addr) })
   for (const { svc, dest } of hits) {
     s('why.rs.in', {
-      rs: `${formatIPv4(dest.addr)}:${dest.port}`,
+      rs: formatAddrPort(dest.addr, dest.port),
       service: serviceLabel(svc),
       weight: dest.weight,
       scheduler: svc.scheduler,

@@ -57,8 +57,8 @@ describe('the director read API', () => {
     expect(t?.isTemplate).toBe(true)
     expect(t?.client).toBe(0x0a000700) // masked by -M 255.255.255.0
     expect(t?.service?.vport).toBe(80)
-    expect(api.hasLiveTemplateFor(0x0a000700)).toBe(true)
-    expect(api.hasLiveTemplateFor(0x0a000800)).toBe(false)
+    expect(api.hasLiveTemplateFor(asIPv4(0x0a000700))).toBe(true)
+    expect(api.hasLiveTemplateFor(asIPv4(0x0a000800))).toBe(false)
     const dest = api.services()[0].destinations.find((d) => d.addr === t?.rsAddr)
     expect([dest?.persistConns, dest?.conns]).toEqual([1, 1])
     expect(api.findTemplate(tpl[0] + 999)).toBeNull()

@@ -7,6 +7,7 @@
  * Reading through these views instead of the director's own structures keeps the host independent
  * of how the engine stores services, destinations and the connection table.
  */
+import type { Addr } from '../net/ipv6'
 import type { Connection } from './connection'
 import type { Destination } from './destination'
 import type { Director } from './director'
@@ -18,7 +19,8 @@ const FORWARD_NAMES: readonly ForwardName[] = ['Masq', 'Local', 'Tunnel', 'Route
 
 /** A real server of a service. */
 export interface DestinationReadView {
-  readonly addr: number
+  /** An IPv4 address (a number) or an IPv6 one (its inet_ntop text). */
+  readonly addr: Addr
   readonly port: number
   readonly weight: number
   readonly forward: ForwardName
@@ -35,7 +37,9 @@ export interface ServiceReadView {
   /** Unique over the run. */
   readonly id: number
   readonly protocol: number
-  readonly vaddr: number
+  /** AF_INET (2) or AF_INET6 (10). */
+  readonly af: number
+  readonly vaddr: Addr
   readonly vport: number
   /** 0 unless a firewall-mark service. */
   readonly fwmark: number
@@ -44,7 +48,7 @@ export interface ServiceReadView {
   readonly persistent: boolean
   /** The persistence timeout (ms). */
   readonly persistTimeoutMs: number
-  /** The persistence netmask, as a host-order u32. */
+  /** The persistence netmask: IPv4 a host-order u32, IPv6 the prefix length (1…128). */
   readonly netmask: number
   /** Its real servers in kernel list order: the same array until the list changes. */
   readonly destinations: readonly DestinationReadView[]
@@ -56,13 +60,13 @@ export interface EntryReadView {
   readonly id: number
   readonly isTemplate: boolean
   /** Client address (a template's: masked by the service's netmask). */
-  readonly client: number
+  readonly client: Addr
   readonly clientPort: number
-  readonly vaddr: number
+  readonly vaddr: Addr
   readonly vport: number
   /** 0 unless made for a firewall-mark service. */
   readonly fwmark: number
-  readonly rsAddr: number
+  readonly rsAddr: Addr
   readonly rsPort: number
   readonly createdAt: number
   /** The timer's requested expiry (ms), what `ipvsadm -Lnc` counts down to. */
@@ -88,7 +92,7 @@ export interface DirectorReadApi {
   /** The live template with this id, or null. */
   findTemplate(id: number): EntryReadView | null
   /** Is a template for this (masked) client address live? */
-  hasLiveTemplateFor(client: number): boolean
+  hasLiveTemplateFor(client: Addr): boolean
   /** sysctl expire_quiescent_template. */
   readonly expireQuiescentTemplate: boolean
   /** The director's own consistency check (counters recounted from the entries). */
@@ -100,8 +104,8 @@ class DestinationView implements DestinationReadView {
   constructor(d: Destination) {
     this.#d = d
   }
-  get addr() {
-    return this.#d.addr as number
+  get addr(): Addr {
+    return this.#d.addr
   }
   get port() {
     return this.#d.port as number
@@ -149,8 +153,11 @@ class ServiceView implements ServiceReadView {
   get protocol() {
     return this.#s.protocol as number
   }
-  get vaddr() {
-    return this.#s.vaddr as number
+  get af() {
+    return this.#s.af
+  }
+  get vaddr(): Addr {
+    return this.#s.vaddr
   }
   get vport() {
     return this.#s.vport as number
@@ -203,14 +210,14 @@ class EntryView implements EntryReadView {
   get isTemplate() {
     return this.entry.isTemplate
   }
-  get client() {
-    return this.entry.caddr as number
+  get client(): Addr {
+    return this.entry.caddr
   }
   get clientPort() {
     return this.entry.cport as number
   }
-  get vaddr() {
-    return this.entry.vaddr as number
+  get vaddr(): Addr {
+    return this.entry.vaddr
   }
   get vport() {
     return this.entry.vport as number
@@ -218,8 +225,8 @@ class EntryView implements EntryReadView {
   get fwmark() {
     return this.entry.fwmark
   }
-  get rsAddr() {
-    return this.entry.daddr as number
+  get rsAddr(): Addr {
+    return this.entry.daddr
   }
   get rsPort() {
     return this.entry.dport as number

@@ -145,3 +145,16 @@ export function parseAddr(text: string): Addr | null {
 /** `a.b.c.d:port` or `[v6]:port`, as ipvsadm -n and the recordings write an endpoint. */
 export const formatAddrPort = (a: Addr, port: number): string =>
   typeof a === 'string' ? `[${a}]:${port}` : `${formatIPv4(a)}:${port}`
+
+/**
+ * Address order for a display (not ipvsadm's sort, which compares signed words): IPv4 addresses
+ * by value, then IPv6 ones by their 128 bits.
+ */
+export function compareAddr(a: Addr, b: Addr): number {
+  if (typeof a !== 'string') return typeof b === 'string' ? -1 : (a >>> 0) - (b >>> 0)
+  if (typeof b !== 'string') return 1
+  const wa = ipv6Words(a)
+  const wb = ipv6Words(b)
+  for (let i = 0; i < 8; i++) if (wa[i] !== wb[i]) return wa[i] - wb[i]
+  return 0
+}
