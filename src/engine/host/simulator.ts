@@ -16,6 +16,7 @@ import { runIptablesSave } from '../userland/iptables/save'
 import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
+import type { PacketObserver } from '../wire/wire'
 
 /**
  * Bytes on the wire of the packets a Linux client sends (IP + TCP with timestamps; SYN with
@@ -156,11 +157,15 @@ export class Simulator {
   /** One packet object, refilled for every packet the clients send (the director never keeps it). */
   private readonly scratch = scratchPacket()
 
+  /** Sees every client packet and NAT reply, hop by hop (src/engine/wire/); null: nobody watches. */
+  wire: PacketObserver | null = null
+
   /** A client's packet to the director. */
   private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
-    if (!this.netfilterPasses(pkt, 'toVip')) return NETFILTER_DROP
-    return this.director.receive(pkt)
+    const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
+    this.wire?.clientPacket(pkt, v, this.now)
+    return v
   }
 
   /** A real server's reply through the director (NAT only); false when iptables dropped it. */
@@ -175,10 +180,14 @@ export class Simulator {
   ): boolean {
     // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
     const wire = fillPacket(this.replyScratch, Protocol.TCP, entry.daddr, entry.dport, saddr, sport, tcp, len)
-    if (!this.netfilterPasses(wire, 'reply')) return false
+    if (!this.netfilterPasses(wire, 'reply')) {
+      this.wire?.natReply(entry, tcp, len, false, this.now)
+      return false
+    }
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     pkt.mark = wire.mark
     this.director.receiveReply(entry, pkt)
+    this.wire?.natReply(entry, tcp, len, true, this.now)
     return true
   }
 
@@ -261,8 +270,8 @@ export class Simulator {
       WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
     pkt.payload = payload
-    if (!this.netfilterPasses(pkt, 'toVip')) return null
-    const v = this.director.receive(pkt)
+    const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
+    this.wire?.clientPacket(pkt, v, this.now)
     return v.kind === 'forwarded' ? v.conn : null
   }
 }
