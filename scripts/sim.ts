@@ -13,7 +13,6 @@ import {
   type PcapRecord,
   parseScenario,
   runScenario,
-  Topology,
   WALL_CLOCK_EPOCH_MS,
   Wire,
   writePcap,
@@ -67,7 +66,7 @@ function main(argv: string[]): number {
   }
   const watch = opts.packets || opts.pcap !== null
   // streamed: a long run's packets are written as they come, not kept
-  const wire = watch ? new Wire(new Topology(parsed.scenario.topology), false) : null
+  const wire = watch ? new Wire(undefined, false) : null
   const frames: PcapRecord[] = []
   let lastUs = 0
   const lines: string[] = []
@@ -86,7 +85,7 @@ function main(argv: string[]): number {
     metrics: opts.metrics,
     setup: wire
       ? (sim) => {
-          sim.wire = wire
+          wire.watch(sim)
         }
       : undefined,
   })

@@ -21,7 +21,6 @@ import {
   parseScenario,
   readPcap,
   runScenario,
-  Topology,
   Wire,
 } from '../src/engine/index'
 
@@ -70,10 +69,10 @@ function recorded(): Sent[] {
 function simulated(): { sent: Sent[]; wire: Wire } {
   const parsed = parseScenario(scenarioText)
   if (!parsed.ok) throw new Error(parsed.error)
-  const wire = new Wire(new Topology(parsed.scenario.topology))
+  const wire = new Wire()
   runScenario(parsed.scenario, {
     setup: (sim) => {
-      sim.wire = wire
+      wire.watch(sim)
     },
   })
   const rsName = recording.topology.rsNamespaces as Record<string, string>

@@ -97,6 +97,8 @@ export type IpPayload =
   /** GUE over UDP: UDP header, GUE header, the IPv4 packet. */
   | { kind: 'gue'; udp: UdpHeader; gue: GueHeader; inner: IpDatagram }
   | { kind: 'gre'; gre: GreHeader; inner: IpDatagram }
+  /** Bytes read but not taken apart (what an ICMP error quotes of an encapsulated packet). */
+  | { kind: 'raw'; bytes: number[] }
   /** ICMP error: quotes the offending packet's IP header and first 8 bytes. */
   | { kind: 'icmp'; icmp: IcmpHeader; quoted: IpDatagram }
 
@@ -132,6 +134,9 @@ export function cloneDatagram(d: IpDatagram): IpDatagram {
       break
     case 'icmp':
       payload = { kind: 'icmp', icmp: { ...p.icmp }, quoted: cloneDatagram(p.quoted) }
+      break
+    case 'raw':
+      payload = { kind: 'raw', bytes: [...p.bytes] }
       break
   }
   return { ip: { ...d.ip }, payload }
@@ -248,6 +253,8 @@ function encodePayload(d: IpDatagram): Uint8Array {
       }
       return b
     }
+    case 'raw':
+      return Uint8Array.from(p.bytes)
     case 'icmp': {
       const q = encodeDatagram(p.quoted)
       const quoted = q.subarray(0, Math.min(q.length, 20 + 8))
@@ -359,11 +366,11 @@ function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): Ip
     payload = inner
       ? { kind: 'gue', udp, gue: { version: 0, hlen: l4[8] & 0x1f, proto: l4[9] }, inner }
       : { kind: 'udp', udp, payload: Array.from(l4.subarray(8)) }
-  } else if (ip.protocol === IPPROTO.IPIP) {
+  } else if (ip.protocol === IPPROTO.IPIP && l4.length >= 20) {
     const inner = decodeDatagram(l4, ok)
     if (!inner) return null
     payload = { kind: 'ipip', inner }
-  } else if (ip.protocol === IPPROTO.GRE && l4.length >= 4) {
+  } else if (ip.protocol === IPPROTO.GRE && l4.length >= 24) {
     const csum = (l4[0] & 0x80) !== 0
     if (csum) l4ok(internetChecksum(l4, 0, l4.length))
     const inner = decodeDatagram(l4.subarray(csum ? 8 : 4), ok)
@@ -374,7 +381,8 @@ function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): Ip
     const q = decodeDatagram(l4.subarray(8), { all: true }, true)
     if (!q) return null
     payload = { kind: 'icmp', icmp: { type: l4[0], code: l4[1], checksum: rd16(l4, 2) }, quoted: q }
-  } else return null
+  } else if (quoted) payload = { kind: 'raw', bytes: Array.from(l4) }
+  else return null
   return { ip, payload }
 }
 

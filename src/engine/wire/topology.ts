@@ -1,5 +1,6 @@
 import { ForwardMethod } from '../ipvs/destination'
-import { parseDottedQuad } from '../net/ipv4'
+import { formatIPv4, parseDottedQuad } from '../net/ipv4'
+import type { Addr } from '../net/ipv6'
 import { DIRECTOR_MAC, labMacOf } from '../netfilter/xt_mac'
 
 /**
@@ -15,7 +16,8 @@ import { DIRECTOR_MAC, labMacOf } from '../netfilter/xt_mac'
  * `52:54:00:12:34:56` (QEMU's first NIC, as on a lab VM).
  */
 
-export type HostRole = 'client' | 'director' | 'real-server'
+/** `gateway`: a real server's gateway that is not the director (a NAT lab built wrong). */
+export type HostRole = 'client' | 'director' | 'real-server' | 'gateway'
 
 export interface Host {
   role: HostRole
@@ -78,15 +80,51 @@ export function defaultRealServer(method: ForwardMethod, dip: string): RealServe
 export class Topology {
   readonly director: DirectorSetup
   private readonly rs: Record<string, Partial<RealServerSetup>>
+  /** Some real server or the director's forwarding is set up otherwise than by default (else every rule below passes at once). */
+  private readonly custom: boolean
 
   constructor(spec: TopologySpec = {}) {
     this.director = { ...DEFAULT_DIRECTOR, ...spec.director }
     this.rs = spec.realServers ?? {}
+    this.custom = Object.keys(this.rs).length > 0 || this.director.ip_forward !== 1
   }
 
   /** A real server's setup for packets of `method`: the method's defaults, then what the scenario set. */
   realServer(addr: string, method: ForwardMethod): RealServerSetup {
     return { ...defaultRealServer(method, this.director.dip), ...this.rs[addr] }
+  }
+
+  /**
+   * Whether a real server takes a packet the director forwarded to it by `method`, and if not,
+   * why. DR: the packet is for the VIP, so the VIP must be a local address (on `lo`; or `tunl0`)
+   * or ip_rcv_finish() finds no local route and the RS (not a router) drops it. TUN: only a
+   * `tunl0` device (the ipip module) decapsulates IPIP — without one, protocol 4 has no handler;
+   * after decapsulation rp_filter=1 (strict) drops it, as the client's address is not routed
+   * via tunl0 (fib_validate_source()). NAT: the packet is for the RIP, always taken.
+   */
+  rsDrops(rip: Addr, method: ForwardMethod): string | null {
+    if (!this.custom || typeof rip !== 'number') return null
+    if (method === ForwardMethod.MASQ || method === ForwardMethod.LOCALNODE) return null
+    const rs = this.realServer(formatIPv4(rip), method)
+    if (method === ForwardMethod.TUNNEL) {
+      if (rs.vip !== 'tunl0') return 'no-tunl0'
+      return rs.rp_filter === 1 ? 'rp_filter' : null
+    }
+    return rs.vip === 'none' ? 'vip-not-local' : null
+  }
+
+  /**
+   * Where a NAT real server's reply to a client goes. Its gateway must be the director (the DIP)
+   * for handle_response() to rewrite the source back to the VIP, and the director must route
+   * it (net.ipv4.ip_forward = 1: the reply is not for the director, ip_forward() carries it to
+   * the FORWARD hook where ip_vs_out_hook() runs). `bypass`: the reply goes to another gateway
+   * with the RIP as its source, and the client, which talked to the VIP, answers it with RST.
+   */
+  natReplyPath(rip: Addr): 'director' | 'bypass' | 'no-ip_forward' {
+    if (!this.custom || typeof rip !== 'number') return 'director'
+    const rs = this.realServer(formatIPv4(rip), ForwardMethod.MASQ)
+    if (rs.gateway !== this.director.dip) return 'bypass'
+    return this.director.ip_forward === 1 ? 'director' : 'no-ip_forward'
   }
 
   /** The MAC address of a host (see the rule above). */

@@ -1,6 +1,9 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { newClientTcp, Simulator } from '../host/simulator'
 import { type IPv4, parseDottedQuad } from '../net/ipv4'
+import { runScenario } from '../scenario/run'
+import { parseScenario } from '../scenario/schema'
 import type { SimMs } from '../sim/time'
 import { decodeFrame, encodeFrame, type IpDatagram } from './headers'
 import { readPcap } from './pcap'
@@ -12,8 +15,8 @@ const ip = (s: string): IPv4 => parseDottedQuad(s) as IPv4
 function lab(commands: string[], topology = new Topology()): { sim: Simulator; wire: Wire } {
   const sim = new Simulator()
   for (const c of commands) expect(sim.run(c).exit).toBe(0)
-  const wire = new Wire(topology)
-  sim.wire = wire
+  sim.topology = topology
+  const wire = new Wire().watch(sim)
   return { sim, wire }
 }
 
@@ -196,4 +199,98 @@ describe('packets hop by hop (ip_vs_xmit.c, ip_vs_core.c)', () => {
     expect(records.map((r) => Array.from(r.bytes))).toEqual(wire.packets.map((p) => Array.from(encodeFrame(p.frame))))
     for (let i = 1; i < records.length; i++) expect(records[i].timeUs).toBeGreaterThan(records[i - 1].timeUs)
   })
+})
+
+describe("a lab built wrong (the scenario's topology): the real consequence", () => {
+  const connect = (sim: Simulator, client: string, vport: number) => {
+    const c = newClientTcp(ip(client), 40001, ip('192.168.100.100'), vport)
+    sim.tcpConnect(c)
+    return c
+  }
+
+  it('a correctly built lab (the default) changes nothing', () => {
+    const t = new Topology()
+    expect(t.rsDrops(ip('192.168.8.101'), 3)).toBeNull()
+    expect(t.rsDrops(ip('192.168.8.101'), 2)).toBeNull()
+    expect(t.natReplyPath(ip('192.168.8.101'))).toBe('director')
+  })
+
+  it('NAT RS whose gateway is not the director: its SYN-ACK leaves from the RIP, the client resets it and never connects', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101:80 -m'],
+      new Topology({ realServers: { '192.168.8.101': { gateway: '192.168.8.254' } } }),
+    )
+    const c = connect(sim, '10.0.0.2', 80)
+    expect(c.status).toBe('pending')
+    expect(sim.run('ipvsadm -Lnc').stdout).toMatch(/SYN_RECV/)
+    expect(hops(wire.packets)).toEqual([
+      'client→director tcp_connect',
+      'director→real-server ip_vs_nat_xmit',
+      'real-server→client tcp_v4_send_synack',
+      'client→real-server tcp_v4_send_reset',
+    ])
+    const [, , synack, rst] = wire.packets
+    expect(synack.frame.packet.ip).toMatchObject({ src: '192.168.8.101', dst: '10.0.0.2' })
+    expect(synack.to).toMatchObject({ role: 'gateway', addr: '192.168.8.254', mac: '02:00:c0:a8:08:fe' })
+    expect(tcpOf(rst.frame.packet)).toMatchObject({ flags: 'R', seq: tcpOf(synack.frame.packet).ack })
+    // the director never saw the reply: nothing counted out
+    expect(sim.run('ipvsadm -Ln --stats --exact').stdout).toMatch(/TCP {2}192\.168\.100\.100:80 +1 +1 +0 +60 +0/)
+  })
+
+  it('NAT with net.ipv4.ip_forward = 0 on the director: the reply reaches it and goes no further', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101:80 -m'],
+      new Topology({ director: { ip_forward: 0 } }),
+    )
+    expect(connect(sim, '10.0.0.2', 80).status).toBe('pending')
+    expect(wire.packets[2]).toMatchObject({ hop: 'real-server→director', fate: 'dropped:ip_forward=0' })
+    expect(wire.packets).toHaveLength(3)
+  })
+
+  it('TUN RS without tunl0: nothing decapsulates IPIP — ICMP protocol unreachable, the client never connects', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -i'],
+      new Topology({ realServers: { '192.168.8.101': { vip: 'lo' } } }),
+    )
+    expect(connect(sim, '10.0.0.3', 80).status).toBe('pending')
+    expect(wire.packets[1].fate).toBe('dropped:no-tunl0')
+    const icmp = wire.packets[2]
+    expect(icmp).toMatchObject({ hop: 'real-server→director', fn: 'icmp_send' })
+    const d = icmp.frame.packet
+    expect(d.ip).toMatchObject({ src: '192.168.8.101', dst: '192.168.8.1' })
+    expect(d.payload.kind === 'icmp' && [d.payload.icmp.type, d.payload.icmp.code]).toEqual([3, 2])
+    expect(decodeFrame(encodeFrame(icmp.frame))?.checksumsOk).toBe(true)
+  })
+
+  it('TUN RS with rp_filter = 1: the decapsulated packet fails the reverse-path check', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -i'],
+      new Topology({ realServers: { '192.168.8.101': { rp_filter: 1 } } }),
+    )
+    expect(connect(sim, '10.0.0.3', 80).status).toBe('pending')
+    expect(wire.packets.map((p) => p.fate)).toEqual(['forwarded', 'dropped:rp_filter'])
+  })
+
+  it('DR RS without the VIP: the packet is not for it and it drops it', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g'],
+      new Topology({ realServers: { '192.168.8.101': { vip: 'none' } } }),
+    )
+    expect(connect(sim, '10.0.0.1', 80).status).toBe('pending')
+    expect(wire.packets.map((p) => p.fate)).toEqual(['forwarded', 'dropped:vip-not-local'])
+  })
+
+  it.each([['nat-rs-wrong-gateway'], ['tun-rs-without-tunl0']])(
+    "public/scenarios/%s.json: the broken server's client times out, the other connects",
+    (name) => {
+      const text = readFileSync(new URL(`../../../public/scenarios/${name}.json`, import.meta.url), 'utf8')
+      const parsed = parseScenario(text)
+      if (!parsed.ok) throw new Error(parsed.error)
+      const run = runScenario(parsed.scenario)
+      expect(run.connections.map((c) => [c.rs, c.status])).toEqual([
+        ['192.168.8.102:80', 'connected'],
+        ['192.168.8.101:80', 'connect-failed: ETIMEDOUT'],
+      ])
+    },
+  )
 })

@@ -17,6 +17,7 @@ export type { Host } from './topology'
 /** Which leg of its path a packet is on. */
 export type Hop =
   | 'client→director'
+  | 'client→real-server'
   | 'director→real-server'
   | 'real-server→client'
   | 'real-server→director'
@@ -63,7 +64,8 @@ const flagText = (f: TcpFlags): string => `${f.syn ? 'S' : ''}${f.fin ? 'F' : ''
  * hands each to `onPacket`. IPv4 only: IPv6 packets are not drawn yet.
  */
 export class Wire implements PacketObserver {
-  readonly topology: Topology
+  /** The simulator's (see watch()). */
+  topology: Topology
   readonly packets: WirePacket[] = []
   onPacket: ((p: WirePacket) => void) | null = null
   private readonly flows = new Map<string, TcpFlow>()
@@ -76,6 +78,13 @@ export class Wire implements PacketObserver {
   constructor(topology: Topology = new Topology(), keep = true) {
     this.topology = topology
     this.keep = keep
+  }
+
+  /** Watch a simulator's packets, with its topology. */
+  watch(sim: { wire: PacketObserver | null; topology: Topology }): this {
+    sim.wire = this
+    this.topology = sim.topology
+    return this
   }
 
   private emit(
@@ -209,7 +218,7 @@ export class Wire implements PacketObserver {
     this.emit(at, conn, 'client→director', topo.host('client', client), director, fn, fate, d)
     if (fwd && rip) this.forward(at, conn, fwd, rip, d, flow, now)
     else if (v.kind === 'refused' || (v.kind === 'local' && !tcp)) this.icmpUnreachable(at, conn, d, client, vip)
-    else if (v.kind === 'local' && tcp && !pkt.tcp?.rst) this.reset(at, conn, d, client, vip)
+    else if (v.kind === 'local' && tcp && !pkt.tcp?.rst) this.reset(at, conn, d)
   }
 
   private ipHeader(src: string, dst: string, protocol: number, id: number, df: boolean) {
@@ -240,16 +249,19 @@ export class Wire implements PacketObserver {
     } else if (cp.forward === ForwardMethod.DROUTE) out = drXmit(arrived)
     else return // LOCALNODE: the director's own stack (ip_vs_null_xmit)
     const rs = topo.host('real-server', rip)
-    this.emit(
-      at,
-      conn,
-      'director→real-server',
-      topo.host('director', dip),
-      rs,
-      XMIT_FUNCTION[cp.forward],
-      'delivered',
-      out,
-    )
+    const drop = topo.rsDrops(cp.daddr, cp.forward)
+    const fromDirector = topo.host('director', dip)
+    const fate = drop ? `dropped:${drop}` : 'delivered'
+    this.emit(at, conn, 'director→real-server', fromDirector, rs, XMIT_FUNCTION[cp.forward], fate, out)
+    // no tunl0: no handler for protocol 4, ip_local_deliver_finish() answers ICMP protocol unreachable
+    if (drop === 'no-tunl0' && out.ip.protocol === IPPROTO.IPIP) {
+      const icmp: IpDatagram = {
+        ip: this.ipHeader(rip, dip, IPPROTO.ICMP, nonZeroId(`icmp ${rip} ${dip} ${this.n}`), false),
+        payload: { kind: 'icmp', icmp: { type: 3, code: 2, checksum: 0 }, quoted: cloneDatagram(out) },
+      }
+      this.emit(at, conn, 'real-server→director', rs, fromDirector, 'icmp_send', 'delivered', icmp)
+    }
+    if (drop) return
     // DR and TUN: the real server answers from the VIP straight to the client (its gateway is not the director)
     if (cp.forward === ForwardMethod.MASQ || !flow) return
     const p = arrived.payload
@@ -270,10 +282,12 @@ export class Wire implements PacketObserver {
     from: Host,
     to: Host,
     now: SimMs,
+    hop: Hop = 'real-server→client',
+    fate = 'delivered',
   ): IpDatagram {
     const [vaddr, vport] = conn.virtual.split(':')
     const [rip, rport] = (conn.real ?? conn.virtual).split(':')
-    const nat = to.role === 'director'
+    const nat = hop !== 'real-server→client' || to.role !== 'client'
     const [caddr, cport] = conn.client.split(':')
     const src = nat ? rip : vaddr
     const sport = Number(nat ? rport : vport)
@@ -304,16 +318,7 @@ export class Wire implements PacketObserver {
       flow.serverNext = (flow.serverNext + 1) >>> 0
       flow.serverFinSent = true
     }
-    this.emit(
-      at,
-      conn,
-      nat ? 'real-server→director' : 'real-server→client',
-      from,
-      to,
-      f.syn ? 'tcp_v4_send_synack' : 'tcp_send_fin',
-      nat ? 'forwarded' : 'delivered',
-      d,
-    )
+    this.emit(at, conn, hop, from, to, f.syn ? 'tcp_v4_send_synack' : 'tcp_send_fin', fate, d)
     return d
   }
 
@@ -333,13 +338,19 @@ export class Wire implements PacketObserver {
     const topo = this.topology
     const at = now as number
     const rs = topo.host('real-server', rip)
-    const dirDip = topo.host('director', topo.director.dip)
-    const fromRs = this.serverSends(at, conn, flow, tcp, len, rs, dirDip, now)
-    if (!passed) {
-      const last = this.packets[this.packets.length - 1]
-      if (last && this.keep) last.fate = 'dropped:netfilter'
+    const path = topo.natReplyPath(entry.daddr)
+    if (path === 'bypass') {
+      // to its own gateway, from the RIP: the client never asked the RIP for anything and resets it
+      const gw = topo.realServer(rip, ForwardMethod.MASQ).gateway
+      const gateway = topo.host('gateway', gw ?? client)
+      const fromRs = this.serverSends(at, conn, flow, tcp, len, rs, gateway, now, 'real-server→client', 'delivered')
+      this.reset(at, conn, fromRs, 'client→real-server', topo.host('client', client), gateway)
       return
     }
+    const dirDip = topo.host('director', topo.director.dip)
+    const fate = path === 'no-ip_forward' ? 'dropped:ip_forward=0' : passed ? 'forwarded' : 'dropped:netfilter'
+    const fromRs = this.serverSends(at, conn, flow, tcp, len, rs, dirDip, now, 'real-server→director', fate)
+    if (!passed) return
     const out = natReply(fromRs, entry, vip)
     this.emit(
       at,
@@ -379,17 +390,26 @@ export class Wire implements PacketObserver {
     )
   }
 
-  /** tcp_v4_send_reset(): nobody listens on the director itself. */
-  private reset(at: number, conn: WirePacket['conn'], arrived: IpDatagram, client: string, vip: string): void {
+  /**
+   * tcp_v4_send_reset(): the answer of a stack with no socket for a TCP packet — the director's
+   * own (no service on that port) or a client's (a SYN-ACK from an address it never called).
+   */
+  private reset(
+    at: number,
+    conn: WirePacket['conn'],
+    arrived: IpDatagram,
+    hop: Hop = 'director→client',
+    from: Host = this.topology.host('director', this.topology.director.clientSide),
+    to: Host = this.topology.host('client', arrived.ip.src),
+  ): void {
     const p = arrived.payload
     if (p.kind !== 'tcp') return
     const syn = p.tcp.flags.includes('S')
     const fin = p.tcp.flags.includes('F')
     const hasAck = p.tcp.flags.includes('.')
-    const topo = this.topology
     const d: IpDatagram = {
       // the per-netns control socket: DF (IP_PMTUDISC_DO), no connected socket, so id 0
-      ip: this.ipHeader(vip, client, IPPROTO.TCP, 0, true),
+      ip: this.ipHeader(arrived.ip.dst, arrived.ip.src, IPPROTO.TCP, 0, true),
       payload: {
         kind: 'tcp',
         tcp: {
@@ -404,16 +424,7 @@ export class Wire implements PacketObserver {
         },
       },
     }
-    this.emit(
-      at,
-      conn,
-      'director→client',
-      topo.host('director', topo.director.clientSide),
-      topo.host('client', client),
-      'tcp_v4_send_reset',
-      'delivered',
-      d,
-    )
+    this.emit(at, conn, hop, from, to, 'tcp_v4_send_reset', 'delivered', d)
   }
 
   /** A pcap file of the kept packets (or of `only`). */
