@@ -6,6 +6,7 @@ import { runScenario } from '../scenario/run'
 import { parseScenario } from '../scenario/schema'
 import type { SimMs } from '../sim/time'
 import { decodeFrame, encodeFrame, type IpDatagram } from './headers'
+import { changedFields, packetsOf } from './hops'
 import { readPcap } from './pcap'
 import { Topology } from './topology'
 import { Wire, type WirePacket } from './wire'
@@ -293,4 +294,31 @@ describe("a lab built wrong (the scenario's topology): the real consequence", ()
       ])
     },
   )
+})
+
+describe('what each hop changed (changedFields, for the Packets view)', () => {
+  const run = (rs: string) => {
+    const { sim, wire } = lab(['ipvsadm -A -t 192.168.100.100:8080 -s rr', `ipvsadm -a -t 192.168.100.100:8080 ${rs}`])
+    connectAndClose(sim, '10.0.0.1', 40001, '192.168.100.100', 8080)
+    const byN = new Map(wire.packets.map((p) => [p.n, p]))
+    return packetsOf(wire.packets, { proto: 'tcp', client: '10.0.0.1:40001', virtual: '192.168.100.100:8080' })
+      .filter((p) => p.madeFrom !== null)
+      .map((p) => changedFields((byN.get(p.madeFrom as number) as WirePacket).frame, p.frame))
+  }
+
+  it('DR: the MACs, the TTL and the IP checksum', () => {
+    expect(run('-r 192.168.8.101 -g')[0]).toEqual(['eth.src', 'eth.dst', 'ip.ttl', 'ip.checksum'])
+  })
+
+  it('NAT with port mapping: also the destination address and port; the reply: the source address and port', () => {
+    const [toRs, toClient] = run('-r 192.168.8.102:80 -m')
+    expect(toRs).toEqual(['eth.src', 'eth.dst', 'ip.dst', 'ip.ttl', 'ip.checksum', 'tcp.dport', 'tcp.checksum'])
+    expect(toClient).toEqual(['eth.src', 'eth.dst', 'ip.src', 'ip.ttl', 'ip.checksum', 'tcp.sport', 'tcp.checksum'])
+  })
+
+  it('TUN: an outer IP header added, the inner TTL lowered', () => {
+    const [toRs] = run('-r 192.168.8.103 -i')
+    expect(toRs.filter((k) => !k.startsWith('outer.'))).toEqual(['eth.src', 'eth.dst', 'ip.ttl', 'ip.checksum'])
+    expect(toRs.filter((k) => k.startsWith('outer.'))).toContain('outer.ip.protocol')
+  })
 })

@@ -43,6 +43,11 @@ export interface WirePacket {
    * it), `delivered` (a client or real server got it).
    */
   fate: string
+  /**
+   * The packet (its `n`) the director made this one from — the client's packet it forwarded, the
+   * real server's reply it rewrote — or null. changedFields() of the two is what the hop changed.
+   */
+  madeFrom: number | null
   frame: Frame
   /** Bytes of the whole frame (Ethernet header included). */
   frameLength: number
@@ -96,6 +101,7 @@ export class Wire implements PacketObserver {
     fn: string,
     fate: string,
     packet: IpDatagram,
+    madeFrom: number | null = null,
   ): WirePacket {
     const frame: Frame = { eth: { src: from.mac, dst: to.mac, type: ETH_P_IP }, packet }
     const bytes = encodeFrame(frame)
@@ -109,6 +115,7 @@ export class Wire implements PacketObserver {
       sender: from.role,
       fn,
       fate,
+      madeFrom,
       frame,
       frameLength: bytes.length,
     }
@@ -203,7 +210,8 @@ export class Wire implements PacketObserver {
     } else {
       const k = this.udpCount.get(key) ?? 0
       this.udpCount.set(key, k + 1)
-      const payload = pkt.payload !== undefined ? Array.from(utf8Bytes(pkt.payload)) : new Array(pkt.len - 28).fill(0)
+      const payload =
+        pkt.payload !== undefined ? Array.from(utf8Bytes(pkt.payload)) : new Array<number>(pkt.len - 28).fill(0)
       // an unconnected UDP socket with DF: ignore_df is set, so __ip_select_ident() (a hashed counter per destination)
       d = {
         ip: this.ipHeader(client, vip, IPPROTO.UDP, nonZeroId(`udp ${key} ${k}`), true),
@@ -252,7 +260,7 @@ export class Wire implements PacketObserver {
     const drop = topo.rsDrops(cp.daddr, cp.forward)
     const fromDirector = topo.host('director', dip)
     const fate = drop ? `dropped:${drop}` : 'delivered'
-    this.emit(at, conn, 'director→real-server', fromDirector, rs, XMIT_FUNCTION[cp.forward], fate, out)
+    this.emit(at, conn, 'director→real-server', fromDirector, rs, XMIT_FUNCTION[cp.forward], fate, out, this.n)
     // no tunl0: no handler for protocol 4, ip_local_deliver_finish() answers ICMP protocol unreachable
     if (drop === 'no-tunl0' && out.ip.protocol === IPPROTO.IPIP) {
       const icmp: IpDatagram = {
@@ -361,6 +369,7 @@ export class Wire implements PacketObserver {
       'handle_response',
       'delivered',
       out,
+      this.n,
     )
   }
 
