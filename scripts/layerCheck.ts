@@ -24,6 +24,7 @@ export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   { name: 'engine/kernel', paths: ['src/engine/ipvs/', 'src/engine/netfilter/'] },
   { name: 'engine/userland', paths: ['src/engine/userland/'] },
   { name: 'engine/traffic+metrics', paths: ['src/engine/traffic/', 'src/engine/metrics/'] },
+  { name: 'engine/wire', paths: ['src/engine/wire/'] },
   { name: 'engine/host', paths: ['src/engine/host/'] },
   { name: 'engine/scenario', paths: ['src/engine/scenario/'] },
   { name: 'engine/surface', paths: ['src/engine/'] },

@@ -2,20 +2,56 @@
  * Headless CLI: `npm run --silent sim -- FILE.json` runs a scenario and prints one JSON document
  * shaped like a real-kernel recording. Exit 0 when the file ran; 2 with a one-line reason when the
  * file itself is invalid.
+ *
+ * `--packets`: print the run's packets instead, hop by hop, one JSON object a line
+ * (docs/packets.md). `--pcap FILE`: also write them as a pcap capture (Ethernet) to FILE.
+ * `--metrics`: add the teaching figures to the document.
  */
-import { readFileSync } from 'node:fs'
-import { parseScenario, runScenario } from '../src/engine/index'
+import { readFileSync, writeFileSync } from 'node:fs'
+import {
+  encodeFrame,
+  type PcapRecord,
+  parseScenario,
+  runScenario,
+  WALL_CLOCK_EPOCH_MS,
+  Wire,
+  writePcap,
+} from '../src/engine/index'
+
+const USAGE = 'usage: npm run --silent sim -- FILE.json [--metrics] [--packets] [--pcap OUT.pcap]'
+
+interface Options {
+  file: string
+  metrics: boolean
+  packets: boolean
+  pcap: string | null
+}
+
+function parseArgs(argv: string[]): Options | string {
+  const files: string[] = []
+  const o = { metrics: false, packets: false, pcap: null as string | null }
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]
+    if (a === '--metrics') o.metrics = true
+    else if (a === '--packets') o.packets = true
+    else if (a === '--pcap' || a.startsWith('--pcap=')) {
+      const v = a === '--pcap' ? argv[++i] : a.slice('--pcap='.length)
+      if (!v) return `${USAGE} (--pcap needs a file name)`
+      o.pcap = v
+    } else if (a.startsWith('--')) return `${USAGE} (unknown option ${a})`
+    else files.push(a)
+  }
+  if (files.length !== 1) return USAGE
+  return { file: files[0], ...o }
+}
 
 function main(argv: string[]): number {
-  const args = argv.filter((a) => !a.startsWith('--'))
-  const unknown = argv.filter((a) => a.startsWith('--') && a !== '--metrics')
-  if (unknown.length > 0 || args.length !== 1) {
-    process.stderr.write(
-      `usage: npm run --silent sim -- FILE.json [--metrics]${unknown.length ? ` (unknown option ${unknown[0]})` : ''}\n`,
-    )
+  const opts = parseArgs(argv)
+  if (typeof opts === 'string') {
+    process.stderr.write(`${opts}\n`)
     return 2
   }
-  const file = args[0]
+  const { file } = opts
   let text: string
   try {
     text = readFileSync(file, 'utf8')
@@ -28,8 +64,42 @@ function main(argv: string[]): number {
     process.stderr.write(`${file}: ${parsed.error}\n`)
     return 2
   }
-  const result = runScenario(parsed.scenario, { metrics: argv.includes('--metrics') })
-  process.stdout.write(`${JSON.stringify(result, null, 1)}\n`)
+  const watch = opts.packets || opts.pcap !== null
+  // streamed: a long run's packets are written as they come, not kept
+  const wire = watch ? new Wire(undefined, false) : null
+  const frames: PcapRecord[] = []
+  let lastUs = 0
+  const lines: string[] = []
+  if (wire)
+    wire.onPacket = (p) => {
+      if (opts.packets) {
+        lines.push(JSON.stringify(p))
+        if (lines.length >= 1000) process.stdout.write(`${lines.splice(0).join('\n')}\n`)
+      }
+      if (opts.pcap !== null) {
+        lastUs = Math.max((WALL_CLOCK_EPOCH_MS + p.at) * 1000, lastUs + 1)
+        frames.push({ timeUs: lastUs, bytes: encodeFrame(p.frame) })
+      }
+    }
+  const result = runScenario(parsed.scenario, {
+    metrics: opts.metrics,
+    setup: wire
+      ? (sim) => {
+          wire.watch(sim)
+        }
+      : undefined,
+  })
+  if (opts.packets) {
+    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
+  } else process.stdout.write(`${JSON.stringify(result, null, 1)}\n`)
+  if (opts.pcap !== null) {
+    try {
+      writeFileSync(opts.pcap, writePcap(frames))
+    } catch (e) {
+      process.stderr.write(`${opts.pcap}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`)
+      return 1
+    }
+  }
   return 0
 }
 

@@ -16,6 +16,8 @@ import { runIptablesSave } from '../userland/iptables/save'
 import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
+import { Topology } from '../wire/topology'
+import type { PacketObserver } from '../wire/wire'
 
 /**
  * Bytes on the wire of the packets a Linux client sends (IP + TCP with timestamps; SYN with
@@ -166,11 +168,18 @@ export class Simulator {
   /** One packet object, refilled for every packet the clients send (the director never keeps it). */
   private readonly scratch = scratchPacket()
 
+  /** Sees every client packet and NAT reply, hop by hop (src/engine/wire/); null: nobody watches. */
+  wire: PacketObserver | null = null
+
+  /** The hosts around the director and how they are set up (a scenario's `topology`; default: a correctly built lab). */
+  topology = new Topology()
+
   /** A client's packet to the director. */
   private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
-    if (!this.netfilterPasses(pkt, 'toVip')) return NETFILTER_DROP
-    return this.director.receive(pkt)
+    const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
+    this.wire?.clientPacket(pkt, v, this.now)
+    return v
   }
 
   /** A real server's reply through the director (NAT only); false when iptables dropped it. */
@@ -183,12 +192,21 @@ export class Simulator {
     tcp: TcpFlags,
     len: number,
   ): boolean {
+    // a reply that does not come back through the director never reaches the client as the VIP's
+    if (this.topology.natReplyPath(entry.daddr) !== 'director') {
+      this.wire?.natReply(entry, tcp, len, false, this.now)
+      return false
+    }
     // on the wire it goes from the real server to the client; IPVS finds its entry by the client's tuple
     const wire = fillPacket(this.replyScratch, Protocol.TCP, entry.daddr, entry.dport, saddr, sport, tcp, len)
-    if (!this.netfilterPasses(wire, 'reply')) return false
+    if (!this.netfilterPasses(wire, 'reply')) {
+      this.wire?.natReply(entry, tcp, len, false, this.now)
+      return false
+    }
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     pkt.mark = wire.mark
     this.director.receiveReply(entry, pkt)
+    this.wire?.natReply(entry, tcp, len, true, this.now)
     return true
   }
 
@@ -211,6 +229,8 @@ export class Simulator {
       // NAT: without the server's SYN-ACK the client keeps retrying its SYN
       if (e.forward === ForwardMethod.MASQ && !this.reply(saddr, sport, daddr, dport, e, SYNACK, WIRE.SYNACK))
         return 'pending'
+      // DR, TUN: a real server that does not take the packet never answers (the client retries)
+      if (this.topology.rsDrops(e.daddr, e.forward)) return 'pending'
       this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
       return 'connected'
     }
@@ -290,8 +310,8 @@ export class Simulator {
       WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
     pkt.payload = payload
-    if (!this.netfilterPasses(pkt, 'toVip')) return null
-    const v = this.director.receive(pkt)
+    const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
+    this.wire?.clientPacket(pkt, v, this.now)
     return v.kind === 'forwarded' ? v.conn : null
   }
 }

@@ -8,6 +8,7 @@ import { CalendarQueue } from '../sim/calendarQueue'
 import { type SimMs, secondsToSimMs } from '../sim/time'
 import { type ConnRequest, TrafficGenerator } from '../traffic/generator'
 import type { CommandResult } from '../userland/shell'
+import { Topology } from '../wire/topology'
 import type { Scenario } from './schema'
 
 export interface CommandRecord extends CommandResult {
@@ -115,6 +116,7 @@ export class ScenarioPlayer {
   constructor(scenario: Scenario, options: { metrics?: boolean; setup?: (sim: Simulator) => void } = {}) {
     this.scenario = scenario
     const sim = new Simulator()
+    if (scenario.topology) sim.topology = new Topology(scenario.topology)
     this.sim = sim
     options.setup?.(sim)
     this.metrics = options.metrics

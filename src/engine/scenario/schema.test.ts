@@ -20,4 +20,23 @@ describe('the scenario schema', () => {
     const big = validateScenario({ until: 10, connections: [{ ...conn, proto: 'udp', payload: 'é'.repeat(32754) }] })
     expect(!big.ok && big.error).toBe('connections[0].payload: a UDP payload is at most 65,507 bytes')
   })
+
+  it('takes a topology (every field optional) and names the bad field of a wrong one', () => {
+    const topology = {
+      director: { dip: '192.168.8.1' },
+      realServers: { '192.168.8.101': { vip: 'lo', arp_ignore: 0 } },
+    }
+    const ok = validateScenario({ until: 10, topology })
+    expect(ok.ok && ok.scenario.topology).toEqual(topology)
+    const cases: [unknown, RegExp][] = [
+      [{ realServers: { '192.168.8.101': { vip: 'eth0' } } }, /vip: expected "lo", "tunl0" or "none"/],
+      [{ realServers: { '192.168.8.101': { arp_announce: 3 } } }, /arp_announce: must be 0…2/],
+      [{ realServers: { 'rs-1': {} } }, /expected a dotted-quad IPv4 address/],
+      [{ director: { gateway: '10.0.0.1' } }, /topology\.director\.gateway: unknown field/],
+    ]
+    for (const [t, re] of cases) {
+      const bad = validateScenario({ until: 10, topology: t })
+      expect(!bad.ok && bad.error).toMatch(re)
+    }
+  })
 })

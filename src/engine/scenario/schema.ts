@@ -1,6 +1,7 @@
 import * as v from 'valibot'
 import { groupDigits } from '../lib/digits'
 import { utf8Length } from '../lib/utf8'
+import { parseDottedQuad } from '../net/ipv4'
 import { parseAddr } from '../net/ipv6'
 import { estimateUsersOnline, MAX_USERS_ONLINE, meanVisitSeconds, peakArrivalRate } from '../traffic/load'
 import { TrafficSchema } from '../traffic/schema'
@@ -73,6 +74,44 @@ export const ConnectionSpecSchema = v.strictObject({
 })
 export type ConnectionSpec = v.InferOutput<typeof ConnectionSpecSchema>
 
+const ipv4 = v.pipe(
+  v.string('expected an IPv4 address as a string'),
+  v.check((s) => parseDottedQuad(s) !== null, 'expected a dotted-quad IPv4 address like 192.168.8.1'),
+)
+const sysctlValue = (max: number) =>
+  v.pipe(
+    v.number('expected a number'),
+    v.integer('expected a whole number'),
+    v.minValue(0, `must be 0…${max}`),
+    v.maxValue(max, `must be 0…${max}`),
+  )
+
+/**
+ * The hosts around the director (src/engine/wire/topology.ts): every field optional, the
+ * defaults a correctly built lab. Read only by the packet model (`--packets`, `--pcap`).
+ */
+export const TopologySchema = v.strictObject({
+  director: v.optional(
+    v.strictObject({
+      clientSide: v.optional(ipv4),
+      dip: v.optional(ipv4),
+      ip_forward: v.optional(sysctlValue(1)),
+    }),
+  ),
+  realServers: v.optional(
+    v.record(
+      ipv4,
+      v.strictObject({
+        vip: v.optional(v.picklist(['lo', 'tunl0', 'none'], 'expected "lo", "tunl0" or "none"')),
+        arp_ignore: v.optional(sysctlValue(8)),
+        arp_announce: v.optional(sysctlValue(2)),
+        rp_filter: v.optional(sysctlValue(2)),
+        gateway: v.optional(v.nullable(ipv4)),
+      }),
+    ),
+  ),
+})
+
 export const ScenarioSchema = v.strictObject({
   name: v.optional(v.pipe(v.string('expected a string'), v.maxLength(200, 'at most 200 characters'))),
   description: v.optional(v.pipe(v.string('expected a string'), v.maxLength(10_000, 'at most 10,000 characters'))),
@@ -113,6 +152,8 @@ export const ScenarioSchema = v.strictObject({
   traffic: v.optional(TrafficSchema),
   /** Commands read at the end (default: ipvsadm -Ln and -Lnc). */
   finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
+  /** The hosts around the director and their setup (docs/scenario-format.md "topology"). */
+  topology: v.optional(TopologySchema),
   // Fields the real-kernel recorder used; accepted and kept, they change nothing in the model:
   realServers: v.optional(v.array(address, 'expected a list of addresses')),
   listenPorts: v.optional(v.array(port, 'expected a list of ports')),

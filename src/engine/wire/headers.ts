@@ -1,0 +1,407 @@
+import { formatIPv4, parseDottedQuad } from '../net/ipv4'
+import { internetChecksum, pseudoHeaderChecksum, udpChecksumOnWire } from './checksum'
+
+/**
+ * The headers of a frame on the lab's Ethernet, as plain data (what `--packets` prints and the
+ * Packets view draws), and their encoding into the bytes a pcap file holds. Field names follow
+ * the kernel's structs (include/uapi/linux/if_ether.h ethhdr, ip.h iphdr, tcp.h tcphdr, udp.h
+ * udphdr, icmp.h icmphdr, net/gue.h guehdr, net/gre.h gre_base_hdr); addresses are text.
+ * Checksums and lengths are filled in by `encodeFrame()` (they follow from everything else).
+ */
+
+export const ETH_P_IP = 0x0800
+export const IPPROTO = { ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, GRE: 47 } as const
+
+export interface EthernetHeader {
+  /** h_source / h_dest, lower-case hex with colons. */
+  src: string
+  dst: string
+  /** h_proto: 0x0800 (IPv4). */
+  type: number
+}
+
+export interface Ipv4Header {
+  src: string
+  dst: string
+  /** tos (DSCP and ECN). */
+  tos: number
+  ttl: number
+  /** The identification field. */
+  id: number
+  /** IP_DF in frag_off. */
+  df: boolean
+  protocol: number
+  /** tot_len: filled by encodeFrame(). */
+  length: number
+  /** check: filled by encodeFrame(). */
+  checksum: number
+}
+
+export type TcpOption =
+  | { kind: 'mss'; value: number }
+  | { kind: 'sackOK' }
+  | { kind: 'TS'; val: number; ecr: number }
+  | { kind: 'nop' }
+  | { kind: 'wscale'; value: number }
+
+export interface TcpHeader {
+  sport: number
+  dport: number
+  seq: number
+  ack: number
+  /** As tcpdump prints them: S, S., ., F., R, R. (the dot is ACK). */
+  flags: string
+  window: number
+  options: TcpOption[]
+  checksum: number
+}
+
+export interface UdpHeader {
+  sport: number
+  dport: number
+  /** len: filled by encodeFrame(). */
+  length: number
+  /** 0 when the sender leaves it out (a GUE tunnel without --tun-csum). */
+  checksum: number
+}
+
+/** struct guehdr, version 0, no optional fields (hlen 0). */
+export interface GueHeader {
+  version: 0
+  hlen: number
+  /** proto_ctype: the encapsulated protocol (IPPROTO_IPIP). */
+  proto: number
+}
+
+/** struct gre_base_hdr (+ the checksum word with TUNNEL_CSUM). */
+export interface GreHeader {
+  /** The C bit: a checksum (and a reserved word) follow the base header. */
+  csum: boolean
+  /** The encapsulated protocol's Ethernet type (0x0800). */
+  protocol: number
+  checksum: number
+}
+
+export interface IcmpHeader {
+  type: number
+  code: number
+  checksum: number
+}
+
+/** What an IP header carries. */
+export type IpPayload =
+  | { kind: 'tcp'; tcp: TcpHeader }
+  | { kind: 'udp'; udp: UdpHeader; payload: number[] }
+  /** IPIP: an IPv4 packet inside an IPv4 packet (RFC 2003). */
+  | { kind: 'ipip'; inner: IpDatagram }
+  /** GUE over UDP: UDP header, GUE header, the IPv4 packet. */
+  | { kind: 'gue'; udp: UdpHeader; gue: GueHeader; inner: IpDatagram }
+  | { kind: 'gre'; gre: GreHeader; inner: IpDatagram }
+  /** Bytes read but not taken apart (what an ICMP error quotes of an encapsulated packet). */
+  | { kind: 'raw'; bytes: number[] }
+  /** ICMP error: quotes the offending packet's IP header and first 8 bytes. */
+  | { kind: 'icmp'; icmp: IcmpHeader; quoted: IpDatagram }
+
+export interface IpDatagram {
+  ip: Ipv4Header
+  payload: IpPayload
+}
+
+export interface Frame {
+  eth: EthernetHeader
+  packet: IpDatagram
+}
+
+/** A deep copy (each hop's headers are its own: the Packets view compares them). */
+export function cloneDatagram(d: IpDatagram): IpDatagram {
+  const p = d.payload
+  let payload: IpPayload
+  switch (p.kind) {
+    case 'tcp':
+      payload = { kind: 'tcp', tcp: { ...p.tcp, options: p.tcp.options.map((o) => ({ ...o })) } }
+      break
+    case 'udp':
+      payload = { kind: 'udp', udp: { ...p.udp }, payload: [...p.payload] }
+      break
+    case 'ipip':
+      payload = { kind: 'ipip', inner: cloneDatagram(p.inner) }
+      break
+    case 'gue':
+      payload = { kind: 'gue', udp: { ...p.udp }, gue: { ...p.gue }, inner: cloneDatagram(p.inner) }
+      break
+    case 'gre':
+      payload = { kind: 'gre', gre: { ...p.gre }, inner: cloneDatagram(p.inner) }
+      break
+    case 'icmp':
+      payload = { kind: 'icmp', icmp: { ...p.icmp }, quoted: cloneDatagram(p.quoted) }
+      break
+    case 'raw':
+      payload = { kind: 'raw', bytes: [...p.bytes] }
+      break
+  }
+  return { ip: { ...d.ip }, payload }
+}
+
+const FLAG_BITS: Record<string, number> = { F: 0x01, S: 0x02, R: 0x04, P: 0x08, '.': 0x10, U: 0x20 }
+
+/** tcpdump's flag text → the flag byte. */
+export function tcpFlagBits(flags: string): number {
+  let b = 0
+  for (const c of flags) b |= FLAG_BITS[c] ?? 0
+  return b
+}
+
+/** The flag byte → tcpdump's text (F, S, R, P, then `.` for ACK). */
+export function tcpFlagText(bits: number): string {
+  let t = ''
+  if (bits & 0x02) t += 'S'
+  if (bits & 0x01) t += 'F'
+  if (bits & 0x04) t += 'R'
+  if (bits & 0x08) t += 'P'
+  if (bits & 0x20) t += 'U'
+  if (bits & 0x10) t += '.'
+  return t
+}
+
+function optionBytes(options: readonly TcpOption[]): number[] {
+  const out: number[] = []
+  for (const o of options) {
+    if (o.kind === 'nop') out.push(1)
+    else if (o.kind === 'mss') out.push(2, 4, o.value >>> 8, o.value & 255)
+    else if (o.kind === 'wscale') out.push(3, 3, o.value)
+    else if (o.kind === 'sackOK') out.push(4, 2)
+    else out.push(8, 10, ...u32(o.val), ...u32(o.ecr))
+  }
+  while (out.length % 4 !== 0) out.push(0)
+  return out
+}
+
+const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]
+const u16 = (n: number): number[] => [(n >>> 8) & 255, n & 255]
+
+function addr(text: string): number {
+  const a = parseDottedQuad(text)
+  if (a === null) throw new Error(`not an IPv4 address: ${text}`)
+  return a
+}
+
+/** The bytes of an IP datagram; fills in every length and checksum field of its headers. */
+export function encodeDatagram(d: IpDatagram): Uint8Array {
+  const body = encodePayload(d)
+  const ip = d.ip
+  ip.length = 20 + body.length
+  const out = new Uint8Array(ip.length)
+  out.set([0x45, ip.tos, ...u16(ip.length), ...u16(ip.id), ip.df ? 0x40 : 0, 0, ip.ttl, ip.protocol, 0, 0])
+  out.set(u32(addr(ip.src)), 12)
+  out.set(u32(addr(ip.dst)), 16)
+  ip.checksum = internetChecksum(out, 0, 20)
+  out.set(u16(ip.checksum), 10)
+  out.set(body, 20)
+  return out
+}
+
+function encodePayload(d: IpDatagram): Uint8Array {
+  const p = d.payload
+  const saddr = addr(d.ip.src)
+  const daddr = addr(d.ip.dst)
+  switch (p.kind) {
+    case 'tcp': {
+      const t = p.tcp
+      const opts = optionBytes(t.options)
+      const hl = 20 + opts.length
+      const b = new Uint8Array(hl)
+      b.set([...u16(t.sport), ...u16(t.dport), ...u32(t.seq), ...u32(t.ack), (hl / 4) << 4, tcpFlagBits(t.flags)])
+      b.set([...u16(t.window), 0, 0, 0, 0], 14)
+      b.set(opts, 20)
+      t.checksum = pseudoHeaderChecksum(saddr, daddr, IPPROTO.TCP, b, 0, hl)
+      b.set(u16(t.checksum), 16)
+      return b
+    }
+    case 'udp': {
+      const b = new Uint8Array(8 + p.payload.length)
+      p.udp.length = b.length
+      b.set([...u16(p.udp.sport), ...u16(p.udp.dport), ...u16(b.length), 0, 0])
+      b.set(p.payload, 8)
+      p.udp.checksum = udpChecksumOnWire(pseudoHeaderChecksum(saddr, daddr, IPPROTO.UDP, b, 0, b.length))
+      b.set(u16(p.udp.checksum), 6)
+      return b
+    }
+    case 'ipip':
+      return encodeDatagram(p.inner)
+    case 'gue': {
+      const inner = encodeDatagram(p.inner)
+      const b = new Uint8Array(8 + 4 + inner.length)
+      p.udp.length = b.length
+      b.set([...u16(p.udp.sport), ...u16(p.udp.dport), ...u16(b.length), 0, 0])
+      b.set([(p.gue.version << 6) | (p.gue.hlen & 0x1f), p.gue.proto, 0, 0], 8)
+      b.set(inner, 12)
+      // udp_set_csum(): without --tun-csum the checksum stays 0 (none)
+      if (p.udp.checksum !== 0)
+        p.udp.checksum = udpChecksumOnWire(pseudoHeaderChecksum(saddr, daddr, IPPROTO.UDP, b, 0, b.length))
+      b.set(u16(p.udp.checksum), 6)
+      return b
+    }
+    case 'gre': {
+      const inner = encodeDatagram(p.inner)
+      const hl = p.gre.csum ? 8 : 4
+      const b = new Uint8Array(hl + inner.length)
+      b.set([p.gre.csum ? 0x80 : 0, 0, ...u16(p.gre.protocol)])
+      b.set(inner, hl)
+      if (p.gre.csum) {
+        p.gre.checksum = internetChecksum(b, 0, b.length)
+        b.set(u16(p.gre.checksum), 4)
+      }
+      return b
+    }
+    case 'raw':
+      return Uint8Array.from(p.bytes)
+    case 'icmp': {
+      const q = encodeDatagram(p.quoted)
+      const quoted = q.subarray(0, Math.min(q.length, 20 + 8))
+      const b = new Uint8Array(8 + quoted.length)
+      b.set([p.icmp.type, p.icmp.code, 0, 0, 0, 0, 0, 0])
+      b.set(quoted, 8)
+      p.icmp.checksum = internetChecksum(b, 0, b.length)
+      b.set(u16(p.icmp.checksum), 2)
+      return b
+    }
+  }
+}
+
+function macBytes(mac: string): number[] {
+  return mac.split(':').map((h) => Number.parseInt(h, 16))
+}
+
+/** The bytes of an Ethernet frame (no preamble, no FCS: what a pcap with LINKTYPE_ETHERNET holds). */
+export function encodeFrame(f: Frame): Uint8Array {
+  const ip = encodeDatagram(f.packet)
+  const out = new Uint8Array(14 + ip.length)
+  out.set([...macBytes(f.eth.dst), ...macBytes(f.eth.src), ...u16(f.eth.type)])
+  out.set(ip, 14)
+  return out
+}
+
+const hex2 = (b: number): string => b.toString(16).padStart(2, '0')
+const macText = (b: Uint8Array, at: number): string => Array.from(b.subarray(at, at + 6), hex2).join(':')
+const rd16 = (b: Uint8Array, at: number): number => (b[at] << 8) | b[at + 1]
+const rd32 = (b: Uint8Array, at: number): number =>
+  ((b[at] << 24) | (b[at + 1] << 16) | (b[at + 2] << 8) | b[at + 3]) >>> 0
+
+/** What decodeFrame() also tells: whether every checksum it read was right. */
+export interface Decoded {
+  frame: Frame
+  checksumsOk: boolean
+}
+
+/**
+ * Read an Ethernet frame back (IPv4 only; null for anything else: ARP, IPv6). Used to check
+ * captures — ours and the real-kernel recordings' — field by field.
+ */
+export function decodeFrame(b: Uint8Array): Decoded | null {
+  if (b.length < 34 || rd16(b, 12) !== ETH_P_IP) return null
+  const ok = { all: true }
+  const packet = decodeDatagram(b.subarray(14), ok)
+  if (!packet) return null
+  return { frame: { eth: { dst: macText(b, 0), src: macText(b, 6), type: ETH_P_IP }, packet }, checksumsOk: ok.all }
+}
+
+function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): IpDatagram | null {
+  if (b.length < 20 || b[0] >> 4 !== 4) return null
+  const ihl = (b[0] & 15) * 4
+  const length = rd16(b, 2)
+  const ip: Ipv4Header = {
+    src: formatIPv4(rd32(b, 12)),
+    dst: formatIPv4(rd32(b, 16)),
+    tos: b[1],
+    ttl: b[8],
+    id: rd16(b, 4),
+    df: (b[6] & 0x40) !== 0,
+    protocol: b[9],
+    length,
+    checksum: rd16(b, 10),
+  }
+  if (internetChecksum(b, 0, ihl) !== 0) ok.all = false
+  const end = quoted ? b.length : Math.min(b.length, length)
+  const l4 = b.subarray(ihl, end)
+  const full = !quoted
+  const l4ok = (c: number) => {
+    if (full && c !== 0) ok.all = false
+  }
+  const saddr = rd32(b, 12)
+  const daddr = rd32(b, 16)
+  let payload: IpPayload
+  if (ip.protocol === IPPROTO.TCP && quoted && l4.length >= 8 && l4.length < 20) {
+    // an ICMP error quotes only the first 8 bytes: the ports and the sequence number
+    const tcp: TcpHeader = {
+      sport: rd16(l4, 0),
+      dport: rd16(l4, 2),
+      seq: rd32(l4, 4),
+      ack: 0,
+      flags: '',
+      window: 0,
+      options: [],
+      checksum: 0,
+    }
+    payload = { kind: 'tcp', tcp }
+  } else if (ip.protocol === IPPROTO.TCP && l4.length >= 20) {
+    const hl = (l4[12] >> 4) * 4
+    payload = {
+      kind: 'tcp',
+      tcp: {
+        sport: rd16(l4, 0),
+        dport: rd16(l4, 2),
+        seq: rd32(l4, 4),
+        ack: rd32(l4, 8),
+        flags: tcpFlagText(l4[13]),
+        window: rd16(l4, 14),
+        options: decodeOptions(l4.subarray(20, hl)),
+        checksum: rd16(l4, 16),
+      },
+    }
+    l4ok(full ? pseudoHeaderChecksum(saddr, daddr, IPPROTO.TCP, l4, 0, l4.length) : 0)
+  } else if (ip.protocol === IPPROTO.UDP && l4.length >= 8) {
+    const udp: UdpHeader = { sport: rd16(l4, 0), dport: rd16(l4, 2), length: rd16(l4, 4), checksum: rd16(l4, 6) }
+    if (udp.checksum !== 0) l4ok(full ? pseudoHeaderChecksum(saddr, daddr, IPPROTO.UDP, l4, 0, l4.length) : 0)
+    const inner = l4.length >= 12 && l4[9] === IPPROTO.IPIP ? decodeDatagram(l4.subarray(12), ok) : null
+    payload = inner
+      ? { kind: 'gue', udp, gue: { version: 0, hlen: l4[8] & 0x1f, proto: l4[9] }, inner }
+      : { kind: 'udp', udp, payload: Array.from(l4.subarray(8)) }
+  } else if (ip.protocol === IPPROTO.IPIP && l4.length >= 20) {
+    const inner = decodeDatagram(l4, ok)
+    if (!inner) return null
+    payload = { kind: 'ipip', inner }
+  } else if (ip.protocol === IPPROTO.GRE && l4.length >= 24) {
+    const csum = (l4[0] & 0x80) !== 0
+    if (csum) l4ok(internetChecksum(l4, 0, l4.length))
+    const inner = decodeDatagram(l4.subarray(csum ? 8 : 4), ok)
+    if (!inner) return null
+    payload = { kind: 'gre', gre: { csum, protocol: rd16(l4, 2), checksum: csum ? rd16(l4, 4) : 0 }, inner }
+  } else if (ip.protocol === IPPROTO.ICMP && l4.length >= 8) {
+    l4ok(internetChecksum(l4, 0, l4.length))
+    const q = decodeDatagram(l4.subarray(8), { all: true }, true)
+    if (!q) return null
+    payload = { kind: 'icmp', icmp: { type: l4[0], code: l4[1], checksum: rd16(l4, 2) }, quoted: q }
+  } else if (quoted) payload = { kind: 'raw', bytes: Array.from(l4) }
+  else return null
+  return { ip, payload }
+}
+
+function decodeOptions(b: Uint8Array): TcpOption[] {
+  const out: TcpOption[] = []
+  for (let i = 0; i < b.length; ) {
+    const k = b[i]
+    if (k === 0) break
+    if (k === 1) {
+      out.push({ kind: 'nop' })
+      i++
+      continue
+    }
+    const len = b[i + 1]
+    if (k === 2) out.push({ kind: 'mss', value: rd16(b, i + 2) })
+    else if (k === 3) out.push({ kind: 'wscale', value: b[i + 2] })
+    else if (k === 4) out.push({ kind: 'sackOK' })
+    else if (k === 8) out.push({ kind: 'TS', val: rd32(b, i + 2), ecr: rd32(b, i + 6) })
+    i += Math.max(2, len)
+  }
+  return out
+}
