@@ -179,9 +179,16 @@ function optionBytes(options: readonly TcpOption[]): number[] {
 const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]
 const u16 = (n: number): number[] => [(n >>> 8) & 255, n & 255]
 
+/** Parsed addresses (a run's packets name few hosts, many times). */
+const addrCache = new Map<string, number>()
+
 function addr(text: string): number {
+  const hit = addrCache.get(text)
+  if (hit !== undefined) return hit
   const a = parseDottedQuad(text)
   if (a === null) throw new Error(`not an IPv4 address: ${text}`)
+  if (addrCache.size > 100_000) addrCache.clear()
+  addrCache.set(text, a)
   return a
 }
 

@@ -72,7 +72,8 @@ export class Wire implements PacketObserver {
   /** The simulator's (see watch()). */
   topology: Topology
   readonly packets: WirePacket[] = []
-  onPacket: ((p: WirePacket) => void) | null = null
+  /** Called with each packet and its frame's bytes (what a pcap record holds). */
+  onPacket: ((p: WirePacket, bytes: Uint8Array) => void) | null = null
   private readonly flows = new Map<string, TcpFlow>()
   private readonly udpCount = new Map<string, number>()
   private n = 0
@@ -120,15 +121,15 @@ export class Wire implements PacketObserver {
       frameLength: bytes.length,
     }
     if (this.keep) this.packets.push(p)
-    this.onPacket?.(p)
+    this.onPacket?.(p, bytes)
     return p
   }
 
-  private flowOf(key: string, syn: boolean): TcpFlow {
+  /** The connection's two ends; a new one (its numbers drawn from the ports and the time, as secure_tcp_seq() mixes in a clock) when none is open. */
+  private flowOf(key: string, syn: boolean, now: SimMs): TcpFlow {
     let f = this.flows.get(key)
     if (!f || (syn && f.done)) {
-      const gen = f ? `${key} #${this.n}` : key
-      f = new TcpFlow(gen)
+      f = new TcpFlow(`${key} ${now}`)
       this.flows.set(key, f)
     }
     return f
@@ -167,7 +168,7 @@ export class Wire implements PacketObserver {
     let flow: TcpFlow | null = null
     if (tcp) {
       const f = pkt.tcp ?? {}
-      flow = this.flowOf(key, !!f.syn)
+      flow = this.flowOf(key, !!f.syn, now)
       const retransmit = !!f.syn && flow.synSent
       const val = (flow.clientTsOffset + now) >>> 0
       const hdr = pkt.len - 20
@@ -197,7 +198,11 @@ export class Wire implements PacketObserver {
         flow.clientNext = (flow.clientNext + 1) >>> 0
         flow.clientFinSent = true
       }
-      if (f.rst || (f.ack && !f.fin && flow.clientFinSent && flow.serverFinSent)) flow.done = true
+      if (f.rst || (f.ack && !f.fin && flow.clientFinSent && flow.serverFinSent)) {
+        flow.done = true
+        // nothing more is sent on it (a later SYN from these ports is a new connection)
+        this.flows.delete(key)
+      }
       fn = retransmit
         ? 'tcp_retransmit_skb'
         : f.syn
@@ -336,7 +341,7 @@ export class Wire implements PacketObserver {
     const vip = formatIPv4(entry.vaddr)
     const rip = formatIPv4(entry.daddr)
     const key = `tcp ${client}:${entry.cport} ${vip}:${entry.vport}`
-    const flow = this.flowOf(key, false)
+    const flow = this.flowOf(key, false, now)
     const conn: WirePacket['conn'] = {
       proto: 'tcp',
       client: `${client}:${entry.cport}`,
