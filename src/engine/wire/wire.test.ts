@@ -272,6 +272,15 @@ describe("a lab built wrong (the scenario's topology): the real consequence", ()
     expect(wire.packets.map((p) => p.fate)).toEqual(['forwarded', 'dropped:rp_filter'])
   })
 
+  it('UDP to a TUN RS without tunl0: the datagram is sent on but never received', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -u 192.168.100.100:53 -s rr', 'ipvsadm -a -u 192.168.100.100:53 -r 192.168.8.101 -i'],
+      new Topology({ realServers: { '192.168.8.101': { vip: 'lo' } } }),
+    )
+    expect(sim.udpSend(ip('10.0.0.4'), 5353 as never, ip('192.168.100.100'), 53 as never)).toBeNull()
+    expect(wire.packets.map((p) => p.fate)).toEqual(['forwarded', 'dropped:no-tunl0', 'delivered'])
+  })
+
   it('DR RS without the VIP: the packet is not for it and it drops it', () => {
     const { sim, wire } = lab(
       ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g'],
