@@ -346,7 +346,7 @@ export interface Decoded {
 }
 
 /**
- * Read an Ethernet frame back (IPv4 only; null for anything else: ARP, IPv6). Used to check
+ * Read an Ethernet frame back (IPv4 and IPv6; null for anything else, e.g. ARP). Used to check
  * captures — ours and the real-kernel recordings' — field by field.
  */
 export function decodeFrame(b: Uint8Array): Decoded | null {
