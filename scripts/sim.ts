@@ -7,16 +7,8 @@
  * (docs/packets.md). `--pcap FILE`: also write them as a pcap capture (Ethernet) to FILE.
  * `--metrics`: add the teaching figures to the document.
  */
-import { readFileSync, writeFileSync } from 'node:fs'
-import {
-  encodeFrame,
-  type PcapRecord,
-  parseScenario,
-  runScenario,
-  WALL_CLOCK_EPOCH_MS,
-  Wire,
-  writePcap,
-} from '../src/engine/index'
+import { closeSync, openSync, readFileSync, writeSync } from 'node:fs'
+import { PcapWriter, parseScenario, runScenario, WALL_CLOCK_EPOCH_MS, Wire } from '../src/engine/index'
 
 const USAGE = 'usage: npm run --silent sim -- FILE.json [--metrics] [--packets] [--pcap OUT.pcap]'
 
@@ -65,20 +57,35 @@ function main(argv: string[]): number {
     return 2
   }
   const watch = opts.packets || opts.pcap !== null
-  // streamed: a long run's packets are written as they come, not kept
+  // streamed: a long run's packets are written as they come, never kept
   const wire = watch ? new Wire(undefined, false) : null
-  const frames: PcapRecord[] = []
+  let pcap: { fd: number; writer: PcapWriter } | null = null
+  if (opts.pcap !== null) {
+    let fd: number
+    try {
+      fd = openSync(opts.pcap, 'w')
+    } catch (e) {
+      process.stderr.write(`${opts.pcap}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`)
+      return 2
+    }
+    pcap = { fd, writer: new PcapWriter((chunk) => writeSync(fd, chunk)) }
+  }
   let lastUs = 0
-  const lines: string[] = []
+  let lines: string[] = []
+  const flushLines = () => {
+    if (lines.length > 0) writeSync(1, `${lines.join('\n')}\n`)
+    lines = []
+  }
   if (wire)
-    wire.onPacket = (p) => {
+    wire.onPacket = (p, bytes) => {
       if (opts.packets) {
         lines.push(JSON.stringify(p))
-        if (lines.length >= 1000) process.stdout.write(`${lines.splice(0).join('\n')}\n`)
+        if (lines.length >= 1000) flushLines()
       }
-      if (opts.pcap !== null) {
+      if (pcap) {
+        // one microsecond apart within a millisecond, so that the order survives
         lastUs = Math.max((WALL_CLOCK_EPOCH_MS + p.at) * 1000, lastUs + 1)
-        frames.push({ timeUs: lastUs, bytes: encodeFrame(p.frame) })
+        pcap.writer.record(lastUs, bytes)
       }
     }
   const result = runScenario(parsed.scenario, {
@@ -89,16 +96,11 @@ function main(argv: string[]): number {
         }
       : undefined,
   })
-  if (opts.packets) {
-    if (lines.length > 0) process.stdout.write(`${lines.join('\n')}\n`)
-  } else process.stdout.write(`${JSON.stringify(result, null, 1)}\n`)
-  if (opts.pcap !== null) {
-    try {
-      writeFileSync(opts.pcap, writePcap(frames))
-    } catch (e) {
-      process.stderr.write(`${opts.pcap}: cannot write: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}\n`)
-      return 1
-    }
+  if (opts.packets) flushLines()
+  else process.stdout.write(`${JSON.stringify(result, null, 1)}\n`)
+  if (pcap) {
+    pcap.writer.flush()
+    closeSync(pcap.fd)
   }
   return 0
 }

@@ -60,7 +60,7 @@ function recorded(): Sent[] {
   for (const [host, b64] of Object.entries(recording.capture.pcapBase64 as Record<string, string>)) {
     for (const r of readPcap(new Uint8Array(Buffer.from(b64, 'base64')))) {
       const d = decodeFrame(r.bytes)
-      if (d) out.push({ host, frame: d.frame })
+      if (d && d.frame.packet.ip.version === 4) out.push({ host, frame: d.frame })
     }
   }
   return out

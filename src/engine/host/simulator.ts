@@ -312,7 +312,8 @@ export class Simulator {
     pkt.payload = payload
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
     this.wire?.clientPacket(pkt, v, this.now)
-    return v.kind === 'forwarded' ? v.conn : null
+    // a real server that drops what the director sent it (topology) never receives the datagram
+    return v.kind === 'forwarded' && !this.topology.rsDrops(v.conn.daddr, v.conn.forward) ? v.conn : null
   }
 }
 

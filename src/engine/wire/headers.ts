@@ -1,5 +1,6 @@
 import { formatIPv4, parseDottedQuad } from '../net/ipv4'
-import { internetChecksum, pseudoHeaderChecksum, udpChecksumOnWire } from './checksum'
+import { ipv6FromWords, ipv6Words, parseIPv6 } from '../net/ipv6'
+import { fold, internetChecksum, onesSum, pseudoHeaderChecksum, udpChecksumOnWire } from './checksum'
 
 /**
  * The headers of a frame on the lab's Ethernet, as plain data (what `--packets` prints and the
@@ -10,17 +11,26 @@ import { internetChecksum, pseudoHeaderChecksum, udpChecksumOnWire } from './che
  */
 
 export const ETH_P_IP = 0x0800
-export const IPPROTO = { ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, GRE: 47 } as const
+export const ETH_P_IPV6 = 0x86dd
+export const IPPROTO = { ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, GRE: 47, ICMPV6: 58 } as const
 
 export interface EthernetHeader {
   /** h_source / h_dest, lower-case hex with colons. */
   src: string
   dst: string
-  /** h_proto: 0x0800 (IPv4). */
+  /** h_proto: 0x0800 (IPv4), 0x86dd (IPv6). */
   type: number
 }
 
+/**
+ * An IPv4 header (struct iphdr), or with `version` 6 an IPv6 one (struct ipv6hdr) in the same
+ * shape: `tos` is the traffic class, `ttl` the hop limit, `protocol` the next header, `length`
+ * 40 + the payload length; `id`, `df` and `checksum` are 0/false (IPv6 has none).
+ */
 export interface Ipv4Header {
+  version: 4 | 6
+  /** IPv6 only: the flow label (0 here). */
+  flowLabel?: number
   src: string
   dst: string
   /** tos (DSCP and ECN). */
@@ -179,9 +189,41 @@ function optionBytes(options: readonly TcpOption[]): number[] {
 const u32 = (n: number): number[] => [(n >>> 24) & 255, (n >>> 16) & 255, (n >>> 8) & 255, n & 255]
 const u16 = (n: number): number[] => [(n >>> 8) & 255, n & 255]
 
+/** Parsed addresses (a run's packets name few hosts, many times). */
+const addrCache = new Map<string, number>()
+const addr6Cache = new Map<string, number[]>()
+
+/** An IPv6 address's eight 16-bit words. */
+function words6(text: string): number[] {
+  const hit = addr6Cache.get(text)
+  if (hit !== undefined) return hit
+  const a = parseIPv6(text)
+  if (a === null) throw new Error(`not an IPv6 address: ${text}`)
+  const w = [...ipv6Words(a)]
+  if (addr6Cache.size > 100_000) addr6Cache.clear()
+  addr6Cache.set(text, w)
+  return w
+}
+
+const bytes6 = (text: string): number[] => words6(text).flatMap((w) => [w >>> 8, w & 255])
+
+/** The checksum of a TCP/UDP/ICMPv6 segment over its pseudo-header (RFC 793/768; RFC 8200 §8.1 for IPv6). */
+function segmentChecksum(ip: Ipv4Header, protocol: number, b: Uint8Array): number {
+  if (ip.version === 4) return pseudoHeaderChecksum(addr(ip.src), addr(ip.dst), protocol, b, 0, b.length)
+  let sum = 0
+  for (const w of words6(ip.src)) sum += w
+  for (const w of words6(ip.dst)) sum += w
+  sum += Math.floor(b.length / 0x10000) + (b.length & 0xffff) + protocol
+  return fold(onesSum(b, 0, b.length, sum))
+}
+
 function addr(text: string): number {
+  const hit = addrCache.get(text)
+  if (hit !== undefined) return hit
   const a = parseDottedQuad(text)
   if (a === null) throw new Error(`not an IPv4 address: ${text}`)
+  if (addrCache.size > 100_000) addrCache.clear()
+  addrCache.set(text, a)
   return a
 }
 
@@ -189,6 +231,17 @@ function addr(text: string): number {
 export function encodeDatagram(d: IpDatagram): Uint8Array {
   const body = encodePayload(d)
   const ip = d.ip
+  if (ip.version === 6) {
+    ip.length = 40 + body.length
+    const fl = ip.flowLabel ?? 0
+    const out = new Uint8Array(ip.length)
+    out.set([0x60 | (ip.tos >> 4), ((ip.tos & 15) << 4) | ((fl >>> 16) & 15), (fl >>> 8) & 255, fl & 255])
+    out.set([...u16(body.length), ip.protocol, ip.ttl], 4)
+    out.set(bytes6(ip.src), 8)
+    out.set(bytes6(ip.dst), 24)
+    out.set(body, 40)
+    return out
+  }
   ip.length = 20 + body.length
   const out = new Uint8Array(ip.length)
   out.set([0x45, ip.tos, ...u16(ip.length), ...u16(ip.id), ip.df ? 0x40 : 0, 0, ip.ttl, ip.protocol, 0, 0])
@@ -202,8 +255,6 @@ export function encodeDatagram(d: IpDatagram): Uint8Array {
 
 function encodePayload(d: IpDatagram): Uint8Array {
   const p = d.payload
-  const saddr = addr(d.ip.src)
-  const daddr = addr(d.ip.dst)
   switch (p.kind) {
     case 'tcp': {
       const t = p.tcp
@@ -213,7 +264,7 @@ function encodePayload(d: IpDatagram): Uint8Array {
       b.set([...u16(t.sport), ...u16(t.dport), ...u32(t.seq), ...u32(t.ack), (hl / 4) << 4, tcpFlagBits(t.flags)])
       b.set([...u16(t.window), 0, 0, 0, 0], 14)
       b.set(opts, 20)
-      t.checksum = pseudoHeaderChecksum(saddr, daddr, IPPROTO.TCP, b, 0, hl)
+      t.checksum = segmentChecksum(d.ip, IPPROTO.TCP, b)
       b.set(u16(t.checksum), 16)
       return b
     }
@@ -222,7 +273,7 @@ function encodePayload(d: IpDatagram): Uint8Array {
       p.udp.length = b.length
       b.set([...u16(p.udp.sport), ...u16(p.udp.dport), ...u16(b.length), 0, 0])
       b.set(p.payload, 8)
-      p.udp.checksum = udpChecksumOnWire(pseudoHeaderChecksum(saddr, daddr, IPPROTO.UDP, b, 0, b.length))
+      p.udp.checksum = udpChecksumOnWire(segmentChecksum(d.ip, IPPROTO.UDP, b))
       b.set(u16(p.udp.checksum), 6)
       return b
     }
@@ -236,8 +287,7 @@ function encodePayload(d: IpDatagram): Uint8Array {
       b.set([(p.gue.version << 6) | (p.gue.hlen & 0x1f), p.gue.proto, 0, 0], 8)
       b.set(inner, 12)
       // udp_set_csum(): without --tun-csum the checksum stays 0 (none)
-      if (p.udp.checksum !== 0)
-        p.udp.checksum = udpChecksumOnWire(pseudoHeaderChecksum(saddr, daddr, IPPROTO.UDP, b, 0, b.length))
+      if (p.udp.checksum !== 0) p.udp.checksum = udpChecksumOnWire(segmentChecksum(d.ip, IPPROTO.UDP, b))
       b.set(u16(p.udp.checksum), 6)
       return b
     }
@@ -257,11 +307,12 @@ function encodePayload(d: IpDatagram): Uint8Array {
       return Uint8Array.from(p.bytes)
     case 'icmp': {
       const q = encodeDatagram(p.quoted)
-      const quoted = q.subarray(0, Math.min(q.length, 20 + 8))
+      // ICMP quotes the header and 8 bytes (RFC 792); ICMPv6 as much as fits 1280 bytes (RFC 4443)
+      const quoted = q.subarray(0, Math.min(q.length, d.ip.version === 6 ? 1232 : 20 + 8))
       const b = new Uint8Array(8 + quoted.length)
       b.set([p.icmp.type, p.icmp.code, 0, 0, 0, 0, 0, 0])
       b.set(quoted, 8)
-      p.icmp.checksum = internetChecksum(b, 0, b.length)
+      p.icmp.checksum = d.ip.version === 6 ? segmentChecksum(d.ip, IPPROTO.ICMPV6, b) : internetChecksum(b, 0, b.length)
       b.set(u16(p.icmp.checksum), 2)
       return b
     }
@@ -276,6 +327,7 @@ function macBytes(mac: string): number[] {
 export function encodeFrame(f: Frame): Uint8Array {
   const ip = encodeDatagram(f.packet)
   const out = new Uint8Array(14 + ip.length)
+  f.eth.type = f.packet.ip.version === 6 ? ETH_P_IPV6 : ETH_P_IP
   out.set([...macBytes(f.eth.dst), ...macBytes(f.eth.src), ...u16(f.eth.type)])
   out.set(ip, 14)
   return out
@@ -294,22 +346,31 @@ export interface Decoded {
 }
 
 /**
- * Read an Ethernet frame back (IPv4 only; null for anything else: ARP, IPv6). Used to check
+ * Read an Ethernet frame back (IPv4 and IPv6; null for anything else, e.g. ARP). Used to check
  * captures — ours and the real-kernel recordings' — field by field.
  */
 export function decodeFrame(b: Uint8Array): Decoded | null {
-  if (b.length < 34 || rd16(b, 12) !== ETH_P_IP) return null
+  const type = b.length >= 34 ? rd16(b, 12) : 0
+  if (type !== ETH_P_IP && type !== ETH_P_IPV6) return null
   const ok = { all: true }
   const packet = decodeDatagram(b.subarray(14), ok)
   if (!packet) return null
-  return { frame: { eth: { dst: macText(b, 0), src: macText(b, 6), type: ETH_P_IP }, packet }, checksumsOk: ok.all }
+  return { frame: { eth: { dst: macText(b, 0), src: macText(b, 6), type }, packet }, checksumsOk: ok.all }
+}
+
+function text6(b: Uint8Array, at: number): string {
+  const w: number[] = []
+  for (let i = 0; i < 8; i++) w.push(rd16(b, at + 2 * i))
+  return ipv6FromWords(w)
 }
 
 function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): IpDatagram | null {
+  if (b.length >= 40 && b[0] >> 4 === 6) return decodeDatagram6(b, ok, quoted)
   if (b.length < 20 || b[0] >> 4 !== 4) return null
   const ihl = (b[0] & 15) * 4
   const length = rd16(b, 2)
   const ip: Ipv4Header = {
+    version: 4,
     src: formatIPv4(rd32(b, 12)),
     dst: formatIPv4(rd32(b, 16)),
     tos: b[1],
@@ -381,6 +442,65 @@ function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): Ip
     const q = decodeDatagram(l4.subarray(8), { all: true }, true)
     if (!q) return null
     payload = { kind: 'icmp', icmp: { type: l4[0], code: l4[1], checksum: rd16(l4, 2) }, quoted: q }
+  } else if (quoted) payload = { kind: 'raw', bytes: Array.from(l4) }
+  else return null
+  return { ip, payload }
+}
+
+/** An IPv6 packet: TCP, UDP, ICMPv6 or IPv6-in-IPv6 after the fixed header (no extension headers here). */
+function decodeDatagram6(b: Uint8Array, ok: { all: boolean }, quoted: boolean): IpDatagram | null {
+  const plen = rd16(b, 4)
+  const ip: Ipv4Header = {
+    version: 6,
+    flowLabel: ((b[1] & 15) << 16) | rd16(b, 2),
+    src: text6(b, 8),
+    dst: text6(b, 24),
+    tos: ((b[0] & 15) << 4) | (b[1] >> 4),
+    ttl: b[7],
+    id: 0,
+    df: false,
+    protocol: b[6],
+    length: 40 + plen,
+    checksum: 0,
+  }
+  const l4 = b.subarray(40, quoted ? b.length : Math.min(b.length, 40 + plen))
+  const check = (proto: number) => {
+    if (!quoted && segmentChecksum(ip, proto, l4) !== 0) ok.all = false
+  }
+  let payload: IpPayload
+  if (ip.protocol === IPPROTO.TCP && l4.length >= 20) {
+    const hl = (l4[12] >> 4) * 4
+    payload = {
+      kind: 'tcp',
+      tcp: {
+        sport: rd16(l4, 0),
+        dport: rd16(l4, 2),
+        seq: rd32(l4, 4),
+        ack: rd32(l4, 8),
+        flags: tcpFlagText(l4[13]),
+        window: rd16(l4, 14),
+        options: decodeOptions(l4.subarray(20, hl)),
+        checksum: rd16(l4, 16),
+      },
+    }
+    check(IPPROTO.TCP)
+  } else if (ip.protocol === IPPROTO.UDP && l4.length >= 8) {
+    payload = {
+      kind: 'udp',
+      udp: { sport: rd16(l4, 0), dport: rd16(l4, 2), length: rd16(l4, 4), checksum: rd16(l4, 6) },
+      payload: Array.from(l4.subarray(8)),
+    }
+    check(IPPROTO.UDP)
+  } else if (ip.protocol === IPPROTO.IPV6 && l4.length >= 40) {
+    const inner = decodeDatagram(l4, ok, quoted)
+    if (!inner) return null
+    payload = { kind: 'ipip', inner }
+  } else if (ip.protocol === IPPROTO.ICMPV6 && l4.length >= 8) {
+    check(IPPROTO.ICMPV6)
+    const q = decodeDatagram(l4.subarray(8), { all: true }, true)
+    payload = q
+      ? { kind: 'icmp', icmp: { type: l4[0], code: l4[1], checksum: rd16(l4, 2) }, quoted: q }
+      : { kind: 'raw', bytes: Array.from(l4) }
   } else if (quoted) payload = { kind: 'raw', bytes: Array.from(l4) }
   else return null
   return { ip, payload }

@@ -19,6 +19,54 @@ export interface PcapRecord {
   bytes: Uint8Array
 }
 
+/**
+ * A pcap file written as it goes (a long run's capture never sits in memory): frames are copied
+ * into a buffer handed to `write` whenever it fills, and by flush().
+ */
+export class PcapWriter {
+  private buf = new Uint8Array(1 << 20)
+  private view = new DataView(this.buf.buffer)
+  private at = 0
+  private readonly write: (chunk: Uint8Array) => void
+
+  constructor(write: (chunk: Uint8Array) => void) {
+    this.write = write
+    const v = this.view
+    v.setUint32(0, PCAP_MAGIC_US, true)
+    v.setUint16(4, 2, true)
+    v.setUint16(6, 4, true)
+    v.setInt32(8, 0, true)
+    v.setUint32(12, 0, true)
+    v.setUint32(16, PCAP_SNAPLEN, true)
+    v.setUint32(20, LINKTYPE_ETHERNET, true)
+    this.at = 24
+  }
+
+  record(timeUs: number, bytes: Uint8Array): void {
+    const need = 16 + bytes.length
+    if (this.at + need > this.buf.length) {
+      this.flush()
+      if (need > this.buf.length) {
+        this.buf = new Uint8Array(need)
+        this.view = new DataView(this.buf.buffer)
+      }
+    }
+    const sec = Math.floor(timeUs / 1e6)
+    const v = this.view
+    v.setUint32(this.at, sec, true)
+    v.setUint32(this.at + 4, timeUs - sec * 1e6, true)
+    v.setUint32(this.at + 8, bytes.length, true)
+    v.setUint32(this.at + 12, bytes.length, true)
+    this.buf.set(bytes, this.at + 16)
+    this.at += need
+  }
+
+  flush(): void {
+    if (this.at > 0) this.write(this.buf.slice(0, this.at))
+    this.at = 0
+  }
+}
+
 /** A whole pcap file. */
 export function writePcap(records: readonly PcapRecord[]): Uint8Array {
   let size = 24

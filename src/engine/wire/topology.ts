@@ -1,6 +1,6 @@
 import { ForwardMethod } from '../ipvs/destination'
-import { formatIPv4, parseDottedQuad } from '../net/ipv4'
-import type { Addr } from '../net/ipv6'
+import { parseDottedQuad } from '../net/ipv4'
+import { type Addr, formatAddr, ipv6Words, parseIPv6 } from '../net/ipv6'
 import { DIRECTOR_MAC, labMacOf } from '../netfilter/xt_mac'
 
 /**
@@ -32,6 +32,9 @@ export interface DirectorSetup {
   clientSide: string
   /** The director's IP on the real servers' LAN (DIP): the source of tunnelled packets, a NAT RS's gateway. */
   dip: string
+  /** The same two for IPv6 (test/golden/README.md): 2001:db8:ffff::fe and 2001:db8:8::1. */
+  clientSide6: string
+  dip6: string
   /** net.ipv4.ip_forward: NAT replies are routed through the director (ip_forward()), so NAT needs 1. */
   ip_forward: number
 }
@@ -62,6 +65,8 @@ export interface TopologySpec {
 export const DEFAULT_DIRECTOR: Readonly<DirectorSetup> = Object.freeze({
   clientSide: '10.0.255.254',
   dip: '192.168.8.1',
+  clientSide6: '2001:db8:ffff::fe',
+  dip6: '2001:db8:8::1',
   ip_forward: 1,
 })
 
@@ -91,7 +96,14 @@ export class Topology {
 
   /** A real server's setup for packets of `method`: the method's defaults, then what the scenario set. */
   realServer(addr: string, method: ForwardMethod): RealServerSetup {
-    return { ...defaultRealServer(method, this.director.dip), ...this.rs[addr] }
+    const dip = addr.includes(':') ? this.director.dip6 : this.director.dip
+    return { ...defaultRealServer(method, dip), ...this.rs[addr] }
+  }
+
+  /** The director's address toward the clients, and toward the real servers (DIP), in a family. */
+  directorAddr(side: 'clients' | 'real-servers', v6: boolean): string {
+    if (side === 'clients') return v6 ? this.director.clientSide6 : this.director.clientSide
+    return v6 ? this.director.dip6 : this.director.dip
   }
 
   /**
@@ -103,9 +115,9 @@ export class Topology {
    * via tunl0 (fib_validate_source()). NAT: the packet is for the RIP, always taken.
    */
   rsDrops(rip: Addr, method: ForwardMethod): string | null {
-    if (!this.custom || typeof rip !== 'number') return null
+    if (!this.custom) return null
     if (method === ForwardMethod.MASQ || method === ForwardMethod.LOCALNODE) return null
-    const rs = this.realServer(formatIPv4(rip), method)
+    const rs = this.realServer(formatAddr(rip), method)
     if (method === ForwardMethod.TUNNEL) {
       if (rs.vip !== 'tunl0') return 'no-tunl0'
       return rs.rp_filter === 1 ? 'rp_filter' : null
@@ -121,9 +133,9 @@ export class Topology {
    * with the RIP as its source, and the client, which talked to the VIP, answers it with RST.
    */
   natReplyPath(rip: Addr): 'director' | 'bypass' | 'no-ip_forward' {
-    if (!this.custom || typeof rip !== 'number') return 'director'
-    const rs = this.realServer(formatIPv4(rip), ForwardMethod.MASQ)
-    if (rs.gateway !== this.director.dip) return 'bypass'
+    if (!this.custom) return 'director'
+    const rs = this.realServer(formatAddr(rip), ForwardMethod.MASQ)
+    if (rs.gateway !== (typeof rip === 'string' ? this.director.dip6 : this.director.dip)) return 'bypass'
     return this.director.ip_forward === 1 ? 'director' : 'no-ip_forward'
   }
 
@@ -131,7 +143,12 @@ export class Topology {
   macOf(role: HostRole, addr: string): string {
     if (role === 'director') return DIRECTOR_MAC
     const a = parseDottedQuad(addr)
-    return a === null ? '02:00:00:00:00:00' : labMacOf(a)
+    if (a !== null) return labMacOf(a)
+    // IPv6: 02:00 and the address's last 32 bits
+    const v6 = parseIPv6(addr)
+    if (v6 === null) return '02:00:00:00:00:00'
+    const w = ipv6Words(v6)
+    return labMacOf(((w[6] << 16) | w[7]) >>> 0)
   }
 
   host(role: HostRole, addr: string): Host {

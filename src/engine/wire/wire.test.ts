@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { newClientTcp, Simulator } from '../host/simulator'
 import { type IPv4, parseDottedQuad } from '../net/ipv4'
+import { type IPv6, parseIPv6 } from '../net/ipv6'
 import { runScenario } from '../scenario/run'
 import { parseScenario } from '../scenario/schema'
 import type { SimMs } from '../sim/time'
@@ -272,6 +273,15 @@ describe("a lab built wrong (the scenario's topology): the real consequence", ()
     expect(wire.packets.map((p) => p.fate)).toEqual(['forwarded', 'dropped:rp_filter'])
   })
 
+  it('UDP to a TUN RS without tunl0: the datagram is sent on but never received', () => {
+    const { sim, wire } = lab(
+      ['ipvsadm -A -u 192.168.100.100:53 -s rr', 'ipvsadm -a -u 192.168.100.100:53 -r 192.168.8.101 -i'],
+      new Topology({ realServers: { '192.168.8.101': { vip: 'lo' } } }),
+    )
+    expect(sim.udpSend(ip('10.0.0.4'), 5353 as never, ip('192.168.100.100'), 53 as never)).toBeNull()
+    expect(wire.packets.map((p) => p.fate)).toEqual(['forwarded', 'dropped:no-tunl0', 'delivered'])
+  })
+
   it('DR RS without the VIP: the packet is not for it and it drops it', () => {
     const { sim, wire } = lab(
       ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g'],
@@ -320,5 +330,51 @@ describe('what each hop changed (changedFields, for the Packets view)', () => {
     const [toRs] = run('-r 192.168.8.103 -i')
     expect(toRs.filter((k) => !k.startsWith('outer.'))).toEqual(['eth.src', 'eth.dst', 'ip.ttl', 'ip.checksum'])
     expect(toRs.filter((k) => k.startsWith('outer.'))).toContain('outer.ip.protocol')
+  })
+})
+
+describe('IPv6 (ip_vs_*_xmit_v6)', () => {
+  const ip6 = (s: string) => parseIPv6(s) as IPv6
+
+  it('DR, NAT with port mapping and TUN (IPv6-in-IPv6 from the IPv6 DIP): hop limit 63, checksums correct', () => {
+    const { sim, wire } = lab([
+      'ipvsadm -A -t [2001:db8::100]:80 -s rr',
+      'ipvsadm -a -t [2001:db8::100]:80 -r [2001:db8:8::101]:80 -g',
+      'ipvsadm -A -t [2001:db8::100]:8080 -s rr',
+      'ipvsadm -a -t [2001:db8::100]:8080 -r [2001:db8:8::102]:80 -m',
+      'ipvsadm -A -t [2001:db8::100]:443 -s rr',
+      'ipvsadm -a -t [2001:db8::100]:443 -r 2001:db8:8::103 -i',
+    ])
+    for (const vport of [80, 8080, 443]) {
+      const c = newClientTcp(ip6('2001:db8:1::1'), 40000 + vport, ip6('2001:db8::100'), vport)
+      sim.tcpConnect(c)
+      expect(c.status).toBe('connected')
+    }
+    for (const p of wire.packets) {
+      expect(p.frame.eth.type).toBe(0x86dd)
+      expect(decodeFrame(encodeFrame(p.frame))?.checksumsOk).toBe(true)
+    }
+    const toRs = wire.packets.filter((p) => p.hop === 'director→real-server')
+    const [dr, nat, tun] = [toRs[0], toRs[2], toRs[4]]
+    expect(dr.frame.packet.ip).toMatchObject({ version: 6, dst: '2001:db8::100', ttl: 63, length: 80 })
+    expect(nat.frame.packet.ip).toMatchObject({ version: 6, dst: '2001:db8:8::102', ttl: 63 })
+    expect(tcpOf(nat.frame.packet).dport).toBe(80)
+    expect(tun.frame.packet.ip).toMatchObject({
+      version: 6,
+      src: '2001:db8:8::1',
+      dst: '2001:db8:8::103',
+      protocol: 41,
+    })
+    const reply = wire.packets.find((p) => p.fn === 'handle_response')
+    expect(reply?.frame.packet.ip).toMatchObject({ src: '2001:db8::100', ttl: 63 })
+  })
+
+  it('refused: ICMPv6 destination unreachable, port unreachable (type 1, code 4)', () => {
+    const { sim, wire } = lab(['ipvsadm -A -t [2001:db8::100]:80 -s rr'])
+    sim.tcpConnect(newClientTcp(ip6('2001:db8:1::9'), 40009, ip6('2001:db8::100'), 80))
+    const d = wire.packets[1].frame.packet
+    expect(d.ip).toMatchObject({ version: 6, protocol: 58, src: '2001:db8::100' })
+    expect(d.payload.kind === 'icmp' && [d.payload.icmp.type, d.payload.icmp.code]).toEqual([1, 4])
+    expect(decodeFrame(encodeFrame(wire.packets[1].frame))?.checksumsOk).toBe(true)
   })
 })

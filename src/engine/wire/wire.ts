@@ -4,10 +4,20 @@ import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
 import type { Packet, Verdict } from '../ipvs/types'
 import { utf8Bytes } from '../lib/utf8'
-import { formatIPv4 } from '../net/ipv4'
+import { formatAddr, formatAddrPort } from '../net/ipv6'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
 import { MSS, nonZeroId, TcpFlow, WINDOW, WSCALE } from './flow'
-import { cloneDatagram, ETH_P_IP, encodeFrame, type Frame, IPPROTO, type IpDatagram, type TcpOption } from './headers'
+import {
+  cloneDatagram,
+  ETH_P_IP,
+  ETH_P_IPV6,
+  encodeFrame,
+  type Frame,
+  IPPROTO,
+  type IpDatagram,
+  type Ipv4Header,
+  type TcpOption,
+} from './headers'
 import { writePcap } from './pcap'
 import { type Host, Topology } from './topology'
 import { drXmit, natReply, natXmit, tunnelXmit, XMIT_FUNCTION } from './xmit'
@@ -66,13 +76,14 @@ const flagText = (f: TcpFlags): string => `${f.syn ? 'S' : ''}${f.fin ? 'F' : ''
 /**
  * The packets of every connection, hop by hop, built from what the simulator's clients send and
  * what the director decides (see CONTEXT.md). Keeps them (`packets`) unless `keep` is false, and
- * hands each to `onPacket`. IPv4 only: IPv6 packets are not drawn yet.
+ * hands each to `onPacket`. IPv4 and IPv6.
  */
 export class Wire implements PacketObserver {
   /** The simulator's (see watch()). */
   topology: Topology
   readonly packets: WirePacket[] = []
-  onPacket: ((p: WirePacket) => void) | null = null
+  /** Called with each packet and its frame's bytes (what a pcap record holds). */
+  onPacket: ((p: WirePacket, bytes: Uint8Array) => void) | null = null
   private readonly flows = new Map<string, TcpFlow>()
   private readonly udpCount = new Map<string, number>()
   private n = 0
@@ -103,7 +114,10 @@ export class Wire implements PacketObserver {
     packet: IpDatagram,
     madeFrom: number | null = null,
   ): WirePacket {
-    const frame: Frame = { eth: { src: from.mac, dst: to.mac, type: ETH_P_IP }, packet }
+    const frame: Frame = {
+      eth: { src: from.mac, dst: to.mac, type: packet.ip.version === 6 ? ETH_P_IPV6 : ETH_P_IP },
+      packet,
+    }
     const bytes = encodeFrame(frame)
     const p: WirePacket = {
       n: ++this.n,
@@ -120,15 +134,15 @@ export class Wire implements PacketObserver {
       frameLength: bytes.length,
     }
     if (this.keep) this.packets.push(p)
-    this.onPacket?.(p)
+    this.onPacket?.(p, bytes)
     return p
   }
 
-  private flowOf(key: string, syn: boolean): TcpFlow {
+  /** The connection's two ends; a new one (its numbers drawn from the ports and the time, as secure_tcp_seq() mixes in a clock) when none is open. */
+  private flowOf(key: string, syn: boolean, now: SimMs): TcpFlow {
     let f = this.flows.get(key)
     if (!f || (syn && f.done)) {
-      const gen = f ? `${key} #${this.n}` : key
-      f = new TcpFlow(gen)
+      f = new TcpFlow(`${key} ${now}`)
       this.flows.set(key, f)
     }
     return f
@@ -149,28 +163,28 @@ export class Wire implements PacketObserver {
   }
 
   clientPacket(pkt: Packet, v: Verdict, now: SimMs): void {
-    if (typeof pkt.saddr === 'string' || typeof pkt.daddr === 'string') return
-    const client = formatIPv4(pkt.saddr)
-    const vip = formatIPv4(pkt.daddr)
+    const client = formatAddr(pkt.saddr)
+    const vip = formatAddr(pkt.daddr)
+    const v6 = typeof pkt.saddr === 'string'
     const tcp = pkt.protocol === Protocol.TCP
-    const key = `${tcp ? 'tcp' : 'udp'} ${client}:${pkt.sport} ${vip}:${pkt.dport}`
+    const key = `${tcp ? 'tcp' : 'udp'} ${client} ${pkt.sport} ${vip} ${pkt.dport}`
     const fwd = v.kind === 'forwarded' ? v.conn : null
-    const rip = fwd && typeof fwd.daddr === 'number' ? formatIPv4(fwd.daddr) : null
+    const rip = fwd ? formatAddr(fwd.daddr) : null
     const conn: WirePacket['conn'] = {
       proto: tcp ? 'tcp' : 'udp',
-      client: `${client}:${pkt.sport}`,
-      virtual: `${vip}:${pkt.dport}`,
-      real: fwd && rip ? `${rip}:${fwd.dport}` : null,
+      client: formatAddrPort(pkt.saddr, pkt.sport),
+      virtual: formatAddrPort(pkt.daddr, pkt.dport),
+      real: fwd ? formatAddrPort(fwd.daddr, fwd.dport) : null,
     }
     let d: IpDatagram
     let fn: string
     let flow: TcpFlow | null = null
     if (tcp) {
       const f = pkt.tcp ?? {}
-      flow = this.flowOf(key, !!f.syn)
+      flow = this.flowOf(key, !!f.syn, now)
       const retransmit = !!f.syn && flow.synSent
       const val = (flow.clientTsOffset + now) >>> 0
-      const hdr = pkt.len - 20
+      const hdr = pkt.len - (v6 ? 40 : 20)
       const seq = f.syn ? flow.isnClient : flow.clientNext
       d = {
         ip: this.ipHeader(client, vip, IPPROTO.TCP, flow.clientId++, true),
@@ -197,7 +211,11 @@ export class Wire implements PacketObserver {
         flow.clientNext = (flow.clientNext + 1) >>> 0
         flow.clientFinSent = true
       }
-      if (f.rst || (f.ack && !f.fin && flow.clientFinSent && flow.serverFinSent)) flow.done = true
+      if (f.rst || (f.ack && !f.fin && flow.clientFinSent && flow.serverFinSent)) {
+        flow.done = true
+        // nothing more is sent on it (a later SYN from these ports is a new connection)
+        this.flows.delete(key)
+      }
       fn = retransmit
         ? 'tcp_retransmit_skb'
         : f.syn
@@ -211,7 +229,9 @@ export class Wire implements PacketObserver {
       const k = this.udpCount.get(key) ?? 0
       this.udpCount.set(key, k + 1)
       const payload =
-        pkt.payload !== undefined ? Array.from(utf8Bytes(pkt.payload)) : new Array<number>(pkt.len - 28).fill(0)
+        pkt.payload !== undefined
+          ? Array.from(utf8Bytes(pkt.payload))
+          : new Array<number>(pkt.len - (v6 ? 48 : 28)).fill(0)
       // an unconnected UDP socket with DF: ignore_df is set, so __ip_select_ident() (a hashed counter per destination)
       d = {
         ip: this.ipHeader(client, vip, IPPROTO.UDP, nonZeroId(`udp ${key} ${k}`), true),
@@ -222,15 +242,18 @@ export class Wire implements PacketObserver {
     const fate = v.kind === 'dropped' ? `dropped:${v.reason}` : v.kind
     const at = now as number
     const topo = this.topology
-    const director = topo.host('director', topo.director.clientSide)
+    const director = topo.host('director', topo.directorAddr('clients', v6))
     this.emit(at, conn, 'client→director', topo.host('client', client), director, fn, fate, d)
     if (fwd && rip) this.forward(at, conn, fwd, rip, d, flow, now)
     else if (v.kind === 'refused' || (v.kind === 'local' && !tcp)) this.icmpUnreachable(at, conn, d, client, vip)
     else if (v.kind === 'local' && tcp && !pkt.tcp?.rst) this.reset(at, conn, d)
   }
 
-  private ipHeader(src: string, dst: string, protocol: number, id: number, df: boolean) {
-    return { src, dst, tos: 0, ttl: 64, id: id & 0xffff, df, protocol, length: 0, checksum: 0 }
+  /** A host's own packet: TTL (hop limit) 64; IPv6 has no id and no DF. */
+  private ipHeader(src: string, dst: string, protocol: number, id: number, df: boolean): Ipv4Header {
+    if (src.includes(':'))
+      return { version: 6, flowLabel: 0, src, dst, tos: 0, ttl: 64, id: 0, df: false, protocol, length: 0, checksum: 0 }
+    return { version: 4, src, dst, tos: 0, ttl: 64, id: id & 0xffff, df, protocol, length: 0, checksum: 0 }
   }
 
   /** The director sends the packet on to the real server; a DR or TUN server answers the client itself. */
@@ -244,7 +267,7 @@ export class Wire implements PacketObserver {
     now: SimMs,
   ): void {
     const topo = this.topology
-    const dip = topo.director.dip
+    const dip = topo.directorAddr('real-servers', rip.includes(':'))
     let out: IpDatagram
     if (cp.forward === ForwardMethod.MASQ) out = natXmit(arrived, cp, rip)
     else if (cp.forward === ForwardMethod.TUNNEL) {
@@ -293,10 +316,10 @@ export class Wire implements PacketObserver {
     hop: Hop = 'real-server→client',
     fate = 'delivered',
   ): IpDatagram {
-    const [vaddr, vport] = conn.virtual.split(':')
-    const [rip, rport] = (conn.real ?? conn.virtual).split(':')
+    const [vaddr, vport] = splitAddrPort(conn.virtual)
+    const [rip, rport] = splitAddrPort(conn.real ?? conn.virtual)
     const nat = hop !== 'real-server→client' || to.role !== 'client'
-    const [caddr, cport] = conn.client.split(':')
+    const [caddr, cport] = splitAddrPort(conn.client)
     const src = nat ? rip : vaddr
     const sport = Number(nat ? rport : vport)
     const val = (flow.serverTsOffset + now) >>> 0
@@ -331,17 +354,16 @@ export class Wire implements PacketObserver {
   }
 
   natReply(entry: Connection, tcp: TcpFlags, len: number, passed: boolean, now: SimMs): void {
-    if (typeof entry.caddr === 'string' || typeof entry.daddr === 'string' || typeof entry.vaddr === 'string') return
-    const client = formatIPv4(entry.caddr)
-    const vip = formatIPv4(entry.vaddr)
-    const rip = formatIPv4(entry.daddr)
-    const key = `tcp ${client}:${entry.cport} ${vip}:${entry.vport}`
-    const flow = this.flowOf(key, false)
+    const client = formatAddr(entry.caddr)
+    const vip = formatAddr(entry.vaddr)
+    const rip = formatAddr(entry.daddr)
+    const key = `tcp ${client} ${entry.cport} ${vip} ${entry.vport}`
+    const flow = this.flowOf(key, false, now)
     const conn: WirePacket['conn'] = {
       proto: 'tcp',
-      client: `${client}:${entry.cport}`,
-      virtual: `${vip}:${entry.vport}`,
-      real: `${rip}:${entry.dport}`,
+      client: formatAddrPort(entry.caddr, entry.cport),
+      virtual: formatAddrPort(entry.vaddr, entry.vport),
+      real: formatAddrPort(entry.daddr, entry.dport),
     }
     const topo = this.topology
     const at = now as number
@@ -355,7 +377,7 @@ export class Wire implements PacketObserver {
       this.reset(at, conn, fromRs, 'client→real-server', topo.host('client', client), gateway)
       return
     }
-    const dirDip = topo.host('director', topo.director.dip)
+    const dirDip = topo.host('director', topo.directorAddr('real-servers', rip.includes(':')))
     const fate = path === 'no-ip_forward' ? 'dropped:ip_forward=0' : passed ? 'forwarded' : 'dropped:netfilter'
     const fromRs = this.serverSends(at, conn, flow, tcp, len, rs, dirDip, now, 'real-server→director', fate)
     if (!passed) return
@@ -364,7 +386,7 @@ export class Wire implements PacketObserver {
       at,
       conn,
       'director→client',
-      topo.host('director', topo.director.clientSide),
+      topo.host('director', topo.directorAddr('clients', client.includes(':'))),
       topo.host('client', client),
       'handle_response',
       'delivered',
@@ -382,16 +404,28 @@ export class Wire implements PacketObserver {
     vip: string,
   ): void {
     const topo = this.topology
+    const v6 = vip.includes(':')
     const d: IpDatagram = {
       // icmp_send(): from the address the packet was sent to, no DF (the ICMP socket's pmtudisc is IP_PMTUDISC_DONT)
-      ip: this.ipHeader(vip, client, IPPROTO.ICMP, nonZeroId(`icmp ${vip} ${client} ${this.n}`), false),
-      payload: { kind: 'icmp', icmp: { type: 3, code: 3, checksum: 0 }, quoted: cloneDatagram(arrived) },
+      ip: this.ipHeader(
+        vip,
+        client,
+        v6 ? IPPROTO.ICMPV6 : IPPROTO.ICMP,
+        nonZeroId(`icmp ${vip} ${client} ${this.n}`),
+        false,
+      ),
+      // ICMPv6 destination unreachable, port unreachable (icmpv6_send()): type 1 code 4
+      payload: {
+        kind: 'icmp',
+        icmp: { type: v6 ? 1 : 3, code: v6 ? 4 : 3, checksum: 0 },
+        quoted: cloneDatagram(arrived),
+      },
     }
     this.emit(
       at,
       conn,
       'director→client',
-      topo.host('director', topo.director.clientSide),
+      topo.host('director', topo.directorAddr('clients', v6)),
       topo.host('client', client),
       'icmp_send',
       'delivered',
@@ -408,7 +442,7 @@ export class Wire implements PacketObserver {
     conn: WirePacket['conn'],
     arrived: IpDatagram,
     hop: Hop = 'director→client',
-    from: Host = this.topology.host('director', this.topology.director.clientSide),
+    from: Host = this.topology.host('director', this.topology.directorAddr('clients', arrived.ip.version === 6)),
     to: Host = this.topology.host('client', arrived.ip.src),
   ): void {
     const p = arrived.payload
@@ -448,4 +482,12 @@ export class Wire implements PacketObserver {
       }),
     )
   }
+}
+
+/** `10.0.0.1:80` / `[2001:db8::1]:80` → address and port. */
+function splitAddrPort(text: string): [string, string] {
+  const m = /^\[(.*)\]:(\d+)$/.exec(text)
+  if (m) return [m[1], m[2]]
+  const i = text.lastIndexOf(':')
+  return [text.slice(0, i), text.slice(i + 1)]
 }

@@ -1,7 +1,7 @@
 import type { Connection } from '../ipvs/connection'
 import { ForwardMethod, TunnelType } from '../ipvs/destination'
 import { mix32 } from './flow'
-import { cloneDatagram, ETH_P_IP, IPPROTO, type IpDatagram } from './headers'
+import { cloneDatagram, ETH_P_IP, IPPROTO, type IpDatagram, type Ipv4Header } from './headers'
 
 /**
  * What the director does to a packet it forwards, per forwarding method — Linux 6.1
@@ -88,17 +88,24 @@ export interface TunnelChoice {
 export function tunnelXmit(arrived: IpDatagram, dip: string, rip: string, tun: TunnelChoice): IpDatagram {
   const inner = clone(arrived)
   inner.ip.ttl--
-  const outer = {
+  const v6 = dip.includes(':')
+  // ip_vs_tunnel_xmit_v6(): an IPv6 header (hop limit and traffic class copied, no id, no DF)
+  const outer: Ipv4Header = {
+    version: v6 ? 6 : 4,
+    ...(v6 ? { flowLabel: 0 } : {}),
     src: dip,
     dst: rip,
     tos: inner.ip.tos,
     ttl: inner.ip.ttl,
-    id: inner.ip.df ? 0 : mix32(`tun-id ${dip} ${rip} ${inner.ip.id}`) & 0xffff || 1,
-    df: inner.ip.df,
-    protocol: IPPROTO.IPIP as number,
+    id: v6 || inner.ip.df ? 0 : mix32(`tun-id ${dip} ${rip} ${inner.ip.id}`) & 0xffff || 1,
+    df: !v6 && inner.ip.df,
+    // IPPROTO_IPIP for an IPv4 packet inside, IPPROTO_IPV6 for an IPv6 one (ip_vs_prepare_tunneled_skb())
+    protocol: inner.ip.version === 6 ? IPPROTO.IPV6 : IPPROTO.IPIP,
     length: 0,
     checksum: 0,
   }
+  // GUE and GRE over IPv6 are not drawn: an IPv6 tunnel is shown as IPv6-in-IPv6 / IPIP
+  if (v6) return { ip: outer, payload: { kind: 'ipip', inner } }
   if (tun.type === TunnelType.GUE) {
     const p = inner.payload
     const ports =
