@@ -24,7 +24,8 @@ import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test'
 import { seekTargets } from './seekTargets'
 
-const PORT = 4179
+// BENCH_PORT: another port, for a second checkout (never two runs at once: they share the 2 cores)
+const PORT = Number(process.env.BENCH_PORT ?? 4179)
 const URL_BASE = `http://127.0.0.1:${PORT}`
 const MEASURE_MS = 10_000
 const PAUSED_MS = 5_000

@@ -11,6 +11,7 @@ import { sessionActions } from './session'
 
 export { setListingVisible, setScriptWanted } from './channel'
 export { connectSender, connectWorker, testHooks } from './client'
+export { type FrameLoop, followEvery, frameLoop, wakeLoops } from './frameLoop'
 export type { RsLive, RsSummed } from './frames'
 export { compareData, HistoryRing, history } from './histories'
 export { type AttemptDot, live, type TemplateRow } from './live'

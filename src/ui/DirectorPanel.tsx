@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { actions, live, useLab } from '../store/index'
+import { actions, followEvery, frameLoop, live, useLab } from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
 import { resolvedPalette, rsIndexNow, rsVar, useRsColorIndex } from './colors'
 import {
@@ -31,6 +31,9 @@ function maskOf(netmask: string): number {
   const p = netmask.split('.').map(Number)
   return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0 || 0xffffffff
 }
+
+/** What groupClients reads of the services: their persistence and netmasks. */
+const persistenceKey = (services: ServiceView[]) => services.map((s) => `${s.persistSec}/${s.netmask}`).join()
 
 /** Client groups from the recent attempts: by persistence netmask when -M is set, else by address. */
 function groupClients(services: ServiceView[], limit: number): { groups: Group[]; others: number; mask: number } {
@@ -143,12 +146,15 @@ export function DirectorPanel() {
   const limit = expanded ? 24 : 6
   const nRs = rsAddrs.length + (moreRs > 0 ? 1 : 0)
 
-  // client groups follow the traffic twice a second (not every frame: they are labels)
+  // client groups follow the traffic (and the services' -M) at most twice a second (not every
+  // frame: they are labels); nothing arrives while paused, and nothing is recomputed
   useEffect(() => {
-    const tick = () => setGroups(groupClients(useLab.getState().services, limit))
-    tick()
-    const id = setInterval(tick, 500)
-    return () => clearInterval(id)
+    const follow = followEvery(
+      500,
+      () => `${live.version}/${persistenceKey(useLab.getState().services)}`,
+      () => setGroups(groupClients(useLab.getState().services, limit)),
+    )
+    return () => follow.stop()
   }, [limit])
 
   const quiescentWord = t('servers.quiescent')
@@ -190,7 +196,6 @@ export function DirectorPanel() {
     const canvas = canvasRef.current
     const svg = svgRef.current
     if (!canvas || !svg) return
-    let raf = 0
     // read in the first drawn frame, not here: a read now would force the new layout inside React's commit
     let palette: ReturnType<typeof resolvedPalette> | null = null
     // the picture's size, kept by a ResizeObserver (reading it every frame would force a layout)
@@ -200,14 +205,14 @@ export function DirectorPanel() {
     })
     ro.observe(svg)
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches
-    // whether the last frame drew anything: a blank canvas is not cleared again (a clear every frame
-    // would have the compositor repaint it 60 times a second while the lab is paused)
+    // whether the last frame drew anything: a blank canvas is not cleared again, and the loop sleeps
+    // until a frame of the worker brings connections (or the picture comes on screen)
     let blank = false
-    const draw = () => {
-      raf = requestAnimationFrame(draw)
-      if (!onScreen.current) return
+    // Returns whether it wants another frame: while a connection is in flight.
+    const draw = (): boolean => {
+      if (!onScreen.current) return false
       const newest = live.attempts[live.attempts.length - 1]
-      if (blank && (newest === undefined || performance.now() - newest.seenAt > FLIGHT_MS)) return
+      if (blank && (newest === undefined || performance.now() - newest.seenAt > FLIGHT_MS)) return false
       palette ??= resolvedPalette()
       rect ??= svg.getBoundingClientRect()
       const dpr = window.devicePixelRatio || 1
@@ -218,7 +223,7 @@ export function DirectorPanel() {
         canvas.style.height = `${rect.height}px`
       }
       const ctx = canvas.getContext('2d')
-      if (!ctx) return
+      if (!ctx) return false
       const lay = layoutRef.current
       const k = (rect.width / lay.width) * dpr
       ctx.setTransform(k, 0, 0, k, 0, 0)
@@ -304,10 +309,11 @@ export function DirectorPanel() {
       }
       ctx.globalAlpha = 1
       blank = drawn === 0
+      return !blank
     }
-    raf = requestAnimationFrame(draw)
+    const loop = frameLoop(draw)
     return () => {
-      cancelAnimationFrame(raf)
+      loop.stop()
       ro.disconnect()
     }
     // the layout is read through a ref each frame
