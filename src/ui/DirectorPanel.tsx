@@ -11,6 +11,7 @@ import {
   shortName,
   type TextBox,
 } from './directorLayout'
+import { FlightClock } from './flightClock'
 import { ip } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
@@ -115,6 +116,8 @@ export function DirectorPanel() {
   const svgRef = useRef<SVGSVGElement>(null)
   const onScreen = useOnScreen(svgRef)
   const groupsRef = useRef(groups)
+  // the flights' clock: stands still while paused (connections freeze in the air), kept across redraws
+  const [flights] = useState(() => new FlightClock(FLIGHT_MS))
   useEffect(() => {
     groupsRef.current = groups
   }, [groups])
@@ -202,19 +205,33 @@ export function DirectorPanel() {
     let rect: DOMRect | null = null
     const ro = new ResizeObserver(() => {
       rect = svg.getBoundingClientRect()
+      loop.wake()
     })
     ro.observe(svg)
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches
-    // whether the last frame drew anything: a blank canvas is not cleared again, and the loop sleeps
-    // until a frame of the worker brings connections (or the picture comes on screen)
+    // whether the last frame drew anything: a blank canvas is not cleared again
     let blank = false
-    // Returns whether it wants another frame: while a connection is in flight.
+    // what the canvas shows: drawn again only when it changes (paused, the flights stand still)
+    let drawnKey = ''
+    let drawnLayout: DirectorLayout | null = null
+    // Returns whether it wants another frame: while connections fly (playing, or a step's).
     const draw = (): boolean => {
       if (!onScreen.current) return false
-      const newest = live.attempts[live.attempts.length - 1]
-      if (blank && (newest === undefined || performance.now() - newest.seenAt > FLIGHT_MS)) return false
-      palette ??= resolvedPalette()
+      const st = useLab.getState()
+      flights.advance(performance.now(), st.playing)
+      const list = live.attempts
+      const newest = list[list.length - 1]
+      // a connection that came while paused (a step) starts the flights' clock for its flight
+      const newestAge =
+        newest === undefined ? Number.POSITIVE_INFINITY : flights.now - flights.start(newest, st.playing)
+      const running = flights.running(st.playing)
       rect ??= svg.getBoundingClientRect()
+      const key = `${flights.now}/${live.epoch}/${list.length}/${newest?.seq}/${rect.width}x${rect.height}`
+      if (key === drawnKey && layoutRef.current === drawnLayout) return running && !blank
+      drawnKey = key
+      drawnLayout = layoutRef.current
+      if (blank && newestAge > FLIGHT_MS) return false
+      palette ??= resolvedPalette()
       const dpr = window.devicePixelRatio || 1
       if (canvas.width !== Math.round(rect.width * dpr) || canvas.height !== Math.round(rect.height * dpr)) {
         canvas.width = Math.round(rect.width * dpr)
@@ -228,11 +245,8 @@ export function DirectorPanel() {
       const k = (rect.width / lay.width) * dpr
       ctx.setTransform(k, 0, 0, k, 0, 0)
       ctx.clearRect(0, 0, lay.width, lay.height)
-      const nowWall = performance.now()
-      const st = useLab.getState()
       const svcs = st.services
       const g = groupsRef.current
-      const list = live.attempts
       // where an attempt from an undrawn group starts: the "others" row, else the last group
       const yOthers = lay.others
         ? lay.others.y + lay.others.h / 2
@@ -241,7 +255,7 @@ export function DirectorPanel() {
       let drawn = 0
       for (let i = list.length - 1; i >= 0 && drawn < 300; i--) {
         const a = list[i]
-        const age = nowWall - a.seenAt
+        const age = flights.now - flights.start(a, st.playing)
         if (age > FLIGHT_MS) break
         // spread a frame's arrivals over the frame so a burst reads as a stream
         const p = reduced ? 1 : Math.min(1, Math.max(0, age / FLIGHT_MS))
@@ -309,7 +323,7 @@ export function DirectorPanel() {
       }
       ctx.globalAlpha = 1
       blank = drawn === 0
-      return !blank
+      return running && !blank
     }
     const loop = frameLoop(draw)
     return () => {
@@ -317,7 +331,7 @@ export function DirectorPanel() {
       ro.disconnect()
     }
     // the layout is read through a ref each frame
-  }, [rsAddrs, nRs, theme, onScreen])
+  }, [rsAddrs, nRs, theme, onScreen, flights])
 
   return (
     <section className="panel director area-director" aria-labelledby="director-h">
