@@ -172,14 +172,20 @@ async function main(): Promise<void> {
     // first screen: the default preset, loaded and drawn
     await page.goto(URL_BASE)
     await page.getByTestId('play').waitFor({ state: 'visible' })
-    await page.waitForFunction(() => !(document.querySelector('[data-testid=play]') as HTMLButtonElement).disabled)
+    // the page may not have drawn its toolbar yet (a fresh navigation): wait for the button, enabled
+    await page.waitForFunction(
+      () => document.querySelector<HTMLButtonElement>('[data-testid=play]')?.disabled === false,
+    )
     await page.waitForFunction(() => document.querySelectorAll('[data-testid^=rs-]').length > 0)
     const firstScreen = await page.evaluate(() => performance.now())
     report('app.first_screen_ms', firstScreen, 'ms')
 
     // heavy: 10,000 live templates at 100×
     await page.goto(`${URL_BASE}/?scenario=bench-10k.json`)
-    await page.waitForFunction(() => !(document.querySelector('[data-testid=play]') as HTMLButtonElement).disabled)
+    // the page may not have drawn its toolbar yet (a fresh navigation): wait for the button, enabled
+    await page.waitForFunction(
+      () => document.querySelector<HTMLButtonElement>('[data-testid=play]')?.disabled === false,
+    )
     await page.getByTestId('seek').focus()
     // jump to 12 minutes (PageUp moves the slider by a tenth of the scenario's 40): ~10,000 templates
     // live, and 1,000 simulated seconds left for 10 s at 100×
