@@ -37,7 +37,8 @@ test.beforeEach(async ({ page }) => {
   })
 })
 
-const counts = (page: Page) => page.evaluate(() => ({ ...(window.idleCount ?? { raf: -1, interval: -1, timeout: -1 }) }))
+const counts = (page: Page) =>
+  page.evaluate(() => ({ ...(window.idleCount ?? { raf: -1, interval: -1, timeout: -1 }) }))
 
 /**
  * What the page asks for over `ms` of wall time (a wait, not an assertion on time: the counts

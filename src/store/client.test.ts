@@ -5,9 +5,10 @@
  * stops answering while paused is still replaced. Animation frames, timers and performance.now()
  * are vitest's fake ones (a frame every 16 ms of the fake clock).
  */
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { Host } from '../worker/host'
 import type { Reply, Request } from '../worker/protocol'
 import { labActions } from './actions'
@@ -60,7 +61,14 @@ let rafCalls = 0
 
 beforeEach(() => {
   vi.useFakeTimers({
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'requestAnimationFrame', 'cancelAnimationFrame', 'performance'],
+    toFake: [
+      'setTimeout',
+      'clearTimeout',
+      'setInterval',
+      'requestAnimationFrame',
+      'cancelAnimationFrame',
+      'performance',
+    ],
   })
   rafCalls = 0
   const raf = globalThis.requestAnimationFrame
