@@ -12,7 +12,7 @@ describe("the director's flight clock", () => {
   it('runs while playing: a connection is as old as the wall time since it arrived', () => {
     const c = new FlightClock(FLIGHT)
     frames(c, 0, 1600, true)
-    const a = { seenAt: 1000 }
+    const a = { seenAt: 1000, played: true }
     expect(c.now - c.start(a, true)).toBe(600)
     frames(c, 1616, 2000, true)
     expect(c.now - c.start(a, true)).toBe(1000)
@@ -21,7 +21,7 @@ describe("the director's flight clock", () => {
   it('stands still while paused: connections in the air stay where they were, and fly on with play', () => {
     const c = new FlightClock(FLIGHT)
     frames(c, 0, 1008, true)
-    const a = { seenAt: 800 }
+    const a = { seenAt: 800, played: true }
     expect(c.now - c.start(a, true)).toBe(208)
     // paused for 10 s: the clock does not run and asks for no frame
     frames(c, 1024, 11_024, false)
@@ -37,7 +37,7 @@ describe("the director's flight clock", () => {
     frames(c, 0, 1008, true)
     frames(c, 1024, 5024, false)
     // the director was off screen: it sees a connection that arrived 300 ms before the pause
-    const a = { seenAt: 708 }
+    const a = { seenAt: 708, played: true }
     expect(c.now - c.start(a, false)).toBe(300)
     expect(c.running(false)).toBe(false)
   })
@@ -46,7 +46,7 @@ describe("the director's flight clock", () => {
     const c = new FlightClock(FLIGHT)
     frames(c, 0, 1008, true)
     frames(c, 1024, 3024, false)
-    const step = { seenAt: 3030 }
+    const step = { seenAt: 3030, played: false }
     c.advance(3040, false)
     expect(c.now - c.start(step, false)).toBe(0)
     expect(c.running(false)).toBe(true)
@@ -55,6 +55,19 @@ describe("the director's flight clock", () => {
     const age = c.now - c.start(step, false)
     expect(age).toBeGreaterThanOrEqual(FLIGHT)
     expect(age).toBeLessThan(FLIGHT + 16)
+  })
+
+  it("the play's last frame, arriving just after the pause, freezes where its connections start", () => {
+    const c = new FlightClock(FLIGHT)
+    frames(c, 0, 1008, true)
+    c.advance(1024, false)
+    // the frame asked for before the pause arrives after it, with the connections played until then
+    const late = { seenAt: 1030, played: true }
+    c.advance(1040, false)
+    expect(c.now - c.start(late, false)).toBe(0)
+    expect(c.running(false)).toBe(false)
+    frames(c, 1056, 5056, false)
+    expect(c.now - c.start(late, false)).toBe(0)
   })
 
   it('a long gap between frames (a hidden tab) moves the flights by one step at most', () => {

@@ -3,11 +3,15 @@
  * and stands still while it is paused, so pausing freezes the connections in the air where they
  * are (and the picture asks for no frame) and playing on lets them land. Connections that arrive
  * while paused (a step, a seek's resent ones) fly on their own: the clock runs until they have.
+ * The last frame of the play, which may arrive just after the pause, is not a step: its
+ * connections freeze where they start.
  */
 
-/** A connection as the director sees it: when it arrived on the page (wall ms). */
+/** A connection as the director sees it: when it arrived on the page (wall ms), and whether the lab played then. */
 export interface Seen {
   seenAt: number
+  /** It came in a frame of the lab playing: one that arrives just after the pause freezes too. */
+  played: boolean
 }
 
 /** A frame's step of the clock is at most this (a hidden tab's gap does not make flights jump). */
@@ -45,15 +49,17 @@ export class FlightClock {
 
   /**
    * When `a`'s flight started, on this clock. First seen while the clock runs: when it arrived.
-   * First seen while it stands: one that arrived before it stopped is as old as it was then; one
-   * that came since starts now, and the clock runs for its flight.
+   * First seen while it stands: one that arrived before it stopped is as old as it was then (one
+   * of the play's last frame, come since, is new); one a step or a seek brought since starts now,
+   * and the clock runs for its flight.
    */
   start(a: Seen, playing: boolean): number {
     let s = this.starts.get(a)
     if (s !== undefined) return s
     const wall = this.lastWall ?? a.seenAt
     if (this.running(playing)) s = this.now - Math.max(0, wall - a.seenAt)
-    else if (this.stoppedWall !== null && a.seenAt <= this.stoppedWall) s = this.now - (this.stoppedWall - a.seenAt)
+    else if (this.stoppedWall !== null && (a.seenAt <= this.stoppedWall || a.played))
+      s = this.now - Math.max(0, this.stoppedWall - a.seenAt)
     else {
       s = this.now
       this.runUntil = Math.max(this.runUntil, this.now + this.flightMs)
