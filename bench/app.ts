@@ -29,7 +29,8 @@ const PORT = Number(process.env.BENCH_PORT ?? 4179)
 const URL_BASE = `http://127.0.0.1:${PORT}`
 const MEASURE_MS = 10_000
 const PAUSED_MS = 5_000
-const SEEKS = 20
+/** BENCH_SEEKS=0 leaves the seeks out (a run for the paused and playing figures only). */
+const SEEKS = Number(process.env.BENCH_SEEKS ?? 20)
 
 /** TaskDuration (s) of a CDP target, by the browser's own Performance domain. */
 type TaskClock = () => Promise<number>
@@ -248,7 +249,7 @@ async function main(): Promise<void> {
     report('app.paused_cpu_ms_per_s', cpu.page + (Number.isNaN(cpu.worker) ? 0 : cpu.worker), 'ms/s')
 
     // rewinds and seeks to random times, then what the checkpoints hold
-    await seeksAndCheckpoints(browser, page)
+    if (SEEKS > 0) await seeksAndCheckpoints(browser, page)
     await browser.close()
   } finally {
     if (server.pid) process.kill(-server.pid)
