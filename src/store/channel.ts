@@ -5,12 +5,21 @@
  * are wanted. The connection itself (watchdog, restart) is in client.ts; replies in replies.ts.
  */
 import type { Reply, Request } from '../worker/protocol'
+import { wakeLoops } from './frameLoop'
 
 export type Send = (r: Request) => void
 let sender: Send = () => {}
 
-/** Post a request to the worker (a no-op until connectWorker or connectSender). */
+/**
+ * Post a request to the worker (a no-op until connectWorker or connectSender). Anything but a
+ * frame request may change what a frame shows: the worker's last `idle` no longer holds, and the
+ * frame loop (asleep while paused) wakes to ask for the next frame.
+ */
 export function send(r: Request): void {
+  if (r.type !== 'frame') {
+    client.idle = false
+    wakeLoops()
+  }
   sender(r)
 }
 export function setSender(s: Send): void {
@@ -49,6 +58,11 @@ export function answer(r: Reply & { id: number }): void {
 export const client = {
   /** One frame request at a time: the next goes when this one was answered. */
   frameInFlight: false,
+  /**
+   * The worker answered the last frame request `idle` (paused, nothing changed) and no request
+   * was sent since: the frame loop sleeps until something changes.
+   */
+  idle: false,
   /** The listings panel is on screen: only then does the worker compute a listing. */
   listingVisible: true,
   /** Where to go once the scenario being loaded is in (a share link opens at its time). */
@@ -64,7 +78,10 @@ export const client = {
 export const scriptWaiters: ((text: string) => void)[] = []
 
 export function setListingVisible(v: boolean): void {
+  if (client.listingVisible === v) return
   client.listingVisible = v
+  // the next frame request asks for the listing (or stops asking)
+  wakeLoops()
 }
 
 export function setScriptWanted(open: boolean): void {
@@ -90,6 +107,7 @@ export function settleSeek(epoch: number, seekTarget: number | null): number | n
 /** A new worker: nothing is in flight, no seek replays, no answer will come. */
 export function resetChannel(): void {
   client.frameInFlight = false
+  client.idle = false
   client.seekEpoch = null
   client.pendingSeek = null
   waiting.clear()

@@ -22,6 +22,8 @@ export interface AttemptDot extends AttemptRecord {
   seq: number
   /** Wall time it arrived on the page (for the animation). */
   seenAt: number
+  /** It came in a frame of the lab playing (not a step's or a seek's while paused): the animation freezes it with the rest when paused. */
+  played: boolean
 }
 
 const MAX_TEMPLATES = 20_000
@@ -72,7 +74,7 @@ export const live = {
     // updated in place: thousands of rows change per second at high speed
     foldTemplates(this.templates, f.templates, f.refreshes)
     decodeAttempts(f.attempts).forEach((a, k) => {
-      this.attempts.push({ ...a, seq: f.attemptsFirstSeq + k, seenAt: wallMs })
+      this.attempts.push({ ...a, seq: f.attemptsFirstSeq + k, seenAt: wallMs, played: f.playing })
     })
     for (const [id, at] of decodePairs(f.textbookMarks)) this.textbookMarks.set(id, at)
     this.attemptsSkipped += f.attemptsSkipped

@@ -134,6 +134,7 @@ export function onReply(r: Reply): void {
   switch (r.type) {
     case 'frame':
       client.frameInFlight = false
+      client.idle = false
       onFrame(r, performance.now())
       return
     case 'loaded':
@@ -219,6 +220,7 @@ export function onReply(r: Reply): void {
       client.frameInFlight = false
       // first, whatever view: the book's entries are sent once
       foldAddrBook(r.addrs)
+      client.idle = false
       const s = useLab.getState()
       if (s.view !== 'compare') return
       const newEpoch = r.epoch !== s.epoch
@@ -264,10 +266,13 @@ export function onReply(r: Reply): void {
       useLab.setState({ busy: r.what })
       return
     case 'idle':
+      // paused and nothing changed: the frame loop may sleep (client.ts)
       client.frameInFlight = false
+      client.idle = true
       return
     case 'error':
       client.frameInFlight = false
+      client.idle = false
       useLab.setState((s) => ({
         // the worker's own words (a refused scenario names its file and field): shown as they are
         error: verbatim(r.message),

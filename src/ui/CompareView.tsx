@@ -2,7 +2,7 @@ import { scaleLinear } from 'd3-scale'
 import { line, symbol } from 'd3-shape'
 import { useEffect, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { actions, type CompareRunView, compareData, useLab } from '../store/index'
+import { actions, type CompareRunView, compareData, frameLoop, useLab } from '../store/index'
 import type { CompareConfig } from '../worker/protocol'
 import { resolvedPalette, rsIndexNow, rsVar, seriesStyle, useRsColorIndex } from './colors'
 import { countAxis, markerIndices, seriesMarker, type TimeTick, timeDomainEnd, timeTicks } from './compareChart'
@@ -198,13 +198,18 @@ function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
   useEffect(() => {
     const canvas = ref.current
     if (!canvas) return
-    let raf = 0
     let last = 0
+    let drawnFor = ''
     const palette = resolvedPalette()
-    const draw = (wall: number) => {
-      raf = requestAnimationFrame(draw)
-      if (!onScreen.current || wall - last < 100) return
+    // Returns whether it wants another frame: a change held back by the 10-a-second throttle.
+    const draw = (wall: number): boolean => {
+      if (!onScreen.current) return false
+      const data = compareData.get(id)
+      const key = `${useLab.getState().epoch}/${useLab.getState().nowMs}/${data?.templates.size}/${canvas.clientWidth}`
+      if (key === drawnFor) return false
+      if (wall - last < 100) return true
       last = wall
+      drawnFor = key
       const w = canvas.clientWidth
       const h = 130
       const dpr = window.devicePixelRatio || 1
@@ -213,17 +218,17 @@ function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
         canvas.height = Math.round(h * dpr)
       }
       const ctx = canvas.getContext('2d')
-      if (!ctx) return
+      if (!ctx) return false
       ctx.setTransform(dpr, 0, 0, dpr, 0, 0)
       ctx.clearRect(0, 0, w, h)
-      const all = [...(compareData.get(id)?.templates.values() ?? [])]
+      const all = [...(data?.templates.values() ?? [])]
       const nowMs = useLab.getState().nowMs
       if (all.length === 0) {
         ctx.fillStyle = palette.muted
         ctx.font = '13px system-ui, sans-serif'
         ctx.textAlign = 'center'
         ctx.fillText(emptyText, w / 2, h / 2)
-        return
+        return true
       }
       // evenly through creation order, the newest always last
       const n = all.length
@@ -253,9 +258,16 @@ function MiniTimeline({ id, emptyText }: { id: string; emptyText: string }) {
       ctx.moveTo(x(nowMs), 0)
       ctx.lineTo(x(nowMs), h)
       ctx.stroke()
+      return true
     }
-    raf = requestAnimationFrame(draw)
-    return () => cancelAnimationFrame(raf)
+    // asleep while the comparison stands still; its frames (store changes) and a resize wake it
+    const loop = frameLoop(draw)
+    const ro = new ResizeObserver(() => loop.wake())
+    ro.observe(canvas)
+    return () => {
+      loop.stop()
+      ro.disconnect()
+    }
   }, [id, theme, onScreen, emptyText])
   return <canvas ref={ref} style={{ width: '100%', height: 130, display: 'block' }} />
 }

@@ -1,7 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
 import { type IPv6, ipv6Prefix } from '../engine/net/ipv6'
-import { actions, addrPortText, addrText, compareAddrNums, isV6Num, live, useLab } from '../store/index'
+import {
+  actions,
+  addrPortText,
+  addrText,
+  compareAddrNums,
+  followEvery,
+  frameLoop,
+  isV6Num,
+  live,
+  useLab,
+} from '../store/index'
 import { AttemptHow, type ServiceView } from '../worker/protocol'
 import { abbreviateAll } from './addressText'
 import { resolvedPalette, rsIndexNow, rsVar, useRsColorIndex } from './colors'
@@ -13,6 +23,7 @@ import {
   serviceNames,
   type TextBox,
 } from './directorLayout'
+import { FlightClock } from './flightClock'
 import { ip } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
@@ -39,6 +50,9 @@ function maskOf(netmask: string): number {
   const p = netmask.split('.').map(Number)
   return ((p[0] << 24) | (p[1] << 16) | (p[2] << 8) | p[3]) >>> 0 || 0xffffffff
 }
+
+/** What groupClients reads of the services: their persistence and netmasks. */
+const persistenceKey = (services: ServiceView[]) => services.map((s) => `${s.persistSec}/${s.netmask}`).join()
 
 /**
  * How the clients are grouped: IPv4 clients by the first IPv4 -M netmask set (else by address),
@@ -167,6 +181,8 @@ export function DirectorPanel() {
   const svgRef = useRef<SVGSVGElement>(null)
   const onScreen = useOnScreen(svgRef)
   const groupsRef = useRef(groups)
+  // the flights' clock: stands still while paused (connections freeze in the air), kept across redraws
+  const [flights] = useState(() => new FlightClock(FLIGHT_MS))
   useEffect(() => {
     groupsRef.current = groups
   }, [groups])
@@ -205,12 +221,15 @@ export function DirectorPanel() {
   const limit = expanded ? 24 : 6
   const nRs = rsAddrs.length + (moreRs > 0 ? 1 : 0)
 
-  // client groups follow the traffic twice a second (not every frame: they are labels)
+  // client groups follow the traffic (and the services' -M) at most twice a second (not every
+  // frame: they are labels); nothing arrives while paused, and nothing is recomputed
   useEffect(() => {
-    const tick = () => setGroups(groupClients(useLab.getState().services, limit))
-    tick()
-    const id = setInterval(tick, 500)
-    return () => clearInterval(id)
+    const follow = followEvery(
+      500,
+      () => `${live.version}/${persistenceKey(useLab.getState().services)}`,
+      () => setGroups(groupClients(useLab.getState().services, limit)),
+    )
+    return () => follow.stop()
   }, [limit])
 
   const quiescentWord = t('servers.quiescent')
@@ -258,26 +277,39 @@ export function DirectorPanel() {
     const canvas = canvasRef.current
     const svg = svgRef.current
     if (!canvas || !svg) return
-    let raf = 0
     // read in the first drawn frame, not here: a read now would force the new layout inside React's commit
     let palette: ReturnType<typeof resolvedPalette> | null = null
     // the picture's size, kept by a ResizeObserver (reading it every frame would force a layout)
     let rect: DOMRect | null = null
     const ro = new ResizeObserver(() => {
       rect = svg.getBoundingClientRect()
+      loop.wake()
     })
     ro.observe(svg)
     const reduced = matchMedia('(prefers-reduced-motion: reduce)').matches
-    // whether the last frame drew anything: a blank canvas is not cleared again (a clear every frame
-    // would have the compositor repaint it 60 times a second while the lab is paused)
+    // whether the last frame drew anything: a blank canvas is not cleared again
     let blank = false
-    const draw = () => {
-      raf = requestAnimationFrame(draw)
-      if (!onScreen.current) return
-      const newest = live.attempts[live.attempts.length - 1]
-      if (blank && (newest === undefined || performance.now() - newest.seenAt > FLIGHT_MS)) return
-      palette ??= resolvedPalette()
+    // what the canvas shows: drawn again only when it changes (paused, the flights stand still)
+    let drawnKey = ''
+    let drawnLayout: DirectorLayout | null = null
+    // Returns whether it wants another frame: while connections fly (playing, or a step's).
+    const draw = (): boolean => {
+      if (!onScreen.current) return false
+      const st = useLab.getState()
+      flights.advance(performance.now(), st.playing)
+      const list = live.attempts
+      const newest = list[list.length - 1]
+      // a connection that came while paused (a step) starts the flights' clock for its flight
+      const newestAge =
+        newest === undefined ? Number.POSITIVE_INFINITY : flights.now - flights.start(newest, st.playing)
+      const running = flights.running(st.playing)
       rect ??= svg.getBoundingClientRect()
+      const key = `${flights.now}/${live.epoch}/${list.length}/${newest?.seq}/${rect.width}x${rect.height}`
+      if (key === drawnKey && layoutRef.current === drawnLayout) return running && !blank
+      drawnKey = key
+      drawnLayout = layoutRef.current
+      if (blank && newestAge > FLIGHT_MS) return false
+      palette ??= resolvedPalette()
       const dpr = window.devicePixelRatio || 1
       if (canvas.width !== Math.round(rect.width * dpr) || canvas.height !== Math.round(rect.height * dpr)) {
         canvas.width = Math.round(rect.width * dpr)
@@ -286,16 +318,13 @@ export function DirectorPanel() {
         canvas.style.height = `${rect.height}px`
       }
       const ctx = canvas.getContext('2d')
-      if (!ctx) return
+      if (!ctx) return false
       const lay = layoutRef.current
       const k = (rect.width / lay.width) * dpr
       ctx.setTransform(k, 0, 0, k, 0, 0)
       ctx.clearRect(0, 0, lay.width, lay.height)
-      const nowWall = performance.now()
-      const st = useLab.getState()
       const svcs = st.services
       const g = groupsRef.current
-      const list = live.attempts
       // where an attempt from an undrawn group starts: the "others" row, else the last group
       const yOthers = lay.others
         ? lay.others.y + lay.others.h / 2
@@ -304,7 +333,7 @@ export function DirectorPanel() {
       let drawn = 0
       for (let i = list.length - 1; i >= 0 && drawn < 300; i--) {
         const a = list[i]
-        const age = nowWall - a.seenAt
+        const age = flights.now - flights.start(a, st.playing)
         if (age > FLIGHT_MS) break
         // spread a frame's arrivals over the frame so a burst reads as a stream
         const p = reduced ? 1 : Math.min(1, Math.max(0, age / FLIGHT_MS))
@@ -372,14 +401,15 @@ export function DirectorPanel() {
       }
       ctx.globalAlpha = 1
       blank = drawn === 0
+      return running && !blank
     }
-    raf = requestAnimationFrame(draw)
+    const loop = frameLoop(draw)
     return () => {
-      cancelAnimationFrame(raf)
+      loop.stop()
       ro.disconnect()
     }
     // the layout is read through a ref each frame
-  }, [rsAddrs, nRs, theme, onScreen])
+  }, [rsAddrs, nRs, theme, onScreen, flights])
 
   return (
     <section className="panel director area-director" aria-labelledby="director-h">

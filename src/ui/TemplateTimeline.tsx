@@ -3,7 +3,16 @@ import { select } from 'd3-selection'
 import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
 import { useEffect, useMemo, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { actions, compareAddrNums, live, type TemplateRow, type TimelineSort, useLab } from '../store/index'
+import {
+  actions,
+  compareAddrNums,
+  frameLoop,
+  live,
+  type TemplateRow,
+  type TimelineSort,
+  useLab,
+  wakeLoops,
+} from '../store/index'
 import { type AxisMark, axisMarks } from './axisMarks'
 import { CommandMarks } from './CommandMarks'
 import { resolvedPalette, rsIndexNow } from './colors'
@@ -69,6 +78,7 @@ export function TemplateTimeline() {
   const geomRef = useRef(geom)
   useEffect(() => {
     geomRef.current = geom
+    wakeLoops()
   }, [geom])
   /** The rows' viewport's height, as laid out (the stage sizes it). */
   const [viewH, setViewH] = useState(VIEW_H0)
@@ -86,6 +96,7 @@ export function TemplateTimeline() {
   const followRef = useRef(follow)
   useEffect(() => {
     followRef.current = follow
+    wakeLoops()
   }, [follow])
   const rowsRef = useRef<{ version: number; filter: string; sort: string; rows: TemplateRow[]; at: number }>({
     version: -1,
@@ -106,6 +117,7 @@ export function TemplateTimeline() {
       const h = Math.max(1, Math.floor(vp.clientHeight))
       viewHRef.current = h
       setViewH(h)
+      wakeLoops()
     })
     ro.observe(vp)
     return () => ro.disconnect()
@@ -124,6 +136,7 @@ export function TemplateTimeline() {
       )
       .on('zoom', (e: D3ZoomEvent<HTMLCanvasElement, unknown>) => {
         transformRef.current = e.transform
+        wakeLoops()
         const source = e.sourceEvent as Event | null
         if (source && source.type !== 'wheel') setFollow(false)
       })
@@ -139,21 +152,24 @@ export function TemplateTimeline() {
     const canvas = canvasRef.current
     const viewport = viewportRef.current
     if (!canvas || !viewport) return
-    let raf = 0
     let lastAxis = 0
     let lastDraw = 0
     let drawnFor = ''
+    /** The drawing the axis and the command marks were last computed for. */
+    let axisFor = ''
     const palette = resolvedPalette()
-    const draw = (wall: number) => {
-      raf = requestAnimationFrame(draw)
+    // Returns whether it wants another frame: it drew (something moves), or put off work (rows,
+    // a redraw, the axis) that a throttle holds for a later frame. Nothing changed: it sleeps.
+    const draw = (wall: number): boolean => {
       // rows: recomputed when the templates changed, at most 4 times a second (on screen or not:
       // the count under the timeline is text)
       const stRows = useLab.getState()
       const cache = rowsRef.current
+      const rowsStale = cache.version !== live.version
       if (
         cache.filter !== stRows.timelineFilter ||
         cache.sort !== stRows.timelineSort ||
-        (cache.version !== live.version && wall - cache.at > 250)
+        (rowsStale && wall - cache.at > 250)
       ) {
         cache.rows = filterRows(stRows.timelineFilter, stRows.timelineSort)
         cache.version = live.version
@@ -162,13 +178,17 @@ export function TemplateTimeline() {
         cache.at = wall
         setRowCount(cache.rows.length)
       }
-      if (!onScreen.current) return
+      const rowsWaiting = cache.version !== live.version
+      // off screen: only the rows (the count is text); coming on screen wakes the loop
+      if (!onScreen.current) return rowsWaiting
       // redraw only when something moved, and at most 30 times a second: a timeline needs no more
       const { rowH: ROW_H, labelW: LABEL_W, fontPx } = geomRef.current
       const VIEW_H = viewHRef.current
-      // the rows' own version too: rows recomputed after the templates changed (up to 250 ms later) are drawn
-      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${live.version}/${cache.version}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
-      if (key === drawnFor || wall - lastDraw < 32) return
+      // the rows' own recompute time too: rows recomputed after the templates changed (up to 250 ms later) are drawn
+      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${useLab.getState().textbook}/${live.version}/${cache.at}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      const axisWaiting = axisFor !== drawnFor
+      if (key === drawnFor && !axisWaiting) return rowsWaiting
+      if (wall - lastDraw < 32 || (key === drawnFor && wall - lastAxis <= 100)) return true
       drawnFor = key
       lastDraw = wall
       const width = viewport.clientWidth
@@ -181,7 +201,7 @@ export function TemplateTimeline() {
         canvas.style.height = `${VIEW_H}px`
       }
       const ctx = canvas.getContext('2d')
-      if (!ctx) return
+      if (!ctx) return false
       const st = useLab.getState()
       const nowMs = st.nowMs
       const rows = cache.rows
@@ -316,6 +336,7 @@ export function TemplateTimeline() {
       ctx.stroke()
       if (wall - lastAxis > 100) {
         lastAxis = wall
+        axisFor = key
         setAxis(
           x
             .ticks(Math.max(2, Math.floor((width - LABEL_W) / (fontPx * 7.5))))
@@ -331,18 +352,26 @@ export function TemplateTimeline() {
             : next,
         )
       }
+      return true
     }
-    raf = requestAnimationFrame(draw)
-    return () => cancelAnimationFrame(raf)
+    // asleep while nothing moves; the timeline's own events (scroll, zoom, keys, resize) wake it
+    const loop = frameLoop(draw)
+    return () => loop.stop()
   }, [theme, onScreen])
 
-  // hover: the row under the pointer, and its line as ipvsadm -Lnc prints it (asked of the worker)
+  // hover: the row under the pointer, and its line as ipvsadm -Lnc prints it (asked of the worker);
+  // asked again twice a second while the clock runs (its expire column counts down), once when paused
+  const hoverId = hover?.row.id ?? null
+  const playing = useLab((s) => s.playing)
+  const shownAt = useLab((s) => (hoverId === null || s.playing ? 0 : s.nowMs))
+  // biome-ignore lint/correctness/useExhaustiveDependencies: a paused clock that moved (a step, a seek) asks again
   useEffect(() => {
-    if (!hover) return
-    actions.requestTemplateLine(hover.row.id)
-    const id = setInterval(() => actions.requestTemplateLine(hover.row.id), 500)
+    if (hoverId === null) return
+    actions.requestTemplateLine(hoverId)
+    if (!playing) return
+    const id = setInterval(() => actions.requestTemplateLine(hoverId), 500)
     return () => clearInterval(id)
-  }, [hover])
+  }, [hoverId, playing, shownAt])
 
   const rowAt = (clientY: number): TemplateRow | null => {
     const viewport = viewportRef.current
@@ -559,6 +588,7 @@ export function TemplateTimeline() {
             setHover((h) => (h && h.row.id === row.id ? { ...h, left, top } : { left, top, row }))
           } else setHover(null)
         }}
+        onScroll={wakeLoops}
         onMouseLeave={() => {
           setHover(null)
           actions.requestTemplateLine(null)
@@ -573,6 +603,7 @@ export function TemplateTimeline() {
           if (!rows.length || !vp) return
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault()
+            wakeLoops()
             const next = Math.max(0, Math.min(rows.length - 1, cursorRef.current + (e.key === 'ArrowDown' ? 1 : -1)))
             cursorRef.current = next
             const { rowH } = geomRef.current

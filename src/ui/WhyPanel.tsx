@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { type AttemptDot, actions, addrPortText, live, useLab } from '../store/index'
+import { type AttemptDot, actions, addrPortText, followEvery, live, useLab } from '../store/index'
 import { AttemptHow } from '../worker/protocol'
 import { clock, shortIp } from './format'
 import { useT } from './useT'
@@ -21,11 +21,14 @@ export function WhyPanel() {
   const [recent, setRecent] = useState<AttemptDot[]>([])
 
   // the last connections, as text: the director's pictures in words
+  // (at most every 400 ms while they arrive; nothing to do while paused)
   useEffect(() => {
-    const tick = () => setRecent(live.attempts.slice(-12).reverse())
-    tick()
-    const id = setInterval(tick, 400)
-    return () => clearInterval(id)
+    const follow = followEvery(
+      400,
+      () => live.version,
+      () => setRecent(live.attempts.slice(-12).reverse()),
+    )
+    return () => follow.stop()
   }, [])
 
   // the clients' column as wide as its widest (`[2001:db8:a:1::10]:40001` is wider than an IPv4 one)

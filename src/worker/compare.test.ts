@@ -84,4 +84,26 @@ describe('compare mode', () => {
     // the figures move: templates are born as users arrive
     expect(slow[60 * COMPARE_SAMPLE_FIELDS + 3]).toBeGreaterThan(0)
   })
+
+  it('paused, answers idle until something changes (no work while nothing moves)', () => {
+    const host = new CompareHost({ now: () => 0 })
+    host.handle({ type: 'compare-start', base: file('classroom-ppc'), configs: CONFIGS.slice(0, 2) })
+    const ask = (wallMs: number) => host.handle({ type: 'frame', wallMs, listing: null, listingFilter: '' })[0].type
+    // the first frame after the start shows it; then nothing changes
+    expect(ask(0)).toBe('compare-frame')
+    for (let i = 1; i <= 20; i++) expect(ask(i * 16)).toBe('idle')
+    host.handle({ type: 'seek', toMs: 30_000 })
+    expect(ask(400)).toBe('compare-frame')
+    expect(ask(416)).toBe('idle')
+    host.handle({ type: 'step', unit: 'second' })
+    expect(ask(432)).toBe('compare-frame')
+    expect(ask(448)).toBe('idle')
+    // playing, every frame is one
+    host.handle({ type: 'play' })
+    expect(ask(464)).toBe('compare-frame')
+    expect(ask(480)).toBe('compare-frame')
+    host.handle({ type: 'pause' })
+    expect(ask(496)).toBe('compare-frame')
+    expect(ask(512)).toBe('idle')
+  })
 })

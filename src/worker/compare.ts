@@ -44,7 +44,8 @@ interface Run {
 /**
  * Compare mode: the same synthetic traffic (same seed) through 2–4 configurations, one engine
  * each, all on one simulated clock. Each configuration's figures, server counters and templates
- * travel in every frame.
+ * travel in every frame; paused, with nothing asked since the last frame, a frame request is
+ * answered `idle`.
  */
 export class CompareHost {
   private runs: Run[] = []
@@ -53,6 +54,8 @@ export class CompareHost {
   private epoch = 1_000_000
   private playing = false
   private speed = 10
+  /** A request since the last frame may have changed what a frame shows (paused and unchanged: `idle`). */
+  private changed = true
   private readonly pacer: Pacer
   /** What the page has of the address book. */
   private readonly addrs = new AddrBookCursor()
@@ -66,6 +69,7 @@ export class CompareHost {
   }
 
   handle(req: Request): Reply[] {
+    if (req.type !== 'frame') this.changed = true
     try {
       return this.dispatch(req)
     } catch (e) {
@@ -189,7 +193,10 @@ export class CompareHost {
   private frame(wallMs: number): Reply {
     if (!this.runs.length) return { type: 'idle' }
     this.pacer.frame(wallMs, this.playing, this.speed, this.nowMs(), this.endMs(), (t) => this.advance(t))
+    // paused and nothing asked since the last frame: the page keeps what it has (no work, as the lab)
+    if (!this.playing && !this.changed) return { type: 'idle' }
     if (this.playing && this.nowMs() >= this.endMs()) this.playing = false
+    this.changed = false
     return {
       type: 'compare-frame',
       v: PROTOCOL_VERSION,
