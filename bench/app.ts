@@ -22,6 +22,7 @@
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test'
+import { clockPair } from '../src/ui/clockText'
 import { seekTargets } from './seekTargets'
 
 // BENCH_PORT: another port, for a second checkout (never two runs at once: they share the 2 cores)
@@ -94,10 +95,12 @@ async function pausedCpu(page: Page, workerClock: TaskClock | null): Promise<{ p
 
 /** Seek to `target` as the slider does; ms until the clock shows it and the panels drew a frame after. */
 async function timeSeek(page: Page, target: number): Promise<number> {
+  // the toolbar's own clock text for the target (a copy of its format here once went stale and the wait never ended)
+  const endMs = Number(await page.getByTestId('seek').getAttribute('max'))
+  const clockText = clockPair(target, endMs)[0]
   return page.evaluate<number>(
     `(async (target) => {
-      const s = target / 1000
-      const text = s < 600 ? s.toFixed(1) + ' s' : Math.floor(s / 60) + ':' + String(Math.floor(s % 60)).padStart(2, '0')
+      const text = ${JSON.stringify(clockText)}
       const clock = document.querySelector('[data-testid=clock]')
       const play = document.querySelector('[data-testid=play]')
       const t0 = performance.now()

@@ -1,7 +1,7 @@
 import { LOCALES, tDyn } from '../i18n/index'
 import { actions, canDrive, selectDescription, useLab } from '../store/index'
+import { clockPair } from './clockText'
 import { editedFromPreset } from './edited'
-import { clockPair } from './format'
 import { PRESETS } from './presets'
 import { useT } from './useT'
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { clockPair } from './format'
+import { clockPair } from './clockText'
 
 describe("the toolbar's clock", () => {
   it('shows both halves in seconds for a run under 1,000 s (the default 600 s presets)', () => {
