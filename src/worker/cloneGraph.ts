@@ -71,7 +71,7 @@ export function cloneGraph<T>(root: T, shared: Iterable<object> = [], stats?: Cl
       bytes += 16 + 8 * v.length
       for (let i = 0; i < v.length; i++)
         if (i in v) {
-          const x = v[i]
+          const x: unknown = v[i]
           o[i] = copy(x)
           bytes += primitiveBytes(x)
         }
