@@ -22,7 +22,7 @@ import { AttemptLog } from './attemptLog'
 import { type Checkpoint, Checkpoints } from './checkpoints'
 import { cloneGraph } from './cloneGraph'
 import { applyLines, CommandJournal, foldJournal, replayLine } from './journal'
-import { PacketLog, packetsAnswer, rerunPackets } from './packetLog'
+import { LIVE_WIRE_MAX_USERS, PacketLog, packetsAnswer, rerunPackets } from './packetLog'
 import {
   type CommandSource,
   type JournalLine,
@@ -132,6 +132,7 @@ export class LabRun {
     this.textbook = textbook
     this.onRestart = onRestart
     this.origins = origins
+    this.packets.live = (scenario.traffic?.users ?? 0) <= LIVE_WIRE_MAX_USERS
     this.restart()
   }
 

@@ -18,8 +18,19 @@ import type { PacketsAnswer, PacketsWanted, PacketView } from './protocol'
 
 /** The live run keeps this many of the newest packets (a ring: the oldest go first). */
 export const PACKETS_KEPT = 4000
+/**
+ * The live run watches its packets when its synthetic users are at most this many (a class's
+ * scenarios); a bigger run (bench-10k: 60,000 users) would play many times slower (building every
+ * frame costs about ten times what the director's decisions do): its packets come from re-runs.
+ */
+export const LIVE_WIRE_MAX_USERS = 2000
 /** A scratch re-run gives up after this long (ms of the injected clock): the worker never blocks longer. */
 export const RERUN_BUDGET_MS = 3000
+/**
+ * The live run's Wire remembers this many connections' sequence numbers and IP ids (bounded
+ * memory; a re-run remembers as many, so its packets are the live run's).
+ */
+export const FLOWS_REMEMBERED = 4096
 /** The most packets one answer carries (the whole run of a big scenario would not draw). */
 export const PACKETS_SENT = 2000
 
@@ -37,6 +48,8 @@ export class PacketLog {
   dropped = false
   /** The `at` of the newest packet dropped (−1: none). */
   droppedUntil = -1
+  /** Whether the live run's packets are watched (LIVE_WIRE_MAX_USERS); if not, every answer is a re-run. */
+  live = true
 
   add(p: WirePacket): void {
     this.kept.push(p)
@@ -58,12 +71,14 @@ export class PacketLog {
    * closure still points at the original: set again) or a new one that keeps nothing itself.
    */
   attach(sim: Simulator): void {
-    const wire = sim.wire instanceof Wire ? sim.wire : new Wire(sim.topology, false).watch(sim)
+    if (!this.live) return
+    const wire = sim.wire instanceof Wire ? sim.wire : new Wire(sim.topology, false, FLOWS_REMEMBERED).watch(sim)
     wire.onPacket = (p) => this.add(p)
   }
 
   /** The kept packets asked for, or null when some of them may be gone (ask a re-run). */
   find(w: PacketsWanted): WirePacket[] | null {
+    if (!this.live) return null
     const from = w.conn ? w.conn.atMs : (w.fromMs ?? 0)
     if (this.dropped && from <= this.droppedUntil) return null
     const found = this.kept.filter((p) => matches(p, w))
@@ -89,7 +104,7 @@ export function rerunPackets(
   if (!check.ok) return { error: check.error }
   const scratch = new ScenarioPlayer(check.scenario)
   const packets: WirePacket[] = []
-  const wire = new Wire(scratch.sim.topology, false).watch(scratch.sim)
+  const wire = new Wire(scratch.sim.topology, false, FLOWS_REMEMBERED).watch(scratch.sim)
   wire.onPacket = (p) => {
     if (matches(p, w)) packets.push(p)
   }
