@@ -1,8 +1,10 @@
 import { useEffect, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { type AttemptDot, actions, addrPortText, live, useLab } from '../store/index'
+import { type AttemptDot, actions, addrPortText, attemptOf, live, useLab, wantedOfAttempt } from '../store/index'
+import type { PacketsWanted } from '../worker/protocol'
 import { AttemptHow } from '../worker/protocol'
 import { clock, shortIp } from './format'
+import { PacketsView } from './PacketsView'
 import { useT } from './useT'
 
 const HOW_KEYS: Record<number, string> = {
@@ -19,6 +21,9 @@ export function WhyPanel() {
   const why = useLab((s) => s.why)
   const selection = useLab((s) => s.selection)
   const [recent, setRecent] = useState<AttemptDot[]>([])
+  const [packetsFor, setPacketsFor] = useState<PacketsWanted | null>(null)
+  const attempt = selection?.kind === 'attempt' ? attemptOf(selection.seq) : null
+  const wanted = attempt ? wantedOfAttempt(attempt) : null
 
   // the last connections, as text: the director's pictures in words
   useEffect(() => {
@@ -41,7 +46,14 @@ export function WhyPanel() {
       <div aria-live="polite" data-testid="why">
         {why ? (
           <>
-            <h3 style={{ fontSize: '0.95rem', margin: '4px 0' }}>{tDyn(t, why.title)}</h3>
+            <div className="why-head">
+              <h3 style={{ fontSize: '0.95rem', margin: '4px 0' }}>{tDyn(t, why.title)}</h3>
+              {wanted && (
+                <button type="button" onClick={() => setPacketsFor(wanted)} data-testid="why-packets">
+                  {t('packets.open')}
+                </button>
+              )}
+            </div>
             <ol>
               {why.steps.map((s, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the steps of one answer never reorder
@@ -68,6 +80,7 @@ export function WhyPanel() {
           </li>
         ))}
       </ul>
+      {packetsFor && <PacketsView wanted={packetsFor} onClose={() => setPacketsFor(null)} />}
     </section>
   )
 }

@@ -86,11 +86,13 @@ describe('the packets of the live run', () => {
   it('the whole run from a scratch re-run: every connection (UDP too), the same packets', () => {
     const whole = ok(run.packetsOf({ conn: null }, true, frozen))
     expect(whole.source).toBe('kept')
-    const again = ok(new LabRun(scenarioOf(threeMethods), 1, 0, new TextbookShadow(), () => {}).packetsOf(
-      { conn: null, fromMs: 0, toMs: 9000 },
-      false,
-      frozen,
-    ))
+    const again = ok(
+      new LabRun(scenarioOf(threeMethods), 1, 0, new TextbookShadow(), () => {}).packetsOf(
+        { conn: null, fromMs: 0, toMs: 9000 },
+        false,
+        frozen,
+      ),
+    )
     expect(new Set(whole.packets.map((p) => p.conn.virtual))).toEqual(
       new Set(['192.168.100.100:80', '192.168.100.100:8080', '192.168.100.100:443', '192.168.100.100:53']),
     )
@@ -156,7 +158,12 @@ describe('the host answers packets requests', () => {
     expect(none).toEqual([{ type: 'packets', id: 1, answer: { ok: false, error: 'no scenario loaded' } }])
     h.handle({ type: 'load', scenario: threeMethods, name: 'three-methods' })
     h.handle({ type: 'seek', toMs: 5000 })
-    const [r] = h.handle({ type: 'packets', id: 2, wanted: conn('10.0.0.1:40001', '192.168.100.100:80', 1000), pcap: true })
+    const [r] = h.handle({
+      type: 'packets',
+      id: 2,
+      wanted: conn('10.0.0.1:40001', '192.168.100.100:80', 1000),
+      pcap: true,
+    })
     const answer = (r as Extract<Reply, { type: 'packets' }>).answer
     expect(ok(answer).packets[0].fields['ip.src']).toBe('10.0.0.1')
   })
