@@ -4,35 +4,14 @@
  * marked, the kernel step in words, and the capture (.pcap) to download.
  */
 import { useEffect, useRef, useState } from 'react'
+import { createPortal } from 'react-dom'
 import { tDyn } from '../i18n/index'
 import { askPackets } from '../store/index'
 import type { PacketsAnswer, PacketsWanted, PacketView } from '../worker/protocol'
 import { saveBlob } from './exporting'
 import { clock } from './format'
+import { arrowLabel, COL_W, columnsOf, pcapName, ROW_H } from './packetsText'
 import { useT } from './useT'
-
-const ROLE_ORDER = ['client', 'gateway', 'director', 'real-server'] as const
-const COL_W = 120
-const ROW_H = 26
-
-/** The host columns a connection's packets need, left to right. */
-export function columnsOf(packets: readonly PacketView[]): string[] {
-  const roles = new Set(packets.flatMap((p) => [p.from.role, p.to.role]))
-  return ROLE_ORDER.filter((r) => roles.has(r))
-}
-
-/** An arrow's label: flags (or protocol), source → destination as the packet's (inner) IP header says. */
-export function arrowLabel(p: PacketView): string {
-  const f = p.fields
-  const what = f['tcp.flags'] !== undefined ? `[${f['tcp.flags']}]` : f['udp.sport'] !== undefined ? 'UDP' : 'ICMP'
-  const port = (k: 'sport' | 'dport') => f[`tcp.${k}`] ?? f[`udp.${k}`]
-  const end = (a: string, pt: string | undefined) => (pt === undefined ? a : `${a}:${pt}`)
-  const tunnel = f['outer.ip.dst'] !== undefined ? ` in ${f['outer.ip.src']} → ${f['outer.ip.dst']}` : ''
-  return `${what} ${end(f['ip.src'], port('sport'))} → ${end(f['ip.dst'], port('dport'))}${tunnel}`
-}
-
-const pcapName = (w: PacketsWanted) =>
-  w.conn ? `${w.conn.client.replace(/[:.]/g, '-')}_${w.conn.virtual.replace(/[:.]/g, '-')}.pcap` : 'lvs-lab-run.pcap'
 
 async function download(wanted: PacketsWanted): Promise<void> {
   const a = await askPackets(wanted, true)
@@ -49,9 +28,7 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
 
   useEffect(() => {
     let on = true
-    setAnswer(null)
-    setChosen(0)
-    askPackets(wanted, false).then((a) => {
+    void askPackets(wanted, false).then((a) => {
       if (on) setAnswer(a)
     })
     return () => {
@@ -78,16 +55,15 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
       ? tDyn(t, 'packets.fates.dropped', { reason: f.slice('dropped:'.length) })
       : tDyn(t, `packets.fates.${f}`)
 
-  return (
-    // biome-ignore lint/a11y/useKeyWithClickEvents: the backdrop; Escape closes from the keyboard
-    <div className="packets-backdrop" onClick={onClose}>
+  // on the page itself: a panel's containment would hold a fixed overlay inside it
+  return createPortal(
+    <div className="packets-backdrop">
       <div
         className="packets-dialog"
         role="dialog"
         aria-modal="true"
         aria-labelledby="packets-h"
         data-testid="packets"
-        onClick={(e) => e.stopPropagation()}
         onKeyDown={(e) => {
           if (e.key === 'Escape') onClose()
         }}
@@ -196,16 +172,22 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
           </div>
         )}
         <footer className="packets-foot">
-          <button type="button" disabled={saving} onClick={() => save(wanted)} data-testid="packets-pcap">
+          <button type="button" disabled={saving} onClick={() => void save(wanted)} data-testid="packets-pcap">
             {saving ? t('packets.downloading') : t('packets.download')}
           </button>
           {wanted.conn && (
-            <button type="button" disabled={saving} onClick={() => save({ conn: null })} data-testid="packets-pcap-run">
+            <button
+              type="button"
+              disabled={saving}
+              onClick={() => void save({ conn: null })}
+              data-testid="packets-pcap-run"
+            >
               {t('packets.downloadRun')}
             </button>
           )}
         </footer>
       </div>
-    </div>
+    </div>,
+    document.body,
   )
 }

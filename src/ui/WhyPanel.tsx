@@ -80,7 +80,15 @@ export function WhyPanel() {
           </li>
         ))}
       </ul>
-      {packetsFor && <PacketsView wanted={packetsFor} onClose={() => setPacketsFor(null)} />}
+      {packetsFor && (
+        <PacketsView
+          key={JSON.stringify(packetsFor)}
+          wanted={packetsFor}
+          onClose={() => {
+            setPacketsFor(null)
+          }}
+        />
+      )}
     </section>
   )
 }
