@@ -10,7 +10,7 @@ import { askPackets } from '../store/index'
 import type { PacketsAnswer, PacketsWanted, PacketView } from '../worker/protocol'
 import { saveBlob } from './exporting'
 import { clock } from './format'
-import { arrowLabel, COL_W, columnsOf, pcapName, ROW_H } from './packetsText'
+import { arrowLabel, COL_W, columnsOf, fieldText, pcapName, ROW_H } from './packetsText'
 import { useT } from './useT'
 
 async function download(wanted: PacketsWanted): Promise<void> {
@@ -127,7 +127,7 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
                             </text>
                           )}
                         </svg>
-                        <span className="packets-label">
+                        <span className="packets-label" title={arrowLabel(q)}>
                           {clock(q.at)} {arrowLabel(q)}
                         </span>
                       </button>
@@ -159,7 +159,7 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
                         <tr key={k} className={changed ? 'changed' : undefined} data-changed={changed || undefined}>
                           <th scope="row">{k}</th>
                           <td>
-                            {v}
+                            {fieldText(k, v)}
                             {changed && <span className="visually-hidden"> ({t('packets.changedNote')})</span>}
                           </td>
                         </tr>

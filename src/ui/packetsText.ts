@@ -2,7 +2,7 @@
 import type { PacketsWanted, PacketView } from '../worker/protocol'
 
 const ROLE_ORDER = ['client', 'gateway', 'director', 'real-server'] as const
-export const COL_W = 120
+export const COL_W = 96
 export const ROW_H = 26
 
 /** The host columns a connection's packets need, left to right. */
@@ -24,3 +24,18 @@ export function arrowLabel(p: PacketView): string {
 
 export const pcapName = (w: PacketsWanted) =>
   w.conn ? `${w.conn.client.replace(/[:.]/g, '-')}_${w.conn.virtual.replace(/[:.]/g, '-')}.pcap` : 'lvs-lab-run.pcap'
+
+/** A header field's value as text: TCP options as tcpdump writes them (`mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7`). */
+export function fieldText(key: string, value: string): string {
+  if (key !== 'tcp.options') return value
+  try {
+    const opts = JSON.parse(value) as { kind: string; value?: number; val?: number; ecr?: number }[]
+    return opts
+      .map((o) =>
+        o.kind === 'TS' ? `TS val ${o.val} ecr ${o.ecr}` : o.value !== undefined ? `${o.kind} ${o.value}` : o.kind,
+      )
+      .join(',')
+  } catch {
+    return value
+  }
+}
