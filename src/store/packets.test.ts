@@ -7,7 +7,6 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Host } from '../worker/host'
-import type { Reply } from '../worker/protocol'
 import { V6_ADDR_BASE } from '../worker/protocol'
 import { actions, askPackets, attemptOf, connectSender, live, useLab, wantedOfAttempt } from './index'
 
@@ -18,7 +17,7 @@ describe('packets of a connection, from the store', () => {
     const host = new Host({ now: () => 0 })
     let wall = 0
     const deliver = connectSender((req) => {
-      for (const r of host.handle(req)) deliver(r as Reply)
+      for (const r of host.handle(req)) deliver(r)
     })
     actions.load(scenario, 'three-methods', 'three-methods')
     const frame = () => {

@@ -3,7 +3,7 @@ import type { PacketView } from '../worker/protocol'
 import { arrowLabel, columnsOf, fieldText, pcapName } from './packetsText'
 
 const host = (role: string, addr: string) => ({ role, addr, mac: '02:00:00:00:00:01' })
-const pkt = (from: string, to: string, fields: Record<string, string>): PacketView => ({
+const pkt = (from: string, to: string, fields: Record<string, string> = {}): PacketView => ({
   n: 1,
   at: 0,
   conn: { proto: 'tcp', client: '10.0.0.1:1', virtual: '192.168.100.100:80', real: null },
