@@ -256,6 +256,7 @@ export function onReply(r: Reply): void {
     }
     case 'fidelity':
     case 'probe':
+    case 'packets':
     case 'scenario':
       answer(r)
       return

@@ -1,8 +1,19 @@
 import { useEffect, useState } from 'react'
 import { tDyn } from '../i18n/index'
-import { type AttemptDot, actions, addrPortText, followEvery, live, useLab } from '../store/index'
+import {
+  type AttemptDot,
+  actions,
+  addrPortText,
+  attemptOf,
+  followEvery,
+  live,
+  useLab,
+  wantedOfAttempt,
+} from '../store/index'
+import type { PacketsWanted } from '../worker/protocol'
 import { AttemptHow } from '../worker/protocol'
 import { clock, shortIp } from './format'
+import { PacketsView } from './PacketsView'
 import { useT } from './useT'
 
 const HOW_KEYS: Record<number, string> = {
@@ -19,6 +30,9 @@ export function WhyPanel() {
   const why = useLab((s) => s.why)
   const selection = useLab((s) => s.selection)
   const [recent, setRecent] = useState<AttemptDot[]>([])
+  const [packetsFor, setPacketsFor] = useState<PacketsWanted | null>(null)
+  const attempt = selection?.kind === 'attempt' ? attemptOf(selection.seq) : null
+  const wanted = attempt ? wantedOfAttempt(attempt) : null
 
   // the last connections, as text: the director's pictures in words
   // (at most every 400 ms while they arrive; nothing to do while paused)
@@ -44,7 +58,14 @@ export function WhyPanel() {
       <div aria-live="polite" data-testid="why">
         {why ? (
           <>
-            <h3 style={{ fontSize: '0.95rem', margin: '4px 0' }}>{tDyn(t, why.title)}</h3>
+            <div className="why-head">
+              <h3 style={{ fontSize: '0.95rem', margin: '4px 0' }}>{tDyn(t, why.title)}</h3>
+              {wanted && (
+                <button type="button" onClick={() => setPacketsFor(wanted)} data-testid="why-packets">
+                  {t('packets.open')}
+                </button>
+              )}
+            </div>
             <ol>
               {why.steps.map((s, i) => (
                 // biome-ignore lint/suspicious/noArrayIndexKey: the steps of one answer never reorder
@@ -71,6 +92,15 @@ export function WhyPanel() {
           </li>
         ))}
       </ul>
+      {packetsFor && (
+        <PacketsView
+          key={JSON.stringify(packetsFor)}
+          wanted={packetsFor}
+          onClose={() => {
+            setPacketsFor(null)
+          }}
+        />
+      )}
     </section>
   )
 }

@@ -43,6 +43,7 @@ const READ_ONLY = new Set<Request['type']>([
   'template-line',
   'probe',
   'fidelity',
+  'packets',
 ])
 /** Requests after which debug builds check the engine's invariants. */
 const CHECKED = new Set<Request['type']>(['run', 'apply-script', 'load', 'seek', 'reset', 'step'])
@@ -74,6 +75,8 @@ export class Host {
   private playing = false
   private speed = 1
   private readonly pacer: Pacer
+  /** The wall clock (injected): the pacer's, and a scratch re-run's time budget. */
+  private readonly clock: Clock
   /** Where play-until pauses by itself. */
   private stopAtMs: number | null = null
   private readonly textbook = new TextbookShadow()
@@ -89,7 +92,8 @@ export class Host {
   private readonly rewind: RewindOptions
 
   constructor(options: HostOptions = {}) {
-    this.pacer = new Pacer(options.now ?? wallClock)
+    this.clock = options.now ?? wallClock
+    this.pacer = new Pacer(this.clock)
     this.rewind = options.rewind ?? {}
   }
 
@@ -144,6 +148,14 @@ export class Host {
         return []
       case 'probe':
         return [{ type: 'probe', id: req.id, answer: probe(req.scenario ?? run?.exportScenario() ?? null, req.probe) }]
+      case 'packets':
+        return [
+          {
+            type: 'packets',
+            id: req.id,
+            answer: run ? run.packetsOf(req.wanted, req.pcap, this.clock) : { ok: false, error: 'no scenario loaded' },
+          },
+        ]
       case 'fidelity':
         return [{ type: 'fidelity', id: req.id, result: fidelity(req.scenario, req.recording) }]
       case 'textbook':

@@ -16,17 +16,21 @@ import {
   Simulator,
   scriptLines,
   secondsToSimMs,
+  Wire,
 } from '../engine/index'
 import { AttemptLog } from './attemptLog'
 import { type Checkpoint, Checkpoints } from './checkpoints'
 import { cloneGraph } from './cloneGraph'
 import { applyLines, CommandJournal, foldJournal, replayLine } from './journal'
+import { LIVE_WIRE_MAX_USERS, PacketLog, packetsAnswer, rerunPackets } from './packetLog'
 import {
   type CommandSource,
   type JournalLine,
   LAB_SAMPLE_FIELDS,
   MID_RUN_SHOWN,
   type MidRunCommand,
+  type PacketsAnswer,
+  type PacketsWanted,
   type PageSource,
 } from './protocol'
 import { advanceBySeconds, SampleBuffer } from './sampling'
@@ -55,6 +59,7 @@ interface RunState {
   samples: SampleBuffer
   midRunList: MidRunCommand[]
   originsLeft: Map<string, PageSource[]>
+  packets: PacketLog
 }
 
 /** How a run rewinds (tests): checkpoints every `everyMs` within `capBytes`, or always from 0. */
@@ -83,6 +88,8 @@ export class LabRun {
   attempts = new AttemptLog(WHY_MEMORY)
   templates = new TemplateLog(TEMPLATE_MEMORY, true)
   samples = new SampleBuffer(LAB_SAMPLE_FIELDS, SAMPLES_KEPT)
+  /** The newest packets on the wire (the Packets view, the capture export). */
+  packets = new PacketLog()
   /** Copies of the whole state every few simulated seconds: a rewind restores one and replays the rest. */
   readonly checkpoints: Checkpoints<RunState>
   /** Rewinds replay from 0, as before checkpoints (the property test's reference). */
@@ -125,6 +132,7 @@ export class LabRun {
     this.textbook = textbook
     this.onRestart = onRestart
     this.origins = origins
+    this.packets.live = (scenario.traffic?.users ?? 0) <= LIVE_WIRE_MAX_USERS
     this.restart()
   }
 
@@ -177,6 +185,7 @@ export class LabRun {
     this.attempts.clear()
     this.templates.clear()
     this.samples.clear()
+    this.packets.clear()
     this.midRunList = []
     this.originsLeft = new Map()
     for (const j of this.origins) {
@@ -209,6 +218,8 @@ export class LabRun {
   private listen(player: ScenarioPlayer): void {
     const api = readDirector(player.sim.director)
     this.api = api
+    // a rewind copy's Wire still hands its packets to the original's log: hand them to this one
+    this.packets.attach(player.sim)
     player.setListener({
       director: (e) => this.onDirectorEvent(e, api, player.now),
       attempt: (a) => {
@@ -233,6 +244,7 @@ export class LabRun {
       samples: this.samples,
       midRunList: this.midRunList,
       originsLeft: this.originsLeft,
+      packets: this.packets,
     }
   }
 
@@ -258,6 +270,7 @@ export class LabRun {
     this.samples = st.samples
     this.midRunList = st.midRunList
     this.originsLeft = st.originsLeft
+    this.packets = st.packets
     this.applied = cp.applied
     this.newEpoch()
     this.listen(st.player)
@@ -408,6 +421,19 @@ export class LabRun {
   private journaled(): void {
     this.applied = this.journal.entries.length
     this.checkpoints.dropAfter(this.player.now, this.applied)
+  }
+
+  /**
+   * The packets asked for, up to the present: the newest kept, or (an old connection, the whole
+   * run) a scratch re-run of the scenario as it stands, within a time budget of `clock`.
+   */
+  packetsOf(wanted: PacketsWanted, pcap: boolean, clock: () => number): PacketsAnswer {
+    const kept = this.packets.find(wanted)
+    if (kept) return packetsAnswer(kept, 'kept', true, pcap ? new Wire().pcap(kept) : null)
+    const until = Math.min(this.player.now, wanted.conn ? Number.POSITIVE_INFINITY : (wanted.toMs ?? Infinity))
+    const r = rerunPackets(this.exportScenario(), wanted, until, clock)
+    if ('error' in r) return { ok: false, error: r.error }
+    return packetsAnswer(r.packets, 'rerun', r.complete, pcap ? new Wire().pcap(r.packets) : null)
   }
 
   /** `sc` with the seed in use (its traffic's too). */

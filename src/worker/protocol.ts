@@ -95,6 +95,11 @@ export type Request =
   /** Ask the engine a question about the scenario as it stands, on a scratch copy (lessons, exercises). */
   /** A probe on a scratch copy of `scenario` (absent: of the scenario as it stands, typed commands folded in). */
   | { type: 'probe'; id: number; probe: Probe; scenario?: unknown }
+  /**
+   * The packets on the wire of one connection, a time window or the whole run (issue 15), and with
+   * `pcap` a libpcap file of them: from the live run's newest packets, or a scratch re-run.
+   */
+  | { type: 'packets'; id: number; wanted: PacketsWanted; pcap: boolean }
 
 /** A command typed (`run`) or a script applied (`apply`) at a simulated time: one line of the command journal. */
 export interface JournalLine {
@@ -403,6 +408,53 @@ export type ProbeAnswer =
   | { ok: true; value: string | number | boolean | null; why?: WhyStep[] }
   | { ok: false; error: string }
 
+/**
+ * Which packets: one connection's (`client` `10.0.0.1:40001`, `virtual` `192.168.100.100:80`, as
+ * `ipvsadm -Lnc` names them; `atMs` when it started), else the window `fromMs`–`toMs` (absent:
+ * the whole run so far).
+ */
+export interface PacketsWanted {
+  conn: { client: string; virtual: string; atMs: number } | null
+  fromMs?: number
+  toMs?: number
+}
+
+/** One packet as the Packets view draws it (src/engine/wire WirePacket, headers by name). */
+export interface PacketView {
+  n: number
+  at: number
+  conn: { proto: 'tcp' | 'udp'; client: string; virtual: string; real: string | null }
+  hop: string
+  from: { role: string; addr: string; mac: string }
+  to: { role: string; addr: string; mac: string }
+  /** The kernel function that sent it (`ip_vs_dr_xmit`, `tcp_connect`, …). */
+  fn: string
+  /** forwarded, local, refused, delivered, dropped:REASON. */
+  fate: string
+  madeFrom: number | null
+  frameLength: number
+  /** headerFields(): `eth.src`, `ip.ttl`, `tcp.flags`, `outer.ip.dst`, … */
+  fields: Record<string, string>
+  /** The fields this hop changed (changedFields of the packet it was made from): the view highlights them. */
+  changed: string[]
+}
+
+/**
+ * The packets asked for: `source` `kept` (the live run's newest) or `rerun` (a scratch run of the
+ * scenario as it stands); `complete` false when the re-run ran out of time before the present;
+ * `more` packets beyond those sent; `pcap` the file when asked.
+ */
+export type PacketsAnswer =
+  | {
+      ok: true
+      source: 'kept' | 'rerun'
+      complete: boolean
+      packets: PacketView[]
+      more: number
+      pcap: Uint8Array | null
+    }
+  | { ok: false; error: string }
+
 /** One configuration of a comparison: its commands, and whether sessions are shared (e.g. Redis). */
 export interface CompareConfig {
   id: string
@@ -555,6 +607,7 @@ export type Reply =
     }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
   | { type: 'probe'; id: number; answer: ProbeAnswer }
+  | { type: 'packets'; id: number; answer: PacketsAnswer }
   | { type: 'fidelity'; id: number; result: FidelityResult }
   | {
       type: 'compare-frame'

@@ -245,6 +245,7 @@ describe('rewinding through checkpoints', () => {
       'TrafficGenerator.request',
       'TrafficGenerator.rnd',
       'TrafficGenerator.think',
+      'Wire.onPacket',
     ])
     // a copy, re-linked, runs on by itself: the same run as the original's, which it leaves alone
     // (its random numbers, its shell, its director's events are its own)

@@ -90,10 +90,27 @@ export class Wire implements PacketObserver {
 
   /** false: hand packets to `onPacket` only (a long run's capture streamed to a file). */
   readonly keep: boolean
+  /**
+   * How many connections' state (sequence numbers, IP ids, UDP counts) it remembers; beyond, the
+   * oldest begun is forgotten (bounded memory for the app's live run). A connection forgotten and
+   * then continued, or a client port used again after it, numbers as a first one would: only its
+   * sequence numbers, IP ids and timestamps can differ from an unbounded Wire's (the CLI's).
+   */
+  readonly remember: number
 
-  constructor(topology: Topology = new Topology(), keep = true) {
+  constructor(topology: Topology = new Topology(), keep = true, remember = Number.POSITIVE_INFINITY) {
     this.topology = topology
     this.keep = keep
+    this.remember = remember
+  }
+
+  /** Forget the oldest begun entries of `m` beyond `remember`. */
+  private bound(m: Map<string, unknown>): void {
+    if (m.size <= this.remember) return
+    for (const k of m.keys()) {
+      m.delete(k)
+      if (m.size <= this.remember) return
+    }
   }
 
   /** Watch a simulator's packets, with its topology. */
@@ -143,7 +160,12 @@ export class Wire implements PacketObserver {
     let f = this.flows.get(key)
     if (!f || (syn && f.done)) {
       f = new TcpFlow(`${key} ${now}`)
-      this.flows.set(key, f)
+      if (Number.isFinite(this.remember)) {
+        // newest last: the oldest begun goes first
+        this.flows.delete(key)
+        this.flows.set(key, f)
+        this.bound(this.flows)
+      } else this.flows.set(key, f)
     }
     return f
   }
@@ -228,6 +250,7 @@ export class Wire implements PacketObserver {
     } else {
       const k = this.udpCount.get(key) ?? 0
       this.udpCount.set(key, k + 1)
+      if (k === 0) this.bound(this.udpCount)
       const payload =
         pkt.payload !== undefined
           ? Array.from(utf8Bytes(pkt.payload))

@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest'
+import type { PacketView } from '../worker/protocol'
+import { arrowLabel, columnsOf, fieldText, pcapName } from './packetsText'
+
+const host = (role: string, addr: string) => ({ role, addr, mac: '02:00:00:00:00:01' })
+const pkt = (from: string, to: string, fields: Record<string, string> = {}): PacketView => ({
+  n: 1,
+  at: 0,
+  conn: { proto: 'tcp', client: '10.0.0.1:1', virtual: '192.168.100.100:80', real: null },
+  hop: `${from}→${to}`,
+  from: host(from, '10.0.0.1'),
+  to: host(to, '192.168.100.100'),
+  fn: 'tcp_connect',
+  fate: 'forwarded',
+  madeFrom: null,
+  frameLength: 74,
+  fields,
+  changed: [],
+})
+
+describe('the Packets view words', () => {
+  it('columns: only the hosts the packets pass, client first, real server last', () => {
+    expect(columnsOf([pkt('real-server', 'client'), pkt('client', 'director')])).toEqual([
+      'client',
+      'director',
+      'real-server',
+    ])
+    expect(columnsOf([pkt('real-server', 'gateway')])).toEqual(['gateway', 'real-server'])
+  })
+  it('an arrow says flags and addresses; a tunnelled packet its outer header too', () => {
+    const f = {
+      'ip.src': '10.0.0.1',
+      'ip.dst': '192.168.100.100',
+      'tcp.flags': 'S',
+      'tcp.sport': '1',
+      'tcp.dport': '80',
+    }
+    expect(arrowLabel(pkt('client', 'director', f))).toBe('[S] 10.0.0.1:1 → 192.168.100.100:80')
+    const tun = { ...f, 'outer.ip.src': '192.168.8.1', 'outer.ip.dst': '192.168.8.103' }
+    expect(arrowLabel(pkt('director', 'real-server', tun))).toBe(
+      '[S] 10.0.0.1:1 → 192.168.100.100:80 ‹IPIP 192.168.8.1 → 192.168.8.103›',
+    )
+    expect(
+      arrowLabel(pkt('client', 'director', { 'ip.src': 'a', 'ip.dst': 'b', 'udp.sport': '5', 'udp.dport': '53' })),
+    ).toBe('UDP a:5 → b:53')
+  })
+  it('TCP options as tcpdump writes them; a file name per connection', () => {
+    const o = JSON.stringify([{ kind: 'mss', value: 1460 }, { kind: 'sackOK' }, { kind: 'TS', val: 5, ecr: 0 }])
+    expect(fieldText('tcp.options', o)).toBe('mss 1460,sackOK,TS val 5 ecr 0')
+    expect(fieldText('ip.ttl', '64')).toBe('64')
+    expect(pcapName({ conn: { client: '10.0.0.1:1', virtual: '192.168.100.100:80', atMs: 0 } })).toBe(
+      '10-0-0-1-1_192-168-100-100-80.pcap',
+    )
+    expect(pcapName({ conn: null })).toBe('lvs-lab-run.pcap')
+  })
+})

@@ -1,0 +1,41 @@
+/** The Packets view's words and columns (issue 15): pure, so they are tested without a page. */
+import type { PacketsWanted, PacketView } from '../worker/protocol'
+
+const ROLE_ORDER = ['client', 'gateway', 'director', 'real-server'] as const
+export const COL_W = 96
+export const ROW_H = 26
+
+/** The host columns a connection's packets need, left to right. */
+export function columnsOf(packets: readonly PacketView[]): string[] {
+  const roles = new Set(packets.flatMap((p) => [p.from.role, p.to.role]))
+  return ROLE_ORDER.filter((r) => roles.has(r))
+}
+
+/** An arrow's label: flags (or protocol), source → destination as the packet's (inner) IP header says. */
+export function arrowLabel(p: PacketView): string {
+  const f = p.fields
+  const what = f['tcp.flags'] !== undefined ? `[${f['tcp.flags']}]` : f['udp.sport'] !== undefined ? 'UDP' : 'ICMP'
+  const port = (k: 'sport' | 'dport') => f[`tcp.${k}`] ?? f[`udp.${k}`]
+  const end = (a: string, pt: string | undefined) => (pt === undefined ? a : `${a}:${pt}`)
+  const outer = f['outer.gue.proto'] !== undefined ? 'GUE' : f['outer.gre.protocol'] !== undefined ? 'GRE' : 'IPIP'
+  const tunnel = f['outer.ip.dst'] !== undefined ? ` ‹${outer} ${f['outer.ip.src']} → ${f['outer.ip.dst']}›` : ''
+  return `${what} ${end(f['ip.src'], port('sport'))} → ${end(f['ip.dst'], port('dport'))}${tunnel}`
+}
+
+export const pcapName = (w: PacketsWanted) =>
+  w.conn ? `${w.conn.client.replace(/[:.]/g, '-')}_${w.conn.virtual.replace(/[:.]/g, '-')}.pcap` : 'lvs-lab-run.pcap'
+
+/** A header field's value as text: TCP options as tcpdump writes them (`mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7`). */
+export function fieldText(key: string, value: string): string {
+  if (key !== 'tcp.options') return value
+  try {
+    const opts = JSON.parse(value) as { kind: string; value?: number; val?: number; ecr?: number }[]
+    return opts
+      .map((o) =>
+        o.kind === 'TS' ? `TS val ${o.val} ecr ${o.ecr}` : o.value !== undefined ? `${o.kind} ${o.value}` : o.kind,
+      )
+      .join(',')
+  } catch {
+    return value
+  }
+}
