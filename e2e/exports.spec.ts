@@ -170,3 +170,29 @@ test("compare's CSV is one table per file: the summary, the figures over time", 
   const over = oneTable(readFileSync(await (byName.get('compare-over-time.csv') as Download).path(), 'utf8'))
   expect(over[0].slice(0, 2)).toEqual(['configuration', 't_s'])
 })
+
+test('the script for a real director rebuilds the configuration, then says what each real server needs for its method', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  await lab.open('/?scenario=three-methods.json')
+  const [sh] = await downloads(
+    page,
+    () => page.getByRole('button', { name: 'Script for a real director (.sh)' }).click(),
+    1,
+  )
+  expect(sh.suggestedFilename()).toBe('lvs-lab-director.sh')
+  const text = readFileSync(await sh.path(), 'utf8')
+  expect(text).toContain('ipvsadm -C\n')
+  expect(text).toContain('ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101:80 -g -w 1\n')
+  // the real servers' side, as comments (they run on the real servers, not here)
+  expect(text).toContain(
+    '# 192.168.8.101 — DR (Route) for 192.168.100.100\n#   ip addr add 192.168.100.100/32 dev lo\n',
+  )
+  expect(text).toContain('# 192.168.8.102 — NAT (Masq)\n#   ip route replace default via 192.168.8.1\n')
+  expect(text).toContain(
+    '#   ip addr add 192.168.100.100/32 dev tunl0\n#   sysctl -w net.ipv4.conf.tunl0.rp_filter=0\n',
+  )
+  const afterConfig = text.slice(text.indexOf('# On each real server'))
+  expect(afterConfig.split('\n').every((l) => l === '' || l.startsWith('#'))).toBe(true)
+})

@@ -151,8 +151,11 @@ export const labActions = {
           : undefined,
     )
   },
-  /** The running configuration as a script (asked for now: the page keeps it only while the editor is open). */
-  currentScript(): Promise<string> {
+  /**
+   * The running configuration as a script, and the real servers' side as comments (asked for now:
+   * the page keeps the script only while the editor is open).
+   */
+  currentScript(): Promise<{ text: string; realServers: string }> {
     return new Promise((resolve) => {
       scriptWaiters.push(resolve)
       send({ type: 'script' })

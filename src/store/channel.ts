@@ -75,7 +75,7 @@ export const client = {
 }
 
 /** Who waits for the running configuration's next script. */
-export const scriptWaiters: ((text: string) => void)[] = []
+export const scriptWaiters: ((script: { text: string; realServers: string }) => void)[] = []
 
 export function setListingVisible(v: boolean): void {
   if (client.listingVisible === v) return

@@ -203,7 +203,7 @@ export function onReply(r: Reply): void {
       return
     case 'script':
       useLab.setState({ script: r.text })
-      for (const resolve of scriptWaiters.splice(0)) resolve(r.text)
+      for (const resolve of scriptWaiters.splice(0)) resolve({ text: r.text, realServers: r.realServers })
       return
     case 'why':
       useLab.setState({ why: { title: r.title, steps: r.steps } })

@@ -39,7 +39,7 @@ export function ShareMenu() {
   }
   const saveScript = async () => {
     const script = await actions.currentScript()
-    download('lvs-lab-director.sh', shellScript(script, name), 'text/x-shellscript')
+    download('lvs-lab-director.sh', shellScript(script.text, name, script.realServers), 'text/x-shellscript')
     setStatus('share.saved')
   }
   const openFile = async (file: File) => {

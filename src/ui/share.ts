@@ -107,8 +107,11 @@ export function download(name: string, text: string, type: string): void {
   setTimeout(() => URL.revokeObjectURL(url), 1000)
 }
 
-/** A configuration as a script a student can run on a real director (as root). */
-export function shellScript(config: string, title: string): string {
+/**
+ * A configuration as a script a student can run on a real director (as root), then, as comments,
+ * what each real server needs for its forwarding method.
+ */
+export function shellScript(config: string, title: string, realServers = ''): string {
   return `#!/bin/sh
 # ${title} — exported from LVS Persistence Lab
 # Run as root on a test director: it replaces the IPVS table and the mangle rules.
@@ -116,5 +119,5 @@ set -e
 ipvsadm -C
 iptables -t mangle -F
 iptables -t mangle -X
-${config}`
+${config}${realServers ? `\n${realServers}` : ''}`
 }

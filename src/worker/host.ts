@@ -207,7 +207,7 @@ export class Host {
       case 'why':
         return [this.why(req.id, req.target)]
       case 'script':
-        return [{ type: 'script', text: run?.currentScript() ?? '' }]
+        return [{ type: 'script', text: run?.currentScript() ?? '', realServers: run?.realServerScript() ?? '' }]
       case 'export-scenario':
         return [this.exportReply(req.id, req.unlessVersion, req.journal === true)]
       case 'template-line': {

@@ -10,6 +10,7 @@ import {
   findScheduler,
   KERNEL_SCHEDULER_NAMES,
   readDirector,
+  realServerSetup,
   type Scenario,
   ScenarioPlayer,
   type SimMs,
@@ -452,6 +453,12 @@ export class LabRun {
   }
 
   /** The running configuration as a script: ipvsadm-save -n, then the mangle rules. */
+  /** What each real server needs for its forwarding method, as shell comments (realServerSetup()). */
+  realServerScript(): string {
+    const sim = this.player.sim
+    return realServerSetup(sim.director.services, sim.topology)
+  }
+
   currentScript(): string {
     const sim = this.player.sim
     const ipvs = sim.run('ipvsadm-save -n').stdout

@@ -593,7 +593,8 @@ export type Reply =
     }
   | { type: 'applied'; id: number; ok: boolean; error: string | null; line: number | null }
   | { type: 'why'; id: number; title: string; steps: WhyStep[] }
-  | { type: 'script'; text: string }
+  /** The running configuration as command lines, and the real servers' side as shell comments. */
+  | { type: 'script'; text: string; realServers: string }
   | { type: 'template-line'; templateId: number; line: string | null }
   /** The scenario as it stands, as JSON text (stringified here, off the page's thread). */
   | {
