@@ -405,20 +405,7 @@ function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): Ip
     }
     payload = { kind: 'tcp', tcp }
   } else if (ip.protocol === IPPROTO.TCP && l4.length >= 20) {
-    const hl = (l4[12] >> 4) * 4
-    payload = {
-      kind: 'tcp',
-      tcp: {
-        sport: rd16(l4, 0),
-        dport: rd16(l4, 2),
-        seq: rd32(l4, 4),
-        ack: rd32(l4, 8),
-        flags: tcpFlagText(l4[13]),
-        window: rd16(l4, 14),
-        options: decodeOptions(l4.subarray(20, hl)),
-        checksum: rd16(l4, 16),
-      },
-    }
+    payload = { kind: 'tcp', tcp: decodeTcp(l4) }
     l4ok(full ? pseudoHeaderChecksum(saddr, daddr, IPPROTO.TCP, l4, 0, l4.length) : 0)
   } else if (ip.protocol === IPPROTO.UDP && l4.length >= 8) {
     const udp: UdpHeader = { sport: rd16(l4, 0), dport: rd16(l4, 2), length: rd16(l4, 4), checksum: rd16(l4, 6) }
@@ -447,6 +434,21 @@ function decodeDatagram(b: Uint8Array, ok: { all: boolean }, quoted = false): Ip
   return { ip, payload }
 }
 
+/** A TCP header (RFC 9293 layout) at the start of `l4`, its options as far as the data offset says. */
+function decodeTcp(l4: Uint8Array): TcpHeader {
+  const hl = (l4[12] >> 4) * 4
+  return {
+    sport: rd16(l4, 0),
+    dport: rd16(l4, 2),
+    seq: rd32(l4, 4),
+    ack: rd32(l4, 8),
+    flags: tcpFlagText(l4[13]),
+    window: rd16(l4, 14),
+    options: decodeOptions(l4.subarray(20, hl)),
+    checksum: rd16(l4, 16),
+  }
+}
+
 /** An IPv6 packet: TCP, UDP, ICMPv6 or IPv6-in-IPv6 after the fixed header (no extension headers here). */
 function decodeDatagram6(b: Uint8Array, ok: { all: boolean }, quoted: boolean): IpDatagram | null {
   const plen = rd16(b, 4)
@@ -469,20 +471,7 @@ function decodeDatagram6(b: Uint8Array, ok: { all: boolean }, quoted: boolean): 
   }
   let payload: IpPayload
   if (ip.protocol === IPPROTO.TCP && l4.length >= 20) {
-    const hl = (l4[12] >> 4) * 4
-    payload = {
-      kind: 'tcp',
-      tcp: {
-        sport: rd16(l4, 0),
-        dport: rd16(l4, 2),
-        seq: rd32(l4, 4),
-        ack: rd32(l4, 8),
-        flags: tcpFlagText(l4[13]),
-        window: rd16(l4, 14),
-        options: decodeOptions(l4.subarray(20, hl)),
-        checksum: rd16(l4, 16),
-      },
-    }
+    payload = { kind: 'tcp', tcp: decodeTcp(l4) }
     check(IPPROTO.TCP)
   } else if (ip.protocol === IPPROTO.UDP && l4.length >= 8) {
     payload = {
