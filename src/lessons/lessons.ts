@@ -91,6 +91,22 @@ const conn = (at: number, client: string, clientPort: number, vport: number, hol
   hold,
 })
 
+/** The rule lesson 9 moves between chains: TCP to the VIP's :80 gets mark 1. */
+const MARK_RULE = `-d ${VIP} -p tcp --dport 80 -j MARK --set-mark 1`
+/** Lesson 9's director: :80 → .101 only, FWM 1 (-p 300) → .102 only, the MARK rule `rule`, one client. */
+const markScenario = (rule: string) => ({
+  name: 'Lesson 9: where MARK runs',
+  commands: [
+    `ipvsadm -A -t ${VIP}:80 -s rr`,
+    `ipvsadm -a -t ${VIP}:80 -r 192.168.8.101 -g`,
+    'ipvsadm -A -f 1 -s rr -p 300',
+    'ipvsadm -a -f 1 -r 192.168.8.102 -g',
+    rule,
+  ],
+  connections: [conn(1, '10.0.0.7', 40001, 80, 5)],
+  until: 30,
+})
+
 export const LESSONS: Lesson[] = [
   {
     id: 'why',
@@ -694,8 +710,143 @@ export const LESSONS: Lesson[] = [
       },
     ],
   },
+  {
+    id: 'mark-path',
+    title: {
+      en: '9. What MARK does before IPVS sees the packet',
+      'zh-CN': '9. IPVS 看到数据包之前，MARK 做了什么',
+    },
+    steps: [
+      {
+        kind: 'load',
+        scenario: markScenario(`iptables -t mangle -A PREROUTING ${MARK_RULE}`),
+        text: {
+          en: 'Two services on one director: TCP 192.168.100.100:80 sends to 192.168.8.101 only, FWM 1 (-p 300) to 192.168.8.102 only. One iptables rule, in mangle PREROUTING, gives TCP packets to :80 mark 1. 10.0.0.7 opens :80 at 1 s.',
+          'zh-CN':
+            '一台调度器上有两个服务：TCP 192.168.100.100:80 只转发到 192.168.8.101，FWM 1（-p 300）只转发到 192.168.8.102。一条放在 mangle PREROUTING 的 iptables 规则给发往 :80 的 TCP 包打上标记 1。10.0.0.7 在 1 秒打开 :80。',
+        },
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: the packet matches the :80 service by its port, and FWM 1 by its mark. Which real server does 10.0.0.7 reach?',
+          'zh-CN': '预测：这个包按端口匹配 :80 服务，按标记匹配 FWM 1。10.0.0.7 会到哪台真实服务器？',
+        },
+        probe: { kind: 'connection-rs', index: 0 },
+        choices: RS_CHOICES,
+        explain: {
+          en: '{answer}, FWM 1’s real server. The rule ran in mangle PREROUTING, long before IPVS: IPVS takes packets on the INPUT hook (ip_vs_in_hook(), priority 99, after every table’s INPUT chain). There ip_vs_service_find() looks the packet’s mark up first and the address and port only when no fwmark service has that mark. Next: the rule’s counters.',
+          'zh-CN':
+            '{answer}，也就是 FWM 1 的真实服务器。规则在 mangle PREROUTING 中执行，远早于 IPVS：IPVS 在 INPUT 钩子上接收数据包（ip_vs_in_hook()，优先级 99，在各个表的 INPUT 链之后）。在那里 ip_vs_service_find() 先按包的标记查找，只有没有哪个 fwmark 服务带这个标记时，才按地址和端口查找。下一步：看规则的计数器。',
+        },
+        claims: [answerIs('192.168.8.102')],
+      },
+      {
+        kind: 'play',
+        until: 3,
+        speed: 1,
+        text: {
+          en: 'Play to 3 s: the connection goes to 192.168.8.102, FWM 1’s only real server.',
+          'zh-CN': '播放到 3 秒：连接去了 192.168.8.102，也就是 FWM 1 唯一的真实服务器。',
+        },
+        claims: [landsOn(0, '192.168.8.102')],
+      },
+      {
+        kind: 'run',
+        cmd: 'iptables -t mangle -L PREROUTING -n -v',
+        text: {
+          en: 'The rule’s counters: the packets of 10.0.0.7’s connection that it marked (pkts, bytes), and the mark it set (MARK set 0x1).',
+          'zh-CN': '规则的计数器：它为 10.0.0.7 的连接打上标记的数据包（pkts、bytes），以及设置的标记（MARK set 0x1）。',
+        },
+        claims: [outputLists(/^\s*[1-9]\d*\s+\d+\s+MARK\s.*dpt:80 MARK set 0x1$/m)],
+      },
+      {
+        kind: 'load',
+        scenario: markScenario(`iptables -t mangle -A OUTPUT ${MARK_RULE}`),
+        text: {
+          en: 'The same director, but the rule was written in mangle OUTPUT instead of PREROUTING — the same table, another chain. 10.0.0.7 opens :80 at 1 s again.',
+          'zh-CN': '同一台调度器，但这条规则写进了 mangle OUTPUT，而不是 PREROUTING——同一个表，另一条链。10.0.0.7 仍在 1 秒打开 :80。',
+        },
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: which real server does 10.0.0.7 reach now?',
+          'zh-CN': '预测：现在 10.0.0.7 会到哪台真实服务器？',
+        },
+        probe: { kind: 'connection-rs', index: 0 },
+        choices: RS_CHOICES,
+        explain: {
+          en: '{answer}, the :80 service’s. OUTPUT is walked only by packets the director itself sends; a client’s packet goes PREROUTING → routing → INPUT and never meets the rule. It reaches IPVS with mark 0, no fwmark service matches, and the address and port find TCP 192.168.100.100:80. The next step shows the rule’s counters.',
+          'zh-CN':
+            '{answer}，也就是 :80 服务的真实服务器。只有调度器自己发出的包才经过 OUTPUT；客户端的包走 PREROUTING → 路由 → INPUT，根本遇不到这条规则。它带着标记 0 到达 IPVS，没有 fwmark 服务匹配，于是按地址和端口找到 TCP 192.168.100.100:80。下一步显示规则的计数器。',
+        },
+        claims: [answerIs('192.168.8.101')],
+      },
+      {
+        kind: 'play',
+        until: 3,
+        speed: 1,
+        text: {
+          en: 'Play to 3 s: this time the connection goes to 192.168.8.101.',
+          'zh-CN': '播放到 3 秒：这次连接去了 192.168.8.101。',
+        },
+        claims: [landsOn(0, '192.168.8.101')],
+      },
+      {
+        kind: 'run',
+        cmd: 'iptables -t mangle -L OUTPUT -n -v',
+        text: {
+          en: 'The rule is there, and its counters read 0 packets, 0 bytes: it never saw the client’s packets.',
+          'zh-CN': '规则还在，但计数器是 0 个包、0 字节：它从没见过客户端的包。',
+        },
+        claims: [outputLists(/^\s+0\s+0\s+MARK\s.*dpt:80 MARK set 0x1$/m)],
+      },
+      {
+        kind: 'load',
+        scenario: markScenario(`iptables -A INPUT ${MARK_RULE}`),
+        text: {
+          en: 'Once more, with the rule in the filter table’s INPUT chain (iptables -A INPUT, no -t): the chain every packet for the director passes after routing.',
+          'zh-CN': '再来一次，这次规则放在 filter 表的 INPUT 链（iptables -A INPUT，不带 -t）：路由之后，发给调度器的每个包都会经过这条链。',
+        },
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: which real server does 10.0.0.7 reach with the mark set in filter INPUT?',
+          'zh-CN': '预测：标记在 filter INPUT 中设置时，10.0.0.7 会到哪台真实服务器？',
+        },
+        probe: { kind: 'connection-rs', index: 0 },
+        choices: RS_CHOICES,
+        explain: {
+          en: '{answer}. On the INPUT hook the filter table runs at priority 0 and IPVS’s ip_vs_in_hook() at 99, so the mark is on the packet when IPVS looks for a service. What matters is the hook and the order, not the table’s name: mangle PREROUTING is the usual place because every packet passes it, before any filtering drops it.',
+          'zh-CN':
+            '{answer}。在 INPUT 钩子上，filter 表的优先级是 0，IPVS 的 ip_vs_in_hook() 是 99，所以 IPVS 查找服务时，包上已经有了标记。关键在钩子和先后顺序，而不在表的名字：通常放在 mangle PREROUTING，是因为每个包都会经过那里，而且早于任何过滤规则把它丢掉。',
+        },
+        claims: [answerIs('192.168.8.102')],
+      },
+      {
+        kind: 'play',
+        until: 3,
+        speed: 1,
+        text: {
+          en: 'Play to 3 s: the connection goes to 192.168.8.102 again.',
+          'zh-CN': '播放到 3 秒：连接又去了 192.168.8.102。',
+        },
+        claims: [landsOn(0, '192.168.8.102')],
+      },
+      {
+        kind: 'run',
+        cmd: 'iptables -L INPUT -n -v',
+        text: {
+          en: 'The filter INPUT rule counted the client’s packets, as the PREROUTING rule did.',
+          'zh-CN': 'filter INPUT 规则计到了客户端的包，和 PREROUTING 那条规则一样。',
+        },
+        claims: [outputLists(/^\s*[1-9]\d*\s+\d+\s+MARK\s.*dpt:80 MARK set 0x1$/m)],
+      },
+    ],
+  },
 ]
-
 /** A question's answer as its reveal says it: the probe's, or yes/no for a figure (`yesWhen`). */
 export function answerOf(
   step: Pick<Extract<LessonStep, { kind: 'question' }>, 'yesWhen'>,

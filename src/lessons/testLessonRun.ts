@@ -3,12 +3,13 @@
  * app: a load step loads, a play step puts the clock at its start and plays until its time
  * (frames pace it), a run step runs its command at its time (labelled a lesson's), a textbook
  * step switches the shadow, a question asks its probes. After each step, the figures the
- * engine computed so far (`StepFigures`) are what its claims are checked on. Test support only.
+ * engine computed so far (`StepFigures`) are what its claims are checked on — their probes asked
+ * right then, before a later step changes the lab. Test support only.
  */
 import { readFileSync } from 'node:fs'
 import { Host } from '../worker/host'
 import { decodePairs, LAB_SAMPLE_FIELDS, LAB_SAMPLE_SERIES, type ProbeAnswer, type Reply } from '../worker/protocol'
-import type { Series, StepFigures } from './claims'
+import { evaluate, type Series, type StepFigures } from './claims'
 import { type Lesson, type LessonStep, lessonScenario } from './lessons'
 
 const scenarioFile = (name: string): string =>
@@ -67,13 +68,33 @@ export function runLesson(lesson: Lesson): StepRun[] {
     if (r?.type !== 'probe') throw new Error('no probe answer')
     return r.answer
   }
-  const figures = (output: string | null): StepFigures => {
+  /**
+   * The step's figures. Its claims' probes are asked now, while the lab stands where the step
+   * left it (a later load or command would change the answer); the figures answer them from
+   * that, and refuse a probe not asked at the step.
+   */
+  const figures = (step: LessonStep, output: string | null): StepFigures => {
     const at = new Map(samples)
-    return {
+    const asked = new Map<string, ProbeAnswer>()
+    const f: StepFigures = {
       value: (of: Series, atSec: number) => at.get(atSec)?.[LAB_SAMPLE_SERIES.indexOf(of)],
       output,
-      probe,
+      probe: (p) => {
+        const key = JSON.stringify(p)
+        let a = asked.get(key)
+        if (!a) asked.set(key, (a = probe(p)))
+        return a
+      },
       textbookMarks: textbookMarks.size,
+    }
+    for (const c of step.claims ?? []) evaluate(c, f)
+    return {
+      ...f,
+      probe: (p) => {
+        const a = asked.get(JSON.stringify(p))
+        if (!a) throw new Error(`${lesson.id}: probe ${JSON.stringify(p)} was not asked at its step`)
+        return a
+      },
     }
   }
 
@@ -121,7 +142,7 @@ export function runLesson(lesson: Lesson): StepRun[] {
       case 'text':
         break
     }
-    out.push({ index, step, nowMs, figures: figures(output), answer, answers })
+    out.push({ index, step, nowMs, figures: figures(step, output), answer, answers })
   })
   return out
 }
