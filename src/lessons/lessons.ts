@@ -756,7 +756,8 @@ export const LESSONS: Lesson[] = [
         cmd: 'iptables -t mangle -L PREROUTING -n -v',
         text: {
           en: 'The rule’s counters: the packets of 10.0.0.7’s connection that it marked (pkts, bytes), and the mark it set (MARK set 0x1).',
-          'zh-CN': '规则的计数器：它为 10.0.0.7 的连接打上标记的数据包（pkts、bytes），以及设置的标记（MARK set 0x1）。',
+          'zh-CN':
+            '规则的计数器：它为 10.0.0.7 的连接打上标记的数据包（pkts、bytes），以及设置的标记（MARK set 0x1）。',
         },
         claims: [outputLists(/^\s*[1-9]\d*\s+\d+\s+MARK\s.*dpt:80 MARK set 0x1$/m)],
       },
@@ -765,7 +766,8 @@ export const LESSONS: Lesson[] = [
         scenario: markScenario(`iptables -t mangle -A OUTPUT ${MARK_RULE}`),
         text: {
           en: 'The same director, but the rule was written in mangle OUTPUT instead of PREROUTING — the same table, another chain. 10.0.0.7 opens :80 at 1 s again.',
-          'zh-CN': '同一台调度器，但这条规则写进了 mangle OUTPUT，而不是 PREROUTING——同一个表，另一条链。10.0.0.7 仍在 1 秒打开 :80。',
+          'zh-CN':
+            '同一台调度器，但这条规则写进了 mangle OUTPUT，而不是 PREROUTING——同一个表，另一条链。10.0.0.7 仍在 1 秒打开 :80。',
         },
       },
       {
@@ -807,7 +809,8 @@ export const LESSONS: Lesson[] = [
         scenario: markScenario(`iptables -A INPUT ${MARK_RULE}`),
         text: {
           en: 'Once more, with the rule in the filter table’s INPUT chain (iptables -A INPUT, no -t): the chain every packet for the director passes after routing.',
-          'zh-CN': '再来一次，这次规则放在 filter 表的 INPUT 链（iptables -A INPUT，不带 -t）：路由之后，发给调度器的每个包都会经过这条链。',
+          'zh-CN':
+            '再来一次，这次规则放在 filter 表的 INPUT 链（iptables -A INPUT，不带 -t）：路由之后，发给调度器的每个包都会经过这条链。',
         },
       },
       {

@@ -81,8 +81,8 @@ export function runLesson(lesson: Lesson): StepRun[] {
       output,
       probe: (p) => {
         const key = JSON.stringify(p)
-        let a = asked.get(key)
-        if (!a) asked.set(key, (a = probe(p)))
+        const a = asked.get(key) ?? probe(p)
+        asked.set(key, a)
         return a
       },
       textbookMarks: textbookMarks.size,
