@@ -369,3 +369,54 @@ for (const locale of ['en', 'zh-CN'] as const)
     await lesson.scrollIntoViewIfNeeded()
     await page.screenshot({ path: `/tmp/shots-lessons/reveal2-${locale}.png` })
   })
+
+for (const locale of ['en', 'zh-CN'] as const)
+  test(`lesson 9 (${locale}): the mark set in mangle OUTPUT never reaches IPVS; in filter INPUT it does`, async ({
+    page,
+  }) => {
+    test.setTimeout(120_000)
+    await page.setViewportSize({ width: 1280, height: 720 })
+    const lab = new LabPage(page)
+    const lesson = page.getByTestId('lesson')
+    const output = page.getByTestId('lesson-output')
+    const next = () => page.locator('body').press('PageDown')
+    const zh = locale === 'zh-CN'
+    await lab.open()
+    await page.getByTestId('locale').selectOption(locale)
+    await page.getByTestId('presenter').click()
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-mark-path').click()
+    await expect(lesson).toContainText(
+      zh ? '9. IPVS 看到数据包之前，MARK 做了什么' : '9. What MARK does before IPVS sees the packet',
+    )
+    await next() // the question: PREROUTING
+    await page.getByTestId('choice-1').click() // .102
+    await expect(page.getByTestId('reveal')).toContainText('ip_vs_service_find()')
+    await expect(page.getByTestId('verdict')).toContainText('192.168.8.102')
+    await next() // play to 3 s
+    await next() // jump there
+    await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(3_000)
+    await next() // the PREROUTING rule's counters
+    await expect(output).toContainText('# iptables -t mangle -L PREROUTING -n -v')
+    await expect(output).toContainText(/[1-9]\d*\s+\d+\s+MARK\s.*dpt:80 MARK set 0x1/)
+    await next() // load: the rule in mangle OUTPUT
+    await next() // the question
+    await page.getByTestId('choice-1').click() // .102: wrong, it is .101
+    await expect(page.getByTestId('verdict')).toContainText('192.168.8.101')
+    await expect(page.getByTestId('reveal')).toContainText(
+      zh ? '只有调度器自己发出的包才经过 OUTPUT' : 'OUTPUT is walked only by packets the director itself sends',
+    )
+    if (process.env.SHOTS) await page.screenshot({ path: `/tmp/shots-lessons/mark-reveal-${locale}.png` })
+    await next() // play to 3 s
+    await next()
+    await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(3_000)
+    await next() // the OUTPUT rule's counters: 0 0
+    await expect(output).toContainText('# iptables -t mangle -L OUTPUT -n -v')
+    await expect(output).toContainText(/\s0\s+0\s+MARK\s.*dpt:80 MARK set 0x1/)
+    if (process.env.SHOTS) await page.screenshot({ path: `/tmp/shots-lessons/mark-output-${locale}.png` })
+    await next() // load: the rule in filter INPUT
+    await next() // the question
+    await page.getByTestId('choice-1').click() // .102: right
+    await expect(page.getByTestId('verdict')).toContainText(zh ? '正确' : 'Right!')
+    await expect(page.getByTestId('reveal')).toContainText('ip_vs_in_hook()')
+  })
