@@ -73,6 +73,59 @@ const FIRST_CLUSTER_IP = 0x0a60000a
 /** The first node port the lab hands out (the default range is 30000–32767). */
 const FIRST_NODE_PORT = 30000
 
+/**
+ * The lab's API server handing out ClusterIPs and node ports: the lowest free one from
+ * 10.96.0.10 and from 30000 (a real one draws at random); addresses and ports given in a manifest
+ * are taken as they are.
+ */
+export class Allocator {
+  private readonly ips = new Set<string>()
+  private readonly ports = new Set<number>()
+
+  clusterIP(): string {
+    for (let n = FIRST_CLUSTER_IP; ; n++) {
+      const ip = [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+      if (!this.ips.has(ip)) return this.takeIP(ip)
+    }
+  }
+
+  nodePort(): number {
+    let p = FIRST_NODE_PORT
+    while (this.ports.has(p)) p++
+    return this.takePort(p)
+  }
+
+  takeIP(ip: string): string {
+    this.ips.add(ip)
+    return ip
+  }
+
+  takePort(p: number): number {
+    this.ports.add(p)
+    return p
+  }
+
+  copy(): Allocator {
+    const a = new Allocator()
+    for (const ip of this.ips) a.ips.add(ip)
+    for (const p of this.ports) a.ports.add(p)
+    return a
+  }
+
+  /** A deleted service's address and node ports are free again. */
+  release(svc: KubeService): void {
+    for (const ip of svc.clusterIPs) this.ips.delete(ip)
+    for (const p of svc.ports) this.ports.delete(p.nodePort)
+  }
+}
+
+/** How a parse hands out what a manifest leaves to the API server, and what was handed out before. */
+export interface ParseOptions {
+  alloc?: Allocator
+  /** The service as applied before (an apply keeps its ClusterIP and node ports: they are immutable once set). */
+  previous?: (namespace: string, name: string) => KubeService | undefined
+}
+
 type Obj = Record<string, unknown>
 /** A value as the API server's messages quote it (JSON, strings bare). */
 const quote = (v: unknown): string => (typeof v === 'string' ? v : JSON.stringify(v))
@@ -104,10 +157,12 @@ function portNumber(v: unknown, kind: string, name: string, field: string): numb
   return v
 }
 
-function service(doc: Obj, alloc: { ip: number; nodePort: number }): KubeService {
+function service(doc: Obj, alloc: Allocator, previous: ParseOptions['previous']): KubeService {
   const meta = isObj(doc.metadata) ? doc.metadata : {}
   const name = typeof meta.name === 'string' ? meta.name : ''
   if (!name) invalid('Service', '', 'metadata.name', 'Required value: name or generateName is required')
+  const namespace = typeof meta.namespace === 'string' ? meta.namespace : 'default'
+  const before = previous?.(namespace, name)
   const spec = isObj(doc.spec) ? doc.spec : {}
   const type = spec.type ?? 'ClusterIP'
   if (type !== 'ClusterIP' && type !== 'NodePort' && type !== 'LoadBalancer')
@@ -129,7 +184,10 @@ function service(doc: Obj, alloc: { ip: number; nodePort: number }): KubeService
     if (rawPorts.length > 1 && typeof q.name !== 'string') invalid('Service', name, `${f}.name`, 'Required value')
     let nodePort = 0
     if (type !== 'ClusterIP')
-      nodePort = q.nodePort === undefined ? alloc.nodePort++ : portNumber(q.nodePort, 'Service', name, `${f}.nodePort`)
+      nodePort =
+        q.nodePort !== undefined
+          ? alloc.takePort(portNumber(q.nodePort, 'Service', name, `${f}.nodePort`))
+          : (before?.ports.find((b) => b.port === port && b.nodePort)?.nodePort ?? alloc.nodePort())
     return {
       name: typeof q.name === 'string' ? q.name : '',
       protocol: protocolOf(q.protocol, 'Service', name, `${f}.protocol`),
@@ -147,10 +205,11 @@ function service(doc: Obj, alloc: { ip: number; nodePort: number }): KubeService
         invalid('Service', name, `spec.clusterIPs[${i}]`, `Invalid value: "${quote(ip)}": must be a valid IP address`)
       return ip
     })
-  } else {
-    const n = alloc.ip++
-    clusterIPs = [[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')]
-  }
+    // ValidateServiceUpdate(): spec.clusterIPs are immutable once set
+    if (before && before.clusterIPs.length > 0 && before.clusterIPs[0] !== clusterIPs[0])
+      invalid('Service', name, 'spec.clusterIPs[0]', `Invalid value: "${clusterIPs[0]}": may not change once set`)
+    for (const ip of clusterIPs) alloc.takeIP(ip)
+  } else clusterIPs = before && before.clusterIPs.length > 0 ? before.clusterIPs : [alloc.clusterIP()]
   const externalIPs = Array.isArray(spec.externalIPs) ? spec.externalIPs.map(String) : []
   externalIPs.forEach((ip, i) => {
     if (!validIP(ip))
@@ -180,7 +239,7 @@ function service(doc: Obj, alloc: { ip: number; nodePort: number }): KubeService
       `Invalid value: ${JSON.stringify(seconds)}: must be greater than 0 and less than ${MAX_AFFINITY_SECONDS}`,
     )
   return {
-    namespace: typeof meta.namespace === 'string' ? meta.namespace : 'default',
+    namespace,
     name,
     type,
     clusterIPs,
@@ -257,11 +316,15 @@ function slice(doc: Obj): KubeEndpointSlice {
  * The Services and EndpointSlices of a YAML text (other kinds are skipped: kube-proxy does not
  * read them), or the error kubectl or the API server would print.
  */
-export function parseManifests(text: string, source = 'manifest'): Manifests | { error: string } {
+export function parseManifests(
+  text: string,
+  source = 'manifest',
+  opts: ParseOptions = {},
+): Manifests | { error: string } {
   const lines = new LineCounter()
   const docs = parseAllDocuments(text, { lineCounter: lines })
   const out: Manifests = { services: [], slices: [] }
-  const alloc = { ip: FIRST_CLUSTER_IP, nodePort: FIRST_NODE_PORT }
+  const alloc = opts.alloc ?? new Allocator()
   const list = Array.isArray(docs) ? docs : [docs]
   try {
     for (const doc of list) {
@@ -283,7 +346,7 @@ export function parseManifests(text: string, source = 'manifest'): Manifests | {
           const missing = item.apiVersion === undefined ? 'apiVersion' : 'kind'
           return { error: `error: error validating "${source}": error validating data: ${missing} not set` }
         }
-        if (item.kind === 'Service') out.services.push(service(item, alloc))
+        if (item.kind === 'Service') out.services.push(service(item, alloc, opts.previous))
         else if (item.kind === 'EndpointSlice') out.slices.push(slice(item))
       }
     }
