@@ -48,6 +48,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     // every event, in order
   }
   player.sim.advanceTo(player.lastEventMs)
+  player.drainKeepalived()
   const final = {
     at: player.lastEventMs / 1000,
     outputs: (scenario.finalCmds ?? DEFAULT_FINAL_CMDS).map((cmd) => player.record(cmd)),
