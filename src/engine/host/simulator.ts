@@ -3,10 +3,16 @@ import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
-import { utf8Length } from '../lib/utf8'
 import { KeepalivedDaemon } from '../keepalived/daemon'
 import { type ActiveFault, RealServerFaults } from '../keepalived/faults'
-import { asksKeepalivedUnit, journalKeepalived, type KeepalivedHost, keepalivedProgram, systemctlProgram } from '../keepalived/programs'
+import {
+  asksKeepalivedUnit,
+  journalKeepalived,
+  type KeepalivedHost,
+  keepalivedProgram,
+  systemctlProgram,
+} from '../keepalived/programs'
+import { utf8Length } from '../lib/utf8'
 import { asPort, type IPv4, type Port } from '../net/ipv4'
 import { type Addr, formatAddrPort } from '../net/ipv6'
 import type { NfPacket } from '../netfilter/rule'
@@ -98,22 +104,26 @@ export class Simulator {
     const extraPrograms = this.extraPrograms
     const nf = this.netfilter
     const wallClock = () => WALL_CLOCK_EPOCH_MS + this.director.now
-    this.userland = createUserland(this.director, {
-      iptables: (args) => runIptables(nf, args),
-      'iptables-nft': (args) => runIptables(nf, args),
-      'iptables-legacy': (args) => runIptables(nf, args, true),
-      'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
-      'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
-      'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
-      dmesg: (args) => dmesg(nf.kmsg, args),
-      journalctl: (args) =>
-        asksKeepalivedUnit(args)
-          ? journalKeepalived(this.keepalivedHost(), args)
-          : journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
-      keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
-      systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
-      ...extraPrograms,
-    }, this.files)
+    this.userland = createUserland(
+      this.director,
+      {
+        iptables: (args) => runIptables(nf, args),
+        'iptables-nft': (args) => runIptables(nf, args),
+        'iptables-legacy': (args) => runIptables(nf, args, true),
+        'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
+        'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
+        'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
+        dmesg: (args) => dmesg(nf.kmsg, args),
+        journalctl: (args) =>
+          asksKeepalivedUnit(args)
+            ? journalKeepalived(this.keepalivedHost(), args)
+            : journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
+        keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
+        systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
+        ...extraPrograms,
+      },
+      this.files,
+    )
   }
 
   private keepalivedHost(): KeepalivedHost {

@@ -37,7 +37,11 @@ describe('checker', () => {
     expect(probe(tcp, { kind: 'crash', status: 500, delayMs: 0 })).toEqual({ ok: false, afterMs: 0, why: 'refused' })
     expect(probe(tcp, { kind: 'hang', status: 500, delayMs: 0 })).toEqual({ ok: false, afterMs: 3000, why: 'timeout' })
     expect(probe(tcp, { kind: 'slow', status: 500, delayMs: 5000 }).ok).toBe(true)
-    expect(probe(http, { kind: 'slow', status: 500, delayMs: 5000 })).toEqual({ ok: false, afterMs: 3000, why: 'read-timeout' })
+    expect(probe(http, { kind: 'slow', status: 500, delayMs: 5000 })).toEqual({
+      ok: false,
+      afterMs: 3000,
+      why: 'read-timeout',
+    })
     expect(probe(http, { kind: 'slow', status: 500, delayMs: 1000 })).toEqual({ ok: true, afterMs: 1000, why: 'ok' })
     expect(probe(http, { kind: 'http-status', status: 503, delayMs: 0 }).why).toBe('status')
     expect(probe(http, { kind: 'http-status', status: 204, delayMs: 0 }).ok).toBe(true)

@@ -123,7 +123,9 @@ export function epilog(c: CheckerState, out: ProbeOutcome, name: string, logAll:
     c.retryIt++
     if (c.retryIt > c.retry) {
       logs.push(
-        c.retry ? `HTTP_CHECK on service ${name} failed after ${c.retryIt - 1} retries.` : `HTTP_CHECK on service ${name} failed.`,
+        c.retry
+          ? `HTTP_CHECK on service ${name} failed after ${c.retryIt - 1} retries.`
+          : `HTTP_CHECK on service ${name} failed.`,
       )
       change = 'down'
       c.failedUrl = true

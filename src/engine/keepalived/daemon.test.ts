@@ -91,9 +91,10 @@ describe('keepalived daemon', () => {
   })
 
   it('HTTP_GET sees a wrong status', () => {
-    const http = lab(conf(true, 'HTTP_GET {\n url {\n path /\n status_code 200\n }\n retry 1\n delay_before_retry 2\n }'), [
-      { at: 50, host: '192.168.8.101', kind: 'http-status', status: 503 },
-    ])
+    const http = lab(
+      conf(true, 'HTTP_GET {\n url {\n path /\n status_code 200\n }\n retry 1\n delay_before_retry 2\n }'),
+      [{ at: 50, host: '192.168.8.101', kind: 'http-status', status: 503 }],
+    )
     at(http, 50 + 6 + 2 + 1)
     expect(rsLine(http)).toMatch(/Route\s+0 /)
     expect(http.run('journalctl -u keepalived -o cat').stdout).toContain(
@@ -132,8 +133,6 @@ describe('keepalived daemon', () => {
     const sim = new Simulator()
     sim.run("printf 'virtual_server 10.0.0.1 80 {\\n}\\n' > /etc/keepalived/keepalived.conf")
     expect(sim.run('cat /etc/keepalived/keepalived.conf').stdout).toBe('virtual_server 10.0.0.1 80 {\n}\n')
-    expect(sim.run('keepalived -t').stderr).toBe(
-      'Virtual server [10.0.0.1]:none:80 has no real servers - ignoring\n',
-    )
+    expect(sim.run('keepalived -t').stderr).toBe('Virtual server [10.0.0.1]:none:80 has no real servers - ignoring\n')
   })
 })

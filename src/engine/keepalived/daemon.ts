@@ -98,12 +98,19 @@ export class KeepalivedDaemon {
     this.pid += 2
     if (viaSystemd) this.systemd(ms, `Starting ${UNIT}...`)
     this.parent(ms, `Starting ${KEEPALIVED_VERSION}`)
-    this.parent(ms, 'Running on Linux 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) (built for Linux 6.1.0)')
-    this.parent(ms, `Command line: '/usr/sbin/keepalived'${viaSystemd ? " '--dont-fork'" : ''}${file !== DEFAULT_CONF ? ` '-f' '${file}'` : ''}`)
+    this.parent(
+      ms,
+      'Running on Linux 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) (built for Linux 6.1.0)',
+    )
+    this.parent(
+      ms,
+      `Command line: '/usr/sbin/keepalived'${viaSystemd ? " '--dont-fork'" : ''}${file !== DEFAULT_CONF ? ` '-f' '${file}'` : ''}`,
+    )
     this.parent(ms, `Configuration file ${file}`)
     if (text === null) {
       this.parent(ms, `Config files missing '${file}'.`)
-      if (viaSystemd) this.systemd(ms, `${UNIT} was skipped because of an unmet condition check (ConditionFileNotEmpty=${file}).`)
+      if (viaSystemd)
+        this.systemd(ms, `${UNIT} was skipped because of an unmet condition check (ConditionFileNotEmpty=${file}).`)
       return `Config files missing '${file}'.`
     }
     const parsed = parseKeepalivedConf(text, file)
@@ -113,7 +120,7 @@ export class KeepalivedDaemon {
       this.parent(ms, `Stopped ${KEEPALIVED_VERSION}`)
       if (viaSystemd) {
         this.systemd(ms, 'keepalived.service: Main process exited, code=exited, status=1/FAILURE')
-        this.systemd(ms, 'keepalived.service: Failed with result \'exit-code\'.')
+        this.systemd(ms, "keepalived.service: Failed with result 'exit-code'.")
         this.systemd(ms, `Failed to start ${UNIT}.`)
       }
       return parsed.messages.join('\n')
@@ -241,7 +248,10 @@ export class KeepalivedDaemon {
     for (const c of this.checkers) {
       const v = this.vs[c.vs]
       const r = v.rs[c.rs]
-      this.child(ms, `Activating healthchecker for service ${trio(r.cfg.addr, v.cfg.protocol, r.cfg.port)} for VS ${formatVs(v.cfg)}`)
+      this.child(
+        ms,
+        `Activating healthchecker for service ${trio(r.cfg.addr, v.cfg.protocol, r.cfg.port)} for VS ${formatVs(v.cfg)}`,
+      )
     }
   }
 
@@ -305,9 +315,15 @@ export class KeepalivedDaemon {
     const s = v.cfg.sorryServer
     if (!v.quorumUp && sum >= threshold) {
       v.quorumUp = true
-      this.child(ms, `Gained quorum ${v.cfg.quorum}+${v.cfg.hysteresis}=${threshold} <= ${sum} for VS ${formatVs(v.cfg)}`)
+      this.child(
+        ms,
+        `Gained quorum ${v.cfg.quorum}+${v.cfg.hysteresis}=${threshold} <= ${sum} for VS ${formatVs(v.cfg)}`,
+      )
       if (s && v.sorry?.alive) {
-        this.child(ms, `${s.inhibit ? 'Disabling' : 'Removing'} sorry server ${trio(s.addr, v.cfg.protocol, s.port)} from VS ${formatVs(v.cfg)}`)
+        this.child(
+          ms,
+          `${s.inhibit ? 'Disabling' : 'Removing'} sorry server ${trio(s.addr, v.cfg.protocol, s.port)} from VS ${formatVs(v.cfg)}`,
+        )
         this.ipvs(ms, run, this.destLine('-d', v, s))
         v.sorry.alive = false
         v.sorry.set = false
@@ -321,7 +337,10 @@ export class KeepalivedDaemon {
         `${init ? 'Starting with quorum down' : 'Lost quorum'} ${v.cfg.quorum}-${v.cfg.hysteresis}=${threshold} > ${sum} for VS ${formatVs(v.cfg)}`,
       )
       if (s && v.sorry && !v.sorry.alive) {
-        this.child(ms, `${s.inhibit ? 'Enabling' : 'Adding'} sorry server ${trio(s.addr, v.cfg.protocol, s.port)} to VS ${formatVs(v.cfg)}`)
+        this.child(
+          ms,
+          `${s.inhibit ? 'Enabling' : 'Adding'} sorry server ${trio(s.addr, v.cfg.protocol, s.port)} to VS ${formatVs(v.cfg)}`,
+        )
         this.child(ms, `Removing alive servers from the pool for VS ${formatVs(v.cfg)}`)
         for (const r of v.rs) if (r.alive) this.ipvsCmd(ms, run, v, r, 'del')
         this.ipvs(ms, run, this.destLine('-a', v, s))

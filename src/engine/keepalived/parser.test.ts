@@ -39,11 +39,31 @@ virtual_server 192.168.100.100 80 {
     expect(r.messages).toEqual([])
     const vs = r.config?.virtualServers[0]
     expect(r.config?.routerId).toBe('LVS_DEVEL')
-    expect(vs).toMatchObject({ port: 80, sched: 'rr', kind: 'DR', protocol: 6, persistenceTimeout: 300, delayLoop: 6000 })
+    expect(vs).toMatchObject({
+      port: 80,
+      sched: 'rr',
+      kind: 'DR',
+      protocol: 6,
+      persistenceTimeout: 300,
+      delayLoop: 6000,
+    })
     expect(vs?.granularity).toBe(0xffffff00)
     expect(vs?.realServers[0]).toMatchObject({ weight: 2, inhibit: true, kind: 'DR' })
-    expect(vs?.realServers[0].checkers[0]).toMatchObject({ kind: 'TCP_CHECK', connectTimeout: 3000, retry: 3, delayBeforeRetry: 1500 })
-    expect(vs?.realServers[1].checkers[0].urls).toEqual([{ path: '/health', statusCodes: [[200, 200], [301, 302]] }])
+    expect(vs?.realServers[0].checkers[0]).toMatchObject({
+      kind: 'TCP_CHECK',
+      connectTimeout: 3000,
+      retry: 3,
+      delayBeforeRetry: 1500,
+    })
+    expect(vs?.realServers[1].checkers[0].urls).toEqual([
+      {
+        path: '/health',
+        statusCodes: [
+          [200, 200],
+          [301, 302],
+        ],
+      },
+    ])
     expect(vs?.realServers[1].weight).toBe(1)
   })
 
@@ -98,12 +118,12 @@ virtual_server 192.168.100.100 80 {
   })
 
   it('counts braces: an extra one, a missing one', () => {
-    expect(parseKeepalivedConf('virtual_server 10.0.0.1 80 {\n protocol TCP\n}\n}\n', 't5.conf').messages.slice(0, 2)).toEqual([
-      "(t5.conf: Line 4) Extra '}' found",
-      "(t5.conf: Line 4) Unknown keyword '}'",
-    ])
     expect(
-      parseKeepalivedConf('virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n }\n', 't4.conf').messages[0],
+      parseKeepalivedConf('virtual_server 10.0.0.1 80 {\n protocol TCP\n}\n}\n', 't5.conf').messages.slice(0, 2),
+    ).toEqual(["(t5.conf: Line 4) Extra '}' found", "(t5.conf: Line 4) Unknown keyword '}'"])
+    expect(
+      parseKeepalivedConf('virtual_server 10.0.0.1 80 {\n protocol TCP\n real_server 10.0.1.1 80 {\n }\n', 't4.conf')
+        .messages[0],
     ).toBe("There are 1 missing '}'s or extra '{'s")
   })
 

@@ -132,29 +132,34 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
   let cur = 0
   const report = (msg: string, line: number | null = cur) =>
     messages.push(line === null ? msg : `(${file}: Line ${line}) ${msg}`)
+  /** Report and give no value (a number that did not read). */
+  const fail = (msg: string): null => {
+    report(msg)
+    return null
+  }
   const config: KeepalivedConfig = { routerId: null, logAllFailures: false, virtualServers: [] }
 
   // --- numbers (lib/parser.c read_unsigned_base(), read_decimal_unsigned_strvec()) ---
   const unsigned = (w: string | undefined, min: number, max: number): number | null => {
     const s = w ?? ''
-    if (s.startsWith('-')) return report(`negative number '${s}'`), null
-    if (!/^\d+$/.test(s)) return report(`invalid number '${s}'`), null
+    if (s.startsWith('-')) return fail(`negative number '${s}'`)
+    if (!/^\d+$/.test(s)) return fail(`invalid number '${s}'`)
     const n = Number(s)
-    if (n > UINT_MAX) return report(`number '${s}' outside unsigned integer range`), null
-    if (n < min || n > max) return report(`number '${s}' outside range [${min}, ${max}]`), null
+    if (n > UINT_MAX) return fail(`number '${s}' outside unsigned integer range`)
+    if (n < min || n > max) return fail(`number '${s}' outside range [${min}, ${max}]`)
     return n
   }
   const usText = (us: number) => `${Math.floor(us / 1e6)}.${String(us % 1e6).padStart(6, '0')}`
   /** `read_timer()`: seconds with up to six decimals; `minUs`, `maxUs` (0: none) in microseconds. Returns ms. */
   const timer = (w: string | undefined, minUs: number, maxUs: number): number | null => {
     const s = w ?? ''
-    if (s.startsWith('-')) return report(`negative number '${s}'`), null
+    if (s.startsWith('-')) return fail(`negative number '${s}'`)
     const m = /^(\d+)(?:\.(\d*))?$/.exec(s)
-    if (!m) return report(`invalid number '${s}'`), null
-    if ((m[2] ?? '').length > 6) return report(`number '${s}' has too many decimal places`), null
+    if (!m) return fail(`invalid number '${s}'`)
+    if ((m[2] ?? '').length > 6) return fail(`number '${s}' has too many decimal places`)
     const us = Number(m[1]) * 1e6 + Number((m[2] ?? '').padEnd(6, '0') || '0')
     if (us < minUs || (maxUs > 0 && us > maxUs))
-      return report(`number '${s}' outside range [${usText(minUs)}, ${maxUs > 0 ? usText(maxUs) : TIMER_MAX_TEXT}]`), null
+      return fail(`number '${s}' outside range [${usText(minUs)}, ${maxUs > 0 ? usText(maxUs) : TIMER_MAX_TEXT}]`)
     return Math.ceil(us / 1000)
   }
   const trueFalse = (w: string | undefined): boolean | null => {
@@ -552,7 +557,7 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
           else config.logAllFailures = b
         },
       },
-      notification_email: { sub: () => new Proxy({}, { get: () => ({}) }) as Table },
+      notification_email: { sub: () => new Proxy({}, { get: () => ({}) }) },
     }
     // global_defs keywords the lab reads and ignores (they change nothing it models)
     for (const k of [
@@ -749,7 +754,8 @@ function validate(config: KeepalivedConfig, report: (m: string) => void): void {
       report(`Virtual server ${formatVs(v)}: zero port only valid for persistent services - setting`)
       v.persistenceTimeout = DEFAULT_PERSISTENCE_TIMEOUT
     }
-    if (v.fwmark && v.protocol) report(`Warning: Virtual server ${formatVs(v)}: protocol specified for fwmark - protocol will be ignored`)
+    if (v.fwmark && v.protocol)
+      report(`Warning: Virtual server ${formatVs(v)}: protocol specified for fwmark - protocol will be ignored`)
     if (!v.sched) {
       report(`Virtual server ${formatVs(v)}: no scheduler set, setting default '${DEFAULT_SCHEDULER}'`)
       v.sched = DEFAULT_SCHEDULER

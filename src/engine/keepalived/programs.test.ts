@@ -29,7 +29,9 @@ describe('keepalived programs', () => {
     const sim = new Simulator()
     sim.run('keepalived')
     const out = sim.run('journalctl -u keepalived -n 1').stdout
-    expect(out).toBe("Jan 05 09:00:00 director Keepalived[1202]: Config files missing '/etc/keepalived/keepalived.conf'.\n")
+    expect(out).toBe(
+      "Jan 05 09:00:00 director Keepalived[1202]: Config files missing '/etc/keepalived/keepalived.conf'.\n",
+    )
     expect(sim.run('journalctl --unit=keepalived.service -n 1 --no-hostname -q').stdout).toBe(
       "Jan 05 09:00:00 Keepalived[1202]: Config files missing '/etc/keepalived/keepalived.conf'.\n",
     )

@@ -26,7 +26,8 @@ export function keepalivedProgram(h: KeepalivedHost, args: readonly string[]): C
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (a === '-f' || a === '--use-file') {
-      if (i + 1 >= args.length) return { stdout: '', stderr: "keepalived: option requires an argument -- 'f'\n", exit: 1 }
+      if (i + 1 >= args.length)
+        return { stdout: '', stderr: "keepalived: option requires an argument -- 'f'\n", exit: 1 }
       file = args[++i]
     } else if (a.startsWith('--use-file=')) file = a.slice('--use-file='.length)
     else if (a.startsWith('-f') && a.length > 2) file = a.slice(2)
@@ -37,7 +38,14 @@ export function keepalivedProgram(h: KeepalivedHost, args: readonly string[]): C
         stderr: `${KEEPALIVED_VERSION}\n\nCopyright(C) 2001-2022 Alexandre Cassen, <acassen@gmail.com>\n`,
         exit: 0,
       }
-    else if (a === '-n' || a === '--dont-fork' || a === '-D' || a === '--log-detail' || a === '-l' || a === '--log-console')
+    else if (
+      a === '-n' ||
+      a === '--dont-fork' ||
+      a === '-D' ||
+      a === '--log-detail' ||
+      a === '-l' ||
+      a === '--log-console'
+    )
       continue
     else return { stdout: '', stderr: `Unknown option ${a}\n`, exit: 0 }
   }
@@ -60,7 +68,11 @@ export function systemctlProgram(h: KeepalivedHost, args: readonly string[]): Co
   if (!verb) return { stdout: '', stderr: 'Too few arguments.\n', exit: 1 }
   if (!verbs.includes(verb)) {
     if (verb.startsWith('-')) return { stdout: '', stderr: `systemctl: unrecognized option '${verb}'\n`, exit: 1 }
-    return { stdout: '', stderr: `systemctl ${verb}: not supported in this lab (start, stop, restart, reload, status)\n`, exit: 1 }
+    return {
+      stdout: '',
+      stderr: `systemctl ${verb}: not supported in this lab (start, stop, restart, reload, status)\n`,
+      exit: 1,
+    }
   }
   if (!unit) return { stdout: '', stderr: 'Too few arguments.\n', exit: 1 }
   if (rest.length > 0 || (unit !== 'keepalived' && unit !== 'keepalived.service'))
@@ -87,8 +99,7 @@ export function systemctlProgram(h: KeepalivedHost, args: readonly string[]): Co
         return { stdout: '', stderr: failed, exit: 1 }
       return ok()
     case 'reload':
-      if (!d.running)
-        return { stdout: '', stderr: 'keepalived.service is not active, cannot reload.\n', exit: 1 }
+      if (!d.running) return { stdout: '', stderr: 'keepalived.service is not active, cannot reload.\n', exit: 1 }
       d.reload(h.now, h.files.get(d.configFile) ?? null, h.run)
       return ok()
     case 'is-active':
@@ -131,7 +142,8 @@ function unitArgs(args: readonly string[]): string[] | null {
     if ((a === '-u' || a === '--unit') && isUnit(args[i + 1] ?? '')) {
       found = true
       i++
-    } else if ((a.startsWith('-u') && isUnit(a.slice(2))) || (a.startsWith('--unit=') && isUnit(a.slice(7)))) found = true
+    } else if ((a.startsWith('-u') && isUnit(a.slice(2))) || (a.startsWith('--unit=') && isUnit(a.slice(7))))
+      found = true
     else rest.push(a)
   }
   return found ? rest : null
@@ -156,10 +168,17 @@ export function journalKeepalived(h: KeepalivedHost, args: readonly string[]): C
     else if (a === '-n' && /^\d+$/.test(rest[i + 1] ?? '')) lines = Number(rest[++i])
     else if (/^-n\d+$/.test(a)) lines = Number(a.slice(2))
     else if (/^--lines=\d+$/.test(a)) lines = Number(a.slice(8))
-    else return { stdout: '', stderr: `journalctl: with -u keepalived the lab reads -n, -o cat, -q, --no-hostname only ('${a}')\n`, exit: 1 }
+    else
+      return {
+        stdout: '',
+        stderr: `journalctl: with -u keepalived the lab reads -n, -o cat, -q, --no-hostname only ('${a}')\n`,
+        exit: 1,
+      }
   }
   let recs = h.daemon.log
   if (lines !== null) recs = recs.slice(Math.max(0, recs.length - lines))
   if (recs.length === 0) return ok(quiet ? '' : '-- No entries --\n')
-  return ok(recs.map((l) => (cat ? `${l.text}\n` : `${stamp(l)} ${host ? 'director ' : ''}${l.ident}: ${l.text}\n`)).join(''))
+  return ok(
+    recs.map((l) => (cat ? `${l.text}\n` : `${stamp(l)} ${host ? 'director ' : ''}${l.ident}: ${l.text}\n`)).join(''),
+  )
 }

@@ -76,10 +76,12 @@ describe('scenarios with keepalived and faults', () => {
       ok: false,
       error: 'faults[0].kind: expected "crash", "hang", "slow" or "http-status"',
     })
-    expect(validateScenario({ until: 5, faults: [{ at: 3, host: '192.168.8.101', kind: 'crash', until: 2 }] })).toEqual({
-      ok: false,
-      error: 'faults[0].until: must come after at',
-    })
+    expect(validateScenario({ until: 5, faults: [{ at: 3, host: '192.168.8.101', kind: 'crash', until: 2 }] })).toEqual(
+      {
+        ok: false,
+        error: 'faults[0].until: must come after at',
+      },
+    )
     expect(validateScenario({ until: 5, files: { '/tmp/x': 'y' } }).ok).toBe(false)
   })
 })

@@ -18,7 +18,8 @@ export interface RunResult {
   name: string
   description?: string
   sysctl: (CommandRecord & { key: string; value: number })[]
-  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid' })[]
+  /** Source "keepalived": an ipvsadm line keepalived ran (src/engine/keepalived/), not the scenario's. */
+  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: 'keepalived' })[]
   connections: ConnectionRecord[]
   snapshots: { at: number; outputs: CommandRecord[] }[]
   final: { at: number; outputs: CommandRecord[] }
