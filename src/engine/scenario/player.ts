@@ -75,7 +75,7 @@ export interface ClientAttempt {
 
 export interface PlayerListener {
   /** A scenario mid command ran (at its time). */
-  command?: (rec: CommandRecord & { at: number }) => void
+  command?: (rec: CommandRecord & { at: number; source?: 'keepalived' }) => void
   /** A client's connection attempt was answered (TCP: after the handshake or its failure). */
   attempt?: (a: ClientAttempt) => void
   /** Every director event (templates created, refreshed, re-armed, expired; connections …). */
