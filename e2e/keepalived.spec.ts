@@ -20,6 +20,8 @@ test("keepalived's journal, its weight-0 line on the timeline and in -Ln, and a 
 }) => {
   const lab = new LabPage(page)
   await openKeepalived(lab)
+  // the lines keepalived ran when the scenario started it, said to be keepalived's
+  await expect(lab.consoleLog()).toContainText('keepalived: ipvsadm -A -t 192.168.100.100:80 -s rr -p 300')
   await lab.type('journalctl -u keepalived -o cat')
   await expect(lab.outputOf('journalctl -u keepalived -o cat')).toContainText(
     'Activating healthchecker for service [192.168.8.101]:tcp:80 for VS [192.168.100.100]:tcp:80',
@@ -37,7 +39,9 @@ test("keepalived's journal, its weight-0 line on the timeline and in -Ln, and a 
     'Disabling service [192.168.8.101]:tcp:80 of VS [192.168.100.100]:tcp:80',
   )
   // a wrong file: keepalived's own words, with the line; a reload keeps the running configuration
-  await lab.type("printf 'virtual_server 192.168.100.100 80 {\\n  lb_algo rrx\\n}\\n' > /etc/keepalived/keepalived.conf")
+  await lab.type(
+    "printf 'virtual_server 192.168.100.100 80 {\\n  lb_algo rrx\\n}\\n' > /etc/keepalived/keepalived.conf",
+  )
   await lab.type('keepalived -t')
   await expect(lab.outputOf('keepalived -t')).toContainText(
     "(/etc/keepalived/keepalived.conf: Line 2) Invalid lvs_scheduler 'rrx' - ignoring",

@@ -576,8 +576,11 @@ export type Reply =
       description: string
       /** The description in other languages, by locale. */
       descriptions: Record<string, string>
-      /** The initial commands and what they printed: the last ones when there are many… */
-      commands: { cmd: string; stdout: string; stderr: string; exit: number }[]
+      /**
+       * The initial commands and what they printed: the last ones when there are many (`by`:
+       * keepalived, for the ipvsadm lines keepalived ran when a command started it)…
+       */
+      commands: { cmd: string; stdout: string; stderr: string; exit: number; by?: 'keepalived' }[]
       /** …and how many earlier ones are not sent. */
       omittedCommands: number
       endMs: number
