@@ -170,7 +170,7 @@ export function onReply(r: Reply): void {
             ]
           : []),
         ...r.commands.flatMap((c) => [
-          { kind: 'cmd' as const, text: c.cmd, atMs: 0 },
+          { kind: 'cmd' as const, text: c.cmd, atMs: 0, ...(c.by ? { by: c.by } : {}) },
           ...(c.stdout ? [{ kind: 'out' as const, text: c.stdout }] : []),
           ...(c.stderr ? [{ kind: 'err' as const, text: c.stderr }] : []),
         ]),

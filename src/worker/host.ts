@@ -268,9 +268,13 @@ export class Host {
         name: sc.name ?? name,
         description: sc.description ?? '',
         descriptions: sc.descriptions ?? {},
-        commands: commands
-          .slice(-LOADED_COMMANDS_SHOWN)
-          .map(({ cmd, stdout, stderr, exit }) => ({ cmd, stdout, stderr, exit })),
+        commands: commands.slice(-LOADED_COMMANDS_SHOWN).map(({ cmd, stdout, stderr, exit, source }) => ({
+          cmd,
+          stdout,
+          stderr,
+          exit,
+          ...(source === 'keepalived' ? { by: source } : {}),
+        })),
         omittedCommands: Math.max(0, commands.length - LOADED_COMMANDS_SHOWN),
         endMs: run.endMs(),
         seed: run.seed,

@@ -94,3 +94,16 @@ describe('commands run mid-run, in the frames', () => {
     ])
   })
 })
+
+describe("keepalived's commands in the frames", () => {
+  it('are reported by keepalived at their times; a seek back and forth gives the same lines', () => {
+    const host = new Host({ now: () => 0 })
+    host.handle({ type: 'load', scenario: classroom('keepalived-inhibit-on-failure'), name: 'ka' })
+    const ka = (f: Frame) => (f.midRun ?? []).filter((m) => m.by === 'keepalived').map((m) => [m.atMs, m.cmd])
+    const first = ka(seek(host, 300_000))
+    expect(first.map(([, cmd]) => cmd)).toEqual(['ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101:80 -g -w 0'])
+    expect(first[0][0]).toBeGreaterThan(189_000)
+    seek(host, 100_000)
+    expect(ka(seek(host, 300_000))).toEqual(first)
+  })
+})

@@ -110,8 +110,11 @@ export interface JournalLine {
   by?: PageSource
 }
 
-/** Who ran a command while the scenario played: its own `midCommands`, or the page. */
-export type CommandSource = 'scenario' | PageSource
+/**
+ * Who ran a command while the scenario played: its own `midCommands`, keepalived on the director
+ * (an `ipvsadm` line its health checks made: derived from the run, never journaled), or the page.
+ */
+export type CommandSource = 'scenario' | 'keepalived' | PageSource
 /** The page's ways to run a command: typed in the console, a panel's button, a lesson step. */
 export type PageSource = 'typed' | 'button' | 'lesson'
 export const PAGE_SOURCES: readonly string[] = ['typed', 'button', 'lesson'] satisfies PageSource[]
@@ -573,8 +576,11 @@ export type Reply =
       description: string
       /** The description in other languages, by locale. */
       descriptions: Record<string, string>
-      /** The initial commands and what they printed: the last ones when there are many… */
-      commands: { cmd: string; stdout: string; stderr: string; exit: number }[]
+      /**
+       * The initial commands and what they printed: the last ones when there are many (`by`:
+       * keepalived, for the ipvsadm lines keepalived ran when a command started it)…
+       */
+      commands: { cmd: string; stdout: string; stderr: string; exit: number; by?: 'keepalived' }[]
       /** …and how many earlier ones are not sent. */
       omittedCommands: number
       endMs: number

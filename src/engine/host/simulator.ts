@@ -3,6 +3,15 @@ import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
+import { KeepalivedDaemon } from '../keepalived/daemon'
+import { type ActiveFault, RealServerFaults } from '../keepalived/faults'
+import {
+  asksKeepalivedUnit,
+  journalKeepalived,
+  type KeepalivedHost,
+  keepalivedProgram,
+  systemctlProgram,
+} from '../keepalived/programs'
 import { utf8Length } from '../lib/utf8'
 import { asPort, type IPv4, type Port } from '../net/ipv4'
 import { type Addr, formatAddrPort } from '../net/ipv6'
@@ -75,6 +84,12 @@ export class Simulator {
   readonly netfilter = new Netfilter()
   private userland!: ShellHost
   private readonly extraPrograms: ExtraPrograms
+  /** keepalived on the director (src/engine/keepalived/): started from the shell, it programs IPVS with ipvsadm lines. */
+  readonly keepalived = new KeepalivedDaemon()
+  /** The director's files (a scenario's `files`): /etc/keepalived/keepalived.conf among them. */
+  readonly files = new Map<string, string>()
+  /** What the real servers do wrong, and when (a scenario's `faults`). */
+  faults = new RealServerFaults()
 
   constructor(extraPrograms: ExtraPrograms = {}) {
     this.extraPrograms = extraPrograms
@@ -89,17 +104,36 @@ export class Simulator {
     const extraPrograms = this.extraPrograms
     const nf = this.netfilter
     const wallClock = () => WALL_CLOCK_EPOCH_MS + this.director.now
-    this.userland = createUserland(this.director, {
-      iptables: (args) => runIptables(nf, args),
-      'iptables-nft': (args) => runIptables(nf, args),
-      'iptables-legacy': (args) => runIptables(nf, args, true),
-      'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
-      'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
-      'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
-      dmesg: (args) => dmesg(nf.kmsg, args),
-      journalctl: (args) => journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
-      ...extraPrograms,
-    })
+    this.userland = createUserland(
+      this.director,
+      {
+        iptables: (args) => runIptables(nf, args),
+        'iptables-nft': (args) => runIptables(nf, args),
+        'iptables-legacy': (args) => runIptables(nf, args, true),
+        'iptables-save': (args) => runIptablesSave(nf, args, wallClock()),
+        'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
+        'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
+        dmesg: (args) => dmesg(nf.kmsg, args),
+        journalctl: (args) =>
+          asksKeepalivedUnit(args)
+            ? journalKeepalived(this.keepalivedHost(), args)
+            : journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
+        keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
+        systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
+        ...extraPrograms,
+      },
+      this.files,
+    )
+  }
+
+  private keepalivedHost(): KeepalivedHost {
+    return {
+      daemon: this.keepalived,
+      files: this.files,
+      now: this.director.now,
+      run: (line) => runShell(line, this.userland),
+      faults: this.faults,
+    }
   }
 
   get now(): SimMs {
@@ -113,8 +147,17 @@ export class Simulator {
 
   /** Let simulated time pass; timers due at `t` run too unless `inclusive` is false. */
   advanceTo(t: SimMs, inclusive = true): void {
+    // keepalived's checks due by then run at their own times, the director's timers before each
+    const ka = this.keepalived
+    for (let due = ka.nextDue(); due < t || (inclusive && due === t); due = ka.nextDue()) {
+      this.director.advanceTo(due as SimMs)
+      ka.fire(due, this.faults, (line) => runShell(line, this.userland))
+    }
     this.director.advanceTo(t, inclusive)
   }
+
+  /** The fault of the real server a client's last SYN reached (null: none, or it reached none). */
+  handshakeFault: ActiveFault | null = null
 
   private readonly nfScratch: NfPacket = {
     protocol: 0,
@@ -222,10 +265,18 @@ export class Simulator {
    */
   handshake(saddr: Addr, sport: Port, daddr: Addr, dport: Port): ClientStatus {
     this.handshakeEntry = null
+    this.handshakeFault = null
     const v = this.send(saddr, sport, daddr, dport, SYN, WIRE.SYN)
     if (v.kind === 'forwarded') {
       const e = v.conn
       this.handshakeEntry = e
+      if (!this.faults.empty && typeof e.daddr === 'number') {
+        const fault = this.faults.at(e.daddr, this.now)
+        this.handshakeFault = fault
+        // a crashed server's kernel answers RST (its port is closed); a hung one nothing at all
+        if (fault?.kind === 'crash') return 'connect-failed: ECONNREFUSED'
+        if (fault?.kind === 'hang') return 'pending'
+      }
       // NAT: without the server's SYN-ACK the client keeps retrying its SYN
       if (e.forward === ForwardMethod.MASQ && !this.reply(saddr, sport, daddr, dport, e, SYNACK, WIRE.SYNACK))
         return 'pending'

@@ -43,6 +43,17 @@ export interface MetricsSnapshot {
    * Present only once a client has given up, so that a run with no lost packet reads as before.
    */
   timedOut?: { connect: number; close: number }
+  /**
+   * Connections that failed because the real server they were sent to was down (a scenario's
+   * `faults`: crashed — the client got RST; hung — its SYNs went unanswered to ETIMEDOUT).
+   * Present with keepalived or faults in the scenario.
+   */
+  failedConnections?: number
+  /**
+   * Sessions broken because a backup director took over without the connections and templates
+   * (issue 16 §2): always 0 until the lab has a second director. Present with `failedConnections`.
+   */
+  brokenSessionsByFailover?: number
   /** A user's application connection reached a server that did not hold the user's session. */
   brokenSessions: number
   /** Users whose session broke at least once. */
@@ -93,10 +104,18 @@ export class Metrics {
   private readonly rearmed = new Set<number>()
   private readonly sessionSharing: boolean
   private readonly director: Director
+  private readonly failures: boolean
+  private failed = 0
 
-  constructor(director: Director, opts: { sessionSharing?: boolean } = {}) {
+  constructor(director: Director, opts: { sessionSharing?: boolean; failures?: boolean } = {}) {
     this.director = director
     this.sessionSharing = opts.sessionSharing ?? false
+    this.failures = opts.failures ?? false
+  }
+
+  /** A connection failed because its real server was down (crashed or hung). */
+  onFailedConnection(): void {
+    this.failed++
   }
 
   /** Feed the director's events (template re-arms, peaks). */
@@ -236,6 +255,7 @@ export class Metrics {
       ...(this.connectTimedOut + this.closeTimedOut > 0
         ? { timedOut: { connect: this.connectTimedOut, close: this.closeTimedOut } }
         : {}),
+      ...(this.failures ? { failedConnections: this.failed, brokenSessionsByFailover: 0 } : {}),
       brokenSessions: this.broken,
       usersWithBrokenSession: this.brokenUsers,
       stickiness: this.appConnections === 0 ? 1 : this.onFirst / this.appConnections,

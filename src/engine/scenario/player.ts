@@ -1,6 +1,7 @@
 import { type ClientTcp, clientRs, type FinOutcome, newClientTcp, Simulator } from '../host/simulator'
 import { ORPHAN_FIN_SCHEDULE, SYN_SCHEDULE } from '../host/tcpRetransmit'
 import type { DirectorEvent } from '../ipvs/director'
+import { RealServerFaults } from '../keepalived/faults'
 import { Metrics } from '../metrics/metrics'
 import { asPort } from '../net/ipv4'
 import { type Addr, formatAddrPort, parseAddr } from '../net/ipv6'
@@ -74,7 +75,7 @@ export interface ClientAttempt {
 
 export interface PlayerListener {
   /** A scenario mid command ran (at its time). */
-  command?: (rec: CommandRecord & { at: number }) => void
+  command?: (rec: CommandRecord & { at: number; source?: 'keepalived' }) => void
   /** A client's connection attempt was answered (TCP: after the handshake or its failure). */
   attempt?: (a: ClientAttempt) => void
   /** Every director event (templates created, refreshed, re-armed, expired; connections …). */
@@ -97,7 +98,8 @@ export class ScenarioPlayer {
   /** The last scheduled event's time (at least `until`). */
   lastEventMs: SimMs
   readonly sysctl: (CommandRecord & { key: string; value: number })[]
-  readonly commands: (CommandRecord & { at: number; phase: 'initial' | 'mid' })[]
+  /** The scenario's commands, and (source "keepalived") the ipvsadm lines keepalived ran, at their times. */
+  readonly commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: 'keepalived' })[]
   readonly connections: (Scenario['connections'][number] & {
     index: number
     rs: string | null
@@ -117,10 +119,15 @@ export class ScenarioPlayer {
     this.scenario = scenario
     const sim = new Simulator()
     if (scenario.topology) sim.topology = new Topology(scenario.topology)
+    for (const [path, text] of Object.entries(scenario.files ?? {})) sim.files.set(path, text)
+    if (scenario.faults) sim.faults = new RealServerFaults(scenario.faults)
     this.sim = sim
     options.setup?.(sim)
     this.metrics = options.metrics
-      ? new Metrics(sim.director, { sessionSharing: scenario.traffic?.sessionSharing })
+      ? new Metrics(sim.director, {
+          sessionSharing: scenario.traffic?.sessionSharing,
+          failures: scenario.files !== undefined || scenario.faults !== undefined,
+        })
       : null
     this.listenToDirector()
     this.untilMs = secondsToSimMs(scenario.until)
@@ -135,7 +142,11 @@ export class ScenarioPlayer {
       key,
       value,
     }))
-    this.commands = scenario.commands.map((cmd) => ({ ...this.record(cmd), at: 0, phase: 'initial' as const }))
+    this.commands = []
+    for (const cmd of scenario.commands) {
+      this.commands.push({ ...this.record(cmd), at: 0, phase: 'initial' })
+      this.drainKeepalived('initial')
+    }
 
     for (const [index, m] of scenario.midCommands.entries())
       this.push({ at: secondsToSimMs(m.at), rank: Rank.MID, kind: 'mid', index })
@@ -203,6 +214,44 @@ export class ScenarioPlayer {
     else this.sim.director.onEvent(null)
   }
 
+  /**
+   * The ipvsadm lines keepalived ran since the last look: recorded among the commands at their
+   * times with source "keepalived" (and told to the listener like a mid command).
+   */
+  drainKeepalived(phase: 'initial' | 'mid' = 'mid'): void {
+    const ka = this.sim.keepalived
+    if (!ka.hasCommands) return
+    for (const c of ka.takeCommands()) {
+      const rec = {
+        cmd: c.cmd,
+        stdout: c.stdout,
+        stderr: c.stderr,
+        exit: c.exit,
+        at: c.at / 1000,
+        phase,
+        source: 'keepalived' as const,
+      }
+      this.commands.push(rec)
+      if (phase === 'mid') this.listener.command?.(rec)
+    }
+  }
+
+  /** Clients whose last SYN went to a hung real server (their ETIMEDOUT is a failed connection). */
+  private readonly hungSyn = new Set<ConnRequest | number>()
+
+  /** A client's SYN was answered or not: note a connection to a crashed or hung real server. */
+  private noteFault(who: ConnRequest | number, status: string): void {
+    const f = this.sim.handshakeFault
+    if (f?.kind === 'hang' && status === 'pending') this.hungSyn.add(who)
+    else this.hungSyn.delete(who)
+    if (f?.kind === 'crash' && status === 'connect-failed: ECONNREFUSED') this.metrics?.onFailedConnection()
+  }
+
+  /** A client gave up (ETIMEDOUT): a failed connection when its last SYN went to a hung server. */
+  private noteTimeout(who: ConnRequest | number): void {
+    if (this.hungSyn.delete(who)) this.metrics?.onFailedConnection()
+  }
+
   /** Run a command line now, on the director's shell. */
   record(cmd: string): CommandRecord {
     return { cmd, ...this.sim.run(cmd) }
@@ -228,6 +277,7 @@ export class ScenarioPlayer {
       this.handleNext()
     }
     this.sim.advanceTo(limit)
+    this.drainKeepalived()
   }
 
   /**
@@ -304,6 +354,7 @@ export class ScenarioPlayer {
     const at = Math.floor(this.queue.poppedKey / RANKS) as SimMs
     if (tag === Tag.SCENARIO) this.handle(item as ScenarioEvent)
     else this.handleTraffic(item as ConnRequest, tag, at)
+    this.drainKeepalived()
   }
 
   /**
@@ -314,6 +365,7 @@ export class ScenarioPlayer {
     const sim = this.sim
     // Timers due by then fire first (those due at this very millisecond too).
     sim.advanceTo(at)
+    this.drainKeepalived()
     const kind = tag % TAG_KINDS
     const k = (tag - kind) / TAG_KINDS
     if (tag === Tag.TRAFFIC_OPEN) this.trafficSyn(req, at, 0)
@@ -322,6 +374,7 @@ export class ScenarioPlayer {
       else {
         // tcp_write_timeout(): tcp_syn_retries SYNs went unanswered, connect() fails with ETIMEDOUT
         this.metrics?.onConnectTimedOut()
+        this.noteTimeout(req)
         this.trafficAttempt(req, at, null, 'connect-failed: ETIMEDOUT')
         this.generator?.release(req)
       }
@@ -363,6 +416,8 @@ export class ScenarioPlayer {
    */
   private trafficSyn(req: ConnRequest, at: SimMs, firing: number): void {
     const status = this.sim.handshake(req.client, req.clientPort, req.vip, req.vport)
+    if (this.sim.handshakeFault) this.noteFault(req, status)
+    else if (this.hungSyn.size > 0) this.hungSyn.delete(req)
     if (status === 'pending') {
       this.queueTimer(req, req.at + SYN_SCHEDULE.firings[firing], Rank.OPEN, Tag.TRAFFIC_SYN_TIMER, firing)
       return
@@ -421,6 +476,7 @@ export class ScenarioPlayer {
     // Timers due by then fire first (those due at this very millisecond too): events and listings
     // of the real recorder ran a little after their nominal time.
     sim.advanceTo(e.at)
+    this.drainKeepalived()
     switch (e.kind) {
       case 'mid': {
         const m = this.scenario.midCommands[e.index]
@@ -433,6 +489,8 @@ export class ScenarioPlayer {
         const client = this.clients[e.index] as ClientTcp
         const spec = this.scenario.connections[e.index]
         sim.tcpConnect(client)
+        if (sim.handshakeFault) this.noteFault(e.index, client.status)
+        else if (this.hungSyn.size > 0) this.hungSyn.delete(e.index)
         const rec = this.connections[e.index]
         rec.status = client.status
         rec.rs = clientRs(client)
@@ -476,6 +534,7 @@ export class ScenarioPlayer {
         const rec = this.connections[e.index]
         rec.status = client.status = 'connect-failed: ETIMEDOUT'
         metrics?.onConnectTimedOut()
+        this.noteTimeout(e.index)
         this.attempt({
           at: e.at,
           proto: 'tcp',

@@ -18,7 +18,8 @@ export interface RunResult {
   name: string
   description?: string
   sysctl: (CommandRecord & { key: string; value: number })[]
-  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid' })[]
+  /** Source "keepalived": an ipvsadm line keepalived ran (src/engine/keepalived/), not the scenario's. */
+  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: 'keepalived' })[]
   connections: ConnectionRecord[]
   snapshots: { at: number; outputs: CommandRecord[] }[]
   final: { at: number; outputs: CommandRecord[] }
@@ -48,6 +49,7 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
     // every event, in order
   }
   player.sim.advanceTo(player.lastEventMs)
+  player.drainKeepalived()
   const final = {
     at: player.lastEventMs / 1000,
     outputs: (scenario.finalCmds ?? DEFAULT_FINAL_CMDS).map((cmd) => player.record(cmd)),

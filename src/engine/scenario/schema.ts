@@ -154,6 +154,34 @@ export const ScenarioSchema = v.strictObject({
   finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
   /** The hosts around the director and their setup (docs/scenario-format.md "topology"). */
   topology: v.optional(TopologySchema),
+  /** The director's files, path → text (/etc/keepalived/keepalived.conf; docs/keepalived.md). */
+  files: v.optional(
+    v.record(
+      v.pipe(v.string(), v.regex(/^\/etc\/[^\0]+$/, 'a file of the director lives under /etc/')),
+      v.pipe(v.string('expected the file as text'), v.maxLength(1_000_000, 'at most 1,000,000 characters')),
+    ),
+  ),
+  /** What real servers do wrong, and when (docs/keepalived.md "faults"). */
+  faults: v.optional(
+    v.array(
+      v.strictObject({
+        at: seconds,
+        host: ipv4,
+        kind: v.picklist(['crash', 'hang', 'slow', 'http-status'], 'expected "crash", "hang", "slow" or "http-status"'),
+        until: v.optional(seconds),
+        status: v.optional(
+          v.pipe(
+            v.number('expected an HTTP status'),
+            v.integer('expected a whole number'),
+            v.minValue(100, 'HTTP statuses are 100…599'),
+            v.maxValue(599, 'HTTP statuses are 100…599'),
+          ),
+        ),
+        delay: v.optional(seconds),
+      }),
+      'expected a list of {at, host, kind, until?, status?, delay?}',
+    ),
+  ),
   // Fields the real-kernel recorder used; accepted and kept, they change nothing in the model:
   realServers: v.optional(v.array(address, 'expected a list of addresses')),
   listenPorts: v.optional(v.array(port, 'expected a list of ports')),
@@ -198,6 +226,8 @@ export function validateScenario(input: unknown): ScenarioCheck {
   const err =
     order('connections', s.connections) ?? order('midCommands', s.midCommands) ?? order('snapshots', s.snapshots)
   if (err) return { ok: false, error: err }
+  const badUntil = (s.faults ?? []).findIndex((f) => f.until !== undefined && f.until <= f.at)
+  if (badUntil >= 0) return { ok: false, error: `faults[${badUntil}].until: must come after at` }
   const tcpPayload = s.connections.findIndex((c) => c.proto === 'tcp' && c.payload !== undefined)
   if (tcpPayload >= 0)
     return { ok: false, error: `connections[${tcpPayload}].payload: a payload is for UDP datagrams ("proto": "udp")` }

@@ -16,6 +16,8 @@ export const DIRECTOR_COMMANDS = [
   'sysctl',
   'dmesg',
   'journalctl',
+  'keepalived',
+  'systemctl',
   'printf',
   'echo',
   'grep',

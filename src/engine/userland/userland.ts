@@ -40,8 +40,14 @@ function procIpVsConn(director: Director): string {
  * utilities a director's admin pipes through (printf, echo, grep, cat, head, tail, wc, sort,
  * uniq), plus the /proc files they read and write.
  */
-export function createUserland(director: Director, extra: ExtraPrograms = {}): ShellHost {
+export function createUserland(
+  director: Director,
+  extra: ExtraPrograms = {},
+  files: Map<string, string> = new Map(),
+): ShellHost {
   const readFile = (path: string): string | null => {
+    const file = files.get(path)
+    if (file !== undefined) return file
     if (path === '/proc/net/ip_vs_conn') return procIpVsConn(director)
     if (path === '/proc/net/ip_vs') return runIpvsadm(director, ['-Ln']).stdout
     if (path.startsWith(PROC_VS)) {
@@ -90,13 +96,18 @@ export function createUserland(director: Director, extra: ExtraPrograms = {}): S
   }
   return {
     program: (name) => (Object.hasOwn(programs, name) ? programs[name] : null),
-    writeFile: (path, data) => {
+    writeFile: (path, data, append) => {
       if (path.startsWith(PROC_VS)) {
         const name = sysctlName(path.slice(PROC_VS.length))
         if (name === null || PROC_VS + name !== path) return `${path}: No such file or directory`
         // nothing to write is no write(2) at all; a refused one is bash's write error
         if (data === '') return null
         return writeSysctl(director.sysctl, name, data) === 0 ? null : 'echo: write error: Invalid argument'
+      }
+      // the director's own files (/etc/keepalived/keepalived.conf): written as bash would
+      if (path.startsWith('/etc/')) {
+        files.set(path, append ? (files.get(path) ?? '') + data : data)
+        return null
       }
       return `${path}: Read-only file system`
     },
