@@ -22,7 +22,7 @@ export const LAYERS: readonly { name: string; paths: readonly string[] }[] = [
   },
   { name: 'engine/sim', paths: ['src/engine/sim/'] },
   { name: 'engine/kernel', paths: ['src/engine/ipvs/', 'src/engine/netfilter/'] },
-  { name: 'engine/userland', paths: ['src/engine/userland/', 'src/engine/keepalived/'] },
+  { name: 'engine/userland', paths: ['src/engine/userland/', 'src/engine/keepalived/', 'src/engine/kube/'] },
   { name: 'engine/traffic+metrics', paths: ['src/engine/traffic/', 'src/engine/metrics/'] },
   { name: 'engine/wire', paths: ['src/engine/wire/'] },
   { name: 'engine/host', paths: ['src/engine/host/'] },

@@ -273,7 +273,7 @@ export class Host {
           stdout,
           stderr,
           exit,
-          ...(source === 'keepalived' ? { by: source } : {}),
+          ...(source ? { by: source } : {}),
         })),
         omittedCommands: Math.max(0, commands.length - LOADED_COMMANDS_SHOWN),
         endMs: run.endMs(),

@@ -230,7 +230,7 @@ export class LabRun {
       command: (rec) => {
         this.servicesDirty = true
         const atMs = secondsToSimMs(rec.at)
-        this.noteMidRun(atMs, rec.source === 'keepalived' ? 'keepalived' : this.originOf(atMs, rec.cmd), rec)
+        this.noteMidRun(atMs, rec.source ?? this.originOf(atMs, rec.cmd), rec)
       },
     })
   }

@@ -4,6 +4,7 @@
  * This is the only file the UI and the worker share.
  */
 
+import type { DaemonSource } from '../engine/index'
 import type { Addr } from '../engine/net/ipv6'
 
 export const PROTOCOL_VERSION = 1
@@ -114,7 +115,7 @@ export interface JournalLine {
  * Who ran a command while the scenario played: its own `midCommands`, keepalived on the director
  * (an `ipvsadm` line its health checks made: derived from the run, never journaled), or the page.
  */
-export type CommandSource = 'scenario' | 'keepalived' | PageSource
+export type CommandSource = 'scenario' | DaemonSource | PageSource
 /** The page's ways to run a command: typed in the console, a panel's button, a lesson step. */
 export type PageSource = 'typed' | 'button' | 'lesson'
 export const PAGE_SOURCES: readonly string[] = ['typed', 'button', 'lesson'] satisfies PageSource[]
@@ -580,7 +581,7 @@ export type Reply =
        * The initial commands and what they printed: the last ones when there are many (`by`:
        * keepalived, for the ipvsadm lines keepalived ran when a command started it)…
        */
-      commands: { cmd: string; stdout: string; stderr: string; exit: number; by?: 'keepalived' }[]
+      commands: { cmd: string; stdout: string; stderr: string; exit: number; by?: DaemonSource }[]
       /** …and how many earlier ones are not sent. */
       omittedCommands: number
       endMs: number

@@ -2,6 +2,7 @@ import type { Connection } from '../ipvs/connection'
 import { ForwardMethod } from '../ipvs/destination'
 import { Director, type Packet, type Verdict } from '../ipvs/director'
 import type { TcpFlags } from '../ipvs/proto/tcp'
+import { readDirector } from '../ipvs/readApi'
 import { Protocol } from '../ipvs/service'
 import { KeepalivedDaemon } from '../keepalived/daemon'
 import { type ActiveFault, RealServerFaults } from '../keepalived/faults'
@@ -12,6 +13,8 @@ import {
   keepalivedProgram,
   systemctlProgram,
 } from '../keepalived/programs'
+import { KubeCluster, kubectlProgram } from '../kube/cluster'
+import { KubeProxy, type KubeProxyHost, kubeProxyProgram } from '../kube/daemon'
 import { utf8Length } from '../lib/utf8'
 import { asPort, type IPv4, type Port } from '../net/ipv4'
 import { type Addr, formatAddrPort } from '../net/ipv6'
@@ -86,6 +89,8 @@ export class Simulator {
   private readonly extraPrograms: ExtraPrograms
   /** keepalived on the director (src/engine/keepalived/): started from the shell, it programs IPVS with ipvsadm lines. */
   readonly keepalived = new KeepalivedDaemon()
+  /** The cluster `kubectl` applies to, and this node's kube-proxy in IPVS mode (src/engine/kube/). */
+  readonly kube = { cluster: new KubeCluster(), proxy: new KubeProxy() }
   /** The director's files (a scenario's `files`): /etc/keepalived/keepalived.conf among them. */
   readonly files = new Map<string, string>()
   /** What the real servers do wrong, and when (a scenario's `faults`). */
@@ -120,6 +125,12 @@ export class Simulator {
             : journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
         keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
         systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
+        kubectl: (args) =>
+          kubectlProgram(
+            { cluster: this.kube.cluster, files: this.files, changed: () => this.kube.proxy.changed(this.kubeHost()) },
+            args,
+          ),
+        'kube-proxy': (args) => kubeProxyProgram(this.kube.proxy, this.kubeHost(), args),
         ...extraPrograms,
       },
       this.files,
@@ -136,6 +147,17 @@ export class Simulator {
     }
   }
 
+  /** What kube-proxy reads at each call: the cluster, IPVS, the shell, the node's addresses (the director's two). */
+  private kubeHost(): KubeProxyHost {
+    return {
+      now: this.director.now,
+      cluster: this.kube.cluster,
+      services: () => readDirector(this.director).services(),
+      run: (line) => runShell(line, this.userland),
+      nodeIPs: [this.topology.director.clientSide, this.topology.director.dip],
+    }
+  }
+
   get now(): SimMs {
     return this.director.now
   }
@@ -147,11 +169,16 @@ export class Simulator {
 
   /** Let simulated time pass; timers due at `t` run too unless `inclusive` is false. */
   advanceTo(t: SimMs, inclusive = true): void {
-    // keepalived's checks due by then run at their own times, the director's timers before each
+    // keepalived's checks and kube-proxy's syncs due by then run at their own times, the
+    // director's timers before each
     const ka = this.keepalived
-    for (let due = ka.nextDue(); due < t || (inclusive && due === t); due = ka.nextDue()) {
+    const kp = this.kube.proxy
+    for (;;) {
+      const due = Math.min(ka.nextDue(), kp.nextDue())
+      if (!(due < t || (inclusive && due === t))) break
       this.director.advanceTo(due as SimMs)
-      ka.fire(due, this.faults, (line) => runShell(line, this.userland))
+      if (ka.nextDue() === due) ka.fire(due, this.faults, (line) => runShell(line, this.userland))
+      if (kp.nextDue() === due) kp.fire(this.kubeHost())
     }
     this.director.advanceTo(t, inclusive)
   }

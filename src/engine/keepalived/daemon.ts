@@ -98,10 +98,9 @@ export class KeepalivedDaemon {
     this.pid += 2
     if (viaSystemd) this.systemd(ms, `Starting ${UNIT}...`)
     this.parent(ms, `Starting ${KEEPALIVED_VERSION}`)
-    this.parent(
-      ms,
-      'Running on Linux 6.1.0-28-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.119-1 (2024-11-22) (built for Linux 6.1.0)',
-    )
+    // uname's release and version of the recordings' kernel (test/golden/README.md: 6.1.0-56-amd64,
+    // upstream 6.1.192); its build date is not recorded, so uname -v is given without it
+    this.parent(ms, 'Running on Linux 6.1.0-56-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-1 (built for Linux 6.1.0)')
     this.parent(
       ms,
       `Command line: '/usr/sbin/keepalived'${viaSystemd ? " '--dont-fork'" : ''}${file !== DEFAULT_CONF ? ` '-f' '${file}'` : ''}`,

@@ -73,9 +73,12 @@ export interface ClientAttempt {
   status: string
 }
 
+/** Who ran a line the scenario did not: a daemon on the director. */
+export type DaemonSource = 'keepalived' | 'kube-proxy'
+
 export interface PlayerListener {
   /** A scenario mid command ran (at its time). */
-  command?: (rec: CommandRecord & { at: number; source?: 'keepalived' }) => void
+  command?: (rec: CommandRecord & { at: number; source?: DaemonSource }) => void
   /** A client's connection attempt was answered (TCP: after the handshake or its failure). */
   attempt?: (a: ClientAttempt) => void
   /** Every director event (templates created, refreshed, re-armed, expired; connections …). */
@@ -99,7 +102,7 @@ export class ScenarioPlayer {
   lastEventMs: SimMs
   readonly sysctl: (CommandRecord & { key: string; value: number })[]
   /** The scenario's commands, and (source "keepalived") the ipvsadm lines keepalived ran, at their times. */
-  readonly commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: 'keepalived' })[]
+  readonly commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: DaemonSource })[]
   readonly connections: (Scenario['connections'][number] & {
     index: number
     rs: string | null
@@ -215,13 +218,19 @@ export class ScenarioPlayer {
   }
 
   /**
-   * The ipvsadm lines keepalived ran since the last look: recorded among the commands at their
-   * times with source "keepalived" (and told to the listener like a mid command).
+   * The lines the director's daemons (keepalived, kube-proxy) ran since the last look: recorded
+   * among the commands at their times with their source (and told to the listener like a mid
+   * command).
    */
   drainKeepalived(phase: 'initial' | 'mid' = 'mid'): void {
     const ka = this.sim.keepalived
-    if (!ka.hasCommands) return
-    for (const c of ka.takeCommands()) {
+    const kp = this.sim.kube.proxy
+    if (!ka.hasCommands && !kp.hasCommands) return
+    const lines = [
+      ...ka.takeCommands().map((c) => ({ ...c, source: 'keepalived' as const })),
+      ...kp.takeCommands().map((c) => ({ ...c, source: 'kube-proxy' as const })),
+    ].sort((a, b) => a.at - b.at)
+    for (const c of lines) {
       const rec = {
         cmd: c.cmd,
         stdout: c.stdout,
@@ -229,7 +238,7 @@ export class ScenarioPlayer {
         exit: c.exit,
         at: c.at / 1000,
         phase,
-        source: 'keepalived' as const,
+        source: c.source,
       }
       this.commands.push(rec)
       if (phase === 'mid') this.listener.command?.(rec)

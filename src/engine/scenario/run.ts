@@ -1,6 +1,6 @@
 import type { Simulator } from '../host/simulator'
 import type { MetricsSnapshot } from '../metrics/metrics'
-import { type CommandRecord, ScenarioPlayer } from './player'
+import { type CommandRecord, type DaemonSource, ScenarioPlayer } from './player'
 import type { ConnectionSpec, Scenario } from './schema'
 
 export { type CommandRecord, SNAPSHOT_COMMAND_MS } from './player'
@@ -19,7 +19,7 @@ export interface RunResult {
   description?: string
   sysctl: (CommandRecord & { key: string; value: number })[]
   /** Source "keepalived": an ipvsadm line keepalived ran (src/engine/keepalived/), not the scenario's. */
-  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: 'keepalived' })[]
+  commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: DaemonSource })[]
   connections: ConnectionRecord[]
   snapshots: { at: number; outputs: CommandRecord[] }[]
   final: { at: number; outputs: CommandRecord[] }

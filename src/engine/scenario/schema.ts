@@ -154,10 +154,10 @@ export const ScenarioSchema = v.strictObject({
   finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
   /** The hosts around the director and their setup (docs/scenario-format.md "topology"). */
   topology: v.optional(TopologySchema),
-  /** The director's files, path → text (/etc/keepalived/keepalived.conf; docs/keepalived.md). */
+  /** The director's files, path → text (/etc/keepalived/keepalived.conf, a manifest for kubectl under /root; docs/keepalived.md, docs/kubernetes.md). */
   files: v.optional(
     v.record(
-      v.pipe(v.string(), v.regex(/^\/etc\/[^\0]+$/, 'a file of the director lives under /etc/')),
+      v.pipe(v.string(), v.regex(/^\/(etc|root)\/[^\0]+$/, 'a file of the director lives under /etc/ or /root/')),
       v.pipe(v.string('expected the file as text'), v.maxLength(1_000_000, 'at most 1,000,000 characters')),
     ),
   ),

@@ -17,6 +17,8 @@ export const DIRECTOR_COMMANDS = [
   'dmesg',
   'journalctl',
   'keepalived',
+  'kubectl',
+  'kube-proxy',
   'systemctl',
   'printf',
   'echo',

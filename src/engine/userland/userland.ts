@@ -104,8 +104,8 @@ export function createUserland(
         if (data === '') return null
         return writeSysctl(director.sysctl, name, data) === 0 ? null : 'echo: write error: Invalid argument'
       }
-      // the director's own files (/etc/keepalived/keepalived.conf): written as bash would
-      if (path.startsWith('/etc/')) {
+      // the director's own files (/etc/keepalived/keepalived.conf, the admin's manifests in /root): written as bash would
+      if (path.startsWith('/etc/') || path.startsWith('/root/')) {
         files.set(path, append ? (files.get(path) ?? '') + data : data)
         return null
       }
