@@ -140,6 +140,8 @@ export class Simulator {
    * a rule or policy drops the packet. Both directions arrive on eth0.
    */
   private netfilterPasses(pkt: Packet, path: 'toVip' | 'reply'): boolean {
+    // the chains walked, for whoever watches the packets (the wire's `netfilter` field)
+    this.netfilter.trace = this.wire ? [] : null
     // iptables sees IPv4 only; an IPv6 packet would walk ip6tables, which the director leaves empty
     if (!this.netfilter.walksPackets || typeof pkt.saddr === 'string') {
       pkt.mark = 0
@@ -178,7 +180,7 @@ export class Simulator {
   private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
-    this.wire?.clientPacket(pkt, v, this.now)
+    this.wire?.clientPacket(pkt, v, this.now, this.netfilter.trace)
     return v
   }
 
@@ -311,7 +313,7 @@ export class Simulator {
     )
     pkt.payload = payload
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
-    this.wire?.clientPacket(pkt, v, this.now)
+    this.wire?.clientPacket(pkt, v, this.now, this.netfilter.trace)
     // a real server that drops what the director sent it (topology) never receives the datagram
     return v.kind === 'forwarded' && !this.topology.rsDrops(v.conn.daddr, v.conn.forward) ? v.conn : null
   }

@@ -3,6 +3,7 @@ import { ForwardMethod, TunnelType } from '../ipvs/destination'
 import type { TcpFlags } from '../ipvs/proto/tcp'
 import { Protocol } from '../ipvs/service'
 import type { Packet, Verdict } from '../ipvs/types'
+import type { NfChainStep } from '../netfilter/tables'
 import { utf8Bytes } from '../lib/utf8'
 import { formatAddr, formatAddrPort } from '../net/ipv6'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
@@ -18,6 +19,7 @@ import {
   type Ipv4Header,
   type TcpOption,
 } from './headers'
+import { type NetfilterStep, netfilterPath } from './netfilterPath'
 import { writePcap } from './pcap'
 import { type Host, Topology } from './topology'
 import { drXmit, natReply, natXmit, tunnelXmit, XMIT_FUNCTION } from './xmit'
@@ -61,12 +63,21 @@ export interface WirePacket {
   frame: Frame
   /** Bytes of the whole frame (Ethernet header included). */
   frameLength: number
+  /**
+   * client→director only: the hooks the packet walked on the director up to IPVS, in priority
+   * order — each chain's matching rules (`-A` text), verdict and mark, the routing decision, and
+   * IPVS with the service that took it (netfilterPath.ts).
+   */
+  netfilter?: NetfilterStep[]
 }
 
 /** Who watches the simulator's packets (host/simulator.ts calls these; null: nobody). */
 export interface PacketObserver {
-  /** A client's packet to a VIP and what the director did with it. */
-  clientPacket(pkt: Packet, verdict: Verdict, now: SimMs): void
+  /**
+   * A client's packet to a VIP and what the director did with it; `netfilter`: the chains it
+   * walked before IPVS, as the engine's walk recorded them (Netfilter.trace).
+   */
+  clientPacket(pkt: Packet, verdict: Verdict, now: SimMs, netfilter?: readonly NfChainStep[] | null): void
   /** A NAT real server's reply (SYN-ACK, FIN) for `entry`, `passed`: whether the director let it through. */
   natReply(entry: Connection, tcp: TcpFlags, len: number, passed: boolean, now: SimMs): void
 }
@@ -130,6 +141,7 @@ export class Wire implements PacketObserver {
     fate: string,
     packet: IpDatagram,
     madeFrom: number | null = null,
+    netfilter: NetfilterStep[] | null = null,
   ): WirePacket {
     const frame: Frame = {
       eth: { src: from.mac, dst: to.mac, type: packet.ip.version === 6 ? ETH_P_IPV6 : ETH_P_IP },
@@ -150,6 +162,7 @@ export class Wire implements PacketObserver {
       frame,
       frameLength: bytes.length,
     }
+    if (netfilter) p.netfilter = netfilter
     if (this.keep) this.packets.push(p)
     this.onPacket?.(p, bytes)
     return p
@@ -184,7 +197,7 @@ export class Wire implements PacketObserver {
     return []
   }
 
-  clientPacket(pkt: Packet, v: Verdict, now: SimMs): void {
+  clientPacket(pkt: Packet, v: Verdict, now: SimMs, netfilter: readonly NfChainStep[] | null = null): void {
     const client = formatAddr(pkt.saddr)
     const vip = formatAddr(pkt.daddr)
     const v6 = typeof pkt.saddr === 'string'
@@ -266,7 +279,8 @@ export class Wire implements PacketObserver {
     const at = now as number
     const topo = this.topology
     const director = topo.host('director', topo.directorAddr('clients', v6))
-    this.emit(at, conn, 'client→director', topo.host('client', client), director, fn, fate, d)
+    const path = netfilterPath(netfilter ?? [], v)
+    this.emit(at, conn, 'client→director', topo.host('client', client), director, fn, fate, d, null, path)
     if (fwd && rip) this.forward(at, conn, fwd, rip, d, flow, now)
     else if (v.kind === 'refused' || (v.kind === 'local' && !tcp)) this.icmpUnreachable(at, conn, d, client, vip)
     else if (v.kind === 'local' && tcp && !pkt.tcp?.rst) this.reset(at, conn, d)
