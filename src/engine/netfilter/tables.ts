@@ -181,7 +181,15 @@ export class Netfilter {
     const step: NfChainStep | null =
       this.trace === null
         ? null
-        : { table: t.name, chain: chain.name, legacy: rs.legacy, matched: [], verdict: 'ACCEPT', policy: false, mark: 0 }
+        : {
+            table: t.name,
+            chain: chain.name,
+            legacy: rs.legacy,
+            matched: [],
+            verdict: 'ACCEPT',
+            policy: false,
+            mark: 0,
+          }
     this.matched = step ? step.matched : null
     const v = this.walk(t, chain, pkt, 0)
     this.matched = null

@@ -1,7 +1,7 @@
 import type { Verdict } from '../ipvs/types'
 import type { NfChainStep } from '../netfilter/tables'
-import { serviceTitle } from '../userland/ipvsadm/format'
 import { saveText } from '../userland/iptables/listing'
+import { serviceTitle } from '../userland/ipvsadm/format'
 
 /**
  * The netfilter path of a client's packet on the director, hook by hook in priority order, up to
