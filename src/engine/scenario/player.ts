@@ -103,6 +103,8 @@ export class ScenarioPlayer {
     rs: string | null
     status: string
     datagrams?: { k: number; rs: string | null }[]
+    /** The router sent it straight to the real server: the director never saw it (the ARP problem). */
+    bypassed?: true
   })[]
   readonly snapshots: { at: number; outputs: CommandRecord[] }[] = []
   trafficConnections = 0
@@ -116,7 +118,7 @@ export class ScenarioPlayer {
   constructor(scenario: Scenario, options: { metrics?: boolean; setup?: (sim: Simulator) => void } = {}) {
     this.scenario = scenario
     const sim = new Simulator()
-    if (scenario.topology) sim.topology = new Topology(scenario.topology)
+    if (scenario.topology) sim.useTopology(new Topology(scenario.topology))
     this.sim = sim
     options.setup?.(sim)
     this.metrics = options.metrics
@@ -338,7 +340,9 @@ export class ScenarioPlayer {
     } else {
       const entry = sim.udpDatagram(req.client, req.clientPort, req.vip, req.vport)
       if (k === 0) {
-        const rsAddr = entry ? entry.daddr : null
+        const by = sim.bypassedTo
+        if (by !== null) this.metrics?.onBypass('connection')
+        const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
         this.metrics?.onConnection(`user ${req.user}`, false, rsAddr, at)
         if (this.listener.attempt)
           this.attempt({
@@ -368,7 +372,9 @@ export class ScenarioPlayer {
       return
     }
     const entry = this.sim.handshakeEntry
-    const rsAddr = entry ? entry.daddr : null
+    const by = this.sim.handshakeBypass
+    if (by !== null) this.metrics?.onBypass('connection')
+    const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
     this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at)
     this.trafficAttempt(req, at, rsAddr, status)
     const closeAt = at + req.holdMs
@@ -436,8 +442,13 @@ export class ScenarioPlayer {
         const rec = this.connections[e.index]
         rec.status = client.status
         rec.rs = clientRs(client)
+        const bypassed = client.bypassed !== undefined ? (parseAddr(client.bypassed) as Addr) : null
+        if (bypassed !== null) {
+          rec.bypassed = true
+          metrics?.onBypass('connection')
+        }
         if (client.status !== 'pending') {
-          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : null, e.at)
+          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : bypassed, e.at)
           this.attempt({
             at: e.at,
             proto: 'tcp',
@@ -445,7 +456,7 @@ export class ScenarioPlayer {
             clientPort: client.sport,
             vip: client.daddr,
             vport: client.dport,
-            rsAddr: client.entry ? client.rsAddr : null,
+            rsAddr: client.entry ? client.rsAddr : bypassed,
             user: -1,
             status: client.status,
           })
@@ -491,7 +502,13 @@ export class ScenarioPlayer {
       }
       case 'close': {
         const client = this.clients[e.index] as ClientTcp
-        this.finTimer(e, 0, sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin'))
+        const outcome = sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin')
+        if (outcome === 'reset' && sim.bypassedTo !== null) {
+          // the router sent the FIN to a real server that never had this connection: RST
+          this.connections[e.index].status = 'reset'
+          metrics?.onBypass('reset')
+        }
+        this.finTimer(e, 0, outcome)
         break
       }
       case 'fin-timer': {
@@ -510,13 +527,15 @@ export class ScenarioPlayer {
           asPort(c.vport),
           c.payload,
         )
-        const rs = entry ? formatAddrPort(entry.daddr, entry.dport) : null
+        const by = sim.bypassedTo
+        const rs = entry ? formatAddrPort(entry.daddr, entry.dport) : by !== null ? `${by}:${c.vport}` : null
         const rec = this.connections[e.index]
+        if (by !== null) rec.bypassed = true
         rec.datagrams?.push({ k: e.k, rs })
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
-          metrics?.onConnection(c.client, false, entry ? entry.daddr : null, e.at)
+          metrics?.onConnection(c.client, false, entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null, e.at)
           this.attempt({
             at: e.at,
             proto: 'udp',
