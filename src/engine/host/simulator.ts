@@ -183,16 +183,9 @@ export class Simulator {
   arp: ArpLan | null = null
 
   /** Set the topology (and, with a router, the ARP its clients' packets now depend on). */
-  useTopology(t: Topology): void {
+  setTopology(t: Topology): void {
     this.topology = t
-    this.arp = t.router ? new ArpLan(t, (rip) => this.methodOf(rip)) : null
-  }
-
-  /** The forwarding method of the director's first real server at `rip`, or null. */
-  private methodOf(rip: string): ForwardMethod | null {
-    for (const svc of this.director.services)
-      for (const d of svc.destinations) if (formatAddr(d.addr) === rip) return d.forward
-    return null
+    this.arp = t.router ? new ArpLan(t, this.director) : null
   }
 
   /**
@@ -337,7 +330,16 @@ export class Simulator {
     if (by !== null) {
       // straight to the real server the router now believes holds the VIP: its own connection, or RST
       const known = by === rs
-      const answer = this.bypass(saddr, sport, daddr, dport, how === 'rst' ? RST : FINACK, how === 'rst' ? WIRE.RST : WIRE.FIN, by, known)
+      const answer = this.bypass(
+        saddr,
+        sport,
+        daddr,
+        dport,
+        how === 'rst' ? RST : FINACK,
+        how === 'rst' ? WIRE.RST : WIRE.FIN,
+        by,
+        known,
+      )
       if (how === 'rst') return 'acked'
       if (answer === 'reset') return 'reset'
       if (this.routeToVip(daddr) === by) this.bypass(saddr, sport, daddr, dport, ACK, WIRE.ACK, by, true)

@@ -118,7 +118,7 @@ export class ScenarioPlayer {
   constructor(scenario: Scenario, options: { metrics?: boolean; setup?: (sim: Simulator) => void } = {}) {
     this.scenario = scenario
     const sim = new Simulator()
-    if (scenario.topology) sim.useTopology(new Topology(scenario.topology))
+    if (scenario.topology) sim.setTopology(new Topology(scenario.topology))
     this.sim = sim
     options.setup?.(sim)
     this.metrics = options.metrics
@@ -535,7 +535,12 @@ export class ScenarioPlayer {
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
-          metrics?.onConnection(c.client, false, entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null, e.at)
+          metrics?.onConnection(
+            c.client,
+            false,
+            entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null,
+            e.at,
+          )
           this.attempt({
             at: e.at,
             proto: 'udp',

@@ -1,4 +1,5 @@
 import { ForwardMethod } from '../ipvs/destination'
+import { type Addr, formatAddr } from '../net/ipv6'
 import { NeighbourTable, type NeighUpdate } from './neighbour'
 import type { Host, Topology } from './topology'
 
@@ -69,6 +70,11 @@ export interface ArpFlip {
 
 const ZERO_MAC = '00:00:00:00:00:00'
 
+/** What ArpLan reads of the director: its services' real servers and their forwarding method. */
+export interface DirectorServices {
+  readonly services: readonly { readonly destinations: readonly { addr: Addr; forward: ForwardMethod }[] }[]
+}
+
 export class ArpLan {
   readonly router: Host
   /** The router's ARP cache. */
@@ -81,15 +87,15 @@ export class ArpLan {
   /** The frames not yet drawn (wire.ts takes them; kept only while `watched`). */
   readonly pending: ArpFrame[] = []
   private readonly topology: Topology
-  /** The forwarding method the director uses for a real server (null: not one of its real servers). */
-  private readonly methodOf: (rip: string) => ForwardMethod | null
+  /** The director whose real servers these are (read for each one's forwarding method; data, so a deep copy of the simulator keeps it right). */
+  private readonly director: DirectorServices
   private readonly holders = new Map<string, Host>()
 
-  constructor(topology: Topology, methodOf: (rip: string) => ForwardMethod | null) {
+  constructor(topology: Topology, director: DirectorServices) {
     const r = topology.router
     if (!r) throw new Error('ArpLan needs topology.router')
     this.topology = topology
-    this.methodOf = methodOf
+    this.director = director
     this.router = topology.host('gateway', r.addr)
     this.table = new NeighbourTable({ base_reachable_time_ms: r.base_reachable_time_ms, locktime_ms: r.locktime_ms })
   }
@@ -99,6 +105,13 @@ export class ArpLan {
   }
 
   private stage: ArpFrame['stage'] = 'before'
+
+  /** The forwarding method of the director's first real server at `rip`, or null. */
+  private methodOf(rip: string): ForwardMethod | null {
+    for (const svc of this.director.services)
+      for (const d of svc.destinations) if (formatAddr(d.addr) === rip) return d.forward
+    return null
+  }
 
   /** Whether a real server answers a who-has for `vip` (arp_ignore()): the VIP is local to it and arp_ignore is 0. */
   answersFor(rip: string): boolean {
@@ -111,7 +124,8 @@ export class ArpLan {
   /** The hosts that answer a broadcast who-has for a VIP, in the order their replies arrive. */
   private answering(vip: string): Host[] {
     const out: Host[] = [this.topology.host('director', vip)]
-    for (const rip of this.topology.listedRealServers()) if (this.answersFor(rip)) out.push(this.topology.host('real-server', rip))
+    for (const rip of this.topology.listedRealServers())
+      if (this.answersFor(rip)) out.push(this.topology.host('real-server', rip))
     return out
   }
 
@@ -136,7 +150,14 @@ export class ArpLan {
       const n = this.table.get(vip)
       // a unicast reply to a request of ours: NUD_REACHABLE; override only past locktime
       const what = this.table.update(vip, h.mac, 'REACHABLE', !n || this.table.pastLocktime(n, now), now)
-      this.frame(now, { ...h, addr: vip }, r, { op: 2, sha: h.mac, spa: vip, tha: r.mac, tpa: r.addr }, 'arp_send_dst', `neigh:${what}`)
+      this.frame(
+        now,
+        { ...h, addr: vip },
+        r,
+        { op: 2, sha: h.mac, spa: vip, tha: r.mac, tpa: r.addr },
+        'arp_send_dst',
+        `neigh:${what}`,
+      )
       this.note(vip, h, 'reply', what, now)
     }
     return this.holders.get(vip) as Host

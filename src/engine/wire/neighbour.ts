@@ -23,7 +23,10 @@ export interface NeighParms {
   locktime_ms: number
 }
 
-export const DEFAULT_NEIGH_PARMS: Readonly<NeighParms> = Object.freeze({ base_reachable_time_ms: 30_000, locktime_ms: 1000 })
+export const DEFAULT_NEIGH_PARMS: Readonly<NeighParms> = Object.freeze({
+  base_reachable_time_ms: 30_000,
+  locktime_ms: 1000,
+})
 
 export interface Neighbour {
   ip: string

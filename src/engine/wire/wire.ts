@@ -7,8 +7,8 @@ import { utf8Bytes } from '../lib/utf8'
 import { formatAddr, formatAddrPort } from '../net/ipv6'
 import type { NfChainStep } from '../netfilter/tables'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
-import { MSS, nonZeroId, TcpFlow, WINDOW, WSCALE } from './flow'
 import type { ArpFrame, ArpLan } from './arp'
+import { MSS, nonZeroId, TcpFlow, WINDOW, WSCALE } from './flow'
 import {
   type ArpFrameData,
   cloneDatagram,
@@ -296,7 +296,8 @@ export class Wire implements PacketObserver {
     if (answer === 'reset') this.reset(at, conn, d, 'real-server→client', rsHost, this.clientSide(client))
     else if (flow && d.payload.kind === 'tcp') {
       const f = d.payload.tcp.flags
-      if (f === 'S') this.serverSends(at, conn, flow, { syn: true, ack: true }, 60, rsHost, this.clientSide(client), now)
+      if (f === 'S')
+        this.serverSends(at, conn, flow, { syn: true, ack: true }, 60, rsHost, this.clientSide(client), now)
       else if (f === 'F.')
         this.serverSends(at, conn, flow, { fin: true, ack: true }, 52, rsHost, this.clientSide(client), now)
     }
