@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { WirePacket } from '../src/engine/index'
+import type { RunResult, WirePacket } from '../src/engine/index'
 
 const root = join(import.meta.dirname, '..')
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
@@ -121,24 +121,18 @@ describe('sim CLI: the ARP problem (public/scenarios/dr-rs-answers-arp.json)', (
   it('the run: which clients bypassed the director, when the entry flipped, in the metrics', () => {
     const r = sim(ARP_PROBLEM, '--metrics')
     expect(r.status).toBe(0)
-    const run = JSON.parse(r.stdout)
-    expect(
-      run.connections.map(
-        (c: { client: string; rs: string; status: string; bypassed?: boolean }) =>
-          `${c.client} ${c.rs} ${c.status}${c.bypassed ? ' bypassed' : ''}`,
-      ),
-    ).toEqual([
+    const run = JSON.parse(r.stdout) as RunResult
+    expect(run.connections.map((c) => `${c.client} ${c.rs} ${c.status}${c.bypassed ? ' bypassed' : ''}`)).toEqual([
       '10.0.0.1 192.168.8.102:80 reset',
       '10.0.0.2 192.168.8.101:80 connected',
       '10.0.0.3 192.168.8.101:80 connected bypassed',
       '10.0.0.4 192.168.8.101:80 connected bypassed',
     ])
-    expect(
-      run.arp.flips.map(
-        (f: { at: number; to: { role: string; addr: string }; by: string }) => `${f.at} ${f.to.role} ${f.by}`,
-      ),
-    ).toEqual(['1000 director reply', '1000 real-server request'])
-    expect(run.metrics.bypassed).toEqual({ connections: 2, resets: 1 })
+    expect(run.arp?.flips.map((f) => `${f.at} ${f.to.role} ${f.by}`)).toEqual([
+      '1000 director reply',
+      '1000 real-server request',
+    ])
+    expect(run.metrics?.bypassed).toEqual({ connections: 2, resets: 1 })
   })
 })
 

@@ -535,12 +535,7 @@ export class ScenarioPlayer {
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
-          metrics?.onConnection(
-            c.client,
-            false,
-            entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null,
-            e.at,
-          )
+          metrics?.onConnection(c.client, false, entry ? entry.daddr : by !== null ? parseAddr(by) : null, e.at)
           this.attempt({
             at: e.at,
             proto: 'udp',
