@@ -91,3 +91,24 @@ for (const s of SHOTS)
           path: `/tmp/shots-arp/${s.name}-${w}x${h}${presenter ? '-presenter' : ''}-${locale}.png`,
         })
       })
+
+for (const locale of ['en', 'zh-CN'] as const)
+  test(`the lesson "The ARP problem" (${locale}): predict where 10.0.0.3 goes, the engine reveals 101`, async ({
+    page,
+  }) => {
+    const lab = new LabPage(page)
+    await lab.open()
+    await page.getByTestId('locale').selectOption(locale)
+    await page.getByTestId('view-lessons').click()
+    await page.getByTestId('lesson-arp').click()
+    await expect(page.getByTestId('lesson')).toContainText(locale === 'en' ? '9. The ARP problem' : '9. ARP 问题')
+    await page.getByTestId('lesson-next').click() // the question
+    await page.getByTestId('choice-1').click() // 102: where the director would have balanced it
+    await expect(page.getByTestId('verdict')).toContainText('192.168.8.101')
+    await expect(page.getByTestId('reveal')).toContainText(locale === 'en' ? 'neigh_event_ns()' : '覆盖原条目')
+    if (process.env.SHOTS) {
+      await page.setViewportSize({ width: 1280, height: 720 })
+      mkdirSync('/tmp/shots-arp', { recursive: true })
+      await page.screenshot({ path: `/tmp/shots-arp/lesson-arp-1280x720-${locale}.png` })
+    }
+  })
