@@ -371,7 +371,7 @@ for (const locale of ['en', 'zh-CN'] as const)
   })
 
 for (const locale of ['en', 'zh-CN'] as const)
-  test(`lesson 9 (${locale}): the mark set in mangle OUTPUT never reaches IPVS; in filter INPUT it does`, async ({
+  test(`lesson 11 (${locale}): the mark set in mangle OUTPUT never reaches IPVS; in filter INPUT it does`, async ({
     page,
   }) => {
     test.setTimeout(120_000)
@@ -387,7 +387,7 @@ for (const locale of ['en', 'zh-CN'] as const)
     await page.getByTestId('view-lessons').click()
     await page.getByTestId('lesson-mark-path').click()
     await expect(lesson).toContainText(
-      zh ? '9. IPVS 看到数据包之前，MARK 做了什么' : '9. What MARK does before IPVS sees the packet',
+      zh ? '11. IPVS 看到数据包之前，MARK 做了什么' : '11. What MARK does before IPVS sees the packet',
     )
     await next() // the question: PREROUTING
     await page.getByTestId('choice-1').click() // .102

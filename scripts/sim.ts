@@ -88,6 +88,17 @@ function main(argv: string[]): number {
         pcap.writer.record(lastUs, bytes)
       }
     }
+  if (wire)
+    wire.onArp = (p, bytes) => {
+      if (opts.packets) {
+        lines.push(JSON.stringify(p))
+        if (lines.length >= 1000) flushLines()
+      }
+      if (pcap) {
+        lastUs = Math.max((WALL_CLOCK_EPOCH_MS + p.at) * 1000, lastUs + 1)
+        pcap.writer.record(lastUs, bytes)
+      }
+    }
   const result = runScenario(parsed.scenario, {
     metrics: opts.metrics,
     setup: wire

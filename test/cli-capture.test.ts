@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
-import type { WirePacket } from '../src/engine/index'
+import type { RunResult, WirePacket } from '../src/engine/index'
 
 const root = join(import.meta.dirname, '..')
 const tsx = join(root, 'node_modules', '.bin', 'tsx')
@@ -89,6 +89,53 @@ describe('sim CLI: --packets', () => {
   })
 })
 
+const ARP_PROBLEM = join(root, 'public/scenarios/dr-rs-answers-arp.json')
+
+describe('sim CLI: the ARP problem (public/scenarios/dr-rs-answers-arp.json)', () => {
+  it('--packets: the ARP frames (who-has / is-at) among the packets, then clients straight to the real server', () => {
+    const r = sim(ARP_PROBLEM, '--packets')
+    expect(r.status).toBe(0)
+    const lines = r.stdout
+      .trim()
+      .split('\n')
+      .map(
+        (l) => JSON.parse(l) as { n: number; hop: string; fate: string; frame: { arp?: { op: number; spa: string } } },
+      )
+    expect(lines.map((p) => p.n)).toEqual(lines.map((_, i) => i + 1))
+    const arp = lines.filter((p) => p.hop === 'arp')
+    // the router's who-has, the director's and 101's is-at (ignored within locktime), 102's and 101's who-has for the router, the router's answers
+    expect(arp.map((p) => `${p.frame.arp?.op} ${p.frame.arp?.spa} ${p.fate}`)).toEqual([
+      '1 192.168.8.254 delivered',
+      '2 192.168.100.100 neigh:created',
+      '2 192.168.100.100 neigh:ignored',
+      '1 192.168.8.102 neigh:created',
+      '2 192.168.8.254 delivered',
+      '1 192.168.100.100 neigh:changed',
+      '2 192.168.8.254 delivered',
+    ])
+    const flip = lines.findIndex((p) => p.fate === 'neigh:changed')
+    expect(lines.slice(flip).some((p) => p.hop === 'client→director')).toBe(false)
+    expect(lines.slice(flip).filter((p) => p.hop === 'client→real-server').length).toBeGreaterThan(0)
+  })
+
+  it('the run: which clients bypassed the director, when the entry flipped, in the metrics', () => {
+    const r = sim(ARP_PROBLEM, '--metrics')
+    expect(r.status).toBe(0)
+    const run = JSON.parse(r.stdout) as RunResult
+    expect(run.connections.map((c) => `${c.client} ${c.rs} ${c.status}${c.bypassed ? ' bypassed' : ''}`)).toEqual([
+      '10.0.0.1 192.168.8.102:80 reset',
+      '10.0.0.2 192.168.8.101:80 connected',
+      '10.0.0.3 192.168.8.101:80 connected bypassed',
+      '10.0.0.4 192.168.8.101:80 connected bypassed',
+    ])
+    expect(run.arp?.flips.map((f) => `${f.at} ${f.to.role} ${f.by}`)).toEqual([
+      '1000 director reply',
+      '1000 real-server request',
+    ])
+    expect(run.metrics?.bypassed).toEqual({ connections: 2, resets: 1 })
+  })
+})
+
 describe.skipIf(TCPDUMP === null)(
   `sim CLI: --pcap read back by tcpdump${TCPDUMP ? '' : ' — skipped: tcpdump is not installed (apt-get install tcpdump)'}`,
   () => {
@@ -106,5 +153,26 @@ describe.skipIf(TCPDUMP === null)(
         for (const re of c.expect) expect(text).toMatch(re)
       })
     }
+    it('ARP problem: tcpdump reads the ARP frames (ethertype 0x0806) and the packets that bypass the director', () => {
+      const out = join(tmp, 'arp.pcap')
+      expect(sim(ARP_PROBLEM, '--pcap', out).status).toBe(0)
+      const td = spawnSync(TCPDUMP as string, ['-nn', '-e', '-r', out], { encoding: 'utf8' })
+      expect(td.status).toBe(0)
+      const text = td.stdout
+      expect(text).toContain(
+        '02:00:c0:a8:08:fe > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.168.100.100 tell 192.168.8.254, length 28',
+      )
+      expect(text).toContain(
+        '52:54:00:12:34:56 > 02:00:c0:a8:08:fe, ethertype ARP (0x0806), length 42: Reply 192.168.100.100 is-at 52:54:00:12:34:56, length 28',
+      )
+      // 101 asks for its gateway naming the VIP (arp_announce 0): the flip
+      expect(text).toContain(
+        '02:00:c0:a8:08:65 > ff:ff:ff:ff:ff:ff, ethertype ARP (0x0806), length 42: Request who-has 192.168.8.254 tell 192.168.100.100, length 28',
+      )
+      // later: from the router's MAC straight to 101's, for the VIP
+      expect(text).toMatch(
+        /02:00:c0:a8:08:fe > 02:00:c0:a8:08:65, ethertype IPv4 \(0x0800\), length 74: 10\.0\.0\.3\.40003 > 192\.168\.100\.100\.80: Flags \[S\]/,
+      )
+    })
   },
 )

@@ -91,11 +91,11 @@ const conn = (at: number, client: string, clientPort: number, vport: number, hol
   hold,
 })
 
-/** The rule lesson 9 moves between chains: TCP to the VIP's :80 gets mark 1. */
+/** The rule lesson 11 moves between chains: TCP to the VIP's :80 gets mark 1. */
 const MARK_RULE = `-d ${VIP} -p tcp --dport 80 -j MARK --set-mark 1`
-/** Lesson 9's director: :80 → .101 only, FWM 1 (-p 300) → .102 only, the MARK rule `rule`, one client. */
+/** Lesson 11's director: :80 → .101 only, FWM 1 (-p 300) → .102 only, the MARK rule `rule`, one client. */
 const markScenario = (rule: string) => ({
-  name: 'Lesson 9: where MARK runs',
+  name: 'Lesson 11: where MARK runs',
   commands: [
     `ipvsadm -A -t ${VIP}:80 -s rr`,
     `ipvsadm -a -t ${VIP}:80 -r 192.168.8.101 -g`,
@@ -711,10 +711,72 @@ export const LESSONS: Lesson[] = [
     ],
   },
   {
+    id: 'arp',
+    title: { en: '10. The ARP problem', 'zh-CN': '10. ARP 问题' },
+    steps: [
+      {
+        kind: 'load',
+        file: 'dr-rs-answers-arp.json',
+        text: {
+          en: `DR with a router in front of the director: the router finds the VIP’s MAC address by ARP. ipvsadm -A -t ${VIP}:80 -s rr -p 300, real servers 192.168.8.101 and 192.168.8.102 (-g). 102 is set up as DR needs: the VIP on lo, arp_ignore 1, arp_announce 2. 101 has the VIP on lo but kept the defaults, arp_ignore 0 and arp_announce 0. Clients 10.0.0.1 and 10.0.0.2 connect at 1 s, 10.0.0.3 at 3 s, 10.0.0.4 at 4 s.`,
+          'zh-CN': `DR 模式，调度器前面有一台路由器：路由器通过 ARP 查找 VIP 的 MAC 地址。ipvsadm -A -t ${VIP}:80 -s rr -p 300，真实服务器 192.168.8.101 和 192.168.8.102（-g）。102 按 DR 的要求配置：VIP 在 lo 上，arp_ignore 1，arp_announce 2。101 的 VIP 也在 lo 上，但保留了默认值 arp_ignore 0、arp_announce 0。客户端 10.0.0.1 和 10.0.0.2 在 1 秒连接，10.0.0.3 在 3 秒，10.0.0.4 在 4 秒。`,
+        },
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: the director sends 10.0.0.1 to 102 and 10.0.0.2 to 101. Where does 10.0.0.3’s connection at 3 s go?',
+          'zh-CN': '预测：调度器把 10.0.0.1 分给 102，把 10.0.0.2 分给 101。10.0.0.3 在 3 秒的连接会去哪里？',
+        },
+        probe: { kind: 'connection-rs', index: 2 },
+        choices: RS_CHOICES,
+        explain: {
+          en: 'To {answer}, and the director never saw it. When 101 answered 10.0.0.2 (its SYN-ACK, from the VIP) it had to ask ARP for the router’s MAC, and with arp_announce 0 it named the VIP as its own address. The router took that request as news (arp_process() → neigh_event_ns(), an override): from then on its entry for the VIP holds 101’s MAC, so every client packet to the VIP goes straight to 101.',
+          'zh-CN':
+            '去了 {answer}，而且调度器根本没看到它。101 回应 10.0.0.2 时（从 VIP 发出的 SYN-ACK）需要用 ARP 查路由器的 MAC，由于 arp_announce 0，它在请求里把 VIP 当作自己的地址。路由器把这个请求当作新消息（arp_process() → neigh_event_ns()，覆盖原条目）：此后它为 VIP 记下的是 101 的 MAC，发往 VIP 的每个客户端包都直接去了 101。',
+        },
+        claims: [answerIs('192.168.8.101'), landsOn(0, '192.168.8.102'), landsOn(1, '192.168.8.101')],
+      },
+      {
+        kind: 'play',
+        until: 5,
+        speed: 1,
+        text: {
+          en: 'Play to 5 s: 10.0.0.3 and 10.0.0.4 both reach 101.',
+          'zh-CN':
+            '播放到 5 秒：10.0.0.3 和 10.0.0.4 都到了 101。打开其中一个的“数据包”：路由器把 SYN 直接发给了真实服务器，而不是调度器。',
+        },
+        claims: [landsOn(2, '192.168.8.101'), landsOn(3, '192.168.8.101')],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Lnc',
+        text: {
+          en: 'The director’s connection table: no entry and no template for 10.0.0.3 or 10.0.0.4 — persistence cannot work for packets the director never sees. 10.0.0.2’s entry is stuck in SYN_RECV: its ACK already went straight to 101.',
+          'zh-CN':
+            '调度器的连接表：10.0.0.3 和 10.0.0.4 既没有连接条目也没有模板——调度器看不到的包，持久化无从谈起。10.0.0.2 的条目停在 SYN_RECV：它的 ACK 已经直接去了 101。',
+        },
+        claims: [
+          outputLacks(/10\.0\.0\.3:/),
+          outputLacks(/10\.0\.0\.4:/),
+          outputLists(/SYN_RECV\s+10\.0\.0\.2:40002\s+192\.168\.100\.100:80\s+192\.168\.8\.101:80/),
+        ],
+      },
+      {
+        kind: 'text',
+        text: {
+          en: 'The fix, on every DR real server: sysctl -w net.ipv4.conf.all.arp_ignore=1 (answer ARP only for addresses on the interface asked on — not the VIP on lo) and net.ipv4.conf.all.arp_announce=2 (never name the VIP in its own ARP requests). Share and files ▸ “Script for a real director (.sh)” prints them for each real server.',
+          'zh-CN':
+            '修复方法，在每台 DR 真实服务器上：sysctl -w net.ipv4.conf.all.arp_ignore=1（只为收到请求的接口上的地址应答 ARP——不包括 lo 上的 VIP），以及 net.ipv4.conf.all.arp_announce=2（自己的 ARP 请求里绝不使用 VIP）。“分享与文件”▸“用于真实调度器的脚本（.sh）”会为每台真实服务器打印这些命令。',
+        },
+      },
+    ],
+  },
+  {
     id: 'mark-path',
     title: {
-      en: '9. What MARK does before IPVS sees the packet',
-      'zh-CN': '9. IPVS 看到数据包之前，MARK 做了什么',
+      en: '11. What MARK does before IPVS sees the packet',
+      'zh-CN': '11. IPVS 看到数据包之前，MARK 做了什么',
     },
     steps: [
       {
@@ -850,6 +912,7 @@ export const LESSONS: Lesson[] = [
     ],
   },
 ]
+
 /** A question's answer as its reveal says it: the probe's, or yes/no for a figure (`yesWhen`). */
 export function answerOf(
   step: Pick<Extract<LessonStep, { kind: 'question' }>, 'yesWhen'>,

@@ -10,7 +10,7 @@ import { askPackets } from '../store/index'
 import type { PacketsAnswer, PacketsWanted, PacketView } from '../worker/protocol'
 import { saveBlob } from './exporting'
 import { clock } from './format'
-import { arrowLabel, COL_W, columnsOf, fieldText, pcapName, ROW_H } from './packetsText'
+import { arrowLabel, COL_W, columnsOf, fieldText, netfilterLines, pcapName, ROW_H } from './packetsText'
 import { useT } from './useT'
 
 async function download(wanted: PacketsWanted): Promise<void> {
@@ -145,6 +145,22 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
                 <p>
                   <strong>{t('packets.fate')}:</strong> {fate(p.fate)}
                 </p>
+                {p.netfilter && (
+                  <div className="packets-nf" data-testid="packets-netfilter">
+                    <strong>{t('packets.nf.title')}:</strong>
+                    <ol>
+                      {netfilterLines(p.netfilter, (k, v) => tDyn(t, k, v)).map((l, i) => (
+                        // biome-ignore lint/suspicious/noArrayIndexKey: the path's steps never move
+                        <li key={i}>
+                          {l.head}
+                          {l.rules.map((r) => (
+                            <code key={r}>{r}</code>
+                          ))}
+                        </li>
+                      ))}
+                    </ol>
+                  </div>
+                )}
                 <table>
                   <thead>
                     <tr>

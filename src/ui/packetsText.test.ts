@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import type { PacketView } from '../worker/protocol'
-import { arrowLabel, columnsOf, fieldText, pcapName } from './packetsText'
+import en from '../i18n/en.json'
+import zh from '../i18n/zh-CN.json'
+import type { NetfilterStep, PacketView } from '../worker/protocol'
+import { arrowLabel, columnsOf, fieldText, netfilterLines, pcapName, type Tr } from './packetsText'
 
 const host = (role: string, addr: string) => ({ role, addr, mac: '02:00:00:00:00:01' })
 const pkt = (from: string, to: string, fields: Record<string, string> = {}): PacketView => ({
@@ -52,5 +54,75 @@ describe('the Packets view words', () => {
       '10-0-0-1-1_192-168-100-100-80.pcap',
     )
     expect(pcapName({ conn: null })).toBe('lvs-lab-run.pcap')
+  })
+})
+
+/** The messages of a language, with {{name}} filled as i18next does (escapeValue false). */
+const trOf =
+  (lang: unknown): Tr =>
+  (key, params = {}) => {
+    let m: unknown = lang
+    for (const part of key.split('.')) m = (m as Record<string, unknown>)[part]
+    if (typeof m !== 'string') throw new Error(`no message ${key}`)
+    return m.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(params[k]))
+  }
+
+describe('the director’s netfilter path in words', () => {
+  const steps: NetfilterStep[] = [
+    {
+      hook: 'PREROUTING',
+      table: 'raw',
+      chain: 'PREROUTING',
+      priority: -300,
+      empty: true,
+      rules: [],
+      verdict: 'ACCEPT',
+      mark: 0,
+    },
+    {
+      hook: 'PREROUTING',
+      table: 'mangle',
+      chain: 'PREROUTING',
+      priority: -150,
+      rules: [{ n: 2, rule: '-A PREROUTING -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x3/0xffffffff' }],
+      verdict: 'policy ACCEPT',
+      mark: 3,
+    },
+    { hook: 'routing', table: 'route', chain: 'local', priority: null, rules: [], verdict: 'ACCEPT', mark: 3 },
+    {
+      hook: 'INPUT',
+      table: 'ipvs',
+      chain: 'ip_vs_in_hook',
+      priority: 99,
+      rules: [],
+      verdict: 'forwarded',
+      mark: 3,
+      service: 'FWM 3',
+      entry: 'new',
+    },
+  ]
+  it('English: each hook with its priority, the rule that matched by number and -A text, the mark, the service', () => {
+    expect(netfilterLines(steps, trOf(en))).toEqual([
+      { head: 'raw PREROUTING (-300): no rules', rules: [] },
+      {
+        head: 'mangle PREROUTING (-150): policy ACCEPT, mark 0x3',
+        rules: ['rule 2 matched: -A PREROUTING -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x3/0xffffffff'],
+      },
+      { head: "Routing: the VIP is the director's own address, so the packet goes to INPUT, mark 0x3", rules: [] },
+      { head: 'IPVS (ip_vs_in_hook, 99): FWM 3 took it: a new connection entry, mark 0x3', rules: [] },
+    ])
+  })
+  it('中文: the same steps, the rule text and service names as the tools print them', () => {
+    const zhLines = netfilterLines(steps, trOf(zh))
+    expect(zhLines[1].rules[0]).toBe(
+      '匹配规则 2：-A PREROUTING -p tcp -m tcp --dport 80 -j MARK --set-xmark 0x3/0xffffffff',
+    )
+    expect(zhLines[3].head).toBe('IPVS（ip_vs_in_hook，99）：由 FWM 3 接收：新建连接条目，mark 0x3')
+  })
+  it('no service: the packet is the director’s own', () => {
+    const local: NetfilterStep = { ...steps[3], verdict: 'local:no-service', service: null, mark: 0 }
+    expect(netfilterLines([local], trOf(en))[0].head).toBe(
+      "IPVS (ip_vs_in_hook, 99): not for IPVS: the director's own stack gets it",
+    )
   })
 })

@@ -1,5 +1,5 @@
 /** The Packets view's words and columns (issue 15): pure, so they are tested without a page. */
-import type { PacketsWanted, PacketView } from '../worker/protocol'
+import type { NetfilterStep, PacketsWanted, PacketView } from '../worker/protocol'
 
 const ROLE_ORDER = ['client', 'gateway', 'director', 'real-server'] as const
 export const COL_W = 96
@@ -38,4 +38,37 @@ export function fieldText(key: string, value: string): string {
   } catch {
     return value
   }
+}
+
+/** The app's translate function, as packetsText needs it (tDyn bound to the language). */
+export type Tr = (key: string, params?: Record<string, string | number>) => string
+
+/** `0x3` as iptables prints marks. */
+const markHex = (m: number) => `0x${(m >>> 0).toString(16)}`
+
+/**
+ * The director's netfilter path of a client packet (WirePacket `netfilter`), one line a hook in
+ * priority order, with the rules that matched (their `-A` text): raw/mangle PREROUTING, the
+ * routing decision, mangle/filter/security INPUT, then IPVS and the service that took it.
+ */
+export function netfilterLines(steps: readonly NetfilterStep[], tr: Tr): { head: string; rules: string[] }[] {
+  return steps.map((s) => {
+    const where = `${s.table} ${s.chain}${s.legacy ? ' (legacy)' : ''}`
+    const pri = s.priority === null ? '' : String(s.priority)
+    const mark = s.mark !== 0 ? tr('packets.nf.mark', { mark: markHex(s.mark) }) : ''
+    if (s.table === 'route') return { head: tr('packets.nf.route', { mark }), rules: [] }
+    if (s.table === 'ipvs') {
+      const took = s.service
+        ? tr(`packets.nf.took.${s.entry ?? 'new'}`, { service: s.service })
+        : s.verdict.startsWith('local:')
+          ? tr('packets.nf.notIpvs')
+          : tr('packets.nf.noService')
+      return { head: tr('packets.nf.ipvs', { fn: s.chain, priority: pri, took, mark }), rules: [] }
+    }
+    if (s.empty) return { head: tr('packets.nf.empty', { where, priority: pri }), rules: [] }
+    return {
+      head: tr('packets.nf.chain', { where, priority: pri, verdict: s.verdict, mark }),
+      rules: s.rules.map((r) => tr('packets.nf.rule', { n: r.n, rule: r.rule })),
+    }
+  })
 }

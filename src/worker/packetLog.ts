@@ -137,6 +137,7 @@ export function packetViews(packets: readonly WirePacket[]): PacketView[] {
       frameLength: p.frameLength,
       fields: headerFields(p.frame),
       changed: before ? changedFields(before.frame, p.frame) : [],
+      ...(p.netfilter ? { netfilter: p.netfilter } : {}),
     }
   })
 }

@@ -6,6 +6,9 @@
 
 import type { DaemonSource } from '../engine/index'
 import type { Addr } from '../engine/net/ipv6'
+import type { NetfilterStep } from '../engine/wire/netfilterPath'
+
+export type { NetfilterStep }
 
 export const PROTOCOL_VERSION = 1
 
@@ -441,6 +444,8 @@ export interface PacketView {
   fields: Record<string, string>
   /** The fields this hop changed (changedFields of the packet it was made from): the view highlights them. */
   changed: string[]
+  /** client→director only: the director's netfilter path up to IPVS (src/engine/wire/netfilterPath.ts). */
+  netfilter?: NetfilterStep[]
 }
 
 /**

@@ -17,7 +17,7 @@ import { KubeCluster, kubectlProgram } from '../kube/cluster'
 import { KubeProxy, type KubeProxyHost, kubeProxyProgram } from '../kube/daemon'
 import { utf8Length } from '../lib/utf8'
 import { asPort, type IPv4, type Port } from '../net/ipv4'
-import { type Addr, formatAddrPort } from '../net/ipv6'
+import { type Addr, formatAddr, formatAddrPort } from '../net/ipv6'
 import type { NfPacket } from '../netfilter/rule'
 import { Netfilter } from '../netfilter/tables'
 import { labMacOf } from '../netfilter/xt_mac'
@@ -28,6 +28,7 @@ import { runIptablesSave } from '../userland/iptables/save'
 import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
+import { ArpLan } from '../wire/arp'
 import { Topology } from '../wire/topology'
 import type { PacketObserver } from '../wire/wire'
 
@@ -64,6 +65,8 @@ export interface ClientTcp {
   synRetries: number
   /** FINs sent again so far (`ORPHAN_FIN_SCHEDULE`). */
   finRetries: number
+  /** The real server that accepted it straight from the router, the director bypassed (the ARP problem); absent otherwise. */
+  bypassed?: string
 }
 
 /**
@@ -210,6 +213,8 @@ export class Simulator {
    * a rule or policy drops the packet. Both directions arrive on eth0.
    */
   private netfilterPasses(pkt: Packet, path: 'toVip' | 'reply'): boolean {
+    // the chains walked, for whoever watches the packets (the wire's `netfilter` field)
+    this.netfilter.trace = this.wire ? [] : null
     // iptables sees IPv4 only; an IPv6 packet would walk ip6tables, which the director leaves empty
     if (!this.netfilter.walksPackets || typeof pkt.saddr === 'string') {
       pkt.mark = 0
@@ -244,11 +249,74 @@ export class Simulator {
   /** The hosts around the director and how they are set up (a scenario's `topology`; default: a correctly built lab). */
   topology = new Topology()
 
+  /** ARP on the VIP's LAN: only with a router in front of the director (`topology.router`), else null. */
+  arp: ArpLan | null = null
+
+  /** Set the topology (and, with a router, the ARP its clients' packets now depend on). */
+  setTopology(t: Topology): void {
+    this.topology = t
+    this.arp = t.router ? new ArpLan(t, this.director) : null
+  }
+
+  /**
+   * The real server the router sends a client's packet to `daddr` to instead of the director —
+   * its ARP entry for the VIP holds that server's MAC (the ARP problem, wire/arp.ts) — or null.
+   * Set for the last client packet in `bypassedTo`.
+   */
+  private routeToVip(daddr: Addr): string | null {
+    this.bypassedTo = null
+    if (!this.arp || typeof daddr !== 'number') return null
+    const h = this.arp.toVip(formatAddr(daddr), this.now)
+    if (h.role === 'real-server') this.bypassedTo = h.addr
+    return this.bypassedTo
+  }
+
+  /** The real server the last client packet went to straight from the router, bypassing the director (null: it reached the director). */
+  bypassedTo: string | null = null
+
+  /** A DR or TUN real server answers the client from the VIP, through the router (its first packet there: ARP). */
+  private rsAnswers(rip: Addr, vip: Addr): void {
+    this.arp?.rsSends(formatAddr(rip), formatAddr(vip), this.now)
+  }
+
+  /**
+   * A client's packet that the router sent to real server `rs` (not the director): the server
+   * has the VIP on lo, so its own stack takes it — a SYN is accepted (no IPVS entry, no
+   * template), anything else for a connection it never accepted is answered with RST
+   * (tcp_v4_send_reset(): no socket). `known`: the connection is one `rs` accepted.
+   */
+  private bypass(
+    saddr: Addr,
+    sport: Port,
+    daddr: Addr,
+    dport: Port,
+    tcp: TcpFlags | undefined,
+    len: number,
+    rs: string,
+    known: boolean,
+  ): 'accepted' | 'reset' {
+    const pkt = fillPacket(this.scratch, tcp ? Protocol.TCP : Protocol.UDP, saddr, sport, daddr, dport, tcp, len)
+    const answer = !tcp || tcp.syn || known ? 'accepted' : 'reset'
+    // the real server's SYN-ACK / FIN-ACK goes out through the router (ARP for it the first time)
+    if (answer === 'accepted' && tcp && (tcp.syn || tcp.fin)) this.arp?.rsSends(rs, formatAddr(daddr), this.now)
+    this.wire?.bypassPacket?.(pkt, rs, answer, this.now)
+    return answer
+  }
+
   /** A client's packet to the director. */
   private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
-    this.wire?.clientPacket(pkt, v, this.now)
+    // a DR or TUN real server answers a SYN or FIN itself, through the router (ARP the first time)
+    if (
+      this.arp &&
+      v.kind === 'forwarded' &&
+      (tcp.syn || tcp.fin) &&
+      (v.conn.forward === ForwardMethod.DROUTE || v.conn.forward === ForwardMethod.TUNNEL) &&
+      !this.topology.rsDrops(v.conn.daddr, v.conn.forward)
+    )
+      this.rsAnswers(v.conn.daddr, daddr)
+    this.wire?.clientPacket(pkt, v, this.now, this.netfilter.trace)
     return v
   }
 
@@ -286,6 +354,9 @@ export class Simulator {
   /** The director's entry the last `handshake()` went through (null when it was refused or dropped). */
   handshakeEntry: Connection | null = null
 
+  /** The real server the last `handshake()` reached straight from the router, bypassing the director (the ARP problem), or null. */
+  handshakeBypass: string | null = null
+
   /**
    * A client's SYN from this tuple and, when it is answered, the rest of the handshake. Returns what
    * the client sees ('pending': no answer yet, it will retry); the entry is left in `handshakeEntry`.
@@ -293,6 +364,15 @@ export class Simulator {
   handshake(saddr: Addr, sport: Port, daddr: Addr, dport: Port): ClientStatus {
     this.handshakeEntry = null
     this.handshakeFault = null
+    this.handshakeBypass = null
+    const by = this.routeToVip(daddr)
+    if (by !== null) {
+      // the router sends the SYN straight to a real server that answered ARP for the VIP
+      this.bypass(saddr, sport, daddr, dport, SYN, WIRE.SYN, by, true)
+      this.handshakeBypass = by
+      if (this.routeToVip(daddr) === by) this.bypass(saddr, sport, daddr, dport, ACK, WIRE.ACK, by, true)
+      return 'connected'
+    }
     const v = this.send(saddr, sport, daddr, dport, SYN, WIRE.SYN)
     if (v.kind === 'forwarded') {
       const e = v.conn
@@ -309,7 +389,10 @@ export class Simulator {
         return 'pending'
       // DR, TUN: a real server that does not take the packet never answers (the client retries)
       if (this.topology.rsDrops(e.daddr, e.forward)) return 'pending'
-      this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
+      // its SYN-ACK may make the router's entry for the VIP flip to it: then the ACK goes there directly
+      const to = this.routeToVip(daddr)
+      if (to !== null) this.bypass(saddr, sport, daddr, dport, ACK, WIRE.ACK, to, to === formatAddr(e.daddr))
+      else this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
       return 'connected'
     }
     // ICMP port unreachable from IPVS, or the director's own stack answers RST: nobody listens there.
@@ -320,7 +403,26 @@ export class Simulator {
    * A connected client closes: FIN (or its retransmission), then the ACK of the server's FIN
    * (NAT: the server's FIN passes the director). RST is never answered nor sent again ('acked').
    */
-  hangUp(saddr: Addr, sport: Port, daddr: Addr, dport: Port, how: 'fin' | 'rst'): FinOutcome {
+  hangUp(saddr: Addr, sport: Port, daddr: Addr, dport: Port, how: 'fin' | 'rst', rs: string | null = null): FinOutcome {
+    const by = this.routeToVip(daddr)
+    if (by !== null) {
+      // straight to the real server the router now believes holds the VIP: its own connection, or RST
+      const known = by === rs
+      const answer = this.bypass(
+        saddr,
+        sport,
+        daddr,
+        dport,
+        how === 'rst' ? RST : FINACK,
+        how === 'rst' ? WIRE.RST : WIRE.FIN,
+        by,
+        known,
+      )
+      if (how === 'rst') return 'acked'
+      if (answer === 'reset') return 'reset'
+      if (this.routeToVip(daddr) === by) this.bypass(saddr, sport, daddr, dport, ACK, WIRE.ACK, by, true)
+      return 'acked'
+    }
     if (how === 'rst') {
       this.send(saddr, sport, daddr, dport, RST, WIRE.RST)
       return 'acked'
@@ -334,7 +436,9 @@ export class Simulator {
     // NAT: the server's FIN (with the ACK of the client's) comes back through the director
     if (v.conn.forward === ForwardMethod.MASQ && !this.reply(saddr, sport, daddr, dport, v.conn, FINACK, WIRE.FIN))
       return 'lost'
-    this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
+    const to = this.routeToVip(daddr)
+    if (to !== null) this.bypass(saddr, sport, daddr, dport, ACK, WIRE.ACK, to, to === formatAddr(v.conn.daddr))
+    else this.send(saddr, sport, daddr, dport, ACK, WIRE.ACK)
     return 'acked'
   }
 
@@ -346,6 +450,9 @@ export class Simulator {
       c.entry = e
       c.rsAddr = e.daddr
       c.rsPort = e.dport
+    } else if (this.handshakeBypass !== null) {
+      c.bypassed = this.handshakeBypass
+      c.rsPort = c.dport
     }
     c.status = status
   }
@@ -357,13 +464,13 @@ export class Simulator {
   tcpClose(c: ClientTcp, how: 'fin' | 'rst'): FinOutcome {
     if (c.status !== 'connected') return 'acked'
     c.status = 'closed'
-    return this.hangUp(c.saddr, c.sport, c.daddr, c.dport, how)
+    return this.hangUp(c.saddr, c.sport, c.daddr, c.dport, how, clientRsAddr(c))
   }
 
   /** The closed client's retransmission timer fired: its FIN again (tcp_retransmit_timer()). */
   tcpRetransmitFin(c: ClientTcp): FinOutcome {
     c.finRetries++
-    return this.hangUp(c.saddr, c.sport, c.daddr, c.dport, 'fin')
+    return this.hangUp(c.saddr, c.sport, c.daddr, c.dport, 'fin', clientRsAddr(c))
   }
 
   /** One UDP datagram; returns the real server that got it (`ip:port`) or null. */
@@ -388,8 +495,13 @@ export class Simulator {
       WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
     pkt.payload = payload
+    const by = this.routeToVip(daddr)
+    if (by !== null) {
+      this.bypass(saddr, sport, daddr, dport, undefined, pkt.len, by, true)
+      return null
+    }
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
-    this.wire?.clientPacket(pkt, v, this.now)
+    this.wire?.clientPacket(pkt, v, this.now, this.netfilter.trace)
     // a real server that drops what the director sent it (topology) never receives the datagram
     return v.kind === 'forwarded' && !this.topology.rsDrops(v.conn.daddr, v.conn.forward) ? v.conn : null
   }
@@ -452,5 +564,12 @@ export const newClientTcp = (saddr: Addr, sport: number, daddr: Addr, dport: num
   finRetries: 0,
 })
 
+/** The real server a client's connection is with (its address), or null. */
+function clientRsAddr(c: ClientTcp): string | null {
+  if (c.bypassed !== undefined) return c.bypassed
+  return c.entry ? formatAddr(c.rsAddr) : null
+}
+
 /** The real server a client reached, as recordings write it (`192.168.8.101:80`, `[2001:db8:8::102]:80`), or null. */
-export const clientRs = (c: ClientTcp): string | null => (c.entry ? formatAddrPort(c.rsAddr, c.rsPort) : null)
+export const clientRs = (c: ClientTcp): string | null =>
+  c.bypassed !== undefined ? `${c.bypassed}:${c.rsPort}` : c.entry ? formatAddrPort(c.rsAddr, c.rsPort) : null

@@ -54,6 +54,14 @@ export interface MetricsSnapshot {
    * (issue 16 §2): always 0 until the lab has a second director. Present with `failedConnections`.
    */
   brokenSessionsByFailover?: number
+  /**
+   * Client packets the router sent straight to a real server instead of the director (its ARP
+   * entry for the VIP held that server's MAC: the ARP problem, wire/arp.ts): `connections`
+   * accepted there without the director (no entry, no template), `resets` packets of a
+   * connection the director had given another real server, answered with RST. Present only when
+   * it happened.
+   */
+  bypassed?: { connections: number; resets: number }
   /** A user's application connection reached a server that did not hold the user's session. */
   brokenSessions: number
   /** Users whose session broke at least once. */
@@ -96,6 +104,8 @@ export class Metrics {
   private refused = 0
   private connectTimedOut = 0
   private closeTimedOut = 0
+  private bypassedConnections = 0
+  private bypassResets = 0
   private broken = 0
   private brokenUsers = 0
   private appConnections = 0
@@ -174,6 +184,12 @@ export class Metrics {
   onConnectTimedOut(): void {
     this.connections++
     this.connectTimedOut++
+  }
+
+  /** The router sent a client's packet straight to a real server: a connection it accepted, or a packet it reset. */
+  onBypass(what: 'connection' | 'reset'): void {
+    if (what === 'connection') this.bypassedConnections++
+    else this.bypassResets++
   }
 
   /** A closed client's FIN retransmissions all went unanswered: its socket was destroyed. */
@@ -256,6 +272,9 @@ export class Metrics {
         ? { timedOut: { connect: this.connectTimedOut, close: this.closeTimedOut } }
         : {}),
       ...(this.failures ? { failedConnections: this.failed, brokenSessionsByFailover: 0 } : {}),
+      ...(this.bypassedConnections + this.bypassResets > 0
+        ? { bypassed: { connections: this.bypassedConnections, resets: this.bypassResets } }
+        : {}),
       brokenSessions: this.broken,
       usersWithBrokenSession: this.brokenUsers,
       stickiness: this.appConnections === 0 ? 1 : this.onFirst / this.appConnections,

@@ -85,6 +85,25 @@ const BEFORE_IPVS = {
 type WalkVerdict = 'ACCEPT' | 'DROP' | 'RETURN'
 
 /**
+ * One built-in chain a packet walked before IPVS, as ipt_do_table() / nft_do_chain() decided it:
+ * what `Netfilter.trace` collects when someone watches the packets (src/engine/wire/), read there
+ * for the `netfilter` field of a WirePacket. Only recorded while `trace` is not null.
+ */
+export interface NfChainStep {
+  table: string
+  chain: string
+  /** The chain is iptables-legacy's (x_tables), not nf_tables'. */
+  legacy: boolean
+  /** The rules that matched, in the order they did (a jump's target chain's own rules included): the chain they are in, their number there (1, 2, …), the rule. */
+  matched: { chain: string; n: number; rule: Rule }[]
+  /** What the chain decided; `policy`: nothing terminal matched and the built-in chain's policy did. */
+  verdict: 'ACCEPT' | 'DROP'
+  policy: boolean
+  /** The packet's mark after the chain (MARK is non-terminating: the last matching one wins). */
+  mark: number
+}
+
+/**
  * The netfilter rule sets the simulated director has, and the walk every packet takes through
  * them before IPVS sees it. (nat PREROUTING is left out: the lab models no NAT targets.)
  */
@@ -99,6 +118,11 @@ export class Netfilter {
   readonly conntrack = new Conntrack()
   /** The simulated time of the packet being walked (ms since boot), for LOG's timestamp. */
   now = 0
+  /**
+   * null (the default): record nothing. An array: `beforeIpvs()` appends one `NfChainStep` per
+   * built-in chain the packet walks (set by the simulator while a packet observer watches).
+   */
+  trace: NfChainStep[] | null = null
 
   instantiateLegacy(t: Table): void {
     if (t.exists) return
@@ -154,13 +178,40 @@ export class Netfilter {
 
   /** ipt_do_table() for one built-in chain: rules, jumps with a return stack, the policy on underflow. */
   private walkBuiltin(rs: RuleSet, t: Table, chain: Chain, pkt: NfPacket): 'ACCEPT' | 'DROP' {
+    const step: NfChainStep | null =
+      this.trace === null
+        ? null
+        : {
+            table: t.name,
+            chain: chain.name,
+            legacy: rs.legacy,
+            matched: [],
+            verdict: 'ACCEPT',
+            policy: false,
+            mark: 0,
+          }
+    this.matched = step ? step.matched : null
     const v = this.walk(t, chain, pkt, 0)
-    if (v !== 'RETURN') return v
+    this.matched = null
+    if (v !== 'RETURN') return this.traced(step, v, false, pkt)
     if (rs.legacy) {
       chain.pkts++
       chain.bytes += pkt.len
     }
-    return chain.policy
+    return this.traced(step, chain.policy, true, pkt)
+  }
+
+  /** Where walk() notes the rules that matched (the current step's list), or null: not tracing. */
+  private matched: NfChainStep['matched'] | null = null
+
+  private traced(step: NfChainStep | null, v: 'ACCEPT' | 'DROP', policy: boolean, pkt: NfPacket): 'ACCEPT' | 'DROP' {
+    if (step && this.trace) {
+      step.verdict = v
+      step.policy = policy
+      step.mark = pkt.mark
+      this.trace.push(step)
+    }
+    return v
   }
 
   /** One chain; 'RETURN' means: back to the caller (the policy, for a built-in chain). */
@@ -173,6 +224,7 @@ export class Netfilter {
       if (!ruleMatches(r, pkt)) continue
       r.pkts++
       r.bytes += pkt.len
+      if (this.matched !== null) this.matched.push({ chain: chain.name, n: k + 1, rule: r })
       const tg = r.target
       if (!tg) continue
       if (tg.kind === 'MARK') {

@@ -108,6 +108,8 @@ export class ScenarioPlayer {
     rs: string | null
     status: string
     datagrams?: { k: number; rs: string | null }[]
+    /** The router sent it straight to the real server: the director never saw it (the ARP problem). */
+    bypassed?: true
   })[]
   readonly snapshots: { at: number; outputs: CommandRecord[] }[] = []
   trafficConnections = 0
@@ -121,7 +123,7 @@ export class ScenarioPlayer {
   constructor(scenario: Scenario, options: { metrics?: boolean; setup?: (sim: Simulator) => void } = {}) {
     this.scenario = scenario
     const sim = new Simulator()
-    if (scenario.topology) sim.topology = new Topology(scenario.topology)
+    if (scenario.topology) sim.setTopology(new Topology(scenario.topology))
     for (const [path, text] of Object.entries(scenario.files ?? {})) sim.files.set(path, text)
     if (scenario.faults) sim.faults = new RealServerFaults(scenario.faults)
     this.sim = sim
@@ -400,7 +402,9 @@ export class ScenarioPlayer {
     } else {
       const entry = sim.udpDatagram(req.client, req.clientPort, req.vip, req.vport)
       if (k === 0) {
-        const rsAddr = entry ? entry.daddr : null
+        const by = sim.bypassedTo
+        if (by !== null) this.metrics?.onBypass('connection')
+        const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
         this.metrics?.onConnection(`user ${req.user}`, false, rsAddr, at)
         if (this.listener.attempt)
           this.attempt({
@@ -432,7 +436,9 @@ export class ScenarioPlayer {
       return
     }
     const entry = this.sim.handshakeEntry
-    const rsAddr = entry ? entry.daddr : null
+    const by = this.sim.handshakeBypass
+    if (by !== null) this.metrics?.onBypass('connection')
+    const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
     this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at)
     this.trafficAttempt(req, at, rsAddr, status)
     const closeAt = at + req.holdMs
@@ -503,8 +509,13 @@ export class ScenarioPlayer {
         const rec = this.connections[e.index]
         rec.status = client.status
         rec.rs = clientRs(client)
+        const bypassed = client.bypassed !== undefined ? (parseAddr(client.bypassed) as Addr) : null
+        if (bypassed !== null) {
+          rec.bypassed = true
+          metrics?.onBypass('connection')
+        }
         if (client.status !== 'pending') {
-          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : null, e.at)
+          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : bypassed, e.at)
           this.attempt({
             at: e.at,
             proto: 'tcp',
@@ -512,7 +523,7 @@ export class ScenarioPlayer {
             clientPort: client.sport,
             vip: client.daddr,
             vport: client.dport,
-            rsAddr: client.entry ? client.rsAddr : null,
+            rsAddr: client.entry ? client.rsAddr : bypassed,
             user: -1,
             status: client.status,
           })
@@ -559,7 +570,13 @@ export class ScenarioPlayer {
       }
       case 'close': {
         const client = this.clients[e.index] as ClientTcp
-        this.finTimer(e, 0, sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin'))
+        const outcome = sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin')
+        if (outcome === 'reset' && sim.bypassedTo !== null) {
+          // the router sent the FIN to a real server that never had this connection: RST
+          this.connections[e.index].status = 'reset'
+          metrics?.onBypass('reset')
+        }
+        this.finTimer(e, 0, outcome)
         break
       }
       case 'fin-timer': {
@@ -578,13 +595,15 @@ export class ScenarioPlayer {
           asPort(c.vport),
           c.payload,
         )
-        const rs = entry ? formatAddrPort(entry.daddr, entry.dport) : null
+        const by = sim.bypassedTo
+        const rs = entry ? formatAddrPort(entry.daddr, entry.dport) : by !== null ? `${by}:${c.vport}` : null
         const rec = this.connections[e.index]
+        if (by !== null) rec.bypassed = true
         rec.datagrams?.push({ k: e.k, rs })
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
-          metrics?.onConnection(c.client, false, entry ? entry.daddr : null, e.at)
+          metrics?.onConnection(c.client, false, entry ? entry.daddr : by !== null ? parseAddr(by) : null, e.at)
           this.attempt({
             at: e.at,
             proto: 'udp',

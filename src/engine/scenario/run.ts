@@ -1,5 +1,6 @@
 import type { Simulator } from '../host/simulator'
 import type { MetricsSnapshot } from '../metrics/metrics'
+import type { ArpFlip } from '../wire/arp'
 import { type CommandRecord, type DaemonSource, ScenarioPlayer } from './player'
 import type { ConnectionSpec, Scenario } from './schema'
 
@@ -11,6 +12,8 @@ export interface ConnectionRecord extends ConnectionSpec {
   rs: string | null
   status: string
   datagrams?: { k: number; rs: string | null }[]
+  /** The router sent it straight to the real server, bypassing the director (a scenario with `topology.router`). */
+  bypassed?: true
 }
 
 /** What a run produced: the same shape as a real-kernel recording (test/golden/README.md). */
@@ -27,6 +30,11 @@ export interface RunResult {
   traffic?: { users: number; connections: number }
   /** With `metrics: true`: the figures at the end of the run. */
   metrics?: MetricsSnapshot
+  /**
+   * With a router (`topology.router`): each change of its ARP entry for a VIP — when, from which
+   * host's MAC to which, and what made it (`reply` to its who-has, a `request` naming the VIP).
+   */
+  arp?: { flips: ArpFlip[] }
 }
 
 export interface RunOptions {
@@ -67,5 +75,6 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       ? { traffic: { users: player.generator.users.length, connections: player.trafficConnections } }
       : {}),
     ...(player.metrics ? { metrics: player.metrics.snapshot() } : {}),
+    ...(player.sim.arp ? { arp: { flips: player.sim.arp.flips } } : {}),
   }
 }

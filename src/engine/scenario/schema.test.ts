@@ -25,6 +25,7 @@ describe('the scenario schema', () => {
     const topology = {
       director: { dip: '192.168.8.1' },
       realServers: { '192.168.8.101': { vip: 'lo', arp_ignore: 0 } },
+      router: { addr: '192.168.8.254', locktime_ms: 1000 },
     }
     const ok = validateScenario({ until: 10, topology })
     expect(ok.ok && ok.scenario.topology).toEqual(topology)
@@ -33,6 +34,8 @@ describe('the scenario schema', () => {
       [{ realServers: { '192.168.8.101': { arp_announce: 3 } } }, /arp_announce: must be 0…2/],
       [{ realServers: { 'rs-1': {} } }, /expected a dotted-quad IPv4 address/],
       [{ director: { gateway: '10.0.0.1' } }, /topology\.director\.gateway: unknown field/],
+      [{ router: { addr: 'gw' } }, /topology\.router\.addr: expected a dotted-quad IPv4 address/],
+      [{ router: { base_reachable_time_ms: 0 } }, /topology\.router\.base_reachable_time_ms: must be ≥ 1/],
     ]
     for (const [t, re] of cases) {
       const bad = validateScenario({ until: 10, topology: t })

@@ -88,7 +88,8 @@ const sysctlValue = (max: number) =>
 
 /**
  * The hosts around the director (src/engine/wire/topology.ts): every field optional, the
- * defaults a correctly built lab. Read only by the packet model (`--packets`, `--pcap`).
+ * defaults a correctly built lab. A `router` puts one in front of the director, whose ARP entry
+ * for the VIP then decides where clients' packets go (wire/arp.ts).
  */
 export const TopologySchema = v.strictObject({
   director: v.optional(
@@ -109,6 +110,17 @@ export const TopologySchema = v.strictObject({
         gateway: v.optional(v.nullable(ipv4)),
       }),
     ),
+  ),
+  router: v.optional(
+    v.strictObject({
+      addr: v.optional(ipv4),
+      base_reachable_time_ms: v.optional(
+        v.pipe(v.number('expected a number'), v.integer('expected a whole number'), v.minValue(1, 'must be ≥ 1')),
+      ),
+      locktime_ms: v.optional(
+        v.pipe(v.number('expected a number'), v.integer('expected a whole number'), v.minValue(0, 'must be ≥ 0')),
+      ),
+    }),
   ),
 })
 

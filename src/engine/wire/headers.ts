@@ -12,6 +12,8 @@ import { fold, internetChecksum, onesSum, pseudoHeaderChecksum, udpChecksumOnWir
 
 export const ETH_P_IP = 0x0800
 export const ETH_P_IPV6 = 0x86dd
+/** ARP (if_ether.h ETH_P_ARP). */
+export const ETH_P_ARP = 0x0806
 export const IPPROTO = { ICMP: 1, IPIP: 4, TCP: 6, UDP: 17, IPV6: 41, GRE: 47, ICMPV6: 58 } as const
 
 export interface EthernetHeader {
@@ -331,6 +333,46 @@ export function encodeFrame(f: Frame): Uint8Array {
   out.set([...macBytes(f.eth.dst), ...macBytes(f.eth.src), ...u16(f.eth.type)])
   out.set(ip, 14)
   return out
+}
+
+/** An ARP frame on Ethernet (RFC 826, struct arphdr + Ethernet/IPv4 addresses). */
+export interface ArpFrameData {
+  eth: EthernetHeader
+  arp: { op: 1 | 2; sha: string; spa: string; tha: string; tpa: string }
+}
+
+/**
+ * The bytes of an ARP frame as its sender hands it to the NIC (42 bytes; the NIC pads it to the
+ * 60-byte minimum, which a capture on the sender does not show): ar_hrd 1 (Ethernet), ar_pro
+ * 0x0800, ar_hln 6, ar_pln 4, ar_op, then sender MAC, sender IP, target MAC, target IP.
+ */
+export function encodeArpFrame(f: ArpFrameData): Uint8Array {
+  const a = f.arp
+  return Uint8Array.from([
+    ...macBytes(f.eth.dst),
+    ...macBytes(f.eth.src),
+    ...u16(ETH_P_ARP),
+    ...u16(1),
+    ...u16(ETH_P_IP),
+    6,
+    4,
+    ...u16(a.op),
+    ...macBytes(a.sha),
+    ...u32(addr(a.spa)),
+    ...macBytes(a.tha),
+    ...u32(addr(a.tpa)),
+  ])
+}
+
+/** An ARP frame's fields back from its bytes (null: not ARP over Ethernet/IPv4). */
+export function decodeArpFrame(b: Uint8Array): ArpFrameData | null {
+  if (b.length < 42 || rd16(b, 12) !== ETH_P_ARP || rd16(b, 14) !== 1 || rd16(b, 16) !== ETH_P_IP) return null
+  const op = rd16(b, 20)
+  if (op !== 1 && op !== 2) return null
+  return {
+    eth: { dst: macText(b, 0), src: macText(b, 6), type: ETH_P_ARP },
+    arp: { op, sha: macText(b, 22), spa: formatIPv4(rd32(b, 28)), tha: macText(b, 32), tpa: formatIPv4(rd32(b, 38)) },
+  }
 }
 
 const hex2 = (b: number): string => b.toString(16).padStart(2, '0')

@@ -56,10 +56,32 @@ export interface RealServerSetup {
   gateway: string | null
 }
 
+/**
+ * A router in front of the director on the VIP's LAN (arp.ts): the clients' gateway toward the
+ * VIPs and the real servers' default gateway. It finds the VIP's MAC by ARP, so a real server
+ * that answers for the VIP can take the director's place (the DR "ARP problem").
+ */
+export interface RouterSetup {
+  /** Its address on the LAN: 192.168.8.254. */
+  addr: string
+  /** net.ipv4.neigh.eth0.base_reachable_time_ms on the router: 30000. */
+  base_reachable_time_ms: number
+  /** net.ipv4.neigh.eth0.locktime, in ms (the kernel's is 100 jiffies = 1 s). */
+  locktime_ms: number
+}
+
+export const DEFAULT_ROUTER: Readonly<RouterSetup> = Object.freeze({
+  addr: '192.168.8.254',
+  base_reachable_time_ms: 30_000,
+  locktime_ms: 1000,
+})
+
 /** The scenario's `topology` field: every part optional, defaults as above (docs/scenario-format.md). */
 export interface TopologySpec {
   director?: Partial<DirectorSetup>
   realServers?: Record<string, Partial<RealServerSetup>>
+  /** A router in front of the director (absent: the clients' gateway is the director itself). */
+  router?: Partial<RouterSetup>
 }
 
 export const DEFAULT_DIRECTOR: Readonly<DirectorSetup> = Object.freeze({
@@ -87,9 +109,12 @@ export class Topology {
   private readonly rs: Record<string, Partial<RealServerSetup>>
   /** Some real server or the director's forwarding is set up otherwise than by default (else every rule below passes at once). */
   private readonly custom: boolean
+  /** The router in front of the director, or null (the default lab: the clients' gateway is the director). */
+  readonly router: RouterSetup | null
 
   constructor(spec: TopologySpec = {}) {
     this.director = { ...DEFAULT_DIRECTOR, ...spec.director }
+    this.router = spec.router ? { ...DEFAULT_ROUTER, ...spec.router } : null
     this.rs = spec.realServers ?? {}
     this.custom = Object.keys(this.rs).length > 0 || this.director.ip_forward !== 1
   }
@@ -98,6 +123,11 @@ export class Topology {
   realServer(addr: string, method: ForwardMethod): RealServerSetup {
     const dip = addr.includes(':') ? this.director.dip6 : this.director.dip
     return { ...defaultRealServer(method, dip), ...this.rs[addr] }
+  }
+
+  /** The real servers the scenario sets up itself, in its order. */
+  listedRealServers(): string[] {
+    return Object.keys(this.rs)
   }
 
   /** The director's address toward the clients, and toward the real servers (DIP), in a family. */

@@ -5,12 +5,17 @@ import { Protocol } from '../ipvs/service'
 import type { Packet, Verdict } from '../ipvs/types'
 import { utf8Bytes } from '../lib/utf8'
 import { formatAddr, formatAddrPort } from '../net/ipv6'
+import type { NfChainStep } from '../netfilter/tables'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
+import type { ArpFrame, ArpLan } from './arp'
 import { MSS, nonZeroId, TcpFlow, WINDOW, WSCALE } from './flow'
 import {
+  type ArpFrameData,
   cloneDatagram,
+  ETH_P_ARP,
   ETH_P_IP,
   ETH_P_IPV6,
+  encodeArpFrame,
   encodeFrame,
   type Frame,
   IPPROTO,
@@ -18,6 +23,7 @@ import {
   type Ipv4Header,
   type TcpOption,
 } from './headers'
+import { type NetfilterStep, netfilterPath } from './netfilterPath'
 import { writePcap } from './pcap'
 import { type Host, Topology } from './topology'
 import { drXmit, natReply, natXmit, tunnelXmit, XMIT_FUNCTION } from './xmit'
@@ -61,14 +67,47 @@ export interface WirePacket {
   frame: Frame
   /** Bytes of the whole frame (Ethernet header included). */
   frameLength: number
+  /**
+   * client→director only: the hooks the packet walked on the director up to IPVS, in priority
+   * order — each chain's matching rules (`-A` text), verdict and mark, the routing decision, and
+   * IPVS with the service that took it (netfilterPath.ts).
+   */
+  netfilter?: NetfilterStep[]
+}
+
+/**
+ * One ARP frame on the VIP's LAN (a scenario with a router: arp.ts), numbered with the other
+ * packets (`n`): who-has (`op` 1) and is-at (`op` 2), `to` null when broadcast.
+ */
+export interface ArpWirePacket {
+  n: number
+  at: number
+  hop: 'arp'
+  from: Host
+  to: Host | null
+  sender: Host['role']
+  /** `arp_solicit` (a request), `arp_send_dst` (arp_process()'s reply). */
+  fn: string
+  /** What it did where it arrived: `neigh:created|changed|refreshed|ignored` (the router's entry for the sender IP), `delivered`. */
+  fate: string
+  frame: ArpFrameData
+  frameLength: number
 }
 
 /** Who watches the simulator's packets (host/simulator.ts calls these; null: nobody). */
 export interface PacketObserver {
-  /** A client's packet to a VIP and what the director did with it. */
-  clientPacket(pkt: Packet, verdict: Verdict, now: SimMs): void
+  /**
+   * A client's packet to a VIP and what the director did with it; `netfilter`: the chains it
+   * walked before IPVS, as the engine's walk recorded them (Netfilter.trace).
+   */
+  clientPacket(pkt: Packet, verdict: Verdict, now: SimMs, netfilter?: readonly NfChainStep[] | null): void
   /** A NAT real server's reply (SYN-ACK, FIN) for `entry`, `passed`: whether the director let it through. */
   natReply(entry: Connection, tcp: TcpFlags, len: number, passed: boolean, now: SimMs): void
+  /**
+   * A client's packet the router sent straight to real server `rs` (its ARP entry for the VIP
+   * holds that server's MAC): `accepted` by the server's own stack, or answered with `reset`.
+   */
+  bypassPacket?(pkt: Packet, rs: string, answer: 'accepted' | 'reset', now: SimMs): void
 }
 
 const flagText = (f: TcpFlags): string => `${f.syn ? 'S' : ''}${f.fin ? 'F' : ''}${f.rst ? 'R' : ''}${f.ack ? '.' : ''}`
@@ -84,6 +123,12 @@ export class Wire implements PacketObserver {
   readonly packets: WirePacket[] = []
   /** Called with each packet and its frame's bytes (what a pcap record holds). */
   onPacket: ((p: WirePacket, bytes: Uint8Array) => void) | null = null
+  /** The ARP frames (a scenario with a router), kept like `packets`. */
+  readonly arps: ArpWirePacket[] = []
+  /** Called with each ARP frame and its bytes. */
+  onArp: ((p: ArpWirePacket, bytes: Uint8Array) => void) | null = null
+  /** The simulator's ARP (null: no router, no ARP drawn). */
+  private arp: ArpLan | null = null
   private readonly flows = new Map<string, TcpFlow>()
   private readonly udpCount = new Map<string, number>()
   private n = 0
@@ -113,11 +158,49 @@ export class Wire implements PacketObserver {
     }
   }
 
-  /** Watch a simulator's packets, with its topology. */
-  watch(sim: { wire: PacketObserver | null; topology: Topology }): this {
+  /** Watch a simulator's packets, with its topology (and its ARP, with a router). */
+  watch(sim: { wire: PacketObserver | null; topology: Topology; arp?: ArpLan | null }): this {
     sim.wire = this
     this.topology = sim.topology
+    this.arp = sim.arp ?? null
+    if (this.arp) this.arp.watched = true
     return this
+  }
+
+  /** Draw the ARP frames waiting (`before`: only those that come before the client's packet). */
+  private flushArp(only?: ArpFrame['stage']): void {
+    const q = this.arp?.pending
+    if (!q || q.length === 0) return
+    let k = 0
+    for (; k < q.length && (only === undefined || q[k].stage === only); k++) {
+      const f = q[k]
+      const frame: ArpFrameData = {
+        eth: { src: f.from.mac, dst: f.to ? f.to.mac : 'ff:ff:ff:ff:ff:ff', type: ETH_P_ARP },
+        arp: { ...f.arp },
+      }
+      const bytes = encodeArpFrame(frame)
+      const p: ArpWirePacket = {
+        n: ++this.n,
+        at: f.at,
+        hop: 'arp',
+        from: f.from,
+        to: f.to,
+        sender: f.from.role,
+        fn: f.fn,
+        fate: f.fate,
+        frame,
+        frameLength: bytes.length,
+      }
+      if (this.keep) this.arps.push(p)
+      this.onArp?.(p, bytes)
+    }
+    q.splice(0, k)
+  }
+
+  /** Where a client's frames come from on the director's LAN: the client itself, or the router in front (TTL one less). */
+  private clientSide(client: string): Host {
+    const r = this.topology.router
+    return r ? this.topology.host('gateway', r.addr) : this.topology.host('client', client)
   }
 
   private emit(
@@ -130,6 +213,7 @@ export class Wire implements PacketObserver {
     fate: string,
     packet: IpDatagram,
     madeFrom: number | null = null,
+    netfilter: NetfilterStep[] | null = null,
   ): WirePacket {
     const frame: Frame = {
       eth: { src: from.mac, dst: to.mac, type: packet.ip.version === 6 ? ETH_P_IPV6 : ETH_P_IP },
@@ -150,6 +234,7 @@ export class Wire implements PacketObserver {
       frame,
       frameLength: bytes.length,
     }
+    if (netfilter) p.netfilter = netfilter
     if (this.keep) this.packets.push(p)
     this.onPacket?.(p, bytes)
     return p
@@ -184,19 +269,67 @@ export class Wire implements PacketObserver {
     return []
   }
 
-  clientPacket(pkt: Packet, v: Verdict, now: SimMs): void {
+  clientPacket(pkt: Packet, v: Verdict, now: SimMs, netfilter: readonly NfChainStep[] | null = null): void {
+    this.flushArp('before')
+    const fwd = v.kind === 'forwarded' ? v.conn : null
+    const { d, fn, flow, conn, client, vip, v6, tcp } = this.clientDatagram(pkt, fwd, now)
+    const fate = v.kind === 'dropped' ? `dropped:${v.reason}` : v.kind
+    const at = now as number
+    const topo = this.topology
+    const director = topo.host('director', topo.directorAddr('clients', v6))
+    const path = netfilterPath(netfilter ?? [], v)
+    this.emit(at, conn, 'client→director', this.clientSide(client), director, fn, fate, d, null, path)
+    if (fwd) this.forward(at, conn, fwd, formatAddr(fwd.daddr), d, flow, now)
+    else if (v.kind === 'refused' || (v.kind === 'local' && !tcp)) this.icmpUnreachable(at, conn, d, client, vip)
+    else if (v.kind === 'local' && tcp && !pkt.tcp?.rst) this.reset(at, conn, d)
+    this.flushArp()
+  }
+
+  bypassPacket(pkt: Packet, rs: string, answer: 'accepted' | 'reset', now: SimMs): void {
+    this.flushArp('before')
+    const { d, fn, flow, conn, client } = this.clientDatagram(pkt, null, now, rs)
+    const at = now as number
+    const topo = this.topology
+    const rsHost = topo.host('real-server', rs)
+    this.emit(at, conn, 'client→real-server', this.clientSide(client), rsHost, fn, 'delivered', d)
+    this.flushArp('reply')
+    if (answer === 'reset') this.reset(at, conn, d, 'real-server→client', rsHost, this.clientSide(client))
+    else if (flow && d.payload.kind === 'tcp') {
+      const f = d.payload.tcp.flags
+      if (f === 'S')
+        this.serverSends(at, conn, flow, { syn: true, ack: true }, 60, rsHost, this.clientSide(client), now)
+      else if (f === 'F.')
+        this.serverSends(at, conn, flow, { fin: true, ack: true }, 52, rsHost, this.clientSide(client), now)
+    }
+    this.flushArp()
+  }
+
+  /** The client's packet as it leaves the client (behind a router: as the router forwards it, TTL − 1). */
+  private clientDatagram(
+    pkt: Packet,
+    fwd: Connection | null,
+    now: SimMs,
+    bypassRs: string | null = null,
+  ): {
+    d: IpDatagram
+    fn: string
+    flow: TcpFlow | null
+    conn: WirePacket['conn']
+    client: string
+    vip: string
+    v6: boolean
+    tcp: boolean
+  } {
     const client = formatAddr(pkt.saddr)
     const vip = formatAddr(pkt.daddr)
     const v6 = typeof pkt.saddr === 'string'
     const tcp = pkt.protocol === Protocol.TCP
     const key = `${tcp ? 'tcp' : 'udp'} ${client} ${pkt.sport} ${vip} ${pkt.dport}`
-    const fwd = v.kind === 'forwarded' ? v.conn : null
-    const rip = fwd ? formatAddr(fwd.daddr) : null
     const conn: WirePacket['conn'] = {
       proto: tcp ? 'tcp' : 'udp',
       client: formatAddrPort(pkt.saddr, pkt.sport),
       virtual: formatAddrPort(pkt.daddr, pkt.dport),
-      real: fwd ? formatAddrPort(fwd.daddr, fwd.dport) : null,
+      real: fwd ? formatAddrPort(fwd.daddr, fwd.dport) : bypassRs !== null ? `${bypassRs}:${pkt.dport}` : null,
     }
     let d: IpDatagram
     let fn: string
@@ -262,14 +395,9 @@ export class Wire implements PacketObserver {
       }
       fn = 'udp_sendmsg'
     }
-    const fate = v.kind === 'dropped' ? `dropped:${v.reason}` : v.kind
-    const at = now as number
-    const topo = this.topology
-    const director = topo.host('director', topo.directorAddr('clients', v6))
-    this.emit(at, conn, 'client→director', topo.host('client', client), director, fn, fate, d)
-    if (fwd && rip) this.forward(at, conn, fwd, rip, d, flow, now)
-    else if (v.kind === 'refused' || (v.kind === 'local' && !tcp)) this.icmpUnreachable(at, conn, d, client, vip)
-    else if (v.kind === 'local' && tcp && !pkt.tcp?.rst) this.reset(at, conn, d)
+    // the router in front of the director forwards it: ip_forward() takes one off the TTL
+    if (this.topology.router && d.ip.version === 4) d.ip.ttl--
+    return { d, fn, flow, conn, client, vip, v6, tcp }
   }
 
   /** A host's own packet: TTL (hop limit) 64; IPv6 has no id and no DF. */
@@ -320,10 +448,11 @@ export class Wire implements PacketObserver {
     if (cp.forward === ForwardMethod.MASQ || !flow) return
     const p = arrived.payload
     if (p.kind !== 'tcp') return
-    if (p.tcp.flags === 'S')
-      this.serverSends(at, conn, flow, { syn: true, ack: true }, 60, rs, topo.host('client', arrived.ip.src), now)
-    else if (p.tcp.flags === 'F.')
-      this.serverSends(at, conn, flow, { fin: true, ack: true }, 52, rs, topo.host('client', arrived.ip.src), now)
+    // its reply goes out through the router first when there is one (ARP for it, the first time)
+    this.flushArp('reply')
+    const toClient = this.clientSide(arrived.ip.src)
+    if (p.tcp.flags === 'S') this.serverSends(at, conn, flow, { syn: true, ack: true }, 60, rs, toClient, now)
+    else if (p.tcp.flags === 'F.') this.serverSends(at, conn, flow, { fin: true, ack: true }, 52, rs, toClient, now)
   }
 
   /** The real server's packet of this connection (SYN-ACK or FIN-ACK), from the address the client sent to. */
@@ -341,7 +470,8 @@ export class Wire implements PacketObserver {
   ): IpDatagram {
     const [vaddr, vport] = splitAddrPort(conn.virtual)
     const [rip, rport] = splitAddrPort(conn.real ?? conn.virtual)
-    const nat = hop !== 'real-server→client' || to.role !== 'client'
+    // from the RIP: a NAT reply (to the director, or to a wrong gateway); from the VIP: to the client, or through the lab's router
+    const nat = hop !== 'real-server→client' || (to.role !== 'client' && to.addr !== this.topology.router?.addr)
     const [caddr, cport] = splitAddrPort(conn.client)
     const src = nat ? rip : vaddr
     const sport = Number(nat ? rport : vport)
