@@ -168,6 +168,7 @@ export function DirectorPanel() {
   // real servers beyond the drawn ones (65,535 would not draw): one node stands for them all
   const moreRs = useLab((s) => s.rsMore.reduce((n, m) => n + m.count, 0))
   const [expanded, setExpanded] = useState(false)
+  const [noConnection, setNoConnection] = useState(false)
   const [groups, setGroups] = useState<ReturnType<typeof groupClients>>({
     groups: [],
     others: 0,
@@ -414,8 +415,27 @@ export function DirectorPanel() {
   return (
     <section className="panel director area-director" aria-labelledby="director-h">
       <header>
-        <h2 id="director-h">{t('director.title')}</h2>
+        <div className="why-head">
+          <h2 id="director-h">{t('director.title')}</h2>
+          {/* the selection's (newest) connection, else the newest of all, hop by hop: Presenter hides Why?, not this */}
+          <button
+            type="button"
+            className="btn"
+            aria-keyshortcuts="P"
+            title={t('packets.openHint')}
+            aria-describedby={noConnection ? 'director-packets-none' : undefined}
+            onClick={() => setNoConnection(!actions.openPackets(useLab.getState().selection))}
+            data-testid="director-packets"
+          >
+            {t('packets.open')}
+          </button>
+        </div>
         <p className="what">{t('director.what')}</p>
+        {noConnection && (
+          <p className="what" id="director-packets-none" role="status">
+            {t('packets.noConnection')}
+          </p>
+        )}
       </header>
       <div className="stage" ref={stageRef}>
         <svg

@@ -229,6 +229,8 @@ export function LessonPanel() {
       const el = e.target as HTMLElement | null
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return
       if (useLab.getState().lessonId === null || e.ctrlKey || e.metaKey || e.altKey) return
+      // the Packets view open over the lesson: the clicker walks its packets
+      if (useLab.getState().packets !== null) return
       if (e.key === 'PageDown' || e.key === ' ') {
         e.preventDefault()
         e.stopImmediatePropagation()
