@@ -27,15 +27,20 @@ async function download(wanted: PacketsWanted): Promise<void> {
 /** The page's Packets view: drawn while one is open. */
 export function PacketsHost() {
   const open = useLab((s) => s.packets)
-  // the focus goes back where it was when the view closes
-  const returnTo = useRef<Element | null>(null)
-  const wasOpen = useRef(false)
+  // the focus goes back where it was when the view closes: noted as the store opens it, before
+  // the view (its Close button) takes the focus
   useEffect(() => {
-    if (open && !wasOpen.current) returnTo.current = document.activeElement
-    if (!open && wasOpen.current && returnTo.current instanceof HTMLElement && returnTo.current.isConnected)
-      returnTo.current.focus()
-    wasOpen.current = open !== null
-  }, [open])
+    let returnTo: Element | null = null
+    return useLab.subscribe((s, prev) => {
+      if (s.packets && !prev.packets) returnTo = document.activeElement
+      else if (!s.packets && prev.packets) {
+        const el = returnTo
+        returnTo = null
+        if (el instanceof HTMLElement || el instanceof SVGElement)
+          requestAnimationFrame(() => el.isConnected && el.focus())
+      }
+    })
+  }, [])
   if (!open) return null
   return <PacketsView key={JSON.stringify(open.wanted)} open={open} onClose={() => actions.closePackets()} />
 }
