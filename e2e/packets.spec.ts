@@ -354,3 +354,87 @@ for (const s of BROKEN)
       mkdirSync(SHOT_DIR, { recursive: true })
       await page.screenshot({ path: `${SHOT_DIR}/broken-${s.name}-1366x768-${locale}-${theme}.png` })
     })
+
+test('lesson 9, "Three roads to the real server": predict the reply source, the reveal opens its packets; the clicker walks them', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await page.getByTestId('view-lessons').click()
+  await page.getByTestId('lesson-roads').click()
+  await expect(page.getByTestId('lesson')).toContainText('9. Three roads to the real server')
+  await page.getByTestId('lesson-next').click() // play to 5 s
+  await expect.poll(() => lab.nowMs(), { timeout: 20_000 }).toBe(5000)
+  await page.getByTestId('lesson-next').click() // ipvsadm -Ln
+  await expect(page.getByTestId('lesson')).toContainText('Masq')
+  await page.getByTestId('lesson-next').click() // DR
+  await page.getByTestId('lesson-next').click() // NAT
+  await expect(page.getByTestId('lesson')).toContainText('for the NAT connection (:8080)')
+  await page.getByTestId('choice-1').click() // the real server's RIP, as it sent it
+  await expect(page.getByTestId('verdict')).toContainText('Not quite. The engine’s answer: 192.168.100.100.')
+  await expect(page.getByTestId('reveal')).toContainText('handle_response')
+  await page.getByTestId('lesson-packets').click()
+  await expect(heading(page)).toContainText('10.0.0.1:40002 → 192.168.100.100:8080')
+  await expect(page.getByTestId('packets-list').locator('li').first()).toBeVisible()
+  expect((await hops(page)).slice(0, 4)).toEqual([
+    'client→director',
+    'director→real-server',
+    'real-server→director',
+    'director→client',
+  ])
+  // the clicker's PageDown walks the packets while the view is open, not the lesson
+  for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown')
+  await expect(page.getByTestId('packets-detail')).toContainText('handle_response')
+  expect(await changed(page)).toEqual(expect.arrayContaining(['ip.src', 'tcp.sport']))
+  await expect(page.getByTestId('lesson')).toContainText('for the NAT connection (:8080)')
+  await page.keyboard.press('Escape')
+  await expect(page.getByTestId('lesson-packets')).toBeFocused()
+  // closed, PageDown is the lesson's again
+  await page.keyboard.press('PageDown')
+  await expect(page.getByTestId('lesson')).toContainText('for the TUN connection (:443)')
+})
+
+/**
+ * The director drawing each connection's real path: with reduced motion the reply paths stand
+ * still (a NAT one through the service box, DR/TUN ones round it); in motion, frames while the
+ * replies fly. A seek resends the three connections, which fly once.
+ */
+for (const [w, h, presenter, locale, theme] of [
+  [1280, 720, true, 'en', 'light'],
+  [1366, 768, false, 'zh-CN', 'dark'],
+] as const)
+  for (const motion of ['reduce', 'no-preference'] as const)
+    test(`screenshot: the director, lesson 9's three roads (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme}, motion ${motion})`, async ({
+      page,
+    }) => {
+      test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+      test.setTimeout(120_000)
+      await page.setViewportSize({ width: w, height: h })
+      await page.emulateMedia({ reducedMotion: motion })
+      await page.addInitScript(
+        ([l, th]) => {
+          localStorage.setItem('lab.locale', l)
+          localStorage.setItem('lab.theme', th)
+        },
+        [locale, theme],
+      )
+      const lab = new LabPage(page)
+      await lab.open()
+      if (presenter) await page.getByTestId('presenter').click()
+      await page.getByTestId('view-lessons').click()
+      await page.getByTestId('lesson-roads').click()
+      await page.getByTestId('lesson-next').click()
+      await expect.poll(() => lab.nowMs(), { timeout: 20_000 }).toBe(5000)
+      await seek(lab, 3500)
+      mkdirSync(SHOT_DIR, { recursive: true })
+      const name = `${SHOT_DIR}/director-roads-${w}x${h}${presenter ? '-presenter' : ''}-${locale}-${theme}`
+      if (motion === 'reduce') {
+        await page.screenshot({ path: `${name}-still.png` })
+        return
+      }
+      // the replies fly in the last third of the 2.1 s flight
+      await page.waitForTimeout(1600)
+      await page.screenshot({ path: `${name}-1.png` })
+      await page.waitForTimeout(250)
+      await page.screenshot({ path: `${name}-2.png` })
+    })

@@ -75,13 +75,14 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
     case 'reply': {
       const c = check.scenario.connections[q.index]
       if (!c) return { ok: false, error: `no connection ${q.index}` }
-      // the connection's packets as the Wire draws them; the first one to arrive at its client
+      // the connection's packets as the Wire draws them; the first one sent to its client (its hop
+      // ends at the client, also when a router in between carries it: a NAT real server's wrong gateway)
       const client = `${c.client}:${c.clientPort}`
       const virtual = `${c.vip}:${c.vport}`
       let reply: WirePacket | null = null
       const wire = new Wire(scratch.sim.topology, false).watch(scratch.sim)
       wire.onPacket = (p) => {
-        if (!reply && p.to.role === 'client' && p.conn.client === client && p.conn.virtual === virtual) reply = p
+        if (!reply && p.hop.endsWith('→client') && p.conn.client === client && p.conn.virtual === virtual) reply = p
       }
       scratch.advanceTo((Math.round(c.at * 1000) + CONNECTION_SETTLED_MS) as SimMs)
       const r = reply as WirePacket | null
