@@ -500,7 +500,7 @@ export function DirectorPanel() {
         </div>
         <p className="what">{t('director.what')}</p>
         {noConnection && (
-          <p className="what" id="director-packets-none" role="status">
+          <p className="director-note" id="director-packets-none" role="status">
             {t('packets.noConnection')}
           </p>
         )}
