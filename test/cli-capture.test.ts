@@ -35,6 +35,24 @@ function scenario(name: string, vport: number, rsArgs: string): string {
   return p
 }
 
+/** Two DR connections, at 1 s and at 5 s (each holds 1 s): a window can hold the second alone. */
+function twoConnections(): string {
+  const p = join(tmp, 'two.json')
+  writeFileSync(
+    p,
+    JSON.stringify({
+      name: 'two',
+      commands: ['ipvsadm -A -t 192.168.100.100:80 -s rr', 'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g'],
+      connections: [
+        { at: 1, client: '10.0.0.1', clientPort: 40001, proto: 'tcp', vip: '192.168.100.100', vport: 80, hold: 1 },
+        { at: 5, client: '10.0.0.2', clientPort: 40002, proto: 'tcp', vip: '192.168.100.100', vport: 80, hold: 1 },
+      ],
+      until: 8,
+    }),
+  )
+  return p
+}
+
 const cases = [
   {
     method: 'DR',
@@ -80,6 +98,37 @@ describe('sim CLI: --packets', () => {
       'client→director',
     ])
     expect(packets.map((p) => p.n)).toEqual(packets.map((_, i) => i + 1))
+  })
+
+  it('--from/--to keep only the packets of that window of simulated seconds, numbered as in the whole run', () => {
+    const all = sim(twoConnections(), '--packets')
+      .stdout.trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as WirePacket)
+    const r = sim(twoConnections(), '--packets', '--from', '4', '--to=7')
+    expect(r.status).toBe(0)
+    const some = r.stdout
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as WirePacket)
+    expect(some.length).toBeGreaterThan(0)
+    expect(some).toEqual(all.filter((p) => p.at >= 4000 && p.at <= 7000))
+    expect(new Set(some.map((p) => p.conn.client))).toEqual(new Set(['10.0.0.2:40002']))
+  })
+
+  it('refuses a window that is not one, saying why', () => {
+    const bad = [
+      [['--packets', '--from', 'soon'], /--from needs a number of simulated seconds/],
+      [['--packets', '--to', '-1'], /--to needs a number of simulated seconds/],
+      [['--packets', '--from', '5', '--to', '2'], /--to is before --from/],
+      [['--from', '1'], /give one of them/],
+    ] as const
+    for (const [args, why] of bad) {
+      const r = sim(twoConnections(), ...args)
+      expect(r.status).toBe(2)
+      expect(r.stderr).toMatch(why)
+      expect(r.stdout).toBe('')
+    }
   })
 
   it('refuses --pcap without a file name', () => {
@@ -173,6 +222,24 @@ describe.skipIf(TCPDUMP === null)(
       expect(text).toMatch(
         /02:00:c0:a8:08:fe > 02:00:c0:a8:08:65, ethertype IPv4 \(0x0800\), length 74: 10\.0\.0\.3\.40003 > 192\.168\.100\.100\.80: Flags \[S\]/,
       )
+    })
+
+    it('a time window (--from 4 --to 7): tcpdump reads only the frames sent in it, the second connection', () => {
+      const out = join(tmp, 'window.pcap')
+      const r = sim(twoConnections(), '--pcap', out, '--from', '4', '--to', '7')
+      expect(r.status).toBe(0)
+      const td = spawnSync(TCPDUMP as string, ['-nn', '-tt', '-r', out], { encoding: 'utf8' })
+      expect(td.status).toBe(0)
+      const lines = td.stdout.trim().split('\n')
+      expect(lines.length).toBeGreaterThan(0)
+      // timestamps are the lab's clock: 2026-01-05 09:00:00 UTC (1767603600) + simulated seconds
+      for (const l of lines) {
+        const sec = Number(l.split(' ')[0]) - 1767603600
+        expect(sec).toBeGreaterThanOrEqual(4)
+        expect(sec).toBeLessThanOrEqual(7.001)
+        expect(l).toMatch(/10\.0\.0\.2\.40002/)
+      }
+      expect(td.stdout).not.toMatch(/10\.0\.0\.1\.40001/)
     })
   },
 )

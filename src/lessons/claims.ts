@@ -31,6 +31,12 @@ export type Claim =
   | { says: 'output-lacks'; line: RegExp }
   /** The scenario's connection number `connection` (0-based) reached `rs` (null: refused). */
   | { says: 'lands-on'; connection: number; rs: string | null }
+  /**
+   * The reply the client of the scenario's connection number `connection` sees (the first packet
+   * that reaches it, on the engine's Wire) comes from source address `source`, sent by `sender`
+   * (`real-server`, `director`; omitted: not checked).
+   */
+  | { says: 'reply'; connection: number; source?: string; sender?: string }
   /** `client`'s template is live (or gone) at `at` seconds. */
   | { says: 'template-live'; client: string; at: number; live: boolean }
   /** `client` has a live template at every whole second of `during` (it never expired between). */
@@ -59,6 +65,12 @@ export const figure = (of: Series, at: number, is: Compare, value: number): Clai
 export const outputLists = (line: RegExp): Claim => ({ says: 'output-lists', line })
 export const outputLacks = (line: RegExp): Claim => ({ says: 'output-lacks', line })
 export const landsOn = (connection: number, rs: string | null): Claim => ({ says: 'lands-on', connection, rs })
+export const replyFrom = (connection: number, source: string): Claim => ({ says: 'reply', connection, source })
+export const replySentBy = (connection: number, sender: 'real-server' | 'director'): Claim => ({
+  says: 'reply',
+  connection,
+  sender,
+})
 export const templateLive = (client: string, at: number): Claim => ({ says: 'template-live', client, at, live: true })
 export const templateGone = (client: string, at: number): Claim => ({ says: 'template-live', client, at, live: false })
 export const answerIs = (is: Answer | readonly [number, number]): Claim => ({ says: 'answer', is })
@@ -140,6 +152,19 @@ export function evaluate(claim: Claim, f: StepFigures): Verdict {
       const a = f.probe({ kind: 'connection-rs', index: claim.connection })
       if (!a.ok) return { holds: false, saw: a.error }
       return { holds: a.value === claim.rs, saw: `connection ${claim.connection} reached ${String(a.value)}` }
+    }
+    case 'reply': {
+      const parts: string[] = []
+      let holds = true
+      for (const what of ['source', 'sender'] as const) {
+        const want = claim[what]
+        if (want === undefined) continue
+        const a = f.probe({ kind: 'reply', index: claim.connection, what })
+        if (!a.ok) return { holds: false, saw: a.error }
+        holds &&= a.value === want
+        parts.push(`its ${what} was ${String(a.value)}`)
+      }
+      return { holds, saw: `the reply to connection ${claim.connection}: ${parts.join(', ')}` }
     }
     case 'template-live': {
       const a = f.probe({ kind: 'template-live', client: claim.client, atMs: Math.round(claim.at * 1000) })

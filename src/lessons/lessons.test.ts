@@ -9,6 +9,7 @@ import {
   LESSONS,
   type Lesson,
   type LessonStep,
+  lessonConnection,
   placeholders,
   quoteFigure,
 } from './lessons'
@@ -86,6 +87,25 @@ describe('every lesson, run end to end through the worker host', () => {
       }
     },
   )
+
+  it('a reveal that opens the Packets view names a connection of its own lesson, the one its question asks about', () => {
+    const roads = LESSONS.find((l) => l.id === 'roads') as Lesson
+    const withPackets = LESSONS.flatMap((l) =>
+      l.steps.filter((s) => s.kind === 'question' && s.packets !== undefined).map((s) => [l, s] as const),
+    )
+    expect(withPackets.map(([l]) => l.id)).toEqual(['roads', 'roads', 'roads'])
+    for (const [lesson, step] of withPackets) {
+      if (step.kind !== 'question' || step.packets === undefined) continue
+      expect(lessonConnection(lesson, step.packets)).not.toBeNull()
+      if (step.probe.kind === 'reply') expect(step.probe.index).toBe(step.packets)
+    }
+    expect(lessonConnection(roads, 1)).toEqual({
+      client: '10.0.0.1:40002',
+      virtual: '192.168.100.100:8080',
+      atMs: 2000,
+    })
+    expect(lessonConnection(roads, 9)).toBeNull()
+  })
 
   it.each(LESSONS.map((l) => [l.id, l] as const))(
     '%s: both languages say the same, with the same figures and placeholders',

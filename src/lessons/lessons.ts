@@ -8,6 +8,8 @@ import {
   landsOn,
   outputLacks,
   outputLists,
+  replyFrom,
+  replySentBy,
   stopsGrowing,
   templateLive,
   templateLiveThroughout,
@@ -56,6 +58,8 @@ export type LessonStep =
       explain: L10n
       yesWhen?: [number, number]
       figures?: Record<string, Probe>
+      /** The scenario's connection (by number) whose packets the reveal offers to open (the Packets view). */
+      packets?: number
     } & StepBase)
   /** Turn the "textbook rule" replay on or off. */
   | ({ kind: 'textbook'; on: boolean } & StepBase)
@@ -76,6 +80,12 @@ const RS_CHOICES: Choice[] = [
   { label: '192.168.8.101', value: '192.168.8.101' },
   { label: '192.168.8.102', value: '192.168.8.102' },
   { label: { en: 'refused: no real server', 'zh-CN': '被拒绝：没有真实服务器' }, value: 'null' },
+]
+/** Which address a reply comes from: the VIP, the real server's own (RIP) or the director's toward the real servers (DIP). */
+const REPLY_CHOICES = (rip: string): Choice[] => [
+  { label: { en: `${VIP} (the VIP)`, 'zh-CN': `${VIP}（虚拟地址 VIP）` }, value: VIP },
+  { label: { en: `${rip} (the real server's RIP)`, 'zh-CN': `${rip}（真实服务器的 RIP）` }, value: rip },
+  { label: { en: '192.168.8.1 (the director’s DIP)', 'zh-CN': '192.168.8.1（调度器的 DIP）' }, value: '192.168.8.1' },
 ]
 const YES_NO: Choice[] = [
   { label: { en: 'yes', 'zh-CN': '是' }, value: true },
@@ -711,6 +721,119 @@ export const LESSONS: Lesson[] = [
     ],
   },
   {
+    id: 'roads',
+    title: { en: '9. Three roads to the real server', 'zh-CN': '9. 通往真实服务器的三条路' },
+    steps: [
+      {
+        kind: 'load',
+        scenario: {
+          name: 'Lesson 9: DR, NAT and TUN side by side',
+          seed: 2026,
+          commands: [
+            `ipvsadm -A -t ${VIP}:80 -s rr`,
+            `ipvsadm -a -t ${VIP}:80 -r 192.168.8.101 -g`,
+            `ipvsadm -A -t ${VIP}:8080 -s rr`,
+            `ipvsadm -a -t ${VIP}:8080 -r 192.168.8.102:80 -m`,
+            `ipvsadm -A -t ${VIP}:443 -s rr`,
+            `ipvsadm -a -t ${VIP}:443 -r 192.168.8.103 -i`,
+          ],
+          connections: [
+            conn(1, '10.0.0.1', 40001, 80, 2),
+            conn(2, '10.0.0.1', 40002, 8080, 2),
+            conn(3, '10.0.0.1', 40003, 443, 2),
+          ],
+          until: 10,
+        },
+        text: {
+          en: 'One VIP, three services, three forwarding methods: :80 by direct routing (-g) to 192.168.8.101, :8080 by NAT (-m) to 192.168.8.102 port 80, :443 by an IPIP tunnel (-i) to 192.168.8.103. The same client, 10.0.0.1, opens one connection to each, at 1, 2 and 3 s. The director’s address toward the real servers (DIP) is 192.168.8.1.',
+          'zh-CN':
+            '一个 VIP，三个服务，三种转发方式：:80 用直接路由（-g）到 192.168.8.101，:8080 用 NAT（-m）到 192.168.8.102 的 80 端口，:443 用 IPIP 隧道（-i）到 192.168.8.103。同一个客户端 10.0.0.1 在第 1、2、3 秒各向它们发起一个连接。调度器朝向真实服务器的地址（DIP）是 192.168.8.1。',
+        },
+      },
+      {
+        kind: 'play',
+        until: 5,
+        speed: 1,
+        text: {
+          en: 'Play 5 seconds: each connection reaches its real server. Watch the director: the NAT reply flies back through the director, the DR and TUN replies go round it, straight to the client.',
+          'zh-CN':
+            '播放 5 秒：每个连接都到达了它的真实服务器。看调度器的图：NAT 的回复飞回并穿过调度器，DR 和 TUN 的回复绕过它，直接回到客户端。',
+        },
+        claims: [
+          landsOn(0, '192.168.8.101'),
+          landsOn(1, '192.168.8.102'),
+          landsOn(2, '192.168.8.103'),
+          replySentBy(0, 'real-server'),
+          replySentBy(1, 'director'),
+          replySentBy(2, 'real-server'),
+        ],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Ln',
+        text: {
+          en: 'ipvsadm names each method in its Forward column: Route (DR), Masq (NAT), Tunnel (TUN).',
+          'zh-CN': 'ipvsadm 在 Forward 一列写出每种方式：Route（DR）、Masq（NAT）、Tunnel（TUN）。',
+        },
+        claims: [
+          outputLists(/->\s+192\.168\.8\.101:80\s+Route/),
+          outputLists(/->\s+192\.168\.8\.102:80\s+Masq/),
+          outputLists(/->\s+192\.168\.8\.103:443\s+Tunnel/),
+        ],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict, for the DR connection (:80): the real server 192.168.8.101 answers the client’s SYN. Which source address does the client see on that reply?',
+          'zh-CN': '预测 DR 连接（:80）：真实服务器 192.168.8.101 回应客户端的 SYN。客户端看到的回复，源地址是哪个？',
+        },
+        probe: { kind: 'reply', index: 0, what: 'source' },
+        choices: REPLY_CHOICES('192.168.8.101'),
+        explain: {
+          en: '{answer}, the VIP. With DR the director changed only the Ethernet header (ip_vs_dr_xmit); the packet still goes to the VIP, which the real server holds on lo — so it answers from the VIP, straight to the client, and the reply never passes the director. Open its packets: three arrows, the last from the real server to the client.',
+          'zh-CN':
+            '{answer}，也就是 VIP。DR 方式下调度器只改了以太网头（ip_vs_dr_xmit）；数据包的目的地址仍是 VIP，而真实服务器在 lo 上配置了 VIP——所以它以 VIP 为源地址直接回复客户端，回复不经过调度器。打开它的数据包：三个箭头，最后一个从真实服务器直达客户端。',
+        },
+        packets: 0,
+        claims: [answerIs('192.168.100.100'), replyFrom(0, '192.168.100.100')],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict, for the NAT connection (:8080): the director sent the SYN on to 192.168.8.102 port 80, and the real server answers from its own address. Which source address does the client see on the reply?',
+          'zh-CN':
+            '预测 NAT 连接（:8080）：调度器把 SYN 转给了 192.168.8.102 的 80 端口，真实服务器用它自己的地址回复。客户端看到的回复，源地址是哪个？',
+        },
+        probe: { kind: 'reply', index: 1, what: 'source' },
+        choices: REPLY_CHOICES('192.168.8.102'),
+        explain: {
+          en: '{answer}, the VIP again. The real server’s reply (from 192.168.8.102:80) goes to its default gateway, the director, which rewrites the source back to the VIP and port 8080 (handle_response) before it reaches the client. Open its packets: four arrows, the reply through the director, its source address and port marked as changed.',
+          'zh-CN':
+            '{answer}，仍然是 VIP。真实服务器的回复（源为 192.168.8.102:80）发给它的默认网关——调度器，调度器在它到达客户端之前把源地址改回 VIP、端口改回 8080（handle_response）。打开它的数据包：四个箭头，回复经过调度器，源地址和端口被标为已改动。',
+        },
+        packets: 1,
+        claims: [answerIs('192.168.100.100'), replyFrom(1, '192.168.100.100')],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict, for the TUN connection (:443): the SYN reached 192.168.8.103 inside an IPIP packet from the DIP, 192.168.8.1. Which source address does the client see on the reply?',
+          'zh-CN':
+            '预测 TUN 连接（:443）：SYN 装在一个来自 DIP（192.168.8.1）的 IPIP 包里到达 192.168.8.103。客户端看到的回复，源地址是哪个？',
+        },
+        probe: { kind: 'reply', index: 2, what: 'source' },
+        choices: REPLY_CHOICES('192.168.8.103'),
+        explain: {
+          en: '{answer}, the VIP: three roads, one address. The real server unwraps the packet on tunl0, finds it addressed to the VIP it holds there, and answers from the VIP straight to the client — the outer header from the DIP is gone. A client that saw any other address would not recognise the reply and reset the connection. Open its packets: the outer IPIP header on the second arrow only.',
+          'zh-CN':
+            '{answer}，还是 VIP：三条路，一个地址。真实服务器在 tunl0 上解开数据包，发现目的地址是它在那里配置的 VIP，于是以 VIP 为源地址直接回复客户端——来自 DIP 的外层头已经没有了。如果客户端看到的是别的地址，它不认得这个回复，会重置连接。打开它的数据包：只有第二个箭头带外层 IPIP 头。',
+        },
+        packets: 2,
+        claims: [answerIs('192.168.100.100'), replyFrom(2, '192.168.100.100')],
+      },
+    ],
+  },
+  {
     id: 'arp',
     title: { en: '10. The ARP problem', 'zh-CN': '10. ARP 问题' },
     steps: [
@@ -941,6 +1064,23 @@ export function fill(text: string, values: Record<string, string>): string {
  * by the step's text in both languages, never by the file's description, which may tell the
  * class the answer to the question that follows (lesson 1's file says "users' sessions break").
  */
+/**
+ * A scenario connection of the lesson (its load step's own scenario) as the Packets view asks for
+ * it: client and virtual service as `ipvsadm -Lnc` names them, and when it started (null: none).
+ */
+export function lessonConnection(
+  lesson: Lesson,
+  index: number,
+): { client: string; virtual: string; atMs: number } | null {
+  const load = lesson.steps.find((s) => s.kind === 'load')
+  const scenario = load?.kind === 'load' ? (load.scenario as { connections?: unknown[] } | undefined) : undefined
+  const c = scenario?.connections?.[index] as
+    | { at: number; client: string; clientPort: number; vip: string; vport: number }
+    | undefined
+  if (!c) return null
+  return { client: `${c.client}:${c.clientPort}`, virtual: `${c.vip}:${c.vport}`, atMs: Math.round(c.at * 1000) }
+}
+
 export function lessonScenario(step: Extract<LessonStep, { kind: 'load' }>, file: unknown): object {
   const base = (step.scenario ?? file) as Record<string, unknown>
   return {

@@ -23,7 +23,15 @@ import { canDrive, type ListingCmd, type Message, pushConsole, useLab, type View
 export const labActions = {
   load(scenario: unknown, presetId: string, name: string, atMs?: number, journal?: JournalLine[]): void {
     client.openAtMs = atMs ?? null
-    useLab.setState({ presetId, busy: 'loading', console: [], midRun: [], listing: null, seekTarget: null })
+    useLab.setState({
+      presetId,
+      busy: 'loading',
+      console: [],
+      midRun: [],
+      listing: null,
+      seekTarget: null,
+      packets: null,
+    })
     live.reset(-1)
     send({ type: 'load', scenario, name, ...(journal?.length ? { journal } : {}) })
   },

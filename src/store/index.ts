@@ -6,6 +6,7 @@
  * Panels read with `useLab(selector)` and write only through `actions`.
  */
 import { labActions } from './actions'
+import { packetsActions } from './packets'
 import { preferenceActions } from './preferences'
 import { sessionActions } from './session'
 
@@ -16,7 +17,16 @@ export { type FrameLoop, followEvery, frameLoop, wakeLoops } from './frameLoop'
 export type { RsLive, RsSummed } from './frames'
 export { compareData, HistoryRing, history } from './histories'
 export { type AttemptDot, live, type TemplateRow } from './live'
-export { askPackets, attemptOf, wantedOfAttempt } from './packets'
+export {
+  askPackets,
+  attemptOf,
+  CHOICES_SHOWN,
+  connectionsOf,
+  isConnectionLine,
+  type PacketsOpen,
+  wantedOfAttempt,
+  wantedOfListingLine,
+} from './packets'
 export { applyTheme } from './preferences'
 export { remember, remembered } from './remembered'
 export { RS_COLOR_SLOTS, type RsColors, rsSlot } from './rsColors'
@@ -43,5 +53,5 @@ export {
   verbatim,
 } from './state'
 
-/** Every way to change the store: the lab's, the preferences' and the session's actions. */
-export const actions = { ...labActions, ...preferenceActions, ...sessionActions }
+/** Every way to change the store: the lab's, the Packets view's, the preferences' and the session's actions. */
+export const actions = { ...labActions, ...packetsActions, ...preferenceActions, ...sessionActions }

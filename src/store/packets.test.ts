@@ -8,7 +8,18 @@ import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { Host } from '../worker/host'
 import { V6_ADDR_BASE } from '../worker/protocol'
-import { actions, askPackets, attemptOf, connectSender, live, useLab, wantedOfAttempt } from './index'
+import {
+  actions,
+  addrText,
+  askPackets,
+  attemptOf,
+  connectionsOf,
+  connectSender,
+  live,
+  useLab,
+  wantedOfAttempt,
+  wantedOfListingLine,
+} from './index'
 
 const scenario = JSON.parse(readFileSync(join(process.cwd(), 'public/scenarios/three-methods.json'), 'utf8'))
 
@@ -43,6 +54,50 @@ describe('packets of a connection, from the store', () => {
       'director→client',
     ])
     expect(answer.pcap?.length).toBeGreaterThan(24)
+  })
+
+  it('a template, a real server, a line of ipvsadm -Lnc and no selection each open the view on their newest connection', () => {
+    // the run of the test above, at 5 s: the page's attempts are its frames'
+    const newest = live.attempts[live.attempts.length - 1]
+    expect(actions.openPackets(null)).toBe(true)
+    expect(useLab.getState().packets?.wanted).toEqual(wantedOfAttempt(newest))
+
+    // :80 is persistent (-p 60): its connections have a template
+    const withTemplate = [...live.attempts].reverse().find((a) => a.templateId > 0)
+    expect(withTemplate?.vport).toBe(80)
+    const templateId = withTemplate?.templateId ?? -1
+    const target = { kind: 'template' as const, templateId }
+    expect(connectionsOf(target).every((a) => a.templateId === templateId)).toBe(true)
+    expect(actions.openPackets(target)).toBe(true)
+    expect(useLab.getState().packets?.wanted).toEqual(wantedOfAttempt(withTemplate as NonNullable<typeof withTemplate>))
+
+    const nat = [...live.attempts].reverse().find((a) => a.vport === 8080) as NonNullable<(typeof live.attempts)[0]>
+    const rs = { kind: 'rs' as const, addr: nat.rsAddr, port: 0 }
+    const ofRs = connectionsOf(rs)
+    expect(ofRs.length).toBeGreaterThan(0)
+    expect(ofRs.every((a) => a.rsAddr === nat.rsAddr)).toBe(true)
+    // newest first
+    expect(ofRs.map((a) => a.seq)).toEqual([...ofRs.map((a) => a.seq)].sort((x, y) => y - x))
+    expect(actions.openPackets(rs)).toBe(true)
+    expect(useLab.getState().packets?.wanted).toEqual(wantedOfAttempt(ofRs[0]))
+    actions.choosePackets(wantedOfAttempt(nat) as NonNullable<ReturnType<typeof wantedOfAttempt>>)
+    expect(useLab.getState().packets?.wanted.conn?.client).toBe('10.0.0.2:40002')
+
+    // a connection's line, and a template's line (client port 0): the newest connection it names
+    const line = `TCP 00:57  SYN_RECV    10.0.0.2:40002     192.168.100.100:8080 ${addrText(nat.rsAddr)}:80`
+    expect(wantedOfListingLine(line)).toEqual(wantedOfAttempt(nat))
+    expect(wantedOfListingLine(line.replace('40002', '0'))?.conn?.client).toBe('10.0.0.2:40002')
+    // a line the page has no attempt of: its start unknown (0), the worker replays the run for it
+    expect(wantedOfListingLine(line.replace('40002', '41234'))).toEqual({
+      conn: { client: '10.0.0.2:41234', virtual: '192.168.100.100:8080', atMs: 0 },
+    })
+    expect(wantedOfListingLine('IPVS connection entries')).toBeNull()
+    expect(wantedOfListingLine('pro expire state       source             virtual            destination')).toBeNull()
+
+    actions.closePackets()
+    expect(useLab.getState().packets).toBeNull()
+    expect(actions.openPackets({ kind: 'rs', addr: 12345, port: 0 })).toBe(false)
+    expect(useLab.getState().packets).toBeNull()
   })
 
   it('an IPv6 connection has no packets drawn yet', () => {

@@ -13,6 +13,7 @@ import type {
   JournalLine,
   MetricsView,
   MidRunCommand,
+  PacketsWanted,
   ServiceView,
   WhyStep,
   WhyTarget,
@@ -127,6 +128,8 @@ export interface LabState {
   // -- why
   selection: WhyTarget | null
   why: { title: string; steps: WhyStep[] } | null
+  /** The Packets view, open for one connection (null: closed); one for the page, opened from any panel (packets.ts). */
+  packets: PacketsOpen | null
   // -- compare
   view: View
   compareRuns: CompareRunView[]
@@ -156,6 +159,13 @@ export interface LabState {
   restoredSession: boolean
   /** A session not restored because the worker stopped twice with it: offered as a file. */
   unrestoredSession: SavedSession | null
+}
+
+/** The Packets view as open: the connection shown, and the others of the same selection to choose from. */
+export interface PacketsOpen {
+  wanted: PacketsWanted
+  /** Newest first; the shown one among them (empty: nothing to switch to). */
+  choices: PacketsWanted[]
 }
 
 export const useLab = create<LabState>()(() => ({
@@ -191,6 +201,7 @@ export const useLab = create<LabState>()(() => ({
   listing: null,
   selection: null,
   why: null,
+  packets: null,
   locale: initialLocale(),
   theme: initialTheme(),
   timelineFilter: '',

@@ -7,6 +7,7 @@ import { FidelityPanel } from './FidelityPanel'
 import { Exercises, LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
 import { Notices } from './Notices'
+import { PacketsHost } from './PacketsView'
 import { DEFAULT_PRESET, fetchPreset, PRESETS } from './presets'
 import { RealServersPanel } from './RealServersPanel'
 import { ShareMenu } from './ShareMenu'
@@ -104,6 +105,12 @@ export function App() {
       } else if (e.key === 'ArrowRight') {
         e.preventDefault()
         actions.step(e.shiftKey ? 'second' : 'event')
+      } else if ((e.key === 'p' || e.key === 'P') && !e.shiftKey) {
+        // the Packets view of the selection's (newest) connection, else the newest of all: Presenter too
+        const st = useLab.getState()
+        if (st.view !== 'lab' || st.packets) return
+        e.preventDefault()
+        actions.openPackets(st.selection)
       }
     }
     window.addEventListener('keydown', onKey)
@@ -143,6 +150,7 @@ export function App() {
               <WhyPanel />
             </>
           )}
+          <PacketsHost />
         </>
       )}
     </main>

@@ -24,14 +24,20 @@ import {
   type TextBox,
 } from './directorLayout'
 import { FlightClock } from './flightClock'
+import { type Forward, flightAt, flightOf, type Path, REQUEST_SHARE } from './flightPath'
 import { ip } from './format'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
 
 /** The drawn width before the panel is measured. */
 const W0 = 760
-/** How long a connection takes to cross the picture (wall ms). */
-const FLIGHT_MS = 1400
+/**
+ * How long a connection's flight takes (wall ms): its packet to the real server in the first
+ * two thirds (REQUEST_SHARE: 1.4 s), the reply along its real path in the last.
+ */
+const FLIGHT_MS = 2100
+/** The newest flights whose reply path is drawn as a faint line while the reply flies (or, reduced motion, stands). */
+const TRAILS = 12
 
 /** A drawn label of an address is at most this long (an IPv6 address is cut in the middle: addressText.ts). */
 const MAX_ADDR_CHARS = 22
@@ -138,6 +144,31 @@ function serviceIndexFor(services: ServiceView[], vip: number, vport: number, rs
   return services.findIndex((s) => s.label.endsWith(` ${addrPortText(vip, 0)}`))
 }
 
+/**
+ * Each drawn service's real servers' forwarding methods (`ipvsadm -Ln`'s Forward): by
+ * `service index/address`, and by address alone for a server beyond the shown ones.
+ */
+function forwardsOf(services: ServiceView[]): Map<string, Forward> {
+  const m = new Map<string, Forward>()
+  services.forEach((s, si) => {
+    for (const d of s.destinations) {
+      m.set(`${si}/${d.addr}`, d.forward)
+      if (!m.has(`/${d.addr}`)) m.set(`/${d.addr}`, d.forward)
+    }
+  })
+  return m
+}
+
+/** A reply's path as a faint line (a DR/TUN one bends round the director). */
+function strokePath(ctx: CanvasRenderingContext2D, path: Path): void {
+  const [a, ...rest] = path.stops
+  ctx.beginPath()
+  ctx.moveTo(a.x, a.y)
+  if (path.bend && rest.length === 1) ctx.quadraticCurveTo(path.bend.x, path.bend.y, rest[0].x, rest[0].y)
+  else for (const p of rest) ctx.lineTo(p.x, p.y)
+  ctx.stroke()
+}
+
 /** A text of the layout, drawn; `halo` paints the panel's colour round it so paths crossing it do not hide it. */
 function Label({ t, className, halo, testId }: { t: TextBox; className: string; halo?: boolean; testId?: string }) {
   return (
@@ -168,6 +199,7 @@ export function DirectorPanel() {
   // real servers beyond the drawn ones (65,535 would not draw): one node stands for them all
   const moreRs = useLab((s) => s.rsMore.reduce((n, m) => n + m.count, 0))
   const [expanded, setExpanded] = useState(false)
+  const [noConnection, setNoConnection] = useState(false)
   const [groups, setGroups] = useState<ReturnType<typeof groupClients>>({
     groups: [],
     others: 0,
@@ -292,6 +324,9 @@ export function DirectorPanel() {
     // what the canvas shows: drawn again only when it changes (paused, the flights stand still)
     let drawnKey = ''
     let drawnLayout: DirectorLayout | null = null
+    // the services' methods (forwardsOf), found again when the services change
+    let forwardsFor: ServiceView[] | null = null
+    let forwards = new Map<string, Forward>()
     // Returns whether it wants another frame: while connections fly (playing, or a step's).
     const draw = (): boolean => {
       if (!onScreen.current) return false
@@ -330,6 +365,11 @@ export function DirectorPanel() {
         ? lay.others.y + lay.others.h / 2
         : (lay.groups[lay.groups.length - 1]?.y ?? lay.height / 2)
       const xRs = lay.rsLeft + lay.swatch / 3
+      // the methods, looked up once a frame per service and server (not per packet)
+      if (forwardsFor !== svcs) {
+        forwardsFor = svcs
+        forwards = forwardsOf(svcs)
+      }
       let drawn = 0
       for (let i = list.length - 1; i >= 0 && drawn < 300; i--) {
         const a = list[i]
@@ -337,6 +377,8 @@ export function DirectorPanel() {
         if (age > FLIGHT_MS) break
         // spread a frame's arrivals over the frame so a burst reads as a stream
         const p = reduced ? 1 : Math.min(1, Math.max(0, age / FLIGHT_MS))
+        // the request's own progress (client → real server), as before the reply was drawn
+        const pr = reduced ? 1 : Math.min(1, p / REQUEST_SHARE)
         const gi = g.groups.findIndex((x) => x.key === groupKey(a.client, g.grouping, g.keys))
         const y0 = gi >= 0 && gi < lay.groups.length ? lay.groups[gi].y : yOthers
         const si = serviceIndexFor(svcs, a.vip, a.vport, a.rsAddr)
@@ -347,19 +389,37 @@ export function DirectorPanel() {
         const color = a.rsAddr >= 0 ? palette.rs[rsIndexNow(a.rsAddr)] : palette.err
         let x: number
         let y: number
+        let reply = false
         const failed = a.how === AttemptHow.REFUSED || a.how === AttemptHow.DROPPED || a.how === AttemptHow.LOCAL
-        if (p < 0.5 || failed || yr === undefined) {
-          const q = Math.min(1, p * 2)
+        if (failed || yr === undefined) {
+          const q = Math.min(1, pr * 2)
           x = lay.xClient + (lay.svcLeft - lay.xClient) * q
           y = y0 + (y1 - y0) * q
         } else {
-          const q = (p - 0.5) * 2
-          x = lay.svcRight + (xRs - lay.svcRight) * q
-          y = y1 + (yr - y1) * q
+          // the real path: a NAT reply back through the director, a DR/TUN one straight to the client
+          const flight = flightOf(forwards.get(`${si}/${a.rsAddr}`) ?? forwards.get(`/${a.rsAddr}`) ?? null, {
+            client: { x: lay.xClient, y: y0 },
+            svcIn: { x: lay.svcLeft, y: y1 },
+            svcOut: { x: lay.svcRight, y: y1 },
+            rs: { x: xRs, y: yr },
+            bottom: lay.height - 4,
+          })
+          const at = reduced ? { at: flight.request.stops[3], reply: false } : flightAt(flight, p)
+          x = at.at.x
+          y = at.at.y
+          reply = at.reply
+          if (flight.reply && drawn < TRAILS && (reply || reduced)) {
+            ctx.globalAlpha = 0.4
+            ctx.strokeStyle = color
+            ctx.lineWidth = 1.5
+            ctx.setLineDash([4, 3])
+            strokePath(ctx, flight.reply)
+            ctx.setLineDash([])
+          }
         }
-        ctx.globalAlpha = failed ? 1 - p * 0.5 : 1
+        ctx.globalAlpha = failed ? 1 - pr * 0.5 : 1
         if (failed) {
-          if (p * 2 >= 1) {
+          if (pr * 2 >= 1) {
             ctx.strokeStyle = a.how === AttemptHow.REFUSED ? palette.err : palette.muted
             ctx.lineWidth = 2.5
             ctx.beginPath()
@@ -374,6 +434,15 @@ export function DirectorPanel() {
             ctx.arc(x, y, 4, 0, Math.PI * 2)
             ctx.fill()
           }
+        } else if (reply) {
+          // the reply: a smaller dot with a ring of the panel's colour
+          ctx.fillStyle = color
+          ctx.strokeStyle = palette.panel
+          ctx.lineWidth = 1.5
+          ctx.beginPath()
+          ctx.arc(x, y, 3.5, 0, Math.PI * 2)
+          ctx.fill()
+          ctx.stroke()
         } else if (a.how === AttemptHow.TEMPLATE_HIT) {
           // a template decided: hollow ring, no scheduler
           ctx.strokeStyle = color
@@ -386,10 +455,10 @@ export function DirectorPanel() {
           ctx.beginPath()
           ctx.arc(x, y, 5.5, 0, Math.PI * 2)
           ctx.fill()
-          if (a.how === AttemptHow.TEMPLATE_NEW && p >= 0.45 && p < 0.75) {
+          if (a.how === AttemptHow.TEMPLATE_NEW && pr >= 0.45 && pr < 0.75) {
             // the scheduler chose and a template is born: a ring bursts at the service
-            const r = 8 + (p - 0.45) * 60
-            ctx.globalAlpha = 1 - (p - 0.45) / 0.3
+            const r = 8 + (pr - 0.45) * 60
+            ctx.globalAlpha = 1 - (pr - 0.45) / 0.3
             ctx.strokeStyle = color
             ctx.lineWidth = 2
             ctx.beginPath()
@@ -414,8 +483,27 @@ export function DirectorPanel() {
   return (
     <section className="panel director area-director" aria-labelledby="director-h">
       <header>
-        <h2 id="director-h">{t('director.title')}</h2>
+        <div className="why-head">
+          <h2 id="director-h">{t('director.title')}</h2>
+          {/* the selection's (newest) connection, else the newest of all, hop by hop: Presenter hides Why?, not this */}
+          <button
+            type="button"
+            className="btn"
+            aria-keyshortcuts="P"
+            title={t('packets.openHint')}
+            aria-describedby={noConnection ? 'director-packets-none' : undefined}
+            onClick={() => setNoConnection(!actions.openPackets(useLab.getState().selection))}
+            data-testid="director-packets"
+          >
+            {t('packets.open')}
+          </button>
+        </div>
         <p className="what">{t('director.what')}</p>
+        {noConnection && (
+          <p className="director-note" id="director-packets-none" role="status">
+            {t('packets.noConnection')}
+          </p>
+        )}
       </header>
       <div className="stage" ref={stageRef}>
         <svg
@@ -568,6 +656,13 @@ export function DirectorPanel() {
             <path d="M2 2 L12 12 M12 2 L2 12" stroke="var(--err)" strokeWidth="2.5" />
           </svg>
           {t('director.legendRefused')}
+        </li>
+        <li>
+          <svg width="30" height="14" aria-hidden="true">
+            <path d="M2 10 Q15 14 26 4" fill="none" stroke="var(--rs-0)" strokeWidth="1.5" strokeDasharray="4 3" />
+            <circle cx="15" cy="10.5" r="3.5" fill="var(--rs-0)" stroke="var(--panel)" strokeWidth="1.5" />
+          </svg>
+          {t('director.legendReply')}
         </li>
         {(groups.others > 0 || expanded) && (
           <li>

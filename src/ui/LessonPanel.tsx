@@ -9,6 +9,7 @@ import {
   LESSONS,
   type Lesson,
   type LessonStep,
+  lessonConnection,
   lessonScenario,
   quoteFigure,
 } from '../lessons/lessons'
@@ -229,6 +230,8 @@ export function LessonPanel() {
       const el = e.target as HTMLElement | null
       if (el && (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' || el.tagName === 'SELECT')) return
       if (useLab.getState().lessonId === null || e.ctrlKey || e.metaKey || e.altKey) return
+      // the Packets view open over the lesson: the clicker walks its packets
+      if (useLab.getState().packets !== null) return
       if (e.key === 'PageDown' || e.key === ' ') {
         e.preventDefault()
         e.stopImmediatePropagation()
@@ -310,6 +313,9 @@ function Question({
   const [revealed, setRevealed] = useState<Revealed | null>(null)
   const [asking, setAsking] = useState(false)
   const [error, setError] = useState<string | null>(null)
+  // the connection whose packets the reveal opens (the Packets view), if the step names one
+  const lesson = LESSONS.find((l) => l.id === lessonId)
+  const packetsOf = lesson && step.packets !== undefined ? lessonConnection(lesson, step.packets) : null
 
   const answer = async (choice: number) => {
     setAsking(true)
@@ -361,6 +367,16 @@ function Question({
                 figure: figureText(revealed.figure, t, step.probe),
               })}
           <p data-testid="reveal">{fill(text(step.explain, locale), revealed.values)}</p>
+          {packetsOf && (
+            <button
+              type="button"
+              className="btn"
+              onClick={() => actions.openPackets({ conn: packetsOf })}
+              data-testid="lesson-packets"
+            >
+              {t('lessons.openPackets')}
+            </button>
+          )}
         </div>
       )}
       {error && (

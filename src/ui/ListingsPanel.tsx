@@ -1,5 +1,12 @@
 import { useEffect, useRef, useState } from 'react'
-import { actions, type ListingCmd, setListingVisible, useLab } from '../store/index'
+import {
+  actions,
+  isConnectionLine,
+  type ListingCmd,
+  setListingVisible,
+  useLab,
+  wantedOfListingLine,
+} from '../store/index'
 import { useT } from './useT'
 
 const LISTINGS: ListingCmd[] = [
@@ -85,12 +92,31 @@ export function ListingsPanel() {
       >
         <div style={{ height: lines.length * LINE_H, position: 'relative' }}>
           <div style={{ position: 'absolute', top: first * LINE_H, left: 0, right: 0 }}>
-            {lines.slice(first, last).map((l, i) => (
-              // biome-ignore lint/suspicious/noArrayIndexKey: a line's place in the listing is its identity here
-              <div key={first + i} style={{ height: LINE_H }}>
-                {l || ' '}
-              </div>
-            ))}
+            {lines.slice(first, last).map((l, i) =>
+              // a connection's line opens its packets (issue 15)
+              cmd === 'ipvsadm -Lnc' && isConnectionLine(l) ? (
+                <button
+                  // biome-ignore lint/suspicious/noArrayIndexKey: a line's place in the listing is its identity here
+                  key={first + i}
+                  type="button"
+                  className="listing-line"
+                  style={{ height: LINE_H }}
+                  title={t('packets.lineOpen')}
+                  data-testid="listing-conn"
+                  onClick={() => {
+                    const w = wantedOfListingLine(l)
+                    if (w) actions.openPackets(w)
+                  }}
+                >
+                  {l}
+                </button>
+              ) : (
+                // biome-ignore lint/suspicious/noArrayIndexKey: a line's place in the listing is its identity here
+                <div key={first + i} style={{ height: LINE_H }}>
+                  {l || ' '}
+                </div>
+              ),
+            )}
           </div>
         </div>
       </div>

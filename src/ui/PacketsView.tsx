@@ -1,16 +1,21 @@
 /**
  * The Packets view (issue 15): one connection's packets hop by hop as a sequence diagram (hosts as
  * columns, one arrow a packet), the chosen packet's headers with the fields its hop changed
- * marked, the kernel step in words, and the capture (.pcap) to download.
+ * marked, the kernel step in words, and the capture (.pcap) to download — the connection's, a
+ * time window's or the whole run's. One for the page (`useLab().packets`): opened from Why?, a
+ * template row, a line of `ipvsadm -Lnc`, the director (a real server, the newest connection) and
+ * by the key P, so Presenter mode (which hides Why?) has it too. A selection of several
+ * connections (a template, a real server) offers the others in a chooser. ↑/↓ and the clicker's
+ * PageUp/PageDown walk the packets; Escape closes and gives the focus back.
  */
 import { useEffect, useRef, useState } from 'react'
 import { createPortal } from 'react-dom'
 import { tDyn } from '../i18n/index'
-import { askPackets } from '../store/index'
+import { actions, askPackets, type PacketsOpen, useLab } from '../store/index'
 import type { PacketsAnswer, PacketsWanted, PacketView } from '../worker/protocol'
 import { saveBlob } from './exporting'
 import { clock } from './format'
-import { arrowLabel, COL_W, columnsOf, fieldText, netfilterLines, pcapName, ROW_H } from './packetsText'
+import { arrowLabel, COL_W, columnsOf, fieldText, netfilterLines, pcapName, ROW_H, windowOf } from './packetsText'
 import { useT } from './useT'
 
 async function download(wanted: PacketsWanted): Promise<void> {
@@ -19,12 +24,37 @@ async function download(wanted: PacketsWanted): Promise<void> {
     saveBlob(pcapName(wanted), new Blob([a.pcap as Uint8Array<ArrayBuffer>], { type: 'application/vnd.tcpdump.pcap' }))
 }
 
-export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClose: () => void }) {
+/** The page's Packets view: drawn while one is open. */
+export function PacketsHost() {
+  const open = useLab((s) => s.packets)
+  // the focus goes back where it was when the view closes: noted as the store opens it, before
+  // the view (its Close button) takes the focus
+  useEffect(() => {
+    let returnTo: Element | null = null
+    return useLab.subscribe((s, prev) => {
+      if (s.packets && !prev.packets) returnTo = document.activeElement
+      else if (!s.packets && prev.packets) {
+        const el = returnTo
+        returnTo = null
+        if (el instanceof HTMLElement || el instanceof SVGElement)
+          requestAnimationFrame(() => el.isConnected && el.focus())
+      }
+    })
+  }, [])
+  if (!open) return null
+  return <PacketsView key={JSON.stringify(open.wanted)} open={open} onClose={() => actions.closePackets()} />
+}
+
+function PacketsView({ open, onClose }: { open: PacketsOpen; onClose: () => void }) {
   const t = useT()
+  const { wanted, choices } = open
+  const nowMs = useLab((s) => s.nowMs)
   const [answer, setAnswer] = useState<PacketsAnswer | null>(null)
   const [chosen, setChosen] = useState(0)
   const [saving, setSaving] = useState(false)
+  const [win, setWin] = useState(() => windowOf(wanted.conn?.atMs ?? nowMs, nowMs))
   const closeRef = useRef<HTMLButtonElement>(null)
+  const listRef = useRef<HTMLOListElement>(null)
 
   useEffect(() => {
     let on = true
@@ -54,6 +84,23 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
     f.startsWith('dropped:')
       ? tDyn(t, 'packets.fates.dropped', { reason: f.slice('dropped:'.length) })
       : tDyn(t, `packets.fates.${f}`)
+  // the clicker's keys and the arrows walk the packets (the chosen one's button takes the focus)
+  const go = (i: number) => {
+    if (packets.length === 0) return
+    const k = Math.max(0, Math.min(packets.length - 1, i))
+    setChosen(k)
+    listRef.current?.querySelectorAll('button')[k]?.focus()
+  }
+  const winError =
+    win.from.trim() === '' ||
+    win.to.trim() === '' ||
+    !Number.isFinite(Number(win.from)) ||
+    !Number.isFinite(Number(win.to))
+      ? t('packets.window.notNumber')
+      : Number(win.from) < 0 || Number(win.to) <= Number(win.from)
+        ? t('packets.window.order')
+        : null
+  const choiceText = (w: PacketsWanted) => (w.conn ? `${clock(w.conn.atMs)} ${w.conn.client} → ${w.conn.virtual}` : '')
 
   // on the page itself: a panel's containment would hold a fixed overlay inside it
   return createPortal(
@@ -65,7 +112,17 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
         aria-labelledby="packets-h"
         data-testid="packets"
         onKeyDown={(e) => {
+          const el = e.target as HTMLElement
+          const typing = el.tagName === 'INPUT' || el.tagName === 'SELECT'
           if (e.key === 'Escape') onClose()
+          else if (typing) return
+          else if (e.key === 'PageDown' || e.key === 'ArrowDown') go(chosen + 1)
+          else if (e.key === 'PageUp' || e.key === 'ArrowUp') go(chosen - 1)
+          else if (e.key === 'Home') go(0)
+          else if (e.key === 'End') go(packets.length - 1)
+          else return
+          e.preventDefault()
+          e.stopPropagation()
         }}
       >
         <header className="packets-head">
@@ -78,6 +135,22 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
           </button>
         </header>
         <p className="what">{t('packets.what')}</p>
+        {choices.length > 1 && (
+          <label className="packets-choice">
+            {t('packets.choose')}{' '}
+            <select
+              value={choices.findIndex((c) => JSON.stringify(c) === JSON.stringify(wanted))}
+              onChange={(e) => actions.choosePackets(choices[Number(e.target.value)])}
+              data-testid="packets-choose"
+            >
+              {choices.map((c, i) => (
+                <option key={JSON.stringify(c)} value={i}>
+                  {choiceText(c)}
+                </option>
+              ))}
+            </select>
+          </label>
+        )}
         {answer === null && <p aria-live="polite">{t('packets.asking')}</p>}
         {answer && !answer.ok && <p role="alert">{answer.error}</p>}
         {answer?.ok && (
@@ -98,7 +171,7 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
                   </span>
                 ))}
               </div>
-              <ol aria-label={t('packets.diagram')} data-testid="packets-list">
+              <ol aria-label={t('packets.diagram')} data-testid="packets-list" ref={listRef}>
                 {packets.map((q, i) => {
                   const x1 = x(q.from.role)
                   const x2 = x(q.to.role)
@@ -201,6 +274,50 @@ export function PacketsView({ wanted, onClose }: { wanted: PacketsWanted; onClos
               {t('packets.downloadRun')}
             </button>
           )}
+          <fieldset className="packets-window" data-testid="packets-window">
+            <legend>{t('packets.window.legend')}</legend>
+            <label>
+              {t('packets.window.from')}{' '}
+              <input
+                type="number"
+                min={0}
+                step="any"
+                inputMode="decimal"
+                value={win.from}
+                onChange={(e) => setWin({ ...win, from: e.target.value })}
+                aria-invalid={winError !== null}
+                aria-describedby={winError ? 'packets-window-err' : undefined}
+                data-testid="packets-window-from"
+              />
+            </label>
+            <label>
+              {t('packets.window.to')}{' '}
+              <input
+                type="number"
+                min={0}
+                step="any"
+                inputMode="decimal"
+                value={win.to}
+                onChange={(e) => setWin({ ...win, to: e.target.value })}
+                aria-invalid={winError !== null}
+                aria-describedby={winError ? 'packets-window-err' : undefined}
+                data-testid="packets-window-to"
+              />
+            </label>
+            <button
+              type="button"
+              disabled={saving || winError !== null}
+              onClick={() => void save({ conn: null, fromMs: Number(win.from) * 1000, toMs: Number(win.to) * 1000 })}
+              data-testid="packets-pcap-window"
+            >
+              {t('packets.window.download')}
+            </button>
+            {winError && (
+              <span id="packets-window-err" role="alert" className="packets-window-err">
+                {winError}
+              </span>
+            )}
+          </fieldset>
         </footer>
       </div>
     </div>,

@@ -597,6 +597,11 @@ export function TemplateTimeline() {
           const row = rowAt(e.clientY)
           if (row) actions.select({ kind: 'template', templateId: row.id })
         }}
+        onDoubleClick={(e) => {
+          // a template's packets: its newest connection, the others to choose from
+          const row = rowAt(e.clientY)
+          if (row) actions.openPackets({ kind: 'template', templateId: row.id })
+        }}
         onKeyDown={(e) => {
           const rows = rowsRef.current.rows
           const vp = viewportRef.current
@@ -612,8 +617,14 @@ export function TemplateTimeline() {
           } else if (e.key === 'Enter' && cursorRef.current >= 0) {
             e.preventDefault()
             actions.select({ kind: 'template', templateId: rows[cursorRef.current].id })
+          } else if ((e.key === 'p' || e.key === 'P') && cursorRef.current >= 0) {
+            // the row under the cursor's packets (not the page's selection)
+            e.preventDefault()
+            e.stopPropagation()
+            actions.openPackets({ kind: 'template', templateId: rows[cursorRef.current].id })
           }
         }}
+        aria-keyshortcuts="ArrowUp ArrowDown Enter P"
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the rows are walked with ↑/↓ and explained with Enter
         tabIndex={0}
         data-testid="timeline"

@@ -5,15 +5,14 @@ import {
   actions,
   addrPortText,
   attemptOf,
+  connectionsOf,
   followEvery,
   live,
   useLab,
   wantedOfAttempt,
 } from '../store/index'
-import type { PacketsWanted } from '../worker/protocol'
 import { AttemptHow } from '../worker/protocol'
 import { clock, shortIp } from './format'
-import { PacketsView } from './PacketsView'
 import { useT } from './useT'
 
 const HOW_KEYS: Record<number, string> = {
@@ -30,9 +29,13 @@ export function WhyPanel() {
   const why = useLab((s) => s.why)
   const selection = useLab((s) => s.selection)
   const [recent, setRecent] = useState<AttemptDot[]>([])
-  const [packetsFor, setPacketsFor] = useState<PacketsWanted | null>(null)
   const attempt = selection?.kind === 'attempt' ? attemptOf(selection.seq) : null
-  const wanted = attempt ? wantedOfAttempt(attempt) : null
+  // an attempt: its connection; a template or a real server: its newest, the others to choose from
+  const canOpen = attempt
+    ? wantedOfAttempt(attempt) !== null
+    : selection
+      ? connectionsOf(selection, 1).length > 0
+      : false
 
   // the last connections, as text: the director's pictures in words
   // (at most every 400 ms while they arrive; nothing to do while paused)
@@ -60,8 +63,13 @@ export function WhyPanel() {
           <>
             <div className="why-head">
               <h3 style={{ fontSize: '0.95rem', margin: '4px 0' }}>{tDyn(t, why.title)}</h3>
-              {wanted && (
-                <button type="button" onClick={() => setPacketsFor(wanted)} data-testid="why-packets">
+              {canOpen && selection && (
+                <button
+                  type="button"
+                  onClick={() => actions.openPackets(selection)}
+                  data-testid="why-packets"
+                  aria-keyshortcuts="P"
+                >
                   {t('packets.open')}
                 </button>
               )}
@@ -92,15 +100,6 @@ export function WhyPanel() {
           </li>
         ))}
       </ul>
-      {packetsFor && (
-        <PacketsView
-          key={JSON.stringify(packetsFor)}
-          wanted={packetsFor}
-          onClose={() => {
-            setPacketsFor(null)
-          }}
-        />
-      )}
     </section>
   )
 }

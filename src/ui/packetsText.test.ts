@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import en from '../i18n/en.json'
 import zh from '../i18n/zh-CN.json'
 import type { NetfilterStep, PacketView } from '../worker/protocol'
-import { arrowLabel, columnsOf, fieldText, netfilterLines, pcapName, type Tr } from './packetsText'
+import { arrowLabel, columnsOf, fieldText, netfilterLines, pcapName, type Tr, windowOf } from './packetsText'
 
 const host = (role: string, addr: string) => ({ role, addr, mac: '02:00:00:00:00:01' })
 const pkt = (from: string, to: string, fields: Record<string, string> = {}): PacketView => ({
@@ -54,6 +54,12 @@ describe('the Packets view words', () => {
       '10-0-0-1-1_192-168-100-100-80.pcap',
     )
     expect(pcapName({ conn: null })).toBe('lvs-lab-run.pcap')
+    expect(pcapName({ conn: null, fromMs: 2000, toMs: 7500 })).toBe('lvs-lab-2s-7.5s.pcap')
+  })
+  it("the time window offered: from the connection's second to the present, at least a second long", () => {
+    expect(windowOf(2400, 9100)).toEqual({ from: '2', to: '10' })
+    expect(windowOf(5000, 5000)).toEqual({ from: '5', to: '6' })
+    expect(windowOf(-1, 0)).toEqual({ from: '0', to: '1' })
   })
 })
 

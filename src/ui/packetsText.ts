@@ -22,8 +22,22 @@ export function arrowLabel(p: PacketView): string {
   return `${what} ${end(f['ip.src'], port('sport'))} → ${end(f['ip.dst'], port('dport'))}${tunnel}`
 }
 
-export const pcapName = (w: PacketsWanted) =>
-  w.conn ? `${w.conn.client.replace(/[:.]/g, '-')}_${w.conn.virtual.replace(/[:.]/g, '-')}.pcap` : 'lvs-lab-run.pcap'
+/** The capture's file name: the connection's ends, the window's seconds, or the whole run. */
+export function pcapName(w: PacketsWanted): string {
+  if (w.conn) return `${w.conn.client.replace(/[:.]/g, '-')}_${w.conn.virtual.replace(/[:.]/g, '-')}.pcap`
+  if (w.fromMs !== undefined || w.toMs !== undefined)
+    return `lvs-lab-${(w.fromMs ?? 0) / 1000}s-${w.toMs === undefined ? 'end' : `${w.toMs / 1000}s`}.pcap`
+  return 'lvs-lab-run.pcap'
+}
+
+/**
+ * The time window offered at first (simulated seconds, as typed): from the second the connection
+ * started (or the present) to the present, at least one second long.
+ */
+export function windowOf(atMs: number, nowMs: number): { from: string; to: string } {
+  const from = Math.max(0, Math.floor(atMs / 1000))
+  return { from: String(from), to: String(Math.max(from + 1, Math.ceil(nowMs / 1000))) }
+}
 
 /** A header field's value as text: TCP options as tcpdump writes them (`mss 1460,sackOK,TS val 1 ecr 0,nop,wscale 7`). */
 export function fieldText(key: string, value: string): string {

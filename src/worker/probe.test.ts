@@ -2,7 +2,44 @@ import { describe, expect, it } from 'vitest'
 import { probe } from './probe'
 import { lessonOnline } from './testScenarios'
 
+/** The same client to a DR, a NAT (-m, port 8080 → 80) and a TUN service of one VIP. */
+const roads = {
+  name: 'roads',
+  commands: [
+    'ipvsadm -A -t 192.168.100.100:80 -s rr',
+    'ipvsadm -a -t 192.168.100.100:80 -r 192.168.8.101 -g',
+    'ipvsadm -A -t 192.168.100.100:8080 -s rr',
+    'ipvsadm -a -t 192.168.100.100:8080 -r 192.168.8.102:80 -m',
+    'ipvsadm -A -t 192.168.100.100:443 -s rr',
+    'ipvsadm -a -t 192.168.100.100:443 -r 192.168.8.103 -i',
+  ],
+  connections: [80, 8080, 443].map((vport, i) => ({
+    at: i + 1,
+    client: '10.0.0.1',
+    clientPort: 40001 + i,
+    proto: 'tcp',
+    vip: '192.168.100.100',
+    vport,
+    hold: 2,
+  })),
+  until: 10,
+}
+
 describe('probes', () => {
+  it('the reply a connection’s client sees, on the engine’s Wire: from the VIP always; sent by the real server (DR, TUN) or the director (NAT)', () => {
+    const reply = (index: number, what: 'source' | 'sender') => probe(roads, { kind: 'reply', index, what })
+    for (const i of [0, 1, 2]) expect(reply(i, 'source')).toEqual({ ok: true, value: '192.168.100.100' })
+    expect([0, 1, 2].map((i) => reply(i, 'sender'))).toEqual([
+      { ok: true, value: 'real-server' },
+      { ok: true, value: 'director' },
+      { ok: true, value: 'real-server' },
+    ])
+    // a NAT real server whose gateway is not the director answers from its own address, round the director
+    const wrong = { ...roads, topology: { realServers: { '192.168.8.102': { gateway: '192.168.8.254' } } } }
+    expect(probe(wrong, { kind: 'reply', index: 1, what: 'source' })).toEqual({ ok: true, value: '192.168.8.102' })
+    expect(probe(roads, { kind: 'reply', index: 7, what: 'source' })).toEqual({ ok: false, error: 'no connection 7' })
+  })
+
   it('answer on a scratch copy: a template kept past its timeout is live at 20 s, gone by 300 s', () => {
     const sc = { ...lessonOnline, until: 400 }
     expect(probe(sc, { kind: 'template-live', client: '10.0.0.7', atMs: 20_000 })).toEqual({ ok: true, value: true })

@@ -2,7 +2,17 @@
  * Probes: a lesson's or an exercise's question about the scenario as it stands (typed commands
  * folded in), answered on a scratch copy so the class can predict before the live run reveals it.
  */
-import { formatAddr, parseAddr, readDirector, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
+import {
+  formatAddr,
+  headerFields,
+  parseAddr,
+  readDirector,
+  ScenarioPlayer,
+  type SimMs,
+  validateScenario,
+  Wire,
+  type WirePacket,
+} from '../engine/index'
 import { AttemptLog } from './attemptLog'
 import { assertNever, type Probe, type ProbeAnswer, type WhyStep } from './protocol'
 import { TemplateLog, type TemplateRow } from './templateLog'
@@ -61,6 +71,23 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
       const m = (scratch.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
       const value = q.name === 'templatesLive' ? m.templates.live : m[q.name]
       return q.name === 'templatesLive' ? { ok: true, value, why: templatesAt(rows, q.atMs) } : { ok: true, value }
+    }
+    case 'reply': {
+      const c = check.scenario.connections[q.index]
+      if (!c) return { ok: false, error: `no connection ${q.index}` }
+      // the connection's packets as the Wire draws them; the first one sent to its client (its hop
+      // ends at the client, also when a router in between carries it: a NAT real server's wrong gateway)
+      const client = `${c.client}:${c.clientPort}`
+      const virtual = `${c.vip}:${c.vport}`
+      let reply: WirePacket | null = null
+      const wire = new Wire(scratch.sim.topology, false).watch(scratch.sim)
+      wire.onPacket = (p) => {
+        if (!reply && p.hop.endsWith('→client') && p.conn.client === client && p.conn.virtual === virtual) reply = p
+      }
+      scratch.advanceTo((Math.round(c.at * 1000) + CONNECTION_SETTLED_MS) as SimMs)
+      const r = reply as WirePacket | null
+      if (!r) return { ok: true, value: null }
+      return { ok: true, value: q.what === 'sender' ? r.from.role : headerFields(r.frame)['ip.src'] }
     }
     default:
       return assertNever(q)

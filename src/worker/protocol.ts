@@ -406,6 +406,12 @@ export type Probe =
   | { kind: 'template-live'; client: string; atMs: number }
   /** A figure of the run at `atMs`. */
   | { kind: 'metric'; name: 'brokenSessions' | 'stickiness' | 'imbalance' | 'templatesLive' | 'refused'; atMs: number }
+  /**
+   * The first packet of the scenario's connection number `index` sent to its client (its hop ends
+   * at the client) — the reply the client sees (issue 15, from the engine's Wire): its IP source
+   * address (`source`), or the host that sent it (`sender`: `real-server`, `director`); null: none.
+   */
+  | { kind: 'reply'; index: number; what: 'source' | 'sender' }
 
 /**
  * A probe's answer; for a connection's real server, `why` is the engine's decision in words — the
