@@ -39,6 +39,9 @@ async function loadSkipRule(root: string): Promise<SkipRule> {
       loader: 'ts',
     },
     bundle: true,
+    // npm packages stay imports, read from node_modules when the rule runs (bundled, a CommonJS
+    // one such as yaml's Node build would require('process') from inside an ES module)
+    packages: 'external',
     platform: 'node',
     format: 'esm',
     target: 'node20',
