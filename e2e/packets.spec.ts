@@ -272,6 +272,7 @@ const SHOT_DIR = '/tmp/shots-pkui'
 const VIEW_SHOTS: { name: string; url: string; atMs: number; vport: number; row: number }[] = [
   { name: 'nat', url: SCENARIO, atMs: 7000, vport: 8080, row: 3 },
   { name: 'tun', url: SCENARIO, atMs: 7000, vport: 443, row: 1 },
+  { name: 'dr', url: SCENARIO, atMs: 7000, vport: 80, row: 1 },
 ]
 for (const s of VIEW_SHOTS)
   for (const [w, h, presenter] of [
@@ -280,7 +281,7 @@ for (const s of VIEW_SHOTS)
   ] as const)
     for (const locale of ['en', 'zh-CN'] as const)
       for (const theme of ['light', 'dark'] as const) {
-        if (s.name === 'tun' && (theme === 'dark' || locale === 'zh-CN')) continue
+        if (s.name !== 'nat' && theme === 'dark') continue
         test(`screenshot: Packets view ${s.name} (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme})`, async ({
           page,
         }) => {
@@ -302,7 +303,7 @@ for (const s of VIEW_SHOTS)
             await page.getByTestId('presenter').click()
             await page
               .getByTestId('director-rs')
-              .nth(s.vport === 8080 ? 1 : 2)
+              .nth(s.vport === 8080 ? 1 : s.vport === 443 ? 2 : 0)
               .focus()
             await page.keyboard.press('Enter')
             await page.keyboard.press('p')
