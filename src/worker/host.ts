@@ -45,6 +45,27 @@ const READ_ONLY = new Set<Request['type']>([
   'fidelity',
   'packets',
 ])
+/**
+ * Requests that need the engine where the page is: after a seek answered from the run's history,
+ * the engine catches up first (restore a checkpoint, replay the rest).
+ */
+const NEEDS_ENGINE = new Set<Request['type']>([
+  'play',
+  'play-until',
+  'step',
+  'run',
+  'apply-script',
+  'why',
+  'script',
+  'template-line',
+  'packets',
+  'textbook',
+])
+/**
+ * After a seek answered from the history, a listing (which reads the engine) waits this long
+ * (wall ms) for the page to stop seeking — a drag of the slider — before the engine catches up.
+ */
+export const LISTING_QUIET_MS = 300
 /** Requests after which debug builds check the engine's invariants. */
 const CHECKED = new Set<Request['type']>(['run', 'apply-script', 'load', 'seek', 'reset', 'step'])
 
@@ -88,6 +109,8 @@ export class Host {
   private lastListingAsked: string | null = null
   private lastFilterAsked = ''
   private built = 0
+  /** When (the injected clock) the last seek was handled. */
+  private seekWallMs = Number.NEGATIVE_INFINITY
 
   private readonly rewind: RewindOptions
 
@@ -97,10 +120,18 @@ export class Host {
     this.rewind = options.rewind ?? {}
   }
 
-  /** The rewind checkpoints the lab holds: how many, and their estimated size (cloneGraph's count). */
-  checkpointStats(): { checkpointBytes: number; checkpoints: number } {
+  /**
+   * The rewind checkpoints the lab holds: how many, and their estimated size (cloneGraph's
+   * count); the history's size and horizon.
+   */
+  checkpointStats(): { checkpointBytes: number; checkpoints: number; historyBytes: number; horizonMs: number } {
     const cps = this.run?.checkpoints
-    return { checkpointBytes: cps?.bytes ?? 0, checkpoints: cps?.count ?? 0 }
+    return {
+      checkpointBytes: cps?.bytes ?? 0,
+      checkpoints: cps?.count ?? 0,
+      historyBytes: this.run?.history.bytes ?? 0,
+      horizonMs: this.run?.history.horizon ?? -1000,
+    }
   }
 
   /** Frames built so far (a paused lab that nothing changed builds none). */
@@ -114,6 +145,7 @@ export class Host {
       if (req.type === 'load' || req.type === 'reset' || req.type === 'run' || req.type === 'apply-script')
         this.configVersion++
       if (!READ_ONLY.has(req.type)) this.changed = true
+      if (this.run?.behind && NEEDS_ENGINE.has(req.type)) this.run.catchUp()
       const replies = this.dispatch(req)
       if (this.debugChecks) this.checkEngine(req, replies)
       return replies
@@ -176,6 +208,7 @@ export class Host {
         return []
       case 'seek':
         run?.seek(Number.isFinite(req.toMs) ? req.toMs : 0)
+        this.seekWallMs = this.clock()
         return []
       case 'reset':
         if (!run) return []
@@ -310,6 +343,8 @@ export class Host {
     // every frame request gets an answer: the page keeps one in flight
     if (!run) return [{ type: 'idle' }]
     const asksSame = listing === this.lastListingAsked && listingFilter === this.lastFilterAsked
+    // a listing reads the engine: after a seek from the history, once the page stopped seeking
+    if (run.behind && listing !== null && this.clock() - this.seekWallMs >= LISTING_QUIET_MS) run.catchUp()
     if (!this.playing && !this.changed && asksSame) {
       // paused and nothing changed: no work, the page keeps what it has
       this.pacer.frame(wallMs, false, this.speed, run.now, run.now, () => {})
@@ -323,9 +358,38 @@ export class Host {
     }
     this.lastListingAsked = listing
     this.lastFilterAsked = listingFilter
-    this.changed = false
+    // a listing still owed (the engine behind): the page asks again until it comes
+    this.changed = run.behind !== null && listing !== null
     this.built++
-    return [this.buildFrame(run, wallMs, listing, listingFilter)]
+    return [run.behind ? this.historyFrame(run) : this.buildFrame(run, wallMs, listing, listingFilter)]
+  }
+
+  /** The frame of a seek answered from the run's history (no listing: it waits for the engine). */
+  private historyFrame(run: LabRun): Frame {
+    const h = run.historyFrame()
+    return {
+      type: 'frame',
+      v: PROTOCOL_VERSION,
+      epoch: run.epoch,
+      nowMs: run.now,
+      endMs: run.endMs(),
+      playing: this.playing,
+      speed: this.speed,
+      services: h.services,
+      rsCounters: h.rsCounters,
+      attempts: h.attempts,
+      attemptsSkipped: h.attemptsSkipped,
+      attemptsFirstSeq: h.attemptsFirstSeq,
+      templates: h.templates,
+      refreshes: h.refreshes,
+      textbookMarks: this.textbook.takeMarks(),
+      textbookDivergent: this.textbook.divergentCount,
+      metrics: h.metrics,
+      samples: h.samples,
+      listing: null,
+      midRun: h.midRun,
+      addrs: this.addrs.take(),
+    }
   }
 
   private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string): Frame {

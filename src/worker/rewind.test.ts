@@ -2,7 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { cloneGraph, functionSlots } from './cloneGraph'
-import { Host } from './host'
+import { Host, LISTING_QUIET_MS } from './host'
 import { LabRun } from './labRun'
 import { ATTEMPT_FIELDS, AttemptField, type Frame, type Reply, TEMPLATE_FIELDS, TemplateField } from './protocol'
 import { classroom, lessonOnline } from './testScenarios'
@@ -46,7 +46,8 @@ const COMMANDS = [
 const LISTINGS = ['ipvsadm -Lnc', 'ipvsadm -Ln --stats', 'ipvsadm -Ln --rate']
 
 type Op =
-  | { kind: 'seek'; at: number }
+  | { kind: 'seek'; at: number; whole: boolean }
+  | { kind: 'why'; of: 'attempt' | 'template' }
   | { kind: 'play'; frames: number; speed: number }
   | { kind: 'run'; cmd: string }
   | { kind: 'step'; unit: 'event' | 'second' }
@@ -55,8 +56,14 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('seek' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    // a whole second (the slider's): within the history, answered from it; else the engine's path
+    arbitrary: fc.record({
+      kind: fc.constant('seek' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      whole: fc.boolean(),
+    }),
   },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('why' as const), of: fc.constantFrom('attempt', 'template') }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -110,7 +117,14 @@ function scenarioOf(x: unknown): Scenario {
 
 const frameOf = (replies: Reply[]): Frame | null => replies.find((r): r is Frame => r.type === 'frame') ?? null
 
-/** Two hosts driven alike: one rewinding through checkpoints, one replaying from 0. */
+/** How many seeks the fast host answered from its history (the property must exercise it). */
+export const historySeeks = { count: 0 }
+
+/**
+ * Two hosts driven alike: one answering seeks from its history and rewinding through checkpoints,
+ * one replaying from 0. After a seek, a frame without a listing (from the history) then, once the
+ * page stopped seeking, one with (the engine caught up).
+ */
 function driveBoth(scenario: string, ops: Op[], everyMs: number, capBytes: number): void {
   let wall = 0
   const fast = new Host({ now: () => wall, rewind: { everyMs, capBytes } })
@@ -119,16 +133,34 @@ function driveBoth(scenario: string, ops: Op[], everyMs: number, capBytes: numbe
   const [loaded] = both({ type: 'load', scenario: SCENARIOS[scenario], name: scenario })
   const endMs = (loaded[0] as { endMs: number }).endMs
   let k = 0
-  const compareFrame = (what: string) => {
-    wall += 1000 / 60
-    const listing = LISTINGS[k++ % LISTINGS.length]
+  const compareFrame = (what: string, withListing = true) => {
+    wall += withListing ? LISTING_QUIET_MS + 1000 / 60 : 1000 / 60
+    const listing = withListing ? LISTINGS[k++ % LISTINGS.length] : null
     const [a, b] = both({ type: 'frame', wallMs: wall, listing, listingFilter: '' }).map(frameOf)
     expect(a === null ? null : canonical(a), what).toBe(b === null ? null : canonical(b))
   }
+  const fastRun = () => (fast as unknown as { run: LabRun }).run
   for (const [i, o] of ops.entries()) {
     const what = `${scenario}, op ${i}: ${JSON.stringify(o)}`
-    if (o.kind === 'seek') both({ type: 'seek', toMs: Math.round(o.at * endMs) })
-    else if (o.kind === 'run') {
+    if (o.kind === 'seek') {
+      const toMs = o.whole ? Math.round(o.at * (endMs / 1000)) * 1000 : Math.round(o.at * endMs)
+      both({ type: 'seek', toMs })
+      if (fastRun().behind) historySeeks.count++
+      compareFrame(what, false)
+    } else if (o.kind === 'why') {
+      // "Why?" of the newest attempt / the timeline's oldest template (the engine catches up first,
+      // as the host does before a "Why?"; a template is named by each host's own id)
+      fastRun().catchUp()
+      const answers = [fast, slow].map((h) => {
+        const run = (h as unknown as { run: LabRun }).run
+        const target =
+          o.of === 'attempt'
+            ? { kind: 'attempt' as const, seq: run.attempts.noted }
+            : { kind: 'template' as const, templateId: run.templates.values().next().value?.id ?? 0 }
+        return h.handle({ type: 'why', id: i, target })
+      })
+      expect(answers[0], what).toEqual(answers[1])
+    } else if (o.kind === 'run') {
       const [a, b] = both({ type: 'run', id: i, line: o.cmd })
       expect(a, what).toEqual(b)
     } else if (o.kind === 'step') both({ type: 'step', unit: o.unit })
@@ -171,6 +203,7 @@ describe('rewinding through checkpoints', () => {
     const run = new LabRun(scenarioOf(lessonOnline), 1, 0, new TextbookShadow(), () => {}, [], {
       everyMs: 10_000,
       capBytes: 16 * 2 ** 20,
+      history: false,
     })
     const fromZero = vi.spyOn(run as unknown as { restartFrom0: () => void }, 'restartFrom0')
     run.advance(150_000)
@@ -191,7 +224,7 @@ describe('rewinding through checkpoints', () => {
 
   it('a seek forward restores a checkpoint well ahead of the present, and sends what a replay from 0 sends', () => {
     let wall = 0
-    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000 } })
+    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000, history: false } })
     const slow = new Host({ now: () => wall, rewind: { replayOnly: true } })
     const both = (req: Parameters<Host['handle']>[0]) => [fast.handle(req), slow.handle(req)]
     both({ type: 'load', scenario: SCENARIOS.arrivals, name: 'arrivals' })
