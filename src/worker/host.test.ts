@@ -191,9 +191,6 @@ describe('the worker host', () => {
 })
 
 describe('a paused lab does no work', () => {
-  const ask = (host: Host, wallMs: number, listing: string | null = null) =>
-    host.handle({ type: 'frame', wallMs, listing, listingFilter: '' })
-
   it('builds no frame while nothing changes; a command, a seek, a listing asked for, a step each build one', () => {
     let wall = 0
     const host = new Host({ now: () => wall })

@@ -10,9 +10,11 @@ import { connectionLine, parseScenario, readDirector, validateScenario } from '.
 import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
-import { LabRun, type RewindOptions } from './labRun'
+import { LabRun, type RewindOptions, type RewindStats } from './labRun'
+import type { HistoryFrame } from './runHistory'
 import { LiveListing } from './listing'
 import { type Clock, Pacer, wallClock } from './pacer'
+import { CHECKED, LISTING_QUIET_MS, NEEDS_ENGINE, READ_ONLY } from './requestKinds'
 import { probe } from './probe'
 import {
   assertNever,
@@ -34,41 +36,6 @@ export { LIVE_LISTINGS } from './listing'
 const LOADED_COMMANDS_SHOWN = 20
 /** While playing, debug builds check the engine's invariants this often (wall ms). */
 const INVARIANT_CHECK_PERIOD_MS = 1000
-/** Requests that change nothing a frame shows: a paused lab answers the next frame request with `idle`. */
-const READ_ONLY = new Set<Request['type']>([
-  'frame',
-  'why',
-  'script',
-  'export-scenario',
-  'template-line',
-  'probe',
-  'fidelity',
-  'packets',
-])
-/**
- * Requests that need the engine where the page is: after a seek answered from the run's history,
- * the engine catches up first (restore a checkpoint, replay the rest).
- */
-const NEEDS_ENGINE = new Set<Request['type']>([
-  'play',
-  'play-until',
-  'step',
-  'run',
-  'apply-script',
-  'why',
-  'script',
-  'template-line',
-  'packets',
-  'textbook',
-])
-/**
- * After a seek answered from the history, a listing (which reads the engine) waits this long
- * (wall ms) for the page to stop seeking — a drag of the slider — before the engine catches up.
- */
-export const LISTING_QUIET_MS = 300
-/** Requests after which debug builds check the engine's invariants. */
-const CHECKED = new Set<Request['type']>(['run', 'apply-script', 'load', 'seek', 'reset', 'step'])
-
 export interface HostOptions {
   /** The wall clock the pacer's frame budget is measured on (default: performance.now()). */
   now?: Clock
@@ -109,8 +76,9 @@ export class Host {
   private lastListingAsked: string | null = null
   private lastFilterAsked = ''
   private built = 0
-  /** When (the injected clock) the last seek was handled. */
+  /** When (the injected clock) the last seek was handled, and its id (frames say so). */
   private seekWallMs = Number.NEGATIVE_INFINITY
+  private seekId = 0
 
   private readonly rewind: RewindOptions
 
@@ -120,18 +88,9 @@ export class Host {
     this.rewind = options.rewind ?? {}
   }
 
-  /**
-   * The rewind checkpoints the lab holds: how many, and their estimated size (cloneGraph's
-   * count); the history's size and horizon.
-   */
-  checkpointStats(): { checkpointBytes: number; checkpoints: number; historyBytes: number; horizonMs: number } {
-    const cps = this.run?.checkpoints
-    return {
-      checkpointBytes: cps?.bytes ?? 0,
-      checkpoints: cps?.count ?? 0,
-      historyBytes: this.run?.history.bytes ?? 0,
-      horizonMs: this.run?.history.horizon ?? -1000,
-    }
+  /** The rewind checkpoints (how many, their estimated size) and the history (its size, its horizon). */
+  checkpointStats(): RewindStats {
+    return this.run?.rewindStats() ?? { checkpointBytes: 0, checkpoints: 0, historyBytes: 0, horizonMs: -1000 }
   }
 
   /** Frames built so far (a paused lab that nothing changed builds none). */
@@ -209,6 +168,7 @@ export class Host {
       case 'seek':
         run?.seek(Number.isFinite(req.toMs) ? req.toMs : 0)
         this.seekWallMs = this.clock()
+        this.seekId = req.id ?? this.seekId
         return []
       case 'reset':
         if (!run) return []
@@ -361,52 +321,41 @@ export class Host {
     // a listing still owed (the engine behind): the page asks again until it comes
     this.changed = run.behind !== null && listing !== null
     this.built++
-    return [run.behind ? this.historyFrame(run) : this.buildFrame(run, wallMs, listing, listingFilter)]
+    return [this.buildFrame(run, wallMs, listing, listingFilter)]
   }
 
-  /** The frame of a seek answered from the run's history (no listing: it waits for the engine). */
-  private historyFrame(run: LabRun): Frame {
-    const h = run.historyFrame()
+  /**
+   * The frame: what the engine did since the last one — or, after a seek answered from the run's
+   * history, what the history holds at that time (no listing: it waits for the engine).
+   */
+  private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string): Frame {
+    const h = run.behind ? run.historyFrame() : this.engineFrame(run)
     return {
       type: 'frame',
       v: PROTOCOL_VERSION,
       epoch: run.epoch,
+      seekId: this.seekId,
+      engineBehind: run.behind !== null,
       nowMs: run.now,
       endMs: run.endMs(),
       playing: this.playing,
       speed: this.speed,
-      services: h.services,
-      rsCounters: h.rsCounters,
-      attempts: h.attempts,
-      attemptsSkipped: h.attemptsSkipped,
-      attemptsFirstSeq: h.attemptsFirstSeq,
-      templates: h.templates,
-      refreshes: h.refreshes,
+      ...h,
       textbookMarks: this.textbook.takeMarks(),
       textbookDivergent: this.textbook.divergentCount,
-      metrics: h.metrics,
-      samples: h.samples,
-      listing: null,
-      midRun: h.midRun,
+      listing: run.behind ? null : this.listing.next(run.player, wallMs, listing, listingFilter),
+      // last: the services and rows above may have named new addresses
       addrs: this.addrs.take(),
     }
   }
 
-  private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string): Frame {
-    const p = run.player
+  /** What the engine did since the last frame (its logs' deltas), its counters and figures now. */
+  private engineFrame(run: LabRun): HistoryFrame {
     const attempts = run.attempts.take()
     const templates = run.templates.take()
-    const m = (p.metrics as NonNullable<typeof p.metrics>).snapshot()
     const services = run.servicesDirty ? servicesView(run.api) : null
     run.servicesDirty = false
     return {
-      type: 'frame',
-      v: PROTOCOL_VERSION,
-      epoch: run.epoch,
-      nowMs: p.now,
-      endMs: run.endMs(),
-      playing: this.playing,
-      speed: this.speed,
       services,
       rsCounters: rsCounters(run.api),
       attempts: attempts.attempts,
@@ -414,14 +363,9 @@ export class Host {
       attemptsFirstSeq: attempts.firstSeq,
       templates: templates.templates,
       refreshes: templates.refreshes,
-      textbookMarks: this.textbook.takeMarks(),
-      textbookDivergent: this.textbook.divergentCount,
-      metrics: metricsView(m),
+      metrics: metricsView((run.player.metrics as NonNullable<typeof run.player.metrics>).snapshot()),
       samples: run.samples.take(),
-      listing: this.listing.next(p, wallMs, listing, listingFilter),
       midRun: run.takeMidRun(),
-      // last: the services and rows above may have named new addresses
-      addrs: this.addrs.take(),
     }
   }
 

@@ -74,6 +74,14 @@ export interface RewindOptions {
   history?: boolean
 }
 
+/** What the rewinds hold: the checkpoints (estimated bytes, how many) and the history (bytes, horizon). */
+export interface RewindStats {
+  checkpointBytes: number
+  checkpoints: number
+  historyBytes: number
+  horizonMs: number
+}
+
 /** What a copy shares with the original instead of copying: the schedulers (module constants). */
 const SCHEDULERS: object[] = KERNEL_SCHEDULER_NAMES.flatMap((n) => {
   const s = findScheduler(n)
@@ -152,6 +160,16 @@ export class LabRun {
     this.origins = origins
     this.packets.live = (scenario.traffic?.users ?? 0) <= LIVE_WIRE_MAX_USERS
     this.restart()
+  }
+
+  rewindStats(): RewindStats {
+    const cps = this.checkpoints
+    return {
+      checkpointBytes: cps.bytes,
+      checkpoints: cps.count,
+      historyBytes: this.history.bytes,
+      horizonMs: this.history.horizon,
+    }
   }
 
   /** The commands run mid-run in this epoch if they changed since the last call (else null). */
@@ -410,7 +428,7 @@ export class LabRun {
       (x) => {
         for (const p of this.players()) p.advanceTo(x as SimMs)
       },
-      () => this.sample(),
+      (second) => this.sample(second),
       (x) => this.samples.gap(x),
     )
   }
@@ -431,20 +449,23 @@ export class LabRun {
     this.advanceBoth(target)
   }
 
-  private sample(): void {
+  /** The figures at whole second `second` (the clock is there, or a little past: a snapshot's commands take time). */
+  private sample(second: number = this.player.now): void {
     const p = this.player
     const m = (p.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
     // in LAB_SAMPLE_SERIES order
     const row = [p.now, m.imbalance, m.currentImbalance, m.templates.live, m.connections, m.brokenSessions]
     this.samples.add(...row)
-    this.noteSecond(row)
+    this.noteSecond(second, row)
   }
 
-  /** The history notes the whole second the run is at, when it is the next one past its horizon. */
-  private noteSecond(sample: number[] | null): void {
-    const p = this.player
-    if (!this.useHistory || p.now !== this.history.horizon + 1000) return
-    this.history.note(p.now, this.secondState(), sample, this.templates)
+  /**
+   * The history notes whole second `second` when it is the next one past its horizon (a second the
+   * clock went past — a snapshot's commands — keeps only its sample: a seek there takes the engine's path).
+   */
+  private noteSecond(second: number, sample: number[] | null): void {
+    if (!this.useHistory || second !== this.history.horizon + 1000) return
+    this.history.note(second, this.secondState(), sample, this.templates, this.player.now === second)
   }
 
   private secondState(): SecondState {
@@ -487,7 +508,7 @@ export class LabRun {
     this.journaled()
     this.noteMidRun(this.player.now, by, r)
     this.servicesDirty = true
-    this.noteSecond(null)
+    this.noteSecond(this.player.now, null)
     return r
   }
 
@@ -504,7 +525,7 @@ export class LabRun {
     this.journal.append({ atMs: this.player.now, kind: 'apply', text: script })
     this.journaled()
     this.servicesDirty = true
-    this.noteSecond(null)
+    this.noteSecond(this.player.now, null)
     return null
   }
 

@@ -2,7 +2,8 @@ import fc from 'fast-check'
 import { describe, expect, it, vi } from 'vitest'
 import { type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { cloneGraph, functionSlots } from './cloneGraph'
-import { Host, LISTING_QUIET_MS } from './host'
+import { Host } from './host'
+import { LISTING_QUIET_MS } from './requestKinds'
 import { LabRun } from './labRun'
 import { ATTEMPT_FIELDS, AttemptField, type Frame, type Reply, TEMPLATE_FIELDS, TemplateField } from './protocol'
 import { classroom, lessonOnline } from './testScenarios'
@@ -63,7 +64,10 @@ const op: fc.Arbitrary<Op> = fc.oneof(
       whole: fc.boolean(),
     }),
   },
-  { weight: 1, arbitrary: fc.record({ kind: fc.constant('why' as const), of: fc.constantFrom('attempt', 'template') }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('why' as const), of: fc.constantFrom('attempt', 'template') }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -76,6 +80,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('step' as const), unit: fc.constantFrom('event', 'second') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('textbook' as const), on: fc.boolean() }) },
 )
+
+const FAR: Op = { kind: 'seek', at: 0.61, whole: false }
 
 /** The frame as comparable text: entry ids renamed by first appearance in it. */
 function canonical(f: Frame): string {
@@ -98,6 +104,8 @@ function canonical(f: Frame): string {
   const pairs = (a: Float64Array) => Array.from(a, (x, i) => (i % 2 === 0 ? name(x) : x))
   return JSON.stringify({
     ...f,
+    // whether the frame came from the history (the replaying host has none)
+    engineBehind: undefined,
     // service keys are ids too (unique over the process)
     services: f.services?.map((svc, i) => ({ ...svc, key: i })) ?? null,
     templates,
@@ -143,7 +151,9 @@ function driveBoth(scenario: string, ops: Op[], everyMs: number, capBytes: numbe
   for (const [i, o] of ops.entries()) {
     const what = `${scenario}, op ${i}: ${JSON.stringify(o)}`
     if (o.kind === 'seek') {
-      const toMs = o.whole ? Math.round(o.at * (endMs / 1000)) * 1000 : Math.round(o.at * endMs)
+      // a whole second within the run's history (the slider's), or any time of the run
+      const reached = fastRun().history.horizon
+      const toMs = o.whole && reached > 0 ? Math.round(o.at * (reached / 1000)) * 1000 : Math.round(o.at * endMs)
       both({ type: 'seek', toMs })
       if (fastRun().behind) historySeeks.count++
       compareFrame(what, false)
@@ -182,11 +192,84 @@ describe('rewinding through checkpoints', () => {
         fc.constantFrom(...Object.keys(SCENARIOS)),
         fc.array(op, { minLength: 4, maxLength: 14 }),
         fc.constantFrom(1000, 5000, 10_000),
-        (scenario, ops, everyMs) => driveBoth(scenario, ops, everyMs, 256 * 2 ** 20),
+        // first far into the run: the seeks after have a long history to be answered from
+        (scenario, ops, everyMs) => driveBoth(scenario, [FAR, ...ops], everyMs, 256 * 2 ** 20),
       ),
       { numRuns: 40, seed: 13 },
     )
+    // the history answered many of those seeks (whole seconds the run had reached)
+    expect(historySeeks.count).toBeGreaterThan(20)
   }, 300_000)
+
+  it('a seek within the history is answered from it, without the engine, and then plays on as a replay does', () => {
+    let wall = 0
+    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000 } })
+    const slow = new Host({ now: () => wall, rewind: { replayOnly: true } })
+    const both = (req: Parameters<Host['handle']>[0]) => [fast.handle(req), slow.handle(req)]
+    both({ type: 'load', scenario: SCENARIOS.arrivals, name: 'arrivals' })
+    const run = () => (fast as unknown as { run: LabRun }).run
+    const frames = (listing: string | null = null) => {
+      wall += listing ? LISTING_QUIET_MS : 1000 / 60
+      const [a, b] = both({ type: 'frame', wallMs: wall, listing, listingFilter: '' }).map(frameOf)
+      expect(a === null ? null : canonical(a)).toBe(b === null ? null : canonical(b))
+      return a
+    }
+    both({ type: 'seek', toMs: 150_000 })
+    frames()
+    expect(run().history.horizon).toBe(150_000)
+    // a command at 90 s cuts the history there; played on to 150 s again, it holds the new line
+    both({ type: 'seek', toMs: 90_000 })
+    frames()
+    both({ type: 'run', id: 1, line: 'ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 0' })
+    expect(run().history.horizon).toBe(90_000)
+    both({ type: 'seek', toMs: 150_000 })
+    frames()
+    const engine = vi.spyOn(run() as unknown as { engineSeek: () => void }, 'engineSeek')
+    for (const t of [12_000, 149_000, 90_000, 91_000, 0, 60_000]) {
+      both({ type: 'seek', toMs: t })
+      expect(run().behind?.atMs).toBe(t)
+      expect(frames()?.nowMs).toBe(t)
+      frames()
+    }
+    expect(engine).not.toHaveBeenCalled()
+    // the listing waits for the page to stop seeking, then the engine catches up (the same epoch)
+    const epoch = run().epoch
+    expect(frames('ipvsadm -Lnc')?.listing).not.toBeNull()
+    expect(engine).toHaveBeenCalledTimes(1)
+    expect(run().epoch).toBe(epoch)
+    // a seek, "Why?" of a template, then play on: the same as the replay's
+    both({ type: 'seek', toMs: 100_000 })
+    frames()
+    const [a, b] = [fast, slow].map((h) => {
+      const r = (h as unknown as { run: LabRun }).run
+      if (r.behind) r.catchUp()
+      const row = [...r.templates.values()].at(-1)
+      return h.handle({ type: 'why', id: 2, target: { kind: 'template', templateId: row?.id ?? 0 } })
+    })
+    expect(a).toEqual(b)
+    both({ type: 'seek', toMs: 120_000 })
+    frames()
+    both({ type: 'speed', speed: 50 })
+    both({ type: 'play' })
+    for (let i = 0; i < 30; i++) frames(i % 10 === 0 ? 'ipvsadm -Ln --stats' : null)
+    both({ type: 'pause' })
+    // the textbook switch on: its marks are not in the history, the engine's path answers
+    both({ type: 'textbook', on: true })
+    frames()
+    engine.mockClear()
+    both({ type: 'seek', toMs: 30_000 })
+    expect(run().behind).toBeNull()
+    expect(engine).toHaveBeenCalledTimes(1)
+    frames()
+    both({ type: 'textbook', on: false })
+    frames()
+    // beyond the horizon: the engine's path, which extends the history
+    const horizon = run().history.horizon
+    both({ type: 'seek', toMs: 190_000 })
+    expect(run().behind).toBeNull()
+    frames('ipvsadm -Lnc')
+    expect(run().history.horizon).toBeGreaterThan(horizon)
+  })
 
   it('the same with a memory cap that keeps only a few checkpoints (thinned)', () => {
     fc.assert(

@@ -131,6 +131,8 @@ export interface SecondState {
 export class RunHistory implements TemplateObserver {
   /** The last whole second noted (ms); −1000: none. Events after it are new. */
   horizon = -1000
+  /** Per second: whether the clock was exactly there when it was noted (else a seek there takes the engine's path). */
+  private exact: boolean[] = []
   private rsCounters: Float64Array[] = []
   private services: ServiceView[][] = []
   private lastServicesText = ''
@@ -150,6 +152,7 @@ export class RunHistory implements TemplateObserver {
 
   clear(): void {
     this.horizon = -1000
+    this.exact = []
     this.rsCounters = []
     this.services = []
     this.lastServicesText = ''
@@ -167,7 +170,7 @@ export class RunHistory implements TemplateObserver {
 
   /** Whether a frame at `t` can be built from the history (a whole second reached). */
   has(t: number): boolean {
-    return t >= 0 && t % 1000 === 0 && t <= this.horizon
+    return t >= 0 && t % 1000 === 0 && t <= this.horizon && this.exact[t / 1000] === true
   }
 
   /** Something that happened at `now` is new (not a replay of what the history holds). */
@@ -243,8 +246,9 @@ export class RunHistory implements TemplateObserver {
    * The whole second `s` as the run stands (after the commands run at `s`); `sample`: its sample
    * row (null: keep the one noted, taken before a command typed at `s`).
    */
-  note(s: number, st: SecondState, sample: ArrayLike<number> | null, templates: TemplateLog): void {
+  note(s: number, st: SecondState, sample: ArrayLike<number> | null, templates: TemplateLog, exact: boolean): void {
     const i = s / 1000
+    this.exact[i] = exact
     this.rsCounters[i] = st.rsCounters.slice()
     // the services change only with the configuration and the counters: one copy while they stay
     const text = JSON.stringify(st.services)
@@ -274,6 +278,7 @@ export class RunHistory implements TemplateObserver {
    */
   cut(t: number): void {
     const seconds = Math.floor(t / 1000) + 1
+    this.exact.length = Math.min(this.exact.length, seconds)
     this.rsCounters.length = Math.min(this.rsCounters.length, seconds)
     this.services.length = Math.min(this.services.length, seconds)
     this.lastServicesText = this.services.length > 0 ? JSON.stringify(this.services[this.services.length - 1]) : ''
