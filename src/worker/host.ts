@@ -11,10 +11,8 @@ import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
 import { LabRun, type RewindOptions, type RewindStats } from './labRun'
-import type { HistoryFrame } from './runHistory'
 import { LiveListing } from './listing'
 import { type Clock, Pacer, wallClock } from './pacer'
-import { CHECKED, LISTING_QUIET_MS, NEEDS_ENGINE, READ_ONLY } from './requestKinds'
 import { probe } from './probe'
 import {
   assertNever,
@@ -27,6 +25,8 @@ import {
   type Request,
   type WhyTarget,
 } from './protocol'
+import { CHECKED, LISTING_QUIET_MS, NEEDS_ENGINE, READ_ONLY } from './requestKinds'
+import type { HistoryFrame } from './runHistory'
 import { TextbookShadow } from './textbook'
 import { metricsView, rsCounters, servicesView, whyRs } from './views'
 

@@ -3,9 +3,9 @@ import { describe, expect, it, vi } from 'vitest'
 import { type Scenario, ScenarioPlayer, type SimMs, validateScenario } from '../engine/index'
 import { cloneGraph, functionSlots } from './cloneGraph'
 import { Host } from './host'
-import { LISTING_QUIET_MS } from './requestKinds'
 import { LabRun } from './labRun'
 import { ATTEMPT_FIELDS, AttemptField, type Frame, type Reply, TEMPLATE_FIELDS, TemplateField } from './protocol'
+import { LISTING_QUIET_MS } from './requestKinds'
 import { classroom, lessonOnline } from './testScenarios'
 import { TextbookShadow } from './textbook'
 
@@ -126,7 +126,7 @@ function scenarioOf(x: unknown): Scenario {
 const frameOf = (replies: Reply[]): Frame | null => replies.find((r): r is Frame => r.type === 'frame') ?? null
 
 /** How many seeks the fast host answered from its history (the property must exercise it). */
-export const historySeeks = { count: 0 }
+const historySeeks = { count: 0 }
 
 /**
  * Two hosts driven alike: one answering seeks from its history and rewinding through checkpoints,
