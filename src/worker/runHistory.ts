@@ -14,14 +14,14 @@ import { MAX_ATTEMPTS_PER_FRAME } from './attemptLog'
 import {
   ATTEMPT_FIELDS,
   AttemptField,
-  encodeTemplates,
   INVALIDATED_VPORT,
   LAB_SAMPLE_FIELDS,
   type MetricsView,
   MID_RUN_SHOWN,
   type MidRunCommand,
   type ServiceView,
-  type TemplateRecord,
+  TEMPLATE_FIELDS,
+  TemplateField,
 } from './protocol'
 import { MAX_REFRESHES_PER_FRAME, type TemplateLog, type TemplateObserver, type TemplateRow } from './templateLog'
 
@@ -355,27 +355,30 @@ export class RunHistory implements TemplateObserver {
     }
   }
 
-  /** The template rows the timeline keeps at `t`, oldest first, as they stood then. */
+  /** The template rows the timeline keeps at `t`, oldest first, as they stood then (frame rows). */
   private templatesAt(t: number): Float64Array {
-    const records: TemplateRecord[] = []
+    const kept: TemplateHistory[] = []
     for (const h of this.templates) {
       if (h.createdAt > t) break
-      if (h.forgottenAt >= 0 && h.forgottenAt <= t) continue
-      const expiredAt = h.expiredAt >= 0 && h.expiredAt <= t ? h.expiredAt : -1
-      records.push({
-        id: h.id,
-        client: h.client,
-        vaddrOrMark: h.vaddrOrMark,
-        vport: h.invalidatedAt >= 0 && h.invalidatedAt <= t ? INVALIDATED_VPORT : h.vport,
-        rsAddr: h.rsAddr,
-        rsPort: h.rsPort,
-        createdAt: h.createdAt,
-        expiresAt: expiredAt >= 0 ? expiredAt : expiryAt(h.expires, t),
-        firstRearmAt: h.firstRearmAt >= 0 && h.firstRearmAt <= t ? h.firstRearmAt : -1,
-        expiredAt,
-      })
+      if (h.forgottenAt < 0 || h.forgottenAt > t) kept.push(h)
     }
-    return encodeTemplates(records)
+    const out = new Float64Array(kept.length * TEMPLATE_FIELDS)
+    for (let i = 0; i < kept.length; i++) {
+      const h = kept[i]
+      const o = i * TEMPLATE_FIELDS
+      const expiredAt = h.expiredAt >= 0 && h.expiredAt <= t ? h.expiredAt : -1
+      out[o + TemplateField.ID] = h.id
+      out[o + TemplateField.CLIENT] = h.client
+      out[o + TemplateField.VADDR_OR_MARK] = h.vaddrOrMark
+      out[o + TemplateField.VPORT] = h.invalidatedAt >= 0 && h.invalidatedAt <= t ? INVALIDATED_VPORT : h.vport
+      out[o + TemplateField.RS_ADDR] = h.rsAddr
+      out[o + TemplateField.RS_PORT] = h.rsPort
+      out[o + TemplateField.CREATED_AT] = h.createdAt
+      out[o + TemplateField.EXPIRES_AT] = expiredAt >= 0 ? expiredAt : expiryAt(h.expires, t)
+      out[o + TemplateField.FIRST_REARM_AT] = h.firstRearmAt >= 0 && h.firstRearmAt <= t ? h.firstRearmAt : -1
+      out[o + TemplateField.EXPIRED_AT] = expiredAt
+    }
+    return out
   }
 
   /** Bytes the history holds (estimated: typed arrays, and about 8 bytes a number elsewhere). */
