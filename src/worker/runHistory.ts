@@ -146,8 +146,13 @@ export class RunHistory implements TemplateObserver {
   /** Templates by ordinal (creation order). */
   private templates: TemplateHistory[] = []
   private readonly byId = new Map<number, TemplateHistory>()
-  /** Not expired (their timers are read at each second). */
+  /** Not expired. */
   private readonly live = new Set<TemplateHistory>()
+  /**
+   * Created, refreshed or re-armed since the last second noted: their timers are read then (a
+   * template's timer changes only so — the kernel's ip_vs_conn_put() and re-arm).
+   */
+  private readonly touched = new Set<TemplateHistory>()
   private midRun: MidRunCommand[] = []
 
   clear(): void {
@@ -165,6 +170,7 @@ export class RunHistory implements TemplateObserver {
     this.templates = []
     this.byId.clear()
     this.live.clear()
+    this.touched.clear()
     this.midRun = []
   }
 
@@ -214,15 +220,21 @@ export class RunHistory implements TemplateObserver {
     this.templates.push(h)
     this.byId.set(h.id, h)
     this.live.add(h)
+    this.touched.add(h)
   }
 
   refreshed(row: TemplateRow, now: number): void {
-    if (this.isNew(now)) this.refreshes.push([row.id, now])
+    if (!this.isNew(now)) return
+    this.refreshes.push([row.id, now])
+    const h = this.byId.get(row.id)
+    if (h) this.touched.add(h)
   }
 
   rearmed(row: TemplateRow, now: number): void {
     const h = this.byId.get(row.id)
-    if (h && h.firstRearmAt < 0) h.firstRearmAt = now
+    if (!h) return
+    if (h.firstRearmAt < 0) h.firstRearmAt = now
+    if (this.isNew(now)) this.touched.add(h)
   }
 
   invalidated(row: TemplateRow, now: number): void {
@@ -260,7 +272,8 @@ export class RunHistory implements TemplateObserver {
     this.attemptsNoted[i] = st.attemptsNoted
     this.refreshesNoted[i] = this.refreshes.length
     if (sample) this.samples.set(i, sample)
-    for (const h of this.live) {
+    for (const h of this.touched) {
+      if (!this.live.has(h)) continue
       const row = templates.get(h.id)
       if (!row) continue
       const at = row.view.expiresAt
@@ -269,6 +282,7 @@ export class RunHistory implements TemplateObserver {
       if (n > 0 && h.expires[n - 2] === s) h.expires[n - 1] = at
       else h.expires.push(s, at)
     }
+    this.touched.clear()
     this.horizon = s
   }
 
@@ -301,6 +315,8 @@ export class RunHistory implements TemplateObserver {
         h.expiredAt = -1
         this.live.add(h)
       }
+      // the command may change any timer (a re-read costs one lookup)
+      if (h.expiredAt < 0) this.touched.add(h)
       while (h.expires.length > 0 && h.expires[h.expires.length - 2] > t) h.expires.length -= 2
     }
     this.midRun = this.midRun.filter((c) => c.atMs <= t)

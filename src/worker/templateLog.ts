@@ -30,6 +30,7 @@ export interface TemplateObserver {
   idFor(ordinal: number, engineId: number, now: number): number
   created(row: TemplateRow, now: number): void
   refreshed(row: TemplateRow, now: number): void
+  /** Re-armed (every time: its timer changed). */
   rearmed(row: TemplateRow, now: number): void
   invalidated(row: TemplateRow, now: number): void
   expired(row: TemplateRow, now: number): void
@@ -134,10 +135,8 @@ export class TemplateLog {
       case 'template-rearmed': {
         const row = this.rowOf(e.template.id)
         if (!row) return null
-        if (row.firstRearmAt < 0) {
-          row.firstRearmAt = now
-          observer?.rearmed(row, now)
-        }
+        if (row.firstRearmAt < 0) row.firstRearmAt = now
+        observer?.rearmed(row, now)
         this.dirty.add(row.id)
         return null
       }
