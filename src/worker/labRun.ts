@@ -346,7 +346,7 @@ export class LabRun {
 
   /**
    * After a seek answered from the history: the engine goes there too (the same epoch; what the
-   * frame after the seek sent is not sent again).
+   * frame after the seek sent is not sent again). What moves or reads the engine calls it first.
    */
   catchUp(): void {
     const b = this.behind
@@ -435,6 +435,7 @@ export class LabRun {
 
   /** Advance to `target`, running the journal's lines not run yet (after a rewind) at their times. */
   advance(target: number): void {
+    this.catchUp()
     const lines = this.journal.entries
     while (this.applied < lines.length && lines[this.applied].atMs <= target) {
       const j = lines[this.applied]
@@ -480,6 +481,7 @@ export class LabRun {
 
   /** One scenario event, or one simulated second. */
   step(unit: 'event' | 'second'): void {
+    this.catchUp()
     const p = this.player
     if (unit === 'second') {
       this.advance(Math.min(this.endMs(), p.now + 1000))
@@ -500,6 +502,7 @@ export class LabRun {
 
   /** A command run now (typed, or by a button or a lesson step): run (in the shadow too) and journaled. */
   run(line: string, by: PageSource = 'typed'): ReturnType<ScenarioPlayer['record']> {
+    this.catchUp()
     if (this.useHistory) this.history.cut(this.player.now)
     const r = this.player.record(line)
     this.textbook.player?.record(line)
@@ -517,6 +520,7 @@ export class LabRun {
    * real one changes only if all succeed. The first failure, if any.
    */
   applyScript(script: string): { message: string; line: number } | null {
+    this.catchUp()
     const lines = scriptLines(script)
     const bad = applyLines(new Simulator(), lines)
     if (bad) return bad
@@ -540,6 +544,7 @@ export class LabRun {
    * run) a scratch re-run of the scenario as it stands, within a time budget of `clock`.
    */
   packetsOf(wanted: PacketsWanted, pcap: boolean, clock: () => number): PacketsAnswer {
+    this.catchUp()
     const kept = this.packets.find(wanted)
     if (kept) return packetsAnswer(kept, 'kept', true, pcap ? new Wire().pcap(kept) : null)
     const until = Math.min(this.player.now, wanted.conn ? Number.POSITIVE_INFINITY : (wanted.toMs ?? Infinity))
@@ -566,11 +571,13 @@ export class LabRun {
   /** The running configuration as a script: ipvsadm-save -n, then the mangle rules. */
   /** What each real server needs for its forwarding method, as shell comments (realServerSetup()). */
   realServerScript(): string {
+    this.catchUp()
     const sim = this.player.sim
     return realServerSetup(sim.director.services, sim.topology)
   }
 
   currentScript(): string {
+    this.catchUp()
     const sim = this.player.sim
     const ipvs = sim.run('ipvsadm-save -n').stdout
     const mangle = sim
