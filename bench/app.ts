@@ -17,8 +17,11 @@
  *                                10,000-template scenario (fixed PRNG seed): from the seek asked (what the
  *                                slider's input does) to the clock showing the target and the panels'
  *                                next animation frame
+ *                                (after the run was played once to its end: app.play_to_end_ms)
  *   app.checkpoint_mb            what the worker's rewind checkpoints hold then (its estimate while copying:
  *                                cloneGraph counts objects, fields, entries and typed-array bytes)
+ *   app.history_mb               what the run's history holds then (runHistory.ts's estimate): the
+ *                                frames of seeks within it are built from it
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { type Browser, type CDPSession, chromium, type Page } from '@playwright/test'
@@ -120,6 +123,10 @@ async function timeSeek(page: Page, target: number): Promise<number> {
 async function seeksAndCheckpoints(browser: Browser, page: Page): Promise<void> {
   void browser
   const endMs = Number(await page.getByTestId('seek').getAttribute('max'))
+  // the class has watched the run once to its end: every time a seek asks for was reached (the
+  // worker's history holds it); a seek past that point takes the engine's path (checkpoints)
+  const reach = await timeSeek(page, endMs)
+  report('app.play_to_end_ms', reach, 'ms (not a seek: the first pass to the end)')
   const times: number[] = []
   for (const target of seekTargets(endMs, SEEKS)) times.push(await timeSeek(page, target))
   const sorted = [...times].sort((a, b) => a - b)
@@ -127,10 +134,11 @@ async function seeksAndCheckpoints(browser: Browser, page: Page): Promise<void> 
   report('app.seek_median_ms', sorted[Math.floor(sorted.length / 2)], 'ms')
   report('app.seek_max_ms', sorted[sorted.length - 1], 'ms')
   const worker = page.workers()[0]
-  const stats = await worker.evaluate<{ checkpointBytes: number; checkpoints: number }>(
-    '(self.labWorkerStats ? self.labWorkerStats() : { checkpointBytes: NaN, checkpoints: NaN })',
+  const stats = await worker.evaluate<{ checkpointBytes: number; checkpoints: number; historyBytes: number }>(
+    '(self.labWorkerStats ? self.labWorkerStats() : { checkpointBytes: NaN, checkpoints: NaN, historyBytes: NaN })',
   )
   report('app.checkpoint_mb', stats.checkpointBytes / 2 ** 20, 'MiB (worker estimate)')
+  report('app.history_mb', stats.historyBytes / 2 ** 20, 'MiB (worker estimate: what seeks are answered from)')
   report('app.checkpoints', stats.checkpoints, 'checkpoints')
 }
 

@@ -24,7 +24,7 @@ function timed(name: string): void {
     }
   }
 }
-for (const name of ['restore', 'restartFrom0', 'advance', 'takeCheckpoint']) timed(name)
+for (const name of ['restore', 'restartFrom0', 'advance', 'takeCheckpoint', 'catchUp', 'historyFrame']) timed(name)
 const takePhases = () => {
   const out = Object.fromEntries(Object.entries(phases).map(([k, v]) => [k, Math.round(v)]))
   for (const k of Object.keys(phases)) delete phases[k]
@@ -48,6 +48,8 @@ console.log(
     endMs,
     checkpoints: stats0.checkpoints,
     checkpointMiB: +(stats0.checkpointBytes / 2 ** 20).toFixed(1),
+    historyMiB: +(stats0.historyBytes / 2 ** 20).toFixed(1),
+    horizonS: stats0.horizonMs / 1000,
     ...takePhases(),
   }),
 )
@@ -69,6 +71,7 @@ console.log(
     seek_max_ms: Math.round(sorted[sorted.length - 1]),
     checkpoints: stats.checkpoints,
     checkpointMiB: +(stats.checkpointBytes / 2 ** 20).toFixed(1),
+    historyMiB: +(stats.historyBytes / 2 ** 20).toFixed(1),
     checkpointS: (host as unknown as { run: LabRun }).run.checkpoints.times().map((t) => t / 1000),
   }),
 )

@@ -15,7 +15,7 @@ import {
   type ProbeAnswer,
   type WhyTarget,
 } from '../worker/protocol'
-import { ask, client, newId, scriptWaiters, send } from './channel'
+import { ask, client, newId, scriptWaiters, send, sendSeek } from './channel'
 import { live } from './live'
 import { HISTORY_LINES, writeConsoleHistory } from './sessionStorage'
 import { canDrive, type ListingCmd, type Message, pushConsole, useLab, type View, verbatim } from './state'
@@ -70,12 +70,11 @@ export const labActions = {
     const s = useLab.getState()
     if (s.seekTarget === toMs) return
     useLab.setState({ busy: 'seeking', seekTarget: toMs })
-    if (client.seekEpoch !== null) {
+    if (client.seekId !== null) {
       client.pendingSeek = toMs
       return
     }
-    client.seekEpoch = s.epoch
-    send({ type: 'seek', toMs })
+    sendSeek(toMs)
   },
   reset(seed?: number): void {
     send({ type: 'reset', seed })

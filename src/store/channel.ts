@@ -67,9 +67,14 @@ export const client = {
   listingVisible: true,
   /** Where to go once the scenario being loaded is in (a share link opens at its time). */
   openAtMs: null as number | null,
-  /** One seek at a time: while one replays (from this epoch), only the latest target waits. */
-  seekEpoch: null as number | null,
+  /**
+   * One seek at a time: the id of the one the worker has not answered yet (its frames carry the
+   * last seek id handled); meanwhile only the latest target waits.
+   */
+  seekId: null as number | null,
   pendingSeek: null as number | null,
+  /** The last frame came from the worker's history: its engine may take seconds to catch up (the watchdog waits longer). */
+  engineBehind: false,
   /** The script editor is open: the running configuration follows every change (else it is asked for when needed). */
   scriptWanted: false,
 }
@@ -89,18 +94,27 @@ export function setScriptWanted(open: boolean): void {
   if (open) send({ type: 'script' })
 }
 
+/** Ask the worker to seek to `toMs`: the frames after it carry its id. */
+export function sendSeek(toMs: number): void {
+  const id = newId()
+  client.seekId = id
+  send({ type: 'seek', toMs, id })
+}
+
 /**
- * A frame of `epoch` came: a seek is done when a frame of a newer epoch arrives, and the latest
- * target that waited goes next. Returns the seek target the slider shows from now on.
+ * A frame came that says which seek the worker handled last (`seekId`): the seek waited for is
+ * done when it is that one (or a later one), and the latest target that waited goes next. Returns
+ * the seek target the slider shows from now on. (Not the frame's epoch: an epoch also changes
+ * without a seek — play from the end, the textbook switch — and a frame asked for before the seek
+ * may answer after it was sent.)
  */
-export function settleSeek(epoch: number, seekTarget: number | null): number | null {
-  if (client.seekEpoch === null || epoch <= client.seekEpoch) return seekTarget
-  client.seekEpoch = null
+export function settleSeek(seekId: number, seekTarget: number | null): number | null {
+  if (client.seekId === null || seekId < client.seekId) return seekTarget
+  client.seekId = null
   if (client.pendingSeek === null) return null
   const next = client.pendingSeek
   client.pendingSeek = null
-  client.seekEpoch = epoch
-  send({ type: 'seek', toMs: next })
+  sendSeek(next)
   return next
 }
 
@@ -108,7 +122,8 @@ export function settleSeek(epoch: number, seekTarget: number | null): number | n
 export function resetChannel(): void {
   client.frameInFlight = false
   client.idle = false
-  client.seekEpoch = null
+  client.seekId = null
   client.pendingSeek = null
+  client.engineBehind = false
   waiting.clear()
 }

@@ -103,7 +103,9 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
     askedListing = `${listing}\n${s.listingFilter}`
     send({ type: 'frame', wallMs: now, listing, listingFilter: s.listingFilter })
   }
-  const hung = () => performance.now() - sentAt > (useLab.getState().busy !== null ? WATCHDOG_BUSY_MS : WATCHDOG_MS)
+  const hung = () =>
+    performance.now() - sentAt >
+    (useLab.getState().busy !== null || client.engineBehind ? WATCHDOG_BUSY_MS : WATCHDOG_MS)
 
   // asleep: the heartbeat (a timer, then a frame request on its own, then a timer for its answer)
   let asleep = false
@@ -138,7 +140,7 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
     const s = useLab.getState()
     const asking = `${client.listingVisible ? s.listingCmd : null}\n${s.listingFilter}`
     // paused, nothing under way, and the worker said nothing changed: sleep until something does
-    if (client.idle && asking === askedListing && !s.playing && s.busy === null && client.seekEpoch === null) {
+    if (client.idle && asking === askedListing && !s.playing && s.busy === null && client.seekId === null) {
       asleep = true
       beatLater()
       return false

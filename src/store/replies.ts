@@ -79,7 +79,8 @@ function onFrame(f: Frame, wallMs: number): void {
     history.clear()
   }
   // a seek is done when a frame of a newer epoch arrives
-  const seekTarget = settleSeek(f.epoch, s.seekTarget)
+  const seekTarget = settleSeek(f.seekId, s.seekTarget)
+  client.engineBehind = f.engineBehind
   live.apply(f, wallMs)
   const services = f.services ?? s.services
   const rs = f.services ? flattenRs(f.services) : s.rs
@@ -224,7 +225,7 @@ export function onReply(r: Reply): void {
       const s = useLab.getState()
       if (s.view !== 'compare') return
       const newEpoch = r.epoch !== s.epoch
-      const seekTarget = settleSeek(r.epoch, s.seekTarget)
+      const seekTarget = settleSeek(r.seekId, s.seekTarget)
       for (const run of r.runs) {
         const d = compareData.get(run.id)
         if (!d) continue

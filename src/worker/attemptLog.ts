@@ -71,6 +71,11 @@ export class AttemptLog {
     this.memos.fill(undefined)
   }
 
+  /** Attempts noted since the run began. */
+  get noted(): number {
+    return this.seq
+  }
+
   /** After a rewind: the next frame carries the newest attempts since the run began. */
   resend(): void {
     this.rows.resend()
@@ -90,8 +95,11 @@ export class AttemptLog {
     this.pending = { how, conn: api.entry(e.conn), template: d.template ? api.entry(d.template) : null }
   }
 
-  /** One attempt the player reports: logged for the frame and for "Why?". */
-  onAttempt(a: ClientAttempt): void {
+  /**
+   * One attempt the player reports: logged for the frame and for "Why?"; `shownId` names its
+   * template as the template log shows it (the lab: the id of the run's first pass).
+   */
+  onAttempt(a: ClientAttempt, shownId: (engineId: number) => number = (id) => id): void {
     const dec = this.pending
     this.pending = null
     const refused = this.refusedPending
@@ -105,7 +113,7 @@ export class AttemptLog {
     const seq = ++this.seq
     const tpl = dec?.template ?? null
     const svc = dec?.conn.service ?? null
-    const templateId = tpl ? tpl.id : 0
+    const templateId = tpl ? shownId(tpl.id) : 0
     // keep the newest: the ring overwrites the oldest
     const { buf, offset } = this.rows.next()
     encodeAttempt(buf, offset, {
@@ -140,6 +148,11 @@ export class AttemptLog {
       mark: dec?.conn.fwmark ?? 0,
       status: a.status,
     }
+  }
+
+  /** The protocol row of the last attempt noted (a view into the log: copy it to keep it). */
+  lastRow(): Float64Array {
+    return this.rows.last()
   }
 
   /** This frame's attempts (the newest, oldest first), how many were left out, the first one's seq. */

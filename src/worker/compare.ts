@@ -52,6 +52,8 @@ export class CompareHost {
   private base: Scenario | null = null
   private configs: CompareConfig[] = []
   private epoch = 1_000_000
+  /** The last seek request handled (frames say so). */
+  private seekId = 0
   private playing = false
   private speed = 10
   /** A request since the last frame may have changed what a frame shows (paused and unchanged: `idle`). */
@@ -99,6 +101,7 @@ export class CompareHost {
         return []
       case 'seek':
         this.restart(Number.isFinite(req.toMs) ? req.toMs : 0)
+        this.seekId = req.id ?? this.seekId
         return []
       case 'reset':
         this.restart(0)
@@ -201,6 +204,7 @@ export class CompareHost {
       type: 'compare-frame',
       v: PROTOCOL_VERSION,
       epoch: this.epoch,
+      seekId: this.seekId,
       nowMs: this.nowMs(),
       endMs: this.endMs(),
       playing: this.playing,

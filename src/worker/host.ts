@@ -10,7 +10,7 @@ import { connectionLine, parseScenario, readDirector, validateScenario } from '.
 import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
-import { LabRun, type RewindOptions } from './labRun'
+import { LabRun, type RewindOptions, type RewindStats } from './labRun'
 import { LiveListing } from './listing'
 import { type Clock, Pacer, wallClock } from './pacer'
 import { probe } from './probe'
@@ -25,6 +25,8 @@ import {
   type Request,
   type WhyTarget,
 } from './protocol'
+import { CHECKED, LISTING_QUIET_MS, NEEDS_ENGINE, READ_ONLY } from './requestKinds'
+import type { HistoryFrame } from './runHistory'
 import { TextbookShadow } from './textbook'
 import { metricsView, rsCounters, servicesView, whyRs } from './views'
 
@@ -34,20 +36,6 @@ export { LIVE_LISTINGS } from './listing'
 const LOADED_COMMANDS_SHOWN = 20
 /** While playing, debug builds check the engine's invariants this often (wall ms). */
 const INVARIANT_CHECK_PERIOD_MS = 1000
-/** Requests that change nothing a frame shows: a paused lab answers the next frame request with `idle`. */
-const READ_ONLY = new Set<Request['type']>([
-  'frame',
-  'why',
-  'script',
-  'export-scenario',
-  'template-line',
-  'probe',
-  'fidelity',
-  'packets',
-])
-/** Requests after which debug builds check the engine's invariants. */
-const CHECKED = new Set<Request['type']>(['run', 'apply-script', 'load', 'seek', 'reset', 'step'])
-
 export interface HostOptions {
   /** The wall clock the pacer's frame budget is measured on (default: performance.now()). */
   now?: Clock
@@ -88,6 +76,9 @@ export class Host {
   private lastListingAsked: string | null = null
   private lastFilterAsked = ''
   private built = 0
+  /** When (the injected clock) the last seek was handled, and its id (frames say so). */
+  private seekWallMs = Number.NEGATIVE_INFINITY
+  private seekId = 0
 
   private readonly rewind: RewindOptions
 
@@ -97,10 +88,9 @@ export class Host {
     this.rewind = options.rewind ?? {}
   }
 
-  /** The rewind checkpoints the lab holds: how many, and their estimated size (cloneGraph's count). */
-  checkpointStats(): { checkpointBytes: number; checkpoints: number } {
-    const cps = this.run?.checkpoints
-    return { checkpointBytes: cps?.bytes ?? 0, checkpoints: cps?.count ?? 0 }
+  /** The rewind checkpoints (how many, their estimated size) and the history (its size, its horizon). */
+  checkpointStats(): RewindStats {
+    return this.run?.rewindStats() ?? { checkpointBytes: 0, checkpoints: 0, historyBytes: 0, horizonMs: -1000 }
   }
 
   /** Frames built so far (a paused lab that nothing changed builds none). */
@@ -114,6 +104,7 @@ export class Host {
       if (req.type === 'load' || req.type === 'reset' || req.type === 'run' || req.type === 'apply-script')
         this.configVersion++
       if (!READ_ONLY.has(req.type)) this.changed = true
+      if (this.run?.behind && NEEDS_ENGINE.has(req.type)) this.run.catchUp()
       const replies = this.dispatch(req)
       if (this.debugChecks) this.checkEngine(req, replies)
       return replies
@@ -176,6 +167,8 @@ export class Host {
         return []
       case 'seek':
         run?.seek(Number.isFinite(req.toMs) ? req.toMs : 0)
+        this.seekWallMs = this.clock()
+        this.seekId = req.id ?? this.seekId
         return []
       case 'reset':
         if (!run) return []
@@ -314,6 +307,8 @@ export class Host {
     // every frame request gets an answer: the page keeps one in flight
     if (!run) return [{ type: 'idle' }]
     const asksSame = listing === this.lastListingAsked && listingFilter === this.lastFilterAsked
+    // a listing reads the engine: after a seek from the history, once the page stopped seeking
+    if (run.behind && listing !== null && this.clock() - this.seekWallMs >= LISTING_QUIET_MS) run.catchUp()
     if (!this.playing && !this.changed && asksSame) {
       // paused and nothing changed: no work, the page keeps what it has
       this.pacer.frame(wallMs, false, this.speed, run.now, run.now, () => {})
@@ -327,26 +322,44 @@ export class Host {
     }
     this.lastListingAsked = listing
     this.lastFilterAsked = listingFilter
-    this.changed = false
+    // a listing still owed (the engine behind): the page asks again until it comes
+    this.changed = run.behind !== null && listing !== null
     this.built++
     return [this.buildFrame(run, wallMs, listing, listingFilter)]
   }
 
+  /**
+   * The frame: what the engine did since the last one — or, after a seek answered from the run's
+   * history, what the history holds at that time (no listing: it waits for the engine).
+   */
   private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string): Frame {
-    const p = run.player
-    const attempts = run.attempts.take()
-    const templates = run.templates.take()
-    const m = (p.metrics as NonNullable<typeof p.metrics>).snapshot()
-    const services = run.servicesDirty ? servicesView(run.api) : null
-    run.servicesDirty = false
+    const h = run.behind ? run.historyFrame() : this.engineFrame(run)
     return {
       type: 'frame',
       v: PROTOCOL_VERSION,
       epoch: run.epoch,
-      nowMs: p.now,
+      seekId: this.seekId,
+      engineBehind: run.behind !== null,
+      nowMs: run.now,
       endMs: run.endMs(),
       playing: this.playing,
       speed: this.speed,
+      ...h,
+      textbookMarks: this.textbook.takeMarks(),
+      textbookDivergent: this.textbook.divergentCount,
+      listing: run.behind ? null : this.listing.next(run.player, wallMs, listing, listingFilter),
+      // last: the services and rows above may have named new addresses
+      addrs: this.addrs.take(),
+    }
+  }
+
+  /** What the engine did since the last frame (its logs' deltas), its counters and figures now. */
+  private engineFrame(run: LabRun): HistoryFrame {
+    const attempts = run.attempts.take()
+    const templates = run.templates.take()
+    const services = run.servicesDirty ? servicesView(run.api) : null
+    run.servicesDirty = false
+    return {
       services,
       rsCounters: rsCounters(run.api),
       attempts: attempts.attempts,
@@ -354,14 +367,9 @@ export class Host {
       attemptsFirstSeq: attempts.firstSeq,
       templates: templates.templates,
       refreshes: templates.refreshes,
-      textbookMarks: this.textbook.takeMarks(),
-      textbookDivergent: this.textbook.divergentCount,
-      metrics: metricsView(m),
+      metrics: metricsView((run.player.metrics as NonNullable<typeof run.player.metrics>).snapshot()),
       samples: run.samples.take(),
-      listing: this.listing.next(p, wallMs, listing, listingFilter),
       midRun: run.takeMidRun(),
-      // last: the services and rows above may have named new addresses
-      addrs: this.addrs.take(),
     }
   }
 

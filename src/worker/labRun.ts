@@ -34,9 +34,11 @@ import {
   type PacketsWanted,
   type PageSource,
 } from './protocol'
+import { type HistoryFrame, RunHistory, type SecondState } from './runHistory'
 import { advanceBySeconds, SampleBuffer } from './sampling'
 import { TemplateLog } from './templateLog'
 import type { TextbookShadow, TextbookState } from './textbook'
+import { metricsView, rsCounters, servicesView } from './views'
 
 /** "Why?" remembers this many recent attempts. */
 const WHY_MEMORY = 20_000
@@ -68,6 +70,16 @@ export interface RewindOptions {
   everyMs?: number
   capBytes?: number
   replayOnly?: boolean
+  /** false: seeks never answered from the history (the engine's path alone, with checkpoints). */
+  history?: boolean
+}
+
+/** What the rewinds hold: the checkpoints (estimated bytes, how many) and the history (bytes, horizon). */
+export interface RewindStats {
+  checkpointBytes: number
+  checkpoints: number
+  historyBytes: number
+  horizonMs: number
 }
 
 /** What a copy shares with the original instead of copying: the schedulers (module constants). */
@@ -95,6 +107,18 @@ export class LabRun {
   readonly checkpoints: Checkpoints<RunState>
   /** Rewinds replay from 0, as before checkpoints (the property test's reference). */
   private readonly replayOnly: boolean
+  /**
+   * What a frame showed at each whole second reached since the last load, reset or command
+   * (runHistory.ts): a seek there is answered from it, and the engine catches up later.
+   */
+  readonly history = new RunHistory()
+  /** Seeks are answered from the history (not for the replay-only reference run). */
+  private readonly useHistory: boolean
+  /**
+   * A seek answered from the history: the page is at `atMs`, the engine still where it was until
+   * catchUp() (`sent`: the frame after the seek went out).
+   */
+  behind: { atMs: number; sent: boolean } | null = null
   /** Whether the checkpoints held have the textbook shadow (the switch changes what a copy holds). */
   private checkpointsTextbook = false
   /** How many of the journal's lines have run on this run's players (a prefix: lines are in time order). */
@@ -126,6 +150,7 @@ export class LabRun {
     rewind: RewindOptions = {},
   ) {
     this.replayOnly = rewind.replayOnly === true
+    this.useHistory = !this.replayOnly && rewind.history !== false
     this.checkpoints = new Checkpoints(rewind.everyMs, this.replayOnly ? 0 : rewind.capBytes)
     this.scenario = scenario
     this.seed = seed
@@ -135,6 +160,16 @@ export class LabRun {
     this.origins = origins
     this.packets.live = (scenario.traffic?.users ?? 0) <= LIVE_WIRE_MAX_USERS
     this.restart()
+  }
+
+  rewindStats(): RewindStats {
+    const cps = this.checkpoints
+    return {
+      checkpointBytes: cps.bytes,
+      checkpoints: cps.count,
+      historyBytes: this.history.bytes,
+      horizonMs: this.history.horizon,
+    }
   }
 
   /** The commands run mid-run in this epoch if they changed since the last call (else null). */
@@ -154,7 +189,9 @@ export class LabRun {
     by: CommandSource,
     r: { cmd: string; stdout: string; stderr: string; exit: number },
   ) {
-    this.midRunList.push({ atMs, by, cmd: r.cmd, stdout: r.stdout, stderr: r.stderr, exit: r.exit })
+    const c: MidRunCommand = { atMs, by, cmd: r.cmd, stdout: r.stdout, stderr: r.stderr, exit: r.exit }
+    this.midRunList.push(c)
+    if (this.useHistory) this.history.ranMidRun(c)
     if (this.midRunList.length > MID_RUN_SHOWN) this.midRunList.splice(0, this.midRunList.length - MID_RUN_SHOWN)
     this.midRunDirty = true
   }
@@ -164,8 +201,9 @@ export class LabRun {
     return this.originsLeft.get(`${atMs}\u0000${cmd}`)?.shift() ?? 'scenario'
   }
 
+  /** The time shown: a seek's answered from the history, else the engine's. */
   get now(): number {
-    return this.player.now
+    return this.behind?.atMs ?? this.player.now
   }
 
   endMs(): number {
@@ -174,6 +212,8 @@ export class LabRun {
 
   /** A fresh player at time 0 (a new epoch): the scenario's initial commands have run. Checkpoints go. */
   restart(): void {
+    this.behind = null
+    this.history.clear()
     this.checkpoints.clear()
     this.checkpointsTextbook = this.textbook.on
     this.restartFrom0()
@@ -224,7 +264,8 @@ export class LabRun {
     player.setListener({
       director: (e) => this.onDirectorEvent(e, api, player.now),
       attempt: (a) => {
-        this.attempts.onAttempt(a)
+        this.attempts.onAttempt(a, (id) => this.templates.shownId(id))
+        if (this.useHistory) this.history.attempt(this.attempts.lastRow(), player.now)
         this.textbook.noteKernelAttempt(a)
       },
       command: (rec) => {
@@ -280,8 +321,8 @@ export class LabRun {
 
   private onDirectorEvent(e: DirectorEvent, api: DirectorReadApi, now: number): void {
     this.attempts.onDirectorEvent(e, api)
-    const created = this.templates.onEvent(e, api, now)
-    if (created) this.textbook.noteKernelTemplate(created.view)
+    const created = this.templates.onEvent(e, api, now, this.useHistory ? this.history : undefined)
+    if (created) this.textbook.noteKernelTemplate(created.view, created.id)
   }
 
   /**
@@ -292,7 +333,50 @@ export class LabRun {
    * everything the page shows (the newest attempts, rows, ticks, marks and samples).
    */
   seek(toMs: number): void {
-    const target = Math.round(Math.max(0, Math.min(toMs, this.endMs()))) as SimMs
+    const target = Math.round(Math.max(0, Math.min(toMs, this.endMs())))
+    // within the history (the textbook's marks are not in it): a frame from it, the engine later
+    if (this.useHistory && !this.textbook.on && this.textbook.player === null && this.history.has(target)) {
+      this.behind = { atMs: target, sent: false }
+      this.newEpoch()
+      return
+    }
+    this.behind = null
+    this.engineSeek(target as SimMs)
+  }
+
+  /**
+   * After a seek answered from the history: the engine goes there too (the same epoch; what the
+   * frame after the seek sent is not sent again). What moves or reads the engine calls it first.
+   */
+  catchUp(): void {
+    const b = this.behind
+    if (!b) return
+    this.behind = null
+    const epoch = this.epoch
+    this.engineSeek(b.atMs as SimMs)
+    this.epoch = epoch
+    if (!b.sent) return
+    this.attempts.take()
+    this.templates.take()
+    this.samples.take()
+    this.servicesDirty = false
+    this.midRunDirty = false
+  }
+
+  /** The frame's part from the history while the engine is behind (the first after the seek carries it all). */
+  historyFrame(): HistoryFrame {
+    const b = this.behind as { atMs: number; sent: boolean }
+    const f = b.sent
+      ? this.history.quietFrameAt(b.atMs, this.servicesDirty, this.midRunDirty)
+      : this.history.frameAt(b.atMs, SAMPLES_KEPT)
+    b.sent = true
+    this.servicesDirty = false
+    this.midRunDirty = false
+    return f
+  }
+
+  /** The engine's path of a seek: from a checkpoint or the present, replaying the rest. */
+  private engineSeek(target: SimMs): void {
     if (this.checkpointsTextbook !== this.textbook.on) {
       this.checkpoints.clear()
       this.checkpointsTextbook = this.textbook.on
@@ -339,17 +423,19 @@ export class LabRun {
     advanceBySeconds(
       this.player.now,
       t,
-      SAMPLES_KEPT,
+      // past the history's horizon every second is sampled and noted (a jump there too)
+      this.useHistory && t > this.history.horizon ? Number.POSITIVE_INFINITY : SAMPLES_KEPT,
       (x) => {
         for (const p of this.players()) p.advanceTo(x as SimMs)
       },
-      () => this.sample(),
+      (second) => this.sample(second),
       (x) => this.samples.gap(x),
     )
   }
 
   /** Advance to `target`, running the journal's lines not run yet (after a rewind) at their times. */
   advance(target: number): void {
+    this.catchUp()
     const lines = this.journal.entries
     while (this.applied < lines.length && lines[this.applied].atMs <= target) {
       const j = lines[this.applied]
@@ -364,15 +450,38 @@ export class LabRun {
     this.advanceBoth(target)
   }
 
-  private sample(): void {
+  /** The figures at whole second `second` (the clock is there, or a little past: a snapshot's commands take time). */
+  private sample(second: number = this.player.now): void {
     const p = this.player
     const m = (p.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
     // in LAB_SAMPLE_SERIES order
-    this.samples.add(p.now, m.imbalance, m.currentImbalance, m.templates.live, m.connections, m.brokenSessions)
+    const row = [p.now, m.imbalance, m.currentImbalance, m.templates.live, m.connections, m.brokenSessions]
+    this.samples.add(...row)
+    this.noteSecond(second, row)
+  }
+
+  /**
+   * The history notes whole second `second` when it is the next one past its horizon (a second the
+   * clock went past — a snapshot's commands — keeps only its sample: a seek there takes the engine's path).
+   */
+  private noteSecond(second: number, sample: number[] | null): void {
+    if (!this.useHistory || second !== this.history.horizon + 1000) return
+    this.history.note(second, this.secondState(), sample, this.templates, this.player.now === second)
+  }
+
+  private secondState(): SecondState {
+    const m = (this.player.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
+    return {
+      rsCounters: rsCounters(this.api),
+      services: servicesView(this.api),
+      metrics: metricsView(m),
+      attemptsNoted: this.attempts.noted,
+    }
   }
 
   /** One scenario event, or one simulated second. */
   step(unit: 'event' | 'second'): void {
+    this.catchUp()
     const p = this.player
     if (unit === 'second') {
       this.advance(Math.min(this.endMs(), p.now + 1000))
@@ -393,6 +502,8 @@ export class LabRun {
 
   /** A command run now (typed, or by a button or a lesson step): run (in the shadow too) and journaled. */
   run(line: string, by: PageSource = 'typed'): ReturnType<ScenarioPlayer['record']> {
+    this.catchUp()
+    if (this.useHistory) this.history.cut(this.player.now)
     const r = this.player.record(line)
     this.textbook.player?.record(line)
     // typing a command after a rewind starts a new history from here
@@ -400,6 +511,7 @@ export class LabRun {
     this.journaled()
     this.noteMidRun(this.player.now, by, r)
     this.servicesDirty = true
+    this.noteSecond(this.player.now, null)
     return r
   }
 
@@ -408,13 +520,16 @@ export class LabRun {
    * real one changes only if all succeed. The first failure, if any.
    */
   applyScript(script: string): { message: string; line: number } | null {
+    this.catchUp()
     const lines = scriptLines(script)
     const bad = applyLines(new Simulator(), lines)
     if (bad) return bad
+    if (this.useHistory) this.history.cut(this.player.now)
     for (const q of this.players()) applyLines(q.sim, lines)
     this.journal.append({ atMs: this.player.now, kind: 'apply', text: script })
     this.journaled()
     this.servicesDirty = true
+    this.noteSecond(this.player.now, null)
     return null
   }
 
@@ -429,6 +544,7 @@ export class LabRun {
    * run) a scratch re-run of the scenario as it stands, within a time budget of `clock`.
    */
   packetsOf(wanted: PacketsWanted, pcap: boolean, clock: () => number): PacketsAnswer {
+    this.catchUp()
     const kept = this.packets.find(wanted)
     if (kept) return packetsAnswer(kept, 'kept', true, pcap ? new Wire().pcap(kept) : null)
     const until = Math.min(this.player.now, wanted.conn ? Number.POSITIVE_INFINITY : (wanted.toMs ?? Infinity))
@@ -455,11 +571,13 @@ export class LabRun {
   /** The running configuration as a script: ipvsadm-save -n, then the mangle rules. */
   /** What each real server needs for its forwarding method, as shell comments (realServerSetup()). */
   realServerScript(): string {
+    this.catchUp()
     const sim = this.player.sim
     return realServerSetup(sim.director.services, sim.topology)
   }
 
   currentScript(): string {
+    this.catchUp()
     const sim = this.player.sim
     const ipvs = sim.run('ipvsadm-save -n').stdout
     const mangle = sim

@@ -62,8 +62,11 @@ export type Request =
   | { type: 'speed'; speed: number }
   /** One scenario event, or one simulated second. */
   | { type: 'step'; unit: 'event' | 'second' }
-  /** Jump to an earlier (or later) simulated time: deterministic replay from the start. */
-  | { type: 'seek'; toMs: number }
+  /**
+   * Jump to an earlier (or later) simulated time; `id` (the page's, increasing) comes back in the
+   * frames' `seekId` once it was handled.
+   */
+  | { type: 'seek'; toMs: number; id?: number }
   /** Start again from 0 with the same scenario (the commands typed are forgotten). */
   | { type: 'reset'; seed?: number }
   /**
@@ -526,6 +529,13 @@ export type Frame = {
   v: typeof PROTOCOL_VERSION
   /** Increases on every load, reset and seek: the UI drops what it kept from an older epoch. */
   epoch: number
+  /** The id of the last seek request handled (0: none): the page knows its seek is done. */
+  seekId: number
+  /**
+   * This frame came from the run's history: the engine catches up before the next request that
+   * needs it (or a listing), which may take a few seconds of a big run — no hang.
+   */
+  engineBehind: boolean
   nowMs: number
   endMs: number
   playing: boolean
@@ -632,6 +642,8 @@ export type Reply =
       type: 'compare-frame'
       v: typeof PROTOCOL_VERSION
       epoch: number
+      /** As a lab frame's `seekId`. */
+      seekId: number
       nowMs: number
       endMs: number
       playing: boolean

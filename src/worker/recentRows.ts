@@ -33,6 +33,12 @@ export class RecentRows {
     return { buf: this.buf, offset }
   }
 
+  /** The last row noted (a view into the buffer). */
+  last(): Float64Array {
+    const offset = ((this.total - 1) % this.capacity) * this.fields
+    return this.buf.subarray(offset, offset + this.fields)
+  }
+
   /** Note one row. */
   push(...row: number[]): void {
     const { buf, offset } = this.next()

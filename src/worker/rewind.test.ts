@@ -5,6 +5,7 @@ import { cloneGraph, functionSlots } from './cloneGraph'
 import { Host } from './host'
 import { LabRun } from './labRun'
 import { ATTEMPT_FIELDS, AttemptField, type Frame, type Reply, TEMPLATE_FIELDS, TemplateField } from './protocol'
+import { LISTING_QUIET_MS } from './requestKinds'
 import { classroom, lessonOnline } from './testScenarios'
 import { TextbookShadow } from './textbook'
 
@@ -46,7 +47,8 @@ const COMMANDS = [
 const LISTINGS = ['ipvsadm -Lnc', 'ipvsadm -Ln --stats', 'ipvsadm -Ln --rate']
 
 type Op =
-  | { kind: 'seek'; at: number }
+  | { kind: 'seek'; at: number; whole: boolean }
+  | { kind: 'why'; of: 'attempt' | 'template' }
   | { kind: 'play'; frames: number; speed: number }
   | { kind: 'run'; cmd: string }
   | { kind: 'step'; unit: 'event' | 'second' }
@@ -55,7 +57,16 @@ type Op =
 const op: fc.Arbitrary<Op> = fc.oneof(
   {
     weight: 4,
-    arbitrary: fc.record({ kind: fc.constant('seek' as const), at: fc.double({ min: 0, max: 1, noNaN: true }) }),
+    // a whole second (the slider's): within the history, answered from it; else the engine's path
+    arbitrary: fc.record({
+      kind: fc.constant('seek' as const),
+      at: fc.double({ min: 0, max: 1, noNaN: true }),
+      whole: fc.boolean(),
+    }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({ kind: fc.constant('why' as const), of: fc.constantFrom('attempt', 'template') }),
   },
   {
     weight: 3,
@@ -69,6 +80,8 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('step' as const), unit: fc.constantFrom('event', 'second') }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('textbook' as const), on: fc.boolean() }) },
 )
+
+const FAR: Op = { kind: 'seek', at: 0.61, whole: false }
 
 /** The frame as comparable text: entry ids renamed by first appearance in it. */
 function canonical(f: Frame): string {
@@ -91,6 +104,8 @@ function canonical(f: Frame): string {
   const pairs = (a: Float64Array) => Array.from(a, (x, i) => (i % 2 === 0 ? name(x) : x))
   return JSON.stringify({
     ...f,
+    // whether the frame came from the history (the replaying host has none)
+    engineBehind: undefined,
     // service keys are ids too (unique over the process)
     services: f.services?.map((svc, i) => ({ ...svc, key: i })) ?? null,
     templates,
@@ -110,7 +125,14 @@ function scenarioOf(x: unknown): Scenario {
 
 const frameOf = (replies: Reply[]): Frame | null => replies.find((r): r is Frame => r.type === 'frame') ?? null
 
-/** Two hosts driven alike: one rewinding through checkpoints, one replaying from 0. */
+/** How many seeks the fast host answered from its history (the property must exercise it). */
+const historySeeks = { count: 0 }
+
+/**
+ * Two hosts driven alike: one answering seeks from its history and rewinding through checkpoints,
+ * one replaying from 0. After a seek, a frame without a listing (from the history) then, once the
+ * page stopped seeking, one with (the engine caught up).
+ */
 function driveBoth(scenario: string, ops: Op[], everyMs: number, capBytes: number): void {
   let wall = 0
   const fast = new Host({ now: () => wall, rewind: { everyMs, capBytes } })
@@ -119,16 +141,36 @@ function driveBoth(scenario: string, ops: Op[], everyMs: number, capBytes: numbe
   const [loaded] = both({ type: 'load', scenario: SCENARIOS[scenario], name: scenario })
   const endMs = (loaded[0] as { endMs: number }).endMs
   let k = 0
-  const compareFrame = (what: string) => {
-    wall += 1000 / 60
-    const listing = LISTINGS[k++ % LISTINGS.length]
+  const compareFrame = (what: string, withListing = true) => {
+    wall += withListing ? LISTING_QUIET_MS + 1000 / 60 : 1000 / 60
+    const listing = withListing ? LISTINGS[k++ % LISTINGS.length] : null
     const [a, b] = both({ type: 'frame', wallMs: wall, listing, listingFilter: '' }).map(frameOf)
     expect(a === null ? null : canonical(a), what).toBe(b === null ? null : canonical(b))
   }
+  const fastRun = () => (fast as unknown as { run: LabRun }).run
   for (const [i, o] of ops.entries()) {
     const what = `${scenario}, op ${i}: ${JSON.stringify(o)}`
-    if (o.kind === 'seek') both({ type: 'seek', toMs: Math.round(o.at * endMs) })
-    else if (o.kind === 'run') {
+    if (o.kind === 'seek') {
+      // a whole second within the run's history (the slider's), or any time of the run
+      const reached = fastRun().history.horizon
+      const toMs = o.whole && reached > 0 ? Math.round(o.at * (reached / 1000)) * 1000 : Math.round(o.at * endMs)
+      both({ type: 'seek', toMs })
+      if (fastRun().behind) historySeeks.count++
+      compareFrame(what, false)
+    } else if (o.kind === 'why') {
+      // "Why?" of the newest attempt / the timeline's oldest template (the engine catches up first,
+      // as the host does before a "Why?"; a template is named by each host's own id)
+      fastRun().catchUp()
+      const answers = [fast, slow].map((h) => {
+        const run = (h as unknown as { run: LabRun }).run
+        const target =
+          o.of === 'attempt'
+            ? { kind: 'attempt' as const, seq: run.attempts.noted }
+            : { kind: 'template' as const, templateId: run.templates.values().next().value?.id ?? 0 }
+        return h.handle({ type: 'why', id: i, target })
+      })
+      expect(answers[0], what).toEqual(answers[1])
+    } else if (o.kind === 'run') {
       const [a, b] = both({ type: 'run', id: i, line: o.cmd })
       expect(a, what).toEqual(b)
     } else if (o.kind === 'step') both({ type: 'step', unit: o.unit })
@@ -150,11 +192,84 @@ describe('rewinding through checkpoints', () => {
         fc.constantFrom(...Object.keys(SCENARIOS)),
         fc.array(op, { minLength: 4, maxLength: 14 }),
         fc.constantFrom(1000, 5000, 10_000),
-        (scenario, ops, everyMs) => driveBoth(scenario, ops, everyMs, 256 * 2 ** 20),
+        // first far into the run: the seeks after have a long history to be answered from
+        (scenario, ops, everyMs) => driveBoth(scenario, [FAR, ...ops], everyMs, 256 * 2 ** 20),
       ),
       { numRuns: 40, seed: 13 },
     )
+    // the history answered many of those seeks (whole seconds the run had reached)
+    expect(historySeeks.count).toBeGreaterThan(20)
   }, 300_000)
+
+  it('a seek within the history is answered from it, without the engine, and then plays on as a replay does', () => {
+    let wall = 0
+    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000 } })
+    const slow = new Host({ now: () => wall, rewind: { replayOnly: true } })
+    const both = (req: Parameters<Host['handle']>[0]) => [fast.handle(req), slow.handle(req)]
+    both({ type: 'load', scenario: SCENARIOS.arrivals, name: 'arrivals' })
+    const run = () => (fast as unknown as { run: LabRun }).run
+    const frames = (listing: string | null = null) => {
+      wall += listing ? LISTING_QUIET_MS : 1000 / 60
+      const [a, b] = both({ type: 'frame', wallMs: wall, listing, listingFilter: '' }).map(frameOf)
+      expect(a === null ? null : canonical(a)).toBe(b === null ? null : canonical(b))
+      return a
+    }
+    both({ type: 'seek', toMs: 150_000 })
+    frames()
+    expect(run().history.horizon).toBe(150_000)
+    // a command at 90 s cuts the history there; played on to 150 s again, it holds the new line
+    both({ type: 'seek', toMs: 90_000 })
+    frames()
+    both({ type: 'run', id: 1, line: 'ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.101 -g -w 0' })
+    expect(run().history.horizon).toBe(90_000)
+    both({ type: 'seek', toMs: 150_000 })
+    frames()
+    const engine = vi.spyOn(run() as unknown as { engineSeek: () => void }, 'engineSeek')
+    for (const t of [12_000, 149_000, 90_000, 91_000, 0, 60_000]) {
+      both({ type: 'seek', toMs: t })
+      expect(run().behind?.atMs).toBe(t)
+      expect(frames()?.nowMs).toBe(t)
+      frames()
+    }
+    expect(engine).not.toHaveBeenCalled()
+    // the listing waits for the page to stop seeking, then the engine catches up (the same epoch)
+    const epoch = run().epoch
+    expect(frames('ipvsadm -Lnc')?.listing).not.toBeNull()
+    expect(engine).toHaveBeenCalledTimes(1)
+    expect(run().epoch).toBe(epoch)
+    // a seek, "Why?" of a template, then play on: the same as the replay's
+    both({ type: 'seek', toMs: 100_000 })
+    frames()
+    const [a, b] = [fast, slow].map((h) => {
+      const r = (h as unknown as { run: LabRun }).run
+      if (r.behind) r.catchUp()
+      const row = [...r.templates.values()].at(-1)
+      return h.handle({ type: 'why', id: 2, target: { kind: 'template', templateId: row?.id ?? 0 } })
+    })
+    expect(a).toEqual(b)
+    both({ type: 'seek', toMs: 120_000 })
+    frames()
+    both({ type: 'speed', speed: 50 })
+    both({ type: 'play' })
+    for (let i = 0; i < 30; i++) frames(i % 10 === 0 ? 'ipvsadm -Ln --stats' : null)
+    both({ type: 'pause' })
+    // the textbook switch on: its marks are not in the history, the engine's path answers
+    both({ type: 'textbook', on: true })
+    frames()
+    engine.mockClear()
+    both({ type: 'seek', toMs: 30_000 })
+    expect(run().behind).toBeNull()
+    expect(engine).toHaveBeenCalledTimes(1)
+    frames()
+    both({ type: 'textbook', on: false })
+    frames()
+    // beyond the horizon: the engine's path, which extends the history
+    const horizon = run().history.horizon
+    both({ type: 'seek', toMs: 190_000 })
+    expect(run().behind).toBeNull()
+    frames('ipvsadm -Lnc')
+    expect(run().history.horizon).toBeGreaterThan(horizon)
+  })
 
   it('the same with a memory cap that keeps only a few checkpoints (thinned)', () => {
     fc.assert(
@@ -171,6 +286,7 @@ describe('rewinding through checkpoints', () => {
     const run = new LabRun(scenarioOf(lessonOnline), 1, 0, new TextbookShadow(), () => {}, [], {
       everyMs: 10_000,
       capBytes: 16 * 2 ** 20,
+      history: false,
     })
     const fromZero = vi.spyOn(run as unknown as { restartFrom0: () => void }, 'restartFrom0')
     run.advance(150_000)
@@ -191,7 +307,7 @@ describe('rewinding through checkpoints', () => {
 
   it('a seek forward restores a checkpoint well ahead of the present, and sends what a replay from 0 sends', () => {
     let wall = 0
-    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000 } })
+    const fast = new Host({ now: () => wall, rewind: { everyMs: 10_000, history: false } })
     const slow = new Host({ now: () => wall, rewind: { replayOnly: true } })
     const both = (req: Parameters<Host['handle']>[0]) => [fast.handle(req), slow.handle(req)]
     both({ type: 'load', scenario: SCENARIOS.arrivals, name: 'arrivals' })

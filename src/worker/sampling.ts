@@ -14,7 +14,8 @@ export function advanceBySeconds(
   to: number,
   kept: number,
   advance: (t: number) => void,
-  sample: () => void,
+  /** Told the whole second `t` the clock stopped at (the clock may be a little past it: a snapshot's commands take time). */
+  sample: (t: number) => void,
   /** Told when seconds were jumped over unsampled: sampling starts again after `t`. */
   gap?: (t: number) => void,
 ): void {
@@ -34,7 +35,7 @@ export function advanceBySeconds(
   while (t < to) {
     t = Math.min(to, (Math.floor(t / 1000) + 1) * 1000)
     advance(t)
-    if (t % 1000 === 0) sample()
+    if (t % 1000 === 0) sample(t)
   }
 }
 

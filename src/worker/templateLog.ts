@@ -19,9 +19,29 @@ import { RecentRows } from './recentRows'
 import { serviceLabel } from './views'
 
 /** At most this many refresh ticks (the newest) travel in one frame. */
-const MAX_REFRESHES_PER_FRAME = 2000
+export const MAX_REFRESHES_PER_FRAME = 2000
+
+/**
+ * Who watches a log's rows (the lab run's history, `runHistory.ts`): the id a template is shown
+ * by, and every change of a row, at the simulated time it happened.
+ */
+export interface TemplateObserver {
+  /** The id the `ordinal`-th template of the run is shown by (the same template on every pass). */
+  idFor(ordinal: number, engineId: number, now: number): number
+  created(row: TemplateRow, now: number): void
+  refreshed(row: TemplateRow, now: number): void
+  /** Re-armed (every time: its timer changed). */
+  rearmed(row: TemplateRow, now: number): void
+  invalidated(row: TemplateRow, now: number): void
+  expired(row: TemplateRow, now: number): void
+  forgotten(row: TemplateRow, now: number): void
+}
 
 export interface TemplateRow {
+  /**
+   * The id the page knows it by: the id the engine gave it on the run's first pass (an observer's
+   * idFor), so that a rewind's replay, whose entries get new engine ids, shows the same rows.
+   */
   id: number
   /** The template itself (its timer and n_control are read live). */
   view: EntryReadView
@@ -42,7 +62,12 @@ export interface TemplateRow {
 }
 
 export class TemplateLog {
+  /** By the id shown (row.id), oldest first. */
   private readonly rows = new Map<number, TemplateRow>()
+  /** The engine's entry id → the id shown. */
+  private readonly shown = new Map<number, number>()
+  /** Templates created since the run began (the next one's ordinal). */
+  private created = 0
   private dirty = new Set<number>()
   /** Refresh ticks (template id, time), the newest MAX_REFRESHES_PER_FRAME. */
   private readonly refreshes = new RecentRows(2, MAX_REFRESHES_PER_FRAME)
@@ -60,6 +85,8 @@ export class TemplateLog {
 
   clear(): void {
     this.rows.clear()
+    this.shown.clear()
+    this.created = 0
     this.dirty = new Set()
     this.refreshes.clear()
   }
@@ -70,43 +97,63 @@ export class TemplateLog {
     this.refreshes.resend()
   }
 
+  /** A row by the id shown. */
   get(id: number): TemplateRow | undefined {
     return this.rows.get(id)
   }
 
+  /** The id shown for the engine's entry `engineId` (itself when the log does not have it). */
+  shownId(engineId: number): number {
+    return this.shown.get(engineId) ?? engineId
+  }
+
+  /** The rows kept, oldest first. */
+  values(): IterableIterator<TemplateRow> {
+    return this.rows.values()
+  }
+
+  private rowOf(engineId: number): TemplateRow | undefined {
+    const id = this.shown.get(engineId)
+    return id === undefined ? undefined : this.rows.get(id)
+  }
+
   /** Note a director event at simulated time `now`; the template row it created, if any. */
-  onEvent(e: DirectorEvent, api: DirectorReadApi, now: number): TemplateRow | null {
+  onEvent(e: DirectorEvent, api: DirectorReadApi, now: number, observer?: TemplateObserver): TemplateRow | null {
     switch (e.type) {
       case 'template-created':
-        return this.add(api.entry(e.template))
+        return this.add(api.entry(e.template), now, observer)
       case 'template-refreshed': {
-        const row = this.rows.get(e.template.id)
+        const row = this.rowOf(e.template.id)
         if (!row) return null
         row.refreshes++
         row.lastRefreshAt = now
         this.dirty.add(row.id)
         this.refreshes.push(row.id, now)
+        observer?.refreshed(row, now)
         return null
       }
       case 'template-rearmed': {
-        const row = this.rows.get(e.template.id)
+        const row = this.rowOf(e.template.id)
         if (!row) return null
         if (row.firstRearmAt < 0) row.firstRearmAt = now
+        observer?.rearmed(row, now)
         this.dirty.add(row.id)
         return null
       }
       case 'template-invalidated': {
-        const row = this.rows.get(e.template.id)
+        const row = this.rowOf(e.template.id)
         if (!row || !this.explained) return null
+        if (!row.invalidated) observer?.invalidated(row, now)
         row.invalidated = true
         this.dirty.add(row.id)
         return null
       }
       case 'template-expired': {
-        const row = this.rows.get(e.template.id)
+        const row = this.rowOf(e.template.id)
         if (!row) return null
         row.expiredAt = now
         this.dirty.add(row.id)
+        observer?.expired(row, now)
         return null
       }
       default:
@@ -114,18 +161,21 @@ export class TemplateLog {
     }
   }
 
-  private add(t: EntryReadView): TemplateRow {
+  private add(t: EntryReadView, now: number, observer?: TemplateObserver): TemplateRow {
     if (this.rows.size >= this.memory) {
       // forget the oldest expired template (Map keeps insertion order)
       for (const [id, row] of this.rows)
         if (row.expiredAt >= 0) {
           this.rows.delete(id)
+          this.shown.delete(row.view.id)
+          observer?.forgotten(row, now)
           break
         }
     }
     const svc = this.explained ? t.service : null
+    const ordinal = this.created++
     const row: TemplateRow = {
-      id: t.id,
+      id: observer ? observer.idFor(ordinal, t.id, now) : t.id,
       view: t,
       service: !this.explained
         ? ''
@@ -147,8 +197,10 @@ export class TemplateLog {
       lastRefreshAt: t.createdAt,
       invalidated: false,
     }
-    this.rows.set(t.id, row)
-    this.dirty.add(t.id)
+    this.rows.set(row.id, row)
+    this.shown.set(t.id, row.id)
+    this.dirty.add(row.id)
+    observer?.created(row, now)
     return row
   }
 

@@ -117,9 +117,9 @@ export class TextbookShadow {
     this.marks.resend()
   }
 
-  /** A template the kernel created (remembered while the switch is on). */
-  noteKernelTemplate(t: EntryReadView): void {
-    if (this.on) this.kernelTemplates.set(templateKey(t), t.id)
+  /** A template the kernel created, shown by `id` (remembered while the switch is on). */
+  noteKernelTemplate(t: EntryReadView, id: number = t.id): void {
+    if (this.on) this.kernelTemplates.set(templateKey(t), id)
   }
 
   /** An attempt the kernel decided (remembered while the switch is on). */
