@@ -100,6 +100,10 @@ export function ListingsPanel() {
                   key={first + i}
                   type="button"
                   className="listing-line"
+                  // one tab stop for the whole listing (the region scrolls by keyboard): hundreds of
+                  // lines, re-rendered as the region scrolls, must not each take a Tab; the keyboard
+                  // opens a connection's packets with P or the director's Packets button
+                  tabIndex={-1}
                   style={{ height: LINE_H }}
                   title={t('packets.lineOpen')}
                   data-testid="listing-conn"

@@ -32,6 +32,28 @@ describe('the lab run', () => {
     expect(r.journal.entries.map((j) => j.text)).toEqual(['ipvsadm -Ln'])
   })
 
+  it('the history grows by steps of at most two hours: a longer jump is sampled as before and leaves the horizon', () => {
+    const check = validateScenario({ ...lessonOnline, until: 6 * 3600 })
+    if (!check.ok) throw new Error(check.error)
+    const r = new LabRun(check.scenario, 1, 0, new TextbookShadow(), () => {})
+    r.advance(60_000)
+    expect(r.rewindStats().horizonMs).toBe(60_000)
+    // five hours at once: only the last SAMPLES_KEPT seconds are sampled, none noted
+    r.samples.take()
+    r.seek(5 * 3600_000)
+    expect(r.rewindStats().horizonMs).toBe(60_000)
+    expect(times(r.samples.take())).toHaveLength(900)
+    // within the horizon a seek is still answered from the history, then the engine catches up
+    r.seek(30_000)
+    expect(r.rewindStats().horizonMs).toBe(60_000)
+    r.advance(31_000)
+    expect(r.now).toBe(31_000)
+    // playing on from the horizon extends it again, second by second
+    r.seek(60_000)
+    r.advance(120_000)
+    expect(r.rewindStats().horizonMs).toBe(120_000)
+  })
+
   it('samples every whole second once, stepping or advancing', () => {
     const { r } = run()
     r.samples.take()

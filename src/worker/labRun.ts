@@ -50,6 +50,14 @@ const TEMPLATE_MEMORY = 20_000
  * the spacing does (bench-10k: a 135 MB copy ≈ 40 of 340 simulated seconds replayed).
  */
 const RESTORE_AHEAD_FRACTION = 4
+/**
+ * The run's history is extended past its horizon only by a step of at most this many simulated
+ * ms (a longer jump — ten years at once — is sampled as before, its last SAMPLES_KEPT seconds:
+ * noting every second of it would take the worker's memory and minutes), and only while it holds
+ * less than HISTORY_CAP_BYTES. Past either, seeks there take the engine's path.
+ */
+const HISTORY_MAX_JUMP_MS = 2 * 3600 * 1000
+export const HISTORY_CAP_BYTES = 256 * 2 ** 20
 /** Per-second samples kept between frames (the page's history ring holds 900). */
 export const SAMPLES_KEPT = 900
 
@@ -214,6 +222,8 @@ export class LabRun {
   restart(): void {
     this.behind = null
     this.history.clear()
+    this.historyMeasuredAt = Number.NEGATIVE_INFINITY
+    this.historyFull = false
     this.checkpoints.clear()
     this.checkpointsTextbook = this.textbook.on
     this.restartFrom0()
@@ -409,22 +419,52 @@ export class LabRun {
    * checkpoint wherever one is due on the way.
    */
   private advanceBoth(t: number): void {
+    // decided for the whole way to `t`: a long jump taken in checkpoint-sized steps is still a long
+    // jump (its seconds may be sampled for the checkpoints, they are not noted)
+    const extend = this.extendsHistory(t)
+    this.noting = extend
     for (;;) {
       const due = this.replayOnly ? null : this.checkpoints.due(this.player.now, t, this.endMs())
       if (due === null) break
-      this.advanceSampled(due)
+      this.advanceSampled(due, extend)
       // a checkpoint's samples cover the SAMPLES_KEPT seconds before it (what a replay from 0 shows)
       if (this.samples.completeSince <= Math.max(0, due - SAMPLES_KEPT * 1000)) this.takeCheckpoint()
     }
-    this.advanceSampled(t)
+    this.advanceSampled(t, extend)
+    this.noting = true
   }
 
-  private advanceSampled(t: number): void {
+  /** Whether the seconds sampled now are noted in the history (not during a long jump). */
+  private noting = true
+
+  /** A command at the present: the history after it goes (and is measured anew). */
+  private cutHistory(): void {
+    this.history.cut(this.player.now)
+    this.historyMeasuredAt = Number.NEGATIVE_INFINITY
+    this.historyFull = false
+  }
+
+  /** The horizon at which the history's size was last measured (measuring walks it all). */
+  private historyMeasuredAt = Number.NEGATIVE_INFINITY
+  private historyFull = false
+
+  /** Whether advancing to `t` extends the history: every second past its horizon sampled and noted. */
+  private extendsHistory(t: number): boolean {
+    const h = this.history.horizon
+    if (!this.useHistory || t <= h || t - h > HISTORY_MAX_JUMP_MS) return false
+    if (h - this.historyMeasuredAt >= 60_000) {
+      this.historyMeasuredAt = h
+      this.historyFull = this.history.bytes >= HISTORY_CAP_BYTES
+    }
+    return !this.historyFull
+  }
+
+  /** To `t`, sampling every second when `extend` (the history grows), else the last SAMPLES_KEPT. */
+  private advanceSampled(t: number, extend: boolean): void {
     advanceBySeconds(
       this.player.now,
       t,
-      // past the history's horizon every second is sampled and noted (a jump there too)
-      this.useHistory && t > this.history.horizon ? Number.POSITIVE_INFINITY : SAMPLES_KEPT,
+      extend ? Number.POSITIVE_INFINITY : SAMPLES_KEPT,
       (x) => {
         for (const p of this.players()) p.advanceTo(x as SimMs)
       },
@@ -465,7 +505,7 @@ export class LabRun {
    * clock went past — a snapshot's commands — keeps only its sample: a seek there takes the engine's path).
    */
   private noteSecond(second: number, sample: number[] | null): void {
-    if (!this.useHistory || second !== this.history.horizon + 1000) return
+    if (!this.useHistory || !this.noting || second !== this.history.horizon + 1000) return
     this.history.note(second, this.secondState(), sample, this.templates, this.player.now === second)
   }
 
@@ -503,7 +543,7 @@ export class LabRun {
   /** A command run now (typed, or by a button or a lesson step): run (in the shadow too) and journaled. */
   run(line: string, by: PageSource = 'typed'): ReturnType<ScenarioPlayer['record']> {
     this.catchUp()
-    if (this.useHistory) this.history.cut(this.player.now)
+    if (this.useHistory) this.cutHistory()
     const r = this.player.record(line)
     this.textbook.player?.record(line)
     // typing a command after a rewind starts a new history from here
@@ -524,7 +564,7 @@ export class LabRun {
     const lines = scriptLines(script)
     const bad = applyLines(new Simulator(), lines)
     if (bad) return bad
-    if (this.useHistory) this.history.cut(this.player.now)
+    if (this.useHistory) this.cutHistory()
     for (const q of this.players()) applyLines(q.sim, lines)
     this.journal.append({ atMs: this.player.now, kind: 'apply', text: script })
     this.journaled()
