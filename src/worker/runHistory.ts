@@ -22,6 +22,7 @@ import {
   type ServiceView,
   TEMPLATE_FIELDS,
   TemplateField,
+  type TemplateRecord,
 } from './protocol'
 import { MAX_REFRESHES_PER_FRAME, type TemplateLog, type TemplateObserver, type TemplateRow } from './templateLog'
 
@@ -89,14 +90,8 @@ export class RowLog {
 }
 
 /** One template as the history keeps it: its fixed fields (address numbers) and its changes' times. */
-interface TemplateHistory {
-  id: number
-  client: number
-  vaddrOrMark: number
-  vport: number
-  rsAddr: number
-  rsPort: number
-  createdAt: number
+interface TemplateHistory
+  extends Pick<TemplateRecord, 'id' | 'client' | 'vaddrOrMark' | 'vport' | 'rsAddr' | 'rsPort' | 'createdAt'> {
   firstRearmAt: number
   invalidatedAt: number
   expiredAt: number

@@ -19,6 +19,17 @@ export interface PcapRecord {
   bytes: Uint8Array
 }
 
+/** The 24-byte global header at the start of `v`: microsecond magic, version 2.4, no time zone or accuracy, the snap length, Ethernet. */
+function writeGlobalHeader(v: DataView): void {
+  v.setUint32(0, PCAP_MAGIC_US, true)
+  v.setUint16(4, 2, true)
+  v.setUint16(6, 4, true)
+  v.setInt32(8, 0, true)
+  v.setUint32(12, 0, true)
+  v.setUint32(16, PCAP_SNAPLEN, true)
+  v.setUint32(20, LINKTYPE_ETHERNET, true)
+}
+
 /**
  * A pcap file written as it goes (a long run's capture never sits in memory): frames are copied
  * into a buffer handed to `write` whenever it fills, and by flush().
@@ -32,13 +43,7 @@ export class PcapWriter {
   constructor(write: (chunk: Uint8Array) => void) {
     this.write = write
     const v = this.view
-    v.setUint32(0, PCAP_MAGIC_US, true)
-    v.setUint16(4, 2, true)
-    v.setUint16(6, 4, true)
-    v.setInt32(8, 0, true)
-    v.setUint32(12, 0, true)
-    v.setUint32(16, PCAP_SNAPLEN, true)
-    v.setUint32(20, LINKTYPE_ETHERNET, true)
+    writeGlobalHeader(v)
     this.at = 24
   }
 
@@ -73,13 +78,7 @@ export function writePcap(records: readonly PcapRecord[]): Uint8Array {
   for (const r of records) size += 16 + r.bytes.length
   const out = new Uint8Array(size)
   const v = new DataView(out.buffer)
-  v.setUint32(0, PCAP_MAGIC_US, true)
-  v.setUint16(4, 2, true)
-  v.setUint16(6, 4, true)
-  v.setInt32(8, 0, true)
-  v.setUint32(12, 0, true)
-  v.setUint32(16, PCAP_SNAPLEN, true)
-  v.setUint32(20, LINKTYPE_ETHERNET, true)
+  writeGlobalHeader(v)
   let at = 24
   for (const r of records) {
     const sec = Math.floor(r.timeUs / 1e6)
