@@ -170,8 +170,18 @@ export class Simulator {
     return runShell(line, this.userland)
   }
 
+  /**
+   * The director lost power (a scenario's director fault, host/pair.ts): it answers no packet and
+   * its daemons run no more; its kernel's table is left as it was, to be read.
+   */
+  down = false
+
   /** Let simulated time pass; timers due at `t` run too unless `inclusive` is false. */
   advanceTo(t: SimMs, inclusive = true): void {
+    if (this.down) {
+      this.director.advanceTo(t, inclusive)
+      return
+    }
     // keepalived's checks and kube-proxy's syncs due by then run at their own times, the
     // director's timers before each
     const ka = this.keepalived
@@ -305,6 +315,7 @@ export class Simulator {
 
   /** A client's packet to the director. */
   private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
+    if (this.down) return DIRECTOR_DOWN
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
     // a DR or TUN real server answers a SYN or FIN itself, through the router (ARP the first time)
@@ -495,6 +506,7 @@ export class Simulator {
       WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
     pkt.payload = payload
+    if (this.down) return null
     const by = this.routeToVip(daddr)
     if (by !== null) {
       this.bypass(saddr, sport, daddr, dport, undefined, pkt.len, by, true)
@@ -545,6 +557,7 @@ function fillPacket(
 }
 
 const NETFILTER_DROP: Verdict = Object.freeze({ kind: 'dropped', conn: null, reason: 'netfilter' })
+const DIRECTOR_DOWN: Verdict = Object.freeze({ kind: 'dropped', conn: null, reason: 'director-down' })
 const SYN: TcpFlags = Object.freeze({ syn: true })
 const SYNACK: TcpFlags = Object.freeze({ syn: true, ack: true })
 const ACK: TcpFlags = Object.freeze({ ack: true })

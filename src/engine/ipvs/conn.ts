@@ -1,3 +1,4 @@
+import type { SyncMaster } from './sync'
 import { asIPv4, asPort, type Port } from '../net/ipv4'
 import type { Addr } from '../net/ipv6'
 import { CalendarQueue } from '../sim/calendarQueue'
@@ -95,6 +96,8 @@ export abstract class IpvsConnections {
   }
   /** The connection sync daemons (`ipvsadm --start-daemon`); modelled as state only, nothing is synced. */
   readonly syncDaemons: { master: SyncDaemon | null; backup: SyncDaemon | null } = { master: null, backup: null }
+  /** The master sync thread's buffers (ipvs->ms[0]) while a master daemon runs (sync.ts). */
+  syncMaster: SyncMaster | null = null
   /** The director's network interfaces, as the classic textbook example's commands name them. */
   readonly interfaces: readonly string[] = ['lo', 'eth0']
   /** Their MTUs (dev->mtu): what a backup sync daemon's default maxlen follows. */

@@ -1,6 +1,7 @@
 import type { Port } from '../net/ipv4'
 import { type Addr, addrFold } from '../net/ipv6'
 import type { SimMs } from '../sim/time'
+import { JIFFY_MS } from '../sim/timerWheel'
 import type { Destination, ForwardMethod } from './destination'
 
 /** Template states (IP_VS_CTPL_S_NONE / IP_VS_CTPL_S_ASSURED), as ip_vs_state_name() prints them. */
@@ -62,6 +63,13 @@ export class Connection {
   fwmark = 0
   /** Unique over the run: a reused entry object gets a new one. */
   id = 0
+  /** cp->in_pkts: packets from the client so far (ip_vs_in_hook()); what the sync thresholds count. */
+  inPkts = 0
+  /** cp->sync_endtime, in jiffies (its two low bits: retries), and cp->old_state (ip_vs_sync_conn_needed()). */
+  syncEndtime = 0
+  oldState = 0
+  /** IP_VS_CONN_F_SYNC: created on a backup from a sync message (`/proc/net/ip_vs_conn_sync` Origin SYNC). */
+  synced = false
 
   // Bookkeeping for the app (not kernel state).
   createdAt = 0 as SimMs
@@ -139,6 +147,11 @@ export class Connection {
     this.rearms = 0
     this.invalidated = false
     this.peData = null
+    // ip_vs_conn_new(): in_pkts 0, old_state 0, sync_endtime = jiffies & ~3
+    this.inPkts = 0
+    this.oldState = 0
+    this.syncEndtime = Math.floor(now / JIFFY_MS) & ~3
+    this.synced = false
   }
 }
 

@@ -1,13 +1,14 @@
 import { asIPv4, asPort } from '../net/ipv4'
 import { Connection, TemplateState } from './connection'
 import { IpvsControl } from './ctl'
+import { type SyncConnRecord, type SyncMessage, SyncMaster } from './sync'
 import { type Destination, ForwardMethod } from './destination'
 import { sipFillParam } from './pe/sip'
 import { Direction, isActiveTcpState, nextTcpState, TcpState } from './proto/tcp'
 import { UDP_STATE_NORMAL } from './proto/udp'
 import { FTPDATA, FTPPORT, Protocol, type Service } from './service'
 import { checkTemplate, templateKeyFor } from './template'
-import type { Packet, ScheduleDecision, Verdict } from './types'
+import type { Packet, ScheduleDecision, SyncDaemon, Verdict } from './types'
 
 export { TEMPLATE_REARM_MS } from './conn'
 export { serviceIdOf } from './ctl'
@@ -89,6 +90,10 @@ export class Director extends IpvsControl {
 
     this.inStats(cp, pkt)
     this.setState(cp, Direction.INPUT, pkt)
+    // its packet count, and (a master daemon running) whether the backup should hear of it
+    const pkts = cp.onePacket ? this.sysctl.sync_threshold[0] : ++cp.inPkts
+    if (this.syncMaster) this.syncMaster.syncConn(this.sysctl, cp, pkts, this.now)
+    else if (cp.onePacket && cp.control) cp.control.inPkts++
     const verdict = this.forwarded
     verdict.conn = cp
     verdict.created = created
@@ -115,6 +120,127 @@ export class Director extends IpvsControl {
     this.setState(cp, Direction.OUTPUT, pkt)
     this.connPut(cp)
     return true
+  }
+
+  /** start_sync_thread(): a master daemon's thread starts with an empty buffer and wakes every second. */
+  startSync(state: 'master' | 'backup', d: SyncDaemon): void {
+    this.syncDaemons[state] = d
+    if (state === 'master') this.syncMaster = new SyncMaster(d.syncid, d.syncMaxlen, this.now)
+  }
+
+  /** stop_sync_thread(): what the master had not sent yet is freed, never sent. */
+  stopSync(state: 'master' | 'backup'): void {
+    this.syncDaemons[state] = null
+    if (state === 'master') this.syncMaster = null
+  }
+
+  /**
+   * A sync message reached this director's backup daemon (ip_vs_process_message(), protocol
+   * version 1): ignored without a backup daemon or under another non-zero syncid; else each record
+   * goes to ip_vs_proc_conn(). Returns how many records were applied.
+   */
+  receiveSync(m: SyncMessage): number {
+    const b = this.syncDaemons.backup
+    if (!b || (b.syncid !== 0 && m.syncid !== b.syncid)) return 0
+    for (const r of m.conns) this.procSyncConn(r)
+    return m.conns.length
+  }
+
+  // mirrors ip_vs_proc_conn() (ip_vs_sync.c)
+  private procSyncConn(r: SyncConnRecord): void {
+    let cp: Connection | null
+    if (!r.isTemplate) {
+      cp = this.table.findConnection(r.protocol, r.caddr, r.cport, r.vaddr, r.vport)
+      if (cp && (cp.dport !== r.dport || cp.daddr !== r.daddr)) {
+        // the entry now goes elsewhere: an active one replaces it; an inactive one is the old
+        // connection's expiry message, already replaced: ignored
+        if (r.inactive) return
+        this.expireNow(cp)
+        cp = null
+      }
+    } else cp = this.table.findTemplate(r.protocol, r.caddr, r.vaddr, r.vport, r.peData)
+
+    if (cp) {
+      // the activity flag follows the master's (IP_VS_CONN_F_BACKUP_UPD_MASK), with the counters
+      const dest = cp.dest
+      if (!r.isTemplate && dest && cp.inactive !== r.inactive) {
+        if (r.inactive) {
+          dest.activeConns--
+          dest.inactConns++
+        } else {
+          dest.activeConns++
+          dest.inactConns--
+        }
+      }
+      if (!r.isTemplate) cp.inactive = r.inactive
+      if (!dest) this.tryBindSyncDest(cp, r)
+    } else {
+      // ip_vs_find_dest(): the backup's own configuration names the destination, or none
+      const svc = this.findServiceFor(r.fwmark, r.protocol, r.vaddr, r.vport)
+      const dest = svc ? this.syncDest(svc, r) : null
+      cp = this.connNewSynced(r, dest)
+      if (r.isTemplate && this.listener) this.emit({ type: 'template-created', template: cp })
+    }
+    cp.inPkts = this.sysctl.sync_threshold[0]
+    cp.state = r.state
+    cp.oldState = r.state
+    cp.timeoutMs = r.timeoutS ? r.timeoutS * 1000 : r.isTemplate ? 180_000 : this.timeoutFor(r)
+    this.connPut(cp)
+  }
+
+  /** ip_vs_find_dest()'s port rule: a fwmark service not under NAT looks the real server up without a port, then with. */
+  private syncDest(svc: Service, r: SyncConnRecord): Destination | null {
+    const port = r.fwmark && r.forward !== ForwardMethod.MASQ ? 0 : r.dport
+    return this.findDest(svc, r.daddr, asPort(port)) ?? this.findDest(svc, r.daddr, asPort(port ^ r.dport))
+  }
+
+  /** ip_vs_try_bind_dest(): an unbound synced entry binds when its destination has appeared since. */
+  private tryBindSyncDest(cp: Connection, r: SyncConnRecord): void {
+    const svc = this.findServiceFor(r.fwmark, r.protocol, r.vaddr, r.vport)
+    const dest = svc ? this.syncDest(svc, r) : null
+    if (dest) this.bindSynced(cp, dest)
+  }
+
+  /** The state's timeout (pd->timeout_table) when a version-0 message carried none. */
+  private timeoutFor(r: SyncConnRecord): number {
+    return r.protocol === Protocol.TCP ? (this.timeouts.tcp[r.state] ?? 180_000) : this.timeouts.udp
+  }
+
+  // mirrors ip_vs_conn_new() with IP_VS_CONN_F_SYNC: hashed, bound when the destination is known
+  private connNewSynced(r: SyncConnRecord, dest: Destination | null): Connection {
+    const c = new Connection(
+      r.protocol,
+      r.caddr,
+      r.cport,
+      r.vaddr,
+      r.vport,
+      r.daddr,
+      r.dport,
+      r.isTemplate,
+      r.fwmark,
+      this.now,
+    )
+    c.synced = true
+    c.peData = r.peData
+    c.forward = r.forward
+    c.noOutput = r.forward !== ForwardMethod.MASQ
+    c.inactive = r.isTemplate ? true : r.inactive
+    if (dest) this.bindSynced(c, dest)
+    this.table.add(c)
+    this.table.hash(c)
+    return c
+  }
+
+  // mirrors ip_vs_bind_dest() for a synced entry: the activity flag is the message's, the forwarding method the destination's
+  private bindSynced(c: Connection, dest: Destination): void {
+    c.dest = dest
+    c.forward = dest.forward
+    c.noOutput = dest.forward !== ForwardMethod.MASQ
+    dest.refs++
+    if (c.isTemplate) dest.persistConns++
+    else if (c.inactive) dest.inactConns++
+    else dest.activeConns++
+    if (!c.isTemplate) dest.checkUpperThreshold()
   }
 
   // mirrors is_new_conn_expected()

@@ -191,13 +191,13 @@ function execute(director: Director, e: CommandEntry, stdin: string, argv0: stri
       // start_sync_thread(): the interface is looked up before a running daemon is refused
       if (!director.interfaces.includes(e.daemon.mcastIfn)) return done(kernelError('start_daemon', 'ENODEV'))
       if (director.syncDaemons[state]) return done(kernelError('start_daemon', 'EEXIST'))
-      director.syncDaemons[state] = startSyncDaemon(e.daemon, state, director.interfaceMtu[e.daemon.mcastIfn])
+      director.startSync(state, startSyncDaemon(e.daemon, state, director.interfaceMtu[e.daemon.mcastIfn]))
       return done(ok())
     }
     case Cmd.STOPDAEMON: {
       const state = e.daemon.state as 'master' | 'backup'
       if (!director.syncDaemons[state]) return done(kernelError('stop_daemon', 'ESRCH'))
-      director.syncDaemons[state] = null
+      director.stopSync(state)
       return done(ok())
     }
     case Cmd.SAVE:
