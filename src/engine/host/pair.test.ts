@@ -68,11 +68,17 @@ describe('what the backup learns, and when', () => {
     connect(none.front, '10.0.0.1', 40001)
     at(none, 3)
     expect(none.deliveries.map((d) => d.lost)).toEqual(['no-backup-daemon'])
-    const other = pair({ director: ['ipvsadm --start-daemon master --syncid 7'], backup: ['ipvsadm --start-daemon backup --syncid 8'] })
+    const other = pair({
+      director: ['ipvsadm --start-daemon master --syncid 7'],
+      backup: ['ipvsadm --start-daemon backup --syncid 8'],
+    })
     connect(other.front, '10.0.0.1', 40001)
     at(other, 3)
     expect(other.deliveries.map((d) => d.lost)).toEqual(['syncid'])
-    const any = pair({ director: ['ipvsadm --start-daemon master --syncid 7'], backup: ['ipvsadm --start-daemon backup'] })
+    const any = pair({
+      director: ['ipvsadm --start-daemon master --syncid 7'],
+      backup: ['ipvsadm --start-daemon backup'],
+    })
     connect(any.front, '10.0.0.1', 40001)
     at(any, 3)
     expect(any.deliveries.map((d) => d.applied)).toEqual([2])

@@ -87,7 +87,8 @@ export class DirectorPair {
       for (const s of this.sims) s.advanceTo(due as SimMs)
       for (const i of [0, 1] as const) {
         const m = this.sims[i].director.syncMaster
-        if (m && !this.sims[i].down && m.nextWake() === due) for (const msg of m.wake(due as SimMs)) this.deliver(i, msg, due)
+        if (m && !this.sims[i].down && m.nextWake() === due)
+          for (const msg of m.wake(due as SimMs)) this.deliver(i, msg, due)
       }
     }
     for (const s of this.sims) s.advanceTo(t, inclusive)

@@ -1,12 +1,12 @@
 import { asIPv4, asPort } from '../net/ipv4'
 import { Connection, TemplateState } from './connection'
 import { IpvsControl } from './ctl'
-import { type SyncConnRecord, type SyncMessage, SyncMaster } from './sync'
 import { type Destination, ForwardMethod } from './destination'
 import { sipFillParam } from './pe/sip'
 import { Direction, isActiveTcpState, nextTcpState, TcpState } from './proto/tcp'
 import { UDP_STATE_NORMAL } from './proto/udp'
 import { FTPDATA, FTPPORT, Protocol, type Service } from './service'
+import { type SyncConnRecord, SyncMaster, type SyncMessage } from './sync'
 import { checkTemplate, templateKeyFor } from './template'
 import type { Packet, ScheduleDecision, SyncDaemon, Verdict } from './types'
 

@@ -64,8 +64,12 @@ function recordLength(cp: Connection): number {
 }
 
 const jiffiesOf = (ms: number): number => Math.floor(ms / JIFFY_MS)
-const SYNC_STATES = (1 << TcpState.ESTABLISHED) | (1 << TcpState.FIN_WAIT) | (1 << TcpState.CLOSE) |
-  (1 << TcpState.CLOSE_WAIT) | (1 << TcpState.TIME_WAIT)
+const SYNC_STATES =
+  (1 << TcpState.ESTABLISHED) |
+  (1 << TcpState.FIN_WAIT) |
+  (1 << TcpState.CLOSE) |
+  (1 << TcpState.CLOSE_WAIT) |
+  (1 << TcpState.TIME_WAIT)
 
 /**
  * ip_vs_sync_conn_needed(): should this packet (the entry's `pkts`-th) send the entry to the

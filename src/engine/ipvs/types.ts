@@ -58,7 +58,11 @@ export type Verdict =
    * Dropped silently: by IPVS (its connection's destination is gone and expire_nodest_conn=0, …)
    * or, before IPVS saw it, by an iptables rule or policy.
    */
-  | { kind: 'dropped'; conn: Connection | null; reason: 'dest-unavailable' | 'netfilter' | 'pe-no-callid' | 'director-down' }
+  | {
+      kind: 'dropped'
+      conn: Connection | null
+      reason: 'dest-unavailable' | 'netfilter' | 'pe-no-callid' | 'director-down'
+    }
   /** Not for IPVS: delivered to the director's own stack (no service, not a SYN, …). */
   | { kind: 'local'; reason: 'no-service' | 'not-schedulable' | 'ipvs-disabled' | 'backup-only' | 'ftp-passthrough' }
   /** A service matched but no destination would take it: ICMP port unreachable (ip_vs_leave()). */

@@ -50,10 +50,18 @@ export interface MetricsSnapshot {
    */
   failedConnections?: number
   /**
-   * Sessions broken because a backup director took over without the connections and templates
-   * (issue 16 §2): always 0 until the lab has a second director. Present with `failedConnections`.
+   * Sessions broken by a failover (a scenario with a `backup` director): a user's application
+   * connection reached, through the director that now holds the VIP, a real server other than the
+   * one holding the user's session, which the user last reached through the other director — the
+   * new director had no template for the user (no sync daemon, or not yet sent). Present with
+   * `failedConnections`; 0 with one director.
    */
   brokenSessionsByFailover?: number
+  /**
+   * With a `backup` director: connections whose next packet (their FIN) reached a director that
+   * had never heard of them (not synced yet, or no sync at all), whose own stack answered RST.
+   */
+  connectionsResetByFailover?: number
   /**
    * Client packets the router sent straight to a real server instead of the director (its ARP
    * entry for the VIP held that server's MAC: the ARP problem, wire/arp.ts): `connections`
@@ -91,6 +99,8 @@ interface UserState {
   appConnections: number
   onFirst: number
   broken: boolean
+  /** The director (0, 1) the user's last connection went through, with two directors. */
+  via: number
 }
 
 /**
@@ -116,11 +126,23 @@ export class Metrics {
   private readonly director: Director
   private readonly failures: boolean
   private failed = 0
+  private brokenByFailover = 0
+  private resetByFailover = 0
+  private readonly pair: boolean
+  /** The director whose real servers' figures are read now (with two: the VIP's holder). */
+  private readonly front: () => Director
 
-  constructor(director: Director, opts: { sessionSharing?: boolean; failures?: boolean } = {}) {
+  constructor(director: Director, opts: { sessionSharing?: boolean; failures?: boolean; front?: () => Director } = {}) {
     this.director = director
     this.sessionSharing = opts.sessionSharing ?? false
     this.failures = opts.failures ?? false
+    this.pair = opts.front !== undefined
+    this.front = opts.front ?? (() => director)
+  }
+
+  /** A connection's FIN met a director that had taken over without it: RST. */
+  onFailoverReset(): void {
+    this.resetByFailover++
   }
 
   /** A connection failed because its real server was down (crashed or hung). */
@@ -145,7 +167,7 @@ export class Metrics {
   }
 
   /** A connection attempt and where it went: the real server's address, or null (refused). */
-  onConnection(user: string, app: boolean, rsAddr: Addr | number | null, at: SimMs): void {
+  onConnection(user: string, app: boolean, rsAddr: Addr | number | null, at: SimMs, via = 0): void {
     this.connections++
     if (rsAddr === null) {
       this.refused++
@@ -162,7 +184,7 @@ export class Metrics {
     if (!app) return
     let u = this.users.get(user)
     if (!u) {
-      u = { firstRs: addr, sessionRs: addr, appConnections: 0, onFirst: 0, broken: false }
+      u = { firstRs: addr, sessionRs: addr, appConnections: 0, onFirst: 0, broken: false, via }
       this.users.set(user, u)
     }
     u.appConnections++
@@ -177,7 +199,9 @@ export class Metrics {
       if (!u.broken) this.brokenUsers++
       u.broken = true
       u.sessionRs = addr
+      if (u.via !== via) this.brokenByFailover++
     }
+    u.via = via
   }
 
   /** A client's SYN retransmissions all went unanswered: a connection attempt that failed (ETIMEDOUT). */
@@ -221,7 +245,7 @@ export class Metrics {
   }
 
   snapshot(windowSeconds = 10): MetricsSnapshot {
-    const d = this.director
+    const d = this.front()
     const now = d.now
     // Real servers as machines: one address may serve several services; its weight is its largest.
     const servers = new Map<string, RealServerFigures>()
@@ -271,7 +295,8 @@ export class Metrics {
       ...(this.connectTimedOut + this.closeTimedOut > 0
         ? { timedOut: { connect: this.connectTimedOut, close: this.closeTimedOut } }
         : {}),
-      ...(this.failures ? { failedConnections: this.failed, brokenSessionsByFailover: 0 } : {}),
+      ...(this.failures ? { failedConnections: this.failed, brokenSessionsByFailover: this.brokenByFailover } : {}),
+      ...(this.pair ? { connectionsResetByFailover: this.resetByFailover } : {}),
       ...(this.bypassedConnections + this.bypassResets > 0
         ? { bypassed: { connections: this.bypassedConnections, resets: this.bypassResets } }
         : {}),

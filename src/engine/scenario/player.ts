@@ -1,7 +1,8 @@
+import { type DirectorIndex, DirectorPair } from '../host/pair'
 import { type ClientTcp, clientRs, type FinOutcome, newClientTcp, Simulator } from '../host/simulator'
 import { ORPHAN_FIN_SCHEDULE, SYN_SCHEDULE } from '../host/tcpRetransmit'
 import type { DirectorEvent } from '../ipvs/director'
-import { RealServerFaults } from '../keepalived/faults'
+import { type FaultSpec, RealServerFaults } from '../keepalived/faults'
 import { Metrics } from '../metrics/metrics'
 import { asPort } from '../net/ipv4'
 import { type Addr, formatAddrPort, parseAddr } from '../net/ipv6'
@@ -34,6 +35,10 @@ type ScenarioEvent =
   | { at: SimMs; rank: number; kind: 'fin-timer'; index: number; k: number }
   | { at: SimMs; rank: number; kind: 'datagram'; index: number; k: number }
   | { at: SimMs; rank: number; kind: 'snapshot'; index: number }
+  /** A line of the backup director's `midCommands`. */
+  | { at: SimMs; rank: number; kind: 'backup-mid'; index: number }
+  /** A director loses power (a `faults` entry whose host is "director" or "backup"). */
+  | { at: SimMs; rank: number; kind: 'director-crash'; index: DirectorIndex }
 
 /**
  * What a queued entry is, in its tag. Synthetic traffic (most events) queues its request itself,
@@ -94,7 +99,12 @@ export interface PlayerListener {
  * Same scenario and seed, same commands at the same times → the same run, byte for byte.
  */
 export class ScenarioPlayer {
+  /** The director the scenario's `commands` set up (with a `backup`, the first of the two). */
   readonly sim: Simulator
+  /** With a `backup` director: both, on one LAN (host/pair.ts); null with one director. */
+  readonly pair: DirectorPair | null
+  /** The backup director's lines: its `commands`, its `midCommands`, and its daemons' lines. */
+  readonly backupCommands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: DaemonSource })[] = []
   readonly scenario: Scenario
   readonly metrics: Metrics | null
   readonly untilMs: SimMs
@@ -125,13 +135,16 @@ export class ScenarioPlayer {
     const sim = new Simulator()
     if (scenario.topology) sim.setTopology(new Topology(scenario.topology))
     for (const [path, text] of Object.entries(scenario.files ?? {})) sim.files.set(path, text)
-    if (scenario.faults) sim.faults = new RealServerFaults(scenario.faults)
+    const rsFaults = (scenario.faults ?? []).filter((f) => f.host !== 'director' && f.host !== 'backup')
+    if (scenario.faults) sim.faults = new RealServerFaults(rsFaults)
     this.sim = sim
     options.setup?.(sim)
+    this.pair = scenario.backup ? new DirectorPair(sim, this.backupDirector(scenario, rsFaults, options.setup)) : null
     this.metrics = options.metrics
       ? new Metrics(sim.director, {
           sessionSharing: scenario.traffic?.sessionSharing,
-          failures: scenario.files !== undefined || scenario.faults !== undefined,
+          failures: scenario.files !== undefined || scenario.faults !== undefined || scenario.backup !== undefined,
+          ...(this.pair ? { front: () => this.front.director } : {}),
         })
       : null
     this.listenToDirector()
@@ -152,6 +165,30 @@ export class ScenarioPlayer {
       this.commands.push({ ...this.record(cmd), at: 0, phase: 'initial' })
       this.drainKeepalived('initial')
     }
+    const backup = this.pair?.sims[1]
+    if (backup && scenario.backup) {
+      for (const [key, value] of Object.entries(scenario.backup.sysctl ?? {}))
+        this.backupCommands.push({
+          cmd: `sysctl -w ${key}=${value}`,
+          ...backup.run(`sysctl -w ${key}=${value}`),
+          at: 0,
+          phase: 'initial',
+        })
+      for (const cmd of scenario.backup.commands) {
+        this.backupCommands.push({ cmd, ...backup.run(cmd), at: 0, phase: 'initial' })
+        this.drainKeepalived('initial')
+      }
+      for (const [index, m] of scenario.backup.midCommands.entries())
+        this.push({ at: secondsToSimMs(m.at), rank: Rank.MID, kind: 'backup-mid', index })
+    }
+    for (const f of scenario.faults ?? [])
+      if (f.host === 'director' || f.host === 'backup')
+        this.push({
+          at: secondsToSimMs(f.at),
+          rank: Rank.MID,
+          kind: 'director-crash',
+          index: f.host === 'director' ? 0 : 1,
+        })
 
     for (const [index, m] of scenario.midCommands.entries())
       this.push({ at: secondsToSimMs(m.at), rank: Rank.MID, kind: 'mid', index })
@@ -176,6 +213,27 @@ export class ScenarioPlayer {
 
   get now(): SimMs {
     return this.sim.now
+  }
+
+  /** The second director: its files, sysctls; the real servers' faults are the same servers'. */
+  private backupDirector(scenario: Scenario, rsFaults: FaultSpec[], setup?: (sim: Simulator) => void): Simulator {
+    const b = new Simulator()
+    if (scenario.topology) b.setTopology(new Topology(scenario.topology))
+    for (const [path, text] of Object.entries(scenario.backup?.files ?? {})) b.files.set(path, text)
+    if (rsFaults.length > 0) b.faults = new RealServerFaults(rsFaults)
+    setup?.(b)
+    return b
+  }
+
+  /** The director the clients' packets reach now: the VIP's holder (with one director, it). */
+  private get front(): Simulator {
+    return this.pair ? this.pair.front : this.sim
+  }
+
+  /** Let time pass on the director (both, with a backup). */
+  private clock(t: SimMs): void {
+    if (this.pair) this.pair.advanceTo(t)
+    else this.sim.advanceTo(t)
   }
 
   /** The client's TCP of scenario connection `index` (null for UDP): its state and retransmissions so far. */
@@ -225,6 +283,18 @@ export class ScenarioPlayer {
    * command).
    */
   drainKeepalived(phase: 'initial' | 'mid' = 'mid'): void {
+    const b = this.pair?.sims[1]
+    if (b?.keepalived.hasCommands)
+      for (const c of b.keepalived.takeCommands())
+        this.backupCommands.push({
+          cmd: c.cmd,
+          stdout: c.stdout,
+          stderr: c.stderr,
+          exit: c.exit,
+          at: c.at / 1000,
+          phase,
+          source: 'keepalived',
+        })
     const ka = this.sim.keepalived
     const kp = this.sim.kube.proxy
     if (!ka.hasCommands && !kp.hasCommands) return
@@ -247,12 +317,16 @@ export class ScenarioPlayer {
     }
   }
 
+  /** With two directors: the one each scenario connection (by index) and each open traffic request connected through. */
+  private readonly via: DirectorIndex[] = []
+  private readonly viaTraffic = new Map<ConnRequest, DirectorIndex>()
+
   /** Clients whose last SYN went to a hung real server (their ETIMEDOUT is a failed connection). */
   private readonly hungSyn = new Set<ConnRequest | number>()
 
   /** A client's SYN was answered or not: note a connection to a crashed or hung real server. */
   private noteFault(who: ConnRequest | number, status: string): void {
-    const f = this.sim.handshakeFault
+    const f = this.front.handshakeFault
     if (f?.kind === 'hang' && status === 'pending') this.hungSyn.add(who)
     else this.hungSyn.delete(who)
     if (f?.kind === 'crash' && status === 'connect-failed: ECONNREFUSED') this.metrics?.onFailedConnection()
@@ -287,7 +361,7 @@ export class ScenarioPlayer {
       if (this.nextQueuedAt() > limit) break
       this.handleNext()
     }
-    this.sim.advanceTo(limit)
+    this.clock(limit)
     this.drainKeepalived()
   }
 
@@ -373,10 +447,10 @@ export class ScenarioPlayer {
    * retransmission timer fires (the SYN or the FIN again, or the client gives up).
    */
   private handleTraffic(req: ConnRequest, tag: number, at: SimMs): void {
-    const sim = this.sim
     // Timers due by then fire first (those due at this very millisecond too).
-    sim.advanceTo(at)
+    this.clock(at)
     this.drainKeepalived()
+    const sim = this.front
     const kind = tag % TAG_KINDS
     const k = (tag - kind) / TAG_KINDS
     if (tag === Tag.TRAFFIC_OPEN) this.trafficSyn(req, at, 0)
@@ -389,9 +463,13 @@ export class ScenarioPlayer {
         this.trafficAttempt(req, at, null, 'connect-failed: ETIMEDOUT')
         this.generator?.release(req)
       }
-    } else if (tag === Tag.TRAFFIC_CLOSE)
-      this.trafficFin(req, at, 0, sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin'))
-    else if (kind === Tag.TRAFFIC_FIN_TIMER) {
+    } else if (tag === Tag.TRAFFIC_CLOSE) {
+      const outcome = sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin')
+      if (outcome === 'reset' && this.pair && this.viaTraffic.get(req) !== this.pair.holder)
+        this.metrics?.onFailoverReset()
+      this.viaTraffic.delete(req)
+      this.trafficFin(req, at, 0, outcome)
+    } else if (kind === Tag.TRAFFIC_FIN_TIMER) {
       if (k < ORPHAN_FIN_SCHEDULE.retransmits)
         this.trafficFin(req, at, k + 1, sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin'))
       else {
@@ -405,7 +483,7 @@ export class ScenarioPlayer {
         const by = sim.bypassedTo
         if (by !== null) this.metrics?.onBypass('connection')
         const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
-        this.metrics?.onConnection(`user ${req.user}`, false, rsAddr, at)
+        this.metrics?.onConnection(`user ${req.user}`, false, rsAddr, at, this.pair?.holder)
         if (this.listener.attempt)
           this.attempt({
             at,
@@ -428,23 +506,25 @@ export class ScenarioPlayer {
    * refused, or unanswered — then the timer's next firing is queued, within the run.
    */
   private trafficSyn(req: ConnRequest, at: SimMs, firing: number): void {
-    const status = this.sim.handshake(req.client, req.clientPort, req.vip, req.vport)
-    if (this.sim.handshakeFault) this.noteFault(req, status)
+    const sim = this.front
+    const status = sim.handshake(req.client, req.clientPort, req.vip, req.vport)
+    if (sim.handshakeFault) this.noteFault(req, status)
     else if (this.hungSyn.size > 0) this.hungSyn.delete(req)
     if (status === 'pending') {
       this.queueTimer(req, req.at + SYN_SCHEDULE.firings[firing], Rank.OPEN, Tag.TRAFFIC_SYN_TIMER, firing)
       return
     }
-    const entry = this.sim.handshakeEntry
-    const by = this.sim.handshakeBypass
+    const entry = sim.handshakeEntry
+    const by = sim.handshakeBypass
     if (by !== null) this.metrics?.onBypass('connection')
     const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
-    this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at)
+    this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at, this.pair?.holder)
     this.trafficAttempt(req, at, rsAddr, status)
     const closeAt = at + req.holdMs
-    if (status === 'connected' && closeAt <= this.untilMs)
+    if (status === 'connected' && closeAt <= this.untilMs) {
+      if (this.pair) this.viaTraffic.set(req, this.pair.holder)
       this.queue.push(keyOf(closeAt, Rank.CLOSE), req, Tag.TRAFFIC_CLOSE)
-    else this.generator?.release(req)
+    } else this.generator?.release(req)
   }
 
   /** What became of a synthetic user's FIN: lost, it goes again when the timer fires next (`firing`). */
@@ -486,13 +566,22 @@ export class ScenarioPlayer {
   }
 
   private handle(e: ScenarioEvent): void {
-    const sim = this.sim
     const metrics = this.metrics
     // Timers due by then fire first (those due at this very millisecond too): events and listings
     // of the real recorder ran a little after their nominal time.
-    sim.advanceTo(e.at)
+    this.clock(e.at)
     this.drainKeepalived()
+    const sim = this.front
     switch (e.kind) {
+      case 'backup-mid': {
+        const b = this.pair?.sims[1]
+        const m = this.scenario.backup?.midCommands[e.index]
+        if (b && m) this.backupCommands.push({ cmd: m.cmd, ...b.run(m.cmd), at: m.at, phase: 'mid' })
+        break
+      }
+      case 'director-crash':
+        this.pair?.crash(e.index, e.at)
+        break
       case 'mid': {
         const m = this.scenario.midCommands[e.index]
         const rec = { ...this.record(m.cmd), at: m.at, phase: 'mid' as const }
@@ -504,6 +593,7 @@ export class ScenarioPlayer {
         const client = this.clients[e.index] as ClientTcp
         const spec = this.scenario.connections[e.index]
         sim.tcpConnect(client)
+        if (this.pair) this.via[e.index] = this.pair.holder
         if (sim.handshakeFault) this.noteFault(e.index, client.status)
         else if (this.hungSyn.size > 0) this.hungSyn.delete(e.index)
         const rec = this.connections[e.index]
@@ -515,7 +605,7 @@ export class ScenarioPlayer {
           metrics?.onBypass('connection')
         }
         if (client.status !== 'pending') {
-          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : bypassed, e.at)
+          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : bypassed, e.at, this.pair?.holder)
           this.attempt({
             at: e.at,
             proto: 'tcp',
@@ -571,6 +661,11 @@ export class ScenarioPlayer {
       case 'close': {
         const client = this.clients[e.index] as ClientTcp
         const outcome = sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin')
+        if (outcome === 'reset' && this.pair && this.via[e.index] !== this.pair.holder) {
+          // the director that now holds the VIP never heard of it: its own stack answered RST
+          this.connections[e.index].status = 'reset'
+          metrics?.onFailoverReset()
+        }
         if (outcome === 'reset' && sim.bypassedTo !== null) {
           // the router sent the FIN to a real server that never had this connection: RST
           this.connections[e.index].status = 'reset'
@@ -603,7 +698,13 @@ export class ScenarioPlayer {
         if (e.k === 0) {
           rec.rs = rs
           rec.status = 'sent'
-          metrics?.onConnection(c.client, false, entry ? entry.daddr : by !== null ? parseAddr(by) : null, e.at)
+          metrics?.onConnection(
+            c.client,
+            false,
+            entry ? entry.daddr : by !== null ? parseAddr(by) : null,
+            e.at,
+            this.pair?.holder,
+          )
           this.attempt({
             at: e.at,
             proto: 'udp',
@@ -623,7 +724,7 @@ export class ScenarioPlayer {
         // recorder: a 23-command snapshot ends ~3 s after it began); events due meanwhile wait.
         const s = this.scenario.snapshots[e.index]
         const outputs = s.cmds.map((cmd, k) => {
-          if (k > 0) sim.advanceTo((e.at + k * SNAPSHOT_COMMAND_MS) as SimMs)
+          if (k > 0) this.clock((e.at + k * SNAPSHOT_COMMAND_MS) as SimMs)
           return this.record(cmd)
         })
         this.snapshots.push({ at: s.at, outputs })

@@ -1,3 +1,4 @@
+import type { SyncDelivery, VipMove } from '../host/pair'
 import type { Simulator } from '../host/simulator'
 import type { MetricsSnapshot } from '../metrics/metrics'
 import type { ArpFlip } from '../wire/arp'
@@ -35,6 +36,17 @@ export interface RunResult {
    * host's MAC to which, and what made it (`reply` to its who-has, a `request` naming the VIP).
    */
   arp?: { flips: ArpFlip[] }
+  /**
+   * With a `backup` director (docs/two-directors.md): its lines (its commands, mid commands and
+   * keepalived's), what was read from it at the end, each sync message between the two, and each
+   * time the clients' packets started going to another director.
+   */
+  backup?: {
+    commands: (CommandRecord & { at: number; phase: 'initial' | 'mid'; source?: DaemonSource })[]
+    final: { at: number; outputs: CommandRecord[] }
+    sync: SyncDelivery[]
+    vip: VipMove[]
+  }
 }
 
 export interface RunOptions {
@@ -56,12 +68,14 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
   while (player.step()) {
     // every event, in order
   }
-  player.sim.advanceTo(player.lastEventMs)
+  if (player.pair) player.pair.advanceTo(player.lastEventMs)
+  else player.sim.advanceTo(player.lastEventMs)
   player.drainKeepalived()
   const final = {
     at: player.lastEventMs / 1000,
     outputs: (scenario.finalCmds ?? DEFAULT_FINAL_CMDS).map((cmd) => player.record(cmd)),
   }
+  const pair = player.pair
   for (const c of player.connections) if (c.status === 'pending') c.status = 'connect-failed: ETIMEDOUT'
   return {
     name: scenario.name ?? '',
@@ -76,5 +90,21 @@ export function runScenario(scenario: Scenario, options: RunOptions = {}): RunRe
       : {}),
     ...(player.metrics ? { metrics: player.metrics.snapshot() } : {}),
     ...(player.sim.arp ? { arp: { flips: player.sim.arp.flips } } : {}),
+    ...(pair && scenario.backup
+      ? {
+          backup: {
+            commands: player.backupCommands,
+            final: {
+              at: final.at,
+              outputs: (scenario.backup.finalCmds ?? DEFAULT_FINAL_CMDS).map((cmd) => ({
+                cmd,
+                ...pair.sims[1].run(cmd),
+              })),
+            },
+            sync: pair.deliveries,
+            vip: pair.moves,
+          },
+        }
+      : {}),
   }
 }

@@ -124,6 +124,32 @@ export const TopologySchema = v.strictObject({
   ),
 })
 
+/** A director's files, path → text (/etc/keepalived/keepalived.conf, a manifest under /root). */
+const DirectorFiles = v.record(
+  v.pipe(v.string(), v.regex(/^\/(etc|root)\/[^\0]+$/, 'a file of the director lives under /etc/ or /root/')),
+  v.pipe(v.string('expected the file as text'), v.maxLength(1_000_000, 'at most 1,000,000 characters')),
+)
+
+const SysctlSettings = v.record(v.string(), v.pipe(v.number('expected a number'), v.integer('expected a whole number')))
+
+/**
+ * A second director on the same LAN (docs/two-directors.md): its own sysctls, files and commands
+ * (its keepalived, its sync daemon), its command lines during the run, what is read from it at the end.
+ */
+export const BackupDirectorSchema = v.strictObject({
+  sysctl: v.optional(SysctlSettings),
+  files: v.optional(DirectorFiles),
+  commands: v.optional(
+    v.pipe(v.array(commandLine, 'expected a list of command lines'), v.maxLength(100_000, 'at most 100,000 commands')),
+    [],
+  ),
+  midCommands: v.optional(
+    v.array(v.strictObject({ at: seconds, cmd: commandLine }), 'expected a list of {at, cmd}'),
+    [],
+  ),
+  finalCmds: v.optional(v.array(commandLine, 'expected a list of command lines')),
+})
+
 export const ScenarioSchema = v.strictObject({
   name: v.optional(v.pipe(v.string('expected a string'), v.maxLength(200, 'at most 200 characters'))),
   description: v.optional(v.pipe(v.string('expected a string'), v.maxLength(10_000, 'at most 10,000 characters'))),
@@ -136,7 +162,7 @@ export const ScenarioSchema = v.strictObject({
   ),
   seed: v.optional(v.pipe(v.number('expected a number'), v.integer('expected a whole number'))),
   /** Sysctls set before the commands: {"net.ipv4.vs.expire_quiescent_template": 1}. */
-  sysctl: v.optional(v.record(v.string(), v.pipe(v.number('expected a number'), v.integer('expected a whole number')))),
+  sysctl: v.optional(SysctlSettings),
   commands: v.optional(
     v.pipe(v.array(commandLine, 'expected a list of command lines'), v.maxLength(100_000, 'at most 100,000 commands')),
     [],
@@ -167,18 +193,19 @@ export const ScenarioSchema = v.strictObject({
   /** The hosts around the director and their setup (docs/scenario-format.md "topology"). */
   topology: v.optional(TopologySchema),
   /** The director's files, path → text (/etc/keepalived/keepalived.conf, a manifest for kubectl under /root; docs/keepalived.md, docs/kubernetes.md). */
-  files: v.optional(
-    v.record(
-      v.pipe(v.string(), v.regex(/^\/(etc|root)\/[^\0]+$/, 'a file of the director lives under /etc/ or /root/')),
-      v.pipe(v.string('expected the file as text'), v.maxLength(1_000_000, 'at most 1,000,000 characters')),
-    ),
-  ),
-  /** What real servers do wrong, and when (docs/keepalived.md "faults"). */
+  files: v.optional(DirectorFiles),
+  /** A second director (docs/two-directors.md): with it the clients' packets go to whichever holds the VIP. */
+  backup: v.optional(BackupDirectorSchema),
+  /** What real servers (and directors) do wrong, and when (docs/keepalived.md "faults", docs/two-directors.md). */
   faults: v.optional(
     v.array(
       v.strictObject({
         at: seconds,
-        host: ipv4,
+        /** A real server's address, or a director by name: "director", "backup" (it loses power: `crash` only). */
+        host: v.union(
+          [ipv4, v.picklist(['director', 'backup'])],
+          'expected a real server\'s IPv4 address, "director" or "backup"',
+        ),
         kind: v.picklist(['crash', 'hang', 'slow', 'http-status'], 'expected "crash", "hang", "slow" or "http-status"'),
         until: v.optional(seconds),
         status: v.optional(
@@ -240,6 +267,24 @@ export function validateScenario(input: unknown): ScenarioCheck {
   if (err) return { ok: false, error: err }
   const badUntil = (s.faults ?? []).findIndex((f) => f.until !== undefined && f.until <= f.at)
   if (badUntil >= 0) return { ok: false, error: `faults[${badUntil}].until: must come after at` }
+  const directorFault = (s.faults ?? []).findIndex(
+    (f) => (f.host === 'director' || f.host === 'backup') && (f.kind !== 'crash' || f.until !== undefined),
+  )
+  if (directorFault >= 0)
+    return {
+      ok: false,
+      error: `faults[${directorFault}]: a director can only crash (lose power) for good: "kind": "crash", no "until"`,
+    }
+  const noBackup = (s.faults ?? []).findIndex((f) => f.host === 'backup' && !s.backup)
+  if (noBackup >= 0) return { ok: false, error: `faults[${noBackup}].host: "backup" needs a "backup" director` }
+  const backupMid = s.backup ? order('backup.midCommands', s.backup.midCommands) : null
+  if (backupMid) return { ok: false, error: backupMid }
+  const lateBackupMid = s.backup?.midCommands.findIndex((e) => e.at > s.until) ?? -1
+  if (s.backup && lateBackupMid >= 0)
+    return {
+      ok: false,
+      error: `backup.midCommands[${lateBackupMid}].at: ${s.backup.midCommands[lateBackupMid].at} is after until (${s.until})`,
+    }
   const tcpPayload = s.connections.findIndex((c) => c.proto === 'tcp' && c.payload !== undefined)
   if (tcpPayload >= 0)
     return { ok: false, error: `connections[${tcpPayload}].payload: a payload is for UDP datagrams ("proto": "udp")` }
