@@ -8,7 +8,16 @@ import {
   type VirtualServerConfig,
 } from './config'
 import type { RealServerFaults } from './faults'
-import { formatVs, parseKeepalivedConf, trio } from './parser'
+import { formatVs, type ParseResult, parseKeepalivedConf, trio } from './parser'
+import {
+  emptyResult as emptyVrrpResult,
+  type SentAdvert,
+  type Vip,
+  type VrrpAdvert,
+  VrrpInstance,
+  type VrrpResult,
+  type VrrpState,
+} from './vrrp'
 
 /** Debian 12's keepalived (`keepalived -v`). */
 export const KEEPALIVED_VERSION = 'Keepalived v2.2.7 (01/16,2022)'
@@ -30,6 +39,21 @@ export interface DaemonCommand {
   stdout: string
   stderr: string
   exit: number
+}
+
+/**
+ * What a VRRP instance did at `at` that the host carries out (its log lines are in the journal,
+ * its sync-daemon lines already ran through the shell): adverts to multicast on `dev`, the state
+ * entered, addresses to add or remove, gratuitous ARPs to send.
+ */
+export interface VrrpEvent {
+  at: number
+  instance: string
+  adverts: SentAdvert[]
+  state: VrrpState | null
+  addVips: Vip[]
+  removeVips: Vip[]
+  garps: { dev: string; addr: number; count: number }[]
 }
 
 /** How the daemon runs a line in the director's shell (given at each call: the daemon keeps no closure). */
@@ -62,11 +86,57 @@ export class KeepalivedDaemon {
   running = false
   configFile = DEFAULT_CONF
   readonly log: LogLine[] = []
+  /** keepalived -D (`--log-detail`): VRRP's detailed lines (the advert timeout, VIPs, gratuitous ARPs, …). */
+  logDetail = false
+  /**
+   * The director's interfaces by name, with their primary IPv4 address (the host sets them): a
+   * VRRP instance's `interface` must be one, and its adverts come from that address. Empty: any
+   * name is taken, and the source address is 0.
+   */
+  interfaces = new Map<string, number>()
+  /** keepalived's VRRP child: the running configuration's instances, in its order (empty without one). */
+  vrrp: VrrpInstance[] = []
   private pid = 1200
+  private nextPid = 1202
+  private checkerRunning = false
+  private vrrpPid = 0
   private vs: VsState[] = []
   private checkers: CheckerState[] = []
   private logAll = false
   private commands: DaemonCommand[] = []
+  private vrrpEvents: VrrpEvent[] = []
+  private syncd: KeepalivedConfig['lvsSyncDaemon'] = null
+
+  get hasVrrpEvents(): boolean {
+    return this.vrrpEvents.length > 0
+  }
+
+  /** What the VRRP instances did since the last call, in order, for the host to carry out. */
+  takeVrrp(): VrrpEvent[] {
+    const e = this.vrrpEvents
+    this.vrrpEvents = []
+    return e
+  }
+
+  /** The VRRP instance called `name`, if running. */
+  vrrpInstance(name: string): VrrpInstance | undefined {
+    return this.vrrp.find((v) => v.name === name)
+  }
+
+  /**
+   * An advert heard on the director's interface `dev` (`vrrp_dispatcher_read()`): the instance
+   * on `dev` with its virtual_router_id takes it; another VRID is ignored (log_unknown_vrids is
+   * off). What follows is in the journal, the commands and `takeVrrp()`.
+   */
+  receiveAdvert(ms: number, dev: string, adv: VrrpAdvert, run: RunLine): void {
+    if (!this.running) return
+    for (const v of this.vrrp)
+      if (v.dev === dev && v.cfg.vrid === adv.vrid) this.vrrpApply(ms, v.name, v.receive(ms, adv), run)
+  }
+
+  private parse(text: string, file: string): ParseResult {
+    return parseKeepalivedConf(text, file, this.interfaces.size > 0 ? { interfaces: [...this.interfaces.keys()] } : {})
+  }
 
   get hasCommands(): boolean {
     return this.commands.length > 0
@@ -85,6 +155,40 @@ export class KeepalivedDaemon {
   private child(ms: number, text: string): void {
     this.log.push({ ms, ident: `Keepalived_healthcheckers[${this.pid + 1}]`, text })
   }
+  private vrrpLog(ms: number, text: string): void {
+    this.log.push({ ms, ident: `Keepalived_vrrp[${this.vrrpPid}]`, text })
+  }
+
+  /** A VRRP instance's result: its lines to the journal, its ipvsadm lines run, the rest for the host. */
+  private vrrpApply(ms: number, instance: string, r: VrrpResult, run: RunLine): void {
+    for (const l of r.logs) this.vrrpLog(ms, l)
+    for (const line of r.ipvsadm) {
+      const out = run(line)
+      this.commands.push({ at: ms, cmd: line, ...out })
+      if (out.exit !== 0) this.vrrpLog(ms, `IPVS cmd error: ${out.stderr.trim()} (${line})`)
+    }
+    if (r.adverts.length || r.state || r.addVips.length || r.removeVips.length || r.garps.length)
+      this.vrrpEvents.push({
+        at: ms,
+        instance,
+        adverts: r.adverts,
+        state: r.state,
+        addVips: r.addVips,
+        removeVips: r.removeVips,
+        garps: r.garps,
+      })
+  }
+
+  private newInstances(config: KeepalivedConfig): VrrpInstance[] {
+    return config.vrrpInstances.map(
+      (cfg) =>
+        new VrrpInstance(cfg, {
+          selfAddr: this.interfaces.get(cfg.interface ?? '') ?? 0,
+          syncd: config.lvsSyncDaemon?.instance === cfg.name ? config.lvsSyncDaemon : null,
+          logDetail: this.logDetail,
+        }),
+    )
+  }
   private systemd(ms: number, text: string): void {
     this.log.push({ ms, ident: 'systemd[1]', text })
   }
@@ -93,9 +197,18 @@ export class KeepalivedDaemon {
    * `keepalived [-f FILE]` (or `systemctl start keepalived`): read the file; on any message,
    * log them and refuse (exit 1, nothing applied); else program IPVS and arm the checkers.
    */
-  start(ms: number, file: string, text: string | null, run: RunLine, viaSystemd: boolean): string | null {
+  start(
+    ms: number,
+    file: string,
+    text: string | null,
+    run: RunLine,
+    viaSystemd: boolean,
+    detailArg: string | null = null,
+  ): string | null {
     if (this.running) return null
-    this.pid += 2
+    this.pid = this.nextPid
+    this.nextPid = this.pid + 2
+    this.logDetail = detailArg !== null
     if (viaSystemd) this.systemd(ms, `Starting ${UNIT}...`)
     this.parent(ms, `Starting ${KEEPALIVED_VERSION}`)
     // uname's release and version of the recordings' kernel (test/golden/README.md: 6.1.0-56-amd64,
@@ -103,7 +216,7 @@ export class KeepalivedDaemon {
     this.parent(ms, 'Running on Linux 6.1.0-56-amd64 #1 SMP PREEMPT_DYNAMIC Debian 6.1.192-1 (built for Linux 6.1.0)')
     this.parent(
       ms,
-      `Command line: '/usr/sbin/keepalived'${viaSystemd ? " '--dont-fork'" : ''}${file !== DEFAULT_CONF ? ` '-f' '${file}'` : ''}`,
+      `Command line: '/usr/sbin/keepalived'${viaSystemd ? " '--dont-fork'" : ''}${detailArg ? ` '${detailArg}'` : ''}${file !== DEFAULT_CONF ? ` '-f' '${file}'` : ''}`,
     )
     this.parent(ms, `Configuration file ${file}`)
     if (text === null) {
@@ -112,7 +225,7 @@ export class KeepalivedDaemon {
         this.systemd(ms, `${UNIT} was skipped because of an unmet condition check (ConditionFileNotEmpty=${file}).`)
       return `Config files missing '${file}'.`
     }
-    const parsed = parseKeepalivedConf(text, file)
+    const parsed = this.parse(text, file)
     if (!parsed.config) {
       for (const m of parsed.messages) this.parent(ms, m)
       this.parent(ms, 'The lab applies no configuration with errors: nothing was changed')
@@ -126,11 +239,24 @@ export class KeepalivedDaemon {
     }
     this.running = true
     this.configFile = file
-    this.parent(ms, `Starting Healthcheck child process, pid=${this.pid + 1}`)
+    const config = parsed.config
+    // main.c start_keepalived(): the checker child for virtual servers (the lab's also for a file
+    // with nothing), the VRRP child for vrrp_instance blocks
+    this.checkerRunning = config.virtualServers.length > 0 || config.vrrpInstances.length === 0
+    this.vrrpPid = config.vrrpInstances.length > 0 ? this.pid + (this.checkerRunning ? 2 : 1) : 0
+    this.nextPid = Math.max(this.pid + 2, this.vrrpPid + 1)
+    if (this.checkerRunning) this.parent(ms, `Starting Healthcheck child process, pid=${this.pid + 1}`)
+    if (this.vrrpPid) this.parent(ms, `Starting VRRP child process, pid=${this.vrrpPid}`)
     if (viaSystemd) this.systemd(ms, `Started ${UNIT}.`)
     this.parent(ms, 'Startup complete')
-    this.child(ms, 'Initializing ipvs')
-    this.apply(ms, parsed.config, run)
+    if (this.checkerRunning) {
+      this.child(ms, 'Initializing ipvs')
+      this.apply(ms, config, run)
+    }
+    // vrrp_scheduler.c vrrp_init_state(), each instance in the file's order
+    this.syncd = config.lvsSyncDaemon
+    this.vrrp = this.newInstances(config)
+    for (const v of this.vrrp) this.vrrpApply(ms, v.name, v.start(ms), run)
     return null
   }
 
@@ -139,8 +265,15 @@ export class KeepalivedDaemon {
     if (!this.running) return
     if (viaSystemd) this.systemd(ms, `Stopping ${UNIT}...`)
     this.parent(ms, 'Stopping')
-    this.clearServices(ms, run)
-    this.child(ms, 'Stopped')
+    if (this.checkerRunning) {
+      this.clearServices(ms, run)
+      this.child(ms, 'Stopped')
+    }
+    if (this.vrrpPid) {
+      // vrrp_terminate_phase1(): the sync daemon stops, masters send priority 0 and drop their VIPs
+      for (const v of this.vrrp) this.vrrpApply(ms, v.name, v.stop(ms), run)
+      this.vrrpLog(ms, 'Stopped')
+    }
     this.parent(ms, `Stopped ${KEEPALIVED_VERSION}`)
     if (viaSystemd) {
       this.systemd(ms, 'keepalived.service: Deactivated successfully.')
@@ -149,6 +282,10 @@ export class KeepalivedDaemon {
     this.running = false
     this.vs = []
     this.checkers = []
+    this.vrrp = []
+    this.syncd = null
+    this.checkerRunning = false
+    this.vrrpPid = 0
   }
 
   /**
@@ -160,16 +297,60 @@ export class KeepalivedDaemon {
   reload(ms: number, text: string | null, run: RunLine): string | null {
     if (!this.running) return null
     this.parent(ms, 'Reloading ...')
-    const parsed = text === null ? null : parseKeepalivedConf(text, this.configFile)
+    const parsed = text === null ? null : this.parse(text, this.configFile)
     if (!parsed?.config) {
       for (const m of parsed?.messages ?? [`Config files missing '${this.configFile}'.`]) this.child(ms, m)
       this.child(ms, 'The lab applies no configuration with errors: the running one is kept')
       return (parsed?.messages ?? []).join('\n')
     }
-    this.child(ms, 'Reloading')
-    this.clearServices(ms, run, false)
-    this.apply(ms, parsed.config, run)
+    const config = parsed.config
+    if (this.checkerRunning) {
+      this.child(ms, 'Reloading')
+      this.clearServices(ms, run, false)
+      this.apply(ms, config, run)
+    }
+    this.reloadVrrp(ms, config, run)
     return null
+  }
+
+  /**
+   * The VRRP child's reload (vrrp_daemon.c `reload_vrrp_thread()`): an instance kept (same
+   * virtual_router_id and interface) carries on in its state, a new one starts, a dropped master
+   * gives up (`clear_diff_vrrp()`). When lvs_sync_daemon changed, the old sync daemon stops and the
+   * new one starts in its instance's state (the lab's simplification of keepalived's sequence).
+   */
+  private reloadVrrp(ms: number, config: KeepalivedConfig, run: RunLine): void {
+    if (!this.vrrpPid && config.vrrpInstances.length === 0) return
+    if (!this.vrrpPid) {
+      this.vrrpPid = this.nextPid++
+      this.parent(ms, `Starting VRRP child process, pid=${this.vrrpPid}`)
+    } else this.vrrpLog(ms, 'Reloading')
+    const old = this.vrrp
+    const next = this.newInstances(config)
+    const same = (a: VrrpInstance, b: VrrpInstance) => a.cfg.vrid === b.cfg.vrid && a.dev === b.dev
+    const oldSyncd = this.syncd
+    const changed = JSON.stringify(oldSyncd) !== JSON.stringify(config.lvsSyncDaemon)
+    if (changed && oldSyncd) {
+      const was = old.find((v) => v.name === oldSyncd.instance)
+      const line = `ipvsadm --stop-daemon ${was?.state === 'MASTER' ? 'master' : 'backup'}`
+      this.vrrpApply(ms, oldSyncd.instance, { ...emptyVrrpResult(), ipvsadm: [line] }, run)
+    }
+    for (const o of old) if (!next.some((n) => same(o, n))) this.vrrpApply(ms, o.name, o.remove(ms), run)
+    for (const n of next) {
+      const o = old.find((x) => same(x, n))
+      if (o) {
+        const r = n.resumeFrom(o, ms)
+        const line = changed ? n.syncdLine('start', n.state === 'MASTER' ? 'master' : 'backup') : null
+        if (line !== null) r.ipvsadm.push(line)
+        this.vrrpApply(ms, n.name, r, run)
+      } else {
+        const r = n.start(ms)
+        if (!changed) r.ipvsadm = []
+        this.vrrpApply(ms, n.name, r, run)
+      }
+    }
+    this.vrrp = next
+    this.syncd = config.lvsSyncDaemon
   }
 
   /** The time of the next check or check outcome, or Infinity. */
@@ -177,6 +358,7 @@ export class KeepalivedDaemon {
     let t = Number.POSITIVE_INFINITY
     if (!this.running) return t
     for (const c of this.checkers) if (c.dueAt < t) t = c.dueAt
+    for (const v of this.vrrp) t = Math.min(t, v.nextDue())
     return t
   }
 
@@ -198,6 +380,8 @@ export class KeepalivedDaemon {
       if (res.change) this.updateSvrCheckerState(ms, c, res.change === 'up', run)
       c.dueAt = ms + res.delay
     }
+    // the VRRP instances' timers (vrrp_dispatcher_read_timeout())
+    for (const v of this.vrrp) if (v.nextDue() === ms) this.vrrpApply(ms, v.name, v.fire(ms), run)
   }
 
   // --- ipwrapper.c ---

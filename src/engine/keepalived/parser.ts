@@ -7,8 +7,16 @@ import {
   DEFAULT_SCHEDULER,
   type KeepalivedConfig,
   type LbKind,
+  type LvsSyncDaemonConfig,
   type RealServerConfig,
+  TIMER_HZ,
+  type VipConfig,
   type VirtualServerConfig,
+  VRRP_GARP_DELAY_US,
+  VRRP_GARP_REP,
+  VRRP_PRIO_DFL,
+  VRRP_PRIO_OWNER,
+  type VrrpInstanceConfig,
 } from './config'
 
 /**
@@ -114,9 +122,12 @@ const TIMER_MAX_TEXT = '18446744073709.551614'
 /** The schedulers keepalived accepts (check_parser.c `lvs_schedulers`). */
 const LVS_SCHEDULERS = ['rr', 'wrr', 'lc', 'wlc', 'lblc', 'sh', 'mh', 'dh', 'fo', 'ovf', 'lblcr', 'sed', 'nq', 'twos']
 
-type Handler = (w: string[], line: number) => void
+/** A keyword's handler; `'skip'`: its block is skipped (keepalived's `skip_block()`). */
+type Handler = (w: string[], line: number) => unknown
 interface Keyword {
   handler?: Handler
+  /** A block of values, one a line (lib/parser.c `alloc_value_block()`: virtual_ipaddress). */
+  values?: (w: string[]) => void
   /** Keywords of its block (a keyword with a block). */
   sub?: () => Table
   /** Run when its block ends (`install_sublevel_end_handler`). */
@@ -126,8 +137,49 @@ interface Keyword {
 }
 type Table = Record<string, Keyword>
 
+/** What the parser may know of the director. */
+export interface ParseOptions {
+  /** The director's interfaces: when given, an `interface` or `dev` naming another is reported. */
+  interfaces?: readonly string[]
+}
+
+/** A vrrp_instance as read, before `vrrp_complete_instance()` (0 and '' for unset, as vrrp_t). */
+interface VrrpRead {
+  name: string
+  line: number
+  wantState: 'INIT' | 'MASTER' | 'BACKUP'
+  iface: string | null
+  vrid: number
+  priority: number
+  advertIntUs: number
+  version: 0 | 2 | 3
+  nopreempt: boolean
+  preemptDelayUs: number
+  vips: VipConfig[]
+  authType: 'PASS' | 'AH' | null
+  authPass: string
+  garpDelayUs: number
+  garpRepeat: number
+}
+
+/** global_defs lvs_sync_daemon as read (global_parser.c `lvs_syncd_handler()`). */
+interface SyncdRead {
+  ifname: string
+  instance: string | null
+  syncid: number | null
+  maxlen: number | null
+  port: number | null
+  ttl: number | null
+  group: number | null
+}
+
+/** IFNAMSIZ (16): an interface name has at most 15 characters. */
+const IFNAMSIZ = 16
+/** TIMER_MAX_SEC (timer.h). */
+const TIMER_MAX_SEC = 1000
+
 /** Parse `text` as keepalived.conf; `file` names it in messages as keepalived was given it. */
-export function parseKeepalivedConf(text: string, file: string): ParseResult {
+export function parseKeepalivedConf(text: string, file: string, opts: ParseOptions = {}): ParseResult {
   const messages: string[] = []
   let cur = 0
   const report = (msg: string, line: number | null = cur) =>
@@ -137,7 +189,13 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
     report(msg)
     return null
   }
-  const config: KeepalivedConfig = { routerId: null, logAllFailures: false, virtualServers: [] }
+  const config: KeepalivedConfig = {
+    routerId: null,
+    logAllFailures: false,
+    virtualServers: [],
+    vrrpInstances: [],
+    lvsSyncDaemon: null,
+  }
 
   // --- numbers (lib/parser.c read_unsigned_base(), read_decimal_unsigned_strvec()) ---
   const unsigned = (w: string | undefined, min: number, max: number): number | null => {
@@ -170,6 +228,43 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
     return null
   }
   const notInLab = (w: string[]) => report(`'${w[0]}' is not supported in this lab`)
+  /** A real keyword the lab does not model, with its block skipped. */
+  const notInLabBlock: Keyword = {
+    handler: (w) => {
+      notInLab(w)
+      return 'skip'
+    },
+  }
+  /** `read_int_func()`. */
+  const int = (w: string | undefined, min: number, max: number): number | null => {
+    const s = w ?? ''
+    if (!/^[ \t]*[-+]?\d*$/.test(s)) return fail(`invalid number '${s}'`)
+    const n = Number(s.trim() || '0')
+    if (n < -2147483648 || n > 2147483647) return fail(`number '${s}' outside integer range`)
+    if (n < min || n > max) return fail(`number '${s}' outside range [${min}, ${max}]`)
+    return n
+  }
+  /**
+   * `read_decimal_unsigned_strvec()` with TIMER_HZ_DIGITS (6): seconds with up to six decimals,
+   * as microseconds; more decimals are reported and rounded. `minUs`, `maxUs` in microseconds.
+   */
+  const decimalUs = (w: string | undefined, minUs: number, maxUs: number): number | null => {
+    const s = w ?? ''
+    if (s.startsWith('-')) return fail(`negative number '${s}'`)
+    const dp = s.indexOf('.')
+    let numDp = dp >= 0 ? s.length - dp - 1 : 0
+    let roundUp = false
+    if (numDp > 6) {
+      report(`number '${s}' has too many decimal places`)
+      roundUp = s[dp + 7] >= '5'
+      numDp = 6
+    }
+    const digits = (dp >= 0 ? s.slice(0, dp) + s.slice(dp + 1, dp + 1 + numDp) : s) + '0'.repeat(6 - numDp)
+    if (!/^\d*$/.test(digits)) return fail(`invalid number '${s}'`)
+    const us = Number(digits || '0') + (roundUp ? 1 : 0)
+    if (us < minUs || us > maxUs) return fail(`number '${s}' outside range [${usText(minUs)}, ${usText(maxUs)}]`)
+    return us
+  }
 
   // --- the current objects (list_last_entry in keepalived) ---
   const vs = () => config.virtualServers[config.virtualServers.length - 1]
@@ -543,6 +638,365 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
     if (k) vs().kind = k
   }
 
+  // --- VRRP (vrrp/vrrp_parser.c) ---
+  const vrrpRead: VrrpRead[] = []
+  let haveVrrpConfig = false
+  let nonExistentInterface = false
+  const knownIf = (name: string) => opts.interfaces === undefined || opts.interfaces.includes(name)
+  const vi = () => vrrpRead[vrrpRead.length - 1]
+  let syncd: SyncdRead | null = null
+  let vrrpVersion: 2 | 3 = 2
+
+  /** vrrp_ipaddress.c `alloc_ipaddress()` for a virtual_ipaddress line (IPv4; dev and label modelled). */
+  const vipLine = (w: string[]) => {
+    const v = vi()
+    const word = w[0]
+    if (word.includes(':')) {
+      report(`'${word}' is not supported in this lab`)
+      return
+    }
+    const slash = word.indexOf('/')
+    let prefixLen = 32
+    if (slash >= 0) {
+      const n = unsigned(word.slice(slash + 1), 0, 32)
+      if (n === null) report(`Invalid address prefix len ${word.slice(slash + 1)} for address ${word} - using 32`)
+      else prefixLen = n
+    }
+    const addr = parseDottedQuad(slash >= 0 ? word.slice(0, slash) : word)
+    if (addr === null) {
+      report(`VRRP parsed invalid IP ${word}. skipping IP...`)
+      return
+    }
+    const vip: VipConfig = { addr, prefixLen, dev: null, label: null }
+    let i = 1
+    let missing: string | null = null
+    while (i < w.length) {
+      const str = w[i]
+      const avail = w.length >= i + 2
+      if (str === 'dev' || str === 'label') {
+        if (!avail) {
+          missing = str
+          break
+        }
+        const param = w[++i]
+        if (str === 'dev') {
+          if (vip.dev !== null) {
+            report(`Cannot specify ipaddress device more than once for ${word}`)
+            return
+          }
+          if (!knownIf(param)) {
+            report(`WARNING - interface ${param} for ip address ${word} doesn't exist`)
+            return
+          }
+          vip.dev = param
+        } else {
+          if (param.length >= IFNAMSIZ) {
+            report(`Address label ${param} is longer than maximum length ${IFNAMSIZ - 1} - removing address`)
+            return
+          }
+          vip.label = param
+        }
+      } else if (['scope', 'broadcast', 'brd', 'peer', 'preferred_lft'].includes(str)) {
+        if (!avail) {
+          missing = str
+          break
+        }
+        report(`'${str}' is not supported in this lab`)
+        i++
+      } else if (['home', '-nodad', 'mngtmpaddr', 'noprefixroute', 'autojoin', 'no_track', 'use_vmac'].includes(str))
+        report(`'${str}' is not supported in this lab`)
+      else report(`Unknown configuration entry '${str}' for ip address - ignoring`)
+      i++
+    }
+    if (missing !== null) {
+      report(`No ${missing} parameter specified for ${word}`)
+      return
+    }
+    v.vips.push(vip)
+  }
+
+  const authTable = (): Table => ({
+    auth_type: {
+      handler: (w) => {
+        const str = w[1] ?? ''
+        if (str === 'AH' || str === 'PASS') vi().authType = str
+        else report(`(${vi().name}) unknown authentication type '${str}'`)
+      },
+    },
+    auth_pass: {
+      handler: (w) => {
+        let str = w[1] ?? ''
+        // sizeof(vrrp->auth_data): 8
+        if (str.length > 8) {
+          str = str.slice(0, 8)
+          report('Truncating auth_pass to 8 characters')
+        }
+        vi().authPass = str
+      },
+    },
+  })
+
+  /** vrrp_parser.c `init_vrrp_keywords()`: the instance's keywords. */
+  const vrrpTable = (): Table => {
+    const t: Table = {
+      state: {
+        handler: (w) => {
+          const v = vi()
+          const str = w[1] ?? ''
+          if (str === 'MASTER') v.wantState = 'MASTER'
+          else if (str === 'BACKUP') {
+            if (v.wantState === 'MASTER') report(`(${v.name}) state previously set as MASTER - ignoring BACKUP`)
+            else v.wantState = 'BACKUP'
+          } else {
+            report(`(${v.name}) unknown state '${str}', defaulting to BACKUP`)
+            v.wantState = 'BACKUP'
+          }
+        },
+      },
+      interface: {
+        handler: (w) => {
+          const v = vi()
+          const name = w[1] ?? ''
+          if (name.length >= IFNAMSIZ) {
+            report(`Interface name '${name}' too long - ignoring`)
+            return
+          }
+          if (!knownIf(name)) {
+            report(`WARNING - interface ${name} for vrrp_instance ${v.name} doesn't exist`)
+            nonExistentInterface = true
+            v.iface = null
+          } else if (name === 'lo') {
+            report(`(${v.name}) cannot use a loopback interface (lo) for vrrp - ignoring`)
+            v.iface = null
+          } else v.iface = name
+        },
+      },
+      virtual_router_id: {
+        handler: (w) => {
+          const n = unsigned(w[1], 1, 255)
+          if (n === null) report(`(${vi().name}): VRID '${w[1] ?? ''}' not valid - must be between 1 & 255`)
+          else vi().vrid = n
+        },
+      },
+      priority: {
+        handler: (w) => {
+          const n = unsigned(w[1], 1, VRRP_PRIO_OWNER)
+          if (n === null)
+            report(
+              `(${vi().name}) Priority not valid! must be between 1 & ${VRRP_PRIO_OWNER}. Using default ${VRRP_PRIO_DFL}`,
+            )
+          vi().priority = n ?? VRRP_PRIO_DFL
+        },
+      },
+      advert_int: {
+        handler: (w) => {
+          // TIMER_HZ / 100 … 255 × TIMER_HZ
+          const us = decimalUs(w[1], TIMER_HZ / 100, 255 * TIMER_HZ)
+          if (us === null || us <= 0)
+            report(`(${vi().name}) Advert interval (${w[1] ?? ''}) not valid! Must be > 0 - ignoring`)
+          else vi().advertIntUs = us
+        },
+      },
+      version: {
+        handler: (w) => {
+          const v = vi()
+          const n = int(w[1], 2, 3)
+          if (n === null) {
+            report(`(${v.name}): Version must be either 2 or 3`)
+            return
+          }
+          if (v.version && v.version !== n) {
+            report(`(${v.name}) vrrp_version ${n} conflicts with configured or deduced version ${v.version}; ignoring.`)
+            return
+          }
+          v.version = n as 2 | 3
+        },
+      },
+      nopreempt: {
+        handler: () => {
+          vi().nopreempt = true
+        },
+      },
+      preempt: {
+        handler: () => {
+          vi().nopreempt = false
+        },
+      },
+      preempt_delay: {
+        handler: (w) => {
+          const us = decimalUs(w[1], 0, TIMER_MAX_SEC * TIMER_HZ)
+          if (us === null) report(`(${vi().name}) Preempt_delay not valid! must be between 0-${TIMER_MAX_SEC}`)
+          vi().preemptDelayUs = us ?? 0
+        },
+      },
+      virtual_ipaddress: { values: vipLine },
+      authentication: { sub: authTable },
+      garp_master_delay: {
+        handler: (w) => {
+          const n = unsigned(w[1], 0, Math.floor(UINT_MAX / TIMER_HZ))
+          if (n === null) report(`(${vi().name}): garp_master_delay '${w[1] ?? ''}' invalid - ignoring`)
+          else vi().garpDelayUs = n * TIMER_HZ
+        },
+      },
+      garp_master_repeat: {
+        handler: (w) => {
+          const n = unsigned(w[1], 0, UINT_MAX)
+          if (n === null) {
+            report(`(${vi().name}): garp_master_repeat '${w[1] ?? ''}' invalid - ignoring`)
+            return
+          }
+          if (n === 0) report(`(${vi().name}): garp_master_repeat must be greater than 0, setting to 1`)
+          vi().garpRepeat = Math.max(1, n)
+        },
+      },
+    }
+    // keywords of a vrrp_instance the lab does not model; those with a block have it skipped
+    for (const k of [
+      'use_vmac',
+      'use_vmac_addr',
+      'vmac_xmit_base',
+      'use_ipvlan',
+      'unicast_fault_no_peer',
+      'check_unicast_src',
+      'old_unicast_checksum',
+      'native_ipv6',
+      'vrf',
+      'dont_track_primary',
+      'mcast_src_ip',
+      'unicast_src_ip',
+      'mcast_dst_ip',
+      'track_src_ip',
+      'unicast_ttl',
+      'promote_secondaries',
+      'linkbeat_use_polling',
+      'accept',
+      'no_accept',
+      'skip_check_adv_addr',
+      'strict_mode',
+      'debug',
+      'notify_backup',
+      'notify_master',
+      'notify_fault',
+      'notify_stop',
+      'notify_deleted',
+      'notify',
+      'notify_master_rx_lower_pri',
+      'smtp_alert',
+      'notify_priority_changes',
+      'lvs_sync_daemon_interface',
+      'garp_master_refresh',
+      'garp_master_refresh_repeat',
+      'garp_lower_prio_delay',
+      'garp_lower_prio_repeat',
+      'down_timer_adverts',
+      'garp_extra_if',
+      'vmac_garp_intvl',
+      'lower_prio_no_advert',
+      'higher_prio_send_advert',
+      'kernel_rx_buf_size',
+    ])
+      t[k] = { handler: notInLab }
+    for (const k of [
+      'unicast_peer',
+      'track_interface',
+      'track_script',
+      'track_file',
+      'track_process',
+      'track_bfd',
+      'virtual_ipaddress_excluded',
+      'virtual_routes',
+      'virtual_rules',
+    ])
+      t[k] = notInLabBlock
+    return t
+  }
+
+  /** global_parser.c `lvs_syncd_handler()`. */
+  const lvsSyncd = (w: string[]) => {
+    if (syncd) {
+      report(`lvs_sync_daemon has already been specified as ${syncd.ifname} ${syncd.instance ?? ''}`)
+      return
+    }
+    if (w.length < 2) {
+      report('lvs_sync_daemon requires interface')
+      return
+    }
+    // IP_VS_IFNAME_MAXLEN 16
+    if (w[1].length >= 16) {
+      report(`lvs_sync_daemon interface name '${w[1]}' too long - ignoring`)
+      return
+    }
+    const d: SyncdRead = {
+      ifname: w[1],
+      instance: null,
+      syncid: null,
+      maxlen: null,
+      port: null,
+      ttl: null,
+      group: null,
+    }
+    syncd = d
+    const option = (i: number, what: string, min: number, max: number, set: (n: number) => void): number => {
+      if (i === w.length - 1) {
+        report(`No value specified for lvs_sync_daemon ${what} - ignoring`)
+        return i
+      }
+      const n = unsigned(w[i + 1], min, max)
+      if (n === null) report(`Invalid lvs_sync_daemon ${what} (${w[i + 1]}) - ignoring`)
+      else set(n)
+      return i + 1
+    }
+    for (let i = 2; i < w.length; i++) {
+      const a = w[i]
+      if (a === 'inst') {
+        if (d.instance !== null)
+          report(`lvs_sync_daemon vrrp instance has already been specified as ${d.instance} - ignoring`)
+        else d.instance = w[i + 1] ?? ''
+        i++
+      } else if (a === 'id') {
+        if (i === w.length - 1) {
+          report('No value specified for lvs_sync_daemon id, defaulting to vrid')
+          continue
+        }
+        const n = unsigned(w[i + 1], 0, 255)
+        if (n === null) report(`Invalid syncid (${w[i + 1]}) - defaulting to vrid`)
+        else d.syncid = n
+        i++
+      } else if (a === 'maxlen')
+        i = option(i, 'maxlen', 1, 65535 - 20 - 8, (n) => {
+          d.maxlen = n
+        })
+      else if (a === 'port')
+        i = option(i, 'port', 1, 65535, (n) => {
+          d.port = n
+        })
+      else if (a === 'ttl')
+        i = option(i, 'ttl', 1, 255, (n) => {
+          d.ttl = n
+        })
+      else if (a === 'group') {
+        if (i === w.length - 1) {
+          report('No value specified for lvs_sync_daemon group - ignoring')
+          continue
+        }
+        const g = parseDottedQuad(w[i + 1])
+        if (g === null) report(`Invalid lvs_sync_daemon group (${w[i + 1]}) - ignoring`)
+        else if (g >>> 28 !== 0xe) report(`lvs_sync_daemon group address ${w[i + 1]} is not multicast - ignoring`)
+        else d.group = g
+        i++
+      } else if (i === 2) d.instance = a
+      else if (i === 3) {
+        // lvs_sync_daemon IF VRRP_INSTANCE [SYNC_ID], the old form
+        const n = unsigned(a, 0, 255)
+        if (n === null) report(`Invalid syncid (${a}) - defaulting to vrid`)
+        else {
+          report('Please use keyword "id" before lvs_sync_daemon SYNCID')
+          d.syncid = n
+        }
+      } else report(`Unknown option ${a} specified for lvs_sync_daemon`)
+    }
+  }
+
   const globalTable = (): Table => {
     const t: Table = {
       router_id: {
@@ -558,6 +1012,14 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
         },
       },
       notification_email: { sub: () => new Proxy({}, { get: () => ({}) }) },
+      lvs_sync_daemon: { handler: lvsSyncd },
+      vrrp_version: {
+        handler: (w) => {
+          const n = int(w[1], 2, 3)
+          if (n === null) report('VRRP Error: Version must be either 2 or 3')
+          else vrrpVersion = n as 2 | 3
+        },
+      },
     }
     // global_defs keywords the lab reads and ignores (they change nothing it models)
     for (const k of [
@@ -627,22 +1089,57 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
     },
     virtual_server_group: { handler: notInLab, sub: () => ({}) },
     include: { handler: notInLab },
+    vrrp_instance: {
+      // vrrp_parser.c vrrp_handler()
+      handler: (w, line) => {
+        haveVrrpConfig = true
+        if (w.length !== 2) {
+          report('vrrp_instance must have a name')
+          return 'skip'
+        }
+        if (vrrpRead.some((v) => v.name === w[1])) {
+          report(`vrrp instance ${w[1]} already defined`)
+          return 'skip'
+        }
+        vrrpRead.push({
+          name: w[1],
+          line,
+          wantState: 'INIT',
+          iface: null,
+          vrid: 0,
+          priority: 0,
+          advertIntUs: 0,
+          version: 0,
+          nopreempt: false,
+          preemptDelayUs: 0,
+          vips: [],
+          authType: null,
+          authPass: '',
+          garpDelayUs: VRRP_GARP_DELAY_US,
+          garpRepeat: VRRP_GARP_REP,
+        })
+        return undefined
+      },
+      sub: vrrpTable,
+    },
   }
-  // keywords of keepalived's other processes (VRRP, BFD): the checker skips their blocks in silence
+  // VRRP's other blocks, not modelled: said so, and skipped
   for (const k of [
-    'vrrp_instance',
     'vrrp_sync_group',
     'vrrp_script',
     'vrrp_track_file',
+    'vrrp_track_process',
     'static_ipaddress',
     'static_routes',
     'static_rules',
-    'linkbeat_use_polling',
-    'bfd_instance',
-    'track_file',
+    'track_group',
     'garp_group',
+    'linkbeat_interfaces',
+    'interface_up_down_delays',
   ])
-    top[k] = { inactive: true }
+    top[k] = notInLabBlock
+  // keywords of keepalived's other processes (BFD): the checker skips their blocks in silence
+  for (const k of ['linkbeat_use_polling', 'bfd_instance', 'track_file']) top[k] = { inactive: true }
 
   // --- process_stream() over the lines ---
   const lines = readLines(text)
@@ -663,6 +1160,29 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
     return l
   }
   let skip = 0
+  /** lib/parser.c `alloc_value_block()`: each line up to the closing brace is a value. */
+  const valueBlock = (w: string[], each: (v: string[]) => void) => {
+    if (w.length > 1) report(`Block ${w[0]} has extra parameters ${w[1]} ...`)
+    let needBob = true
+    for (;;) {
+      const l = next()
+      if (!l) return
+      let v = l.words
+      if (needBob) {
+        needBob = false
+        if (v[0] === '{') {
+          if (v.length === 1) continue
+          v = v.slice(1)
+        } else report(`'{' missing from beginning of block ${w[0]}`, null)
+      }
+      if (v[v.length - 1] === '}') {
+        if (v.length === 1) return
+        each(v.slice(0, -1))
+        return
+      }
+      each(v)
+    }
+  }
   const stream = (table: Table, needBobIn: boolean, level: number): boolean => {
     let needBob = needBobIn
     for (;;) {
@@ -708,7 +1228,16 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
       }
       let bobNeeded = false
       if (kw.sub) bobNeeded = true
-      kw.handler?.(w, l.no)
+      if (kw.handler?.(w, l.no) === 'skip') {
+        // skip_block(): the keyword's block is read and dropped one level down
+        skip = -1
+        stream({}, false, level + 1)
+        continue
+      }
+      if (kw.values) {
+        valueBlock(w, kw.values)
+        continue
+      }
       if (kw.sub) {
         const ret = stream(kw.sub(), bobNeeded, level + 1)
         if (!ret) kw.end?.()
@@ -719,6 +1248,10 @@ export function parseKeepalivedConf(text: string, file: string): ParseResult {
   if (depth > 0) report(`There are ${depth} missing '}'s or extra '{'s`, null)
 
   validate(config, (m) => report(m, null))
+  if (haveVrrpConfig) {
+    if (nonExistentInterface) report('Non-existent interface specified in configuration', null)
+    else completeVrrp(config, vrrpRead, syncd, vrrpVersion, (m) => report(m, null))
+  }
   if (messages.length > 0) return { config: null, messages }
   return { config, messages }
 }
@@ -765,5 +1298,138 @@ function validate(config: KeepalivedConfig, report: (m: string) => void): void {
       for (const r of v.realServers) r.kind ??= 'NAT'
     }
     if (v.sorryServer && !v.sorryServer.kind) v.sorryServer.kind = v.kind ?? 'NAT'
+  }
+}
+
+/** printf's `%f`: six decimals. */
+const secondsF = (us: number) => (us / TIMER_HZ).toFixed(6)
+
+/**
+ * vrrp.c `vrrp_complete_init()`: `chk_min_cfg()` for every instance (the first failure stops
+ * VRRP), `vrrp_complete_instance()` (the version, the priority and state each derives from the
+ * other, authentication, nopreempt and preempt_delay, the advert interval rounded to what the
+ * version can carry), `check_vrid_conflicts()`, and lvs_sync_daemon's instance and syncid.
+ */
+function completeVrrp(
+  config: KeepalivedConfig,
+  read: VrrpRead[],
+  syncd: SyncdRead | null,
+  globalVersion: 2 | 3,
+  report: (m: string) => void,
+): void {
+  for (const v of read) {
+    if (v.vrid === 0) {
+      report(`(${v.name}) the virtual router id must be set`)
+      return
+    }
+    if (v.iface === null) {
+      report(`(${v.name}) Unknown interface!`)
+      return
+    }
+  }
+  const out: VrrpInstanceConfig[] = []
+  for (const v of read) {
+    const version = v.version || globalVersion
+    if (v.vips.length === 0) {
+      if (version === 3) {
+        report(`(${v.name}) No VIP specified; at least one is required`)
+        return
+      }
+      report(`(${v.name}) No VIP specified; at least one is sensible`)
+    }
+    let priority = v.priority
+    if (priority === 0) priority = v.wantState === 'MASTER' ? VRRP_PRIO_OWNER : VRRP_PRIO_DFL
+    let state: 'MASTER' | 'BACKUP' =
+      v.wantState === 'INIT' ? (priority === VRRP_PRIO_OWNER ? 'MASTER' : 'BACKUP') : v.wantState
+    let auth: VrrpInstanceConfig['auth'] = v.authType ? { type: v.authType, pass: v.authPass } : null
+    if (auth && version === 3) {
+      report(`(${v.name}) VRRP version 3 does not support authentication. Ignoring.`)
+      auth = null
+    } else if (auth && !auth.pass) {
+      report(`(${v.name}) Authentication specified but no password given. Ignoring`)
+      auth = null
+    } else if (auth?.type === 'AH' && state === 'MASTER' && priority !== VRRP_PRIO_OWNER) {
+      report(`(${v.name}) Initial state master is incompatible with AH authentication - clearing`)
+      state = 'BACKUP'
+    }
+    let nopreempt = v.nopreempt
+    let preemptDelayUs = v.preemptDelayUs
+    if (priority === VRRP_PRIO_OWNER && nopreempt) {
+      report(`(${v.name}) nopreempt is incompatible with priority ${VRRP_PRIO_OWNER}. resetting nopreempt`)
+      nopreempt = false
+    }
+    if (state === 'MASTER') {
+      if (nopreempt) {
+        report(`(${v.name}) Warning - nopreempt will not work with initial state MASTER - clearing`)
+        nopreempt = false
+      }
+      if (preemptDelayUs) {
+        report(`(${v.name}) Warning - preempt delay will not work with initial state MASTER - clearing`)
+        preemptDelayUs = 0
+      }
+    }
+    if (preemptDelayUs && nopreempt) {
+      report(`(${v.name}) preempt_delay is incompatible with nopreempt mode - resetting`)
+      preemptDelayUs = 0
+    }
+    let adv = v.advertIntUs || TIMER_HZ
+    if (version === 2) {
+      if (adv % TIMER_HZ) {
+        report(`(${v.name}) VRRPv2 advertisement interval ${secondsF(adv)}s must be an integer. rounding`)
+        adv += TIMER_HZ / 2
+        adv -= adv % TIMER_HZ
+        if (adv === 0) adv = TIMER_HZ
+      }
+    } else if (adv % 10_000) {
+      report(`(${v.name}) VRRPv3 advertisement interval ${secondsF(adv)}s must be in units of 10ms - rounding`)
+      adv += 5_000
+      adv -= adv % 10_000
+      if (adv === 0) adv = 10_000
+    }
+    out.push({
+      name: v.name,
+      line: v.line,
+      state,
+      interface: v.iface,
+      vrid: v.vrid,
+      priority,
+      advertIntUs: adv,
+      version,
+      nopreempt,
+      preemptDelayUs,
+      vips: v.vips,
+      auth,
+      garpDelayUs: v.garpDelayUs,
+      garpRepeat: v.garpRepeat,
+    })
+  }
+  // check_vrid_conflicts(): two multicast instances on one interface with one VRID
+  let conflict = false
+  for (let i = 0; i < out.length; i++)
+    for (let j = i + 1; j < out.length; j++)
+      if (out[i].vrid === out[j].vrid && out[i].interface === out[j].interface) {
+        report(
+          `${out[i].name} and ${out[j].name} both use VRID ${out[i].vrid} with IPv4 on interface ${out[i].interface}`,
+        )
+        conflict = true
+      }
+  if (conflict) return
+  config.vrrpInstances = out
+  // the lvs_syncd's instance (vrrp_complete_init()); without one the sync daemon is not run
+  if (syncd?.instance != null) {
+    const inst = out.find((v) => v.name === syncd.instance)
+    if (!inst) report(`Unable to find vrrp instance ${syncd.instance} for lvs_syncd - clearing lvs_syncd config`)
+    else {
+      const d: LvsSyncDaemonConfig = {
+        ifname: syncd.ifname,
+        instance: inst.name,
+        syncid: syncd.syncid ?? inst.vrid,
+        maxlen: syncd.maxlen,
+        port: syncd.port,
+        ttl: syncd.ttl,
+        group: syncd.group,
+      }
+      config.lvsSyncDaemon = d
+    }
   }
 }

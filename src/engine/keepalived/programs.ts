@@ -23,6 +23,7 @@ const ok = (stdout = ''): CommandResult => ({ stdout, stderr: '', exit: 0 })
 export function keepalivedProgram(h: KeepalivedHost, args: readonly string[]): CommandResult {
   let file = DEFAULT_CONF
   let test = false
+  let detail: string | null = null
   for (let i = 0; i < args.length; i++) {
     const a = args[i]
     if (a === '-f' || a === '--use-file') {
@@ -38,26 +39,29 @@ export function keepalivedProgram(h: KeepalivedHost, args: readonly string[]): C
         stderr: `${KEEPALIVED_VERSION}\n\nCopyright(C) 2001-2022 Alexandre Cassen, <acassen@gmail.com>\n`,
         exit: 0,
       }
-    else if (
-      a === '-n' ||
-      a === '--dont-fork' ||
-      a === '-D' ||
-      a === '--log-detail' ||
-      a === '-l' ||
-      a === '--log-console'
-    )
-      continue
+    else if (a === '-D' || a === '--log-detail') detail = a
+    else if (a === '-n' || a === '--dont-fork' || a === '-l' || a === '--log-console') continue
     else return { stdout: '', stderr: `Unknown option ${a}\n`, exit: 0 }
   }
   const text = h.files.get(file) ?? null
   if (test) {
     if (text === null) return { stdout: '', stderr: `Config files missing '${file}'.\n`, exit: 0 }
-    const r = parseKeepalivedConf(text, file)
+    const known = h.daemon.interfaces
+    const r = parseKeepalivedConf(text, file, known.size > 0 ? { interfaces: [...known.keys()] } : {})
     return { stdout: '', stderr: r.messages.map((m) => `${m}\n`).join(''), exit: r.messages.length > 0 ? 5 : 0 }
   }
   if (h.daemon.running) return ok()
-  h.daemon.start(h.now, file, text, h.run, false)
+  h.daemon.start(h.now, file, text, h.run, false, detail)
   return ok()
+}
+
+/**
+ * Debian's unit reads `/etc/default/keepalived` (EnvironmentFile) and runs
+ * `keepalived --dont-fork $DAEMON_ARGS`: the lab takes `-D` / `--log-detail` from it.
+ */
+function unitDetailArg(files: Map<string, string>): string | null {
+  const m = /^\s*DAEMON_ARGS=["']?([^"'\n]*)/m.exec(files.get('/etc/default/keepalived') ?? '')
+  return m?.[1].split(/\s+/).find((a) => a === '-D' || a === '--log-detail') ?? null
 }
 
 /** `systemctl start|stop|restart|reload|status keepalived` (systemd 252's words). */
@@ -87,7 +91,11 @@ export function systemctlProgram(h: KeepalivedHost, args: readonly string[]): Co
     'Job for keepalived.service failed because the control process exited with error code.\nSee "systemctl status keepalived.service" and "journalctl -xeu keepalived.service" for details.\n'
   switch (verb) {
     case 'start':
-      if (!d.running && d.start(h.now, DEFAULT_CONF, text(), h.run, true) !== null && text() !== null)
+      if (
+        !d.running &&
+        d.start(h.now, DEFAULT_CONF, text(), h.run, true, unitDetailArg(h.files)) !== null &&
+        text() !== null
+      )
         return { stdout: '', stderr: failed, exit: 1 }
       return ok()
     case 'stop':
@@ -95,7 +103,7 @@ export function systemctlProgram(h: KeepalivedHost, args: readonly string[]): Co
       return ok()
     case 'restart':
       d.stop(h.now, h.run, true)
-      if (d.start(h.now, DEFAULT_CONF, text(), h.run, true) !== null && text() !== null)
+      if (d.start(h.now, DEFAULT_CONF, text(), h.run, true, unitDetailArg(h.files)) !== null && text() !== null)
         return { stdout: '', stderr: failed, exit: 1 }
       return ok()
     case 'reload':
