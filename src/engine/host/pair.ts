@@ -1,6 +1,18 @@
 import type { SyncMessage } from '../ipvs/sync'
+import type { VrrpEvent } from '../keepalived/daemon'
+import { parseDottedQuad } from '../net/ipv4'
 import type { SimMs } from '../sim/time'
 import type { Simulator } from './simulator'
+
+/**
+ * The directors' addresses on eth0, the LAN of the clients and the VIP: the first director's is
+ * the topology's (10.0.255.254 by default), the backup's the one below it. VRRP's adverts come
+ * from these (an equal priority is won by the higher address).
+ */
+export function pairAddresses(clientSide: string): [number, number] {
+  const a = parseDottedQuad(clientSide) ?? 0
+  return [a, (a - 1) >>> 0]
+}
 
 /** The two directors by the names scenarios give them: the one `commands` set up, and the `backup`. */
 export const DIRECTOR_NAMES = ['director', 'backup'] as const
@@ -38,11 +50,29 @@ export class DirectorPair {
   readonly sims: readonly [Simulator, Simulator]
   /** The director the clients' packets reach (a crashed one drops them). */
   private vipAt: DirectorIndex = 0
+  /**
+   * The VIPs VRRP has put on each director (keepalived's `virtual_ipaddress`). While neither runs
+   * a vrrp_instance the first director holds the VIP, as the one-director lab's does.
+   */
+  private readonly vrrpVips: [Set<number>, Set<number>] = [new Set(), new Set()]
   readonly deliveries: SyncDelivery[] = []
   readonly moves: VipMove[] = []
 
   constructor(director: Simulator, backup: Simulator) {
     this.sims = [director, backup]
+    const [a, b] = pairAddresses(director.topology.director.clientSide)
+    director.keepalived.interfaces.set('eth0', a)
+    backup.keepalived.interfaces.set('eth0', b)
+  }
+
+  /** Does VRRP decide who holds the VIP (a vrrp_instance runs on either director)? */
+  private get vrrpRuns(): boolean {
+    return this.sims.some((s) => s.keepalived.vrrp.length > 0)
+  }
+
+  /** Does director `i` have the VIP configured (so that its stack and IPVS take the clients' packets)? */
+  holdsVip(i: DirectorIndex): boolean {
+    return this.vrrpRuns || this.vrrpVips[i].size > 0 ? this.vrrpVips[i].size > 0 : i === 0
   }
 
   /** The director the clients' packets go to now. */
@@ -69,14 +99,48 @@ export class DirectorPair {
     if (this.vipAt === i) this.moves.push({ at: now, to: i, why: 'crash' })
   }
 
-  /** When the next thing between the two directors happens (a sync thread wakes), or Infinity. */
+  /** When the next thing between the two directors may happen (a sync thread wakes, a keepalived timer), or Infinity. */
   nextDue(): number {
     let due = Number.POSITIVE_INFINITY
     for (const s of this.sims) {
+      if (s.down) continue
       const m = s.director.syncMaster
-      if (m && !s.down && m.nextWake() < due) due = m.nextWake()
+      if (m && m.nextWake() < due) due = m.nextWake()
+      const k = s.keepalived.nextDue()
+      if (k < due) due = k
     }
     return due
+  }
+
+  /**
+   * What VRRP did on either director since the last look: adverts go to the other director (if it
+   * is up: 224.0.0.18 on the shared LAN), VIPs come and go, and a gratuitous ARP moves the
+   * clients' packets to the director that sent it. Repeats while an advert makes the other answer.
+   */
+  exchange(): void {
+    for (let round = 0; round < 64; round++) {
+      let any = false
+      for (const i of [0, 1] as const) {
+        const k = this.sims[i].keepalived
+        if (!k.hasVrrpEvents) continue
+        any = true
+        for (const e of k.takeVrrp()) this.vrrpEvent(i, e)
+      }
+      if (!any) return
+    }
+  }
+
+  private vrrpEvent(i: DirectorIndex, e: VrrpEvent): void {
+    const other = this.sims[i === 0 ? 1 : 0]
+    if (!other.down)
+      for (const adv of e.adverts) other.keepalived.receiveAdvert(e.at, adv.dev, adv, (line) => other.run(line))
+    for (const v of e.removeVips) this.vrrpVips[i].delete(v.addr)
+    for (const v of e.addVips) this.vrrpVips[i].add(v.addr)
+    for (const j of [0, 1] as const) this.sims[j].vipAbsent = !this.holdsVip(j)
+    if (e.garps.length > 0 && this.vipAt !== i) {
+      this.vipAt = i
+      this.moves.push({ at: e.at, to: i, why: 'vrrp' })
+    }
   }
 
   /** Let time pass on both directors, the sync threads waking and their messages delivered in time order. */
@@ -85,6 +149,7 @@ export class DirectorPair {
       const due = this.nextDue()
       if (!(due < t || (inclusive && due === t))) break
       for (const s of this.sims) s.advanceTo(due as SimMs)
+      this.exchange()
       for (const i of [0, 1] as const) {
         const m = this.sims[i].director.syncMaster
         if (m && !this.sims[i].down && m.nextWake() === due)
@@ -92,6 +157,7 @@ export class DirectorPair {
       }
     }
     for (const s of this.sims) s.advanceTo(t, inclusive)
+    this.exchange()
   }
 
   /** A master daemon's multicast message, to the other director's backup daemon (ip_vs_send_sync_msg() → sync_thread_backup()). */

@@ -175,6 +175,11 @@ export class Simulator {
    * its daemons run no more; its kernel's table is left as it was, to be read.
    */
   down = false
+  /**
+   * With two directors: VRRP has not put the VIP on this one (or took it away), so a packet that
+   * still reaches it for the VIP is not for this host and goes no further (host/pair.ts).
+   */
+  vipAbsent = false
 
   /** Let simulated time pass; timers due at `t` run too unless `inclusive` is false. */
   advanceTo(t: SimMs, inclusive = true): void {
@@ -315,7 +320,7 @@ export class Simulator {
 
   /** A client's packet to the director. */
   private send(saddr: Addr, sport: Port, daddr: Addr, dport: Port, tcp: TcpFlags, len: number): Verdict {
-    if (this.down) return DIRECTOR_DOWN
+    if (this.down || this.vipAbsent) return DIRECTOR_DOWN
     const pkt = fillPacket(this.scratch, Protocol.TCP, saddr, sport, daddr, dport, tcp, len)
     const v = this.netfilterPasses(pkt, 'toVip') ? this.director.receive(pkt) : NETFILTER_DROP
     // a DR or TUN real server answers a SYN or FIN itself, through the router (ARP the first time)
@@ -506,7 +511,7 @@ export class Simulator {
       WIRE.UDP_HEADER + (payload === undefined ? WIRE.UDP_PAYLOAD : utf8Length(payload)),
     )
     pkt.payload = payload
-    if (this.down) return null
+    if (this.down || this.vipAbsent) return null
     const by = this.routeToVip(daddr)
     if (by !== null) {
       this.bypass(saddr, sport, daddr, dport, undefined, pkt.len, by, true)

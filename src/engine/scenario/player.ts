@@ -283,6 +283,9 @@ export class ScenarioPlayer {
    * command).
    */
   drainKeepalived(phase: 'initial' | 'mid' = 'mid'): void {
+    // VRRP between the two directors (adverts, VIPs); with one director nobody hears its adverts
+    if (this.pair) this.pair.exchange()
+    else if (this.sim.keepalived.hasVrrpEvents) this.sim.keepalived.takeVrrp()
     const b = this.pair?.sims[1]
     if (b?.keepalived.hasCommands)
       for (const c of b.keepalived.takeCommands())
@@ -463,16 +466,13 @@ export class ScenarioPlayer {
         this.trafficAttempt(req, at, null, 'connect-failed: ETIMEDOUT')
         this.generator?.release(req)
       }
-    } else if (tag === Tag.TRAFFIC_CLOSE) {
-      const outcome = sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin')
-      if (outcome === 'reset' && this.pair && this.viaTraffic.get(req) !== this.pair.holder)
-        this.metrics?.onFailoverReset()
-      this.viaTraffic.delete(req)
-      this.trafficFin(req, at, 0, outcome)
-    } else if (kind === Tag.TRAFFIC_FIN_TIMER) {
+    } else if (tag === Tag.TRAFFIC_CLOSE)
+      this.trafficFin(req, at, 0, sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin'))
+    else if (kind === Tag.TRAFFIC_FIN_TIMER) {
       if (k < ORPHAN_FIN_SCHEDULE.retransmits)
         this.trafficFin(req, at, k + 1, sim.hangUp(req.client, req.clientPort, req.vip, req.vport, 'fin'))
       else {
+        this.viaTraffic.delete(req)
         // tcp_write_timeout(): the orphan's tcp_orphan_retries ran out; the socket is destroyed
         this.metrics?.onCloseTimedOut()
         this.generator?.release(req)
@@ -529,6 +529,11 @@ export class ScenarioPlayer {
 
   /** What became of a synthetic user's FIN: lost, it goes again when the timer fires next (`firing`). */
   private trafficFin(req: ConnRequest, at: SimMs, firing: number, outcome: FinOutcome): void {
+    if (this.pair) {
+      // RST from a director that took over without this connection
+      if (outcome === 'reset' && this.viaTraffic.get(req) !== this.pair.holder) this.metrics?.onFailoverReset()
+      if (outcome !== 'lost') this.viaTraffic.delete(req)
+    }
     if (outcome !== 'lost') {
       this.generator?.release(req)
       return
@@ -556,6 +561,13 @@ export class ScenarioPlayer {
         user: req.user,
         status,
       })
+  }
+
+  /** A scenario connection's FIN met RST from a director that took over without it. */
+  private noteFailoverReset(index: number, outcome: FinOutcome): void {
+    if (outcome !== 'reset' || !this.pair || this.via[index] === this.pair.holder) return
+    this.connections[index].status = 'reset'
+    this.metrics?.onFailoverReset()
   }
 
   /** A scenario client's FIN was lost: its retransmission timer fires next (`firing`), in the background. */
@@ -661,11 +673,7 @@ export class ScenarioPlayer {
       case 'close': {
         const client = this.clients[e.index] as ClientTcp
         const outcome = sim.tcpClose(client, this.scenario.connections[e.index].close ?? 'fin')
-        if (outcome === 'reset' && this.pair && this.via[e.index] !== this.pair.holder) {
-          // the director that now holds the VIP never heard of it: its own stack answered RST
-          this.connections[e.index].status = 'reset'
-          metrics?.onFailoverReset()
-        }
+        this.noteFailoverReset(e.index, outcome)
         if (outcome === 'reset' && sim.bypassedTo !== null) {
           // the router sent the FIN to a real server that never had this connection: RST
           this.connections[e.index].status = 'reset'
@@ -676,7 +684,11 @@ export class ScenarioPlayer {
       }
       case 'fin-timer': {
         const client = this.clients[e.index] as ClientTcp
-        if (e.k < ORPHAN_FIN_SCHEDULE.retransmits) this.finTimer(e, e.k + 1, sim.tcpRetransmitFin(client))
+        if (e.k < ORPHAN_FIN_SCHEDULE.retransmits) {
+          const outcome = sim.tcpRetransmitFin(client)
+          this.noteFailoverReset(e.index, outcome)
+          this.finTimer(e, e.k + 1, outcome)
+        }
         // tcp_write_timeout(): the orphan's tcp_orphan_retries ran out; the socket is destroyed
         else metrics?.onCloseTimedOut()
         break
