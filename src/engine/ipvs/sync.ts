@@ -84,14 +84,15 @@ export function syncConnNeeded(sysctl: Sysctls, cp: Connection, pkts: number, no
   const nowJ = jiffiesOf(now)
   const timeoutJ = jiffiesOf(cp.timeoutMs)
   let n = (nowJ + timeoutJ) & ~3
-  let force = false
+  // `force` (a new state) skips the rest unless the new state is ESTABLISHED; the kernel's final
+  // `n == orig || force` is always true here (one CPU: the cmpxchg never loses a race)
   let set = false
-  if (cp.isTemplate) force = false
+  if (cp.isTemplate) set = false
   // in_persistence(): controlled by a template
   else if (sysctl.sync_persist_mode && cp.control?.isTemplate) return false
   else if (cp.protocol === Protocol.TCP) {
     if (!((1 << cp.state) & SYNC_STATES)) return false
-    force = cp.state !== cp.oldState
+    const force = cp.state !== cp.oldState
     if (force && cp.state !== TcpState.ESTABLISHED) set = true
   }
   if (!set) {

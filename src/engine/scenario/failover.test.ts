@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { runScenario } from './run'
+import { parseScenario, validateScenario } from './schema'
+
+const load = (name: string) => {
+  const p = parseScenario(readFileSync(join(import.meta.dirname, '../../../public/scenarios', name), 'utf8'))
+  if (!p.ok) throw new Error(p.error)
+  return p.scenario
+}
+
+/** Two directors with keepalived's VRRP, the master losing power at 240 s (docs/two-directors.md). */
+describe('failover, with and without the sync daemon', () => {
+  const sync = runScenario(load('failover-with-sync.json'), { metrics: true })
+  const none = runScenario(load('failover-without-sync.json'), { metrics: true })
+
+  it('the backup takes the VIP 3.609 s after the last advert it heard (3 × advert_int + (256 − 100)/256 s)', () => {
+    // the master (priority 150) became master at 3.414 s and adverted every second: last at 239.415 s
+    for (const r of [sync, none])
+      expect(r.backup?.vip).toEqual([
+        { at: 240_000, to: 0, why: 'crash' },
+        { at: 243_025, to: 1, why: 'vrrp' },
+      ])
+  })
+
+  it('keepalived runs the sync daemon as VRRP states change: backup at start, master on taking over', () => {
+    const lines = (cmds: { cmd: string; source?: string }[]) =>
+      cmds.filter((c) => c.source === 'keepalived' && c.cmd.includes('daemon')).map((c) => c.cmd)
+    expect(lines(sync.commands)).toEqual([
+      'ipvsadm --start-daemon backup --mcast-interface eth0 --syncid 51',
+      'ipvsadm --stop-daemon backup',
+      'ipvsadm --start-daemon master --mcast-interface eth0 --syncid 51',
+    ])
+    expect(lines(sync.backup?.commands ?? [])).toEqual([
+      'ipvsadm --start-daemon backup --mcast-interface eth0 --syncid 51',
+      'ipvsadm --stop-daemon backup',
+      'ipvsadm --start-daemon master --mcast-interface eth0 --syncid 51',
+    ])
+    expect(lines(none.commands)).toEqual([])
+    const daemon = sync.backup?.final.outputs.find((o) => o.cmd === 'ipvsadm -L --daemon')
+    expect(daemon?.stdout).toBe(
+      'master sync daemon (mcast=eth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n',
+    )
+  })
+
+  it('with sync the backup held the templates: no session broken by the failover; without, sessions break', () => {
+    expect(sync.metrics?.brokenSessionsByFailover).toBe(0)
+    expect(sync.metrics?.brokenSessions).toBe(0)
+    expect(none.metrics?.brokenSessionsByFailover).toBe(12)
+    expect(none.metrics?.brokenSessions).toBe(12)
+    // the same users, the same connections: only where they landed differs
+    expect(sync.metrics?.connections).toBe(none.metrics?.connections)
+    const applied = (sync.backup?.sync ?? []).filter((d) => d.from === 0).reduce((n, d) => n + d.applied, 0)
+    expect(applied).toBeGreaterThan(0)
+    expect(none.backup?.sync).toEqual([])
+  })
+
+  it('messages leave the master at most 2 s after their first record and never after it lost power', () => {
+    const fromMaster = (sync.backup?.sync ?? []).filter((d) => d.from === 0)
+    expect(fromMaster.every((d) => d.at <= 240_000 && d.bytes <= 1472)).toBe(true)
+    // after the takeover the backup, now master, sends to a director that is down
+    const fromBackup = (sync.backup?.sync ?? []).filter((d) => d.from === 1)
+    expect(fromBackup.length).toBeGreaterThan(0)
+    expect(fromBackup.every((d) => d.at > 243_025 && d.lost === 'receiver-down')).toBe(true)
+  })
+})
+
+describe('the scenario fields of a second director', () => {
+  const base = { until: 10, backup: { commands: [] } }
+  it('a director crashes for good, and only a backup that exists', () => {
+    expect(validateScenario({ ...base, faults: [{ at: 1, host: 'director', kind: 'hang' }] })).toEqual({
+      ok: false,
+      error: 'faults[0]: a director can only crash (lose power) for good: "kind": "crash", no "until"',
+    })
+    expect(validateScenario({ until: 10, faults: [{ at: 1, host: 'backup', kind: 'crash' }] })).toEqual({
+      ok: false,
+      error: 'faults[0].host: "backup" needs a "backup" director',
+    })
+    expect(validateScenario({ ...base, faults: [{ at: 1, host: 'director', kind: 'crash' }] }).ok).toBe(true)
+    expect(validateScenario({ ...base, faults: [{ at: 1, host: 'router', kind: 'crash' }] })).toMatchObject({
+      ok: false,
+      error: expect.stringContaining('faults[0].host'),
+    })
+  })
+})
