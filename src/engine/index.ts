@@ -5,6 +5,7 @@
 
 export { capabilities } from './capabilities'
 export { Simulator } from './host/simulator'
+export type { DirectorName, PairDirectorState, PairState, VipMove } from './host/pair'
 export type { Connection } from './ipvs/connection'
 export type { Destination } from './ipvs/destination'
 export { Director, type DirectorEvent, type Packet, type ScheduleDecision, type Verdict } from './ipvs/director'

@@ -119,6 +119,8 @@ function onFrame(f: Frame, wallMs: number): void {
         }
       : {}),
     metrics: f.metrics,
+    // a frame from the run's history says nothing of the directors: keep what the engine last said
+    pair: f.pair ?? (f.engineBehind ? s.pair : null),
     textbookDivergent: f.textbookDivergent,
     textbookMarkCount: live.textbookMarks.size,
     historyVersion,

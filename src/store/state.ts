@@ -14,6 +14,7 @@ import type {
   MetricsView,
   MidRunCommand,
   PacketsWanted,
+  PairState,
   ServiceView,
   WhyStep,
   WhyTarget,
@@ -104,6 +105,8 @@ export interface LabState {
   /** Each real server's colour slot by address, kept for the session (rsColors.ts). */
   rsColors: RsColors
   metrics: MetricsView | null
+  /** With a backup director: both directors and each failover (docs/two-directors.md); null with one. */
+  pair: PairState | null
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
@@ -188,6 +191,7 @@ export const useLab = create<LabState>()(() => ({
   rsMore: [],
   rsColors: emptyRsColors(),
   metrics: null,
+  pair: null,
   historyVersion: 0,
   console: [],
   consoleHistory: readConsoleHistory(),

@@ -26,6 +26,7 @@ import {
 import { FlightClock } from './flightClock'
 import { type Forward, flightAt, flightOf, type Path, REQUEST_SHARE } from './flightPath'
 import { ip } from './format'
+import { PairStrip } from './PairStrip'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
 
@@ -505,6 +506,7 @@ export function DirectorPanel() {
           </p>
         )}
       </header>
+      <PairStrip />
       <div className="stage" ref={stageRef}>
         <svg
           ref={svgRef}

@@ -10,6 +10,8 @@ export const PRESETS = [
   { id: 'megaproxyM', file: 'preset-megaproxy-netmask.json', key: 'presets.megaproxyM' },
   { id: 'failure', file: 'preset-rs-failure.json', key: 'presets.failure' },
   { id: 'ipv6pcc', file: 'preset-ipv6-pcc.json', key: 'presets.ipv6pcc' },
+  { id: 'failover', file: 'failover-with-sync.json', key: 'presets.failover' },
+  { id: 'failoverNoSync', file: 'failover-without-sync.json', key: 'presets.failoverNoSync' },
 ] as const
 
 export type PresetId = (typeof PRESETS)[number]['id']

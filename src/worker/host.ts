@@ -348,6 +348,7 @@ export class Host {
       textbookMarks: this.textbook.takeMarks(),
       textbookDivergent: this.textbook.divergentCount,
       listing: run.behind ? null : this.listing.next(run.player, wallMs, listing, listingFilter),
+      pair: run.behind ? null : (run.player.pair?.describe() ?? null),
       // last: the services and rows above may have named new addresses
       addrs: this.addrs.take(),
     }

@@ -158,7 +158,9 @@ export class LabRun {
     rewind: RewindOptions = {},
   ) {
     this.replayOnly = rewind.replayOnly === true
-    this.useHistory = !this.replayOnly && rewind.history !== false
+    // the history notes one director's figures: with two (a `backup`) a seek replays the engine,
+    // so that the directors' strip (VRRP, the VIP, sync) is the engine's at the target
+    this.useHistory = !this.replayOnly && rewind.history !== false && scenario.backup === undefined
     this.checkpoints = new Checkpoints(rewind.everyMs, this.replayOnly ? 0 : rewind.capBytes)
     this.scenario = scenario
     this.seed = seed

@@ -4,11 +4,11 @@
  * This is the only file the UI and the worker share.
  */
 
-import type { DaemonSource } from '../engine/index'
+import type { DaemonSource, PairState } from '../engine/index'
 import type { Addr } from '../engine/net/ipv6'
 import type { NetfilterStep } from '../engine/wire/netfilterPath'
 
-export type { NetfilterStep }
+export type { NetfilterStep, PairState }
 
 export const PROTOCOL_VERSION = 1
 
@@ -575,6 +575,11 @@ export type Frame = {
    * some), null when it did not.
    */
   midRun: MidRunCommand[] | null
+  /**
+   * With a backup director (docs/two-directors.md): both directors — VRRP, the VIP, sync daemons,
+   * entries — and each failover; null with one director, or while the engine is behind a seek.
+   */
+  pair: PairState | null
 }
 
 /** A frame's `midRun` holds at most this many commands (the newest). */

@@ -31,6 +31,31 @@ export interface SyncDelivery {
   lost?: 'no-backup-daemon' | 'syncid' | 'receiver-down' | 'not-on-the-lan' | 'group'
 }
 
+/** One director of the pair as a panel shows it. */
+export interface PairDirectorState {
+  name: DirectorName
+  /** Lost power (a director fault). */
+  down: boolean
+  /** VRRP put the VIP here (with no vrrp_instance anywhere: the first director). */
+  holdsVip: boolean
+  /** The clients' packets come here (the last gratuitous ARP's sender). */
+  front: boolean
+  /** Its keepalived's VRRP instances: name, state (INIT, BACKUP, MASTER, STOP), priority. */
+  vrrp: { name: string; state: string; priority: number }[]
+  /** The sync daemons running (`ipvsadm -L --daemon`). */
+  syncDaemons: ('master' | 'backup')[]
+  connections: number
+  templates: number
+}
+
+export interface PairState {
+  directors: [PairDirectorState, PairDirectorState]
+  /** Sync messages sent so far, and the records the other director applied. */
+  syncMessages: number
+  syncApplied: number
+  moves: readonly VipMove[]
+}
+
 /** A moment the clients' packets started going to another director (or to none). */
 export interface VipMove {
   at: number
@@ -56,6 +81,8 @@ export class DirectorPair {
    */
   private readonly vrrpVips: [Set<number>, Set<number>] = [new Set(), new Set()]
   readonly deliveries: SyncDelivery[] = []
+  /** Records applied by a backup daemon so far (the sum over `deliveries`). */
+  private applied = 0
   readonly moves: VipMove[] = []
 
   constructor(director: Simulator, backup: Simulator) {
@@ -82,6 +109,30 @@ export class DirectorPair {
 
   get holder(): DirectorIndex {
     return this.vipAt
+  }
+
+  /** Both directors as a panel shows them (cheap: counters only, no walk over the tables). */
+  describe(): PairState {
+    const one = (i: DirectorIndex): PairDirectorState => {
+      const s = this.sims[i]
+      const d = s.director
+      return {
+        name: DIRECTOR_NAMES[i],
+        down: s.down,
+        holdsVip: this.holdsVip(i),
+        front: this.vipAt === i,
+        vrrp: s.keepalived.vrrp.map((v) => ({ name: v.name, state: v.state, priority: v.priority })),
+        syncDaemons: (['master', 'backup'] as const).filter((k) => d.syncDaemons[k] !== null),
+        connections: d.table.connections,
+        templates: d.table.templates,
+      }
+    }
+    return {
+      directors: [one(0), one(1)],
+      syncMessages: this.deliveries.length,
+      syncApplied: this.applied,
+      moves: this.moves,
+    }
   }
 
   /** Director `i` claimed the VIP at `now` (VRRP's gratuitous ARP): the clients' packets go there from now on. */
@@ -174,6 +225,7 @@ export class DirectorPair {
       rec.applied = to.director.receiveSync(msg)
       if (rec.applied === 0) rec.lost = 'syncid'
     }
+    this.applied += rec.applied
     this.deliveries.push(rec)
   }
 }

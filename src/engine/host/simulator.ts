@@ -172,7 +172,8 @@ export class Simulator {
 
   /**
    * The director lost power (a scenario's director fault, host/pair.ts): it answers no packet and
-   * its daemons run no more; its kernel's table is left as it was, to be read.
+   * its daemons run no more. Its kernel's timers still run, so that its shell — which a real dead
+   * host would not have — still reads something that ages like the rest of the run.
    */
   down = false
   /**

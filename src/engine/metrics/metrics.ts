@@ -129,15 +129,23 @@ export class Metrics {
   private brokenByFailover = 0
   private resetByFailover = 0
   private readonly pair: boolean
-  /** The director whose real servers' figures are read now (with two: the VIP's holder). */
-  private readonly front: () => Director
+  /** With two directors, the pair: its `front` (the VIP's holder) is the director whose real servers are read now. */
+  private readonly twoDirectors: { readonly front: { readonly director: Director } } | null
 
-  constructor(director: Director, opts: { sessionSharing?: boolean; failures?: boolean; front?: () => Director } = {}) {
+  constructor(
+    director: Director,
+    opts: {
+      sessionSharing?: boolean
+      failures?: boolean
+      pair?: { readonly front: { readonly director: Director } }
+    } = {},
+  ) {
     this.director = director
     this.sessionSharing = opts.sessionSharing ?? false
     this.failures = opts.failures ?? false
-    this.pair = opts.front !== undefined
-    this.front = opts.front ?? (() => director)
+    this.pair = opts.pair !== undefined
+    // an object, not a closure: a deep copy of the run (the app's checkpoints) copies it with the pair
+    this.twoDirectors = opts.pair ?? null
   }
 
   /** A connection's FIN met a director that had taken over without it: RST. */
@@ -245,7 +253,7 @@ export class Metrics {
   }
 
   snapshot(windowSeconds = 10): MetricsSnapshot {
-    const d = this.front()
+    const d = this.twoDirectors ? this.twoDirectors.front.director : this.director
     const now = d.now
     // Real servers as machines: one address may serve several services; its weight is its largest.
     const servers = new Map<string, RealServerFigures>()

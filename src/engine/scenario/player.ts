@@ -144,7 +144,7 @@ export class ScenarioPlayer {
       ? new Metrics(sim.director, {
           sessionSharing: scenario.traffic?.sessionSharing,
           failures: scenario.files !== undefined || scenario.faults !== undefined || scenario.backup !== undefined,
-          ...(this.pair ? { front: () => this.front.director } : {}),
+          ...(this.pair ? { pair: this.pair } : {}),
         })
       : null
     this.listenToDirector()
@@ -248,6 +248,7 @@ export class ScenarioPlayer {
    */
   relink(): void {
     this.sim.relink()
+    this.pair?.sims[1].relink()
     this.metrics?.relink()
     this.generator?.relink()
     this.generator?.setSink({ queueRequest: (req) => this.queueTraffic(req) })

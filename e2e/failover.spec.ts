@@ -1,0 +1,70 @@
+import { mkdirSync } from 'node:fs'
+import { expect, test } from './fixtures'
+import { LabPage } from './pages/LabPage'
+
+/** Two directors (docs/two-directors.md): VRRP, the sync daemon, the master losing power. */
+async function seek(lab: LabPage, ms: number) {
+  await lab.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
+  await expect.poll(() => lab.nowMs()).toBe(ms)
+}
+
+test('the failover preset: the master holds the VIP, then loses power and the backup takes over', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.preset('failover')
+  const pair = page.getByTestId('pair')
+  await seek(lab, 60_000)
+  // VRRP elected the director (priority 150); the sync daemons run as keepalived started them
+  await expect(page.getByTestId('pair-director-state')).toHaveText('MASTER 150')
+  await expect(page.getByTestId('pair-backup-state')).toHaveText('BACKUP 100')
+  await expect(page.getByTestId('pair-director')).toContainText('holds the VIP')
+  await expect(page.getByTestId('pair-director')).toContainText('sync daemon: master')
+  await expect(page.getByTestId('pair-backup')).toContainText('sync daemon: backup')
+  await expect(page.getByTestId('pair-last-move')).toContainText('sync messages')
+  // the scenario's fault at 240 s; the backup's master-down timer runs out at 243.025 s
+  await seek(lab, 250_000)
+  await expect(page.getByTestId('pair-director-state')).toHaveText('lost power')
+  await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
+  await expect(page.getByTestId('pair-backup')).toContainText('holds the VIP')
+  await expect(page.getByTestId('pair-last-move')).toHaveText(
+    '243.0 s: the VIP moved to the backup (VRRP, gratuitous ARP)',
+  )
+  // back before the fault: the strip follows a seek
+  await seek(lab, 120_000)
+  await expect(page.getByTestId('pair-director-state')).toHaveText('MASTER 150')
+  await expect(pair).toBeVisible()
+})
+
+test('one director: no pair strip', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.preset('ppc80')
+  await expect(page.getByTestId('play')).toBeEnabled()
+  await expect(page.getByTestId('pair')).toHaveCount(0)
+})
+
+for (const [w, h, presenter] of [
+  [1280, 720, true],
+  [1366, 768, false],
+] as const)
+  for (const locale of ['en', 'zh-CN'] as const)
+    for (const theme of ['light', 'dark'] as const)
+      test(`screenshot: after the failover (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme})`, async ({
+        page,
+      }) => {
+        test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+        test.setTimeout(150_000)
+        await page.setViewportSize({ width: w, height: h })
+        const lab = new LabPage(page)
+        await lab.open()
+        await page.getByTestId('locale').selectOption(locale)
+        if (theme === 'dark') await page.getByTestId('theme').click()
+        if (presenter) await page.getByTestId('presenter').click()
+        await lab.preset('failover')
+        await seek(lab, 250_000)
+        await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
+        mkdirSync('/tmp/shots-pair', { recursive: true })
+        await page.screenshot({
+          path: `/tmp/shots-pair/${w}x${h}${presenter ? '-presenter' : ''}-${locale}-${theme}.png`,
+        })
+      })
