@@ -258,6 +258,20 @@ vrrp_instance VI_1 {
     expect(journal(sim)).toContain('Keepalived[1205]: Starting VRRP child process, pid=1207\n')
   })
 
+  it('a reload that brings the first vrrp_instance starts the VRRP child (main.c propagate_signal())', () => {
+    const sim = director(conf(false))
+    sim.keepalived.takeCommands()
+    sim.files.set('/etc/keepalived/keepalived.conf', `${conf(false)}${VRRP}`)
+    sim.run('systemctl reload keepalived')
+    const log = journal(sim)
+    expect(log).toContain('Keepalived[1202]: Starting VRRP child process, pid=1204\n')
+    expect(log).toContain('Keepalived_vrrp[1204]: (VI_1) Entering BACKUP STATE (init)\n')
+    expect(log).toContain('Keepalived_healthcheckers[1203]: Reloading\n')
+    expect(sim.keepalived.takeCommands().map((c) => c.cmd)).toContain(
+      'ipvsadm --start-daemon backup --mcast-interface eth0 --syncid 51',
+    )
+  })
+
   it('keepalived -t prints the VRRP messages; an interface the director lacks is refused', () => {
     const sim = new Simulator()
     sim.keepalived.interfaces.set('eth0', DIP)
