@@ -99,6 +99,7 @@ export class KeepalivedDaemon {
   private pid = 1200
   private nextPid = 1202
   private checkerRunning = false
+  private checkerPid = 0
   private vrrpPid = 0
   private vs: VsState[] = []
   private checkers: CheckerState[] = []
@@ -153,7 +154,7 @@ export class KeepalivedDaemon {
     this.log.push({ ms, ident: `Keepalived[${this.pid}]`, text })
   }
   private child(ms: number, text: string): void {
-    this.log.push({ ms, ident: `Keepalived_healthcheckers[${this.pid + 1}]`, text })
+    this.log.push({ ms, ident: `Keepalived_healthcheckers[${this.checkerPid || this.pid + 1}]`, text })
   }
   private vrrpLog(ms: number, text: string): void {
     this.log.push({ ms, ident: `Keepalived_vrrp[${this.vrrpPid}]`, text })
@@ -243,6 +244,7 @@ export class KeepalivedDaemon {
     // main.c start_keepalived(): the checker child for virtual servers (the lab's also for a file
     // with nothing), the VRRP child for vrrp_instance blocks
     this.checkerRunning = config.virtualServers.length > 0 || config.vrrpInstances.length === 0
+    this.checkerPid = this.checkerRunning ? this.pid + 1 : 0
     this.vrrpPid = config.vrrpInstances.length > 0 ? this.pid + (this.checkerRunning ? 2 : 1) : 0
     this.nextPid = Math.max(this.pid + 2, this.vrrpPid + 1)
     if (this.checkerRunning) this.parent(ms, `Starting Healthcheck child process, pid=${this.pid + 1}`)
@@ -285,6 +287,7 @@ export class KeepalivedDaemon {
     this.vrrp = []
     this.syncd = null
     this.checkerRunning = false
+    this.checkerPid = 0
     this.vrrpPid = 0
   }
 
@@ -304,12 +307,25 @@ export class KeepalivedDaemon {
       return (parsed?.messages ?? []).join('\n')
     }
     const config = parsed.config
-    if (this.checkerRunning) {
+    // main.c propagate_signal(): a child the new file needs is started (VRRP's first), the
+    // running ones reload
+    const vrrpStarts = !this.vrrpPid && config.vrrpInstances.length > 0
+    if (vrrpStarts) {
+      this.vrrpPid = this.nextPid++
+      this.parent(ms, `Starting VRRP child process, pid=${this.vrrpPid}`)
+    }
+    if (!this.checkerRunning && config.virtualServers.length > 0) {
+      this.checkerRunning = true
+      this.checkerPid = this.nextPid++
+      this.parent(ms, `Starting Healthcheck child process, pid=${this.checkerPid}`)
+      this.child(ms, 'Initializing ipvs')
+      this.apply(ms, config, run)
+    } else if (this.checkerRunning) {
       this.child(ms, 'Reloading')
       this.clearServices(ms, run, false)
       this.apply(ms, config, run)
     }
-    this.reloadVrrp(ms, config, run)
+    if (this.vrrpPid) this.reloadVrrp(ms, config, run, vrrpStarts)
     return null
   }
 
@@ -319,12 +335,8 @@ export class KeepalivedDaemon {
    * gives up (`clear_diff_vrrp()`). When lvs_sync_daemon changed, the old sync daemon stops and the
    * new one starts in its instance's state (the lab's simplification of keepalived's sequence).
    */
-  private reloadVrrp(ms: number, config: KeepalivedConfig, run: RunLine): void {
-    if (!this.vrrpPid && config.vrrpInstances.length === 0) return
-    if (!this.vrrpPid) {
-      this.vrrpPid = this.nextPid++
-      this.parent(ms, `Starting VRRP child process, pid=${this.vrrpPid}`)
-    } else this.vrrpLog(ms, 'Reloading')
+  private reloadVrrp(ms: number, config: KeepalivedConfig, run: RunLine, starting: boolean): void {
+    if (!starting) this.vrrpLog(ms, 'Reloading')
     const old = this.vrrp
     const next = this.newInstances(config)
     const same = (a: VrrpInstance, b: VrrpInstance) => a.cfg.vrid === b.cfg.vrid && a.dev === b.dev
@@ -345,7 +357,7 @@ export class KeepalivedDaemon {
         this.vrrpApply(ms, n.name, r, run)
       } else {
         const r = n.start(ms)
-        if (!changed) r.ipvsadm = []
+        if (!changed && !starting) r.ipvsadm = []
         this.vrrpApply(ms, n.name, r, run)
       }
     }

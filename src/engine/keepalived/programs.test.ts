@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Simulator } from '../host/simulator'
+import type { SimMs } from '../sim/time'
 
 describe('keepalived programs', () => {
   it('keepalived -v, unknown options, a missing file', () => {
@@ -35,5 +36,22 @@ describe('keepalived programs', () => {
     expect(sim.run('journalctl --unit=keepalived.service -n 1 --no-hostname -q').stdout).toBe(
       "Jan 05 09:00:00 Keepalived[1202]: Config files missing '/etc/keepalived/keepalived.conf'.\n",
     )
+  })
+
+  it('keepalived -D: the command line says so and the VRRP detail lines are logged', () => {
+    const sim = new Simulator()
+    sim.files.set(
+      '/etc/keepalived/keepalived.conf',
+      'vrrp_instance VI_1 {\n interface eth0\n virtual_router_id 1\n virtual_ipaddress {\n  10.0.0.1\n }\n}\n',
+    )
+    sim.run('keepalived -D')
+    expect(sim.keepalived.logDetail).toBe(true)
+    sim.advanceTo(4000 as SimMs)
+    const log = sim.run('journalctl -u keepalived -o cat').stdout
+    expect(log).toContain("Command line: '/usr/sbin/keepalived' '-D'\n")
+    expect(log).toContain('(VI_1) Receive advertisement timeout\n(VI_1) Entering MASTER STATE\n(VI_1) setting VIPs.\n')
+    sim.run('systemctl stop keepalived')
+    sim.run('keepalived')
+    expect(sim.keepalived.logDetail).toBe(false)
   })
 })
