@@ -37,6 +37,12 @@ describe('what the backup learns, and when', () => {
     expect(p.deliveries).toEqual([{ at: 2000, from: 0, records: 2, bytes: 8 + 36 + 36, applied: 2 }])
     expect(lnc(p.sims[1])).toEqual(['TCP 05:00  ASSURED     10.0.0.1:0         192.168.100.100:80 192.168.8.102:80'])
     expect(p.sims[1].run('ipvsadm -Ln').stdout).toMatch(/-> 192\.168\.8\.102:80 +Route +1 +0 +0/)
+    // ip_vs_conn_sync_seq_show(): the origin of each entry
+    expect(p.sims[1].run('cat /proc/net/ip_vs_conn_sync').stdout).toBe(
+      'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n' +
+        'TCP 0A000001 0000 C0A86464 0050 C0A80866 0050 ASSURED     SYNC       300\n',
+    )
+    expect(p.sims[0].run('cat /proc/net/ip_vs_conn_sync').stdout).toContain('TCP 0A000001 9C41 C0A86464 0050 C0A80866 0050 ESTABLISHED LOCAL      898\n')
   })
 
   it('a connection is sent at its FIN (a new state other than ESTABLISHED), and ESTABLISHED at its 3rd packet', () => {

@@ -34,5 +34,5 @@ export const DIRECTOR_COMMANDS = [
 ] as const
 
 /** The files `cat` (and head, tail, wc, sort, uniq) can read: /proc's IPVS files. */
-export const PROC_FILES = ['/proc/net/ip_vs', '/proc/net/ip_vs_conn'] as const
+export const PROC_FILES = ['/proc/net/ip_vs', '/proc/net/ip_vs_conn', '/proc/net/ip_vs_conn_sync'] as const
 export const PROC_SYSCTL_DIR = '/proc/sys/net/ipv4/vs/'

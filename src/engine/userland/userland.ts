@@ -36,6 +36,20 @@ function procIpVsConn(director: Director): string {
 }
 
 /**
+ * /proc/net/ip_vs_conn_sync as ip_vs_conn_sync_seq_show() prints it: the same entries with their
+ * origin — LOCAL (scheduled here) or SYNC (learned from a master's sync message) — and no PE data.
+ */
+function procIpVsConnSync(director: Director): string {
+  let out = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n'
+  for (const c of director.table.all) {
+    const proto = c.protocol === 6 ? 'TCP' : c.protocol === 17 ? 'UDP' : c.protocol === 132 ? 'SCTP' : 'IP'
+    const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
+    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${(c.synced ? 'SYNC' : 'LOCAL').padEnd(6)} ${String(expires).padStart(7)}\n`
+  }
+  return out
+}
+
+/**
  * The director's userland: ipvsadm and its save/restore scripts, sysctl, and the shell
  * utilities a director's admin pipes through (printf, echo, grep, cat, head, tail, wc, sort,
  * uniq), plus the /proc files they read and write.
@@ -49,6 +63,7 @@ export function createUserland(
     const file = files.get(path)
     if (file !== undefined) return file
     if (path === '/proc/net/ip_vs_conn') return procIpVsConn(director)
+    if (path === '/proc/net/ip_vs_conn_sync') return procIpVsConnSync(director)
     if (path === '/proc/net/ip_vs') return runIpvsadm(director, ['-Ln']).stdout
     if (path.startsWith(PROC_VS)) {
       const name = sysctlName(path.slice(PROC_VS.length))
