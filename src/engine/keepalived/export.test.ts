@@ -85,7 +85,9 @@ describe('keepalived.conf export', () => {
     ])
     expect(text).toContain('virtual_server fwmark 7 {')
     expect(text).toContain("    ! keepalived does not write iptables: mark 7 comes from the director's mangle rules\n")
-    expect(text).toMatch(/ {4}! {3}iptables -t mangle -A PREROUTING -d 192\.168\.100\.100\/32 .*--set-xmark 0x7\/0xffffffff\n/)
+    expect(text).toMatch(
+      / {4}! {3}iptables -t mangle -A PREROUTING -d 192\.168\.100\.100\/32 .*--set-xmark 0x7\/0xffffffff\n/,
+    )
   })
 
   it('says in a comment what it cannot write, and the file still reads without a message', () => {
@@ -99,13 +101,17 @@ describe('keepalived.conf export', () => {
       'ipvsadm -a -t [2001:db8::1]:80 -r [2001:db8::101]:80 -m',
     ])
     const text = exported(sim)
-    expect(text).toContain("! ipvsadm -E -u 192.168.100.100:5060 -o (one-packet scheduling): not written, keepalived's `ops`")
+    expect(text).toContain(
+      "! ipvsadm -E -u 192.168.100.100:5060 -o (one-packet scheduling): not written, keepalived's `ops`",
+    )
     expect(text).toContain("! ipvsadm -b sh-port (scheduler flags): not written, keepalived's `sh-port`")
     expect(text).toContain("! --pe sip (persistence engine): not written, keepalived's `persistence_engine sip`")
     expect(text).toContain('! -x 100 -y 10 (connection thresholds): not written')
     expect(text).toContain('! --tun-type gue --tun-port 6080: not written')
     expect(text).toContain('! TCP 192.168.100.100:81: not written. It has no real servers')
-    expect(text).toContain("! TCP [2001:db8::1]:80: not written. keepalived 2.2.7 takes an IPv6 virtual server, this lab's")
+    expect(text).toContain(
+      "! TCP [2001:db8::1]:80: not written. keepalived 2.2.7 takes an IPv6 virtual server, this lab's",
+    )
     expect(parseKeepalivedConf(text, DEFAULT_CONF).messages).toEqual([])
     // what was written is programmed: the UDP and the TUN service, without what the comments name
     expect(viaKeepalived(text).ran).toEqual([

@@ -125,7 +125,10 @@ export function exportKeepalivedConf(services: readonly ExportedService[], opts:
     }
     const kind = serviceKind(dests)
     const ind = '    '
-    out.push('', s.fwmark ? `virtual_server fwmark ${s.fwmark} {` : `virtual_server ${formatAddr(s.vaddr)} ${s.vport} {`)
+    out.push(
+      '',
+      s.fwmark ? `virtual_server fwmark ${s.fwmark} {` : `virtual_server ${formatAddr(s.vaddr)} ${s.vport} {`,
+    )
     out.push(`${ind}lb_algo ${s.scheduler?.name ?? 'wlc'}`, `${ind}lb_kind ${kind}`)
     // a fwmark service matches any protocol: keepalived warns at one ("protocol will be ignored")
     if (!s.fwmark) out.push(`${ind}protocol ${PROTOCOL[s.protocol] ?? 'TCP'}`)

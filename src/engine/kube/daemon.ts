@@ -102,7 +102,8 @@ export class KubeProxy {
   private sync(h: KubeProxyHost): void {
     const want = desiredVirtualServers(h.cluster.manifests(), { scheduler: this.scheduler, nodeIPs: h.nodeIPs })
     for (const line of syncLines(h.services(), want, this.state)) this.exec(h, line)
-    if (h.interfaces) bindAddresses(h.interfaces, new Set(want.map((v) => v.addr).filter((a) => !h.nodeIPs.includes(a))))
+    if (h.interfaces)
+      bindAddresses(h.interfaces, new Set(want.map((v) => v.addr).filter((a) => !h.nodeIPs.includes(a))))
     this.nextSync = h.now + IPVS_SYNC_PERIOD_MS
   }
 

@@ -106,7 +106,8 @@ describe('a fresh lab from a pasted or opened text', () => {
     })
     const bad = scenarioFromText('apiVersion: v1\nkind: Service\nmetadata: [\n', 'x.yaml')
     expect(bad.ok).toBe(false)
-    if (!bad.ok) expect(bad.errors[0]).toMatch(/^error: error parsing x\.yaml: error converting YAML to JSON: yaml: line \d+: /)
+    if (!bad.ok)
+      expect(bad.errors[0]).toMatch(/^error: error parsing x\.yaml: error converting YAML to JSON: yaml: line \d+: /)
     expect(scenarioFromText('apiVersion: v1\nkind: ConfigMap\nmetadata: {name: x}\n')).toEqual({
       ok: false,
       kind: 'kubernetes',

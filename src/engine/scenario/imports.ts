@@ -3,7 +3,10 @@ import { parseKeepalivedConf } from '../keepalived/parser'
 import { parseManifests } from '../kube/manifest'
 import { formatIPv4 } from '../net/ipv4'
 import { DEFAULT_DIRECTOR } from '../wire/topology'
+import { type ImportKind, recogniseImport } from './importKind'
 import { parseScenario, type Scenario } from './schema'
+
+export { type ImportKind, recogniseImport }
 
 /**
  * A fresh lab from a text a user pasted or opened (issue 16): a keepalived.conf becomes a
@@ -16,22 +19,9 @@ import { parseScenario, type Scenario } from './schema'
  * server's, as the programs themselves would print them.
  */
 
-export type ImportKind = 'keepalived' | 'kubernetes' | 'scenario'
-
 export type ImportAnswer =
   | { ok: true; kind: ImportKind; scenario: Scenario; name: string }
   | { ok: false; kind: ImportKind; errors: string[] }
-
-/**
- * What a text is: a scenario file (JSON, starting with `{`), a Kubernetes manifest (YAML with
- * `apiVersion:` or `kind:` at the start of a line), else keepalived.conf.
- */
-export function recogniseImport(text: string): ImportKind {
-  const t = text.replace(/^\uFEFF/, '').trimStart()
-  if (t.startsWith('{')) return 'scenario'
-  if (/^(apiVersion|kind)\s*:/m.test(t)) return 'kubernetes'
-  return 'keepalived'
-}
 
 /** The app's default traffic (as preset-ppc.json), at a virtual address and port. */
 function traffic(vip: string, port: number): NonNullable<Scenario['traffic']> {
@@ -51,7 +41,7 @@ function traffic(vip: string, port: number): NonNullable<Scenario['traffic']> {
       keepAliveSeconds: 0,
       httpsSwitch: { probability: 0 },
     },
-  } as NonNullable<Scenario['traffic']>
+  }
 }
 
 /** `web.yaml` from a file's name (or `manifest.yaml`): a name kubectl can be given under /root. */
@@ -85,7 +75,7 @@ function fromKeepalived(text: string, fileName: string): ImportAnswer {
       snapshots: [],
       until: 600,
       traffic: traffic(vip, first?.port || 80),
-    } as Scenario,
+    },
   }
 }
 
@@ -123,7 +113,7 @@ function fromManifest(text: string, fileName: string): ImportAnswer {
       snapshots: [],
       until: 600,
       traffic: traffic(vip, vport),
-    } as Scenario,
+    },
   }
 }
 

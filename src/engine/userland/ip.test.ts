@@ -79,7 +79,9 @@ describe('ip (iproute2 6.1) on the director', () => {
       stderr: 'RTNETLINK answers: File exists\n',
       exit: 2,
     })
-    expect(sim.run('ip addr add 1.2.256 dev eth0').stderr).toBe('Error: any valid prefix is expected rather than "1.2.256".\n')
+    expect(sim.run('ip addr add 1.2.256 dev eth0').stderr).toBe(
+      'Error: any valid prefix is expected rather than "1.2.256".\n',
+    )
     // get_addr_ipv4(): missing parts are 0, a leading 0 is octal
     expect(sim.run('ip addr add 1.2.010 dev eth0').exit).toBe(0)
     expect(sim.run('ip -4 addr show eth0').stdout).toContain('    inet 1.2.8.0/32 scope global eth0\n')
@@ -94,7 +96,11 @@ describe('ip (iproute2 6.1) on the director', () => {
     expect(sim.run('ip addr show dev eth9').stderr).toBe('Device "eth9" does not exist.\n')
     expect(sim.run('ip foo').stderr).toBe('Object "foo" is unknown, try "ip help".\n')
     expect(sim.run('ip addr foo').stderr).toBe('Command "foo" is unknown, try "ip address help".\n')
-    expect(sim.run('ip -x addr')).toEqual({ stdout: '', stderr: 'Option "-x" is unknown, try "ip -help".\n', exit: 255 })
+    expect(sim.run('ip -x addr')).toEqual({
+      stdout: '',
+      stderr: 'Option "-x" is unknown, try "ip -help".\n',
+      exit: 255,
+    })
   })
 
   it('ip link show', () => {

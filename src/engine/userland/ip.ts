@@ -106,7 +106,12 @@ function iprouteIPv4(text: string): string | null {
   for (const [i, p] of parts.entries()) {
     const m = /^(0[xX][0-9a-fA-F]+|0[0-7]*|[1-9]\d*)$/.exec(p)
     if (!m) return null
-    const n = p.startsWith('0x') || p.startsWith('0X') ? Number.parseInt(p, 16) : p.startsWith('0') ? Number.parseInt(p || '0', 8) : Number(p)
+    const n =
+      p.startsWith('0x') || p.startsWith('0X')
+        ? Number.parseInt(p, 16)
+        : p.startsWith('0')
+          ? Number.parseInt(p || '0', 8)
+          : Number(p)
     if (n > 255) return null
     out[i] = n
   }
