@@ -10,6 +10,7 @@ export const PRESETS = [
   { id: 'megaproxyM', file: 'preset-megaproxy-netmask.json', key: 'presets.megaproxyM' },
   { id: 'failure', file: 'preset-rs-failure.json', key: 'presets.failure' },
   { id: 'ipv6pcc', file: 'preset-ipv6-pcc.json', key: 'presets.ipv6pcc' },
+  { id: 'kubeAffinity', file: 'preset-kube-affinity.json', key: 'presets.kubeAffinity' },
 ] as const
 
 export type PresetId = (typeof PRESETS)[number]['id']
