@@ -15,6 +15,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
   const t = useT()
   const ref = useRef<HTMLDialogElement>(null)
   const fileRef = useRef<HTMLInputElement>(null)
+  const errorsRef = useRef<HTMLDivElement>(null)
   const [text, setText] = useState('')
   const [fileName, setFileName] = useState('')
   const [chosen, setChosen] = useState<ImportKind | 'auto'>('auto')
@@ -29,6 +30,11 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
     if (open && !d.open) d.showModal()
     if (!open && d.open) d.close()
   }, [open])
+
+  // the errors come into view where the text was pasted (a short window scrolls the dialog)
+  useEffect(() => {
+    if (errors) errorsRef.current?.scrollIntoView({ block: 'nearest' })
+  }, [errors])
 
   const recognised = recogniseImport(text)
   const kind = chosen === 'auto' ? recognised : chosen
@@ -75,7 +81,6 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
         id={`${ids}-text`}
         value={text}
         spellCheck={false}
-        rows={14}
         aria-invalid={errors !== null}
         aria-describedby={errors ? `${ids}-errors` : undefined}
         data-testid="import-text"
@@ -123,7 +128,7 @@ export function ImportDialog({ open, onClose }: { open: boolean; onClose: () => 
         {t(`import.will.${kind}`)}
       </p>
       {errors && (
-        <div id={`${ids}-errors`} role="alert" className="import-errors" data-testid="import-errors">
+        <div ref={errorsRef} id={`${ids}-errors`} role="alert" className="import-errors" data-testid="import-errors">
           <p>{t('import.refused', { kind: kindName(errors.kind) })}</p>
           <pre>{errors.lines.join('\n')}</pre>
         </div>
