@@ -68,7 +68,7 @@ test('keepalived.conf exported, then read back in a fresh lab: keepalived progra
   const lab = new LabPage(page)
   await lab.open()
   await lab.type('ipvsadm -Ln')
-  const before = (await lab.outputOf('ipvsadm -Ln').innerText()) || ''
+  const before = (await lab.outputOf('ipvsadm -Ln').textContent()) ?? ''
   const conf = await exportKeepalived(page)
   expect(conf).toContain(
     'virtual_server 192.168.100.100 80 {\n    lb_algo rr\n    lb_kind DR\n    protocol TCP\n    persistence_timeout 300\n',
@@ -81,7 +81,7 @@ test('keepalived.conf exported, then read back in a fresh lab: keepalived progra
   await expect(page.getByTestId('play')).toBeEnabled()
   await expect(lab.consoleLog()).toContainText('keepalived: ipvsadm -A -t 192.168.100.100:80 -s rr -p 300')
   await lab.type('ipvsadm -Ln')
-  const after = await lab.outputOf('ipvsadm -Ln').innerText()
+  const after = (await lab.outputOf('ipvsadm -Ln').textContent()) ?? ''
   expect(rules(after)).toBe(rules(before))
   await lab.type('cat /etc/keepalived/keepalived.conf')
   await expect(lab.consoleLog()).toContainText('! Exported from LVS Persistence Lab')
@@ -92,7 +92,7 @@ test("a keepalived.conf with errors: keepalived's messages with their lines wher
 }) => {
   const lab = new LabPage(page)
   await lab.open()
-  const description = await page.getByTestId('description').innerText()
+  const description = (await page.getByTestId('description').textContent()) ?? ''
   await paste(page, BAD_CONF)
   await expect(page.getByTestId('import-will')).toContainText('systemctl start keepalived')
   await page.getByTestId('import-submit').click()
