@@ -11,6 +11,7 @@ import {
   replyFrom,
   replySentBy,
   stopsGrowing,
+  templateGone,
   templateLive,
   templateLiveThroughout,
   textbookParts,
@@ -116,6 +117,66 @@ const markScenario = (rule: string) => ({
   connections: [conn(1, '10.0.0.7', 40001, 80, 5)],
   until: 30,
 })
+
+/** Lesson 12's manifest: the Service shop (ClusterIP 10.96.0.20:80, ClientIP affinity, `timeout` s if given) and its three pods. */
+const shopManifest = (timeout?: number) => `apiVersion: v1
+kind: Service
+metadata:
+  name: shop
+spec:
+  clusterIP: 10.96.0.20
+  sessionAffinity: ClientIP
+${timeout ? `  sessionAffinityConfig:\n    clientIP:\n      timeoutSeconds: ${timeout}\n` : ''}  ports:
+  - name: http
+    port: 80
+    targetPort: 8080
+---
+apiVersion: discovery.k8s.io/v1
+kind: EndpointSlice
+metadata:
+  name: shop-8f2kd
+  labels:
+    kubernetes.io/service-name: shop
+addressType: IPv4
+ports:
+- name: http
+  port: 8080
+  protocol: TCP
+endpoints:
+- addresses: [10.244.1.5]
+- addresses: [10.244.2.7]
+- addresses: [10.244.3.9]
+`
+const CLUSTER_IP = '10.96.0.20'
+const POD_CHOICES: Choice[] = [
+  { label: '10.244.1.5', value: '10.244.1.5' },
+  { label: '10.244.2.7', value: '10.244.2.7' },
+  { label: '10.244.3.9', value: '10.244.3.9' },
+  { label: { en: 'refused: no real server', 'zh-CN': '被拒绝：没有真实服务器' }, value: 'null' },
+]
+const kubeConn = (at: number, client: string, clientPort: number) => ({
+  at,
+  client,
+  clientPort,
+  proto: 'tcp',
+  vip: CLUSTER_IP,
+  vport: 80,
+  hold: 2,
+})
+/** Lesson 12's node: kube-proxy in IPVS mode, the shop Service applied, three clients. */
+const kubeAffinityScenario = {
+  name: 'Lesson 12: ClientIP affinity in Kubernetes',
+  files: { '/root/shop.yaml': shopManifest(), '/root/shop-60s.yaml': shopManifest(60) },
+  commands: ['kube-proxy --proxy-mode=ipvs', 'kubectl apply -f shop.yaml'],
+  connections: [
+    kubeConn(1, '10.0.0.7', 40001),
+    kubeConn(2, '10.0.0.8', 40002),
+    kubeConn(3, '10.0.0.9', 40003),
+    kubeConn(60, '10.0.0.7', 40004),
+    kubeConn(120, '10.0.0.5', 40005),
+  ],
+  until: 600,
+}
 
 export const LESSONS: Lesson[] = [
   {
@@ -1031,6 +1092,127 @@ export const LESSONS: Lesson[] = [
           'zh-CN': 'filter INPUT 规则计到了客户端的包，和 PREROUTING 那条规则一样。',
         },
         claims: [outputLists(/^\s*[1-9]\d*\s+\d+\s+MARK\s.*dpt:80 MARK set 0x1$/m)],
+      },
+    ],
+  },
+  {
+    id: 'kube-affinity',
+    title: { en: '12. ClientIP affinity in Kubernetes', 'zh-CN': '12. Kubernetes 中的 ClientIP 亲和性' },
+    steps: [
+      {
+        kind: 'load',
+        scenario: kubeAffinityScenario,
+        text: {
+          en: 'This director is a Kubernetes node. kube-proxy runs in IPVS mode (kube-proxy --proxy-mode=ipvs) and kubectl applied /root/shop.yaml: the Service shop, ClusterIP 10.96.0.20:80, sessionAffinity: ClientIP with no timeoutSeconds, and an EndpointSlice with three pods on :8080. The clients 10.0.0.7, .8 and .9 connect at 1, 2 and 3 s.',
+          'zh-CN':
+            '这台调度器是一个 Kubernetes 节点。kube-proxy 运行在 IPVS 模式（kube-proxy --proxy-mode=ipvs），kubectl 应用了 /root/shop.yaml：Service shop，ClusterIP 10.96.0.20:80，sessionAffinity: ClientIP，没有设置 timeoutSeconds；EndpointSlice 里有三个 :8080 的 Pod。客户端 10.0.0.7、.8、.9 在第 1、2、3 秒连接。',
+        },
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Ln',
+        text: {
+          en: 'What kube-proxy made of it: a virtual server TCP 10.96.0.20:80 with rr and persistent 10800 — sessionAffinity: ClientIP is IPVS persistence, -p 10800 (three hours, Kubernetes’ default) — and each pod a Masq real server at :8080, weight 1.',
+          'zh-CN':
+            'kube-proxy 把它变成了：虚拟服务器 TCP 10.96.0.20:80，rr，persistent 10800——sessionAffinity: ClientIP 就是 IPVS 的持久化，-p 10800（三小时，Kubernetes 的默认值）——每个 Pod 是 :8080 上的 Masq 真实服务器，权重 1。',
+        },
+        claims: [
+          outputLists(/^TCP {2}10\.96\.0\.20:80 rr persistent 10800$/m),
+          outputLists(/^ {2}-> 10\.244\.1\.5:8080 +Masq +1 /m),
+          outputLists(/^ {2}-> 10\.244\.3\.9:8080 +Masq +1 /m),
+        ],
+      },
+      {
+        kind: 'run',
+        cmd: 'ip -4 addr show kube-ipvs0',
+        text: {
+          en: 'The node accepts packets for the ClusterIP because kube-proxy put it on its dummy interface kube-ipvs0, as a /32.',
+          'zh-CN':
+            '节点之所以接收发往 ClusterIP 的包，是因为 kube-proxy 把它以 /32 的形式加到了自己的虚拟网卡 kube-ipvs0 上。',
+        },
+        claims: [outputLists(/^ {4}inet 10\.96\.0\.20\/32 scope global kube-ipvs0$/m)],
+      },
+      {
+        kind: 'play',
+        until: 5,
+        speed: 1,
+        text: {
+          en: 'Play to 5 s: rr hands the three clients one pod each; 10.0.0.7 lands on 10.244.3.9.',
+          'zh-CN': '播放到 5 秒：rr 给三个客户端各分一个 Pod；10.0.0.7 落在 10.244.3.9 上。',
+        },
+        claims: [landsOn(0, '10.244.3.9'), landsOn(1, '10.244.2.7'), landsOn(2, '10.244.1.5')],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: 10.0.0.7 connects again at 60 s. rr’s turn has moved on since. Which pod does it reach?',
+          'zh-CN': '预测：10.0.0.7 在第 60 秒再次连接，rr 的轮次早已往后走了。它会到哪个 Pod？',
+        },
+        probe: { kind: 'connection-rs', index: 3 },
+        choices: POD_CHOICES,
+        explain: {
+          en: '{answer}: the same pod as at 1 s. Its first connection left a persistence template 10.0.0.7 → 10.244.3.9 with the service’s timeout, 10800 s, and the scheduler is not asked while the template lives.',
+          'zh-CN':
+            '{answer}：和第 1 秒时同一个 Pod。第一个连接留下了持久化模板 10.0.0.7 → 10.244.3.9，超时为服务的 10800 秒；模板在的时候不会再问调度器。',
+        },
+        claims: [answerIs('10.244.3.9')],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: 10.0.0.8 connected once, at 2 s, for 2 s. Is its template still live an hour later (at 3600 s)?',
+          'zh-CN': '预测：10.0.0.8 只在第 2 秒连接过一次，持续 2 秒。一小时后（第 3600 秒）它的模板还在吗？',
+        },
+        probe: { kind: 'template-live', client: '10.0.0.8', atMs: 3_600_000 },
+        choices: YES_NO,
+        explain: {
+          en: 'Yes. A template’s timer is the service’s timeout, 10800 s here, and it is re-armed while a connection still depends on it. A plain ipvsadm -p 300 would have let it go within minutes; Kubernetes’ three hours keep a client on its pod for a whole working session.',
+          'zh-CN':
+            '是。模板的计时器就是服务的超时，这里是 10800 秒；还有连接依赖它时，计时器会重新开始。普通的 ipvsadm -p 300 几分钟内就会让它过期；Kubernetes 的三小时能让客户端在整个工作时段都留在同一个 Pod 上。',
+        },
+        claims: [answerIs(true), templateLive('10.0.0.8', 3600)],
+      },
+      {
+        kind: 'run',
+        cmd: 'kubectl apply -f shop-60s.yaml && ipvsadm -Ln',
+        text: {
+          en: 'Now set sessionAffinityConfig.clientIP.timeoutSeconds: 60 (shop-60s.yaml): kubectl configures the Service, kube-proxy syncs at once, and the virtual server says persistent 60.',
+          'zh-CN':
+            '现在设置 sessionAffinityConfig.clientIP.timeoutSeconds: 60（shop-60s.yaml）：kubectl 更新 Service，kube-proxy 立即同步，虚拟服务器显示 persistent 60。',
+        },
+        claims: [
+          outputLists(/^service\/shop configured$/m),
+          outputLists(/^TCP {2}10\.96\.0\.20:80 rr persistent 60$/m),
+        ],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: a new client, 10.0.0.5, connects at 120 s for 2 s. Is its template still live at 400 s?',
+          'zh-CN': '预测：新客户端 10.0.0.5 在第 120 秒连接，持续 2 秒。第 400 秒时它的模板还在吗？',
+        },
+        probe: { kind: 'template-live', client: '10.0.0.5', atMs: 400_000 },
+        choices: YES_NO,
+        explain: {
+          en: 'No. A template made after the change gets the service’s new timeout, 60 s: once its connection’s entry has gone, the next minute ends it.',
+          'zh-CN': '否。修改之后新建的模板使用服务的新超时 60 秒：它的连接条目消失后，再过一分钟它就没有了。',
+        },
+        claims: [answerIs(false), templateGone('10.0.0.5', 400)],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: and 10.0.0.9’s template, made at 3 s while the service still said 10800 — is it live at 300 s?',
+          'zh-CN': '预测：10.0.0.9 的模板是在第 3 秒、服务还是 10800 的时候建立的——第 300 秒时它还在吗？',
+        },
+        probe: { kind: 'template-live', client: '10.0.0.9', atMs: 300_000 },
+        choices: YES_NO,
+        explain: {
+          en: 'Yes. Changing the service’s timeout (kube-proxy’s ipvsadm -E) does not touch the templates already there: each keeps the timeout it was made with, so old clients stay on their pods for hours after the Service says one minute.',
+          'zh-CN':
+            '是。修改服务的超时（kube-proxy 的 ipvsadm -E）不会改动已有的模板：每个模板保留它建立时的超时，所以 Service 改成一分钟后，老客户端仍会在原来的 Pod 上再待几个小时。',
+        },
+        claims: [answerIs(true), templateLive('10.0.0.9', 300)],
       },
     ],
   },

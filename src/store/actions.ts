@@ -7,6 +7,8 @@
 import {
   type CompareConfig,
   type FidelityResult,
+  type ImportAnswer,
+  type ImportKind,
   type JournalLine,
   MAX_SPEED,
   MIN_SPEED,
@@ -157,6 +159,26 @@ export const labActions = {
           ? { scenario: r.scenario, version: r.version, atMs: r.atMs, journal: r.journal }
           : undefined,
     )
+  },
+  /** The director's IPVS table as the keepalived.conf that would program it. */
+  keepalivedConf(): Promise<string> {
+    return ask(
+      (id) => ({ type: 'keepalived-conf', id }),
+      (r) => (r.type === 'keepalived-conf' ? r.text : undefined),
+    )
+  },
+  /**
+   * A pasted or opened text as a fresh lab (a keepalived.conf, a Kubernetes manifest, a scenario
+   * file): checked by the worker first; only a text without errors is loaded, so one with errors
+   * leaves the lab as it was and its errors go back to where it was pasted.
+   */
+  async importText(text: string, fileName: string, kind?: ImportKind): Promise<ImportAnswer> {
+    const answer = await ask(
+      (id) => ({ type: 'import-text', id, text, fileName, ...(kind ? { kind } : {}) }),
+      (r) => (r.type === 'import-text' ? r.answer : undefined),
+    )
+    if (answer.ok) labActions.load(answer.scenario, '', answer.name)
+    return answer
   },
   /**
    * The running configuration as a script, and the real servers' side as comments (asked for now:

@@ -261,6 +261,8 @@ export function onReply(r: Reply): void {
     case 'probe':
     case 'packets':
     case 'scenario':
+    case 'keepalived-conf':
+    case 'import-text':
       answer(r)
       return
     case 'template-line':

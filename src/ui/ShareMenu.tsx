@@ -1,6 +1,7 @@
 import { useRef, useState } from 'react'
 import { tMsg } from '../i18n/index'
 import { actions, type MessageKey, useLab } from '../store/index'
+import { ImportDialog } from './ImportDialog'
 import { download, encodeShare, MAX_FILE_BYTES, SHARE_PARAM, shellScript } from './share'
 import { useT } from './useT'
 
@@ -13,6 +14,7 @@ export function ShareMenu() {
   const [status, setStatus] = useState<MessageKey | null>(null)
   const [link, setLink] = useState<string | null>(null)
   const fileRef = useRef<HTMLInputElement>(null)
+  const [importing, setImporting] = useState(false)
 
   const copyLink = async () => {
     const { scenario, atMs } = await actions.exportScenario()
@@ -40,6 +42,10 @@ export function ShareMenu() {
   const saveScript = async () => {
     const script = await actions.currentScript()
     download('lvs-lab-director.sh', shellScript(script.text, name, script.realServers), 'text/x-shellscript')
+    setStatus('share.saved')
+  }
+  const saveKeepalived = async () => {
+    download('keepalived.conf', await actions.keepalivedConf(), 'text/plain')
     setStatus('share.saved')
   }
   const openFile = async (file: File) => {
@@ -78,6 +84,13 @@ export function ShareMenu() {
       <button type="button" className="btn" onClick={() => void saveScript()}>
         {t('share.script')}
       </button>
+      <button type="button" className="btn" onClick={() => void saveKeepalived()} data-testid="export-keepalived">
+        {t('share.keepalived')}
+      </button>
+      <button type="button" className="btn" onClick={() => setImporting(true)} data-testid="import-open">
+        {t('share.import')}
+      </button>
+      <ImportDialog open={importing} onClose={() => setImporting(false)} />
       <span role="status" className="what">
         {status && tMsg(t, { key: status })}
       </span>

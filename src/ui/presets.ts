@@ -12,6 +12,7 @@ export const PRESETS = [
   { id: 'ipv6pcc', file: 'preset-ipv6-pcc.json', key: 'presets.ipv6pcc' },
   { id: 'failover', file: 'failover-with-sync.json', key: 'presets.failover' },
   { id: 'failoverNoSync', file: 'failover-without-sync.json', key: 'presets.failoverNoSync' },
+  { id: 'kubeAffinity', file: 'preset-kube-affinity.json', key: 'presets.kubeAffinity' },
 ] as const
 
 export type PresetId = (typeof PRESETS)[number]['id']

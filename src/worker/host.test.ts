@@ -89,6 +89,28 @@ describe('the worker host', () => {
     })
   })
 
+  it('keepalived.conf of the running table, and an import checked without loading anything', () => {
+    const host = new Host({ now: () => 0 })
+    host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })
+    host.handle({ type: 'run', id: 1, line: 'ipvsadm -e -t 192.168.100.100:80 -r 192.168.8.101 -g -w 0' })
+    const [conf] = host.handle({ type: 'keepalived-conf', id: 2 }) as { type: string; text: string }[]
+    expect(conf.type).toBe('keepalived-conf')
+    expect(conf.text).toContain('virtual_server 192.168.100.100 443 {')
+    expect(conf.text).toContain('    real_server 192.168.8.101 80 {\n        weight 0\n    }')
+    const [bad] = host.handle({
+      type: 'import-text',
+      id: 3,
+      text: 'virtual_server 1.2.3.4 80 {\n lb_algo x\n}\n',
+      fileName: '',
+    })
+    expect(bad).toMatchObject({ type: 'import-text', answer: { ok: false, kind: 'keepalived' } })
+    const [good] = host.handle({ type: 'import-text', id: 4, text: conf.text, fileName: 'k.conf' })
+    expect(good).toMatchObject({ type: 'import-text', answer: { ok: true, kind: 'keepalived' } })
+    // neither loaded anything: the run is the one it was, the typed command still in it
+    const again = host.handle({ type: 'export-scenario', id: 5 })[0] as { scenario: string }
+    expect(JSON.parse(again.scenario)).toMatchObject({ name: 'classroom-ppc' })
+  })
+
   it('refuses a broken scenario with the path of the bad field, and keeps the loaded one', () => {
     const host = new Host({ now: () => 0 })
     host.handle({ type: 'load', scenario: classroom('classroom-ppc'), name: 'ppc' })

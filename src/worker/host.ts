@@ -6,7 +6,7 @@
  * changed. Pure TypeScript (no DOM, no `self`): the worker entry feeds it requests and posts its
  * replies, and tests drive it directly under Node.
  */
-import { connectionLine, parseScenario, readDirector, validateScenario } from '../engine/index'
+import { connectionLine, parseScenario, readDirector, scenarioFromText, validateScenario } from '../engine/index'
 import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
@@ -203,6 +203,10 @@ export class Host {
         return [{ type: 'script', text: run?.currentScript() ?? '', realServers: run?.realServerScript() ?? '' }]
       case 'export-scenario':
         return [this.exportReply(req.id, req.unlessVersion, req.journal === true)]
+      case 'keepalived-conf':
+        return [{ type: 'keepalived-conf', id: req.id, text: run?.keepalivedConf() ?? '' }]
+      case 'import-text':
+        return [{ type: 'import-text', id: req.id, answer: scenarioFromText(req.text, req.fileName, req.kind) }]
       case 'template-line': {
         const row = run?.templates.get(req.templateId)
         const line =

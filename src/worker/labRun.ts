@@ -7,6 +7,7 @@
 import {
   type DirectorEvent,
   type DirectorReadApi,
+  exportKeepalivedConf,
   findScheduler,
   KERNEL_SCHEDULER_NAMES,
   readDirector,
@@ -616,6 +617,16 @@ export class LabRun {
     this.catchUp()
     const sim = this.player.sim
     return realServerSetup(sim.director.services, sim.topology)
+  }
+
+  /** The director's IPVS table as keepalived.conf (its fwmark services' mark rules quoted in comments). */
+  keepalivedConf(): string {
+    this.catchUp()
+    const sim = this.player.sim
+    return exportKeepalivedConf(sim.director.services, {
+      mangleRules: sim.run('iptables -t mangle -S').stdout,
+      title: this.scenario.name,
+    })
   }
 
   currentScript(): string {

@@ -4,11 +4,11 @@
  * This is the only file the UI and the worker share.
  */
 
-import type { DaemonSource, PairState } from '../engine/index'
+import type { DaemonSource, ImportAnswer, ImportKind, PairState } from '../engine/index'
 import type { Addr } from '../engine/net/ipv6'
 import type { NetfilterStep } from '../engine/wire/netfilterPath'
 
-export type { NetfilterStep, PairState }
+export type { ImportAnswer, ImportKind, NetfilterStep, PairState }
 
 export const PROTOCOL_VERSION = 1
 
@@ -90,6 +90,13 @@ export type Request =
    * version changes only with a load or a reset) and the typed commands beside it, as a journal.
    */
   | { type: 'export-scenario'; id: number; unlessVersion?: string; journal?: boolean }
+  /** The director's IPVS table as the keepalived.conf that would program it (issue 16). */
+  | { type: 'keepalived-conf'; id: number }
+  /**
+   * A pasted or opened text as a fresh lab's scenario (a keepalived.conf, a Kubernetes manifest,
+   * a scenario file: `kind`, else recognised), or the programs' errors; nothing is loaded.
+   */
+  | { type: 'import-text'; id: number; text: string; fileName: string; kind?: ImportKind }
   /** Compare mode: the base scenario's traffic (and seed) through each configuration. */
   | { type: 'compare-start'; base: unknown; configs: CompareConfig[] }
   | { type: 'compare-stop' }
@@ -640,6 +647,8 @@ export type Reply =
       journal?: JournalLine[]
     }
   | { type: 'compare-started'; endMs: number; configs: { id: string; label: string }[] }
+  | { type: 'keepalived-conf'; id: number; text: string }
+  | { type: 'import-text'; id: number; answer: ImportAnswer }
   | { type: 'probe'; id: number; answer: ProbeAnswer }
   | { type: 'packets'; id: number; answer: PacketsAnswer }
   | { type: 'fidelity'; id: number; result: FidelityResult }

@@ -16,6 +16,7 @@ import {
 import { KubeCluster, kubectlProgram } from '../kube/cluster'
 import { KubeProxy, type KubeProxyHost, kubeProxyProgram } from '../kube/daemon'
 import { utf8Length } from '../lib/utf8'
+import { Interfaces } from '../net/interfaces'
 import { asPort, type IPv4, type Port } from '../net/ipv4'
 import { type Addr, formatAddr, formatAddrPort } from '../net/ipv6'
 import type { NfPacket } from '../netfilter/rule'
@@ -23,13 +24,14 @@ import { Netfilter } from '../netfilter/tables'
 import { labMacOf } from '../netfilter/xt_mac'
 import { type SimMs, WALL_CLOCK_EPOCH_MS } from '../sim/time'
 import { dmesg } from '../userland/dmesg'
+import { ipProgram } from '../userland/ip'
 import { runIptables } from '../userland/iptables/commands'
 import { runIptablesSave } from '../userland/iptables/save'
 import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
 import { ArpLan } from '../wire/arp'
-import { Topology } from '../wire/topology'
+import { DEFAULT_DIRECTOR, Topology } from '../wire/topology'
 import type { PacketObserver } from '../wire/wire'
 
 /**
@@ -98,6 +100,12 @@ export class Simulator {
   readonly files = new Map<string, string>()
   /** What the real servers do wrong, and when (a scenario's `faults`). */
   faults = new RealServerFaults()
+  /**
+   * The director's interfaces and addresses (`ip addr`, `ip link`): lo, eth0, eth1 as the
+   * topology has them, and kube-ipvs0 once kube-proxy runs. `add`/`del` for a daemon that moves
+   * an address (net/interfaces.ts).
+   */
+  interfaces = new Interfaces(DEFAULT_DIRECTOR)
 
   constructor(extraPrograms: ExtraPrograms = {}) {
     this.extraPrograms = extraPrograms
@@ -122,6 +130,7 @@ export class Simulator {
         'iptables-nft-save': (args) => runIptablesSave(nf, args, wallClock()),
         'iptables-legacy-save': (args) => runIptablesSave(nf, args, wallClock(), true),
         dmesg: (args) => dmesg(nf.kmsg, args),
+        ip: (args) => ipProgram(this.interfaces, args),
         journalctl: (args) =>
           asksKeepalivedUnit(args)
             ? journalKeepalived(this.keepalivedHost(), args)
@@ -158,6 +167,7 @@ export class Simulator {
       services: () => readDirector(this.director).services(),
       run: (line) => runShell(line, this.userland),
       nodeIPs: [this.topology.director.clientSide, this.topology.director.dip],
+      interfaces: this.interfaces,
     }
   }
 
@@ -271,6 +281,7 @@ export class Simulator {
   /** Set the topology (and, with a router, the ARP its clients' packets now depend on). */
   setTopology(t: Topology): void {
     this.topology = t
+    this.interfaces = new Interfaces(t.director)
     this.arp = t.router ? new ArpLan(t, this.director) : null
   }
 

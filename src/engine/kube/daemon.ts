@@ -1,4 +1,5 @@
 import type { ServiceReadView } from '../ipvs/readApi'
+import type { Interfaces } from '../net/interfaces'
 import type { CommandResult } from '../userland/shell'
 import type { KubeCluster } from './cluster'
 import { desiredVirtualServers, kubeProxySysctls } from './kubeProxy'
@@ -32,7 +33,12 @@ export interface KubeProxyHost {
   run: RunLine
   /** The node's addresses (NodePort services listen on them). */
   nodeIPs: string[]
+  /** The node's interfaces: kube-proxy makes the dummy `kube-ipvs0` and binds every service address to it. */
+  interfaces?: Interfaces
 }
+
+/** kube-proxy's dummy device (pkg/proxy/ipvs/proxier.go defaultDummyDevice). */
+export const KUBE_DUMMY_DEVICE = 'kube-ipvs0'
 
 /**
  * kube-proxy in IPVS mode on the director, which is a Kubernetes node here (pkg/proxy/ipvs/proxier.go):
@@ -96,6 +102,8 @@ export class KubeProxy {
   private sync(h: KubeProxyHost): void {
     const want = desiredVirtualServers(h.cluster.manifests(), { scheduler: this.scheduler, nodeIPs: h.nodeIPs })
     for (const line of syncLines(h.services(), want, this.state)) this.exec(h, line)
+    if (h.interfaces)
+      bindAddresses(h.interfaces, new Set(want.map((v) => v.addr).filter((a) => !h.nodeIPs.includes(a))))
     this.nextSync = h.now + IPVS_SYNC_PERIOD_MS
   }
 
@@ -107,6 +115,19 @@ export class KubeProxy {
       this.nextCheck += RS_CHECK_DELETE_INTERVAL_MS
     }
   }
+}
+
+/**
+ * syncProxyRules()'s address binding (netlink EnsureDummyDevice(), EnsureAddressBind(),
+ * UnbindAddress()): every ClusterIP and external IP on kube-ipvs0 as a /32 (/128), so the node
+ * accepts packets to them; an address no service has any more is unbound. The node's own
+ * addresses (NodePorts) are not bound: they are on its real interfaces already.
+ */
+function bindAddresses(ifs: Interfaces, want: Set<string>): void {
+  const dev = ifs.ensureDummy(KUBE_DUMMY_DEVICE)
+  for (const a of [...dev.addrs]) if (!want.has(a.addr)) ifs.del(KUBE_DUMMY_DEVICE, a.addr, a.prefixLen)
+  for (const a of want)
+    if (!dev.addrs.some((x) => x.addr === a)) ifs.add(KUBE_DUMMY_DEVICE, a, a.includes(':') ? 128 : 32)
 }
 
 /**

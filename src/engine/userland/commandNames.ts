@@ -19,6 +19,7 @@ export const DIRECTOR_COMMANDS = [
   'keepalived',
   'kubectl',
   'kube-proxy',
+  'ip',
   'systemctl',
   'printf',
   'echo',
