@@ -4,8 +4,8 @@
  */
 
 export { capabilities } from './capabilities'
-export { Simulator } from './host/simulator'
 export type { DirectorName, PairDirectorState, PairState, VipMove } from './host/pair'
+export { Simulator } from './host/simulator'
 export type { Connection } from './ipvs/connection'
 export type { Destination } from './ipvs/destination'
 export { Director, type DirectorEvent, type Packet, type ScheduleDecision, type Verdict } from './ipvs/director'

@@ -42,7 +42,9 @@ describe('what the backup learns, and when', () => {
       'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n' +
         'TCP 0A000001 0000 C0A86464 0050 C0A80866 0050 ASSURED     SYNC       300\n',
     )
-    expect(p.sims[0].run('cat /proc/net/ip_vs_conn_sync').stdout).toContain('TCP 0A000001 9C41 C0A86464 0050 C0A80866 0050 ESTABLISHED LOCAL      898\n')
+    expect(p.sims[0].run('cat /proc/net/ip_vs_conn_sync').stdout).toContain(
+      'TCP 0A000001 9C41 C0A86464 0050 C0A80866 0050 ESTABLISHED LOCAL      898\n',
+    )
   })
 
   it('a connection is sent at its FIN (a new state other than ESTABLISHED), and ESTABLISHED at its 3rd packet', () => {

@@ -1,6 +1,6 @@
 import type { SyncMessage } from '../ipvs/sync'
 import type { VrrpEvent } from '../keepalived/daemon'
-import { parseDottedQuad } from '../net/ipv4'
+import { formatIPv4, type IPv4, parseDottedQuad } from '../net/ipv4'
 import type { SimMs } from '../sim/time'
 import type { Simulator } from './simulator'
 
@@ -185,8 +185,16 @@ export class DirectorPair {
     const other = this.sims[i === 0 ? 1 : 0]
     if (!other.down)
       for (const adv of e.adverts) other.keepalived.receiveAdvert(e.at, adv.dev, adv, (line) => other.run(line))
-    for (const v of e.removeVips) this.vrrpVips[i].delete(v.addr)
-    for (const v of e.addVips) this.vrrpVips[i].add(v.addr)
+    // keepalived's netlink calls, as `ip addr` shows them (net/interfaces.ts)
+    const ifs = this.sims[i].interfaces
+    for (const v of e.removeVips) {
+      this.vrrpVips[i].delete(v.addr)
+      ifs.del(v.dev, formatIPv4(v.addr as IPv4), v.prefixLen)
+    }
+    for (const v of e.addVips) {
+      this.vrrpVips[i].add(v.addr)
+      ifs.add(v.dev, formatIPv4(v.addr as IPv4), v.prefixLen)
+    }
     for (const j of [0, 1] as const) this.sims[j].vipAbsent = !this.holdsVip(j)
     if (e.garps.length > 0 && this.vipAt !== i) {
       this.vipAt = i

@@ -38,6 +38,15 @@ describe('failover, with and without the sync daemon', () => {
       'ipvsadm --start-daemon master --mcast-interface eth0 --syncid 51',
     ])
     expect(lines(none.commands)).toEqual([])
+    // keepalived put the VIP on the backup's eth0 when it took over (`ip` reads it, net/interfaces.ts)
+    const addr = sync.backup?.final.outputs.find((o) => o.cmd === 'ip -4 addr show eth0')
+    expect(addr?.stdout).toBe(
+      '2: eth0: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc fq_codel state UP group default qlen 1000\n' +
+        '    inet 10.0.255.253/16 brd 10.0.255.255 scope global eth0\n' +
+        '       valid_lft forever preferred_lft forever\n' +
+        '    inet 192.168.100.100/32 scope global eth0\n' +
+        '       valid_lft forever preferred_lft forever\n',
+    )
     const daemon = sync.backup?.final.outputs.find((o) => o.cmd === 'ipvsadm -L --daemon')
     expect(daemon?.stdout).toBe(
       'master sync daemon (mcast=eth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n',

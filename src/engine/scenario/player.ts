@@ -1,10 +1,10 @@
-import { type DirectorIndex, DirectorPair } from '../host/pair'
+import { type DirectorIndex, DirectorPair, pairAddresses } from '../host/pair'
 import { type ClientTcp, clientRs, type FinOutcome, newClientTcp, Simulator } from '../host/simulator'
 import { ORPHAN_FIN_SCHEDULE, SYN_SCHEDULE } from '../host/tcpRetransmit'
 import type { DirectorEvent } from '../ipvs/director'
 import { type FaultSpec, RealServerFaults } from '../keepalived/faults'
 import { Metrics } from '../metrics/metrics'
-import { asPort } from '../net/ipv4'
+import { asPort, formatIPv4 } from '../net/ipv4'
 import { type Addr, formatAddrPort, parseAddr } from '../net/ipv6'
 import { CalendarQueue } from '../sim/calendarQueue'
 import { type SimMs, secondsToSimMs } from '../sim/time'
@@ -218,7 +218,12 @@ export class ScenarioPlayer {
   /** The second director: its files, sysctls; the real servers' faults are the same servers'. */
   private backupDirector(scenario: Scenario, rsFaults: FaultSpec[], setup?: (sim: Simulator) => void): Simulator {
     const b = new Simulator()
-    if (scenario.topology) b.setTopology(new Topology(scenario.topology))
+    // the same LAN, its own address on it (host/pair.ts pairAddresses): the one below the first's
+    const first = new Topology(scenario.topology ?? {})
+    const [, own] = pairAddresses(first.director.clientSide)
+    b.setTopology(
+      new Topology({ ...scenario.topology, director: { ...scenario.topology?.director, clientSide: formatIPv4(own) } }),
+    )
     for (const [path, text] of Object.entries(scenario.backup?.files ?? {})) b.files.set(path, text)
     if (rsFaults.length > 0) b.faults = new RealServerFaults(rsFaults)
     setup?.(b)

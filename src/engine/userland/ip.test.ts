@@ -59,6 +59,8 @@ describe('ip (iproute2 6.1) on the director', () => {
   it('ip -4 addr: the IPv4 lines only', () => {
     const out = new Simulator().run('ip -4 addr').stdout
     expect(out).not.toContain('inet6')
+    // print_linkinfo(): no link/ether line under a family filter
+    expect(out).not.toContain('link/')
     expect(out.split('\n').filter((l) => l.startsWith('    inet '))).toEqual([
       '    inet 127.0.0.1/8 scope host lo',
       '    inet 10.0.255.254/16 brd 10.0.255.255 scope global eth0',

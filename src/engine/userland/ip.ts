@@ -68,8 +68,12 @@ where  OBJECT := { address | addrlabel | fou | help | ila | ioam | l2tp | link |
                     -c[olor]}
 `
 
-/** The link line and its link/ether line (print_linkinfo()); `mode DEFAULT` in `ip link`. */
-function linkLines(d: NetInterface, link: boolean): string {
+/**
+ * The link line and its link/ether line (print_linkinfo()); `mode DEFAULT` in `ip link`. Under a
+ * family filter (`-4`, `-6`) the link/ether line is not printed at all (its guard:
+ * `!filter.family || filter.family == AF_PACKET || show_details`).
+ */
+function linkLines(d: NetInterface, link: boolean, family: 0 | 4 | 6 = 0): string {
   const flags =
     d.kind === 'loopback'
       ? 'LOOPBACK,UP,LOWER_UP'
@@ -83,7 +87,8 @@ function linkLines(d: NetInterface, link: boolean): string {
   const qlen = d.kind === 'dummy' ? ' ' : ' qlen 1000'
   const linkType = d.kind === 'loopback' ? 'loopback' : 'ether'
   const brd = d.kind === 'loopback' ? '00:00:00:00:00:00' : 'ff:ff:ff:ff:ff:ff'
-  return `${d.index}: ${d.name}: <${flags}> mtu ${mtu} qdisc ${qdisc} state ${state}${link ? ' mode DEFAULT' : ''} group default${qlen}\n    link/${linkType} ${d.mac} brd ${brd}\n`
+  const first = `${d.index}: ${d.name}: <${flags}> mtu ${mtu} qdisc ${qdisc} state ${state}${link ? ' mode DEFAULT' : ''} group default${qlen}\n`
+  return family === 0 ? `${first}    link/${linkType} ${d.mac} brd ${brd}\n` : first
 }
 
 /** An address's two lines (print_addrinfo()): IPv6 lines end in a space where IPv4 ones name the device. */
@@ -153,7 +158,7 @@ function addrShow(ifs: Interfaces, args: string[], family: 0 | 4 | 6): CommandRe
   for (const d of devs) {
     const addrs = d.addrs.filter((a) => family === 0 || a.family === family)
     if (family !== 0 && addrs.length === 0) continue
-    out += linkLines(d, false)
+    out += linkLines(d, false, family)
     for (const a of addrs) out += addrLines(d, a)
   }
   return ok(out)
