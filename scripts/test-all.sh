@@ -3,8 +3,8 @@
 # builds, unit + property + golden + CLI + bundle tests (Vitest) and the end-to-end tests
 # (Playwright on Debian's Chromium). The end-to-end tests serve the test build (`vite build --mode
 # e2e`, into dist-e2e/, made afresh by the build step) on a port of their own (E2E_PORT, default
-# 4391), never `npm run preview`'s 4173, so both can run at once. Every step runs even if an earlier one fails; the last
-# line is the summary `total: N passed, N failed`.
+# 4391), never `npm run preview`'s 4173, so both can run at once. Every step runs even if an
+# earlier one fails; the last line is the summary `total: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
