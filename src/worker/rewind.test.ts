@@ -32,9 +32,10 @@ describe('rewinding through checkpoints', () => {
   it('sends the same frames and listings as replaying from 0 (random runs, commands and rewinds: the first 20 of 40)', () => {
     // the other 20 in rewindMore.test.ts, so that two test workers share them
     checkRandomRuns(RANDOM_RUNS.slice(0, 20))
-    // the history answered many of those seeks (whole seconds the run had reached)
+    // the history answered many of those seeks (whole seconds the run had reached); the limit is
+    // generous: about 100 s on a quiet core, several times that on a loaded machine
     expect(historySeeks.count).toBeGreaterThan(10)
-  }, 300_000)
+  }, 600_000)
 
   it('a seek within the history is answered from it, without the engine, and then plays on as a replay does', () => {
     let wall = 0

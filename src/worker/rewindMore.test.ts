@@ -5,7 +5,8 @@ import { checkRandomRuns, historySeeks, RANDOM_RUNS } from './rewindProperty'
 describe('rewinding through checkpoints', () => {
   it('sends the same frames and listings as replaying from 0 (random runs, commands and rewinds: the last 20 of 40)', () => {
     checkRandomRuns(RANDOM_RUNS.slice(20))
-    // the history answered many of those seeks (whole seconds the run had reached)
+    // the history answered many of those seeks (whole seconds the run had reached); the limit is
+    // generous: about 100 s on a quiet core, several times that on a loaded machine
     expect(historySeeks.count).toBeGreaterThan(10)
-  }, 300_000)
+  }, 600_000)
 })
