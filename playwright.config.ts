@@ -35,9 +35,10 @@ export default defineConfig({
     },
   ],
   // The test build (`--mode e2e`: the product plus window.lab, see vite.config.ts), made fresh into
-  // dist-e2e/ on every run, so an old build is never what is tested.
+  // dist-e2e/ on every run, so an old build is never what is tested — by `npm test`'s build step
+  // just before (LAB_FRESH_BUILDS=1, scripts/test-all.sh), else here.
   webServer: {
-    command: `node_modules/.bin/vite build --mode e2e --logLevel warn && node_modules/.bin/vite preview --mode e2e --host 127.0.0.1 --port ${PORT} --strictPort`,
+    command: `${process.env.LAB_FRESH_BUILDS === '1' ? '' : 'node_modules/.bin/vite build --mode e2e --logLevel warn && '}node_modules/.bin/vite preview --mode e2e --host 127.0.0.1 --port ${PORT} --strictPort`,
     url: `http://127.0.0.1:${PORT}`,
     reuseExistingServer: false,
     timeout: 120_000,

@@ -1,4 +1,5 @@
 /// <reference types="vitest/config" />
+import { availableParallelism } from 'node:os'
 import react from '@vitejs/plugin-react'
 import { defineConfig } from 'vite'
 import { VitePWA } from 'vite-plugin-pwa'
@@ -47,5 +48,8 @@ export default defineConfig(({ mode }) => ({
     // tests assert behaviour, never speed: a loaded 2-core machine may take several seconds for a
     // whole-run test (compare mode, the estimator's idle years), more than vitest's 5 s default
     testTimeout: 30_000,
+    // one test file per core: vitest's own default for \`run\` is one fewer than the cores, which on
+    // a 2-core CI machine is a single worker and leaves a core idle for the whole unit step
+    maxWorkers: availableParallelism(),
   },
 }))

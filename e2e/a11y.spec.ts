@@ -23,17 +23,12 @@ for (const locale of ['en', 'zh-CN'] as const)
       page,
     }) => {
       test.setTimeout(240_000)
-      await page.addInitScript(
-        ([l, th]) => {
-          localStorage.setItem('lab.locale', l)
-          localStorage.setItem('lab.theme', th)
-        },
-        [locale, theme],
-      )
       const lab = new LabPage(page)
+      await lab.prefer({ locale, theme })
       await lab.open()
       await expect(page.locator('html')).toHaveAttribute('lang', locale)
-      // the lab while it plays: every panel mounted and drawing
+      // the lab while it plays: every panel mounted and drawing (at 10×: 20 simulated seconds in 2 s)
+      await lab.speed(10)
       await lab.play()
       await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBeGreaterThan(20_000)
       await page.getByTestId('console-input').scrollIntoViewIfNeeded()

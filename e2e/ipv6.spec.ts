@@ -8,11 +8,6 @@ const SVC = '[2001:db8::10]:0'
 const RS1 = '2001:db8:8::101'
 const RS2 = '2001:db8:8::102'
 
-async function seek(lab: LabPage, ms: number): Promise<void> {
-  await lab.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
-  await expect.poll(() => lab.nowMs()).toBe(ms)
-}
-
 /** Elements of the stage whose content is wider than their box (a label that overflows): none expected. */
 async function overflowing(page: Page): Promise<string[]> {
   return page.evaluate(() => {
@@ -46,7 +41,7 @@ test('the IPv6 preset: director, real servers, timeline and Why? show IPv6 addre
   await lab.open()
   await lab.preset('ipv6pcc')
   await expect(page.getByTestId('preset')).toHaveValue('ipv6pcc')
-  await seek(lab, 60_000)
+  await lab.seek(60_000)
 
   // the director: the service's VIP, its -M as a prefix length, the real servers, the clients by /64
   const director = page.getByTestId('director-svg')
@@ -137,7 +132,7 @@ test('the IPv6 preset in Presenter mode at 1280×720 and at 1366×768: no label 
     await lab.open()
     if (presenter) await page.getByTestId('presenter').click()
     await lab.preset('ipv6pcc')
-    await seek(lab, 120_000)
+    await lab.seek(120_000)
     await expect(page.getByTestId('director-svg')).toContainText(RS1)
     expect(await overflowing(page), `${w}×${h}`).toEqual([])
   }
@@ -150,7 +145,7 @@ test('without -M, clients are grouped by address: a long IPv6 address is cut in 
   await lab.open()
   await lab.preset('ipv6pcc')
   await lab.type(`ipvsadm -E -t ${SVC} -s rr -p 300`)
-  await seek(lab, 30_000)
+  await lab.seek(30_000)
   const director = page.getByTestId('director-svg')
   await expect(director).toContainText('…')
   // each drawn client: its label, and the whole address its tooltip gives
@@ -213,17 +208,11 @@ for (const [locale, theme] of [
   test(`axe finds no WCAG 2.1 A/AA violation on the IPv6 lab, a connection explained (${locale}, ${theme})`, async ({
     page,
   }) => {
-    await page.addInitScript(
-      ([l, th]) => {
-        localStorage.setItem('lab.locale', l)
-        localStorage.setItem('lab.theme', th)
-      },
-      [locale, theme],
-    )
     const lab = new LabPage(page)
+    await lab.prefer({ locale, theme })
     await lab.open()
     await lab.preset('ipv6pcc')
-    await seek(lab, 60_000)
+    await lab.seek(60_000)
     await page.getByTestId('recent').getByRole('button').first().click()
     await expect(page.getByTestId('why').locator('li').first()).toContainText('[2001:db8::10]')
     const r = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze()
@@ -242,19 +231,13 @@ for (const [w, h, presenter] of [
       }) => {
         test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
         test.setTimeout(120_000)
-        await page.addInitScript(
-          ([l, th]) => {
-            localStorage.setItem('lab.locale', l)
-            localStorage.setItem('lab.theme', th)
-          },
-          [locale, theme],
-        )
         await page.setViewportSize({ width: w, height: h })
         const lab = new LabPage(page)
+        await lab.prefer({ locale, theme })
         await lab.open()
         if (presenter) await page.getByTestId('presenter').click()
         await lab.preset('ipv6pcc')
-        await seek(lab, 120_000)
+        await lab.seek(120_000)
         await expect(page.getByTestId('director-svg')).toContainText(RS1)
         mkdirSync(SHOTS, { recursive: true })
         const name = `${SHOTS}/${w}x${h}${presenter ? '-presenter' : ''}-${locale}-${theme}`
@@ -288,7 +271,7 @@ for (const [w, h, presenter] of [
     await lab.preset('ipv6pcc')
     await lab.type(`ipvsadm -E -t ${SVC} -s rr -p 300`)
     if (presenter) await page.getByTestId('presenter').click()
-    await seek(lab, 60_000)
+    await lab.seek(60_000)
     await expect(page.getByTestId('director-svg')).toContainText('…')
     await page.getByTestId('console-input').blur()
     await page.evaluate(() => window.scrollTo(0, 0))

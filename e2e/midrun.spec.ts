@@ -5,18 +5,13 @@ import { LabPage } from './pages/LabPage'
 const DEL = 'ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.101'
 const DOWN = 'ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.102:0'
 
-async function seek(lab: LabPage, ms: number): Promise<void> {
-  await lab.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
-  await expect.poll(() => lab.nowMs()).toBe(ms)
-}
-
 test("the scenario's removal of .101 at 300 s is in the console and on the timeline's axis; a rewind undoes it", async ({
   page,
 }) => {
   const lab = new LabPage(page)
   await lab.open()
   await lab.preset('failure')
-  await seek(lab, 310_000)
+  await lab.seek(310_000)
   await expect(lab.consoleLog()).toContainText(`[300.0 s] scenario: ${DEL}`)
   await expect(lab.consoleLog()).toContainText(
     `[120.0 s] scenario: ipvsadm -e -t 192.168.100.100:0 -r 192.168.8.102 -g -w 0`,
@@ -34,7 +29,7 @@ test("the scenario's removal of .101 at 300 s is in the console and on the timel
   await expect(page.locator(`[data-testid="timeline-mark"][aria-label*="${DOWN}"]`)).toHaveCount(1)
 
   // back to 200 s: the removal has not happened yet — struck through in the console, off the axis
-  await seek(lab, 200_000)
+  await lab.seek(200_000)
   const delLine = lab.consoleLog().locator('div.cmd', { hasText: DEL }).first()
   await expect(delLine).toHaveClass(/undone/)
   await expect(delLine).toContainText('not run yet')
@@ -42,7 +37,7 @@ test("the scenario's removal of .101 at 300 s is in the console and on the timel
   await expect(page.locator(`[data-testid="timeline-mark"][aria-label*="${DOWN}"]`)).toHaveCount(0)
   await expect(page.locator('[data-testid="timeline-mark"][aria-label*="120.0 s"]')).toHaveCount(1)
   // forward again: run again (the button's from the journal), shown once each
-  await seek(lab, 320_000)
+  await lab.seek(320_000)
   await expect(lab.consoleLog().locator('div.cmd', { hasText: DEL })).toHaveCount(1)
   await expect(lab.consoleLog().locator('div.cmd', { hasText: DEL })).not.toHaveClass(/undone/)
   await expect(lab.consoleLog().locator('div.cmd', { hasText: DOWN })).not.toHaveClass(/undone/)
@@ -64,7 +59,7 @@ for (const [w, h, presenter] of [
       await page.getByTestId('locale').selectOption(locale)
       if (presenter) await page.getByTestId('presenter').click()
       await lab.preset('failure')
-      await seek(lab, 310_000)
+      await lab.seek(310_000)
       // the timeline draws (its axis and markers too) only while on screen
       await page.getByTestId('timeline').scrollIntoViewIfNeeded()
       const mark = page.locator(`[data-testid="timeline-mark"][aria-label*="${DEL}"]`)

@@ -9,11 +9,6 @@ import { mkdirSync } from 'node:fs'
 import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
-async function seek(lab: LabPage, ms: number): Promise<void> {
-  await lab.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
-  await expect.poll(() => lab.nowMs()).toBe(ms)
-}
-
 /** Open the Packets view of a connection to `:vport` listed under Why? and choose packet `row`. */
 async function openPackets(lab: LabPage, vport: number, row: number, which: 'first' | 'last' = 'first') {
   const page = lab.page
@@ -30,7 +25,7 @@ test('a packet to :443 shows the mangle rule that marked it (rule 2), mark 0x50 
 }) => {
   const lab = new LabPage(page)
   await lab.open('/?scenario=preset-fwmark.json')
-  await seek(lab, 30_000)
+  await lab.seek(30_000)
   await openPackets(lab, 443, 0)
   const nf = page.getByTestId('packets-netfilter')
   await expect(nf).toContainText('raw PREROUTING (-300): no rules')
@@ -51,7 +46,7 @@ test('a packet to :443 shows the mangle rule that marked it (rule 2), mark 0x50 
 test('the ARP problem: a later connection goes from the router straight to the real server', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open('/?scenario=dr-rs-answers-arp.json')
-  await seek(lab, 7000)
+  await lab.seek(7000)
   // the newest: 10.0.0.4 at 4 s, after the router's entry for the VIP flipped to 192.168.8.101
   await openPackets(lab, 80, 0, 'first')
   const hops = await page
@@ -80,7 +75,7 @@ for (const s of SHOTS)
         const lab = new LabPage(page)
         await lab.open(s.url)
         await page.getByTestId('locale').selectOption(locale)
-        await seek(lab, s.atMs)
+        await lab.seek(s.atMs)
         await openPackets(lab, s.vport, s.row, s.which)
         if (presenter) {
           await page.getByTestId('presenter').dispatchEvent('click')

@@ -4,27 +4,21 @@ import { LabPage } from './pages/LabPage'
 
 const SCENARIO = '/?scenario=fin-retransmit-rs-readded.json'
 
-/** Seek to `ms` (never a snapshot's time: its commands take 0.12 s each and move the clock on). */
-async function seek(lab: LabPage, ms: number): Promise<void> {
-  await lab.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
-  await expect.poll(() => lab.nowMs()).toBe(ms)
-}
-
 test('a FIN dropped while .102 was deleted: ESTABLISHED at 16 s, FIN_WAIT once a retransmission reached it after the re-add', async ({
   page,
 }) => {
   const lab = new LabPage(page)
   await lab.open(SCENARIO)
   await expect(page.getByTestId('description')).toContainText("A client's FIN is dropped")
-  await seek(lab, 16_000)
+  await lab.seek(16_000)
   await lab.type('ipvsadm -Lnc')
   await expect(lab.outputOf('ipvsadm -Lnc')).toContainText('ESTABLISHED 10.0.0.1:40001')
   // the client's FIN goes again at 22.6 s: .102 is back since 20 s, and the entry turns FIN_WAIT
-  await seek(lab, 24_000)
+  await lab.seek(24_000)
   await lab.type('ipvsadm -Lnc')
   await expect(lab.outputOf('ipvsadm -Lnc')).toContainText('TCP 01:58  FIN_WAIT    10.0.0.1:40001')
   // 90 s after the client closed, still listed
-  await seek(lab, 101_000)
+  await lab.seek(101_000)
   await lab.type('ipvsadm -Lnc')
   await expect(lab.outputOf('ipvsadm -Lnc')).toContainText('TCP 00:41  FIN_WAIT    10.0.0.1:40001')
 })
@@ -44,7 +38,7 @@ for (const [w, h, presenter] of [
       await lab.open(SCENARIO)
       await page.getByTestId('locale').selectOption(locale)
       if (presenter) await page.getByTestId('presenter').click()
-      await seek(lab, 24_000)
+      await lab.seek(24_000)
       mkdirSync('/tmp/shots-tcp', { recursive: true })
       const name = `/tmp/shots-tcp/${w}x${h}${presenter ? '-presenter' : ''}-${locale}`
       await page.screenshot({ path: `${name}.png` })

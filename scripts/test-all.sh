@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
-# Every test of the project, in one command (`npm test`): static checks, unit + property + golden +
-# CLI + bundle tests (Vitest), the production build and the end-to-end tests (Playwright on
-# Debian's Chromium). The end-to-end tests build the test build (`vite build --mode e2e`, into
-# dist-e2e/) afresh and serve it on a port of their own (E2E_PORT, default 4391), never `npm run
-# preview`'s 4173, so both can run at once. Every step runs even if an earlier one fails; the last
-# line is the summary `total: N passed, N failed`.
+# Every test of the project, in one command (`npm test`): static checks, the production and test
+# builds, unit + property + golden + CLI + bundle tests (Vitest) and the end-to-end tests
+# (Playwright on Debian's Chromium). The end-to-end tests serve the test build (`vite build --mode
+# e2e`, into dist-e2e/, made afresh by the build step) on a port of their own (E2E_PORT, default
+# 4391), never `npm run preview`'s 4173, so both can run at once. Every step runs even if an
+# earlier one fails; the last line is the summary `total: N passed, N failed`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
@@ -35,8 +35,14 @@ step() {
 }
 
 step lint npm run --silent lint
+# Both builds once, fresh (an old one is never what is tested): the product (`vite build`, dist/)
+# and the test build (`--mode e2e`, dist-e2e/). LAB_FRESH_BUILDS tells the two later users that
+# they were just made: test/bundle.test.ts checks these instead of building its own pair, and
+# Playwright serves dist-e2e/ instead of building it again.
+rm -rf dist dist-e2e
+step build bash -c 'npx vite build && npx vite build --mode e2e --logLevel warn'
+export LAB_FRESH_BUILDS=1
 step unit npx vitest run --reporter=default --reporter=json --outputFile.json=reports/unit.json
-step build npx vite build
 step e2e npx playwright test
 node scripts/test-summary.mjs
 exit $rc

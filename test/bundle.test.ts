@@ -1,9 +1,11 @@
 /**
  * What ships: the product build (`vite build`, what `npm run build` makes) carries no test hook,
  * and the recordings "Check against Linux" replays are in it as copies of test/golden. Both
- * builds are made fresh here, into temporary folders, so an old dist/ is never what is checked;
- * the test build (`--mode e2e`, what the end-to-end tests serve) shows the same search finds the
- * hooks when they are there.
+ * builds are made fresh here, into temporary folders, so an old dist/ is never what is checked —
+ * unless `npm test` has just made them (LAB_FRESH_BUILDS=1: its build step empties and rebuilds
+ * dist/ and dist-e2e/ before this runs, scripts/test-all.sh), when these are what is checked; the
+ * test build (`--mode e2e`, what the end-to-end tests serve) shows the same search finds the hooks
+ * when they are there.
  */
 import { execFileSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
@@ -38,11 +40,12 @@ const scripts = (dir: string) =>
     .map((f) => readFileSync(join(dir, 'assets', f), 'utf8'))
     .join('\n')
 
+const fresh = process.env.LAB_FRESH_BUILDS === '1'
 let product = ''
 let testBuild = ''
 beforeAll(() => {
-  product = build('production')
-  testBuild = build('e2e')
+  product = fresh ? join(root, 'dist') : build('production')
+  testBuild = fresh ? join(root, 'dist-e2e') : build('e2e')
 }, 180_000)
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 

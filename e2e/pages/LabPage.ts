@@ -7,6 +7,20 @@ export class LabPage {
     this.page = page
   }
 
+  /**
+   * The interface's language and theme from the first load on, as a returning user's stored
+   * preferences (call before `open`).
+   */
+  async prefer({ locale, theme }: { locale?: 'en' | 'zh-CN'; theme?: 'light' | 'dark' }): Promise<void> {
+    await this.page.addInitScript(
+      ([l, th]) => {
+        if (l) localStorage.setItem('lab.locale', l)
+        if (th) localStorage.setItem('lab.theme', th)
+      },
+      [locale, theme] as const,
+    )
+  }
+
   /** `url`: the lab's address (default the test server's root; a sub-path or another server's). */
   async open(url = '/'): Promise<void> {
     await this.page.goto(url)
@@ -53,6 +67,16 @@ export class LabPage {
 
   async nowMs(): Promise<number> {
     return this.page.evaluate(() => window.lab?.nowMs() ?? -1)
+  }
+
+  /**
+   * Seek to `ms` through the test API and wait until the clock reads it (never a snapshot's time:
+   * its commands take 0.12 s each and move the clock on). A seek far into a run replays up to
+   * it, which on a loaded machine takes seconds: the wait is the clock's, up to 30 s.
+   */
+  async seek(ms: number): Promise<void> {
+    await this.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
+    await expect.poll(() => this.nowMs(), { timeout: 30_000 }).toBe(ms)
   }
 
   /** Play until the simulated clock passes `ms`. */
