@@ -3,10 +3,7 @@ import { expect, test } from './fixtures'
 import { LabPage } from './pages/LabPage'
 
 /** Two directors (docs/two-directors.md): VRRP, the sync daemon, the master losing power. */
-async function seek(lab: LabPage, ms: number) {
-  await lab.page.evaluate((t) => window.lab?.seekForTest?.(t), ms)
-  await expect.poll(() => lab.nowMs()).toBe(ms)
-}
+const seek = (lab: LabPage, ms: number) => lab.seek(ms)
 
 test('the failover preset: the master holds the VIP, then loses power and the backup takes over', async ({ page }) => {
   const lab = new LabPage(page)
@@ -56,9 +53,8 @@ for (const [w, h, presenter] of [
         test.setTimeout(150_000)
         await page.setViewportSize({ width: w, height: h })
         const lab = new LabPage(page)
+        await lab.prefer({ locale, theme })
         await lab.open()
-        await page.getByTestId('locale').selectOption(locale)
-        if (theme === 'dark') await page.getByTestId('theme').click()
         if (presenter) await page.getByTestId('presenter').click()
         await lab.preset('failover')
         await seek(lab, 250_000)
