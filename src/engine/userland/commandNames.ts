@@ -20,6 +20,7 @@ export const DIRECTOR_COMMANDS = [
   'kubectl',
   'kube-proxy',
   'systemctl',
+  'lab-fault',
   'printf',
   'echo',
   'grep',
