@@ -71,6 +71,15 @@ function onRan(r: Extract<Reply, { type: 'ran' }>): void {
   )
 }
 
+function sameFaults(a: Frame['faults'], b: Frame['faults']): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (x, i) => x.addr === b[i].addr && x.kind === b[i].kind && x.status === b[i].status && x.delayMs === b[i].delayMs,
+    )
+  )
+}
+
 function onFrame(f: Frame, wallMs: number): void {
   // first: every address number of the frame can be read then
   foldAddrBook(f.addrs)
@@ -119,6 +128,9 @@ function onFrame(f: Frame, wallMs: number): void {
         }
       : {}),
     metrics: f.metrics,
+    // the faults change rarely: the panel re-renders only when they do
+    ...(sameFaults(f.faults, s.faults) ? {} : { faults: f.faults }),
+    ...(f.keepalivedLog ? { keepalivedLog: f.keepalivedLog } : {}),
     textbookDivergent: f.textbookDivergent,
     textbookMarkCount: live.textbookMarks.size,
     historyVersion,

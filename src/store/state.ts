@@ -10,7 +10,9 @@ import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
 import type {
   CommandSource,
   CompareRunFrame,
+  FaultView,
   JournalLine,
+  KeepalivedLogView,
   MetricsView,
   MidRunCommand,
   PacketsWanted,
@@ -104,6 +106,12 @@ export interface LabState {
   /** Each real server's colour slot by address, kept for the session (rsColors.ts). */
   rsColors: RsColors
   metrics: MetricsView | null
+  /** The real servers' faults in force now (a scenario's `faults`, or `lab-fault`). */
+  faults: FaultView[]
+  /** keepalived's log as `journalctl -u keepalived` prints it (its newest lines), as the worker last sent it. */
+  keepalivedLog: KeepalivedLogView | null
+  /** keepalived's log view is open beside the stage. */
+  logOpen: boolean
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
@@ -188,6 +196,9 @@ export const useLab = create<LabState>()(() => ({
   rsMore: [],
   rsColors: emptyRsColors(),
   metrics: null,
+  faults: [],
+  keepalivedLog: null,
+  logOpen: false,
   historyVersion: 0,
   console: [],
   consoleHistory: readConsoleHistory(),
