@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { Host } from './host'
-import type { Frame, Reply } from './protocol'
+import { AttemptHow, decodeAttempts, type Frame, type Reply } from './protocol'
 import { classroom } from './testScenarios'
 
 function frameOf(replies: Reply[]): Frame {
@@ -66,5 +66,31 @@ describe("keepalived's log and the real servers' faults in the frames", () => {
     expect(later.metrics.refused).toBeGreaterThanOrEqual(later.metrics.failedConnections ?? 0)
     h.handle({ type: 'run', id: 2, line: 'lab-fault 192.168.8.101 recover', by: 'button' })
     expect(ask(h).faults).toEqual([])
+  })
+
+  it("Why? of a connection a template sent to the server keepalived set to weight 0 says so, from the run's state", () => {
+    const h = host()
+    h.handle({ type: 'load', scenario: classroom('keepalived-inhibit-on-failure'), name: 'ka' })
+    const f = seek(h, 300_000)
+    const rows = decodeAttempts(f.attempts)
+    const i = rows.findIndex((a) => a.rsAddr === 0xc0a80865 && a.how === AttemptHow.TEMPLATE_HIT && a.at > 200_000)
+    expect(i).toBeGreaterThanOrEqual(0)
+    const [why] = h.handle({ type: 'why', id: 7, target: { kind: 'attempt', seq: f.attemptsFirstSeq + i } })
+    const steps = (why as { steps: { key: string; values: Record<string, unknown> }[] }).steps
+    expect(steps.map((x) => x.key)).toEqual([
+      'why.attempt.arrives',
+      'why.attempt.service',
+      'why.attempt.hit',
+      'why.attempt.quiescentBy',
+      'why.attempt.sentHit',
+      'why.attempt.crashed',
+    ])
+    expect(steps[3].values).toEqual({ rs: '192.168.8.101', by: 'keepalived' })
+    // before keepalived noticed the crash, .101's weight was 2: no word of weight 0
+    const early = rows.findIndex((a) => a.rsAddr === 0xc0a80865 && a.at > 180_500 && a.at < 189_000)
+    if (early >= 0) {
+      const [w] = h.handle({ type: 'why', id: 8, target: { kind: 'attempt', seq: f.attemptsFirstSeq + early } })
+      expect((w as { steps: { key: string }[] }).steps.map((x) => x.key)).not.toContain('why.attempt.quiescentBy')
+    }
   })
 })
