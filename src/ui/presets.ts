@@ -10,6 +10,8 @@ export const PRESETS = [
   { id: 'megaproxyM', file: 'preset-megaproxy-netmask.json', key: 'presets.megaproxyM' },
   { id: 'failure', file: 'preset-rs-failure.json', key: 'presets.failure' },
   { id: 'ipv6pcc', file: 'preset-ipv6-pcc.json', key: 'presets.ipv6pcc' },
+  { id: 'keepalived', file: 'keepalived-inhibit-on-failure.json', key: 'presets.keepalived' },
+  { id: 'keepalivedExpire', file: 'keepalived-inhibit-on-failure-expire.json', key: 'presets.keepalivedExpire' },
 ] as const
 
 export type PresetId = (typeof PRESETS)[number]['id']

@@ -408,6 +408,15 @@ export type FidelityResult =
     }
   | { ok: false; error: string }
 
+/** The figures a probe may ask (`failedConnections`: 0 in a run that counts none). */
+export type ProbeMetric =
+  | 'brokenSessions'
+  | 'stickiness'
+  | 'imbalance'
+  | 'templatesLive'
+  | 'refused'
+  | 'failedConnections'
+
 /** What a lesson or an exercise asks the engine. Times in simulated ms. */
 export type Probe =
   /** Which real server the scenario's connection number `index` reaches (address, or null). */
@@ -415,7 +424,7 @@ export type Probe =
   /** Is a persistence template for this client (masked as the service masks it) live at `atMs`? */
   | { kind: 'template-live'; client: string; atMs: number }
   /** A figure of the run at `atMs`. */
-  | { kind: 'metric'; name: 'brokenSessions' | 'stickiness' | 'imbalance' | 'templatesLive' | 'refused'; atMs: number }
+  | { kind: 'metric'; name: ProbeMetric; atMs: number }
   /**
    * The first packet of the scenario's connection number `index` sent to its client (its hop ends
    * at the client) — the reply the client sees (issue 15, from the engine's Wire): its IP source
