@@ -52,7 +52,7 @@ test("a fault button: keepalived's checker in its log and on the timeline, faile
   const [refused, failed] = ((await figure.locator('.v').textContent()) ?? '').split(' · ').map(Number)
   expect(failed).toBeGreaterThan(0)
   expect(refused).toBeGreaterThanOrEqual(failed)
-  await expect(page.getByTestId('failed-192.168.8.102:80')).toHaveText(`${failed} failed`)
+  await expect(page.getByTestId('failed-192.168.8.102:80')).toHaveText(`failed ${failed}`)
 
   // a seek back before the button: no fault, no checker's verdict in the log
   await seek(lab, 10_000)

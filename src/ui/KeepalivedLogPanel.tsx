@@ -29,6 +29,9 @@ export function KeepalivedLogPanel() {
     <section className="panel area-log keepalived-log" aria-labelledby="log-h" data-testid="keepalived-log">
       <header>
         <h2 id="log-h">{t('log.title')}</h2>
+        <p className="what" title={t('log.what')}>
+          {t('log.what')}
+        </p>
         <div className="tools">
           <button
             type="button"
@@ -41,7 +44,6 @@ export function KeepalivedLogPanel() {
           </button>
         </div>
       </header>
-      <p className="what">{t('log.what')}</p>
       {lines.length === 0 ? (
         <p className="what" data-testid="log-empty">
           {t('log.empty')}

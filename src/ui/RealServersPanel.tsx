@@ -93,21 +93,7 @@ const RsRow = memo(function RsRow({
         title={`${r.label} ${r.service}`}
       >
         <span className="addr">{r.label}</span>
-        {r.weight === 0 && <span className="badge quiescent">{t('servers.quiescent')}</span>}
-        {fault && (
-          <span className="badge fault" data-testid={`fault-${r.label}`}>
-            {t(`servers.faultIs.${fault.kind}`, { s: fault.delayMs / 1000, status: fault.status })}
-          </span>
-        )}
-        {failed !== undefined && failed > 0 && (
-          <span
-            className="badge down"
-            title={t('servers.failedOfHint', { rs: host })}
-            data-testid={`failed-${r.label}`}
-          >
-            {t('servers.failedOf', { n: failed })}
-          </span>
-        )}{' '}
+        {r.weight === 0 && <span className="badge quiescent">{t('servers.quiescent')}</span>}{' '}
         <span className="svc">{r.service}</span>
       </button>
       <span className="controls">
@@ -135,7 +121,25 @@ const RsRow = memo(function RsRow({
         <button type="button" className="btn" onClick={() => onDown(r)} title={t('servers.downHint')}>
           {t('servers.down')}
         </button>
-        {fault ? (
+        {!fault && !isV6Num(r.addr) && (
+          <button
+            type="button"
+            className="btn"
+            aria-expanded={choosing}
+            onClick={() => setChoosing((x) => !x)}
+            title={t('servers.faultHint', { rs: host })}
+            data-testid={`fault-menu-${r.label}`}
+          >
+            {t('servers.fault')}
+          </button>
+        )}
+      </span>
+      {fault && (
+        // the fault in force, on a row of its own (the name's cell cuts what does not fit)
+        <div className="fault-kinds">
+          <span className="badge fault" data-testid={`fault-${r.label}`}>
+            {t(`servers.faultIs.${fault.kind}`, { s: fault.delayMs / 1000, status: fault.status })}
+          </span>
           <button
             type="button"
             className="btn"
@@ -145,21 +149,8 @@ const RsRow = memo(function RsRow({
           >
             {t('servers.recover')}
           </button>
-        ) : (
-          !isV6Num(r.addr) && (
-            <button
-              type="button"
-              className="btn"
-              aria-expanded={choosing}
-              onClick={() => setChoosing((x) => !x)}
-              title={t('servers.faultHint', { rs: host })}
-              data-testid={`fault-menu-${r.label}`}
-            >
-              {t('servers.fault')}
-            </button>
-          )
-        )}
-      </span>
+        </div>
+      )}
       {choosing && !fault && (
         <div className="fault-kinds" role="group" aria-label={t('servers.faultOf', { rs: host })}>
           {FAULT_KINDS.map((k) => (
@@ -169,10 +160,15 @@ const RsRow = memo(function RsRow({
           ))}
         </div>
       )}
-      <div className="bars">
+      <div className={failed !== undefined ? 'bars with-failed' : 'bars'}>
         <Bar label="ActiveConn" value={r.activeConns} max={max} color={color} />
         <Bar label="InActConn" value={r.inactConns} max={max} color={`color-mix(in srgb, ${color} 55%, transparent)`} />
         <Bar label={t('servers.templatesShort')} value={r.persistConns} max={max} color="var(--muted)" />
+        {failed !== undefined && (
+          <span title={t('servers.failedOfHint', { rs: host })} data-testid={`failed-${r.label}`}>
+            <Bar label={t('servers.failed')} value={failed} max={max} color="var(--err)" />
+          </span>
+        )}
       </div>
     </div>
   )
@@ -184,7 +180,6 @@ export function RealServersPanel() {
   const rsMore = useLab((s) => s.rsMore)
   const metrics = useLab((s) => s.metrics)
   const faults = useLab((s) => s.faults)
-  const logOpen = useLab((s) => s.logOpen)
   const colorOf = useRsColorIndex()
   const [removed, setRemoved] = useState<Removed[]>([])
   const max = Math.max(4, ...rs.map((r) => Math.max(r.activeConns, r.inactConns, r.persistConns)))
@@ -226,16 +221,6 @@ export function RealServersPanel() {
         <h2 id="servers-h">{t('servers.title')}</h2>
         <p className="what">{t('servers.what')}</p>
         <div className="tools">
-          <button
-            type="button"
-            className="btn"
-            aria-pressed={logOpen}
-            onClick={() => actions.setLogOpen(!logOpen)}
-            title={t('servers.logHint')}
-            data-testid="log-toggle"
-          >
-            {t('servers.log')}
-          </button>
           <button
             type="button"
             className="btn"
