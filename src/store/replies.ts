@@ -38,6 +38,8 @@ function midLines(m: MidRunCommand): NewConsoleLine[] {
 
 /** The worker's list of mid-run commands changed: the console shows the ones it has not shown yet. */
 function onMidRun(list: MidRunCommand[]): void {
+  if (!useLab.getState().keepalivedSeen && list.some((m) => m.by === 'keepalived'))
+    useLab.setState({ keepalivedSeen: true })
   const seen = new Map<string, number>()
   const lines: NewConsoleLine[] = []
   for (const m of list) {
@@ -54,6 +56,8 @@ function onMidRun(list: MidRunCommand[]): void {
 
 /** A command the page sent has run: its line takes the worker's time and its mid-run key, and its output follows. */
 function onRan(r: Extract<Reply, { type: 'ran' }>): void {
+  // a line about keepalived (systemctl start keepalived, journalctl -u keepalived…): its log is offered
+  if (/\bkeepalived\b/.test(r.line) && !useLab.getState().keepalivedSeen) useLab.setState({ keepalivedSeen: true })
   const s = useLab.getState()
   const i = s.console.findLastIndex((l) => l.kind === 'cmd' && l.runId === r.id)
   const sent = i >= 0 ? (s.console[i] as Exclude<ConsoleLine, { kind: 'note' }>) : null
@@ -162,6 +166,9 @@ export function onReply(r: Reply): void {
         seed: r.seed,
         // the same scenario again (a restored session, a restarted worker) keeps its colours
         rsColors: forScenario(useLab.getState().rsColors, r.name),
+        // keepalived ran among the scenario's commands: the toolbar offers its log
+        keepalivedSeen: r.commands.some((c) => c.by === 'keepalived'),
+        keepalivedLog: null,
         selection: null,
         why: null,
         busy: null,

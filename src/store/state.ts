@@ -112,6 +112,8 @@ export interface LabState {
   keepalivedLog: KeepalivedLogView | null
   /** keepalived's log view is open beside the stage. */
   logOpen: boolean
+  /** keepalived has run in this scenario (its lines, a command about it): the toolbar offers its log. */
+  keepalivedSeen: boolean
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
@@ -199,6 +201,7 @@ export const useLab = create<LabState>()(() => ({
   faults: [],
   keepalivedLog: null,
   logOpen: false,
+  keepalivedSeen: false,
   historyVersion: 0,
   console: [],
   consoleHistory: readConsoleHistory(),

@@ -24,8 +24,8 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const locale = useLab((s) => s.locale)
   const theme = useLab((s) => s.theme)
   const logOpen = useLab((s) => s.logOpen)
-  // keepalived's log is offered once keepalived has logged anything
-  const hasLog = useLab((s) => (s.keepalivedLog?.total ?? 0) > 0)
+  // keepalived's log is offered once keepalived has run in this scenario
+  const hasLog = useLab((s) => s.keepalivedSeen)
   const ready = useLab((s) => s.ready)
   const busy = useLab((s) => s.busy)
   const view = useLab((s) => s.view)

@@ -77,6 +77,7 @@ export class Host {
   private changed = true
   private lastListingAsked: string | null = null
   private lastFilterAsked = ''
+  private lastLogAsked = false
   private built = 0
   /** When (the injected clock) the last seek was handled, and its id (frames say so). */
   private seekWallMs = Number.NEGATIVE_INFINITY
@@ -308,7 +309,8 @@ export class Host {
     const run = this.run
     // every frame request gets an answer: the page keeps one in flight
     if (!run) return [{ type: 'idle' }]
-    const asksSame = listing === this.lastListingAsked && listingFilter === this.lastFilterAsked
+    const asksSame =
+      listing === this.lastListingAsked && listingFilter === this.lastFilterAsked && log === this.lastLogAsked
     // a listing reads the engine: after a seek from the history, once the page stopped seeking
     // (and keepalived's log, when it is on screen)
     const owed = listing !== null || log
@@ -326,17 +328,18 @@ export class Host {
     }
     this.lastListingAsked = listing
     this.lastFilterAsked = listingFilter
+    this.lastLogAsked = log
     // a listing still owed (the engine behind): the page asks again until it comes
     this.changed = run.behind !== null && owed
     this.built++
-    return [this.buildFrame(run, wallMs, listing, listingFilter)]
+    return [this.buildFrame(run, wallMs, listing, listingFilter, log)]
   }
 
   /**
    * The frame: what the engine did since the last one — or, after a seek answered from the run's
    * history, what the history holds at that time (no listing: it waits for the engine).
    */
-  private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string): Frame {
+  private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string, log: boolean): Frame {
     const h = run.behind ? run.historyFrame() : this.engineFrame(run)
     return {
       type: 'frame',
@@ -352,7 +355,8 @@ export class Host {
       textbookMarks: this.textbook.takeMarks(),
       textbookDivergent: this.textbook.divergentCount,
       listing: run.behind ? null : this.listing.next(run.player, wallMs, listing, listingFilter),
-      keepalivedLog: run.behind ? null : this.keepalivedLog(run),
+      // only while the page shows it (as a listing): a frame from the history carries none
+      keepalivedLog: run.behind || !log ? null : this.keepalivedLog(run),
       faults: run.player.sim.faults.inForce(run.now).map(({ addr, fault }) => ({ addr, ...fault })),
       // last: the services and rows above may have named new addresses
       addrs: this.addrs.take(),
