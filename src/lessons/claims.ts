@@ -1,4 +1,4 @@
-import { LAB_SAMPLE_SERIES, type Probe, type ProbeAnswer } from '../worker/protocol'
+import { LAB_SAMPLE_SERIES, type Probe, type ProbeAnswer, type ProbeMetric } from '../worker/protocol'
 
 /**
  * Claims: what a lesson's text tells the class they will see, as a check the engine's figures
@@ -25,6 +25,10 @@ export type Claim =
   | { says: 'keeps-growing'; of: Series; during: Span }
   /** `of` at `at` seconds compares to `value`. */
   | { says: 'figure'; of: Series; at: number; is: Compare; value: number }
+  /** The run's figure `name` at `at` seconds (a probe on the run: refused, failedConnections, …) compares to `value`. */
+  | { says: 'metric'; name: ProbeMetric; at: number; is: Compare; value: number }
+  /** The run's figure `name` grows (by at least one) during `during`, or (`stops`) not at all. */
+  | { says: 'metric-grows'; name: ProbeMetric; during: Span; stops: boolean }
   /** The step's command printed a line matching `line` (shown in the lesson card). */
   | { says: 'output-lists'; line: RegExp }
   /** The step's command printed no line matching `line`. */
@@ -61,6 +65,25 @@ export const figure = (of: Series, at: number, is: Compare, value: number): Clai
   at,
   is,
   value,
+})
+export const metricAt = (name: ProbeMetric, at: number, is: Compare, value: number): Claim => ({
+  says: 'metric',
+  name,
+  at,
+  is,
+  value,
+})
+export const metricGrows = (name: ProbeMetric, during: Span): Claim => ({
+  says: 'metric-grows',
+  name,
+  during,
+  stops: false,
+})
+export const metricStops = (name: ProbeMetric, during: Span): Claim => ({
+  says: 'metric-grows',
+  name,
+  during,
+  stops: true,
 })
 export const outputLists = (line: RegExp): Claim => ({ says: 'output-lists', line })
 export const outputLacks = (line: RegExp): Claim => ({ says: 'output-lacks', line })
@@ -141,6 +164,25 @@ export function evaluate(claim: Claim, f: StepFigures): Verdict {
       const v = f.value(claim.of, claim.at)
       if (v === undefined) return { holds: false, saw: `no ${claim.of} sample at ${claim.at} s` }
       return { holds: cmp(v, claim.is, claim.value), saw: `${claim.of} was ${v} at ${claim.at} s` }
+    }
+    case 'metric': {
+      const a = f.probe({ kind: 'metric', name: claim.name, atMs: Math.round(claim.at * 1000) })
+      if (!a.ok) return { holds: false, saw: a.error }
+      const v = Number(a.value)
+      return { holds: cmp(v, claim.is, claim.value), saw: `${claim.name} was ${v} at ${claim.at} s` }
+    }
+    case 'metric-grows': {
+      const [from, to] = claim.during
+      const at = (sec: number) => f.probe({ kind: 'metric', name: claim.name, atMs: sec * 1000 })
+      const a = at(from)
+      const b = at(to)
+      if (!a.ok) return { holds: false, saw: a.error }
+      if (!b.ok) return { holds: false, saw: b.error }
+      const [va, vb] = [Number(a.value), Number(b.value)]
+      return {
+        holds: claim.stops ? vb === va : vb > va,
+        saw: `${claim.name} went ${va} → ${vb} during ${from}–${to} s`,
+      }
     }
     case 'output-lists':
     case 'output-lacks': {

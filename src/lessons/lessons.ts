@@ -6,6 +6,10 @@ import {
   growsSlower,
   keepsGrowing,
   landsOn,
+  metricAt,
+  metricGrows,
+  metricStops,
+  not,
   outputLacks,
   outputLists,
   replyFrom,
@@ -1096,8 +1100,160 @@ export const LESSONS: Lesson[] = [
     ],
   },
   {
+    id: 'keepalived-trap',
+    title: {
+      en: '12. keepalived’s inhibit_on_failure and the quiescent-template trap',
+      'zh-CN': '12. keepalived 的 inhibit_on_failure 与静默模板陷阱',
+    },
+    steps: [
+      {
+        kind: 'load',
+        file: 'keepalived-inhibit-on-failure.json',
+        text: {
+          en: 'A director as production runs it: keepalived programs PPC on :80 (-p 300, DR) over .101 and .102 and health-checks them — TCP_CHECK every 6 s, 3 retries 3 s apart — with inhibit_on_failure: a failed server is set to weight 0, not removed. 300 users. At 180 s .101 crashes (its port answers RST) until 420 s. expire_quiescent_template is 0, the kernel’s default.',
+          'zh-CN':
+            '一台和生产环境一样的调度器：由 keepalived 在 :80 上配置 PPC（-p 300，DR），后端 .101 和 .102，并做健康检查——每 6 秒一次 TCP_CHECK，失败后每隔 3 秒重试 3 次——且开启 inhibit_on_failure：失败的服务器权重被设为 0，而不是被删除。300 个用户。180 秒时 .101 崩溃（端口回 RST），直到 420 秒。expire_quiescent_template 为 0，即内核默认值。',
+        },
+      },
+      {
+        kind: 'play',
+        until: 175,
+        speed: 20,
+        text: {
+          en: 'Play to 175 s: both real servers are healthy; no connection has failed yet.',
+          'zh-CN': '播放到 175 秒：两台真实服务器都正常，还没有连接失败。',
+        },
+        claims: [metricAt('failedConnections', 175, '=', 0), metricAt('refused', 175, '=', 0)],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: .101 crashes at 180 s, and keepalived’s TCP_CHECK notices within 6 + 3 × 3 s. By 300 s, how many connections will have failed on .101?',
+          'zh-CN':
+            '预测：.101 在 180 秒崩溃，keepalived 的 TCP_CHECK 在 6 + 3 × 3 秒内就会发现。到 300 秒，会有多少连接在 .101 上失败？',
+        },
+        probe: { kind: 'metric', name: 'failedConnections', atMs: 300_000 },
+        choices: [
+          { label: { en: 'none', 'zh-CN': '一个也没有' }, value: [0, 0] },
+          {
+            label: {
+              en: 'a few, before keepalived acts (1–50)',
+              'zh-CN': '少数几个，都在 keepalived 动手之前（1–50 个）',
+            },
+            value: [1, 50],
+          },
+          {
+            label: {
+              en: 'many, even after keepalived acts (more than 50)',
+              'zh-CN': '很多，keepalived 动手之后还在失败（超过 50 个）',
+            },
+            value: [51, 1e9],
+          },
+        ],
+        explain: {
+          en: 'Many: {answer} by 300 s. keepalived did act — the next steps show its log and the weight 0 — but weight 0 only keeps the scheduler from choosing .101. A client whose template points at .101 is still sent there: with expire_quiescent_template = 0, ip_vs_check_template() finds the template valid whatever the weight, and the dead server answers RST. Click such a connection under “Latest connections”: its explanation says so.',
+          'zh-CN':
+            '很多：到 300 秒共 {answer} 个。keepalived 确实动手了——后面几步会显示它的日志和权重 0——但权重 0 只是让调度器不再选 .101。模板指向 .101 的客户端仍被送去那里：expire_quiescent_template = 0 时，ip_vs_check_template() 不管权重是多少都认为模板有效，而宕机的服务器回 RST。在“最近的连接”里点开这样一个连接，它的解释会说明这一点。',
+        },
+        claims: [answerIs([51, 1e9])],
+      },
+      {
+        kind: 'play',
+        until: 300,
+        speed: 20,
+        text: {
+          en: 'Play to 300 s: “refused · failed” in the Real servers panel keeps climbing long after keepalived acted; broken sessions stay at 0 — nobody was moved to .102.',
+          'zh-CN':
+            '播放到 300 秒：“真实服务器”面板中的“被拒绝 · 失败”在 keepalived 动手之后仍在上涨；会话中断保持为 0——没有人被转到 .102。',
+        },
+        claims: [
+          // keepalived set .101 to weight 0 before 200 s (its log, next step)
+          metricGrows('failedConnections', [200, 300]),
+          figure('brokenSessions', 300, '=', 0),
+        ],
+      },
+      {
+        kind: 'run',
+        cmd: "journalctl -u keepalived -o cat | grep -E 'failed after|Disabling'",
+        text: {
+          en: 'keepalived’s own words: its TCP_CHECK gave up on .101 after 3 retries and disabled it — weight 0, as inhibit_on_failure asks.',
+          'zh-CN':
+            'keepalived 自己的日志：它的 TCP_CHECK 重试 3 次后放弃了 .101，并将其禁用——权重 0，这正是 inhibit_on_failure 的做法。',
+        },
+        claims: [
+          outputLists(/^TCP_CHECK on service \[192\.168\.8\.101\]:tcp:80 failed after 3 retries\.$/),
+          outputLists(/^Disabling service \[192\.168\.8\.101\]:tcp:80 of VS \[192\.168\.100\.100\]:tcp:80$/),
+        ],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -Ln',
+        text: {
+          en: '.101 is still listed, with weight 0: the templates that point at it stay valid.',
+          'zh-CN': '.101 仍在列表中，权重为 0：指向它的模板依然有效。',
+        },
+        claims: [outputLists(/192\.168\.8\.101:80\s+Route\s+0\s/)],
+      },
+      {
+        kind: 'load',
+        file: 'keepalived-inhibit-on-failure-expire.json',
+        text: {
+          en: 'The same director, users and crash at 180 s — with one sysctl changed: net.ipv4.vs.expire_quiescent_template = 1.',
+          'zh-CN':
+            '同样的调度器、同样的用户、同样在 180 秒崩溃——只改了一个 sysctl：net.ipv4.vs.expire_quiescent_template = 1。',
+        },
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: with expire_quiescent_template = 1, how many connections will have failed on .101 by 300 s?',
+          'zh-CN': '预测：expire_quiescent_template = 1 时，到 300 秒会有多少连接在 .101 上失败？',
+        },
+        probe: { kind: 'metric', name: 'failedConnections', atMs: 300_000 },
+        choices: [
+          { label: { en: 'none', 'zh-CN': '一个也没有' }, value: [0, 0] },
+          {
+            label: {
+              en: 'a few, before keepalived acts (1–50)',
+              'zh-CN': '少数几个，都在 keepalived 动手之前（1–50 个）',
+            },
+            value: [1, 50],
+          },
+          {
+            label: {
+              en: 'many, even after keepalived acts (more than 50)',
+              'zh-CN': '很多，keepalived 动手之后还在失败（超过 50 个）',
+            },
+            value: [51, 1e9],
+          },
+        ],
+        explain: {
+          en: 'A few: {answer}, all before keepalived set .101 to weight 0. From then on ip_vs_check_template() finds a template that points at a weight-0 server invalid: it expires it and the scheduler sends the client to .102. The price: those users lose their session on .101 — {broken} broken sessions by 300 s.',
+          'zh-CN':
+            '少数几个：{answer} 个，全都发生在 keepalived 把 .101 的权重设为 0 之前。此后 ip_vs_check_template() 认为指向权重 0 服务器的模板无效：让它过期，调度器把客户端送到 .102。代价是这些用户丢失了在 .101 上的会话——到 300 秒共 {broken} 次会话中断。',
+        },
+        figures: { broken: { kind: 'metric', name: 'brokenSessions', atMs: 300_000 } },
+        claims: [answerIs([1, 50])],
+      },
+      {
+        kind: 'play',
+        until: 300,
+        speed: 20,
+        text: {
+          en: 'Play to 300 s: the failures stop once keepalived acts; the broken-session counter rises instead.',
+          'zh-CN': '播放到 300 秒：keepalived 一动手，失败就停止了；取而代之的是会话中断计数上升。',
+        },
+        claims: [
+          metricStops('failedConnections', [200, 300]),
+          not(metricStops('failedConnections', [180, 200])),
+          keepsGrowing('brokenSessions', { during: [190, 240] }),
+        ],
+      },
+    ],
+  },
+  {
     id: 'kube-affinity',
-    title: { en: '12. ClientIP affinity in Kubernetes', 'zh-CN': '12. Kubernetes 中的 ClientIP 亲和性' },
+    title: { en: '14. ClientIP affinity in Kubernetes', 'zh-CN': '14. Kubernetes 中的 ClientIP 亲和性' },
     steps: [
       {
         kind: 'load',

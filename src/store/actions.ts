@@ -119,6 +119,10 @@ export const labActions = {
   setListingFilter(filter: string): void {
     useLab.setState({ listingFilter: filter })
   },
+  /** Open or close keepalived's log beside the stage. */
+  setLogOpen(on: boolean): void {
+    useLab.setState({ logOpen: on })
+  },
   select(target: WhyTarget | null): void {
     useLab.setState({ selection: target, why: null })
     if (target) send({ type: 'why', id: newId(), target })

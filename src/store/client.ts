@@ -100,8 +100,8 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
     const listing = client.listingVisible ? s.listingCmd : null
     client.frameInFlight = true
     sentAt = now
-    askedListing = `${listing}\n${s.listingFilter}`
-    send({ type: 'frame', wallMs: now, listing, listingFilter: s.listingFilter })
+    askedListing = `${listing}\n${s.listingFilter}\n${s.logOpen}`
+    send({ type: 'frame', wallMs: now, listing, listingFilter: s.listingFilter, log: s.logOpen })
   }
   const hung = () =>
     performance.now() - sentAt >
@@ -138,7 +138,7 @@ export function connectWorker(first: Worker, create?: () => Worker, fallback?: (
       return true
     }
     const s = useLab.getState()
-    const asking = `${client.listingVisible ? s.listingCmd : null}\n${s.listingFilter}`
+    const asking = `${client.listingVisible ? s.listingCmd : null}\n${s.listingFilter}\n${s.logOpen}`
     // paused, nothing under way, and the worker said nothing changed: sleep until something does
     if (client.idle && asking === askedListing && !s.playing && s.busy === null && client.seekId === null) {
       asleep = true

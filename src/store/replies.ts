@@ -38,6 +38,8 @@ function midLines(m: MidRunCommand): NewConsoleLine[] {
 
 /** The worker's list of mid-run commands changed: the console shows the ones it has not shown yet. */
 function onMidRun(list: MidRunCommand[]): void {
+  if (!useLab.getState().keepalivedSeen && list.some((m) => m.by === 'keepalived'))
+    useLab.setState({ keepalivedSeen: true })
   const seen = new Map<string, number>()
   const lines: NewConsoleLine[] = []
   for (const m of list) {
@@ -54,6 +56,8 @@ function onMidRun(list: MidRunCommand[]): void {
 
 /** A command the page sent has run: its line takes the worker's time and its mid-run key, and its output follows. */
 function onRan(r: Extract<Reply, { type: 'ran' }>): void {
+  // a line about keepalived (systemctl start keepalived, journalctl -u keepalived…): its log is offered
+  if (/\bkeepalived\b/.test(r.line) && !useLab.getState().keepalivedSeen) useLab.setState({ keepalivedSeen: true })
   const s = useLab.getState()
   const i = s.console.findLastIndex((l) => l.kind === 'cmd' && l.runId === r.id)
   const sent = i >= 0 ? (s.console[i] as Exclude<ConsoleLine, { kind: 'note' }>) : null
@@ -68,6 +72,15 @@ function onRan(r: Extract<Reply, { type: 'ran' }>): void {
   pushConsole(
     ...(r.stdout ? [{ kind: 'out' as const, text: r.stdout, mid }] : []),
     ...(r.stderr ? [{ kind: 'err' as const, text: r.stderr, mid }] : []),
+  )
+}
+
+function sameFaults(a: Frame['faults'], b: Frame['faults']): boolean {
+  return (
+    a.length === b.length &&
+    a.every(
+      (x, i) => x.addr === b[i].addr && x.kind === b[i].kind && x.status === b[i].status && x.delayMs === b[i].delayMs,
+    )
   )
 }
 
@@ -121,6 +134,9 @@ function onFrame(f: Frame, wallMs: number): void {
     metrics: f.metrics,
     // a frame from the run's history says nothing of the directors: keep what the engine last said
     pair: f.pair ?? (f.engineBehind ? s.pair : null),
+    // the faults change rarely: the panel re-renders only when they do
+    ...(sameFaults(f.faults, s.faults) ? {} : { faults: f.faults }),
+    ...(f.keepalivedLog ? { keepalivedLog: f.keepalivedLog } : {}),
     textbookDivergent: f.textbookDivergent,
     textbookMarkCount: live.textbookMarks.size,
     historyVersion,
@@ -152,6 +168,9 @@ export function onReply(r: Reply): void {
         seed: r.seed,
         // the same scenario again (a restored session, a restarted worker) keeps its colours
         rsColors: forScenario(useLab.getState().rsColors, r.name),
+        // keepalived ran among the scenario's commands: the toolbar offers its log
+        keepalivedSeen: r.commands.some((c) => c.by === 'keepalived'),
+        keepalivedLog: null,
         selection: null,
         why: null,
         busy: null,

@@ -10,7 +10,9 @@ import type { Locale, Message, MessageKey, MessageValues } from '../i18n/index'
 import type {
   CommandSource,
   CompareRunFrame,
+  FaultView,
   JournalLine,
+  KeepalivedLogView,
   MetricsView,
   MidRunCommand,
   PacketsWanted,
@@ -107,6 +109,14 @@ export interface LabState {
   metrics: MetricsView | null
   /** With a backup director: both directors and each failover (docs/two-directors.md); null with one. */
   pair: PairState | null
+  /** The real servers' faults in force now (a scenario's `faults`, or `lab-fault`). */
+  faults: FaultView[]
+  /** keepalived's log as `journalctl -u keepalived` prints it (its newest lines), as the worker last sent it. */
+  keepalivedLog: KeepalivedLogView | null
+  /** keepalived's log view is open beside the stage. */
+  logOpen: boolean
+  /** keepalived has run in this scenario (its lines, a command about it): the toolbar offers its log. */
+  keepalivedSeen: boolean
   historyVersion: number
   // -- console and script
   console: ConsoleLine[]
@@ -192,6 +202,10 @@ export const useLab = create<LabState>()(() => ({
   rsColors: emptyRsColors(),
   metrics: null,
   pair: null,
+  faults: [],
+  keepalivedLog: null,
+  logOpen: false,
+  keepalivedSeen: false,
   historyVersion: 0,
   console: [],
   consoleHistory: readConsoleHistory(),

@@ -4,6 +4,7 @@ import { CompareView } from './CompareView'
 import { ConsolePanel } from './ConsolePanel'
 import { DirectorPanel } from './DirectorPanel'
 import { FidelityPanel } from './FidelityPanel'
+import { KeepalivedLogPanel } from './KeepalivedLogPanel'
 import { Exercises, LessonPanel, LessonsList } from './LessonPanel'
 import { ListingsPanel } from './ListingsPanel'
 import { Notices } from './Notices'
@@ -71,6 +72,7 @@ export function App() {
   const locale = useLab((s) => s.locale)
   const view = useLab((s) => s.view)
   const inLesson = useLab((s) => s.lessonId !== null)
+  const logOpen = useLab((s) => s.logOpen)
   const [topbarRef, topbarH] = useTopbarHeight()
 
   const loadPreset = useCallback((id: string) => {
@@ -134,11 +136,15 @@ export function App() {
       ) : (
         <>
           {/* the stage: what the class watches, together in the window under the bar (a lesson's card beside it) */}
-          <div className={inLesson ? 'lab-stage with-lesson' : 'lab-stage'} data-testid="stage">
+          <div
+            className={`lab-stage${inLesson ? ' with-lesson' : ''}${logOpen ? ' with-log' : ''}`}
+            data-testid="stage"
+          >
             <LessonPanel />
             <DirectorPanel />
             <RealServersPanel />
             <TemplateTimeline />
+            <KeepalivedLogPanel />
           </div>
           <div className="panel area-share">
             <ShareMenu />

@@ -3,7 +3,7 @@
  * template timeline's time axis: hovering or focusing one shows its commands — when, who, what —
  * and each marker's accessible name says the same.
  */
-import { useState } from 'react'
+import { useLayoutEffect, useRef, useState } from 'react'
 import { tDyn } from '../i18n/index'
 import type { MidRunCommand } from '../worker/protocol'
 import type { AxisMark } from './axisMarks'
@@ -17,10 +17,18 @@ export function CommandMarks({ marks }: { marks: AxisMark[] }) {
   /** A mid-run command as the axis names it: when, who (translated), the command as it ran. */
   const markText = (m: MidRunCommand) =>
     t('timeline.command', { at: clock(m.atMs), by: tDyn(t, `console.by.${m.by}`), cmd: m.cmd })
-  const show = (m: AxisMark, el: HTMLElement) => {
-    const width = el.parentElement?.clientWidth ?? 800
-    setHover({ ...m, left: Math.max(0, Math.min(m.x - 40, width - 560)) })
-  }
+  const tipRef = useRef<HTMLDivElement>(null)
+  const show = (m: AxisMark) => setHover({ ...m, left: Math.max(0, m.x - 40) })
+  // the tooltip stays on screen: measured once drawn (its width depends on the commands and the
+  // type size — Presenter's is larger), it is moved left to end at the axis' right edge; wider
+  // than the axis, it wraps (CSS max-width)
+  useLayoutEffect(() => {
+    const tip = tipRef.current
+    const box = tip?.offsetParent as HTMLElement | null
+    if (!tip || !box || !hover) return
+    const left = Math.max(0, Math.min(hover.left, box.clientWidth - tip.offsetWidth))
+    tip.style.left = `${left}px`
+  }, [hover])
   return (
     <>
       <ul className="axis-marks" aria-label={t('timeline.commands')} data-testid="timeline-marks">
@@ -32,9 +40,9 @@ export function CommandMarks({ marks }: { marks: AxisMark[] }) {
             tabIndex={0}
             aria-label={m.commands.map(markText).join('; ')}
             data-testid="timeline-mark"
-            onMouseEnter={(e) => show(m, e.currentTarget)}
+            onMouseEnter={() => show(m)}
             onMouseLeave={() => setHover(null)}
-            onFocus={(e) => show(m, e.currentTarget)}
+            onFocus={() => show(m)}
             onBlur={() => setHover(null)}
           >
             <span aria-hidden="true">▼</span>
@@ -43,6 +51,7 @@ export function CommandMarks({ marks }: { marks: AxisMark[] }) {
       </ul>
       {hover && (
         <div
+          ref={tipRef}
           className="tooltip"
           role="tooltip"
           data-testid="timeline-mark-tooltip"

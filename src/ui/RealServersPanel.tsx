@@ -1,7 +1,7 @@
 import { memo, useCallback, useState } from 'react'
 import { groupDigits } from '../engine/lib/digits'
-import { actions, addrPortText, history, type RsLive, useLab } from '../store/index'
-import { MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
+import { actions, addrPortText, addrText, history, isV6Num, type RsLive, useLab } from '../store/index'
+import { type FaultView, MAX_SHOWN_DESTINATIONS } from '../worker/protocol'
 import { rsVar, useRsColorIndex } from './colors'
 import { saveCsvFiles } from './exporting'
 import { figuresOverTime, realServersNow } from './exportTables'
@@ -30,14 +30,17 @@ function Bar({ value, max, color, label }: { value: number; max: number; color: 
   )
 }
 
-function Figure({ k, v, hint }: { k: string; v: string; hint?: string }) {
+function Figure({ k, v, hint, testId }: { k: string; v: string; hint?: string; testId?: string }) {
   return (
-    <div className="figure" title={hint}>
+    <div className="figure" title={hint} data-testid={testId}>
       <div className="v">{v}</div>
       <div className="k">{k}</div>
     </div>
   )
 }
+
+/** The faults a button can begin (`lab-fault HOST KIND`; slow and http-status with their defaults). */
+const FAULT_KINDS = ['crash', 'hang', 'slow', 'http-status'] as const
 
 /** Debian's ipvsadm takes `-w` 0…2147483647 (INT_MAX), not the man page's 65535. */
 const WEIGHT_MAX = 2147483647
@@ -59,13 +62,25 @@ const RsRow = memo(function RsRow({
   color,
   max,
   onDown,
+  fault,
+  failed,
 }: {
   r: RsLive
   color: string
   max: number
   onDown: (r: RsLive) => void
+  /** Its fault in force now, if any. */
+  fault: FaultView | undefined
+  /** Connections sent to it that failed (undefined: the run counts none). */
+  failed: number | undefined
 }) {
   const t = useT()
+  const [choosing, setChoosing] = useState(false)
+  const host = addrText(r.addr)
+  const fail = (what: string) => {
+    setChoosing(false)
+    actions.run(`lab-fault ${host} ${what}`, 'button')
+  }
   return (
     <div className="rs" data-testid={`rs-${r.label}`}>
       <span className="swatch" style={{ background: color }} aria-hidden="true" />
@@ -106,11 +121,54 @@ const RsRow = memo(function RsRow({
         <button type="button" className="btn" onClick={() => onDown(r)} title={t('servers.downHint')}>
           {t('servers.down')}
         </button>
+        {!fault && !isV6Num(r.addr) && (
+          <button
+            type="button"
+            className="btn"
+            aria-expanded={choosing}
+            onClick={() => setChoosing((x) => !x)}
+            title={t('servers.faultHint', { rs: host })}
+            data-testid={`fault-menu-${r.label}`}
+          >
+            {t('servers.fault')}
+          </button>
+        )}
       </span>
-      <div className="bars">
+      {fault && (
+        // the fault in force, on a row of its own (the name's cell cuts what does not fit)
+        <div className="fault-kinds">
+          <span className="badge fault" data-testid={`fault-${r.label}`}>
+            {t(`servers.faultIs.${fault.kind}`, { s: fault.delayMs / 1000, status: fault.status })}
+          </span>
+          <button
+            type="button"
+            className="btn"
+            onClick={() => fail('recover')}
+            title={t('servers.recoverHint', { rs: host })}
+            data-testid={`recover-${r.label}`}
+          >
+            {t('servers.recover')}
+          </button>
+        </div>
+      )}
+      {choosing && !fault && (
+        <div className="fault-kinds" role="group" aria-label={t('servers.faultOf', { rs: host })}>
+          {FAULT_KINDS.map((k) => (
+            <button key={k} type="button" className="btn" onClick={() => fail(k)} data-testid={`fault-${k}-${r.label}`}>
+              {t(`servers.faultKinds.${k}`)}
+            </button>
+          ))}
+        </div>
+      )}
+      <div className={failed !== undefined ? 'bars with-failed' : 'bars'}>
         <Bar label="ActiveConn" value={r.activeConns} max={max} color={color} />
         <Bar label="InActConn" value={r.inactConns} max={max} color={`color-mix(in srgb, ${color} 55%, transparent)`} />
         <Bar label={t('servers.templatesShort')} value={r.persistConns} max={max} color="var(--muted)" />
+        {failed !== undefined && (
+          <span title={t('servers.failedOfHint', { rs: host })} data-testid={`failed-${r.label}`}>
+            <Bar label={t('servers.failed')} value={failed} max={max} color="var(--err)" />
+          </span>
+        )}
       </div>
     </div>
   )
@@ -121,6 +179,7 @@ export function RealServersPanel() {
   const rs = useLab((s) => s.rs)
   const rsMore = useLab((s) => s.rsMore)
   const metrics = useLab((s) => s.metrics)
+  const faults = useLab((s) => s.faults)
   const colorOf = useRsColorIndex()
   const [removed, setRemoved] = useState<Removed[]>([])
   const max = Math.max(4, ...rs.map((r) => Math.max(r.activeConns, r.inactConns, r.persistConns)))
@@ -182,7 +241,16 @@ export function RealServersPanel() {
           hint={t('servers.stickinessHint')}
         />
         <Figure k={t('servers.broken')} v={String(metrics?.brokenSessions ?? '—')} hint={t('servers.brokenHint')} />
-        <Figure k={t('servers.refused')} v={String(metrics?.refused ?? '—')} />
+        {metrics?.failedConnections !== undefined ? (
+          <Figure
+            k={t('servers.refusedFailed')}
+            v={`${metrics.refused} · ${metrics.failedConnections}`}
+            hint={t('servers.refusedFailedHint')}
+            testId="figure-refused-failed"
+          />
+        ) : (
+          <Figure k={t('servers.refused')} v={String(metrics?.refused ?? '—')} />
+        )}
         <Figure
           k={t('servers.templates')}
           v={metrics ? `${metrics.templatesLive} · ${Math.round(metrics.templateBytes / 1024)} KiB` : '—'}
@@ -191,7 +259,15 @@ export function RealServersPanel() {
       </div>
       <div className="rs-list">
         {rs.map((r) => (
-          <RsRow key={r.key} r={r} color={rsVar(colorOf(r.addr))} max={max} onDown={takeDown} />
+          <RsRow
+            key={r.key}
+            r={r}
+            color={rsVar(colorOf(r.addr))}
+            max={max}
+            onDown={takeDown}
+            fault={faults.find((f) => f.addr === r.addr)}
+            failed={metrics?.failedByRs?.[addrText(r.addr)]}
+          />
         ))}
         {rsMore.map((m) => (
           <div

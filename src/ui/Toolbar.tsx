@@ -23,6 +23,9 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
   const seed = useLab((s) => s.seed)
   const locale = useLab((s) => s.locale)
   const theme = useLab((s) => s.theme)
+  const logOpen = useLab((s) => s.logOpen)
+  // keepalived's log is offered once keepalived has run in this scenario
+  const hasLog = useLab((s) => s.keepalivedSeen)
   const ready = useLab((s) => s.ready)
   const busy = useLab((s) => s.busy)
   const view = useLab((s) => s.view)
@@ -205,6 +208,18 @@ export function Toolbar({ onPreset }: { onPreset: (id: string) => void }) {
         >
           {t('toolbar.presenter')}
         </button>
+        {(hasLog || logOpen) && (
+          <button
+            type="button"
+            className="btn"
+            aria-pressed={logOpen}
+            onClick={() => actions.setLogOpen(!logOpen)}
+            title={t('toolbar.logHint')}
+            data-testid="log-toggle"
+          >
+            {t('toolbar.log')}
+          </button>
+        )}
         <button
           type="button"
           className="btn"

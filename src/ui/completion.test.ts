@@ -22,6 +22,22 @@ describe('console tab completion', () => {
     expect(complete('ipvsadm --tun-t', []).line).toBe('ipvsadm --tun-type ')
   })
 
+  it("lab-fault: the real servers' addresses, then the faults", () => {
+    expect(complete('lab-f', []).line).toBe('lab-fault ')
+    expect(complete('lab-fault 192.168.8.10', SERVICES).candidates).toEqual([
+      '192.168.8.101',
+      '192.168.8.102',
+      '192.168.8.103',
+      '192.168.8.104',
+      '192.168.8.105',
+    ])
+    expect(complete('lab-fault 192.168.8.101 h', SERVICES)).toEqual({
+      line: 'lab-fault 192.168.8.101 h',
+      candidates: ['hang', 'http-status'],
+    })
+    expect(complete('lab-fault 192.168.8.101 rec', SERVICES).line).toBe('lab-fault 192.168.8.101 recover ')
+  })
+
   it('after -s: the schedulers the engine has', () => {
     expect(complete('ipvsadm -A -t 192.168.100.100:80 -s lbl', []).candidates).toEqual(['lblc', 'lblcr'])
     expect(complete('ipvsadm -E -t 192.168.100.100:80 -s ', SERVICES).candidates).toEqual(

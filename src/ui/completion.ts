@@ -2,13 +2,15 @@
  * Tab completion at the console, by context: the command (after a pipe too), then what the word
  * before the cursor's word asks for — `ipvsadm … -s` the schedulers, `-r` the real servers
  * configured (of the service named by -t/-u/-f, if any), `-t`/`-u`/`-f` the services configured,
- * `iptables -t` the tables, `-A`… the table's chains, `sysctl` the keys, `cat` the /proc files —
+ * `iptables -t` the tables, `-A`… the table's chains, `sysctl` the keys, `cat` the /proc files,
+ * `lab-fault` the real servers then the faults —
  * and options after `-`. The configuration comes from the store (`services`); the word lists are
  * the engine's own data (the engine itself runs in the worker). No candidate: nothing to complete.
  */
 
 import { KERNEL_SCHEDULER_NAMES } from '../engine/ipvs/schedulers/names'
 import { SYSCTL_KEYS, SYSCTL_NAMES } from '../engine/ipvs/sysctl'
+import { LAB_FAULT_KINDS } from '../engine/keepalived/labFault'
 import { TABLES } from '../engine/netfilter/tableNames'
 import { DIRECTOR_COMMANDS, PROC_FILES, PROC_SYSCTL_DIR } from '../engine/userland/commandNames'
 import { IPTABLES_MATCHES, IPTABLES_OPTION_WORDS, IPTABLES_TARGETS } from '../engine/userland/iptables/extensions'
@@ -155,6 +157,12 @@ function wordsFor(
     if (prev === '-m' || prev === '--match') return { pool: [...IPTABLES_MATCHES], after: ' ' }
     if (prev === '-p' || prev === '--protocol') return { pool: ['tcp', 'udp'], after: ' ' }
     return { pool: word.startsWith('-') ? [...IPTABLES_OPTION_WORDS] : [], after: ' ' }
+  }
+  if (cmd === 'lab-fault') {
+    // the lab's own line: a real server's address, then what it does
+    if (words.length === 1) return { pool: realServersOf(services, words).filter((a) => !a.includes(':')), after: ' ' }
+    if (words.length === 2) return { pool: [...LAB_FAULT_KINDS], after: ' ' }
+    return { pool: [], after: ' ' }
   }
   if (cmd === 'sysctl') {
     if (word.startsWith('-')) return { pool: TEXT_OPTIONS.sysctl, after: ' ' }

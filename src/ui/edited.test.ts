@@ -22,6 +22,8 @@ describe('a configuration edited away from its preset', () => {
     expect(changesConfiguration('ipvsadm -Lnc --persistent-conn')).toBe(false)
     expect(changesConfiguration('iptables -t mangle -L -n')).toBe(false)
     expect(changesConfiguration('sysctl net.ipv4.vs.expire_nodest_conn')).toBe(false)
+    expect(changesConfiguration('lab-fault 192.168.8.101 crash')).toBe(true)
+    expect(changesConfiguration('lab-fault')).toBe(false)
   })
   it("is edited by a typed or a button's command that succeeded, never by the scenario's own", () => {
     expect(editedFromPreset([])).toBe(false)

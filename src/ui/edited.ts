@@ -2,7 +2,8 @@ import type { MidRunCommand } from '../worker/protocol'
 
 /**
  * Whether a command line changes the director's configuration (ipvsadm's add / edit / delete /
- * clear / restore / timeouts, iptables' rule changes, sysctl writes), not merely lists or zeroes it.
+ * clear / restore / timeouts, iptables' rule changes, sysctl writes, a real server's fault from
+ * `lab-fault`), not merely lists or zeroes it.
  */
 export function changesConfiguration(line: string): boolean {
   const words = line.trim().split(/\s+/)
@@ -19,6 +20,8 @@ export function changesConfiguration(line: string): boolean {
       /^(-[AIDRFXNP]|--(append|insert|delete|replace|flush|delete-chain|new-chain|policy))$/.test(w),
     )
   if (tool === 'sysctl') return opts.some((w) => w === '-w' || w.includes('='))
+  // the lab's own line: a real server's fault begun or ended is a change to the lab
+  if (tool === 'lab-fault') return opts.length >= 2
   return false
 }
 

@@ -13,6 +13,8 @@ export const PRESETS = [
   { id: 'failover', file: 'failover-with-sync.json', key: 'presets.failover' },
   { id: 'failoverNoSync', file: 'failover-without-sync.json', key: 'presets.failoverNoSync' },
   { id: 'kubeAffinity', file: 'preset-kube-affinity.json', key: 'presets.kubeAffinity' },
+  { id: 'keepalived', file: 'keepalived-inhibit-on-failure.json', key: 'presets.keepalived' },
+  { id: 'keepalivedExpire', file: 'keepalived-inhibit-on-failure-expire.json', key: 'presets.keepalivedExpire' },
 ] as const
 
 export type PresetId = (typeof PRESETS)[number]['id']

@@ -40,6 +40,8 @@ interface AttemptMemo {
   netmask: string
   mark: number
   status: string
+  /** A template hit on a real server of weight 0: who set it to 0 (a daemon's name: keepalived), or '' (unknown). */
+  quiescentBy: string | null
 }
 
 /** What the director decided for the connection the next attempt reports (read when it is reported). */
@@ -47,7 +49,12 @@ interface Decision {
   how: number
   conn: EntryReadView
   template: EntryReadView | null
+  /** The weight of the real server the connection was bound to, then. */
+  rsWeight: number
 }
+
+/** Who set real server `rs` to weight 0 (the daemon's name: keepalived, kube-proxy), or null when no daemon did. */
+export type WeightZeroBy = (rs: Addr) => string | null
 
 export class AttemptLog {
   private seq = 0
@@ -92,14 +99,20 @@ export class AttemptLog {
         : d.templateOutcome === null
           ? AttemptHow.SCHEDULED
           : AttemptHow.TEMPLATE_NEW
-    this.pending = { how, conn: api.entry(e.conn), template: d.template ? api.entry(d.template) : null }
+    const conn = api.entry(e.conn)
+    const dest = conn.service?.destinations.find((x) => x.addr === conn.rsAddr && x.port === conn.rsPort)
+    this.pending = { how, conn, template: d.template ? api.entry(d.template) : null, rsWeight: dest?.weight ?? -1 }
   }
 
   /**
    * One attempt the player reports: logged for the frame and for "Why?"; `shownId` names its
    * template as the template log shows it (the lab: the id of the run's first pass).
    */
-  onAttempt(a: ClientAttempt, shownId: (engineId: number) => number = (id) => id): void {
+  onAttempt(
+    a: ClientAttempt,
+    shownId: (engineId: number) => number = (id) => id,
+    weightZeroBy: WeightZeroBy = () => null,
+  ): void {
     const dec = this.pending
     this.pending = null
     const refused = this.refusedPending
@@ -147,6 +160,12 @@ export class AttemptLog {
       netmask: svc ? (svc.af === 10 ? `/${svc.netmask}` : netmaskText(svc)) : '',
       mark: dec?.conn.fwmark ?? 0,
       status: a.status,
+      // a template sent it to a quiescent real server (the kernel keeps templates for weight 0 while
+      // expire_quiescent_template=0; with 1 it would have expired this one and scheduled anew)
+      quiescentBy:
+        how === AttemptHow.TEMPLATE_HIT && dec?.rsWeight === 0 && a.rsAddr !== null
+          ? (weightZeroBy(a.rsAddr) ?? '')
+          : null,
     }
   }
 
@@ -193,7 +212,11 @@ export class AttemptLog {
           netmask: m.netmask,
         })
       else s('why.attempt.scheduled', { rs, scheduler: m.scheduler })
+      if (m.quiescentBy !== null)
+        s(m.quiescentBy ? 'why.attempt.quiescentBy' : 'why.attempt.quiescent', { rs, by: m.quiescentBy })
       s(m.how === AttemptHow.TEMPLATE_HIT ? 'why.attempt.sentHit' : 'why.attempt.sent', { rs })
+      // the real server's own answer: a crashed one's kernel resets the connection
+      if (m.status === 'connect-failed: ECONNREFUSED') s('why.attempt.crashed', { rs })
     }
     return steps
   }

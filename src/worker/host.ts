@@ -6,7 +6,7 @@
  * changed. Pure TypeScript (no DOM, no `self`): the worker entry feeds it requests and posts its
  * replies, and tests drive it directly under Node.
  */
-import { connectionLine, parseScenario, readDirector, scenarioFromText, validateScenario } from '../engine/index'
+import { connectionLine, journalLine, parseScenario, readDirector, scenarioFromText, validateScenario } from '../engine/index'
 import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'
@@ -18,6 +18,8 @@ import {
   assertNever,
   type Frame,
   type JournalLine,
+  KEEPALIVED_LOG_SHOWN,
+  type KeepalivedLogView,
   MAX_SPEED,
   MIN_SPEED,
   PROTOCOL_VERSION,
@@ -75,6 +77,7 @@ export class Host {
   private changed = true
   private lastListingAsked: string | null = null
   private lastFilterAsked = ''
+  private lastLogAsked = false
   private built = 0
   /** When (the injected clock) the last seek was handled, and its id (frames say so). */
   private seekWallMs = Number.NEGATIVE_INFINITY
@@ -196,7 +199,7 @@ export class Host {
         return [{ type: 'applied', id: req.id, ok: true, error: null, line: null }]
       }
       case 'frame':
-        return this.frame(req.wallMs, req.listing, req.listingFilter)
+        return this.frame(req.wallMs, req.listing, req.listingFilter, req.log === true)
       case 'why':
         return [this.why(req.id, req.target)]
       case 'script':
@@ -306,13 +309,16 @@ export class Host {
     return this.run?.currentScript() ?? ''
   }
 
-  private frame(wallMs: number, listing: string | null, listingFilter: string): Reply[] {
+  private frame(wallMs: number, listing: string | null, listingFilter: string, log = false): Reply[] {
     const run = this.run
     // every frame request gets an answer: the page keeps one in flight
     if (!run) return [{ type: 'idle' }]
-    const asksSame = listing === this.lastListingAsked && listingFilter === this.lastFilterAsked
+    const asksSame =
+      listing === this.lastListingAsked && listingFilter === this.lastFilterAsked && log === this.lastLogAsked
     // a listing reads the engine: after a seek from the history, once the page stopped seeking
-    if (run.behind && listing !== null && this.clock() - this.seekWallMs >= LISTING_QUIET_MS) run.catchUp()
+    // (and keepalived's log, when it is on screen)
+    const owed = listing !== null || log
+    if (run.behind && owed && this.clock() - this.seekWallMs >= LISTING_QUIET_MS) run.catchUp()
     if (!this.playing && !this.changed && asksSame) {
       // paused and nothing changed: no work, the page keeps what it has
       this.pacer.frame(wallMs, false, this.speed, run.now, run.now, () => {})
@@ -326,17 +332,18 @@ export class Host {
     }
     this.lastListingAsked = listing
     this.lastFilterAsked = listingFilter
+    this.lastLogAsked = log
     // a listing still owed (the engine behind): the page asks again until it comes
-    this.changed = run.behind !== null && listing !== null
+    this.changed = run.behind !== null && owed
     this.built++
-    return [this.buildFrame(run, wallMs, listing, listingFilter)]
+    return [this.buildFrame(run, wallMs, listing, listingFilter, log)]
   }
 
   /**
    * The frame: what the engine did since the last one — or, after a seek answered from the run's
    * history, what the history holds at that time (no listing: it waits for the engine).
    */
-  private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string): Frame {
+  private buildFrame(run: LabRun, wallMs: number, listing: string | null, listingFilter: string, log: boolean): Frame {
     const h = run.behind ? run.historyFrame() : this.engineFrame(run)
     return {
       type: 'frame',
@@ -353,9 +360,26 @@ export class Host {
       textbookDivergent: this.textbook.divergentCount,
       listing: run.behind ? null : this.listing.next(run.player, wallMs, listing, listingFilter),
       pair: run.behind ? null : (run.player.pair?.describe() ?? null),
+      // only while the page shows it (as a listing): a frame from the history carries none
+      keepalivedLog: run.behind || !log ? null : this.keepalivedLog(run),
+      faults: run.player.sim.faults.inForce(run.now).map(({ addr, fault }) => ({ addr, ...fault })),
       // last: the services and rows above may have named new addresses
       addrs: this.addrs.take(),
     }
+  }
+
+  /** The epoch and length of keepalived's log the page was last sent. */
+  private logSent = { epoch: -1, total: -1, run: null as LabRun | null }
+
+  /** keepalived's log when it changed since it was last sent (its newest KEEPALIVED_LOG_SHOWN lines), else null. */
+  private keepalivedLog(run: LabRun): KeepalivedLogView | null {
+    const log = run.player.sim.keepalived.log
+    const sent = this.logSent
+    if (sent.run === run && sent.epoch === run.epoch && sent.total === log.length) return null
+    this.logSent = { epoch: run.epoch, total: log.length, run }
+    const from = Math.max(0, log.length - KEEPALIVED_LOG_SHOWN)
+    const lines = log.slice(from).map((l) => ({ ms: l.ms, text: journalLine(l) }))
+    return { lines, total: log.length }
   }
 
   /** What the engine did since the last frame (its logs' deltas), its counters and figures now. */
@@ -386,6 +410,7 @@ export class Host {
     }
     this.changed = true
     this.listing.invalidate()
+    this.logSent = { epoch: -1, total: -1, run: null }
   }
 
   private why(id: number, target: WhyTarget): Reply {

@@ -5,10 +5,12 @@
  * the director decides goes to the attempt log and the template log.
  */
 import {
+  type Addr,
   type DirectorEvent,
   type DirectorReadApi,
   exportKeepalivedConf,
   findScheduler,
+  formatAddr,
   KERNEL_SCHEDULER_NAMES,
   readDirector,
   realServerSetup,
@@ -277,7 +279,11 @@ export class LabRun {
     player.setListener({
       director: (e) => this.onDirectorEvent(e, api, player.now),
       attempt: (a) => {
-        this.attempts.onAttempt(a, (id) => this.templates.shownId(id))
+        this.attempts.onAttempt(
+          a,
+          (id) => this.templates.shownId(id),
+          (rs) => weightZeroBy(player.commands, rs),
+        )
         if (this.useHistory) this.history.attempt(this.attempts.lastRow(), player.now)
         this.textbook.noteKernelAttempt(a)
       },
@@ -647,4 +653,25 @@ export class LabRun {
         .join('') + mangle
     )
   }
+}
+
+/**
+ * The daemon (keepalived, kube-proxy) whose line last set real server `rs`'s weight, if that line
+ * set it to 0: `ipvsadm -e … -r 192.168.8.101:80 -g -w 0` recorded with source keepalived.
+ * Read from the run's recorded commands, newest first (a typed line is not among them).
+ */
+export function weightZeroBy(commands: ScenarioPlayer['commands'], rs: Addr): string | null {
+  const text = formatAddr(rs)
+  for (let i = commands.length - 1; i >= 0; i--) {
+    const c = commands[i]
+    if (c.exit !== 0 || !c.cmd.includes(text)) continue
+    const words = c.cmd.split(/\s+/)
+    const r = words.findIndex((w) => w === '-r' || w === '--real-server')
+    const target = r >= 0 ? words[r + 1] : undefined
+    if (target === undefined || (target !== text && !target.startsWith(`${text}:`) && target !== `[${text}]`)) continue
+    const w = words.findIndex((x) => x === '-w' || x === '--weight')
+    if (w < 0) continue
+    return words[w + 1] === '0' && c.source ? c.source : null
+  }
+  return null
 }

@@ -69,7 +69,7 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
         })
       scratch.advanceTo(Math.round(q.atMs) as SimMs)
       const m = (scratch.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
-      const value = q.name === 'templatesLive' ? m.templates.live : m[q.name]
+      const value = q.name === 'templatesLive' ? m.templates.live : (m[q.name] ?? 0)
       return q.name === 'templatesLive' ? { ok: true, value, why: templatesAt(rows, q.atMs) } : { ok: true, value }
     }
     case 'reply': {

@@ -77,7 +77,14 @@ export type Request =
   /** Replace the configuration with a script (ipvsadm-save / iptables -S lines), all or nothing. */
   | { type: 'apply-script'; id: number; script: string }
   /** The main thread is ready to draw: advance to wall time × speed and send one frame. */
-  | { type: 'frame'; wallMs: number; listing: string | null; listingFilter: string }
+  | {
+      type: 'frame'
+      wallMs: number
+      listing: string | null
+      listingFilter: string
+      /** keepalived's log is on screen: after a seek from the history, the engine catches up for it as for a listing. */
+      log?: boolean
+    }
   /** Explain a connection attempt, a template or a real server. */
   | { type: 'why'; id: number; target: WhyTarget }
   /** The running configuration as an editable script. */
@@ -408,6 +415,15 @@ export type FidelityResult =
     }
   | { ok: false; error: string }
 
+/** The figures a probe may ask (`failedConnections`: 0 in a run that counts none). */
+export type ProbeMetric =
+  | 'brokenSessions'
+  | 'stickiness'
+  | 'imbalance'
+  | 'templatesLive'
+  | 'refused'
+  | 'failedConnections'
+
 /** What a lesson or an exercise asks the engine. Times in simulated ms. */
 export type Probe =
   /** Which real server the scenario's connection number `index` reaches (address, or null). */
@@ -415,7 +431,7 @@ export type Probe =
   /** Is a persistence template for this client (masked as the service masks it) live at `atMs`? */
   | { kind: 'template-live'; client: string; atMs: number }
   /** A figure of the run at `atMs`. */
-  | { kind: 'metric'; name: 'brokenSessions' | 'stickiness' | 'imbalance' | 'templatesLive' | 'refused'; atMs: number }
+  | { kind: 'metric'; name: ProbeMetric; atMs: number }
   /**
    * The first packet of the scenario's connection number `index` sent to its client (its hop ends
    * at the client) — the reply the client sees (issue 15, from the engine's Wire): its IP source
@@ -529,7 +545,31 @@ export interface MetricsView {
   templatesKeptPastTimeout: number
   templateBytes: number
   templatePeakBytes: number
+  /** Connections that failed because their real server was down (a fault): present with keepalived or faults. */
+  failedConnections?: number
+  /** The same by real server, by its address as ipvsadm prints it (`192.168.8.101`). */
+  failedByRs?: Record<string, number>
 }
+
+/** A real server's fault in force now (the scenario's `faults`, or `lab-fault`). */
+export interface FaultView {
+  /** The real server's address number. */
+  addr: number
+  kind: 'crash' | 'hang' | 'slow' | 'http-status'
+  status: number
+  delayMs: number
+}
+
+/** keepalived's log as `journalctl -u keepalived` prints it: its newest KEEPALIVED_LOG_SHOWN lines. */
+export interface KeepalivedLogView {
+  /** Each line's simulated time and its text, verbatim. */
+  lines: { ms: number; text: string }[]
+  /** Lines the daemon logged in all (the older ones are not sent). */
+  total: number
+}
+
+/** A frame's keepalived log holds at most this many lines (the newest). */
+export const KEEPALIVED_LOG_SHOWN = 500
 
 export type Frame = {
   type: 'frame'
@@ -574,6 +614,10 @@ export type Frame = {
    */
   samples: Float64Array
   listing: { cmd: string; text: string; lines: number } | null
+  /** keepalived's log when it changed since the last frame (a new epoch: whole again), else null. */
+  keepalivedLog: KeepalivedLogView | null
+  /** The real servers' faults in force at `nowMs` (every frame; empty: none). */
+  faults: FaultView[]
   /** The IPv6 addresses this frame's numbers name that the page may not have yet (null: none). */
   addrs: AddrBookDelta | null
   /**

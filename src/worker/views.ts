@@ -39,6 +39,12 @@ export function metricsView(m: MetricsSnapshot): MetricsView {
     templatesKeptPastTimeout: m.templates.keptPastTimeout,
     templateBytes: m.templates.bytes,
     templatePeakBytes: m.templates.peakBytes,
+    ...(m.failedConnections !== undefined
+      ? {
+          failedConnections: m.failedConnections,
+          failedByRs: Object.fromEntries(m.realServers.map((r) => [r.address, r.failedConnections ?? 0])),
+        }
+      : {}),
   }
 }
 

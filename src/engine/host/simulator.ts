@@ -6,6 +6,7 @@ import { readDirector } from '../ipvs/readApi'
 import { Protocol } from '../ipvs/service'
 import { KeepalivedDaemon } from '../keepalived/daemon'
 import { type ActiveFault, RealServerFaults } from '../keepalived/faults'
+import { LAB_FAULT, labFaultProgram } from '../keepalived/labFault'
 import {
   asksKeepalivedUnit,
   journalKeepalived,
@@ -137,6 +138,7 @@ export class Simulator {
             : journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
         keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
         systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
+        [LAB_FAULT]: (args) => labFaultProgram(this.faults, this.director.now, args),
         kubectl: (args) =>
           kubectlProgram(
             { cluster: this.kube.cluster, files: this.files, changed: () => this.kube.proxy.changed(this.kubeHost()) },

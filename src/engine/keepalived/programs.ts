@@ -136,6 +136,11 @@ function stamp(l: LogLine): string {
   return `${MONTHS[d.getUTCMonth()]} ${two(d.getUTCDate())} ${two(d.getUTCHours())}:${two(d.getUTCMinutes())}:${two(d.getUTCSeconds())}`
 }
 
+/** One line of the daemon's log as `journalctl -u keepalived` prints it (short format): `Jan 05 09:03:07 director Keepalived_healthcheckers[1203]: …`. */
+export function journalLine(l: LogLine, host = true): string {
+  return `${stamp(l)} ${host ? 'director ' : ''}${l.ident}: ${l.text}`
+}
+
 /** True when journalctl's arguments ask for keepalived's unit (`-u keepalived`, `--unit=keepalived.service`). */
 export function asksKeepalivedUnit(args: readonly string[]): boolean {
   return unitArgs(args) !== null
@@ -186,7 +191,5 @@ export function journalKeepalived(h: KeepalivedHost, args: readonly string[]): C
   let recs = h.daemon.log
   if (lines !== null) recs = recs.slice(Math.max(0, recs.length - lines))
   if (recs.length === 0) return ok(quiet ? '' : '-- No entries --\n')
-  return ok(
-    recs.map((l) => (cat ? `${l.text}\n` : `${stamp(l)} ${host ? 'director ' : ''}${l.ident}: ${l.text}\n`)).join(''),
-  )
+  return ok(recs.map((l) => `${cat ? l.text : journalLine(l, host)}\n`).join(''))
 }

@@ -1,5 +1,5 @@
 import type { Director, DirectorEvent } from '../ipvs/director'
-import { type Addr, formatAddr } from '../net/ipv6'
+import { type Addr, formatAddr, parseAddr } from '../net/ipv6'
 import type { SimMs } from '../sim/time'
 
 /**
@@ -28,12 +28,17 @@ export interface RealServerFigures {
   activeConns: number
   inactConns: number
   templates: number
+  /** Connections sent to it that failed because it was down (a fault): present with `failedConnections`. */
+  failedConnections?: number
 }
 
 export interface MetricsSnapshot {
   atSeconds: number
   connections: number
-  /** Connection attempts no real server took (ICMP port unreachable or nothing listening). */
+  /**
+   * Connection attempts no real server took: ICMP port unreachable, or nothing listening — the
+   * director's own stack, or a crashed real server (a fault) answered RST.
+   */
   refused: number
   /**
    * Connections a client gave up on, its packets dropped by the director every time it sent them
@@ -124,13 +129,15 @@ export class Metrics {
   private readonly rearmed = new Set<number>()
   private readonly sessionSharing: boolean
   private readonly director: Director
-  private readonly failures: boolean
+  private failures: boolean
   private failed = 0
   private brokenByFailover = 0
   private resetByFailover = 0
   private readonly pair: boolean
   /** With two directors, the pair: its `front` (the VIP's holder) is the director whose real servers are read now. */
   private readonly twoDirectors: { readonly front: { readonly director: Director } } | null
+  /** Failed connections by the real server they were sent to. */
+  private readonly failedBy = new Map<Addr, number>()
 
   constructor(
     director: Director,
@@ -153,9 +160,15 @@ export class Metrics {
     this.resetByFailover++
   }
 
-  /** A connection failed because its real server was down (crashed or hung). */
-  onFailedConnection(): void {
+  /** A connection failed because its real server `rsAddr` was down (crashed or hung). */
+  onFailedConnection(rsAddr: Addr): void {
     this.failed++
+    this.failedBy.set(rsAddr, (this.failedBy.get(rsAddr) ?? 0) + 1)
+  }
+
+  /** Faults began mid-run (`lab-fault`): the figures count failed connections from now on. */
+  trackFailures(): void {
+    this.failures = true
   }
 
   /** Feed the director's events (template re-arms, peaks). */
@@ -281,6 +294,8 @@ export class Metrics {
       f.connections = c.total
       f.connectionsPerSecond = this.rate(c, now, Math.min(windowSeconds, WINDOW_BINS))
     }
+    if (this.failures)
+      for (const f of servers.values()) f.failedConnections = this.failedBy.get(parseAddr(f.address) as Addr) ?? 0
     const list = [...servers.values()].sort((a, b) => (a.address < b.address ? -1 : 1))
     const weighted = list.filter((f) => f.weight > 0)
     const ratio = (values: number[]) => {

@@ -68,7 +68,49 @@ describe('scenarios with keepalived and faults', () => {
       const r = runScenario(v.scenario, { metrics: true })
       expect(r.connections.map((c) => c.status)).toEqual(['connected', status])
       expect(r.metrics?.failedConnections).toBe(1)
+      expect(r.metrics?.realServers[0].failedConnections).toBe(1)
+      // the crashed server's RST refused the connection: no real server took it
+      expect(r.metrics?.refused).toBe(kind === 'crash' ? 1 : 0)
+      expect(r.metrics?.realServers[0].connections).toBe(1)
     }
+  })
+
+  it('a lab-fault line at a time gives the same run as the scenario field faults', () => {
+    const sc = load('keepalived-inhibit-on-failure.json')
+    const [f] = sc.faults ?? []
+    expect(f).toMatchObject({ at: 180, host: '192.168.8.101', kind: 'crash', until: 420 })
+    const v = validateScenario({
+      ...sc,
+      faults: undefined,
+      midCommands: [
+        ...sc.midCommands,
+        { at: 180, cmd: 'lab-fault 192.168.8.101 crash' },
+        { at: 420, cmd: 'lab-fault 192.168.8.101 recover' },
+      ],
+    })
+    if (!v.ok) throw new Error(v.error)
+    const byLine = runScenario(v.scenario, { metrics: true })
+    const keepalived = (r: typeof trap) => r.commands.filter((c) => c.source === 'keepalived')
+    expect(keepalived(byLine)).toEqual(keepalived(trap))
+    expect(byLine.metrics).toEqual(trap.metrics)
+    expect(byLine.connections).toEqual(trap.connections)
+    expect(byLine.final).toEqual(trap.final)
+  })
+
+  it('a fault begun by lab-fault in a scenario without faults is counted', () => {
+    const v = validateScenario({
+      until: 30,
+      commands: ['ipvsadm -A -t 10.1.1.1:80 -s rr', 'ipvsadm -a -t 10.1.1.1:80 -r 192.168.8.101 -g'],
+      midCommands: [{ at: 5, cmd: 'lab-fault 192.168.8.101 crash' }],
+      connections: [
+        { at: 10, client: '10.0.0.2', clientPort: 40000, proto: 'tcp', vip: '10.1.1.1', vport: 80, hold: 1 },
+      ],
+    })
+    if (!v.ok) throw new Error(v.error)
+    const r = runScenario(v.scenario, { metrics: true })
+    expect(r.connections[0].status).toBe('connect-failed: ECONNREFUSED')
+    expect(r.metrics?.failedConnections).toBe(1)
+    expect(r.metrics?.refused).toBe(1)
   })
 
   it('checks the new fields', () => {

@@ -330,25 +330,38 @@ export class ScenarioPlayer {
   private readonly via: DirectorIndex[] = []
   private readonly viaTraffic = new Map<ConnRequest, DirectorIndex>()
 
-  /** Clients whose last SYN went to a hung real server (their ETIMEDOUT is a failed connection). */
-  private readonly hungSyn = new Set<ConnRequest | number>()
+  /** Clients whose last SYN went to a hung real server, and that server (their ETIMEDOUT is a failed connection). */
+  private readonly hungSyn = new Map<ConnRequest | number, Addr>()
 
   /** A client's SYN was answered or not: note a connection to a crashed or hung real server. */
   private noteFault(who: ConnRequest | number, status: string): void {
     const f = this.front.handshakeFault
-    if (f?.kind === 'hang' && status === 'pending') this.hungSyn.add(who)
+    const rs = this.front.handshakeEntry?.daddr
+    if (f?.kind === 'hang' && status === 'pending' && rs !== undefined) this.hungSyn.set(who, rs)
     else this.hungSyn.delete(who)
-    if (f?.kind === 'crash' && status === 'connect-failed: ECONNREFUSED') this.metrics?.onFailedConnection()
+    if (f?.kind === 'crash' && status === 'connect-failed: ECONNREFUSED' && rs !== undefined)
+      this.metrics?.onFailedConnection(rs)
   }
 
   /** A client gave up (ETIMEDOUT): a failed connection when its last SYN went to a hung server. */
   private noteTimeout(who: ConnRequest | number): void {
-    if (this.hungSyn.delete(who)) this.metrics?.onFailedConnection()
+    const rs = this.hungSyn.get(who)
+    if (rs !== undefined) {
+      this.hungSyn.delete(who)
+      this.metrics?.onFailedConnection(rs)
+    }
   }
 
-  /** Run a command line now, on the director's shell. */
+  /** The client's SYN reached a crashed real server, whose RST refused it: no real server took it. */
+  private refusedByFault(status: string): boolean {
+    return status === 'connect-failed: ECONNREFUSED' && this.front.handshakeFault?.kind === 'crash'
+  }
+
+  /** Run a command line now, on the director's shell (faults begun by it: the figures count failures). */
   record(cmd: string): CommandRecord {
-    return { cmd, ...this.sim.run(cmd) }
+    const r = { cmd, ...this.sim.run(cmd) }
+    if (!this.sim.faults.empty) this.metrics?.trackFailures()
+    return r
   }
 
   /** The time of the next scenario or traffic event, or Infinity when none is left. */
@@ -524,7 +537,7 @@ export class ScenarioPlayer {
     const by = sim.handshakeBypass
     if (by !== null) this.metrics?.onBypass('connection')
     const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
-    this.metrics?.onConnection(`user ${req.user}`, req.app, rsAddr, at, this.pair?.holder)
+    this.metrics?.onConnection(`user ${req.user}`, req.app, this.refusedByFault(status) ? null : rsAddr, at, this.pair?.holder)
     this.trafficAttempt(req, at, rsAddr, status)
     const closeAt = at + req.holdMs
     if (status === 'connected' && closeAt <= this.untilMs) {
@@ -623,7 +636,8 @@ export class ScenarioPlayer {
           metrics?.onBypass('connection')
         }
         if (client.status !== 'pending') {
-          metrics?.onConnection(spec.client, true, client.entry ? client.rsAddr : bypassed, e.at, this.pair?.holder)
+          const took = this.refusedByFault(client.status) ? null : client.entry ? client.rsAddr : bypassed
+          metrics?.onConnection(spec.client, true, took, e.at, this.pair?.holder)
           this.attempt({
             at: e.at,
             proto: 'tcp',
