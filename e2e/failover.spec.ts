@@ -32,6 +32,26 @@ test('the failover preset: the master holds the VIP, then loses power and the ba
   await expect(pair).toBeVisible()
 })
 
+test('the button fails the VIP’s holder: a journaled lab-fault line, and the backup takes over', async ({ page }) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.preset('failoverNoSync')
+  await seek(lab, 60_000)
+  await expect(page.getByTestId('pair-director')).toContainText('no sync daemon')
+  await page.getByTestId('pair-fail').click()
+  await expect(lab.consoleLog()).toContainText('lab-fault director crash')
+  await expect(page.getByTestId('pair-director-state')).toHaveText('lost power')
+  // the backup's VRRP waits 3 × advert_int + skew after the last advert it heard
+  await seek(lab, 65_000)
+  await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
+  await expect(page.getByTestId('pair-last-move')).toContainText('the VIP moved to the backup')
+  // a rewind replays the journaled line: before it, the director is master again
+  await seek(lab, 30_000)
+  await expect(page.getByTestId('pair-director-state')).toHaveText('MASTER 150')
+  await seek(lab, 70_000)
+  await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
+})
+
 test('one director: no pair strip', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open()

@@ -99,6 +99,12 @@ export class Simulator {
   readonly kube = { cluster: new KubeCluster(), proxy: new KubeProxy() }
   /** The director's files (a scenario's `files`): /etc/keepalived/keepalived.conf among them. */
   readonly files = new Map<string, string>()
+  /**
+   * With two directors (host/pair.ts): makes the director of that name ("director", "backup")
+   * lose power now — what `lab-fault director crash` asks; null with one director.
+   */
+  directorFault: ((name: string) => boolean) | null = null
+
   /** What the real servers do wrong, and when (a scenario's `faults`). */
   faults = new RealServerFaults()
   /**
@@ -138,7 +144,7 @@ export class Simulator {
             : journalctl(nf.kmsg, args, WALL_CLOCK_EPOCH_MS),
         keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
         systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
-        [LAB_FAULT]: (args) => labFaultProgram(this.faults, this.director.now, args),
+        [LAB_FAULT]: (args) => labFaultProgram(this.faults, this.director.now, args, this.directorFault),
         kubectl: (args) =>
           kubectlProgram(
             { cluster: this.kube.cluster, files: this.files, changed: () => this.kube.proxy.changed(this.kubeHost()) },

@@ -9,7 +9,9 @@ export const LAB_FAULT_KINDS = ['crash', 'hang', 'slow', 'http-status', 'recover
 
 const USAGE =
   'usage: lab-fault HOST crash|hang|slow [SECONDS]|http-status [STATUS]|recover\n' +
-  '  (the lab\'s own command: makes the real server HOST fail from now on, as a scenario\'s "faults" do)\n'
+  '       lab-fault director|backup crash\n' +
+  '  (the lab\'s own command: makes the real server HOST fail from now on, as a scenario\'s "faults" do;\n' +
+  '   with two directors, makes one of them lose power for good)\n'
 
 const fail = (text: string, exit = 2): CommandResult => ({ stdout: '', stderr: `lab-fault: ${text}\n`, exit })
 
@@ -21,10 +23,22 @@ const fail = (text: string, exit = 2): CommandResult => ({ stdout: '', stderr: `
  * in a scenario's `faults`, so a button that runs this line and a scenario give the same run.
  * Without arguments: the faults in force now. Silent on success, as a shell command is.
  */
-export function labFaultProgram(faults: RealServerFaults, nowMs: number, args: readonly string[]): CommandResult {
+export function labFaultProgram(
+  faults: RealServerFaults,
+  nowMs: number,
+  args: readonly string[],
+  directorFault: ((name: string) => boolean) | null = null,
+): CommandResult {
   if (args.length === 0) return { stdout: faults.describeAt(nowMs), stderr: '', exit: 0 }
   if (args[0] === '-h' || args[0] === '--help') return { stdout: USAGE, stderr: '', exit: 0 }
   const [host, kind, value, ...rest] = args
+  if (host === 'director' || host === 'backup') {
+    // a director loses power (host/pair.ts): only with two, only for good
+    if (!directorFault) return fail(`'${host}': this lab has one director (a scenario's "backup" adds a second)`)
+    if (kind !== 'crash' || value !== undefined || rest.length > 0)
+      return fail(`a director can only crash (lose power) for good: lab-fault ${host} crash`)
+    return directorFault(host) ? { stdout: '', stderr: '', exit: 0 } : fail(`'${host}' is not a director`)
+  }
   const addr = parseDottedQuad(host)
   if (addr === null) return fail(`'${host}' is not an IPv4 address (a real server's, e.g. 192.168.8.101)`)
   if (kind === undefined) return { stdout: '', stderr: `lab-fault: what should ${host} do?\n${USAGE}`, exit: 2 }

@@ -75,6 +75,44 @@ describe('failover, with and without the sync daemon', () => {
   })
 })
 
+describe('lab-fault director crash: the button’s line', () => {
+  it('gives the run a scenario’s director fault gives', () => {
+    const scenario = load('failover-with-sync.json')
+    const byLine = runScenario(
+      { ...scenario, faults: [], midCommands: [{ at: 240, cmd: 'lab-fault director crash' }] },
+      { metrics: true },
+    )
+    const byFault = runScenario(scenario, { metrics: true })
+    expect(byLine.backup?.vip).toEqual(byFault.backup?.vip)
+    expect(byLine.metrics).toEqual(byFault.metrics)
+    expect(byLine.commands.find((c) => c.cmd === 'lab-fault director crash')?.exit).toBe(0)
+  })
+
+  it('is refused with one director, and for anything but a crash', () => {
+    const one = runScenario({
+      until: 1,
+      commands: ['lab-fault director crash', 'lab-fault backup hang'],
+      connections: [],
+      midCommands: [],
+      snapshots: [],
+    })
+    expect(one.commands.map((c) => [c.exit, c.stderr])).toEqual([
+      [2, `lab-fault: 'director': this lab has one director (a scenario's "backup" adds a second)\n`],
+      [2, `lab-fault: 'backup': this lab has one director (a scenario's "backup" adds a second)\n`],
+    ])
+    const p = runScenario({
+      ...load('failover-with-sync.json'),
+      until: 1,
+      traffic: undefined,
+      faults: [],
+      midCommands: [{ at: 0.5, cmd: 'lab-fault backup hang' }],
+    })
+    expect(p.commands.at(-1)?.stderr).toBe(
+      'lab-fault: a director can only crash (lose power) for good: lab-fault backup crash\n',
+    )
+  })
+})
+
 describe('the scenario fields of a second director', () => {
   const base = { until: 10, backup: { commands: [] } }
   it('a director crashes for good, and only a backup that exists', () => {

@@ -2,7 +2,7 @@ import { type DirectorIndex, DirectorPair, pairAddresses } from '../host/pair'
 import { type ClientTcp, clientRs, type FinOutcome, newClientTcp, Simulator } from '../host/simulator'
 import { ORPHAN_FIN_SCHEDULE, SYN_SCHEDULE } from '../host/tcpRetransmit'
 import type { DirectorEvent } from '../ipvs/director'
-import { type FaultSpec, RealServerFaults } from '../keepalived/faults'
+import { RealServerFaults } from '../keepalived/faults'
 import { Metrics } from '../metrics/metrics'
 import { asPort, formatIPv4 } from '../net/ipv4'
 import { type Addr, formatAddrPort, parseAddr } from '../net/ipv6'
@@ -139,7 +139,8 @@ export class ScenarioPlayer {
     if (scenario.faults) sim.faults = new RealServerFaults(rsFaults)
     this.sim = sim
     options.setup?.(sim)
-    this.pair = scenario.backup ? new DirectorPair(sim, this.backupDirector(scenario, rsFaults, options.setup)) : null
+    this.pair = scenario.backup ? new DirectorPair(sim, this.backupDirector(scenario, options.setup)) : null
+    this.linkDirectorFaults()
     this.metrics = options.metrics
       ? new Metrics(sim.director, {
           sessionSharing: scenario.traffic?.sessionSharing,
@@ -216,7 +217,7 @@ export class ScenarioPlayer {
   }
 
   /** The second director: its files, sysctls; the real servers' faults are the same servers'. */
-  private backupDirector(scenario: Scenario, rsFaults: FaultSpec[], setup?: (sim: Simulator) => void): Simulator {
+  private backupDirector(scenario: Scenario, setup?: (sim: Simulator) => void): Simulator {
     const b = new Simulator()
     // the same LAN, its own address on it (host/pair.ts pairAddresses): the one below the first's
     const first = new Topology(scenario.topology ?? {})
@@ -225,9 +226,26 @@ export class ScenarioPlayer {
       new Topology({ ...scenario.topology, director: { ...scenario.topology?.director, clientSide: formatIPv4(own) } }),
     )
     for (const [path, text] of Object.entries(scenario.backup?.files ?? {})) b.files.set(path, text)
-    if (rsFaults.length > 0) b.faults = new RealServerFaults(rsFaults)
+    // the same real servers: one list of their faults (a scenario's, or `lab-fault` on either shell)
+    b.faults = this.sim.faults
     setup?.(b)
     return b
+  }
+
+  /**
+   * `lab-fault director crash` / `lab-fault backup crash` on either shell: that director loses
+   * power now, as a scenario's director fault does (made again after a deep copy: a closure).
+   */
+  private linkDirectorFaults(): void {
+    const pair = this.pair
+    if (!pair) return
+    const crash = (name: string): boolean => {
+      const i = name === 'director' ? 0 : name === 'backup' ? 1 : -1
+      if (i < 0) return false
+      pair.crash(i as DirectorIndex, this.now)
+      return true
+    }
+    for (const s of pair.sims) s.directorFault = crash
   }
 
   /** The director the clients' packets reach now: the VIP's holder (with one director, it). */
@@ -254,6 +272,7 @@ export class ScenarioPlayer {
   relink(): void {
     this.sim.relink()
     this.pair?.sims[1].relink()
+    this.linkDirectorFaults()
     this.metrics?.relink()
     this.generator?.relink()
     this.generator?.setSink({ queueRequest: (req) => this.queueTraffic(req) })
@@ -537,7 +556,13 @@ export class ScenarioPlayer {
     const by = sim.handshakeBypass
     if (by !== null) this.metrics?.onBypass('connection')
     const rsAddr = entry ? entry.daddr : by !== null ? (parseAddr(by) as Addr) : null
-    this.metrics?.onConnection(`user ${req.user}`, req.app, this.refusedByFault(status) ? null : rsAddr, at, this.pair?.holder)
+    this.metrics?.onConnection(
+      `user ${req.user}`,
+      req.app,
+      this.refusedByFault(status) ? null : rsAddr,
+      at,
+      this.pair?.holder,
+    )
     this.trafficAttempt(req, at, rsAddr, status)
     const closeAt = at + req.holdMs
     if (status === 'connected' && closeAt <= this.untilMs) {
