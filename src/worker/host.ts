@@ -6,7 +6,14 @@
  * changed. Pure TypeScript (no DOM, no `self`): the worker entry feeds it requests and posts its
  * replies, and tests drive it directly under Node.
  */
-import { connectionLine, journalLine, parseScenario, readDirector, scenarioFromText, validateScenario } from '../engine/index'
+import {
+  connectionLine,
+  journalLine,
+  parseScenario,
+  readDirector,
+  scenarioFromText,
+  validateScenario,
+} from '../engine/index'
 import { AddrBookCursor } from './addrBook'
 import { fidelity } from './fidelity'
 import { foldJournal, journalLinesOf } from './journal'

@@ -1,6 +1,6 @@
 import type { SyncMessage } from '../ipvs/sync'
 import type { VrrpEvent } from '../keepalived/daemon'
-import { formatIPv4, type IPv4, parseDottedQuad } from '../net/ipv4'
+import { formatIPv4, parseDottedQuad } from '../net/ipv4'
 import type { SimMs } from '../sim/time'
 import type { Simulator } from './simulator'
 
@@ -189,11 +189,11 @@ export class DirectorPair {
     const ifs = this.sims[i].interfaces
     for (const v of e.removeVips) {
       this.vrrpVips[i].delete(v.addr)
-      ifs.del(v.dev, formatIPv4(v.addr as IPv4), v.prefixLen)
+      ifs.del(v.dev, formatIPv4(v.addr), v.prefixLen)
     }
     for (const v of e.addVips) {
       this.vrrpVips[i].add(v.addr)
-      ifs.add(v.dev, formatIPv4(v.addr as IPv4), v.prefixLen)
+      ifs.add(v.dev, formatIPv4(v.addr), v.prefixLen)
     }
     for (const j of [0, 1] as const) this.sims[j].vipAbsent = !this.holdsVip(j)
     if (e.garps.length > 0 && this.vipAt !== i) {
