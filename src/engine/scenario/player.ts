@@ -313,16 +313,7 @@ export class ScenarioPlayer {
     else if (this.sim.keepalived.hasVrrpEvents) this.sim.keepalived.takeVrrp()
     const b = this.pair?.sims[1]
     if (b?.keepalived.hasCommands)
-      for (const c of b.keepalived.takeCommands())
-        this.backupCommands.push({
-          cmd: c.cmd,
-          stdout: c.stdout,
-          stderr: c.stderr,
-          exit: c.exit,
-          at: c.at / 1000,
-          phase,
-          source: 'keepalived',
-        })
+      for (const c of b.keepalived.takeCommands()) this.backupCommands.push(daemonRecord(c, 'keepalived', phase))
     const ka = this.sim.keepalived
     const kp = this.sim.kube.proxy
     if (!ka.hasCommands && !kp.hasCommands) return
@@ -331,15 +322,7 @@ export class ScenarioPlayer {
       ...kp.takeCommands().map((c) => ({ ...c, source: 'kube-proxy' as const })),
     ].sort((a, b) => a.at - b.at)
     for (const c of lines) {
-      const rec = {
-        cmd: c.cmd,
-        stdout: c.stdout,
-        stderr: c.stderr,
-        exit: c.exit,
-        at: c.at / 1000,
-        phase,
-        source: c.source,
-      }
+      const rec = daemonRecord(c, c.source, phase)
       this.commands.push(rec)
       if (phase === 'mid') this.listener.command?.(rec)
     }
@@ -790,4 +773,13 @@ export class ScenarioPlayer {
       }
     }
   }
+}
+
+/** A daemon's line (at ms) as the run records it among the commands (at seconds, with its source). */
+function daemonRecord(
+  c: CommandResult & { cmd: string; at: number },
+  source: DaemonSource,
+  phase: 'initial' | 'mid',
+): CommandRecord & { at: number; phase: 'initial' | 'mid'; source: DaemonSource } {
+  return { cmd: c.cmd, stdout: c.stdout, stderr: c.stderr, exit: c.exit, at: c.at / 1000, phase, source }
 }

@@ -24,27 +24,22 @@ const hex = (n: number, w: number): string => (n >>> 0).toString(16).toUpperCase
 /** An address as the seq file prints it: `%08X` of the IPv4 address, `%pI6` (eight full groups) of an IPv6 one. */
 const procAddr = (a: Addr): string => (typeof a === 'string' ? procIPv6(a) : hex(a, 8))
 
-/** /proc/net/ip_vs_conn as ip_vs_conn_seq_show() prints it (each address in its own family's form). */
-function procIpVsConn(director: Director): string {
-  let out = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n'
-  for (const c of director.table.all) {
-    const proto = c.protocol === 6 ? 'TCP' : c.protocol === 17 ? 'UDP' : c.protocol === 132 ? 'SCTP' : 'IP'
-    const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
-    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${String(expires).padStart(7)}${c.peData === null ? '' : ` sip ${c.peData}`}\n`
-  }
-  return out
-}
-
 /**
- * /proc/net/ip_vs_conn_sync as ip_vs_conn_sync_seq_show() prints it: the same entries with their
- * origin — LOCAL (scheduled here) or SYNC (learned from a master's sync message) — and no PE data.
+ * /proc/net/ip_vs_conn as ip_vs_conn_seq_show() prints it (each address in its own family's form),
+ * or — `sync` — /proc/net/ip_vs_conn_sync as ip_vs_conn_sync_seq_show() does: the same entries with
+ * their origin, LOCAL (scheduled here) or SYNC (learned from a master's sync message), no PE data.
  */
-function procIpVsConnSync(director: Director): string {
-  let out = 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n'
+function procIpVsConn(director: Director, sync = false): string {
+  let out = sync
+    ? 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Origin Expires\n'
+    : 'Pro FromIP   FPrt ToIP     TPrt DestIP   DPrt State       Expires PEName PEData\n'
   for (const c of director.table.all) {
     const proto = c.protocol === 6 ? 'TCP' : c.protocol === 17 ? 'UDP' : c.protocol === 132 ? 'SCTP' : 'IP'
-    const expires = Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)
-    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${(c.synced ? 'SYNC' : 'LOCAL').padEnd(6)} ${String(expires).padStart(7)}\n`
+    const expires = String(Math.floor(Math.max(0, c.expiresAt - director.now) / 1000)).padStart(7)
+    const tail = sync
+      ? `${(c.synced ? 'SYNC' : 'LOCAL').padEnd(6)} ${expires}`
+      : `${expires}${c.peData === null ? '' : ` sip ${c.peData}`}`
+    out += `${proto.padEnd(3)} ${procAddr(c.caddr)} ${hex(c.cport, 4)} ${procAddr(c.vaddr)} ${hex(c.vport, 4)} ${procAddr(c.daddr)} ${hex(c.dport, 4)} ${connectionStateName(c).padEnd(11)} ${tail}\n`
   }
   return out
 }
@@ -63,7 +58,7 @@ export function createUserland(
     const file = files.get(path)
     if (file !== undefined) return file
     if (path === '/proc/net/ip_vs_conn') return procIpVsConn(director)
-    if (path === '/proc/net/ip_vs_conn_sync') return procIpVsConnSync(director)
+    if (path === '/proc/net/ip_vs_conn_sync') return procIpVsConn(director, true)
     if (path === '/proc/net/ip_vs') return runIpvsadm(director, ['-Ln']).stdout
     if (path.startsWith(PROC_VS)) {
       const name = sysctlName(path.slice(PROC_VS.length))
