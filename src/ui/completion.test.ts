@@ -115,7 +115,9 @@ describe('console tab completion', () => {
     expect(complete('ipvsadm -Lnc | so', []).line).toBe('ipvsadm -Lnc | sort ')
     expect(complete('ipvsadm -Lnc | uniq --cou', []).line).toBe('ipvsadm -Lnc | uniq --count ')
     expect(complete('ipvsadm -Lnc | wc -', []).candidates).toContain('-l')
-    expect(complete('cat /proc/net/ip_vs_c', []).line).toBe('cat /proc/net/ip_vs_conn ')
+    // two files begin so (ip_vs_conn, ip_vs_conn_sync): their common part, then each whole
+    expect(complete('cat /proc/net/ip_vs_c', []).line).toBe('cat /proc/net/ip_vs_conn')
+    expect(complete('cat /proc/net/ip_vs_conn_', []).line).toBe('cat /proc/net/ip_vs_conn_sync ')
     expect(complete('ipvsadm -Ln; ipvsadm-sa', []).line).toBe('ipvsadm -Ln; ipvsadm-save ')
   })
 

@@ -105,7 +105,7 @@ describe('rewinding through checkpoints', () => {
     expect(run().behind).toBeNull()
     frames('ipvsadm -Lnc')
     expect(run().history.horizon).toBeGreaterThan(horizon)
-  })
+  }, 120_000) // two hosts replaying a class-sized run side by side: about 11 s alone, three times that beside other test files
 
   it('the same with a memory cap that keeps only a few checkpoints (thinned)', () => {
     fc.assert(
