@@ -408,7 +408,33 @@ export type Probe =
   /** Is a persistence template for this client (masked as the service masks it) live at `atMs`? */
   | { kind: 'template-live'; client: string; atMs: number }
   /** A figure of the run at `atMs`. */
-  | { kind: 'metric'; name: 'brokenSessions' | 'stickiness' | 'imbalance' | 'templatesLive' | 'refused'; atMs: number }
+  | {
+      kind: 'metric'
+      name:
+        | 'brokenSessions'
+        | 'stickiness'
+        | 'imbalance'
+        | 'templatesLive'
+        | 'refused'
+        /** With a backup director (docs/two-directors.md): sessions broken by a failover, FINs met by RST. */
+        | 'brokenSessionsByFailover'
+        | 'connectionsResetByFailover'
+      atMs: number
+    }
+  /**
+   * With a backup director (docs/two-directors.md), at `atMs`: which director gets the clients'
+   * packets (`vip-holder`: `director`, `backup`, or null: none, its holder lost power), director
+   * `of`'s VRRP state (`vrrp-state`: its first vrrp_instance's, `down` without power, null without
+   * one), its entries (`templates`, `connections`), when VRRP last moved the VIP (`vip-moved-at`,
+   * seconds; null: never) and its VRRP master-down interval (`master-down-interval`, seconds:
+   * 3 × advert_int + skew).
+   */
+  | {
+      kind: 'pair'
+      what: 'vip-holder' | 'vrrp-state' | 'templates' | 'connections' | 'vip-moved-at' | 'master-down-interval'
+      of?: 'director' | 'backup'
+      atMs: number
+    }
   /**
    * The first packet of the scenario's connection number `index` sent to its client (its hop ends
    * at the client) — the reply the client sees (issue 15, from the engine's Wire): its IP source
