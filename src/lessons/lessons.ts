@@ -1193,9 +1193,9 @@ export const LESSONS: Lesson[] = [
         ],
         figures: { master: { kind: 'pair', what: 'templates', of: 'director', atMs: 239_000 } },
         explain: {
-          en: '{answer}, against the director’s {master}. The kernel’s master daemon sends a connection’s template with every packet of every connection it controls (ip_vs_sync_conn_needed() always says yes to a template), in a message the sync thread sends within about 2 s, and the backup arms it with the whole -p 300 from then. The few it lacks were made in the last second or two.',
+          en: '{answer}, against the director’s {master}. The kernel’s master daemon sends a connection’s template with every packet of every connection it controls (ip_vs_sync_conn_needed() always says yes to a template), in a message the sync thread sends within about 2 s, and the backup arms it with the whole -p 300 from then. Any it lacks were made in the last second or two and not sent yet.',
           'zh-CN':
-            '{answer} 个，主调度器上是 {master} 个。内核的 master 守护进程对模板所控制的每个连接的每个包都会发送该模板（ip_vs_sync_conn_needed() 对模板总是同意），同步线程大约 2 秒内把消息发出，备调度器收到后按完整的 -p 300 给它计时。少掉的那几个是最后一两秒才建立的。',
+            '{answer} 个，主调度器上是 {master} 个。内核的 master 守护进程对模板所控制的每个连接的每个包都会发送该模板（ip_vs_sync_conn_needed() 对模板总是同意），同步线程大约 2 秒内把消息发出，备调度器收到后按完整的 -p 300 给它计时。如果少了几个，那是最后一两秒才建立、还没来得及发送的。',
         },
         claims: [answerIs([21, 1e9])],
       },
