@@ -182,7 +182,7 @@ describe('a false claim is caught', () => {
         return { ...s, scenario: { ...sc, files: none.files, backup: { ...sc.backup, files: none.backup.files } } }
       }),
     }
-    const failed = failedClaims(noSync).map((f) => f.replace(/ — [^]*$/, ''))
+    const failed = failedClaims(noSync).map((f) => f.replace(/ — [\s\S]*$/, ''))
     expect(failed.map((f) => f.match(/^failover step \d+ \(\w+\): [\w-]+/)?.[0])).toEqual([
       'failover step 8 (play): probed', // the backup's connections and templates at 120 s
       'failover step 8 (play): probed',

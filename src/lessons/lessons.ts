@@ -1087,8 +1087,14 @@ export const LESSONS: Lesson[] = [
         probe: { kind: 'pair', what: 'vip-moved-at', atMs: 260_000 },
         choices: [
           { label: { en: 'at once (240–240.5 s)', 'zh-CN': '立刻（240–240.5 秒）' }, value: [240, 240.5] },
-          { label: { en: 'a few seconds later (240.5–245 s)', 'zh-CN': '几秒之后（240.5–245 秒）' }, value: [240.5, 245] },
-          { label: { en: 'a minute later or more (after 245 s)', 'zh-CN': '一分钟或更久之后（245 秒以后）' }, value: [245, 1e9] },
+          {
+            label: { en: 'a few seconds later (240.5–245 s)', 'zh-CN': '几秒之后（240.5–245 秒）' },
+            value: [240.5, 245],
+          },
+          {
+            label: { en: 'a minute later or more (after 245 s)', 'zh-CN': '一分钟或更久之后（245 秒以后）' },
+            value: [245, 1e9],
+          },
         ],
         figures: { down: { kind: 'pair', what: 'master-down-interval', of: 'backup', atMs: 0 } },
         explain: {
@@ -1096,7 +1102,11 @@ export const LESSONS: Lesson[] = [
           'zh-CN':
             '在 {answer} 秒。备调度器的 VRRP 每秒收到主调度器的一个通告，每个通告都会重启它的 master-down 定时器：3 × advert_int + (256 − 100)/256 = {down} 秒。最后一个通告在主调度器断电前不久发出；{down} 秒后定时器到期，备调度器成为 MASTER，把 VIP 配到自己的 eth0 上并发送免费 ARP，客户端的包随之转过来。在这之间，包都发给了一台没电的调度器。条带底部写着这一时刻。',
         },
-        claims: [answerIs([240.5, 245]), masterDownInterval('backup', '>=', 3.6), masterDownInterval('backup', '<', 3.7)],
+        claims: [
+          answerIs([240.5, 245]),
+          masterDownInterval('backup', '>=', 3.6),
+          masterDownInterval('backup', '<', 3.7),
+        ],
       },
       {
         kind: 'play',
@@ -1104,7 +1114,8 @@ export const LESSONS: Lesson[] = [
         speed: 10,
         text: {
           en: 'Play past 240 s: the director’s card reads “lost power”, the backup is MASTER 100 and holds the VIP, and the strip’s foot says when the VIP moved.',
-          'zh-CN': '播放到 240 秒之后：主调度器的卡片显示“已断电”，备调度器成为 MASTER 100 并持有 VIP，条带底部写着 VIP 何时转移。',
+          'zh-CN':
+            '播放到 240 秒之后：主调度器的卡片显示“已断电”，备调度器成为 MASTER 100 并持有 VIP，条带底部写着 VIP 何时转移。',
         },
         claims: [
           vrrpState('director', 250, 'down'),
@@ -1189,7 +1200,10 @@ export const LESSONS: Lesson[] = [
         choices: [
           { label: { en: 'none', 'zh-CN': '一个也没有' }, value: [0, 0] },
           { label: { en: 'a few (1–20)', 'zh-CN': '少数几个（1–20 个）' }, value: [1, 20] },
-          { label: { en: 'about as many as the director (more than 20)', 'zh-CN': '和主调度器差不多（超过 20 个）' }, value: [21, 1e9] },
+          {
+            label: { en: 'about as many as the director (more than 20)', 'zh-CN': '和主调度器差不多（超过 20 个）' },
+            value: [21, 1e9],
+          },
         ],
         figures: { master: { kind: 'pair', what: 'templates', of: 'director', atMs: 239_000 } },
         explain: {
@@ -1222,7 +1236,8 @@ export const LESSONS: Lesson[] = [
         kind: 'question',
         text: {
           en: 'Predict: 10.1.0.7 opened its connection at 230 s (SYN, then ACK) and sends nothing more until its FIN at 260 s. When that FIN reaches the backup, does the backup know the connection?',
-          'zh-CN': '预测：10.1.0.7 在 230 秒打开连接（先 SYN，再 ACK），之后什么都不发，直到 260 秒发 FIN。这个 FIN 到达备调度器时，备调度器知道这个连接吗？',
+          'zh-CN':
+            '预测：10.1.0.7 在 230 秒打开连接（先 SYN，再 ACK），之后什么都不发，直到 260 秒发 FIN。这个 FIN 到达备调度器时，备调度器知道这个连接吗？',
         },
         probe: { kind: 'metric', name: 'connectionsResetByFailover', atMs: 270_000 },
         yesWhen: [0, 0],

@@ -5,10 +5,10 @@
 import {
   formatAddr,
   headerFields,
+  type PairState,
   parseAddr,
   readDirector,
   ScenarioPlayer,
-  type PairState,
   type SimMs,
   validateScenario,
   Wire,
