@@ -1,7 +1,7 @@
 /**
  * Issue 16's files in the app: keepalived.conf exported and read back in a fresh lab, a
  * keepalived.conf and a Kubernetes manifest imported (good and bad: the programs' own errors
- * where the text was pasted, the lab as it was), the Kubernetes preset and lesson 12.
+ * where the text was pasted, the lab as it was), the Kubernetes preset and lesson 14.
  */
 import { mkdirSync, readFileSync } from 'node:fs'
 import type { Page } from '@playwright/test'
@@ -141,14 +141,14 @@ test("a Kubernetes manifest opened from a file: kube-proxy's IPVS, kube-ipvs0; a
   await expect(lab.consoleLog()).toContainText(/10\.244\.1\.5:8080 +Masq +1 /)
 })
 
-test('the preset and lesson 12: ClientIP affinity in Kubernetes', async ({ page }) => {
+test('the preset and lesson 14: ClientIP affinity in Kubernetes', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open()
   await lab.preset('kubeAffinity')
   await expect(lab.consoleLog()).toContainText('kube-proxy: ipvsadm -A -t 10.96.0.20:80 -s rr -p 10800')
   await page.getByTestId('view-lessons').click()
   await page.getByTestId('lesson-kube-affinity').click()
-  await expect(page.getByTestId('lesson')).toContainText('12. ClientIP affinity in Kubernetes')
+  await expect(page.getByTestId('lesson')).toContainText('14. ClientIP affinity in Kubernetes')
   await page.getByTestId('lesson-next').click() // ipvsadm -Ln
   await expect(page.getByTestId('lesson-output')).toContainText('TCP  10.96.0.20:80 rr persistent 10800')
   await page.getByTestId('lesson-next').click() // ip addr show kube-ipvs0
@@ -169,7 +169,7 @@ const SIZES = [
 for (const { w, h, presenter } of SIZES)
   for (const locale of ['en', 'zh-CN'] as const)
     for (const theme of ['light', 'dark'] as const)
-      test(`screenshots ${w}x${h}${presenter ? ' presenter' : ''} ${locale} ${theme}: the import dialog and lesson 12`, async ({
+      test(`screenshots ${w}x${h}${presenter ? ' presenter' : ''} ${locale} ${theme}: the import dialog and lesson 14`, async ({
         page,
       }) => {
         test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')

@@ -47,6 +47,12 @@ export type Claim =
   | { says: 'template-live-throughout'; client: string; during: Span }
   /** The textbook rule's replay parted from the kernel on at least one template (the timeline marks it). */
   | { says: 'textbook-parts' }
+  /**
+   * The engine's answer to `probe` on the run so far compares to `value` (strings and null: `=`
+   * only). Two directors (docs/two-directors.md): `vipHeldBy`, `vrrpState`, `pairEntries`,
+   * `vipMovedAt`, `masterDownInterval`, `failoverFigure`.
+   */
+  | { says: 'probed'; probe: Probe; is: Compare; value: number | string | null }
   /** A question's answer (after `yesWhen`) is `is`, or within it (a range of counts). */
   | { says: 'answer'; is: Answer | readonly [number, number] }
   /** The opposite of `claim` (the tests' way to show a false claim is caught). */
@@ -104,6 +110,41 @@ export const templateLiveThroughout = (client: string, during: Span): Claim => (
 })
 export const textbookParts = (): Claim => ({ says: 'textbook-parts' })
 export const not = (claim: Claim): Claim => ({ says: 'not', claim })
+
+type Director = 'director' | 'backup'
+const probed = (probe: Probe, is: Compare, value: number | string | null): Claim => ({
+  says: 'probed',
+  probe,
+  is,
+  value,
+})
+/** The clients' packets reach `holder` at `at` seconds (null: none, the holder lost power). */
+export const vipHeldBy = (at: number, holder: Director | null): Claim =>
+  probed({ kind: 'pair', what: 'vip-holder', atMs: Math.round(at * 1000) }, '=', holder)
+/** `of`'s VRRP state at `at` seconds (`MASTER`, `BACKUP`, `FAULT`; `down`: it lost power). */
+export const vrrpState = (of: Director, at: number, state: string): Claim =>
+  probed({ kind: 'pair', what: 'vrrp-state', of, atMs: Math.round(at * 1000) }, '=', state)
+/** `of`'s templates (or connections) at `at` seconds, as the strip under the director's title counts them. */
+export const pairEntries = (
+  of: Director,
+  what: 'templates' | 'connections',
+  at: number,
+  is: Compare,
+  value: number,
+): Claim => probed({ kind: 'pair', what, of, atMs: Math.round(at * 1000) }, is, value)
+/** When VRRP last moved the VIP, by `at` seconds (in seconds), compares to `value`. */
+export const vipMovedAt = (at: number, is: Compare, value: number): Claim =>
+  probed({ kind: 'pair', what: 'vip-moved-at', atMs: Math.round(at * 1000) }, is, value)
+/** `of`'s VRRP master-down interval (3 × advert_int + skew, seconds) compares to `value`. */
+export const masterDownInterval = (of: Director, is: Compare, value: number): Claim =>
+  probed({ kind: 'pair', what: 'master-down-interval', of, atMs: 0 }, is, value)
+/** A failover figure of `--metrics` at `at` seconds compares to `value`. */
+export const failoverFigure = (
+  name: 'brokenSessionsByFailover' | 'connectionsResetByFailover',
+  at: number,
+  is: Compare,
+  value: number,
+): Claim => probed({ kind: 'metric', name, atMs: Math.round(at * 1000) }, is, value)
 
 /** What the engine computed on the lesson's own run when the step was carried out. */
 export interface StepFigures {
@@ -230,6 +271,16 @@ export function evaluate(claim: Claim, f: StepFigures): Verdict {
         holds: f.textbookMarks > 0,
         saw: `the timeline marked ${f.textbookMarks} templates the textbook rule drops earlier or later`,
       }
+    case 'probed': {
+      const a = f.probe(claim.probe)
+      if (!a.ok) return { holds: false, saw: a.error }
+      const v = a.value
+      const holds =
+        typeof v === 'number' && typeof claim.value === 'number'
+          ? cmp(v, claim.is, claim.value)
+          : claim.is === '=' && v === claim.value
+      return { holds, saw: `${describeProbe(claim.probe)} was ${String(v)}` }
+    }
     case 'answer': {
       if (f.answer === undefined) return { holds: false, saw: 'the step asks no question' }
       const is = claim.is
@@ -243,6 +294,12 @@ export function evaluate(claim: Claim, f: StepFigures): Verdict {
       return { holds: !v.holds, saw: v.saw }
     }
   }
+}
+
+/** A probe in words, for a failing test's message. */
+function describeProbe(p: Probe): string {
+  const { kind, ...rest } = p
+  return `${kind} ${JSON.stringify(rest)}`
 }
 
 /** A claim in a line, for a failing test's message. */

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import type { Probe } from '../worker/protocol'
 import { type Answer, type Claim, describeClaim, evaluate, not } from './claims'
@@ -164,5 +165,32 @@ describe('a false claim is caught', () => {
     const failed = failedClaims(only80)
     expect(failed).toHaveLength(1)
     expect(failed[0]).toMatch(/^why step 5 \(play\): grows-slower .*brokenSessions grew 3\.\d+\/s during 150–300 s/)
+  })
+
+  it('the failover lesson with no sync daemon in its second and third parts: every claim that the backup knows fails, by name', () => {
+    const failover = LESSONS.find((l) => l.id === 'failover') as Lesson
+    type Pair = { files: object; backup: { files: object } }
+    const none = JSON.parse(
+      readFileSync(new URL('../../public/scenarios/failover-without-sync.json', import.meta.url), 'utf8'),
+    ) as Pair
+    // keepalived.conf without lvs_sync_daemon on both directors, all else as the lesson has it
+    const noSync: Lesson = {
+      ...failover,
+      steps: failover.steps.map((s) => {
+        if (s.kind !== 'load' || !s.scenario) return s
+        const sc = s.scenario as Pair
+        return { ...s, scenario: { ...sc, files: none.files, backup: { ...sc.backup, files: none.backup.files } } }
+      }),
+    }
+    const failed = failedClaims(noSync).map((f) => f.replace(/ — [\s\S]*$/, ''))
+    expect(failed.map((f) => f.match(/^failover step \d+ \(\w+\): [\w-]+/)?.[0])).toEqual([
+      'failover step 8 (play): probed', // the backup's connections and templates at 120 s
+      'failover step 8 (play): probed',
+      'failover step 9 (run): output-lists', // no master sync daemon
+      'failover step 10 (question): answer', // the backup holds no template at 239 s
+      'failover step 11 (question): answer', // sessions break
+      'failover step 15 (question): answer', // sync_threshold 2 50 sends nothing without a daemon
+    ])
+    expect(failed[0]).toContain('"what":"connections","of":"backup"')
   })
 })

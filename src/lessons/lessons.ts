@@ -1,17 +1,21 @@
+import failoverWithSync from '../../public/scenarios/failover-with-sync.json'
 import type { Probe } from '../worker/protocol'
 import {
   answerIs,
   type Claim,
+  failoverFigure,
   figure,
   growsSlower,
   keepsGrowing,
   landsOn,
+  masterDownInterval,
   metricAt,
   metricGrows,
   metricStops,
   not,
   outputLacks,
   outputLists,
+  pairEntries,
   replyFrom,
   replySentBy,
   stopsGrowing,
@@ -19,6 +23,9 @@ import {
   templateLive,
   templateLiveThroughout,
   textbookParts,
+  vipHeldBy,
+  vipMovedAt,
+  vrrpState,
 } from './claims'
 
 /**
@@ -181,6 +188,9 @@ const kubeAffinityScenario = {
   ],
   until: 600,
 }
+
+/** The failover lesson's last part: the kernel sends a connection at its 2nd packet (the ACK), not its 3rd. */
+const SYNC_AT_ACK = 'sysctl -w net.ipv4.vs.sync_threshold="2 50"'
 
 export const LESSONS: Lesson[] = [
   {
@@ -1248,6 +1258,256 @@ export const LESSONS: Lesson[] = [
           not(metricStops('failedConnections', [180, 200])),
           keepsGrowing('brokenSessions', { during: [190, 240] }),
         ],
+      },
+    ],
+  },
+  {
+    id: 'failover',
+    title: {
+      en: '13. Failover: what the backup director knows (with and without sync)',
+      'zh-CN': '13. 故障切换：备调度器知道什么（有无同步）',
+    },
+    steps: [
+      {
+        kind: 'load',
+        file: 'failover-without-sync.json',
+        text: {
+          en: 'Two directors on one LAN run keepalived. VRRP (vrrp_instance VI_1, advert_int 1) gives the VIP to the director, priority 150; the backup, priority 100, has the same virtual_server and waits. No IPVS sync daemon runs. PPC on :80 (-p 300, DR, three real servers), 200 users shopping. At 240 s the director loses power. The strip under the director’s title shows both directors.',
+          'zh-CN':
+            '同一局域网上的两台调度器都运行 keepalived。VRRP（vrrp_instance VI_1，advert_int 1）把 VIP 交给主调度器，优先级 150；备调度器优先级 100，配置了同样的 virtual_server，处于等待状态。没有运行 IPVS 同步守护进程。:80 上是 PPC（-p 300、DR、三台真实服务器），200 个用户在购物。第 240 秒主调度器断电。调度器标题下方的条带并排显示两台调度器。',
+        },
+      },
+      {
+        kind: 'play',
+        until: 120,
+        speed: 30,
+        text: {
+          en: 'Play two minutes. On the strip the director is MASTER 150 and holds the VIP; the backup is BACKUP 100, and its entries stay at 0 connections, 0 templates: nothing tells it what the director does.',
+          'zh-CN':
+            '播放两分钟。条带上主调度器是 MASTER 150，持有 VIP；备调度器是 BACKUP 100，它的条目一直是 0 个连接、0 个模板：没有任何东西告诉它主调度器在做什么。',
+        },
+        claims: [
+          vipHeldBy(120, 'director'),
+          vrrpState('director', 120, 'MASTER'),
+          vrrpState('backup', 120, 'BACKUP'),
+          pairEntries('backup', 'connections', 120, '=', 0),
+          pairEntries('backup', 'templates', 120, '=', 0),
+          pairEntries('director', 'templates', 120, '>', 0),
+        ],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: the director loses power at 240 s. When do the clients’ packets reach a director again?',
+          'zh-CN': '预测：主调度器在 240 秒断电。客户端的包什么时候能重新到达一台调度器？',
+        },
+        probe: { kind: 'pair', what: 'vip-moved-at', atMs: 260_000 },
+        choices: [
+          { label: { en: 'at once (240–240.5 s)', 'zh-CN': '立刻（240–240.5 秒）' }, value: [240, 240.5] },
+          {
+            label: { en: 'a few seconds later (240.5–245 s)', 'zh-CN': '几秒之后（240.5–245 秒）' },
+            value: [240.5, 245],
+          },
+          {
+            label: { en: 'a minute later or more (after 245 s)', 'zh-CN': '一分钟或更久之后（245 秒以后）' },
+            value: [245, 1e9],
+          },
+        ],
+        figures: { down: { kind: 'pair', what: 'master-down-interval', of: 'backup', atMs: 0 } },
+        explain: {
+          en: 'At {answer} s. The backup’s VRRP hears an advert from the master every second; each one restarts its master-down timer, 3 × advert_int + (256 − 100)/256 = {down} s. The last advert left the director just before it lost power; {down} s later the timer ran out, the backup became MASTER, put the VIP on its eth0 and sent gratuitous ARP, and the clients’ packets followed. In between they went to a director with no power. The strip’s foot names the moment.',
+          'zh-CN':
+            '在 {answer} 秒。备调度器的 VRRP 每秒收到主调度器的一个通告，每个通告都会重启它的 master-down 定时器：3 × advert_int + (256 − 100)/256 = {down} 秒。最后一个通告在主调度器断电前不久发出；{down} 秒后定时器到期，备调度器成为 MASTER，把 VIP 配到自己的 eth0 上并发送免费 ARP，客户端的包随之转过来。在这之间，包都发给了一台没电的调度器。条带底部写着这一时刻。',
+        },
+        claims: [
+          answerIs([240.5, 245]),
+          masterDownInterval('backup', '>=', 3.6),
+          masterDownInterval('backup', '<', 3.7),
+        ],
+      },
+      {
+        kind: 'play',
+        until: 250,
+        speed: 10,
+        text: {
+          en: 'Play past 240 s: the director’s card reads “lost power”, the backup is MASTER 100 and holds the VIP, and the strip’s foot says when the VIP moved.',
+          'zh-CN':
+            '播放到 240 秒之后：主调度器的卡片显示“已断电”，备调度器成为 MASTER 100 并持有 VIP，条带底部写着 VIP 何时转移。',
+        },
+        claims: [
+          vrrpState('director', 250, 'down'),
+          vrrpState('backup', 250, 'MASTER'),
+          vipHeldBy(250, 'backup'),
+          vipMovedAt(250, '>', 243),
+          vipMovedAt(250, '<', 243.1),
+        ],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: the users keep shopping through the backup. How many of them reach a real server that does not hold their session?',
+          'zh-CN': '预测：用户继续通过备调度器购物。有多少用户会落到没有自己会话的真实服务器上？',
+        },
+        probe: { kind: 'metric', name: 'brokenSessionsByFailover', atMs: 480_000 },
+        choices: [
+          { label: { en: 'none', 'zh-CN': '一个也没有' }, value: [0, 0] },
+          { label: { en: 'some (1–50)', 'zh-CN': '一部分（1–50 个）' }, value: [1, 50] },
+          { label: { en: 'most of them (more than 50)', 'zh-CN': '大多数（超过 50 个）' }, value: [51, 1e9] },
+        ],
+        explain: {
+          en: '{answer} sessions broken by the failover (--metrics: brokenSessionsByFailover). The templates lived only in the kernel of the director that lost power; the backup had none, so each returning user’s next connection was scheduled afresh by rr on the backup and landed on another real server unless rr happened to pick theirs. Users who did not come back, or whose -p 300 had run out anyway, lost nothing.',
+          'zh-CN':
+            '故障切换使 {answer} 个会话中断（--metrics 中的 brokenSessionsByFailover）。模板只存在于断电那台调度器的内核里；备调度器一个也没有，所以每个回来的用户，下一个连接都由备调度器上的 rr 重新调度，除非 rr 恰好选中原来那台，否则就落到另一台真实服务器上。没有回来的用户，或者 -p 300 本来就已过期的用户，没有损失。',
+        },
+        claims: [answerIs([1, 50]), pairEntries('backup', 'templates', 239, '=', 0)],
+      },
+      {
+        kind: 'play',
+        until: 480,
+        speed: 30,
+        text: {
+          en: 'Play to 480 s: the backup, now MASTER, schedules every returning user afresh.',
+          'zh-CN': '播放到 480 秒：已成为 MASTER 的备调度器对每个回来的用户都重新调度。',
+        },
+        claims: [vrrpState('backup', 480, 'MASTER'), failoverFigure('brokenSessionsByFailover', 480, '>', 0)],
+      },
+      {
+        kind: 'load',
+        scenario: {
+          ...(failoverWithSync as object),
+          connections: [conn(230, '10.1.0.7', 40001, 80, 30)],
+        },
+        text: {
+          en: 'The same pair and the same users, now with lvs_sync_daemon eth0 VI_1 in keepalived’s global_defs: an IPVS sync daemon runs on each director, master on the one VRRP makes MASTER, backup on the other. One more client, 10.1.0.7, opens a connection at 230 s and closes it at 260 s. The director loses power at 240 s again.',
+          'zh-CN':
+            '同一对调度器、同样的用户，这次 keepalived 的 global_defs 里加了 lvs_sync_daemon eth0 VI_1：每台调度器都运行 IPVS 同步守护进程，VRRP 选出的 MASTER 上运行 master，另一台上运行 backup。另有一个客户端 10.1.0.7 在 230 秒打开一个连接，260 秒关闭。主调度器仍在 240 秒断电。',
+        },
+      },
+      {
+        kind: 'play',
+        until: 120,
+        speed: 30,
+        text: {
+          en: 'Play two minutes. This time the backup’s card counts connections and templates too: the director’s sync daemon sends them.',
+          'zh-CN': '播放两分钟。这次备调度器的卡片上也有连接和模板的计数：是主调度器的同步守护进程发过来的。',
+        },
+        claims: [
+          vipHeldBy(120, 'director'),
+          pairEntries('backup', 'connections', 120, '>', 0),
+          pairEntries('backup', 'templates', 120, '>', 0),
+        ],
+      },
+      {
+        kind: 'run',
+        cmd: 'ipvsadm -L --daemon',
+        text: {
+          en: 'The director’s sync daemons as ipvsadm shows them: keepalived started a master daemon when VRRP made the director MASTER (syncid 51, the instance’s virtual_router_id).',
+          'zh-CN':
+            'ipvsadm 显示的主调度器同步守护进程：VRRP 让主调度器成为 MASTER 时，keepalived 启动了 master 守护进程（syncid 51，即该实例的 virtual_router_id）。',
+        },
+        claims: [outputLists(/^master sync daemon \(mcast=eth0, syncid=51,/)],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: just before the director loses power (239 s), how many templates does the backup hold?',
+          'zh-CN': '预测：主调度器断电前一刻（239 秒），备调度器上有多少个模板？',
+        },
+        probe: { kind: 'pair', what: 'templates', of: 'backup', atMs: 239_000 },
+        choices: [
+          { label: { en: 'none', 'zh-CN': '一个也没有' }, value: [0, 0] },
+          { label: { en: 'a few (1–20)', 'zh-CN': '少数几个（1–20 个）' }, value: [1, 20] },
+          {
+            label: { en: 'about as many as the director (more than 20)', 'zh-CN': '和主调度器差不多（超过 20 个）' },
+            value: [21, 1e9],
+          },
+        ],
+        figures: { master: { kind: 'pair', what: 'templates', of: 'director', atMs: 239_000 } },
+        explain: {
+          en: '{answer}, against the director’s {master}. The kernel’s master daemon sends a connection’s template with every packet of every connection it controls (ip_vs_sync_conn_needed() always says yes to a template), in a message the sync thread sends within about 2 s, and the backup arms it with the whole -p 300 from then. Any it lacks were made in the last second or two and not sent yet.',
+          'zh-CN':
+            '{answer} 个，主调度器上是 {master} 个。内核的 master 守护进程对模板所控制的每个连接的每个包都会发送该模板（ip_vs_sync_conn_needed() 对模板总是同意），同步线程大约 2 秒内把消息发出，备调度器收到后按完整的 -p 300 给它计时。如果少了几个，那是最后一两秒才建立、还没来得及发送的。',
+        },
+        claims: [answerIs([21, 1e9])],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: with the sync daemon, how many users reach a real server that does not hold their session after the failover?',
+          'zh-CN': '预测：有同步守护进程时，故障切换后有多少用户会落到没有自己会话的真实服务器上？',
+        },
+        probe: { kind: 'metric', name: 'brokenSessionsByFailover', atMs: 480_000 },
+        choices: [
+          { label: { en: 'none', 'zh-CN': '一个也没有' }, value: [0, 0] },
+          { label: { en: 'some (1–50)', 'zh-CN': '一部分（1–50 个）' }, value: [1, 50] },
+          { label: { en: 'most of them (more than 50)', 'zh-CN': '大多数（超过 50 个）' }, value: [51, 1e9] },
+        ],
+        explain: {
+          en: '{answer}. Each returning user’s connection reached the backup, found the template the sync daemon had sent, and went to the real server that holds the session: the backup bound the template to its own entry for that real server. Failover without sync breaks sessions; with sync the users do not notice.',
+          'zh-CN':
+            '{answer} 个。每个回来的用户的连接到达备调度器时，都找到了同步守护进程发来的模板，于是去了保存会话的那台真实服务器：备调度器把模板绑定到了自己这边对应的真实服务器条目上。没有同步的故障切换会让会话中断；有了同步，用户察觉不到。',
+        },
+        claims: [answerIs([0, 0])],
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: 10.1.0.7 opened its connection at 230 s (SYN, then ACK) and sends nothing more until its FIN at 260 s. When that FIN reaches the backup, does the backup know the connection?',
+          'zh-CN':
+            '预测：10.1.0.7 在 230 秒打开连接（先 SYN，再 ACK），之后什么都不发，直到 260 秒发 FIN。这个 FIN 到达备调度器时，备调度器知道这个连接吗？',
+        },
+        probe: { kind: 'metric', name: 'connectionsResetByFailover', atMs: 270_000 },
+        yesWhen: [0, 0],
+        choices: YES_NO,
+        explain: {
+          en: 'No: {answer} connection reset by the failover (--metrics: connectionsResetByFailover). The kernel sends a connection only in ESTABLISHED at its 3rd packet (net.ipv4.vs.sync_threshold = 3 50: when in_pkts % 50 is 3), or when it enters FIN_WAIT or CLOSE. This one had sent 2 packets; its template was sent, the connection never. The backup found no entry for the FIN, its own stack answered RST, and the client saw its connection reset.',
+          'zh-CN':
+            '不知道：故障切换重置了 {answer} 个连接（--metrics 中的 connectionsResetByFailover）。内核只在 ESTABLISHED 连接的第 3 个包时发送它（net.ipv4.vs.sync_threshold = 3 50：in_pkts % 50 等于 3 时），或在它进入 FIN_WAIT、CLOSE 时发送。这个连接只发了 2 个包：它的模板发过去了，连接本身从没发过。备调度器找不到这个 FIN 的条目，由自己的协议栈回了 RST，客户端看到连接被重置。',
+        },
+        claims: [answerIs(false)],
+      },
+      {
+        kind: 'play',
+        until: 270,
+        speed: 10,
+        text: {
+          en: 'Play to 270 s: the backup holds the VIP, and the FIN of 10.1.0.7 at 260 s met RST.',
+          'zh-CN': '播放到 270 秒：备调度器持有 VIP，10.1.0.7 在 260 秒发出的 FIN 收到了 RST。',
+        },
+        claims: [
+          vipHeldBy(270, 'backup'),
+          failoverFigure('connectionsResetByFailover', 259, '=', 0),
+          failoverFigure('connectionsResetByFailover', 270, '>=', 1),
+        ],
+      },
+      {
+        kind: 'load',
+        scenario: {
+          ...(failoverWithSync as object),
+          commands: [SYNC_AT_ACK, 'systemctl start keepalived'],
+          backup: { ...failoverWithSync.backup, commands: [SYNC_AT_ACK, 'systemctl start keepalived'] },
+          connections: [conn(230, '10.1.0.7', 40001, 80, 30)],
+        },
+        text: {
+          en: `Once more, with ${SYNC_AT_ACK} run on both directors before keepalived starts.`,
+          'zh-CN': `再来一次，这次两台调度器在启动 keepalived 之前都运行了 ${SYNC_AT_ACK}。`,
+        },
+      },
+      {
+        kind: 'question',
+        text: {
+          en: 'Predict: with sync_threshold 2 50, does the backup know 10.1.0.7’s connection when its FIN arrives at 260 s?',
+          'zh-CN': '预测：sync_threshold 为 2 50 时，10.1.0.7 的 FIN 在 260 秒到达，备调度器知道这个连接吗？',
+        },
+        probe: { kind: 'metric', name: 'connectionsResetByFailover', atMs: 270_000 },
+        yesWhen: [0, 0],
+        choices: YES_NO,
+        explain: {
+          en: 'Yes: {answer} connections reset by the failover. With sync_threshold 2 the connection was sent at its 2nd packet, the ACK, ten seconds before the failover; the backup had its entry, passed the FIN on to the real server, and the connection closed as it should. The price: more sync messages for connections that might never need them.',
+          'zh-CN':
+            '知道：故障切换重置了 {answer} 个连接。sync_threshold 为 2 时，连接在第 2 个包（ACK）时就发送了，比故障切换早十秒；备调度器有它的条目，把 FIN 转给真实服务器，连接正常关闭。代价是：为可能永远用不上的连接多发同步消息。',
+        },
+        claims: [answerIs(true)],
       },
     ],
   },

@@ -361,7 +361,7 @@ function Question({
         <div className={revealed.right ? 'verdict right' : 'verdict wrong'} role="status" data-testid="verdict">
           <strong>{revealed.right ? t('lessons.right') : t('lessons.wrong')}</strong>{' '}
           {revealed.answer === revealed.figure
-            ? t('lessons.engineSays', { answer: figureText(revealed.answer, t) })
+            ? t('lessons.engineSays', { answer: figureText(revealed.answer, t, step.probe) })
             : t('lessons.engineSaysFigure', {
                 answer: figureText(revealed.answer, t),
                 figure: figureText(revealed.figure, t, step.probe),

@@ -1,5 +1,7 @@
+import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { probe } from './probe'
+import type { Probe } from './protocol'
 import { lessonOnline } from './testScenarios'
 
 /** The same client to a DR, a NAT (-m, port 8080 → 80) and a TUN service of one VIP. */
@@ -86,5 +88,45 @@ describe('probes', () => {
     const late = probe(sc, { kind: 'metric', name: 'templatesLive', atMs: 300_000 })
     expect(late).toMatchObject({ ok: true, value: 0 })
     expect(late.ok && late.why?.map((w) => w.key)).toEqual(['why.count.expired'])
+  })
+
+  it('two directors (docs/two-directors.md): who holds the VIP, VRRP states, the backup’s entries, when the VIP moved, the failover figures', () => {
+    const pair = (name: string) =>
+      JSON.parse(readFileSync(new URL(`../../public/scenarios/${name}`, import.meta.url), 'utf8')) as unknown
+    const sync = pair('failover-with-sync.json')
+    const none = pair('failover-without-sync.json')
+    const at = (sc: unknown, what: Extract<Probe, { kind: 'pair' }>['what'], s: number, of?: 'director' | 'backup') =>
+      probe(sc, { kind: 'pair', what, of, atMs: s * 1000 })
+    expect(at(sync, 'vip-holder', 120)).toEqual({ ok: true, value: 'director' })
+    // the director lost power at 240 s; the backup's master-down timer runs out at 243.025 s
+    expect(at(sync, 'vip-holder', 241)).toEqual({ ok: true, value: null })
+    expect(at(sync, 'vip-holder', 250)).toEqual({ ok: true, value: 'backup' })
+    expect(at(sync, 'vrrp-state', 120, 'backup')).toEqual({ ok: true, value: 'BACKUP' })
+    expect(at(sync, 'vrrp-state', 250, 'backup')).toEqual({ ok: true, value: 'MASTER' })
+    expect(at(sync, 'vrrp-state', 250, 'director')).toEqual({ ok: true, value: 'down' })
+    // VRRP made the director MASTER at 3.414 s, but the packets already went there: no move until the failover
+    expect(at(sync, 'vip-moved-at', 240)).toEqual({ ok: true, value: null })
+    expect(at(sync, 'vip-moved-at', 250)).toEqual({ ok: true, value: 243.025 })
+    expect(at(sync, 'master-down-interval', 0, 'backup')).toEqual({ ok: true, value: 3.609375 })
+    // what the backup knows at 239 s: with sync about what the director holds, without it nothing
+    expect(at(sync, 'templates', 239, 'director')).toEqual({ ok: true, value: 99 })
+    expect(at(sync, 'templates', 239, 'backup')).toEqual({ ok: true, value: 98 })
+    expect(at(none, 'templates', 239, 'backup')).toEqual({ ok: true, value: 0 })
+    expect(at(none, 'connections', 239, 'backup')).toEqual({ ok: true, value: 0 })
+    const broken = (sc: unknown) => probe(sc, { kind: 'metric', name: 'brokenSessionsByFailover', atMs: 480_000 })
+    expect([broken(sync), broken(none)]).toEqual([
+      { ok: true, value: 0 },
+      { ok: true, value: 12 },
+    ])
+    expect(probe(sync, { kind: 'metric', name: 'connectionsResetByFailover', atMs: 480_000 })).toEqual({
+      ok: true,
+      value: 0,
+    })
+    // one director: no pair to ask, no failover figure
+    expect(at(lessonOnline, 'vip-holder', 1)).toEqual({ ok: false, error: 'the scenario has no backup director' })
+    expect(probe(lessonOnline, { kind: 'metric', name: 'brokenSessionsByFailover', atMs: 1000 })).toEqual({
+      ok: false,
+      error: 'brokenSessionsByFailover: the scenario has no backup director',
+    })
   })
 })

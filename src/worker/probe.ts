@@ -5,6 +5,7 @@
 import {
   formatAddr,
   headerFields,
+  type PairState,
   parseAddr,
   readDirector,
   ScenarioPlayer,
@@ -69,7 +70,11 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
         })
       scratch.advanceTo(Math.round(q.atMs) as SimMs)
       const m = (scratch.metrics as NonNullable<ScenarioPlayer['metrics']>).snapshot()
-      const value = q.name === 'templatesLive' ? m.templates.live : (m[q.name] ?? 0)
+      const raw = q.name === 'templatesLive' ? m.templates.live : m[q.name]
+      // the failover figures exist only with a backup director; the failure figures read 0 before they are counted
+      if (raw === undefined && (q.name === 'brokenSessionsByFailover' || q.name === 'connectionsResetByFailover'))
+        return { ok: false, error: `${q.name}: the scenario has no backup director` }
+      const value = raw ?? 0
       return q.name === 'templatesLive' ? { ok: true, value, why: templatesAt(rows, q.atMs) } : { ok: true, value }
     }
     case 'reply': {
@@ -88,6 +93,12 @@ export function probe(scenario: unknown, q: Probe): ProbeAnswer {
       const r = reply as WirePacket | null
       if (!r) return { ok: true, value: null }
       return { ok: true, value: q.what === 'sender' ? r.from.role : headerFields(r.frame)['ip.src'] }
+    }
+    case 'pair': {
+      const pair = scratch.pair
+      if (!pair) return { ok: false, error: 'the scenario has no backup director' }
+      scratch.advanceTo(Math.round(q.atMs) as SimMs)
+      return { ok: true, value: pairFigure(pair.describe(), pair, q) }
     }
     default:
       return assertNever(q)
@@ -113,4 +124,34 @@ function templatesAt(rows: TemplateRow[], atMs: number): WhyStep[] {
       ? { key: 'why.count.expired', values: { ...values, expired: sec(r.expiredAt) } }
       : { key: 'why.count.live', values: { ...values, left: Math.max(0, sec(r.view.expiresAt - atMs)) } }
   })
+}
+
+/** A `pair` probe's figure on the pair as it stands (see the Probe). */
+function pairFigure(
+  state: PairState,
+  pair: NonNullable<ScenarioPlayer['pair']>,
+  q: Extract<Probe, { kind: 'pair' }>,
+): string | number | null {
+  const i = q.of === 'backup' ? 1 : 0
+  const d = state.directors[i]
+  switch (q.what) {
+    case 'vip-holder':
+      return state.directors.find((x) => x.front && !x.down)?.name ?? null
+    case 'vrrp-state':
+      return d.down ? 'down' : (d.vrrp[0]?.state ?? null)
+    case 'templates':
+      return d.templates
+    case 'connections':
+      return d.connections
+    case 'vip-moved-at': {
+      const move = state.moves.filter((m) => m.why === 'vrrp').at(-1)
+      return move ? move.at / 1000 : null
+    }
+    case 'master-down-interval': {
+      const v = pair.sims[i].keepalived.vrrp[0]
+      return v ? v.masterDownIntervalUs() / 1e6 : null
+    }
+    default:
+      return assertNever(q.what)
+  }
 }

@@ -423,6 +423,9 @@ export type ProbeMetric =
   | 'templatesLive'
   | 'refused'
   | 'failedConnections'
+  /** With a backup director (docs/two-directors.md): sessions broken by a failover, FINs met by RST. */
+  | 'brokenSessionsByFailover'
+  | 'connectionsResetByFailover'
 
 /** What a lesson or an exercise asks the engine. Times in simulated ms. */
 export type Probe =
@@ -432,6 +435,20 @@ export type Probe =
   | { kind: 'template-live'; client: string; atMs: number }
   /** A figure of the run at `atMs`. */
   | { kind: 'metric'; name: ProbeMetric; atMs: number }
+  /**
+   * With a backup director (docs/two-directors.md), at `atMs`: which director gets the clients'
+   * packets (`vip-holder`: `director`, `backup`, or null: none, its holder lost power), director
+   * `of`'s VRRP state (`vrrp-state`: its first vrrp_instance's, `down` without power, null without
+   * one), its entries (`templates`, `connections`), when VRRP last moved the VIP (`vip-moved-at`,
+   * seconds; null: never) and its VRRP master-down interval (`master-down-interval`, seconds:
+   * 3 × advert_int + skew).
+   */
+  | {
+      kind: 'pair'
+      what: 'vip-holder' | 'vrrp-state' | 'templates' | 'connections' | 'vip-moved-at' | 'master-down-interval'
+      of?: 'director' | 'backup'
+      atMs: number
+    }
   /**
    * The first packet of the scenario's connection number `index` sent to its client (its hop ends
    * at the client) — the reply the client sees (issue 15, from the engine's Wire): its IP source
