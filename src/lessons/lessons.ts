@@ -1643,9 +1643,11 @@ export function answerOf(
   return value >= step.yesWhen[0] && value <= step.yesWhen[1]
 }
 
-/** A probe's figure as the lab shows it: stickiness in per cent (as the Real servers panel), a fraction to two decimals. */
+/** A probe's figure as the lab shows it: stickiness in per cent (as the Real servers panel), when VRRP moved the VIP to a tenth of a second (as the strip under the director's title), a fraction to two decimals. */
 export function quoteFigure(p: Probe, v: number): string {
   if (p.kind === 'metric' && p.name === 'stickiness') return `${Math.round(v * 100)}%`
+  // a moment of the run to a tenth of a second, as the strip under the director's title says it
+  if (p.kind === 'pair' && p.what === 'vip-moved-at') return v.toFixed(1)
   return Number.isInteger(v) ? String(v) : v.toFixed(2)
 }
 
