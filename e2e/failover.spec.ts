@@ -52,6 +52,29 @@ test('the button fails the VIP’s holder: a journaled lab-fault line, and the b
   await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
 })
 
+test('the backup’s table beside the director’s: ssh backup ipvsadm -Lnc in the listings and the console', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.preset('failover')
+  await seek(lab, 120_000)
+  const tab = page.getByRole('tab', { name: 'ssh backup -Lnc' })
+  await tab.click()
+  // the templates the sync daemon sent: each a line with the client's port 0, origin the master
+  await expect(page.getByTestId('listing')).toContainText(
+    /TCP +\d\d:\d\d +(ASSURED|NONE) +10\.0\.\d+\.\d+:0 +192\.168\.100\.100:80/,
+  )
+  await lab.type('ssh backup ipvsadm -L --daemon')
+  await expect(lab.outputOf('ssh backup ipvsadm -L --daemon')).toContainText(
+    'backup sync daemon (mcast=eth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)',
+  )
+  await lab.type('ssh backup2 true')
+  await expect(lab.outputOf('ssh backup2 true')).toContainText(
+    'ssh: Could not resolve hostname backup2: Name or service not known',
+  )
+})
+
 test('one director: no pair strip', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open()

@@ -58,7 +58,13 @@ export type ConsoleLine =
 export const midKey = (m: Pick<MidRunCommand, 'atMs' | 'by' | 'cmd'>): string => `${m.atMs}\u0000${m.by}\u0000${m.cmd}`
 
 export type TimelineSort = 'newest' | 'created' | 'expiry'
-export type ListingCmd = 'ipvsadm -Lnc' | 'ipvsadm -Ln --stats' | 'ipvsadm -Ln --rate' | 'ipvsadm -Ln --persistent-conn'
+export type ListingCmd =
+  | 'ipvsadm -Lnc'
+  | 'ipvsadm -Ln --stats'
+  | 'ipvsadm -Ln --rate'
+  | 'ipvsadm -Ln --persistent-conn'
+  /** With a backup director (docs/two-directors.md): its connections and templates, beside the director's. */
+  | 'ssh backup ipvsadm -Lnc'
 
 export type View = 'lab' | 'compare' | 'lessons'
 

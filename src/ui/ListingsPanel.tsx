@@ -23,6 +23,9 @@ export function ListingsPanel() {
   const cmd = useLab((s) => s.listingCmd)
   const filter = useLab((s) => s.listingFilter)
   const listing = useLab((s) => s.listing)
+  // with a backup director, its table too: what `ssh backup ipvsadm -Lnc` prints on the director
+  const pair = useLab((s) => s.pair !== null)
+  const tabs: ListingCmd[] = pair ? [...LISTINGS, 'ssh backup ipvsadm -Lnc'] : LISTINGS
   const [scrollTop, setScrollTop] = useState(0)
   const ref = useRef<HTMLDivElement>(null)
   // the worker computes the listing only while it can be seen
@@ -49,7 +52,7 @@ export function ListingsPanel() {
       {/* the tabs, then the filter beside them: a tablist holds tabs only */}
       <div className="tabs">
         <div className="tabs" role="tablist" aria-label={t('listings.title')}>
-          {LISTINGS.map((l) => (
+          {tabs.map((l) => (
             <button
               key={l}
               type="button"

@@ -19,6 +19,8 @@ export const LIVE_LISTINGS = [
   'ipvsadm -Ln --persistent-conn',
   'ipvsadm -Ln',
   'iptables -t mangle -L -n -v',
+  /** With a backup director: its table, as `ssh backup ipvsadm -Lnc` on the director prints it. */
+  'ssh backup ipvsadm -Lnc',
 ] as const
 
 export class LiveListing {
@@ -44,12 +46,20 @@ export class LiveListing {
       const l = connectionListing(p.sim.director, filter, LISTING_MAX_LINES)
       return { cmd, text: l.text, lines: l.lines }
     }
+    if (cmd === 'ssh backup ipvsadm -Lnc') {
+      const b = p.pair?.sims[1]
+      // as the shell would print it (ssh's refusals included), the table formatted straight from the backup
+      if (b && !b.down) {
+        const l = connectionListing(b.director, filter, LISTING_MAX_LINES)
+        return { cmd, text: l.text, lines: l.lines }
+      }
+    }
     const out = p.sim.run(cmd)
     let lines = (out.stdout + out.stderr).split('\n')
     if (lines[lines.length - 1] === '') lines.pop()
     if (filter) {
       const f = filter.toLowerCase()
-      const headerLines = cmd.startsWith('ipvsadm') ? 3 : 0
+      const headerLines = cmd.startsWith('ipvsadm') || cmd.startsWith('ssh backup ipvsadm') ? 3 : 0
       lines = [...lines.slice(0, headerLines), ...lines.slice(headerLines).filter((l) => l.toLowerCase().includes(f))]
     }
     return { cmd, text: `${lines.slice(0, LISTING_MAX_LINES).join('\n')}\n`, lines: lines.length }

@@ -30,6 +30,7 @@ import { runIptables } from '../userland/iptables/commands'
 import { runIptablesSave } from '../userland/iptables/save'
 import { journalctl } from '../userland/journalctl'
 import { type CommandResult, runShell, type ShellHost } from '../userland/shell'
+import { type SshHost, sshProgram } from '../userland/ssh'
 import { createUserland, type ExtraPrograms } from '../userland/userland'
 import { ArpLan } from '../wire/arp'
 import { DEFAULT_DIRECTOR, Topology } from '../wire/topology'
@@ -105,6 +106,9 @@ export class Simulator {
    */
   directorFault: ((name: string) => boolean) | null = null
 
+  /** With two directors: the director `ssh` reaches by this name or address, or null (host/pair.ts). */
+  sshHost: ((host: string) => SshHost | null) | null = null
+
   /** What the real servers do wrong, and when (a scenario's `faults`). */
   faults = new RealServerFaults()
   /**
@@ -145,6 +149,7 @@ export class Simulator {
         keepalived: (args) => keepalivedProgram(this.keepalivedHost(), args),
         systemctl: (args) => systemctlProgram(this.keepalivedHost(), args),
         [LAB_FAULT]: (args) => labFaultProgram(this.faults, this.director.now, args, this.directorFault),
+        ssh: (args) => sshProgram(args, (host) => this.sshHost?.(host) ?? null),
         kubectl: (args) =>
           kubectlProgram(
             { cluster: this.kube.cluster, files: this.files, changed: () => this.kube.proxy.changed(this.kubeHost()) },

@@ -88,6 +88,29 @@ describe('lab-fault director crash: the button’s line', () => {
     expect(byLine.commands.find((c) => c.cmd === 'lab-fault director crash')?.exit).toBe(0)
   })
 
+  it('ssh reaches the other director by name or address; one without power does not answer', () => {
+    const r = runScenario(
+      {
+        ...load('failover-with-sync.json'),
+        midCommands: [
+          { at: 60, cmd: 'ssh backup ipvsadm -L --daemon' },
+          { at: 60, cmd: 'ssh 10.0.255.253 cat /proc/net/ip_vs_conn_sync | grep -c SYNC' },
+          { at: 250, cmd: 'ssh director true' },
+        ],
+      },
+      { metrics: true },
+    )
+    const out = (cmd: string) => r.commands.find((c) => c.cmd === cmd)
+    expect(out('ssh backup ipvsadm -L --daemon')?.stdout).toBe(
+      'backup sync daemon (mcast=eth0, syncid=51, maxlen=1472, group=224.0.0.81, port=8848, ttl=1)\n',
+    )
+    expect(Number(out('ssh 10.0.255.253 cat /proc/net/ip_vs_conn_sync | grep -c SYNC')?.stdout)).toBeGreaterThan(0)
+    expect(out('ssh director true')).toMatchObject({
+      stderr: 'ssh: connect to host 10.0.255.254 port 22: No route to host\n',
+      exit: 255,
+    })
+  })
+
   it('is refused with one director, and for anything but a crash', () => {
     const one = runScenario({
       until: 1,

@@ -1,4 +1,4 @@
-import { type DirectorIndex, DirectorPair, pairAddresses } from '../host/pair'
+import { DIRECTOR_NAMES, type DirectorIndex, DirectorPair, pairAddresses } from '../host/pair'
 import { type ClientTcp, clientRs, type FinOutcome, newClientTcp, Simulator } from '../host/simulator'
 import { ORPHAN_FIN_SCHEDULE, SYN_SCHEDULE } from '../host/tcpRetransmit'
 import type { DirectorEvent } from '../ipvs/director'
@@ -234,7 +234,8 @@ export class ScenarioPlayer {
 
   /**
    * `lab-fault director crash` / `lab-fault backup crash` on either shell: that director loses
-   * power now, as a scenario's director fault does (made again after a deep copy: a closure).
+   * power now, as a scenario's director fault does; `ssh backup …` / `ssh director …` runs a line
+   * on the other (made again after a deep copy: closures).
    */
   private linkDirectorFaults(): void {
     const pair = this.pair
@@ -246,6 +247,16 @@ export class ScenarioPlayer {
       return true
     }
     for (const s of pair.sims) s.directorFault = crash
+    // ssh between the two: by name (/etc/hosts) or by address on eth0
+    const hosts = pair.sims.map((s, i) => ({
+      names: [DIRECTOR_NAMES[i], s.topology.director.clientSide],
+      host: { addr: s.topology.director.clientSide, run: (line: string) => s.run(line), sim: s },
+    }))
+    const sshHost = (name: string) => {
+      const h = hosts.find((x) => x.names.includes(name))
+      return h ? { addr: h.host.addr, down: h.host.sim.down, run: h.host.run } : null
+    }
+    for (const s of pair.sims) s.sshHost = sshHost
   }
 
   /** The director the clients' packets reach now: the VIP's holder (with one director, it). */

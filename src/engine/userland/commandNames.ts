@@ -21,6 +21,7 @@ export const DIRECTOR_COMMANDS = [
   'kube-proxy',
   'ip',
   'systemctl',
+  'ssh',
   'lab-fault',
   'printf',
   'echo',
