@@ -106,4 +106,10 @@ for (const [w, h, presenter] of [
         await page.screenshot({
           path: `/tmp/shots-pair/${w}x${h}${presenter ? '-presenter' : ''}-${locale}-${theme}.png`,
         })
+        if (presenter) return
+        // below the stage: the backup's table in the listings
+        await page.getByRole('tab', { name: 'ssh backup -Lnc' }).click()
+        await expect(page.getByTestId('listing')).toContainText('192.168.100.100:80')
+        await page.getByTestId('listing').scrollIntoViewIfNeeded()
+        await page.screenshot({ path: `/tmp/shots-pair/${w}x${h}-${locale}-${theme}-listing.png` })
       })
