@@ -130,6 +130,8 @@ test('the same view for the same connection from a template row, a line of -Lnc,
 
   // a template row (:80 is persistent): walked with ↓, its packets with P — its newest connection
   const timeline = page.getByTestId('timeline')
+  // the rows are there once the frame after the seek has drawn them (↓ on none selects nothing)
+  await expect(timeline).toHaveAttribute('aria-label', /with [1-9]\d* templates?$/)
   await timeline.focus()
   await page.keyboard.press('ArrowDown')
   await page.keyboard.press('p')
