@@ -285,11 +285,12 @@ export abstract class IpvsConnections {
   // ---------------------------------------------------------------- binding
 
   // mirrors ip_vs_bind_dest()
-  protected bindDest(c: Connection, dest: Destination): void {
+  // `synced`: IP_VS_CONN_F_SYNC — the activity flag is the sync message's, kept as set
+  protected bindDest(c: Connection, dest: Destination, synced = false): void {
     c.dest = dest
     c.forward = dest.forward
     c.noOutput = dest.forward !== ForwardMethod.MASQ
-    c.inactive = true
+    if (!synced) c.inactive = true
     dest.refs++
     if (c.isTemplate) dest.persistConns++
     else if (c.inactive) dest.inactConns++

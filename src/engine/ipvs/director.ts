@@ -198,7 +198,7 @@ export class Director extends IpvsControl {
   private tryBindSyncDest(cp: Connection, r: SyncConnRecord): void {
     const svc = this.findServiceFor(r.fwmark, r.protocol, r.vaddr, r.vport)
     const dest = svc ? this.syncDest(svc, r) : null
-    if (dest) this.bindSynced(cp, dest)
+    if (dest) this.bindDest(cp, dest, true)
   }
 
   /** The state's timeout (pd->timeout_table) when a version-0 message carried none. */
@@ -225,23 +225,12 @@ export class Director extends IpvsControl {
     c.forward = r.forward
     c.noOutput = r.forward !== ForwardMethod.MASQ
     c.inactive = r.isTemplate ? true : r.inactive
-    if (dest) this.bindSynced(c, dest)
+    if (dest) this.bindDest(c, dest, true)
     this.table.add(c)
     this.table.hash(c)
     return c
   }
 
-  // mirrors ip_vs_bind_dest() for a synced entry: the activity flag is the message's, the forwarding method the destination's
-  private bindSynced(c: Connection, dest: Destination): void {
-    c.dest = dest
-    c.forward = dest.forward
-    c.noOutput = dest.forward !== ForwardMethod.MASQ
-    dest.refs++
-    if (c.isTemplate) dest.persistConns++
-    else if (c.inactive) dest.inactConns++
-    else dest.activeConns++
-    if (!c.isTemplate) dest.checkUpperThreshold()
-  }
 
   // mirrors is_new_conn_expected()
   private isNewConnExpected(cp: Connection, mode: number): boolean {
