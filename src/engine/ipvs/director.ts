@@ -231,7 +231,6 @@ export class Director extends IpvsControl {
     return c
   }
 
-
   // mirrors is_new_conn_expected()
   private isNewConnExpected(cp: Connection, mode: number): boolean {
     if (cp.control) return false
