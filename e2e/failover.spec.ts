@@ -26,10 +26,13 @@ test('the failover preset: the master holds the VIP, then loses power and the ba
   await expect(page.getByTestId('pair-last-move')).toHaveText(
     '243.0 s: the VIP moved to the backup (VRRP, gratuitous ARP)',
   )
+  // the real servers' counters are the VIP holder's table, as the figures are
+  await expect(page.getByTestId('servers-whose')).toHaveText('on the backup')
   // back before the fault: the strip follows a seek
   await seek(lab, 120_000)
   await expect(page.getByTestId('pair-director-state')).toHaveText('MASTER 150')
   await expect(pair).toBeVisible()
+  await expect(page.getByTestId('servers-whose')).toHaveText('on the director')
 })
 
 test('the button fails the VIP’s holder: a journaled lab-fault line, and the backup takes over', async ({ page }) => {
@@ -75,6 +78,36 @@ test('the backup’s table beside the director’s: ssh backup ipvsadm -Lnc in t
   )
 })
 
+test('both directors’ templates on one timeline: the backup’s are the synced ones; after the failover the director’s stop', async ({
+  page,
+}) => {
+  const lab = new LabPage(page)
+  await lab.open()
+  await lab.preset('failover')
+  await seek(lab, 120_000)
+  const timeline = page.getByTestId('timeline')
+  // the director's table and the backup's, each under its heading
+  await expect(timeline).toHaveAttribute(
+    'aria-label',
+    /^Template timeline with \d+ templates: [1-9]\d* in the director's table, [1-9]\d* in the backup's$/,
+  )
+  const groups = /: (\d+) in the director's table, (\d+) in the backup's$/.exec(
+    (await timeline.getAttribute('aria-label')) ?? '',
+  )
+  const director = Number(groups?.[1])
+  // ↓ passes over the headings: one more than the director's rows reaches the backup's first row
+  await timeline.focus()
+  for (let i = 0; i <= director; i++) await page.keyboard.press('ArrowDown')
+  await page.keyboard.press('Enter')
+  await expect(page.getByTestId('why')).toContainText('on the backup director by its sync daemon')
+  // without sync the backup's table is empty until the failover
+  await lab.preset('failoverNoSync')
+  await seek(lab, 120_000)
+  await expect(timeline).toHaveAttribute('aria-label', /in the director's table, 0 in the backup's$/)
+  await seek(lab, 300_000)
+  await expect(timeline).toHaveAttribute('aria-label', /in the director's table, [1-9]\d* in the backup's$/)
+})
+
 test('one director: no pair strip', async ({ page }) => {
   const lab = new LabPage(page)
   await lab.open()
@@ -113,3 +146,23 @@ for (const [w, h, presenter] of [
         await page.getByTestId('listing').scrollIntoViewIfNeeded()
         await page.screenshot({ path: `/tmp/shots-pair/${w}x${h}-${locale}-${theme}-listing.png` })
       })
+
+for (const [w, h, presenter, locale, theme] of [
+  [1280, 720, true, 'en', 'light'],
+  [1366, 768, false, 'zh-CN', 'dark'],
+] as const)
+  test(`screenshot: after a failover without sync (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme})`, async ({
+    page,
+  }) => {
+    test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+    await page.setViewportSize({ width: w, height: h })
+    const lab = new LabPage(page)
+    await lab.prefer({ locale, theme })
+    await lab.open()
+    if (presenter) await page.getByTestId('presenter').click()
+    await lab.preset('failoverNoSync')
+    await seek(lab, 300_000)
+    await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
+    mkdirSync('/tmp/shots-pair', { recursive: true })
+    await page.screenshot({ path: `/tmp/shots-pair/nosync-${w}x${h}-${locale}-${theme}.png` })
+  })

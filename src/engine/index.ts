@@ -4,7 +4,7 @@
  */
 
 export { capabilities } from './capabilities'
-export type { DirectorName, PairDirectorState, PairState, VipMove } from './host/pair'
+export type { DirectorIndex, DirectorName, PairDirectorState, PairState, VipMove } from './host/pair'
 export { Simulator } from './host/simulator'
 export type { Connection } from './ipvs/connection'
 export type { Destination } from './ipvs/destination'

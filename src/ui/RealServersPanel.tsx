@@ -180,6 +180,8 @@ export function RealServersPanel() {
   const rsMore = useLab((s) => s.rsMore)
   const metrics = useLab((s) => s.metrics)
   const faults = useLab((s) => s.faults)
+  /** With two directors: whose table the counters are (the VIP's holder's, as the figures'). */
+  const whose = useLab((s) => s.pair?.directors.find((d) => d.front)?.name ?? null)
   const colorOf = useRsColorIndex()
   const [removed, setRemoved] = useState<Removed[]>([])
   const max = Math.max(4, ...rs.map((r) => Math.max(r.activeConns, r.inactConns, r.persistConns)))
@@ -219,6 +221,11 @@ export function RealServersPanel() {
     <section className="panel area-servers" aria-labelledby="servers-h">
       <header>
         <h2 id="servers-h">{t('servers.title')}</h2>
+        {whose && (
+          <span className="badge" data-testid="servers-whose" title={t('servers.whoseHint')}>
+            {t(whose === 'backup' ? 'servers.whoseBackup' : 'servers.whoseDirector')}
+          </span>
+        )}
         <p className="what">{t('servers.what')}</p>
         <div className="tools">
           <button

@@ -1,8 +1,10 @@
 import { scaleLinear } from 'd3-scale'
 import { select } from 'd3-selection'
 import { type D3ZoomEvent, type ZoomBehavior, type ZoomTransform, zoom, zoomIdentity } from 'd3-zoom'
+import type { TFunction } from 'i18next'
 import { useEffect, useMemo, useRef, useState } from 'react'
-import { tDyn } from '../i18n/index'
+import type { PairState } from '../engine/index'
+import { tDyn, tFor } from '../i18n/index'
 import {
   actions,
   compareAddrNums,
@@ -18,6 +20,15 @@ import { CommandMarks } from './CommandMarks'
 import { resolvedPalette, rsIndexNow } from './colors'
 import { type LegendEntry, saveBlob, tickAnchor, timelinePng } from './exporting'
 import { clock, ip } from './format'
+import {
+  type DirectorHeading,
+  groupByDirector,
+  isHeading,
+  lostAt,
+  nextRow,
+  type TimelineEntry,
+  templateCount,
+} from './timelineGroups'
 import { MONO_EM, rowLabels } from './timelineLabels'
 import { useOnScreen } from './useOnScreen'
 import { useT } from './useT'
@@ -49,7 +60,33 @@ function baseScale(nowMs: number, width: number, labelW = LABEL_W) {
     .range([labelW, width])
 }
 
-function filterRows(filter: string, sort: TimelineSort): TemplateRow[] {
+/** The rows as listed: filtered, sorted, and with two directors grouped under their headings (timelineGroups.ts). */
+/**
+ * A director's heading: its name, how many templates of the rows are its, and what it is now —
+ * holding the VIP (the clients' packets come here), standing by, or without power since when.
+ */
+function headingText(t: TFunction, h: DirectorHeading, pair: PairState | null): string {
+  const d = pair?.directors[h.heading]
+  const name = t(h.heading === 0 ? 'director.pair.nameDirector' : 'director.pair.nameBackup')
+  const state = !d
+    ? ''
+    : d.down
+      ? t('timeline.headingDown', { at: clock(d.downAt ?? 0) })
+      : d.front
+        ? t('timeline.headingFront')
+        : t('timeline.headingStandby')
+  return t('timeline.heading', { name, count: h.count, n: h.count, state })
+}
+
+/** The labels of a slice of the rows: a template's as rowLabels cuts them, '' for a heading (drawn apart). */
+function entryLabels(entries: readonly TimelineEntry[], maxChars: number): string[] {
+  const rows = entries.filter((e): e is TemplateRow => !isHeading(e))
+  const labels = rowLabels(rows, maxChars)
+  let k = 0
+  return entries.map((e) => (isHeading(e) ? '' : labels[k++]))
+}
+
+function filterRows(filter: string, sort: TimelineSort): TimelineEntry[] {
   const f = filter.trim().toLowerCase()
   const rows: TemplateRow[] = []
   // the map is in creation order already: only "by expiry" needs a sort
@@ -61,7 +98,7 @@ function filterRows(filter: string, sort: TimelineSort): TemplateRow[] {
   if (sort === 'newest') rows.reverse()
   else if (sort === 'expiry')
     rows.sort((a, b) => Number(a.expiredAt >= 0) - Number(b.expiredAt >= 0) || a.expiresAt - b.expiresAt || a.id - b.id)
-  return rows
+  return groupByDirector(rows, useLab.getState().pair)
 }
 
 export function TemplateTimeline() {
@@ -84,7 +121,11 @@ export function TemplateTimeline() {
   const [viewH, setViewH] = useState(VIEW_H0)
   const viewHRef = useRef(VIEW_H0)
   const [follow, setFollow] = useState(true)
+  /** Templates listed, and rows drawn (with two directors, their headings too). */
   const [rowCount, setRowCount] = useState(0)
+  const [entryCount, setEntryCount] = useState(0)
+  /** With two directors: how many templates each one's table has among the rows (its heading's count). */
+  const [groups, setGroups] = useState<string | null>(null)
   const [axis, setAxis] = useState<{ x: number; label: string }[]>([])
   const [marks, setMarks] = useState<AxisMark[]>([])
   /** Where the tooltip goes (in the viewport's content coordinates) and the row under the pointer. */
@@ -98,7 +139,7 @@ export function TemplateTimeline() {
     followRef.current = follow
     wakeLoops()
   }, [follow])
-  const rowsRef = useRef<{ version: number; filter: string; sort: string; rows: TemplateRow[]; at: number }>({
+  const rowsRef = useRef<{ version: number; filter: string; sort: string; rows: TimelineEntry[]; at: number }>({
     version: -1,
     filter: '',
     sort: '',
@@ -176,7 +217,10 @@ export function TemplateTimeline() {
         cache.filter = stRows.timelineFilter
         cache.sort = stRows.timelineSort
         cache.at = wall
-        setRowCount(cache.rows.length)
+        setRowCount(templateCount(cache.rows))
+        setEntryCount(cache.rows.length)
+        const heads = cache.rows.filter(isHeading)
+        setGroups(heads.length === 2 ? `${heads[0].count}/${heads[1].count}` : null)
       }
       const rowsWaiting = cache.version !== live.version
       // off screen: only the rows (the count is text); coming on screen wakes the loop
@@ -185,7 +229,10 @@ export function TemplateTimeline() {
       const { rowH: ROW_H, labelW: LABEL_W, fontPx } = geomRef.current
       const VIEW_H = viewHRef.current
       // the rows' own recompute time too: rows recomputed after the templates changed (up to 250 ms later) are drawn
-      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${useLab.getState().textbook}/${live.version}/${cache.at}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
+      const key = `${ROW_H}/${VIEW_H}/${useLab.getState().nowMs}/${useLab.getState().midRun.length}/${useLab.getState().textbook}/${useLab.getState().locale}/${useLab
+        .getState()
+        .pair?.directors.map((d) => `${d.downAt}${d.front}`)
+        .join()}/${live.version}/${cache.at}/${viewport.scrollTop}/${viewport.clientWidth}/${transformRef.current.k}/${transformRef.current.x}/${followRef.current}/${cursorRef.current}`
       const axisWaiting = axisFor !== drawnFor
       if (key === drawnFor && !axisWaiting) return rowsWaiting
       if (wall - lastDraw < 32 || (key === drawnFor && wall - lastAxis <= 100)) return true
@@ -222,12 +269,17 @@ export function TemplateTimeline() {
       const offset = -(viewport.scrollTop % ROW_H)
       ctx.font = `${fontPx}px "DejaVu Sans Mono", "Liberation Mono", Menlo, Consolas, monospace`
       ctx.textBaseline = 'middle'
-      const labels = rowLabels(rows.slice(first, last), Math.floor((LABEL_W - 10) / (MONO_EM * fontPx)))
+      const labels = entryLabels(rows.slice(first, last), Math.floor((LABEL_W - 10) / (MONO_EM * fontPx)))
       for (let i = first; i < last; i++) {
-        const r = rows[i]
+        const e = rows[i]
         const y = offset + (i - first) * ROW_H
         const mid = y + ROW_H / 2
+        // a director's heading: drawn last, over the time lines
+        if (isHeading(e)) continue
+        const r = e
         const color = palette.rs[rsIndexNow(r.rsAddr)]
+        // a director that lost power has no table any more: its rows stop there
+        const lost = lostAt(r, st.pair)
         if (i === cursorRef.current) {
           ctx.strokeStyle = palette.accent
           ctx.lineWidth = 2
@@ -239,14 +291,15 @@ export function TemplateTimeline() {
           ctx.fillRect(0, y, width, ROW_H)
           ctx.globalAlpha = 1
         }
-        ctx.fillStyle = r.expiredAt >= 0 ? palette.muted : palette.ink
+        const gone = r.expiredAt >= 0 || lost <= nowMs
+        ctx.fillStyle = gone ? palette.muted : palette.ink
         ctx.fillText(labels[i - first], 6, mid, LABEL_W - 10)
-        const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
+        const end = Math.min(r.expiredAt >= 0 ? r.expiredAt : r.expiresAt, lost)
         const x0 = Math.max(LABEL_W, x(r.createdAt))
         const xNow = x(Math.min(nowMs, end))
         const xEnd = Math.min(width, x(end))
-        const xRearm = r.firstRearmAt >= 0 ? x(r.firstRearmAt) : null
-        ctx.globalAlpha = r.expiredAt >= 0 ? 0.55 : 1
+        const xRearm = r.firstRearmAt >= 0 && r.firstRearmAt < lost ? x(r.firstRearmAt) : null
+        ctx.globalAlpha = gone ? 0.55 : 1
         // lived so far
         ctx.fillStyle = color
         const solidEnd = xRearm !== null ? Math.min(xRearm, xNow) : xNow
@@ -257,7 +310,7 @@ export function TemplateTimeline() {
           ctx.fillStyle = color
           ctx.globalAlpha *= 0.35
           ctx.fillRect(a, y + 3, xNow - a, ROW_H - 6)
-          ctx.globalAlpha = r.expiredAt >= 0 ? 0.55 : 1
+          ctx.globalAlpha = gone ? 0.55 : 1
           ctx.strokeStyle = palette.hatch
           ctx.lineWidth = 1
           ctx.save()
@@ -272,7 +325,7 @@ export function TemplateTimeline() {
           ctx.restore()
         }
         // the timer's deadline ahead of now: an outline
-        if (r.expiredAt < 0 && xEnd > xNow) {
+        if (!gone && xEnd > xNow) {
           ctx.strokeStyle = color
           ctx.lineWidth = 1.5
           ctx.setLineDash([3, 3])
@@ -301,7 +354,7 @@ export function TemplateTimeline() {
         ctx.beginPath()
         for (const rt of r.refreshes) {
           const tx = x(rt)
-          if (tx < LABEL_W || tx > width) continue
+          if (tx < LABEL_W || tx > width || rt > lost) continue
           ctx.moveTo(tx, y + 1)
           ctx.lineTo(tx, y + ROW_H - 1)
         }
@@ -334,6 +387,17 @@ export function TemplateTimeline() {
       ctx.moveTo(LABEL_W - 0.5, 0)
       ctx.lineTo(LABEL_W - 0.5, VIEW_H)
       ctx.stroke()
+      // the directors' headings: a band across the rows, its name, count and state
+      ctx.font = `bold ${fontPx}px system-ui, sans-serif`
+      for (let i = first; i < last; i++) {
+        const e = rows[i]
+        if (!isHeading(e)) continue
+        const y = offset + (i - first) * ROW_H
+        ctx.fillStyle = palette.line
+        ctx.fillRect(0, y, width, ROW_H)
+        ctx.fillStyle = palette.ink
+        ctx.fillText(headingText(tFor(st.locale), e, st.pair), 6, y + ROW_H / 2, width - 12)
+      }
       if (wall - lastAxis > 100) {
         lastAxis = wall
         axisFor = key
@@ -373,12 +437,14 @@ export function TemplateTimeline() {
     return () => clearInterval(id)
   }, [hoverId, playing, shownAt])
 
+  /** The template row under the pointer (a heading is none). */
   const rowAt = (clientY: number): TemplateRow | null => {
     const viewport = viewportRef.current
     const canvas = canvasRef.current
     if (!viewport || !canvas) return null
     const y = clientY - canvas.getBoundingClientRect().top + viewport.scrollTop
-    return rowsRef.current.rows[Math.floor(y / geomRef.current.rowH)] ?? null
+    const e = rowsRef.current.rows[Math.floor(y / geomRef.current.rowH)]
+    return e && !isHeading(e) ? e : null
   }
 
   const zoomBy = (k: number) => {
@@ -413,26 +479,33 @@ export function TemplateTimeline() {
       const lx = anchor === 'end' ? Math.min(tx, width - 2) : anchor === 'start' ? Math.max(tx, 2) : tx
       body += `<line x1="${tx}" x2="${tx}" y1="${top - 6}" y2="${h}" stroke="${p.line}"/><text x="${lx}" y="${top - 10}" font-size="11" text-anchor="${anchor}" fill="${p.muted}">${label}</text>`
     }
-    // every row, cut as the lab's label column cuts them (12 px monospace)
-    const labels = rowLabels(rows, Math.floor((LABEL_W - 10) / (MONO_EM * 12)))
-    rows.forEach((r, i) => {
+    // every row, cut as the lab's label column cuts them (12 px monospace); a director's heading whole
+    const labels = entryLabels(rows, Math.floor((LABEL_W - 10) / (MONO_EM * 12)))
+    rows.forEach((e, i) => {
       const y = top + i * ROW_H
+      if (isHeading(e)) {
+        body += `<rect x="0" y="${y}" width="${width}" height="${ROW_H}" fill="${p.line}"/><text x="6" y="${y + 13}" font-size="12" font-weight="bold" font-family="sans-serif" fill="${p.ink}">${esc(headingText(t, e, st.pair))}</text>`
+        return
+      }
+      const r = e
       const color = p.rs[rsIndexNow(r.rsAddr)]
-      const end = r.expiredAt >= 0 ? r.expiredAt : r.expiresAt
-      const lived = r.expiredAt >= 0 ? r.expiredAt : Math.min(st.nowMs, end)
+      const lost = lostAt(r, st.pair)
+      const gone = r.expiredAt >= 0 || lost <= st.nowMs
+      const end = Math.min(r.expiredAt >= 0 ? r.expiredAt : r.expiresAt, lost)
+      const lived = r.expiredAt >= 0 ? Math.min(r.expiredAt, lost) : Math.min(st.nowMs, end)
       const a = clip(x(r.createdAt))
-      const rearm = r.firstRearmAt >= 0 ? clip(x(r.firstRearmAt)) : null
+      const rearm = r.firstRearmAt >= 0 && r.firstRearmAt < lost ? clip(x(r.firstRearmAt)) : null
       const b = clip(x(lived))
-      body += `<text x="6" y="${y + 13}" font-size="12" font-family="monospace" fill="${r.expiredAt >= 0 ? p.muted : p.ink}">${esc(labels[i])}</text>`
+      body += `<text x="6" y="${y + 13}" font-size="12" font-family="monospace" fill="${gone ? p.muted : p.ink}">${esc(labels[i])}</text>`
       const solid = rearm !== null ? Math.min(rearm, b) : b
       if (solid > a) body += `<rect x="${a}" y="${y + 3}" width="${solid - a}" height="${ROW_H - 6}" fill="${color}"/>`
       if (rearm !== null && b > rearm)
         body += `<rect x="${rearm}" y="${y + 3}" width="${b - rearm}" height="${ROW_H - 6}" fill="${color}" fill-opacity="0.35" stroke="${color}"/><rect x="${rearm}" y="${y + 3}" width="${b - rearm}" height="${ROW_H - 6}" fill="url(#hatch)"/>`
-      if (r.expiredAt < 0 && clip(x(end)) > b)
+      if (!gone && clip(x(end)) > b)
         body += `<rect x="${b}" y="${y + 3.5}" width="${clip(x(end)) - b}" height="${ROW_H - 7}" fill="none" stroke="${color}" stroke-dasharray="3 3"/>`
       for (const rt of r.refreshes) {
         const tx = x(rt)
-        if (tx >= LABEL_W && tx <= width)
+        if (tx >= LABEL_W && tx <= width && rt <= lost)
           body += `<line x1="${tx}" x2="${tx}" y1="${y + 1}" y2="${y + ROW_H - 1}" stroke="${p.ink}" stroke-width="1.5"/>`
       }
     })
@@ -449,7 +522,9 @@ export function TemplateTimeline() {
     if (!canvas) return
     const st = useLab.getState()
     const p = resolvedPalette()
-    const servers = [...new Set(rowsRef.current.rows.map((r) => r.rsAddr))].sort(compareAddrNums)
+    const servers = [...new Set(rowsRef.current.rows.flatMap((e) => (isHeading(e) ? [] : [e.rsAddr])))].sort(
+      compareAddrNums,
+    )
     const legend: LegendEntry[] = [
       ...servers.map((a) => ({ label: ip(a), swatch: 'solid' as const, color: p.rs[rsIndexNow(a)] })),
       { label: t('timeline.legendKept'), swatch: 'kept', color: p.rs[0] },
@@ -606,22 +681,27 @@ export function TemplateTimeline() {
           const rows = rowsRef.current.rows
           const vp = viewportRef.current
           if (!rows.length || !vp) return
+          const at = rows[cursorRef.current]
+          const cursor = at && !isHeading(at) ? at : null
           if (e.key === 'ArrowDown' || e.key === 'ArrowUp') {
             e.preventDefault()
             wakeLoops()
-            const next = Math.max(0, Math.min(rows.length - 1, cursorRef.current + (e.key === 'ArrowDown' ? 1 : -1)))
+            const step = e.key === 'ArrowDown' ? 1 : -1
+            // headings are passed over: the cursor is on a template
+            const next = nextRow(rows, Math.max(-1, Math.min(rows.length, cursorRef.current)), step)
+            if (next < 0 || next >= rows.length) return
             cursorRef.current = next
             const { rowH } = geomRef.current
             if (next * rowH < vp.scrollTop) vp.scrollTop = next * rowH
             if ((next + 1) * rowH > vp.scrollTop + viewHRef.current) vp.scrollTop = (next + 1) * rowH - viewHRef.current
-          } else if (e.key === 'Enter' && cursorRef.current >= 0) {
+          } else if (e.key === 'Enter' && cursor) {
             e.preventDefault()
-            actions.select({ kind: 'template', templateId: rows[cursorRef.current].id })
-          } else if ((e.key === 'p' || e.key === 'P') && cursorRef.current >= 0) {
+            actions.select({ kind: 'template', templateId: cursor.id })
+          } else if ((e.key === 'p' || e.key === 'P') && cursor) {
             // the row under the cursor's packets (not the page's selection)
             e.preventDefault()
             e.stopPropagation()
-            actions.openPackets({ kind: 'template', templateId: rows[cursorRef.current].id })
+            actions.openPackets({ kind: 'template', templateId: cursor.id })
           }
         }}
         aria-keyshortcuts="ArrowUp ArrowDown Enter P"
@@ -630,7 +710,16 @@ export function TemplateTimeline() {
         data-testid="timeline"
         role="group"
         aria-roledescription={t('timeline.roledescription')}
-        aria-label={t('timeline.aria', { count: rowCount, n: rowCount })}
+        aria-label={
+          groups
+            ? t('timeline.ariaPair', {
+                count: rowCount,
+                n: rowCount,
+                director: Number(groups.split('/')[0]),
+                backup: Number(groups.split('/')[1]),
+              })
+            : t('timeline.aria', { count: rowCount, n: rowCount })
+        }
       >
         <canvas
           ref={canvasRef}
@@ -639,12 +728,14 @@ export function TemplateTimeline() {
           data-row-height={geom.rowH}
           data-font-px={geom.fontPx}
         />
-        <div style={{ height: Math.max(0, rowCount * geom.rowH - viewH) }} />
+        <div style={{ height: Math.max(0, entryCount * geom.rowH - viewH) }} />
         {hover && (
           <div className="tooltip" style={{ left: hover.left, top: hover.top }}>
-            {hoverLine && hoverLine.templateId === hover.row.id
-              ? (hoverLine.line ?? t('timeline.expired', { at: (hover.row.expiredAt / 1000).toFixed(1) }))
-              : rowLabels([hover.row], 80)[0]}
+            {lostAt(hover.row, useLab.getState().pair) <= useLab.getState().nowMs
+              ? `${rowLabels([hover.row], 80)[0]} — ${t('timeline.lost', { at: clock(lostAt(hover.row, useLab.getState().pair)) })}`
+              : hoverLine && hoverLine.templateId === hover.row.id
+                ? (hoverLine.line ?? t('timeline.expired', { at: (hover.row.expiredAt / 1000).toFixed(1) }))
+                : rowLabels([hover.row], 80)[0]}
           </div>
         )}
       </div>
@@ -658,7 +749,7 @@ export function TemplateTimeline() {
         <p className="what" data-testid="timeline-count">
           {t('timeline.count', { count: rowCount, n: rowCount })}
           {textbook && divergent >= 0 && ` · ${t('timeline.divergent', { n: divergent, marks: markCount })}`}
-          {rowCount === 0 && ` — ${t('timeline.empty')}`}
+          {rowCount === 0 && ` — ${filter.trim() ? t('timeline.noMatch') : t('timeline.empty')}`}
         </p>
         <ul className="legend">
           {legend.map((l) => (

@@ -15,6 +15,7 @@ const row = (client: number, vaddrOrMark: number, vport: number, rsAddr: number)
   expiresAt: 300_000,
   firstRearmAt: -1,
   expiredAt: -1,
+  director: 0,
   refreshes: [],
 })
 

@@ -219,8 +219,9 @@ export class Host {
         return [{ type: 'import-text', id: req.id, answer: scenarioFromText(req.text, req.fileName, req.kind) }]
       case 'template-line': {
         const row = run?.templates.get(req.templateId)
-        const line =
-          row && run && row.expiredAt < 0 ? connectionLine(run.player.sim.director, row.view.entry).trimEnd() : null
+        // a backup's template is a line of the backup's table
+        const sim = row?.director === 1 && run?.player.pair ? run.player.pair.sims[1] : run?.player.sim
+        const line = row && sim && row.expiredAt < 0 ? connectionLine(sim.director, row.view.entry).trimEnd() : null
         return [{ type: 'template-line', templateId: req.templateId, line }]
       }
       case 'compare-start':
@@ -393,11 +394,13 @@ export class Host {
   private engineFrame(run: LabRun): HistoryFrame {
     const attempts = run.attempts.take()
     const templates = run.templates.take()
-    const services = run.servicesDirty ? servicesView(run.api) : null
+    // read first: a new VIP holder marks the services dirty
+    const api = run.api
+    const services = run.servicesDirty ? servicesView(api) : null
     run.servicesDirty = false
     return {
       services,
-      rsCounters: rsCounters(run.api),
+      rsCounters: rsCounters(api),
       attempts: attempts.attempts,
       attemptsSkipped: attempts.skipped,
       attemptsFirstSeq: attempts.firstSeq,

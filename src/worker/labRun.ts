@@ -7,6 +7,7 @@
 import {
   type Addr,
   type DirectorEvent,
+  type DirectorIndex,
   type DirectorReadApi,
   exportKeepalivedConf,
   findScheduler,
@@ -104,7 +105,10 @@ export class LabRun {
   readonly scenario: Scenario
   seed: number
   player!: ScenarioPlayer
-  api!: DirectorReadApi
+  /** The read API of each director (one, or the director and the backup). */
+  private apis: DirectorReadApi[] = []
+  /** The director whose services were last read for the page. */
+  private shownDirector = 0
   /** Increases with every restart: the page drops what it kept from an older one. */
   epoch: number
   readonly journal = new CommandJournal()
@@ -273,11 +277,14 @@ export class LabRun {
   /** The live player's events go to the logs (and the shadow's comparison). */
   private listen(player: ScenarioPlayer): void {
     const api = readDirector(player.sim.director)
-    this.api = api
     // a rewind copy's Wire still hands its packets to the original's log: hand them to this one
     this.packets.attach(player.sim)
+    // with a backup director: its templates on the timeline too, and the attempts it decided explained
+    const backup = player.pair ? readDirector(player.pair.sims[1].director) : null
+    this.apis = backup ? [api, backup] : [api]
     player.setListener({
       director: (e) => this.onDirectorEvent(e, api, player.now),
+      ...(backup ? { backup: (e: DirectorEvent) => this.onDirectorEvent(e, backup, player.now, 1) } : {}),
       attempt: (a) => {
         this.attempts.onAttempt(
           a,
@@ -293,6 +300,20 @@ export class LabRun {
         this.noteMidRun(atMs, rec.source ?? this.originOf(atMs, rec.cmd), rec)
       },
     })
+  }
+
+  /**
+   * The director the panels show (services, real servers' counters, "Why?" of a real server): the
+   * one the clients' packets reach — with a backup, the VIP's holder, as the figures count it
+   * (metrics.ts). When that changes, the next frame carries the services again.
+   */
+  get api(): DirectorReadApi {
+    const i = this.player.pair?.holder ?? 0
+    if (i !== this.shownDirector) {
+      this.shownDirector = i
+      this.servicesDirty = true
+    }
+    return this.apis[i]
   }
 
   /** The state a checkpoint copies (the objects themselves: cloneGraph copies them). */
@@ -338,10 +359,11 @@ export class LabRun {
     this.textbook.restore(st.textbook, this.kernelExpiredAt)
   }
 
-  private onDirectorEvent(e: DirectorEvent, api: DirectorReadApi, now: number): void {
+  private onDirectorEvent(e: DirectorEvent, api: DirectorReadApi, now: number, director: DirectorIndex = 0): void {
     this.attempts.onDirectorEvent(e, api)
-    const created = this.templates.onEvent(e, api, now, this.useHistory ? this.history : undefined)
-    if (created) this.textbook.noteKernelTemplate(created.view, created.id)
+    const created = this.templates.onEvent(e, api, now, this.useHistory ? this.history : undefined, director)
+    // the textbook's shadow plays one director
+    if (created && director === 0) this.textbook.noteKernelTemplate(created.view, created.id)
   }
 
   /**

@@ -58,8 +58,9 @@ describe('the frame layout', () => {
       expiresAt: 6,
       firstRearmAt: -1,
       expiredAt: -1,
+      director: 0,
     }
-    const u = { ...t, id: 4, expiredAt: 9 }
+    const u = { ...t, id: 4, expiredAt: 9, director: 1 }
     const rows = encodeTemplates([t, u])
     expect(rows.length).toBe(2 * TEMPLATE_FIELDS)
     expect(decodeTemplates(rows)).toEqual([t, u])

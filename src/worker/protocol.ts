@@ -274,8 +274,8 @@ export function decodeAttempts(a: Float64Array): AttemptRecord[] {
  * client address (masked; addresses are address numbers, see V6_ADDR_BASE), service VIP or, for a fwmark
  * template, the mark itself, service port (65535: invalidated), real server
  * address, real server port, created at (ms), expires at (ms; the timer's current deadline), first
- * re-arm at (ms, −1: never kept past its timeout), expired at (ms, −1: live). Refresh ticks come
- * separately, as pairs.
+ * re-arm at (ms, −1: never kept past its timeout), expired at (ms, −1: live), whose table it is in
+ * (0: the director, 1: the backup of a scenario with two). Refresh ticks come separately, as pairs.
  */
 export const TemplateField = {
   ID: 0,
@@ -288,8 +288,9 @@ export const TemplateField = {
   EXPIRES_AT: 7,
   FIRST_REARM_AT: 8,
   EXPIRED_AT: 9,
+  DIRECTOR: 10,
 } as const
-export const TEMPLATE_FIELDS = 10
+export const TEMPLATE_FIELDS = 11
 /** The service port a template row carries once the template was invalidated. */
 export const INVALIDATED_VPORT = 65535
 
@@ -306,6 +307,8 @@ export interface TemplateRecord {
   expiresAt: number
   firstRearmAt: number
   expiredAt: number
+  /** Whose table it is in: 0 the director, 1 the backup (a scenario with two directors). */
+  director: number
 }
 
 /** The rows of `records`, in order, as one typed array. */
@@ -323,6 +326,7 @@ export function encodeTemplates(records: readonly TemplateRecord[]): Float64Arra
     out[o + TemplateField.EXPIRES_AT] = r.expiresAt
     out[o + TemplateField.FIRST_REARM_AT] = r.firstRearmAt
     out[o + TemplateField.EXPIRED_AT] = r.expiredAt
+    out[o + TemplateField.DIRECTOR] = r.director
   })
   return out
 }
@@ -341,6 +345,7 @@ export function decodeTemplate(t: Float64Array, row: number): TemplateRecord {
     expiresAt: t[o + TemplateField.EXPIRES_AT],
     firstRearmAt: t[o + TemplateField.FIRST_REARM_AT],
     expiredAt: t[o + TemplateField.EXPIRED_AT],
+    director: t[o + TemplateField.DIRECTOR],
   }
 }
 

@@ -388,6 +388,7 @@ export class RunHistory implements TemplateObserver {
       out[o + TemplateField.EXPIRES_AT] = expiredAt >= 0 ? expiredAt : expiryAt(h.expires, t)
       out[o + TemplateField.FIRST_REARM_AT] = h.firstRearmAt >= 0 && h.firstRearmAt <= t ? h.firstRearmAt : -1
       out[o + TemplateField.EXPIRED_AT] = expiredAt
+      // DIRECTOR stays 0: the history is kept only for one director (labRun.ts useHistory)
     }
     return out
   }

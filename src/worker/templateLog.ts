@@ -5,6 +5,8 @@
  * with the refresh ticks, and answers "Why?" about a template. The lab and each compared run keep
  * one.
  */
+
+import type { DirectorIndex } from '../engine/index'
 import {
   type Addr,
   type DirectorEvent,
@@ -38,6 +40,8 @@ export interface TemplateObserver {
 }
 
 export interface TemplateRow {
+  /** Whose table it is in: the director (0) or, with two, the backup (1). */
+  director: DirectorIndex
   /**
    * The id the page knows it by: the id the engine gave it on the run's first pass (an observer's
    * idFor), so that a rewind's replay, whose entries get new engine ids, shows the same rows.
@@ -59,6 +63,11 @@ export interface TemplateRow {
   refreshes: number
   lastRefreshAt: number
   invalidated: boolean
+  /** Born from a sync message (on a backup), not by this director's scheduler. */
+  synced: boolean
+  /** Later sync messages that updated it (each reset its timer), and the last one's time. */
+  syncs: number
+  lastSyncAt: number
 }
 
 export class TemplateLog {
@@ -117,11 +126,30 @@ export class TemplateLog {
     return id === undefined ? undefined : this.rows.get(id)
   }
 
-  /** Note a director event at simulated time `now`; the template row it created, if any. */
-  onEvent(e: DirectorEvent, api: DirectorReadApi, now: number, observer?: TemplateObserver): TemplateRow | null {
+  /**
+   * Note an event of director `director` (the backup's: 1) at simulated time `now`; the template
+   * row it created, if any. Entry ids are unique over the run, so both directors' rows share one map.
+   */
+  onEvent(
+    e: DirectorEvent,
+    api: DirectorReadApi,
+    now: number,
+    observer?: TemplateObserver,
+    director: DirectorIndex = 0,
+  ): TemplateRow | null {
     switch (e.type) {
       case 'template-created':
-        return this.add(api.entry(e.template), now, observer)
+        return this.add(api.entry(e.template), now, observer, director)
+      case 'template-synced': {
+        // a sync message reset its timer (ip_vs_proc_conn()): the deadline the row shows moved
+        const row = this.rowOf(e.template.id)
+        if (!row) return null
+        row.syncs++
+        row.lastSyncAt = now
+        this.dirty.add(row.id)
+        observer?.rearmed(row, now)
+        return null
+      }
       case 'template-refreshed': {
         const row = this.rowOf(e.template.id)
         if (!row) return null
@@ -161,7 +189,12 @@ export class TemplateLog {
     }
   }
 
-  private add(t: EntryReadView, now: number, observer?: TemplateObserver): TemplateRow {
+  private add(
+    t: EntryReadView,
+    now: number,
+    observer: TemplateObserver | undefined,
+    director: DirectorIndex,
+  ): TemplateRow {
     if (this.rows.size >= this.memory) {
       // forget the oldest expired template (Map keeps insertion order)
       for (const [id, row] of this.rows)
@@ -175,6 +208,7 @@ export class TemplateLog {
     const svc = this.explained ? t.service : null
     const ordinal = this.created++
     const row: TemplateRow = {
+      director,
       id: observer ? observer.idFor(ordinal, t.id, now) : t.id,
       view: t,
       service: !this.explained
@@ -196,6 +230,9 @@ export class TemplateLog {
       refreshes: 0,
       lastRefreshAt: t.createdAt,
       invalidated: false,
+      synced: t.synced,
+      syncs: 0,
+      lastSyncAt: -1,
     }
     this.rows.set(row.id, row)
     this.shown.set(t.id, row.id)
@@ -221,6 +258,7 @@ export class TemplateLog {
         expiresAt: r.expiredAt >= 0 ? r.expiredAt : r.view.expiresAt,
         firstRearmAt: r.firstRearmAt,
         expiredAt: r.expiredAt,
+        director: r.director,
       })
     }
     this.dirty = new Set()
@@ -233,13 +271,16 @@ export class TemplateLog {
     if (!r) return null
     const steps: WhyStep[] = []
     const s = (key: string, values: Record<string, string | number> = {}) => steps.push({ key, values })
-    s('why.template.created', {
+    const born = {
       client: formatAddr(r.client),
       service: r.service,
       rs: formatAddrPort(r.rsAddr, r.rsPort),
       at: (r.createdAt / 1000).toFixed(1),
       scheduler: r.scheduler,
-    })
+    }
+    if (r.synced) s('why.template.createdBySync', born)
+    else s(r.director === 1 ? 'why.template.createdOnBackup' : 'why.template.created', born)
+    if (r.syncs > 0) s('why.template.synced', { count: r.syncs, n: r.syncs, last: (r.lastSyncAt / 1000).toFixed(1) })
     s('why.template.refreshed', { count: r.refreshes, n: r.refreshes, last: (r.lastRefreshAt / 1000).toFixed(1) })
     if (r.invalidated) s('why.template.invalidated', {})
     if (r.firstRearmAt >= 0) s('why.template.rearmed', { at: (r.firstRearmAt / 1000).toFixed(1), n: r.view.controlled })

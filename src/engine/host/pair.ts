@@ -36,6 +36,8 @@ export interface PairDirectorState {
   name: DirectorName
   /** Lost power (a director fault). */
   down: boolean
+  /** When it lost power (ms), or null. */
+  downAt: number | null
   /** VRRP put the VIP here (with no vrrp_instance anywhere: the first director). */
   holdsVip: boolean
   /** The clients' packets come here (the last gratuitous ARP's sender). */
@@ -84,6 +86,8 @@ export class DirectorPair {
   /** Records applied by a backup daemon so far (the sum over `deliveries`). */
   private applied = 0
   readonly moves: VipMove[] = []
+  /** When each director lost power (ms), or null. */
+  private readonly downAt: [number | null, number | null] = [null, null]
 
   constructor(director: Simulator, backup: Simulator) {
     this.sims = [director, backup]
@@ -119,6 +123,7 @@ export class DirectorPair {
       return {
         name: DIRECTOR_NAMES[i],
         down: s.down,
+        downAt: this.downAt[i],
         holdsVip: this.holdsVip(i),
         front: this.vipAt === i,
         vrrp: s.keepalived.vrrp.map((v) => ({ name: v.name, state: v.state, priority: v.priority })),
@@ -147,6 +152,7 @@ export class DirectorPair {
     const sim = this.sims[i]
     if (sim.down) return
     sim.down = true
+    this.downAt[i] = now
     if (this.vipAt === i) this.moves.push({ at: now, to: i, why: 'crash' })
   }
 

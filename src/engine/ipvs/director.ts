@@ -149,6 +149,7 @@ export class Director extends IpvsControl {
   // mirrors ip_vs_proc_conn() (ip_vs_sync.c)
   private procSyncConn(r: SyncConnRecord): void {
     let cp: Connection | null
+    let created = false
     if (!r.isTemplate) {
       cp = this.table.findConnection(r.protocol, r.caddr, r.cport, r.vaddr, r.vport)
       if (cp && (cp.dport !== r.dport || cp.daddr !== r.daddr)) {
@@ -179,13 +180,16 @@ export class Director extends IpvsControl {
       const svc = this.findServiceFor(r.fwmark, r.protocol, r.vaddr, r.vport)
       const dest = svc ? this.syncDest(svc, r) : null
       cp = this.connNewSynced(r, dest)
-      if (r.isTemplate && this.listener) this.emit({ type: 'template-created', template: cp })
+      created = true
     }
     cp.inPkts = this.sysctl.sync_threshold[0]
     cp.state = r.state
     cp.oldState = r.state
     cp.timeoutMs = r.timeoutS ? r.timeoutS * 1000 : r.isTemplate ? 180_000 : this.timeoutFor(r)
     this.connPut(cp)
+    // told once the timer is set (ip_vs_conn_put()): a listener reads the deadline the message gave
+    if (r.isTemplate && this.listener)
+      this.emit({ type: created ? 'template-created' : 'template-synced', template: cp })
   }
 
   /** ip_vs_find_dest()'s port rule: a fwmark service not under NAT looks the real server up without a port, then with. */

@@ -77,6 +77,8 @@ export interface EntryReadView {
   readonly controlled: number
   /** In the table with its timer pending. */
   readonly live: boolean
+  /** Made on a backup from a sync message (IP_VS_CONN_F_SYNC), not by its own scheduler. */
+  readonly synced: boolean
   /** The service of the real server it is bound to (null: unbound). */
   readonly service: ServiceReadView | null
   /** The entry itself, only to hand back to the engine's formatters (connectionLine). */
@@ -245,6 +247,9 @@ class EntryView implements EntryReadView {
   }
   get live() {
     return this.entry.listed && this.entry.timerArmed
+  }
+  get synced() {
+    return this.entry.synced
   }
   get service() {
     const svc = this.entry.dest?.svc

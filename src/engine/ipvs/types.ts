@@ -77,6 +77,8 @@ export type DirectorEvent =
   | { type: 'template-created'; template: Connection }
   | { type: 'template-refreshed'; template: Connection }
   | { type: 'template-rearmed'; template: Connection }
+  /** On a backup: a sync message updated a template it had (its timer reset to the timeout sent). */
+  | { type: 'template-synced'; template: Connection }
   | { type: 'template-invalidated'; template: Connection }
   | { type: 'template-expired'; template: Connection }
   | { type: 'refused'; service: Service; packet: Packet }

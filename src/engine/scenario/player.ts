@@ -88,6 +88,8 @@ export interface PlayerListener {
   attempt?: (a: ClientAttempt) => void
   /** Every director event (templates created, refreshed, re-armed, expired; connections …). */
   director?: (e: DirectorEvent) => void
+  /** With a `backup` director: its events (its own templates, and the ones the sync daemon gave it). */
+  backup?: (e: DirectorEvent) => void
   /** A snapshot's outputs. */
   snapshot?: (at: number, outputs: CommandRecord[]) => void
 }
@@ -311,6 +313,7 @@ export class ScenarioPlayer {
     else if (metrics) this.sim.director.onEvent(metrics.onDirectorEvent)
     else if (forward) this.sim.director.onEvent(forward)
     else this.sim.director.onEvent(null)
+    this.pair?.sims[1].director.onEvent(this.listener.backup ?? null)
   }
 
   /**
