@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Host } from './host'
-import { decodeTemplates, type Frame, type Reply, type TemplateRecord } from './protocol'
+import { decodeRsCounters, decodeTemplates, type Frame, type Reply, type TemplateRecord } from './protocol'
 
 /** The public scenario `name` (public/scenarios). */
 const scenario = (name: string): unknown =>
@@ -45,7 +45,29 @@ const live = (rows: Map<number, TemplateRecord>, director: number, nowMs: number
 /** Client → real server of the rows given (the latest row of each client). */
 const byClient = (rows: TemplateRecord[]) => new Map(rows.map((r) => [r.client, r.rsAddr]))
 
+/** The templates the real servers' counters count (persistConns summed). */
+function persistConns(f: Frame): number {
+  let n = 0
+  for (let i = 0; ; i++) {
+    const c = decodeRsCounters(f.rsCounters, i)
+    if (!c) return n
+    n += c.persistConns
+  }
+}
+
 describe('both directors’ templates on the timeline (issue 16 §2)', () => {
+  it('the real servers’ counters are the VIP holder’s table, before and after the failover', () => {
+    const { h, wall } = load('failover-with-sync.json')
+    const before = rowsAt(h, 120, wall).frame
+    const after = rowsAt(h, 250, wall).frame
+    if (!before.pair || !after.pair) throw new Error('no pair state')
+    expect(before.pair.directors[0].front).toBe(true)
+    expect(persistConns(before)).toBe(before.pair.directors[0].templates)
+    expect(after.pair.directors[1].front).toBe(true)
+    expect(persistConns(after)).toBe(after.pair.directors[1].templates)
+    expect(after.pair.directors[1].templates).not.toBe(after.pair.directors[0].templates)
+  })
+
   it('with sync: the backup’s rows are the ones the master sent — same clients, same real servers — and explained as synced', () => {
     const { h, wall } = load('failover-with-sync.json')
     const { rows, frame } = rowsAt(h, 200, wall)
