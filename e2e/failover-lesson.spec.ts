@@ -12,18 +12,6 @@ async function next(page: Page, step: number, of = 15) {
   await page.getByTestId('lesson-next').click()
   await expect(page.getByTestId('lesson')).toContainText(`Step ${step} of ${of}`)
 }
-async function playedTo(lab: LabPage, ms: number) {
-  await expect.poll(() => lab.nowMs(), { timeout: 60_000 }).toBe(ms)
-}
-/**
- * A play step just begun: Next jumps its clock to the step's time, as the clicker does in class
- * (LessonPanel's onPress), and the step stays — the class need not wait out minutes of traffic.
- * Playing itself is what lessons.spec.ts's "a play step owns the clock" walks.
- */
-async function jumpedTo(lab: LabPage, ms: number) {
-  if ((await lab.nowMs()) !== ms) await lab.page.getByTestId('lesson-next').click()
-  await playedTo(lab, ms)
-}
 
 /** Opens the lesson and walks it to the reveal of its second question (sessions broken without sync). */
 async function toBrokenWithoutSync(lab: LabPage, locale: 'en' | 'zh-CN' = 'en') {
@@ -33,12 +21,12 @@ async function toBrokenWithoutSync(lab: LabPage, locale: 'en' | 'zh-CN' = 'en') 
   const stepOf = locale === 'en' ? 'Step 1 of 15' : '第 1 / 15 步'
   await expect(page.getByTestId('lesson')).toContainText(stepOf)
   await page.getByTestId('lesson-next').click() // play to 120 s
-  await jumpedTo(lab, 120_000)
+  await lab.finishPlayStep(120_000)
   await page.getByTestId('lesson-next').click() // when do the packets reach a director again?
   await page.getByTestId('choice-1').click()
   await expect(page.getByTestId('verdict')).toContainText('243.0')
   await page.getByTestId('lesson-next').click() // play past the failover
-  await jumpedTo(lab, 250_000)
+  await lab.finishPlayStep(250_000)
   await page.getByTestId('lesson-next').click() // how many sessions break?
   await page.getByTestId('choice-1').click()
   await expect(page.getByTestId('verdict')).toContainText('12')
@@ -60,7 +48,7 @@ test('the failover lesson: without sync the backup knows nothing and 12 sessions
 
   // without sync: the backup waits with an empty table
   await next(page, 2)
-  await jumpedTo(lab, 120_000)
+  await lab.finishPlayStep(120_000)
   await expect(page.getByTestId('pair-director-state')).toHaveText('MASTER 150')
   await expect(page.getByTestId('pair-backup-state')).toHaveText('BACKUP 100')
   await expect(page.getByTestId('pair-director')).toContainText('holds the VIP')
@@ -74,7 +62,7 @@ test('the failover lesson: without sync the backup knows nothing and 12 sessions
   await expect(page.getByTestId('reveal')).toContainText('3 × advert_int + (256 − 100)/256 = 3.61 s')
 
   await next(page, 4)
-  await jumpedTo(lab, 250_000)
+  await lab.finishPlayStep(250_000)
   await expect(page.getByTestId('pair-director-state')).toHaveText('lost power')
   await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
   await expect(page.getByTestId('pair-backup')).toContainText('holds the VIP')
@@ -88,13 +76,13 @@ test('the failover lesson: without sync the backup knows nothing and 12 sessions
   await expect(page.getByTestId('reveal')).toContainText('12 sessions broken by the failover')
 
   await next(page, 6)
-  await jumpedTo(lab, 480_000)
+  await lab.finishPlayStep(480_000)
 
   // with sync: the backup's card counts what the director's master daemon sent
   await next(page, 7)
   await expect(page.getByTestId('clock')).toHaveText('0.0 s')
   await next(page, 8)
-  await jumpedTo(lab, 120_000)
+  await lab.finishPlayStep(120_000)
   await expect(page.getByTestId('pair-director')).toContainText('sync daemon: master ·')
   await expect(page.getByTestId('pair-backup')).toContainText('sync daemon: backup')
   await expect(page.getByTestId('pair-backup')).not.toContainText('· 0 templates')
@@ -117,7 +105,7 @@ test('the failover lesson: without sync the backup knows nothing and 12 sessions
   await expect(page.getByTestId('reveal')).toContainText('No: 1 connection reset by the failover')
 
   await next(page, 13)
-  await jumpedTo(lab, 270_000)
+  await lab.finishPlayStep(270_000)
   await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
 
   await next(page, 14)
@@ -150,10 +138,10 @@ for (const [w, h, presenter] of [
         await page.screenshot({ path: `/tmp/shots-folesson/${name}-1-without-sync.png` })
         // on to the backup's templates with sync
         await page.getByTestId('lesson-next').click() // play to 480 s
-        await jumpedTo(lab, 480_000)
+        await lab.finishPlayStep(480_000)
         await page.getByTestId('lesson-next').click() // load with sync
         await page.getByTestId('lesson-next').click() // play to 120 s
-        await jumpedTo(lab, 120_000)
+        await lab.finishPlayStep(120_000)
         await page.getByTestId('lesson-next').click() // ipvsadm -L --daemon
         await page.getByTestId('lesson-next').click() // the backup's templates at 239 s
         await page.getByTestId('choice-2').click()

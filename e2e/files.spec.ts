@@ -135,7 +135,8 @@ test("a Kubernetes manifest opened from a file: kube-proxy's IPVS, kube-ipvs0; a
   await expect(lab.consoleLog()).toContainText('kube-proxy: ipvsadm -A -t 10.96.0.10:80 -s rr -p 10800')
   await lab.type('ip -4 addr show kube-ipvs0')
   await expect(lab.consoleLog()).toContainText('inet 10.96.0.10/32 scope global kube-ipvs0')
-  // its traffic reaches the pods
+  // its traffic reaches the pods (20 simulated seconds at 10×)
+  await lab.speed(10)
   await lab.playUntil(20_000)
   await lab.type('ipvsadm -Ln')
   await expect(lab.consoleLog()).toContainText(/10\.244\.1\.5:8080 +Masq +1 /)

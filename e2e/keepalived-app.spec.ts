@@ -94,14 +94,14 @@ test("the keepalived lesson: predict the failed connections, keepalived's log, t
   const card = page.getByTestId('lesson')
   await expect(card).toContainText('12. keepalived’s inhibit_on_failure and the quiescent-template trap')
   await page.getByTestId('lesson-next').click() // play to 175 s
-  await expect.poll(() => lab.nowMs(), { timeout: 60_000 }).toBe(175_000)
+  await lab.finishPlayStep(175_000)
   await page.getByTestId('lesson-next').click() // the question
   await expect(card).toContainText('By 300 s, how many connections will have failed on .101?')
   await page.getByTestId('choice-1').click() // "a few, before keepalived acts"
   await expect(page.getByTestId('verdict')).toContainText('Not quite.')
   await expect(page.getByTestId('reveal')).toContainText(/^Many: \d+ by 300 s\. keepalived did act/)
   await page.getByTestId('lesson-next').click() // play to 300 s
-  await expect.poll(() => lab.nowMs(), { timeout: 60_000 }).toBe(300_000)
+  await lab.finishPlayStep(300_000)
   await page.getByTestId('lesson-next').click() // keepalived's log
   await expect(page.getByTestId('lesson-output')).toContainText(
     'Disabling service [192.168.8.101]:tcp:80 of VS [192.168.100.100]:tcp:80',

@@ -8,7 +8,7 @@ test('a lesson in English: predict, and the engine reveals', async ({ page }) =>
   await page.getByTestId('lesson-ppc').click()
   await expect(page.getByTestId('lesson')).toContainText('2. PPC: the template and its timer')
   await page.getByTestId('lesson-next').click() // play to 31 s
-  await expect.poll(() => lab.nowMs(), { timeout: 20_000 }).toBe(31_000)
+  await lab.finishPlayStep(31_000)
   await page.getByTestId('lesson-next').click() // the question
   await expect(page.getByTestId('lesson')).toContainText('Is 10.0.0.7’s template still there just before 150 s?')
   await page.getByTestId('choice-1').click() // "no", as a textbook would say
@@ -64,7 +64,7 @@ test('the textbook switch marks where the textbook rule parts from the kernel (r
   await page.getByTestId('lesson-next').click() // textbook on
   await expect(page.getByTestId('textbook')).toBeChecked()
   await page.getByTestId('lesson-next').click() // play to 120 s
-  await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(120_000)
+  await lab.finishPlayStep(120_000)
   await expect(page.getByTestId('timeline-count')).toContainText('textbook rule: 1 templates dropped earlier or later')
   await page.getByTestId('timeline').scrollIntoViewIfNeeded()
   await lab.shot('textbook')

@@ -43,14 +43,14 @@ step build bash -c 'npx vite build && npx vite build --mode e2e --logLevel warn'
 export LAB_FRESH_BUILDS=1
 
 # The end-to-end tests mostly wait (the lab plays at a wall clock's pace), so the static checks and
-# the unit tests run beside them at the lowest CPU priority (nice 19: the browser, its worker and
-# the test runner take a core whenever they want one) and their output is printed after. The unit
-# tests' time limit is raised for that run only: they assert behaviour, never speed, and a test
-# may wait for a core while the browser has both.
+# the unit tests run beside them, at the lowest CPU priority (nice 19) and the unit tests in one
+# worker, so that the browser, its worker and the test runner always find a core; their output is
+# printed after. The unit tests' time limit is raised for that run only: they assert behaviour,
+# never speed, and a test may wait for a core while the browser has both.
 ( step lint nice -n 19 npm run --silent lint ) >reports/lint.log 2>&1 &
 checks=$!
-( step unit nice -n 19 npx vitest run --testTimeout=180000 --reporter=default --reporter=json \
-  --outputFile.json=reports/unit.json ) >reports/unit.log 2>&1 &
+( step unit nice -n 19 npx vitest run --maxWorkers=1 --testTimeout=180000 --reporter=default \
+  --reporter=json --outputFile.json=reports/unit.json ) >reports/unit.log 2>&1 &
 unit=$!
 step e2e npx playwright test
 wait "$checks" "$unit"

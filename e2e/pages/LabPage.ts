@@ -80,6 +80,17 @@ export class LabPage {
   }
 
   /** Play until the simulated clock passes `ms`. */
+  /**
+   * A lesson's play step just begun: Next jumps its clock to the step's time `ms`, as the clicker
+   * does in class (src/lessons/stepClock.ts onPress), and the step stays; then the clock is there.
+   * For tests about what a step shows, not about playing (lessons.spec.ts "a play step owns the
+   * clock" plays one out). A press while the lab is busy is ignored and the play runs on.
+   */
+  async finishPlayStep(ms: number): Promise<void> {
+    if ((await this.nowMs()) !== ms) await this.page.getByTestId('lesson-next').click()
+    await expect.poll(() => this.nowMs(), { timeout: 60_000 }).toBe(ms)
+  }
+
   async playUntil(ms: number): Promise<void> {
     await this.play()
     await expect.poll(() => this.nowMs(), { timeout: 30_000 }).toBeGreaterThan(ms)

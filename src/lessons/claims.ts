@@ -50,7 +50,7 @@ export type Claim =
   /**
    * The engine's answer to `probe` on the run so far compares to `value` (strings and null: `=`
    * only). Two directors (docs/two-directors.md): `vipHeldBy`, `vrrpState`, `pairEntries`,
-   * `vipMovedAt`, `masterDownInterval`, `failoverFigure`.
+   * `templatesElsewhere`, `vipMovedAt`, `masterDownInterval`, `failoverFigure`.
    */
   | { says: 'probed'; probe: Probe; is: Compare; value: number | string | null }
   /** A question's answer (after `yesWhen`) is `is`, or within it (a range of counts). */
@@ -132,6 +132,13 @@ export const pairEntries = (
   is: Compare,
   value: number,
 ): Claim => probed({ kind: 'pair', what, of, atMs: Math.round(at * 1000) }, is, value)
+/**
+ * How many of `of`'s live templates at `at` seconds send their client elsewhere than the other
+ * director's template for that client does (or have none there), as the timeline's two groups
+ * show them side by side: 0 when the sync daemon gave `of` exactly the other's.
+ */
+export const templatesElsewhere = (of: Director, at: number, is: Compare, value: number): Claim =>
+  probed({ kind: 'pair', what: 'templates-elsewhere', of, atMs: Math.round(at * 1000) }, is, value)
 /** When VRRP last moved the VIP, by `at` seconds (in seconds), compares to `value`. */
 export const vipMovedAt = (at: number, is: Compare, value: number): Claim =>
   probed({ kind: 'pair', what: 'vip-moved-at', atMs: Math.round(at * 1000) }, is, value)

@@ -3,6 +3,7 @@
  * folded in), answered on a scratch copy so the class can predict before the live run reveals it.
  */
 import {
+  type EntryReadView,
   formatAddr,
   headerFields,
   type PairState,
@@ -150,6 +151,16 @@ function pairFigure(
     case 'master-down-interval': {
       const v = pair.sims[i].keepalived.vrrp[0]
       return v ? v.masterDownIntervalUs() / 1e6 : null
+    }
+    case 'templates-elsewhere': {
+      // a template's key is its client, service (VIP and port, or mark) — what ip_vs_sched_persist() looks up
+      const key = (t: EntryReadView) => `${t.client}|${t.fwmark || `${t.vaddr}:${t.vport}`}`
+      const other = new Map<string, string>()
+      for (const t of readDirector(pair.sims[i === 0 ? 1 : 0].director).liveTemplates())
+        other.set(key(t), `${t.rsAddr}:${t.rsPort}`)
+      return readDirector(pair.sims[i].director)
+        .liveTemplates()
+        .filter((t) => other.get(key(t)) !== `${t.rsAddr}:${t.rsPort}`).length
     }
     default:
       return assertNever(q.what)

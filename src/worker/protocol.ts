@@ -445,12 +445,21 @@ export type Probe =
    * packets (`vip-holder`: `director`, `backup`, or null: none, its holder lost power), director
    * `of`'s VRRP state (`vrrp-state`: its first vrrp_instance's, `down` without power, null without
    * one), its entries (`templates`, `connections`), when VRRP last moved the VIP (`vip-moved-at`,
-   * seconds; null: never) and its VRRP master-down interval (`master-down-interval`, seconds:
-   * 3 × advert_int + skew).
+   * seconds; null: never), its VRRP master-down interval (`master-down-interval`, seconds:
+   * 3 × advert_int + skew), and how many of director `of`'s live templates send their client
+   * elsewhere than the other director's live template for the same client and service does, or
+   * have none there (`templates-elsewhere`: 0 when the sync daemon gave it exactly the other's).
    */
   | {
       kind: 'pair'
-      what: 'vip-holder' | 'vrrp-state' | 'templates' | 'connections' | 'vip-moved-at' | 'master-down-interval'
+      what:
+        | 'vip-holder'
+        | 'vrrp-state'
+        | 'templates'
+        | 'connections'
+        | 'vip-moved-at'
+        | 'master-down-interval'
+        | 'templates-elsewhere'
       of?: 'director' | 'backup'
       atMs: number
     }

@@ -95,6 +95,8 @@ export interface DirectorReadApi {
   findTemplate(id: number): EntryReadView | null
   /** Is a template for this (masked) client address live? */
   hasLiveTemplateFor(client: Addr): boolean
+  /** Every live template (listed, its timer pending), oldest first. */
+  liveTemplates(): EntryReadView[]
   /** sysctl expire_quiescent_template. */
   readonly expireQuiescentTemplate: boolean
   /** The director's own consistency check (counters recounted from the entries). */
@@ -269,6 +271,11 @@ export function readDirector(director: Director): DirectorReadApi {
     hasLiveTemplateFor(client) {
       for (const c of director.table.all) if (c.isTemplate && c.timerArmed && c.caddr === client) return true
       return false
+    },
+    liveTemplates() {
+      const out: EntryReadView[] = []
+      for (const c of director.table.all) if (c.isTemplate && c.listed && c.timerArmed) out.push(new EntryView(c))
+      return out
     },
     get expireQuiescentTemplate() {
       return director.sysctl.expire_quiescent_template !== 0
