@@ -383,8 +383,18 @@ for (const locale of ['en', 'zh-CN'] as const)
     const lab = new LabPage(page)
     const lesson = page.getByTestId('lesson')
     const output = page.getByTestId('lesson-output')
-    const next = () => page.locator('body').press('PageDown')
     const zh = locale === 'zh-CN'
+    // the clicker's key, once the lesson is on step `n` (a press while a step loads is ignored:
+    // pressed again until the card says so)
+    let step = 1
+    const next = async () => {
+      step++
+      const says = zh ? `第 ${step} / 12 步` : `Step ${step} of 12`
+      await expect(async () => {
+        if (!(await lesson.textContent())?.includes(says)) await page.locator('body').press('PageDown')
+        await expect(lesson).toContainText(says, { timeout: 1000 })
+      }).toPass({ timeout: 30_000 })
+    }
     await lab.open()
     await page.getByTestId('locale').selectOption(locale)
     await page.getByTestId('presenter').click()
@@ -398,8 +408,7 @@ for (const locale of ['en', 'zh-CN'] as const)
     await expect(page.getByTestId('reveal')).toContainText('ip_vs_service_find()')
     await expect(page.getByTestId('verdict')).toContainText('192.168.8.102')
     await next() // play to 3 s
-    await next() // jump there
-    await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(3_000)
+    await lab.finishPlayStep(3_000)
     await next() // the PREROUTING rule's counters
     await expect(output).toContainText('# iptables -t mangle -L PREROUTING -n -v')
     await expect(output).toContainText(/[1-9]\d*\s+\d+\s+MARK\s.*dpt:80 MARK set 0x1/)
@@ -412,8 +421,7 @@ for (const locale of ['en', 'zh-CN'] as const)
     )
     if (process.env.SHOTS) await page.screenshot({ path: `/tmp/shots-lessons/mark-reveal-${locale}.png` })
     await next() // play to 3 s
-    await next()
-    await expect.poll(() => lab.nowMs(), { timeout: 30_000 }).toBe(3_000)
+    await lab.finishPlayStep(3_000)
     await next() // the OUTPUT rule's counters: 0 0
     await expect(output).toContainText('# iptables -t mangle -L OUTPUT -n -v')
     await expect(output).toContainText(/\s0\s+0\s+MARK\s.*dpt:80 MARK set 0x1/)

@@ -113,6 +113,14 @@ describe('probes', () => {
     expect(at(sync, 'templates', 239, 'backup')).toEqual({ ok: true, value: 98 })
     expect(at(none, 'templates', 239, 'backup')).toEqual({ ok: true, value: 0 })
     expect(at(none, 'connections', 239, 'backup')).toEqual({ ok: true, value: 0 })
+    // with sync every template the backup holds sends its client where the director's does; without,
+    // the backup's own choices after the failover part from the director's table for some clients
+    expect(at(sync, 'templates-elsewhere', 120, 'backup')).toEqual({ ok: true, value: 0 })
+    const elsewhere = at(none, 'templates-elsewhere', 300, 'backup')
+    expect(elsewhere.ok && typeof elsewhere.value === 'number' && elsewhere.value > 0).toBe(true)
+    // the director's, seen from the backup's side: it has templates the backup does not
+    const mine = at(none, 'templates-elsewhere', 120, 'director')
+    expect(mine).toEqual(at(none, 'templates', 120, 'director'))
     const broken = (sc: unknown) => probe(sc, { kind: 'metric', name: 'brokenSessionsByFailover', atMs: 480_000 })
     expect([broken(sync), broken(none)]).toEqual([
       { ok: true, value: 0 },
