@@ -1389,9 +1389,9 @@ export const LESSONS: Lesson[] = [
         until: 120,
         speed: 30,
         text: {
-          en: 'Play two minutes. This time the backup’s card counts connections and templates too: the director’s sync daemon sends them. On the template timeline the backup’s templates have their own heading, below the director’s: the same clients, each sent to the same real server as in the director’s table.',
+          en: 'Play two minutes. This time the backup’s card counts connections and templates too: the director’s sync daemon sends them. On the timeline, under the backup’s heading: the same clients, each to the same real server.',
           'zh-CN':
-            '播放两分钟。这次备调度器的卡片上也有连接和模板的计数：是主调度器的同步守护进程发过来的。模板时间线上，备调度器的模板在主调度器的下面，有自己的标题：同样的客户端，每个都去往主调度器连接表里的那台真实服务器。',
+            '播放两分钟。这次备调度器的卡片上也有连接和模板的计数：是主调度器的同步守护进程发过来的。时间线上备调度器的标题下：同样的客户端，各自去往同一台真实服务器。',
         },
         claims: [
           vipHeldBy(120, 'director'),
