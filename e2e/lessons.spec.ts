@@ -252,29 +252,24 @@ test('a lesson step’s command output shows in the card (Presenter: the console
 }) => {
   const lab = new LabPage(page)
   const lesson = page.getByTestId('lesson')
-  const next = () => page.locator('body').press('PageDown')
   await lab.open()
   await page.getByTestId('presenter').click()
   await page.getByTestId('view-lessons').click()
   await page.getByTestId('lesson-quiesce').click()
   await expect(lesson).toContainText('Step 1 of 7')
-  await next() // the question
-  await next() // play to 50 s
-  await expect(lesson).toContainText('Step 3 of 7')
-  await next() // jump to 50 s
+  await lab.lessonStep(2, 7) // the question
+  await lab.lessonStep(3, 7) // play to 50 s
+  await lab.finishPlayStep(50_000)
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 50 s.')
-  await next() // ipvsadm -d: it prints nothing, and the card says so
-  await expect(lesson).toContainText('Step 4 of 7')
+  await lab.lessonStep(4, 7) // ipvsadm -d: it prints nothing, and the card says so
   const output = page.getByTestId('lesson-output')
   await expect(output).toContainText('# ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.102')
   await expect(output).toContainText('(no output: the command succeeded)')
-  await next() // the question
-  await next() // play to 65 s
-  await expect(lesson).toContainText('Step 6 of 7')
-  await next()
+  await lab.lessonStep(5, 7) // the question
+  await lab.lessonStep(6, 7) // play to 65 s
+  await lab.finishPlayStep(65_000)
   await expect(page.getByTestId('lesson-clock')).toHaveText('Reached 65 s.')
-  await next() // ipvsadm -Lnc
-  await expect(lesson).toContainText('Step 7 of 7')
+  await lab.lessonStep(7, 7) // ipvsadm -Lnc
   await expect(output).toContainText('# ipvsadm -Lnc')
   // the engine's listing, in the card: the deleted server's template re-hashed with port 65535
   await expect(output).toContainText(/ASSURED\s+10\.0\.0\.7:0\s+192\.168\.100\.100:65535\s+192\.168\.8\.102:65535/)
@@ -384,17 +379,8 @@ for (const locale of ['en', 'zh-CN'] as const)
     const lesson = page.getByTestId('lesson')
     const output = page.getByTestId('lesson-output')
     const zh = locale === 'zh-CN'
-    // the clicker's key, once the lesson is on step `n` (a press while a step loads is ignored:
-    // pressed again until the card says so)
     let step = 1
-    const next = async () => {
-      step++
-      const says = zh ? `第 ${step} / 12 步` : `Step ${step} of 12`
-      await expect(async () => {
-        if (!(await lesson.textContent())?.includes(says)) await page.locator('body').press('PageDown')
-        await expect(lesson).toContainText(says, { timeout: 1000 })
-      }).toPass({ timeout: 30_000 })
-    }
+    const next = () => lab.lessonStep(++step, 12)
     await lab.open()
     await page.getByTestId('locale').selectOption(locale)
     await page.getByTestId('presenter').click()

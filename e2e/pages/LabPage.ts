@@ -81,6 +81,20 @@ export class LabPage {
 
   /** Play until the simulated clock passes `ms`. */
   /**
+   * The clicker's key (PageDown) until the lesson card shows step `n` of `of`, in either language:
+   * a press while a step loads is ignored (stepClock.ts onPress), so a loaded machine may need a
+   * second one; a press that took is never repeated.
+   */
+  async lessonStep(n: number, of: number): Promise<void> {
+    const lesson = this.page.getByTestId('lesson')
+    const says = new RegExp(`Step ${n} of ${of}\\b|第 ${n} / ${of} 步`)
+    await expect(async () => {
+      if (!says.test((await lesson.textContent()) ?? '')) await this.page.locator('body').press('PageDown')
+      await expect(lesson).toContainText(says, { timeout: 1000 })
+    }).toPass({ timeout: 30_000 })
+  }
+
+  /**
    * A lesson's play step just begun: Next jumps its clock to the step's time `ms`, as the clicker
    * does in class (src/lessons/stepClock.ts onPress), and the step stays; then the clock is there.
    * For tests about what a step shows, not about playing (lessons.spec.ts "a play step owns the
