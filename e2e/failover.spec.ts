@@ -116,53 +116,41 @@ test('one director: no pair strip', async ({ page }) => {
   await expect(page.getByTestId('pair')).toHaveCount(0)
 })
 
+type Shot = { w: number; h: number; presenter: boolean; locale: 'en' | 'zh-CN'; theme: 'light' | 'dark' }
+const SHOTS: Shot[] = []
 for (const [w, h, presenter] of [
   [1280, 720, true],
   [1366, 768, false],
 ] as const)
   for (const locale of ['en', 'zh-CN'] as const)
-    for (const theme of ['light', 'dark'] as const)
-      test(`screenshot: after the failover (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme})`, async ({
-        page,
-      }) => {
-        test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
-        test.setTimeout(150_000)
-        await page.setViewportSize({ width: w, height: h })
-        const lab = new LabPage(page)
-        await lab.prefer({ locale, theme })
-        await lab.open()
-        if (presenter) await page.getByTestId('presenter').click()
-        await lab.preset('failover')
-        await seek(lab, 250_000)
-        await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
-        mkdirSync('/tmp/shots-pair', { recursive: true })
-        await page.screenshot({
-          path: `/tmp/shots-pair/${w}x${h}${presenter ? '-presenter' : ''}-${locale}-${theme}.png`,
-        })
-        if (presenter) return
-        // below the stage: the backup's table in the listings
-        await page.getByRole('tab', { name: 'ssh backup -Lnc' }).click()
-        await expect(page.getByTestId('listing')).toContainText('192.168.100.100:80')
-        await page.getByTestId('listing').scrollIntoViewIfNeeded()
-        await page.screenshot({ path: `/tmp/shots-pair/${w}x${h}-${locale}-${theme}-listing.png` })
-      })
+    for (const theme of ['light', 'dark'] as const) SHOTS.push({ w, h, presenter, locale, theme })
 
-for (const [w, h, presenter, locale, theme] of [
-  [1280, 720, true, 'en', 'light'],
-  [1366, 768, false, 'zh-CN', 'dark'],
+/** The two presets after their failover: every size, language and theme with sync, two without. */
+for (const [preset, atMs, prefix, shots] of [
+  ['failover', 250_000, '', SHOTS],
+  ['failoverNoSync', 300_000, 'nosync-', [SHOTS[0], SHOTS[7]]],
 ] as const)
-  test(`screenshot: after a failover without sync (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme})`, async ({
-    page,
-  }) => {
-    test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
-    await page.setViewportSize({ width: w, height: h })
-    const lab = new LabPage(page)
-    await lab.prefer({ locale, theme })
-    await lab.open()
-    if (presenter) await page.getByTestId('presenter').click()
-    await lab.preset('failoverNoSync')
-    await seek(lab, 300_000)
-    await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
-    mkdirSync('/tmp/shots-pair', { recursive: true })
-    await page.screenshot({ path: `/tmp/shots-pair/nosync-${w}x${h}-${locale}-${theme}.png` })
-  })
+  for (const { w, h, presenter, locale, theme } of shots)
+    test(`screenshot: ${preset} after the failover (${w}×${h}${presenter ? ' presenter' : ''}, ${locale}, ${theme})`, async ({
+      page,
+    }) => {
+      test.skip(!process.env.SHOTS, 'screenshots only when SHOTS is set')
+      test.setTimeout(150_000)
+      await page.setViewportSize({ width: w, height: h })
+      const lab = new LabPage(page)
+      await lab.prefer({ locale, theme })
+      await lab.open()
+      if (presenter) await page.getByTestId('presenter').click()
+      await lab.preset(preset)
+      await seek(lab, atMs)
+      await expect(page.getByTestId('pair-backup-state')).toHaveText('MASTER 100')
+      mkdirSync('/tmp/shots-pair', { recursive: true })
+      const name = `${prefix}${w}x${h}${presenter ? '-presenter' : ''}-${locale}-${theme}`
+      await page.screenshot({ path: `/tmp/shots-pair/${name}.png` })
+      if (presenter || prefix) return
+      // below the stage: the backup's table in the listings
+      await page.getByRole('tab', { name: 'ssh backup -Lnc' }).click()
+      await expect(page.getByTestId('listing')).toContainText('192.168.100.100:80')
+      await page.getByTestId('listing').scrollIntoViewIfNeeded()
+      await page.screenshot({ path: `/tmp/shots-pair/${name}-listing.png` })
+    })
