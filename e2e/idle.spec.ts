@@ -60,12 +60,13 @@ async function settled(page: Page) {
 }
 
 /**
- * Asleep for 2 s: no animation frame, no interval. Timers: the watchdog's heartbeat only (a
- * timer every 2 s and one for its answer — src/store/client.ts HEARTBEAT_MS), so at most 4.
+ * Asleep for 1 s: no animation frame, no interval (a loop awake asks ~60 frames a second). Timers:
+ * the watchdog's heartbeat only (a timer every 2 s and one for its answer — src/store/client.ts
+ * HEARTBEAT_MS), so 2 at most, 4 allowed for an answer late from a busy machine.
  */
 async function expectAsleep(page: Page) {
   await settled(page)
-  const asleep = await over(page, 2000)
+  const asleep = await over(page, 1000)
   expect(asleep.raf).toBe(0)
   expect(asleep.interval).toBe(0)
   expect(asleep.timeout).toBeLessThanOrEqual(4)
