@@ -222,7 +222,12 @@ export function RealServersPanel() {
       <header>
         <h2 id="servers-h">{t('servers.title')}</h2>
         {whose && (
-          <span className="badge" data-testid="servers-whose" title={t('servers.whoseHint')}>
+          <span
+            className="badge"
+            style={{ whiteSpace: 'nowrap' }}
+            data-testid="servers-whose"
+            title={t('servers.whoseHint')}
+          >
             {t(whose === 'backup' ? 'servers.whoseBackup' : 'servers.whoseDirector')}
           </span>
         )}
