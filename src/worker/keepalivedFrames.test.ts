@@ -1,13 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { Host } from './host'
-import { AttemptHow, decodeAttempts, type Frame, type Reply } from './protocol'
-import { classroom } from './testScenarios'
-
-function frameOf(replies: Reply[]): Frame {
-  const f = replies.find((r): r is Frame => r.type === 'frame')
-  if (!f) throw new Error(`no frame: ${replies.map((r) => r.type).join()}`)
-  return f
-}
+import { AttemptHow, decodeAttempts, type Frame } from './protocol'
+import { classroom, frameOf } from './testScenarios'
 
 /** A clock the test moves: the history's seeks wait LISTING_QUIET_MS of it before the engine catches up. */
 let wall = 0

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import { Host } from './host'
-import type { Frame, MidRunCommand, Reply } from './protocol'
-import { classroom } from './testScenarios'
+import type { Frame, MidRunCommand } from './protocol'
+import { classroom, frameOf } from './testScenarios'
 
 const DEL = 'ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.101'
 const DOWN_102 = 'ipvsadm -d -t 192.168.100.100:0 -r 192.168.8.102:0'
-
-function frameOf(replies: Reply[]): Frame {
-  const f = replies.find((r): r is Frame => r.type === 'frame')
-  if (!f) throw new Error(`no frame: ${replies.map((r) => r.type).join()}`)
-  return f
-}
 
 let wall = 0
 const ask = (host: Host) => {

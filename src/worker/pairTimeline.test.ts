@@ -1,17 +1,7 @@
-import { readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { Host } from './host'
-import { decodeRsCounters, decodeTemplates, type Frame, type Reply, type TemplateRecord } from './protocol'
-
-/** The public scenario `name` (public/scenarios). */
-const scenario = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`../../public/scenarios/${name}`, import.meta.url), 'utf8'))
-
-function frameOf(replies: Reply[]): Frame {
-  const f = replies.find((r): r is Frame => r.type === 'frame')
-  if (!f) throw new Error(`no frame: ${replies.map((r) => r.type).join()}`)
-  return f
-}
+import { decodeRsCounters, decodeTemplates, type Frame, type TemplateRecord } from './protocol'
+import { classroom, frameOf } from './testScenarios'
 
 /** The template rows the page would hold after a seek to `s` seconds (the new epoch's frames folded). */
 function rowsAt(h: Host, s: number, wall: { ms: number }): { rows: Map<number, TemplateRecord>; frame: Frame } {
@@ -35,7 +25,7 @@ function rowsAt(h: Host, s: number, wall: { ms: number }): { rows: Map<number, T
 const load = (name: string) => {
   const wall = { ms: 0 }
   const h = new Host({ now: () => wall.ms })
-  h.handle({ type: 'load', scenario: scenario(name), name })
+  h.handle({ type: 'load', scenario: classroom(name), name })
   return { h, wall }
 }
 
@@ -57,7 +47,7 @@ function persistConns(f: Frame): number {
 
 describe('both directors’ templates on the timeline (issue 16 §2)', () => {
   it('the real servers’ counters are the VIP holder’s table, before and after the failover', () => {
-    const { h, wall } = load('failover-with-sync.json')
+    const { h, wall } = load('failover-with-sync')
     const before = rowsAt(h, 120, wall).frame
     const after = rowsAt(h, 250, wall).frame
     if (!before.pair || !after.pair) throw new Error('no pair state')
@@ -69,7 +59,7 @@ describe('both directors’ templates on the timeline (issue 16 §2)', () => {
   })
 
   it('with sync: the backup’s rows are the ones the master sent — same clients, same real servers — and explained as synced', () => {
-    const { h, wall } = load('failover-with-sync.json')
+    const { h, wall } = load('failover-with-sync')
     const { rows, frame } = rowsAt(h, 200, wall)
     const mine = live(rows, 0, frame.nowMs)
     const backup = live(rows, 1, frame.nowMs)
@@ -96,7 +86,7 @@ describe('both directors’ templates on the timeline (issue 16 §2)', () => {
   })
 
   it('without sync: the backup has no template until the failover; then its own, and some clients land elsewhere', () => {
-    const { h, wall } = load('failover-without-sync.json')
+    const { h, wall } = load('failover-without-sync')
     const before = rowsAt(h, 200, wall)
     expect(live(before.rows, 0, before.frame.nowMs).length).toBeGreaterThan(10)
     expect(live(before.rows, 1, before.frame.nowMs)).toEqual([])

@@ -4,6 +4,14 @@
  * kernel's). Test support only.
  */
 import { readFileSync } from 'node:fs'
+import type { Frame, Reply } from './protocol'
+
+/** The frame among a request's replies (a test fails here when none came). */
+export function frameOf(replies: Reply[]): Frame {
+  const f = replies.find((r): r is Frame => r.type === 'frame')
+  if (!f) throw new Error(`no frame: ${replies.map((r) => r.type).join()}`)
+  return f
+}
 
 export const classroom = (name: string): unknown =>
   JSON.parse(readFileSync(new URL(`../../public/scenarios/${name}.json`, import.meta.url), 'utf8'))
