@@ -557,6 +557,10 @@ export function TemplateTimeline() {
     setFollow(true)
   }
 
+  /** When the hovered row's director lost power (Infinity: it did not). */
+  const hoverLost = hover ? lostAt(hover.row, useLab.getState().pair) : Number.POSITIVE_INFINITY
+  const [groupDirector, groupBackup] = groups ? groups.split('/').map(Number) : [0, 0]
+
   const legend = useMemo(
     () => [
       { k: 'timeline.legendLife', style: { background: 'var(--rs-0)' } },
@@ -712,12 +716,7 @@ export function TemplateTimeline() {
         aria-roledescription={t('timeline.roledescription')}
         aria-label={
           groups
-            ? t('timeline.ariaPair', {
-                count: rowCount,
-                n: rowCount,
-                director: Number(groups.split('/')[0]),
-                backup: Number(groups.split('/')[1]),
-              })
+            ? t('timeline.ariaPair', { count: rowCount, n: rowCount, director: groupDirector, backup: groupBackup })
             : t('timeline.aria', { count: rowCount, n: rowCount })
         }
       >
@@ -731,8 +730,8 @@ export function TemplateTimeline() {
         <div style={{ height: Math.max(0, entryCount * geom.rowH - viewH) }} />
         {hover && (
           <div className="tooltip" style={{ left: hover.left, top: hover.top }}>
-            {lostAt(hover.row, useLab.getState().pair) <= useLab.getState().nowMs
-              ? `${rowLabels([hover.row], 80)[0]} — ${t('timeline.lost', { at: clock(lostAt(hover.row, useLab.getState().pair)) })}`
+            {hoverLost <= useLab.getState().nowMs
+              ? `${rowLabels([hover.row], 80)[0]} — ${t('timeline.lost', { at: clock(hoverLost) })}`
               : hoverLine && hoverLine.templateId === hover.row.id
                 ? (hoverLine.line ?? t('timeline.expired', { at: (hover.row.expiredAt / 1000).toFixed(1) }))
                 : rowLabels([hover.row], 80)[0]}
